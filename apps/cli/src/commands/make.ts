@@ -1,0 +1,194 @@
+import { existsSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { validateAudio } from '@beatframe/audio';
+import { BeatframeError, CrewMode, InputError, type Project, UsageError } from '@beatframe/core';
+import { APPROVE_ANY, type Beatframe, type SongInput } from '@beatframe/pipeline';
+import type { Command } from 'commander';
+import { interruptSignal, openSession, usd, watchProgress, writers } from '../pipeline-session.js';
+
+interface MakeOptions {
+  theme?: string;
+  lyrics?: string;
+  aspect: string;
+  resolution: string;
+  out?: string;
+  title?: string;
+  artist?: string;
+  provider?: string;
+  model?: string;
+  renderer?: string;
+  crew?: string;
+  maxCost?: string;
+  yes?: boolean;
+  concurrency: string;
+}
+
+const SUNO_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function songInput(song: string): SongInput {
+  if (/^https?:\/\//i.test(song)) return { url: song };
+  if (!existsSync(song) && SUNO_ID.test(song)) return { sunoId: song };
+  return { path: resolve(song) };
+}
+
+function defaultOut(song: SongInput): string {
+  const name =
+    'path' in song
+      ? basename(song.path, extname(song.path))
+      : 'url' in song
+        ? basename(new URL(song.url).pathname, extname(new URL(song.url).pathname)) || 'beatframe'
+        : `suno-${song.sunoId.slice(0, 8)}`;
+  return resolve(`${name || 'beatframe'}.mp4`);
+}
+
+export function parseMakeOptions(opts: MakeOptions) {
+  if (!['16:9', '9:16', '1:1'].includes(opts.aspect))
+    throw new UsageError(`--aspect must be 16:9, 9:16 or 1:1, not ${opts.aspect}`);
+  if (!['720p', '1080p'].includes(opts.resolution))
+    throw new UsageError(`--resolution must be 720p or 1080p, not ${opts.resolution}`);
+  if (opts.crew && !CrewMode.safeParse(opts.crew).success)
+    throw new UsageError(`--crew must be auto, llm or heuristic, not ${opts.crew}`);
+  const maxCost = opts.maxCost === undefined ? undefined : Number(opts.maxCost);
+  if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost >= 0))
+    throw new UsageError(`--max-cost must be an amount in USD, not ${opts.maxCost}`);
+  const concurrency = Number(opts.concurrency);
+  if (!(Number.isInteger(concurrency) && concurrency > 0))
+    throw new UsageError(`--concurrency must be a whole number above 0, not ${opts.concurrency}`);
+  if (opts.lyrics && !existsSync(resolve(opts.lyrics)))
+    throw new InputError(`lyrics file ${resolve(opts.lyrics)} does not exist`);
+  return { maxCost, concurrency };
+}
+
+async function ask(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * Runs one project in this process until it settles. A project waiting for cost approval is asked
+ * about on a terminal; elsewhere (`--yes` missing, stdin not a TTY) it stops before spending.
+ */
+async function drive(
+  bf: Beatframe,
+  id: string,
+  signal: AbortSignal,
+  err: (s: string) => void,
+): Promise<Project> {
+  for (;;) {
+    const project = await bf.waitFor(id, { signal });
+    if (signal.aborted || project.status !== 'paused') return project;
+    const detail = await bf.getProject(id);
+    if (!detail.awaitingApproval) return project;
+    const est = await bf.estimateCost({ projectId: id });
+    const line = `estimated cost: ${usd(est.usd)} for ${est.shots} shots (${est.seconds}s of video) on ${est.provider}`;
+    err(line);
+    if (!process.stdin.isTTY)
+      throw new BeatframeError(
+        `stopped before spending ${usd(est.usd)}: pass --yes to approve, or run \`beatframe resume ${id} --yes\``,
+        { code: 'APPROVAL_NEEDED', exitCode: 2 },
+      );
+    if (!(await ask(`spend up to ${usd(est.usd)}? [y/N] `)))
+      throw new BeatframeError(
+        `stopped before spending; run \`beatframe resume ${id} --yes\` to go on later`,
+        { code: 'APPROVAL_NEEDED', exitCode: 1 },
+      );
+    await bf.approveCost(id, est.usd);
+  }
+}
+
+/** `beatframe make`: song in, music video out. */
+export function register(program: Command): void {
+  program
+    .command('make')
+    .description('turn a song (file, URL or Suno id) into a beat-synced music video')
+    .argument('<song>', 'an audio file, an http(s) URL, or a Suno song id or link')
+    .option('--theme <text>', 'what the video should be about')
+    .option('--lyrics <file>', 'lyrics (.lrc, Suno aligned .json, or plain text)')
+    .option('--aspect <ratio>', '16:9, 9:16 or 1:1', '16:9')
+    .option('--resolution <res>', '720p or 1080p', '720p')
+    .option('--out <file>', 'where to write the video (default: ./<song>.mp4)')
+    .option('--title <text>', 'title for the title card')
+    .option('--artist <text>', 'artist for the title card')
+    .option('--provider <name>', 'video provider (see `beatframe providers`)')
+    .option('--model <model>', "the provider's model")
+    .option('--renderer <name>', 'remotion (default) or ffmpeg (fast)')
+    .option('--crew <mode>', 'auto, llm or heuristic')
+    .option('--max-cost <usd>', 'stop (pause) generation when this project has spent this much')
+    .option('--yes', 'approve the estimated cost without asking')
+    .option('--concurrency <n>', 'shots generated at once by this process', '4')
+    .action(async (song: string, opts: MakeOptions, cmd: Command) => {
+      const { out, err } = writers(cmd);
+      const { maxCost, concurrency } = parseMakeOptions(opts);
+      const input = songInput(song);
+      if ('path' in input) {
+        if (!existsSync(input.path)) throw new InputError(`song file ${input.path} does not exist`);
+        // Refuse an unreadable or truncated song before opening the database: nothing is created for it.
+        await validateAudio(input.path);
+      }
+      const { bf, logFile } = await openSession();
+      let id: string | undefined;
+      const interrupt = interruptSignal(() =>
+        id ? `interrupted: the project is kept; go on with \`beatframe resume ${id}\`` : 'interrupted',
+      );
+      try {
+        const project = await bf.createProject({
+          song: input,
+          ...(opts.lyrics ? { lyricsPath: resolve(opts.lyrics) } : {}),
+          ...(opts.title ? { title: opts.title } : {}),
+          ...(opts.artist ? { artist: opts.artist } : {}),
+          options: {
+            ...(opts.theme ? { theme: opts.theme } : {}),
+            aspect: opts.aspect as '16:9',
+            resolution: opts.resolution as '720p',
+            outPath: resolve(opts.out ?? defaultOut(input)),
+            ...(opts.provider ? { provider: opts.provider } : {}),
+            ...(opts.model ? { model: opts.model } : {}),
+            ...(opts.renderer ? { renderer: opts.renderer } : {}),
+            ...(opts.crew ? { crew: opts.crew as CrewMode } : {}),
+          },
+          ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
+          ...(opts.yes ? { approvedUsd: APPROVE_ANY } : {}),
+        });
+        id = project.id;
+        err(`project ${id}${logFile ? ` (logs: ${logFile})` : ''}`);
+        const stopWatching = watchProgress(bf, [id], () => '');
+        const worker = await bf.startWorker({ concurrency, recover: false });
+        let final: Project;
+        try {
+          final = await drive(bf, id, interrupt.signal, err);
+        } finally {
+          stopWatching();
+          await worker.stop();
+        }
+        if (interrupt.signal.aborted) throw new BeatframeError('interrupted', { exitCode: 130 });
+        if (final.status === 'done') {
+          const detail = await bf.getProject(id);
+          const score = detail.evaluation ? `, coherence ${detail.evaluation.score.toFixed(2)}` : '';
+          err(`done: spent ${usd(detail.costs.spentUsd)}${score}`);
+          out(`${final.outputPath}`);
+          return;
+        }
+        if (final.status === 'paused')
+          throw new BeatframeError(`paused: ${final.error}; go on with \`beatframe resume ${id}\``, {
+            code: 'PAUSED',
+          });
+        // A song that cannot be read fails in ingest or analysis: that is bad input, and the project is of no use.
+        const failedAt = final.stages.find((s) => s.status === 'failed')?.name;
+        if (failedAt === 'ingest' || failedAt === 'analyze') {
+          await bf.deleteProject(id);
+          throw new InputError(
+            (final.error ?? 'the song could not be read').replace(/^(ingest|analyze): /, ''),
+          );
+        }
+        throw new BeatframeError(`failed: ${final.error}`);
+      } finally {
+        interrupt.dispose();
+        await bf.close();
+      }
+    });
+}

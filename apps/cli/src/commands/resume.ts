@@ -1,0 +1,74 @@
+import { BeatframeError, type Project, UsageError } from '@beatframe/core';
+import { APPROVE_ANY } from '@beatframe/pipeline';
+import type { Command } from 'commander';
+import { interruptSignal, openSession, settle, usd, watchProgress, writers } from '../pipeline-session.js';
+
+/** `beatframe resume [PROJECT]`: goes on with paused, failed or interrupted projects. */
+export function register(program: Command): void {
+  program
+    .command('resume')
+    .description(
+      'go on with a project (or, without one, every unfinished project) and deliver each to its output path',
+    )
+    .argument('[project]', 'project id (see `beatframe status`)')
+    .option('--yes', 'approve the estimated cost without asking')
+    .option('--max-cost <usd>', 'approve spending up to this amount')
+    .option('--concurrency <n>', 'shots generated at once by this process', '4')
+    .option('--no-wait', 'only queue the work (for `beatframe worker` processes on PostgreSQL)')
+    .action(
+      async (
+        project: string | undefined,
+        opts: { yes?: boolean; maxCost?: string; concurrency: string; wait: boolean },
+        cmd: Command,
+      ) => {
+        const { out, err } = writers(cmd);
+        const maxCost = opts.maxCost === undefined ? undefined : Number(opts.maxCost);
+        if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost >= 0))
+          throw new UsageError(`--max-cost must be an amount in USD, not ${opts.maxCost}`);
+        const concurrency = Number(opts.concurrency);
+        if (!(Number.isInteger(concurrency) && concurrency > 0))
+          throw new UsageError(`--concurrency must be a whole number above 0, not ${opts.concurrency}`);
+        const { bf } = await openSession();
+        const interrupt = interruptSignal(
+          () => 'interrupted: the projects are kept; run `beatframe resume` again',
+        );
+        try {
+          const approvedUsd = opts.yes ? APPROVE_ANY : maxCost;
+          const ids = await bf.resume(project, approvedUsd === undefined ? {} : { approvedUsd });
+          if (!ids.length) {
+            err('nothing to resume: no unfinished project');
+            return;
+          }
+          err(`resuming ${ids.join(', ')}`);
+          if (!opts.wait) return;
+          const multi = ids.length > 1;
+          const stop = watchProgress(bf, ids, (id) => (multi ? `${id} ` : ''));
+          const worker = await bf.startWorker({ concurrency, recover: false });
+          let results: Project[];
+          try {
+            results = await settle(bf, ids, interrupt.signal);
+          } finally {
+            stop();
+            await worker.stop();
+          }
+          if (interrupt.signal.aborted) throw new BeatframeError('interrupted', { exitCode: 130 });
+          let ok = true;
+          for (const p of results) {
+            if (p.status === 'done') out(`${p.outputPath}`);
+            else {
+              ok = false;
+              const detail = await bf.getProject(p.id);
+              const hint = detail.awaitingApproval
+                ? ` (estimate ${usd(detail.costs.estimateUsd)}; approve with \`beatframe resume ${p.id} --yes\`)`
+                : '';
+              err(`${p.id}: ${p.status}: ${p.error ?? ''}${hint}`);
+            }
+          }
+          if (!ok) throw new BeatframeError('not every project finished', { code: 'UNFINISHED' });
+        } finally {
+          interrupt.dispose();
+          await bf.close();
+        }
+      },
+    );
+}

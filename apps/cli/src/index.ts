@@ -1,0 +1,2 @@
+export { buildProgram, main } from './main.js';
+export { createProgress, type Progress } from './progress.js';

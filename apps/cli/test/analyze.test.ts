@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { AudioAnalysis } from '@beatframe/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/index.js';
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const sink = (arr: string[]) =>
+    new Writable({
+      write(c, _e, cb) {
+        arr.push(c.toString());
+        cb();
+      },
+    });
+  return { out, err, io: { stdout: sink(out), stderr: sink(err) } };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bf-cli-analyze-'));
+const song = join(dir, 'clicks.wav');
+const bad = join(dir, 'notes.mp3');
+
+beforeAll(() => {
+  // 12 s of a 120 bpm click track with an accent every fourth beat.
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    "aevalsrc='0.8*sin(2*PI*1000*t)*exp(-60*mod(t,0.5))*(1+2*lt(mod(t,2),0.5))/3':s=22050:d=12",
+    song,
+  ]);
+  writeFileSync(bad, 'not audio at all '.repeat(40));
+});
+
+describe('beatframe analyze', () => {
+  it('prints the analysis JSON for one file', async () => {
+    const t = io();
+    expect(await main(['analyze', song], t.io)).toBe(0);
+    const a = AudioAnalysis.parse(JSON.parse(t.out.join('')));
+    expect(a.bpm).toBeGreaterThan(115);
+    expect(a.bpm).toBeLessThan(125);
+    expect(a.beats.length).toBeGreaterThan(18);
+  });
+
+  it('writes DIR/<name>.analysis.json per file and exits 2 when one file is bad', async () => {
+    const out = join(dir, 'out');
+    const t = io();
+    expect(await main(['analyze', bad, song, '--out', out], t.io)).toBe(2);
+    const a = AudioAnalysis.parse(JSON.parse(readFileSync(join(out, 'clicks.analysis.json'), 'utf8')));
+    expect(a.beats.length).toBeGreaterThan(18);
+    const err = t.err.join('');
+    expect(err).toContain(`beatframe: ${bad} is not decodable audio\n`);
+    expect(err).toContain('beatframe: 1 of 2 files could not be analysed\n');
+  });
+
+  it('one bad file is a one-line error with exit 2', async () => {
+    const t = io();
+    expect(await main(['analyze', join(dir, 'missing.wav')], t.io)).toBe(2);
+    expect(t.err.join('')).toBe(`beatframe: ${join(dir, 'missing.wav')}: no such file\n`);
+  });
+});

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { BeatframeError, InputError } from '@beatframe/core';
+import { ffmpegPath } from '@beatframe/media';
+
+/** The rate every analysis runs at: enough bandwidth for onsets and chroma, a quarter of 44.1 kHz's cost. */
+export const ANALYSIS_SAMPLE_RATE = 22_050;
+
+export interface DecodeOptions {
+  sampleRate?: number;
+  /** Stop decoding after this many seconds (the rest of the file is ignored). */
+  maxSeconds?: number;
+  signal?: AbortSignal;
+}
+
+async function checkFile(path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new InputError(`${path}: no such file`, { code: 'NOT_FOUND' });
+  if (!info.isFile()) throw new InputError(`${path} is not a file`, { code: 'NOT_FILE' });
+  if (info.size === 0) throw new InputError(`${path} is empty`, { code: 'EMPTY' });
+}
+
+/**
+ * Streams mono 32-bit float PCM out of ffmpeg, calling `onChunk` as it arrives (so analysis can run
+ * while decoding). Resolves with the number of samples delivered.
+ */
+export async function decodeAudioChunks(
+  path: string,
+  onChunk: (samples: Float32Array) => void,
+  opts: DecodeOptions = {},
+): Promise<number> {
+  const sampleRate = opts.sampleRate ?? ANALYSIS_SAMPLE_RATE;
+  await checkFile(path);
+  if (opts.signal?.aborted) throw new BeatframeError('cancelled', { code: 'ABORTED' });
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-i',
+    path,
+    ...(opts.maxSeconds ? ['-t', String(opts.maxSeconds)] : []),
+    '-vn',
+    '-ac',
+    '1',
+    '-ar',
+    String(sampleRate),
+    '-f',
+    'f32le',
+    '-acodec',
+    'pcm_f32le',
+    'pipe:1',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let total = 0;
+    let carry = Buffer.alloc(0);
+    let stderr = '';
+    let failed: unknown;
+    const onAbort = () => child.kill('SIGKILL');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout.on('data', (d: Buffer) => {
+      if (failed) return;
+      const buf = carry.length ? Buffer.concat([carry, d]) : d;
+      const usable = buf.length - (buf.length % 4);
+      carry = Buffer.from(buf.subarray(usable));
+      if (usable === 0) return;
+      // Copy into an aligned array: pooled Buffers may start at odd offsets.
+      const samples = new Float32Array(usable / 4);
+      new Uint8Array(samples.buffer).set(buf.subarray(0, usable));
+      total += samples.length;
+      try {
+        onChunk(samples);
+      } catch (err) {
+        failed = err;
+        child.kill('SIGKILL');
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 16_000) stderr += d.toString();
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      reject(
+        e.code === 'ENOENT'
+          ? new BeatframeError(`${ffmpegPath()} was not found; run 'npm run setup' or install it`, {
+              code: 'MISSING_TOOL',
+            })
+          : e,
+      );
+    });
+    child.on('close', (code) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (opts.signal?.aborted) return reject(new BeatframeError('cancelled', { code: 'ABORTED' }));
+      if (failed) return reject(failed);
+      if (code !== 0) {
+        const tail = stderr.trim().split('\n').slice(-2).join(' | ');
+        return reject(
+          new InputError(`${path} is not decodable audio`, { code: 'NOT_AUDIO', cause: new Error(tail) }),
+        );
+      }
+      if (total === 0) return reject(new InputError(`${path} contains no audio`, { code: 'NO_AUDIO' }));
+      resolve(total);
+    });
+  });
+}
+
+/** Decodes any audio ffmpeg reads to mono 32-bit float PCM at `sampleRate` (default 22 050 Hz). */
+export async function decodeAudio(path: string, opts: DecodeOptions = {}): Promise<Float32Array> {
+  const chunks: Float32Array[] = [];
+  const total = await decodeAudioChunks(path, (c) => chunks.push(c), opts);
+  const out = new Float32Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

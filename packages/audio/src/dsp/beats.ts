@@ -1,0 +1,229 @@
+/**
+ * Tempo and beat tracking on an onset envelope.
+ *
+ * Tempo: windowed autocorrelation (a tempogram) with a log-Gaussian prior around 120 bpm; a Viterbi
+ * path through the tempogram gives a local beat period that may drift or jump (tempo changes).
+ * Beats: Ellis' (2007) dynamic programme, with the expected inter-beat interval taken from the local
+ * period instead of one global tempo, so the grid bends with the music.
+ */
+
+export interface TempoTrack {
+  /** Beat period in frames at every onset frame. */
+  periodAt: Float32Array;
+  /** Median tempo, beats per minute. */
+  bpm: number;
+  /** 0…1: how much the winning period stands out of the tempogram. */
+  confidence: number;
+}
+
+const MIN_BPM = 40;
+const MAX_BPM = 220;
+const PRIOR_BPM = 120;
+const PRIOR_OCTAVES = 1.0;
+const WINDOW_SEC = 8;
+const STEP_SEC = 1;
+const STATES = 120;
+
+function autocorr(x: Float32Array, start: number, end: number, maxLag: number, out: Float64Array): void {
+  for (let lag = 0; lag <= maxLag; lag++) {
+    let s = 0;
+    for (let i = start + lag; i < end; i++) s += (x[i] as number) * (x[i - lag] as number);
+    out[lag] = s / Math.max(1, end - start - lag);
+  }
+}
+
+/** Linear interpolation of an array at a fractional index. */
+function at(a: Float64Array, i: number): number {
+  const j = Math.floor(i);
+  if (j < 0 || j + 1 >= a.length) return 0;
+  const f = i - j;
+  return (a[j] as number) * (1 - f) + (a[j + 1] as number) * f;
+}
+
+export function trackTempo(onset: Float32Array, hopSec: number): TempoTrack {
+  const n = onset.length;
+  const periods = Float64Array.from({ length: STATES }, (_, k) => {
+    const bpm = MIN_BPM * (MAX_BPM / MIN_BPM) ** (k / (STATES - 1));
+    return 60 / bpm / hopSec;
+  });
+  const prior = Float64Array.from(periods, (p) => {
+    const bpm = 60 / (p * hopSec);
+    const o = Math.log2(bpm / PRIOR_BPM) / PRIOR_OCTAVES;
+    return Math.exp(-0.5 * o * o);
+  });
+  const maxLag = Math.ceil((periods[0] as number) * 2) + 2;
+  const win = Math.min(n, Math.round(WINDOW_SEC / hopSec));
+  const step = Math.max(1, Math.round(STEP_SEC / hopSec));
+  const centers: number[] = [];
+  for (let c = Math.floor(win / 2); c <= Math.max(Math.floor(win / 2), n - Math.ceil(win / 2)); c += step)
+    centers.push(c);
+  const acf = new Float64Array(maxLag + 1);
+  const salience: Float64Array[] = [];
+  const total = new Float64Array(STATES);
+  for (const c of centers) {
+    const start = Math.max(0, c - Math.floor(win / 2));
+    autocorr(onset, start, Math.min(n, start + win), maxLag, acf);
+    const zero = (acf[0] as number) || 1;
+    const s = new Float64Array(STATES);
+    for (let k = 0; k < STATES; k++) {
+      const p = periods[k] as number;
+      // The beat lag plus a little of its double: a true beat level repeats at two beats as well,
+      // a sub-beat pulse does not always.
+      s[k] = Math.max(0, (at(acf, p) + 0.5 * at(acf, 2 * p)) / zero);
+    }
+    salience.push(s);
+    for (let k = 0; k < STATES; k++)
+      total[k] = (total[k] as number) + (s[k] as number) * (prior[k] as number);
+  }
+  // Global estimate first; the local path is kept near it.
+  let best = 0;
+  for (let k = 1; k < STATES; k++) if ((total[k] as number) > (total[best] as number)) best = k;
+  const sorted = Array.from(total).sort((a, b) => b - a);
+  const mean = sorted.reduce((a, b) => a + b, 0) / STATES;
+  const confidence = Math.max(0, Math.min(1, ((sorted[0] ?? 0) - mean) / ((sorted[0] ?? 0) + 1e-9)));
+
+  // Viterbi over windows: emissions = log salience × prior centred on the global tempo,
+  // transitions = squared change of log-period.
+  const W = salience.length;
+  const globalLog = Math.log2(periods[best] as number);
+  const emit = salience.map((s) => {
+    let mx = 1e-9;
+    for (let k = 0; k < STATES; k++) mx = Math.max(mx, s[k] as number);
+    return Float64Array.from(s, (v, k) => {
+      const o = (Math.log2(periods[k] as number) - globalLog) / 0.6;
+      return Math.log(1e-3 + v / mx) - 0.5 * o * o;
+    });
+  });
+  const stepOct = Math.log2(MAX_BPM / MIN_BPM) / (STATES - 1);
+  const sigma = 0.05; // octaves of tempo change per window step
+  // Smooth drift is cheap; a sudden jump to any tempo is possible but costs a fixed penalty.
+  const JUMP = -10;
+  const trans = (d: number) => Math.max(JUMP, -0.5 * ((d * stepOct) / sigma) ** 2);
+  const reach = Math.ceil((3 * sigma) / stepOct);
+  let score = Float64Array.from(emit[0] ?? new Float64Array(STATES));
+  const back: Int16Array[] = [];
+  for (let w = 1; w < W; w++) {
+    const next = new Float64Array(STATES);
+    const bp = new Int16Array(STATES);
+    const e = emit[w] as Float64Array;
+    let jumpFrom = 0;
+    for (let j = 1; j < STATES; j++) if ((score[j] as number) > (score[jumpFrom] as number)) jumpFrom = j;
+    for (let k = 0; k < STATES; k++) {
+      let bv = (score[jumpFrom] as number) + JUMP;
+      let bk = jumpFrom;
+      for (let j = Math.max(0, k - reach); j <= Math.min(STATES - 1, k + reach); j++) {
+        const v = (score[j] as number) + trans(k - j);
+        if (v > bv) {
+          bv = v;
+          bk = j;
+        }
+      }
+      next[k] = bv + (e[k] as number);
+      bp[k] = bk;
+    }
+    back.push(bp);
+    score = next;
+  }
+  const path = new Int16Array(W);
+  let k = 0;
+  for (let j = 1; j < STATES; j++) if ((score[j] as number) > (score[k] as number)) k = j;
+  path[W - 1] = k;
+  for (let w = W - 1; w > 0; w--) {
+    k = (back[w - 1] as Int16Array)[k] as number;
+    path[w - 1] = k;
+  }
+  const periodAt = new Float32Array(n);
+  for (let t = 0; t < n; t++) {
+    // Interpolate between window centres (log-period).
+    let w = 0;
+    while (w + 1 < W && (centers[w + 1] as number) <= t) w++;
+    const c0 = centers[w] as number;
+    const p0 = Math.log2(periods[path[w] as number] as number);
+    if (w + 1 < W && t > c0) {
+      const c1 = centers[w + 1] as number;
+      const p1 = Math.log2(periods[path[w + 1] as number] as number);
+      const f = Math.min(1, (t - c0) / (c1 - c0));
+      periodAt[t] = 2 ** (p0 * (1 - f) + p1 * f);
+    } else periodAt[t] = 2 ** p0;
+  }
+  const bpms = Array.from(path, (i) => 60 / ((periods[i] as number) * hopSec)).sort((a, b) => a - b);
+  return { periodAt, bpm: bpms[Math.floor(bpms.length / 2)] ?? 0, confidence };
+}
+
+/** Ellis' beat DP with a time-varying period. Returns beat frame indices (fractional, refined). */
+export function trackBeats(onset: Float32Array, periodAt: Float32Array, tightness = 100): number[] {
+  const n = onset.length;
+  if (n < 4) return [];
+  let sd = 0;
+  let mu = 0;
+  for (let i = 0; i < n; i++) mu += onset[i] as number;
+  mu /= n;
+  for (let i = 0; i < n; i++) sd += ((onset[i] as number) - mu) ** 2;
+  sd = Math.sqrt(sd / n) || 1;
+  const local = Float32Array.from(onset, (v) => v / sd);
+  const cum = new Float32Array(n);
+  const back = new Int32Array(n).fill(-1);
+  for (let t = 0; t < n; t++) {
+    const p = periodAt[t] as number;
+    const lo = Math.max(0, Math.floor(t - 2 * p));
+    const hi = Math.min(t - 1, Math.ceil(t - p / 2));
+    let best = -Infinity;
+    let bi = -1;
+    for (let tau = hi; tau >= lo; tau--) {
+      const d = Math.log((t - tau) / p);
+      const v = (cum[tau] as number) - tightness * d * d;
+      if (v > best) {
+        best = v;
+        bi = tau;
+      }
+    }
+    // A beat may start a chain only if nothing good precedes it.
+    if (bi >= 0 && best > 0) {
+      cum[t] = (local[t] as number) + best;
+      back[t] = bi;
+    } else cum[t] = local[t] as number;
+  }
+  // End on the best-scoring frame within the last beat period.
+  const lastP = periodAt[n - 1] as number;
+  let end = n - 1;
+  for (let t = n - 1; t >= Math.max(0, n - Math.ceil(lastP)); t--)
+    if ((cum[t] as number) > (cum[end] as number)) end = t;
+  const beats: number[] = [];
+  for (let t = end; t >= 0; t = back[t] as number) {
+    beats.push(t);
+    if ((back[t] as number) < 0) break;
+  }
+  beats.reverse();
+  return beats.map((b) => refinePeak(local, b));
+}
+
+/** Parabolic interpolation of a peak at integer index i (sub-frame precision). */
+function refinePeak(x: Float32Array, i: number): number {
+  if (i <= 0 || i >= x.length - 1) return i;
+  const a = x[i - 1] as number;
+  const b = x[i] as number;
+  const c = x[i + 1] as number;
+  const den = a - 2 * b + c;
+  if (b < a || b < c || den === 0) return i;
+  return i + Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den));
+}
+
+/** Drops beats in leading and trailing stretches where the onset envelope is nearly silent. */
+export function trimBeats(beats: number[], onset: Float32Array, periodAt: Float32Array): number[] {
+  if (beats.length < 3) return beats;
+  const strength = beats.map((b) => {
+    const p = periodAt[Math.round(b)] ?? 20;
+    const lo = Math.max(0, Math.round(b - p / 2));
+    const hi = Math.min(onset.length, Math.round(b + p / 2));
+    let s = 0;
+    for (let i = lo; i < hi; i++) s += onset[i] as number;
+    return s;
+  });
+  const sorted = [...strength].sort((a, b) => a - b);
+  const thr = 0.1 * (sorted[Math.floor(sorted.length / 2)] ?? 0);
+  let first = 0;
+  while (first < beats.length && (strength[first] as number) <= thr) first++;
+  let last = beats.length - 1;
+  while (last > first && (strength[last] as number) <= thr) last--;
+  return beats.slice(first, last + 1);
+}

@@ -1,0 +1,88 @@
+import type { BeatEffect, Caption, TextCard, Timeline } from '@beatframe/core/schemas';
+
+// The picture's math, shared by the composition (browser) and the hybrid render's ffmpeg graph (Node),
+// so both draw the same frame.
+
+/** Zoom pulse: scale = 1 + PULSE_SCALE × level; flash: white at FLASH_OPACITY × level. */
+export const PULSE_SCALE = 0.07;
+export const FLASH_OPACITY = 0.7;
+/** Decay time constants, in seconds; an effect is over after EFFECT_TAIL time constants. */
+export const PULSE_DECAY_SEC = 0.12;
+export const FLASH_DECAY_SEC = 0.07;
+export const EFFECT_TAIL = 4;
+
+/** Frames since the last effect frame at or before `frame`, or undefined. `frames` is sorted. */
+export function framesSinceHit(frames: number[], frame: number): number | undefined {
+  let lo = 0;
+  let hi = frames.length - 1;
+  let found: number | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (frames[mid]! <= frame) {
+      found = frames[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found === undefined ? undefined : frame - found;
+}
+
+export function decayFrames(kind: BeatEffect['kind'], fps: number): number {
+  return fps * (kind === 'zoomPulse' ? PULSE_DECAY_SEC : FLASH_DECAY_SEC);
+}
+
+/** 0…strength: how strongly an effect shows at a (timeline) frame. */
+export function effectLevel(effect: BeatEffect, frame: number, fps: number): number {
+  const decay = decayFrames(effect.kind, fps);
+  const since = framesSinceHit(effect.frames, frame);
+  if (since === undefined || since > decay * EFFECT_TAIL) return 0;
+  return effect.strength * Math.exp(-since / decay);
+}
+
+export function pulseScale(effects: BeatEffect[], frame: number, fps: number): number {
+  let scale = 1;
+  for (const e of effects) if (e.kind === 'zoomPulse') scale += PULSE_SCALE * effectLevel(e, frame, fps);
+  return scale;
+}
+
+export function flashOpacity(effects: BeatEffect[], frame: number, fps: number): number {
+  let flash = 0;
+  for (const e of effects)
+    if (e.kind === 'flash') flash = Math.max(flash, FLASH_OPACITY * effectLevel(e, frame, fps));
+  return flash > 0.005 ? flash : 0;
+}
+
+/** Frames at each edge of a card during which it fades (and, at the start, rises over twice that). */
+export function cardEdgeFrames(card: TextCard, fps: number): number {
+  const len = card.endFrame - card.startFrame;
+  return Math.max(1, Math.min(Math.round(fps * 0.4), Math.floor(len / 3)));
+}
+
+/** Frames a caption takes to fade in. */
+export const CAPTION_FADE_FRAMES = 4;
+
+/**
+ * What the overlays (flash, cards, captions) look like at a frame, as a string: frames with the same key
+ * look the same, so the hybrid render draws each distinct key once. '' means nothing is drawn.
+ */
+export function overlayKey(timeline: Timeline, frame: number): string {
+  const parts: string[] = [];
+  const item = timeline.items.find((i) => frame >= i.startFrame && frame < i.startFrame + i.durationFrames);
+  const flash = item ? flashOpacity(item.effects, frame, timeline.fps) : 0;
+  if (flash) parts.push(`f${flash.toFixed(4)}`);
+  timeline.cards.forEach((card: TextCard, i: number) => {
+    if (frame < card.startFrame || frame >= card.endFrame) return;
+    const local = frame - card.startFrame;
+    const edge = cardEdgeFrames(card, timeline.fps);
+    const len = card.endFrame - card.startFrame;
+    const moving = local < edge * 2 || local >= len - edge;
+    parts.push(`c${i}:${moving ? local : 's'}`);
+  });
+  timeline.captions.forEach((c: Caption, i: number) => {
+    if (frame < c.startFrame || frame >= c.endFrame) return;
+    const local = frame - c.startFrame;
+    const word = c.words?.findIndex((w) => frame >= w.startFrame && frame < w.endFrame) ?? -1;
+    const sung = c.words?.filter((w) => frame >= w.startFrame).length ?? 0;
+    parts.push(`t${i}:${local < CAPTION_FADE_FRAMES ? local : 's'}:${word}:${sung}`);
+  });
+  return parts.join('|');
+}

@@ -1,0 +1,161 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Decision, InputError, type ProjectOptions } from '@beatframe/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildTimeline,
+  checkTimeline,
+  loadTimeline,
+  makeTestClip,
+  makeTestProject,
+  saveTimeline,
+  type TestProject,
+} from '../src/index.js';
+
+const options: Pick<ProjectOptions, 'aspect' | 'resolution' | 'fps' | 'captions' | 'titleCard'> = {
+  aspect: '16:9',
+  resolution: '720p',
+  fps: 30,
+  captions: true,
+  titleCard: true,
+};
+
+let dir: string;
+let project: TestProject & { options: typeof options };
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bf-timeline-'));
+  // 8 s at 120 bpm: intro 0–4 (quiet), verse 4–8 → outro; 3 clips of 5 s.
+  project = {
+    ...(await makeTestProject(dir, { durationSec: 12, clipCount: 3, clipSec: 5, sectionSec: 4 })),
+    options,
+  };
+  // A chorus in the middle so that high-energy pacing and effects show.
+  project.analysis.sections = [
+    { start: 0, end: 4, label: 'intro', energy: 0.3 },
+    { start: 4.1, end: 8, label: 'chorus', energy: 0.9 },
+    { start: 8, end: 12, label: 'verse', energy: 0.5 },
+  ];
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function sink() {
+  const decisions: Decision[] = [];
+  return { decisions, record: (d: Omit<Decision, 'at'>) => void decisions.push({ ...d, at: '' }) };
+}
+
+describe('buildTimeline', () => {
+  it('tiles the song exactly, cuts on beats and changes sections on downbeats', async () => {
+    const s = sink();
+    const t = await buildTimeline(project, { decisions: s });
+    expect(t.durationFrames).toBe(360);
+    expect(t.width).toBe(1280);
+    expect(t.height).toBe(720);
+    checkTimeline(t);
+    const beatFrames = new Set(project.analysis.beats.map((b) => Math.round(b * 30)));
+    const downbeatFrames = new Set(project.analysis.downbeats.map((b) => Math.round(b * 30)));
+    for (const item of t.items.slice(1)) {
+      // The cut is the middle of a transition, or the item's start for a hard cut.
+      const cut = item.startFrame + Math.floor((item.transitionIn?.durationFrames ?? 0) / 2);
+      expect(beatFrames.has(cut)).toBe(true);
+      if (item.transitionIn) expect(downbeatFrames.has(cut)).toBe(true);
+    }
+    // Section boundaries at 4.1 s (snapped to the 4 s downbeat) and 8 s carry transitions; the rest are cuts.
+    const withTransition = t.items.filter((i) => i.transitionIn);
+    expect(withTransition.map((i) => i.startFrame + Math.floor(i.transitionIn!.durationFrames / 2))).toEqual([
+      120, 240,
+    ]);
+    expect(withTransition[0]!.transitionIn!.kind).toBe('flash'); // into the loud chorus
+    // Shorter shots in the chorus than in the intro.
+    const lengthAt = (f: number) =>
+      t.items.find((i) => i.startFrame <= f && f < i.startFrame + i.durationFrames)!;
+    expect(lengthAt(180).durationFrames).toBeLessThan(lengthAt(30).durationFrames);
+    // Beat effects only in the chorus, on beat frames.
+    for (const item of t.items) {
+      for (const e of item.effects) for (const f of e.frames) expect(beatFrames.has(f)).toBe(true);
+      if (item.startFrame >= 240) expect(item.effects).toEqual([]);
+    }
+    expect(t.items.some((i) => i.effects.some((e) => e.kind === 'zoomPulse'))).toBe(true);
+    expect(s.decisions.some((d) => /chorus .* a cut every/.test(d.summary))).toBe(true);
+    expect(s.decisions.every((d) => d.stage === 'edit')).toBe(true);
+  });
+
+  it('times the title card and the captions, with word highlights', async () => {
+    const t = await buildTimeline(project, { sectionCards: true });
+    const title = t.cards.find((c) => c.kind === 'title')!;
+    expect(title.text).toBe('Test Pattern');
+    expect(title.subtitle).toBe('The Oscillators');
+    expect(title.startFrame).toBe(0);
+    expect(t.cards.filter((c) => c.kind === 'section').map((c) => c.text)).toEqual(['Chorus', 'Verse']);
+    expect(t.captions[0]).toMatchObject({ text: 'light on the beat', startFrame: 30, endFrame: 90 });
+    expect(t.captions[0]!.words!.map((w) => w.startFrame)).toEqual([30, 45, 60, 75]);
+    const none = await buildTimeline({
+      ...project,
+      options: { ...options, captions: false, titleCard: false },
+    });
+    expect(none.captions).toEqual([]);
+    expect(none.cards).toEqual([]);
+  });
+
+  it('loops or slows clips shorter than their slot, and says so', async () => {
+    const short = await makeTestClip(join(dir, 'short.mp4'), {
+      width: 160,
+      height: 90,
+      fps: 24,
+      durationSec: 1,
+    });
+    const s = sink();
+    const t = await buildTimeline(
+      { ...project, clips: project.clips.map((c, i) => (i === 0 ? { ...short, shotId: c.shotId } : c)) },
+      { decisions: s },
+    );
+    const first = t.items[0]!;
+    expect(first.loop).toBe(true);
+    expect(s.decisions.some((d) => d.summary.includes('looped') && d.shotId === first.shotId)).toBe(true);
+    expect(s.decisions.some((d) => d.summary.includes('24 fps instead of 30'))).toBe(true);
+  });
+
+  it('substitutes a missing clip and refuses when none exists', async () => {
+    const s = sink();
+    const clips = project.clips.map((c, i) => (i === 1 ? { ...c, path: join(dir, 'gone.mp4') } : c));
+    const t = await buildTimeline({ ...project, clips }, { decisions: s });
+    expect(t.items.every((i) => !i.src.endsWith('gone.mp4'))).toBe(true);
+    expect(s.decisions.some((d) => d.summary.includes('is missing'))).toBe(true);
+    await expect(
+      buildTimeline({ ...project, clips: clips.map((c) => ({ ...c, path: join(dir, 'gone.mp4') })) }),
+    ).rejects.toThrow(InputError);
+  });
+
+  it('makes 9:16 and 1:1 at 1080p', async () => {
+    const v = await buildTimeline(
+      { ...project, options: { ...options, aspect: '9:16', resolution: '1080p' } },
+      {
+        motionAnalysis: false,
+      },
+    );
+    expect([v.width, v.height]).toEqual([1080, 1920]);
+    const sq = await buildTimeline(
+      { ...project, options: { ...options, aspect: '1:1', fps: 24 } },
+      {
+        motionAnalysis: false,
+      },
+    );
+    expect([sq.width, sq.height, sq.durationFrames]).toEqual([720, 720, 288]);
+  });
+
+  it('saves and loads timelines, resolving relative paths', async () => {
+    const t = await buildTimeline(project, { motionAnalysis: false });
+    const file = join(dir, 'out', 'timeline.json');
+    await saveTimeline(file, {
+      ...t,
+      items: t.items.map((i) => ({ ...i, src: `../${i.src.split('/').pop()}` })),
+    });
+    const back = await loadTimeline(file);
+    expect(back.items[0]!.src).toBe(join(dir, t.items[0]!.src.split('/').pop()!));
+    await expect(loadTimeline(join(dir, 'nope.json'))).rejects.toThrow(/does not exist/);
+  });
+});

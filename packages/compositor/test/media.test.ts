@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { probeMedia, runFfmpeg } from '@beatframe/media';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeMotion, liveliestStart, makeTestClip, normalizeClip } from '../src/index.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bf-media-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('clip motion and normalisation', () => {
+  it('finds the moving part of a clip that is still for its first 2 seconds', async () => {
+    const clip = join(dir, 'still-then-moving.mp4');
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=gray:s=160x90:r=25:d=2',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=160x90:r=25:d=2',
+      '-filter_complex',
+      '[0][1]concat=n=2:v=1',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      clip,
+    ]);
+    const profile = await analyzeMotion(clip);
+    expect(profile.values.length).toBeGreaterThan(30);
+    const start = liveliestStart(profile, 4, 1.5);
+    expect(start).toBeGreaterThanOrEqual(2);
+    expect(start).toBeLessThanOrEqual(2.5);
+    // A second use of the same clip avoids the window already taken.
+    expect(Math.abs(liveliestStart(profile, 4, 1.5, [start]) - start)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('normalises a rotated, variable-frame-rate clip to the timeline size and a constant rate', async () => {
+    const src = await makeTestClip(join(dir, 'phone.mp4'), {
+      width: 320,
+      height: 180,
+      fps: 30,
+      durationSec: 2,
+      rotate: 90,
+      variableFrameRate: true,
+    });
+    const before = await probeMedia(src.path);
+    expect(before.video!.rotation).toBe(90);
+    const out = await normalizeClip(src.path, { width: 1280, height: 720, fps: 30 }, join(dir, 'cache'));
+    const after = await probeMedia(out);
+    expect(after.video).toMatchObject({
+      width: 1280,
+      height: 720,
+      rotation: 0,
+      pixFmt: 'yuv420p',
+      variableFrameRate: false,
+    });
+    expect(after.video!.fps).toBeCloseTo(30, 3);
+    expect(after.audio).toBeUndefined();
+    // Cached: the same call returns the same file without work.
+    expect(await normalizeClip(src.path, { width: 1280, height: 720, fps: 30 }, join(dir, 'cache'))).toBe(
+      out,
+    );
+  });
+});

@@ -1,0 +1,132 @@
+import type { Logger } from './logger.js';
+import type { Clip, ClipRequest, ProviderJobRef, ProviderJobStatus } from './schemas/clip.js';
+import type { AudioAnalysis, Song } from './schemas/music.js';
+import type { DecisionSink, ProjectOptions } from './schemas/project.js';
+import type { Shot, Storyboard } from './schemas/storyboard.js';
+import type { Timeline } from './schemas/timeline.js';
+
+/** What every plugin call gets: logging, cancellation, decisions, and the plugin's own settings. */
+export interface PluginContext {
+  logger: Logger;
+  signal?: AbortSignal;
+  decisions?: DecisionSink;
+  /** The environment secrets are read from (process.env by default; tests pass their own). */
+  env?: Record<string, string | undefined>;
+}
+
+export interface ProviderCapabilities {
+  /** Allowed clip lengths, seconds. */
+  durations: number[];
+  /** Allowed "WIDTHxHEIGHT" sizes. */
+  sizes: string[];
+  aspects: Array<'16:9' | '9:16' | '1:1'>;
+  imageToVideo: boolean;
+  remix: boolean;
+  maxPromptChars: number;
+  /** Models the provider offers; the first is the default. */
+  models: string[];
+  /** Does the clip carry its own audio track? */
+  audio: boolean;
+  /** Price of one request in USD (user-maintained tables for paid providers). */
+  usdFor(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number;
+  /** Jobs in flight at once, and submissions per minute. */
+  concurrency: number;
+  rpm: number;
+  /** One line on how to write prompts for this model, for the prompt engineer. */
+  promptGuide?: string;
+}
+
+export interface ProviderStatusInfo {
+  /** Is everything it needs (keys, endpoint, folders) present? */
+  configured: boolean;
+  /** When not configured: what is missing, e.g. "set OPENAI_API_KEY". */
+  hint?: string;
+}
+
+export interface VideoProvider {
+  name: string;
+  /** Other names it answers to (e.g. "sora" for openai-videos). */
+  aliases?: string[];
+  /** One line for `beatframe providers`, honest about what it is. */
+  description: string;
+  capabilities: ProviderCapabilities;
+  status(ctx: PluginContext): ProviderStatusInfo;
+  /** Starts a job. The caller persists the returned reference before polling it. */
+  submit(req: ClipRequest, ctx: PluginContext): Promise<ProviderJobRef>;
+  poll(ref: ProviderJobRef, ctx: PluginContext): Promise<ProviderJobStatus>;
+  /** Writes the finished clip to `dest` (atomically) and returns it, verified. */
+  download(ref: ProviderJobRef, dest: string, ctx: PluginContext): Promise<Clip>;
+  remix?(ref: ProviderJobRef, prompt: string, ctx: PluginContext): Promise<ProviderJobRef>;
+  cancel?(ref: ProviderJobRef, ctx: PluginContext): Promise<void>;
+}
+
+/** A provider package's default export: settings in, provider out. */
+export type VideoProviderFactory = (settings?: Record<string, unknown>) => VideoProvider;
+
+export interface RenderContext extends PluginContext {
+  onProgress?(fraction: number): void;
+  /** Working folder for temporary files. */
+  workDir?: string;
+  /** Parallel jobs the renderer may use. */
+  concurrency?: number;
+  /** Folder that relative `src` paths in the timeline resolve against (the timeline file's); cwd if unset. */
+  baseDir?: string;
+}
+
+export interface RenderResult {
+  path: string;
+  durationSec: number;
+  frames: number;
+  width: number;
+  height: number;
+  elapsedMs: number;
+  /** Features of the timeline this renderer could not honour, said out loud. */
+  unsupported?: string[];
+}
+
+export interface Renderer {
+  name: string;
+  description: string;
+  render(timeline: Timeline, outPath: string, ctx: RenderContext): Promise<RenderResult>;
+}
+
+export type RendererFactory = (settings?: Record<string, unknown>) => Renderer;
+
+export interface PlanInput {
+  song: Song;
+  analysis: AudioAnalysis;
+  options: ProjectOptions;
+  provider: Pick<VideoProvider, 'name' | 'capabilities'>;
+}
+
+export interface ClipReview {
+  action: 'accept' | 'regenerate' | 'remix';
+  reasons: string[];
+  /** For regenerate and remix: the revised prompt. */
+  prompt?: string;
+  score?: number;
+}
+
+/** The crew: planner, prompt engineer, editor. LLM-backed or heuristic, same outputs. */
+export interface Crew {
+  name: string;
+  plan(input: PlanInput, ctx: PluginContext): Promise<Storyboard>;
+  writePrompts(storyboard: Storyboard, input: PlanInput, ctx: PluginContext): Promise<Shot[]>;
+  review(
+    input: {
+      shot: Shot;
+      clip: Clip;
+      storyboard: Storyboard;
+      framePaths: string[];
+      /** 1 for the first take of the shot, 2 for the first regeneration, … */
+      attempt: number;
+      /** Takes allowed per shot (options.maxAttemptsPerShot); at the last one the editor accepts. */
+      maxAttempts?: number;
+      /** What was asked of the provider, so the editor can check the clip against it. */
+      expected?: { width?: number; height?: number; seconds?: number; maxPromptChars?: number };
+      /** Whether the provider can remix a finished clip (capabilities.remix). */
+      canRemix?: boolean;
+    },
+    ctx: PluginContext,
+  ): Promise<ClipReview>;
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { Aspect, Resolution } from './storyboard.js';
+
+export const STAGES = [
+  'ingest',
+  'analyze',
+  'plan',
+  'prompt',
+  'generate',
+  'review',
+  'edit',
+  'render',
+  'evaluate',
+  'deliver',
+] as const;
+export const StageName = z.enum(STAGES);
+export type StageName = z.infer<typeof StageName>;
+
+export const StageStatus = z.enum(['pending', 'running', 'done', 'failed', 'skipped']);
+export type StageStatus = z.infer<typeof StageStatus>;
+
+export const ProjectStatus = z.enum(['queued', 'running', 'paused', 'failed', 'done']);
+export type ProjectStatus = z.infer<typeof ProjectStatus>;
+
+export const CrewMode = z.enum(['auto', 'llm', 'heuristic']);
+export type CrewMode = z.infer<typeof CrewMode>;
+
+export const Budget = z.object({
+  /** Hard cap for this project, USD; generation stops and the project pauses at it. */
+  maxUsd: z.number().nonnegative().optional(),
+  /** What the plan is expected to cost before generation, USD. */
+  estimateUsd: z.number().nonnegative().default(0),
+  spentUsd: z.number().nonnegative().default(0),
+});
+export type Budget = z.infer<typeof Budget>;
+
+export const ProjectOptions = z.object({
+  theme: z.string().default(''),
+  provider: z.string().default('local'),
+  model: z.string().optional(),
+  crew: CrewMode.default('auto'),
+  renderer: z.string().default('remotion'),
+  aspect: Aspect.default('16:9'),
+  resolution: Resolution.default('720p'),
+  fps: z.number().int().positive().default(30),
+  /** Where the final MP4 is delivered. */
+  outPath: z.string().optional(),
+  maxRounds: z.number().int().nonnegative().default(1),
+  maxAttemptsPerShot: z.number().int().positive().default(2),
+  captions: z.boolean().default(true),
+  titleCard: z.boolean().default(true),
+});
+export type ProjectOptions = z.infer<typeof ProjectOptions>;
+
+export const StageState = z.object({
+  name: StageName,
+  status: StageStatus,
+  progress: z.number().min(0).max(1).default(0),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  error: z.string().optional(),
+});
+export type StageState = z.infer<typeof StageState>;
+
+export const Project = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: ProjectStatus,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  options: ProjectOptions,
+  budget: Budget,
+  stages: z.array(StageState),
+  outputPath: z.string().optional(),
+  error: z.string().optional(),
+});
+export type Project = z.infer<typeof Project>;
+
+/** One agent (or heuristic) decision, kept for audit. */
+export const Decision = z.object({
+  projectId: z.string().optional(),
+  stage: StageName.optional(),
+  role: z.string(),
+  shotId: z.string().optional(),
+  /** What was decided, in one line a person can read. */
+  summary: z.string(),
+  /** sha256 of the input the decision was made from. */
+  inputDigest: z.string().optional(),
+  output: z.unknown().optional(),
+  model: z.string().optional(),
+  tokens: z.object({ input: z.number().int(), output: z.number().int() }).optional(),
+  costUsd: z.number().nonnegative().optional(),
+  ms: z.number().nonnegative().optional(),
+  at: z.string(),
+});
+export type Decision = z.infer<typeof Decision>;
+
+/** Where decisions go: the database in the pipeline, an array in tests, stderr in the CLI. */
+export interface DecisionSink {
+  record(decision: Omit<Decision, 'at'> & { at?: string }): void | Promise<void>;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/**
+ * The edit decision list. All times are in frames at `fps`, so every renderer cuts on the same frame.
+ * Items are in order and tile the video; an item's `transitionIn` overlaps it with the previous item.
+ */
+export const TransitionKind = z.enum(['cut', 'fade', 'slide', 'wipe', 'zoom', 'flash']);
+export type TransitionKind = z.infer<typeof TransitionKind>;
+
+export const Transition = z.object({
+  kind: TransitionKind,
+  durationFrames: z.number().int().nonnegative(),
+  direction: z.enum(['left', 'right', 'up', 'down']).optional(),
+});
+export type Transition = z.infer<typeof Transition>;
+
+export const BeatEffect = z.object({
+  kind: z.enum(['zoomPulse', 'flash']),
+  /** Frames (timeline time) where the effect fires, on beats. */
+  frames: z.array(z.number().int().nonnegative()),
+  /** 0…1 */
+  strength: z.number().min(0).max(1),
+});
+export type BeatEffect = z.infer<typeof BeatEffect>;
+
+export const TimelineItem = z.object({
+  id: z.string(),
+  shotId: z.string().optional(),
+  /** Local path of the clip (absolute, or relative to the timeline file). */
+  src: z.string(),
+  startFrame: z.number().int().nonnegative(),
+  durationFrames: z.number().int().positive(),
+  /** Where in the clip to start, seconds (the liveliest part). */
+  clipStartSec: z.number().nonnegative().default(0),
+  /** The clip's own duration, seconds, so renderers know when to loop. */
+  clipDurationSec: z.number().positive(),
+  playbackRate: z.number().positive().default(1),
+  loop: z.boolean().default(false),
+  /** How the clip fills the frame: 'cover' crops (the default), 'contain' letterboxes. */
+  fit: z.enum(['cover', 'contain']).optional(),
+  transitionIn: Transition.optional(),
+  effects: z.array(BeatEffect).default([]),
+});
+export type TimelineItem = z.infer<typeof TimelineItem>;
+
+export const CaptionWord = z.object({
+  text: z.string(),
+  startFrame: z.number().int().nonnegative(),
+  endFrame: z.number().int().nonnegative(),
+});
+
+export const Caption = z.object({
+  text: z.string(),
+  startFrame: z.number().int().nonnegative(),
+  endFrame: z.number().int().nonnegative(),
+  words: z.array(CaptionWord).optional(),
+});
+export type Caption = z.infer<typeof Caption>;
+
+export const TextCard = z.object({
+  kind: z.enum(['title', 'section']),
+  text: z.string(),
+  subtitle: z.string().optional(),
+  startFrame: z.number().int().nonnegative(),
+  endFrame: z.number().int().nonnegative(),
+});
+export type TextCard = z.infer<typeof TextCard>;
+
+export const Timeline = z.object({
+  version: z.literal(1),
+  fps: z.number().int().positive(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  durationFrames: z.number().int().positive(),
+  /** The song, used as the soundtrack untouched. */
+  audio: z.object({ src: z.string(), durationSec: z.number().positive() }),
+  items: z.array(TimelineItem),
+  cards: z.array(TextCard).default([]),
+  captions: z.array(Caption).default([]),
+  /** Beat frames, for renderers and previews that draw or pulse on the beat. */
+  beatFrames: z.array(z.number().int().nonnegative()).default([]),
+  style: z
+    .object({
+      fontFamily: z.string().default('DejaVu Sans'),
+      accent: z.string().default('#ffcc00'),
+      captionColor: z.string().default('#ffffff'),
+    })
+    .default({ fontFamily: 'DejaVu Sans', accent: '#ffcc00', captionColor: '#ffffff' }),
+});
+export type Timeline = z.infer<typeof Timeline>;

@@ -1,0 +1,208 @@
+import {
+  type ClipReview,
+  type Crew,
+  InputError,
+  type PlanInput,
+  type PluginContext,
+  type Shot,
+  type Storyboard,
+} from '@beatframe/core';
+import { type ClipMetrics, measureClip } from '../clipCheck.js';
+import { recordDecision } from '../decisions.js';
+import { heuristicShots } from '../prompting.js';
+import { heuristicReview, heuristicRevisions, type Revision } from './editor.js';
+import { heuristicStoryboard } from './planner.js';
+import { softenPrompt } from './soften.js';
+
+export type ReviewInput = Parameters<Crew['review']>[0];
+
+export interface RevisionInput {
+  report: import('@beatframe/core').EvaluationReport;
+  storyboard: Storyboard;
+  shots: Shot[];
+}
+
+export interface RefusalInput {
+  shot: Shot;
+  /** The prompt the provider refused. */
+  prompt: string;
+  /** The provider's error message. */
+  error: string;
+  storyboard?: Storyboard;
+  /** The provider's prompt limit; without it the new prompt stays within max(prompt length, 400). */
+  maxPromptChars?: number;
+}
+
+/**
+ * A crew as this package builds it: the core contract plus the editor's revisions after an
+ * evaluation and the prompt engineer's rewrite after a provider's content-policy refusal.
+ */
+export interface BeatframeCrew extends Crew {
+  proposeRevisions(input: RevisionInput, ctx: PluginContext): Promise<Revision[]>;
+  revisePromptAfterRefusal(input: RefusalInput, ctx: PluginContext): Promise<string>;
+}
+
+export function refusalLimit(input: RefusalInput): number {
+  return input.maxPromptChars ?? Math.max(input.prompt.length, 400);
+}
+
+export const HEURISTIC_MODEL = 'heuristic';
+
+/** Plan input without the bulky parts, for digests (the same song and options give the same digest). */
+export function planDigestInput(input: PlanInput): unknown {
+  return {
+    song: {
+      title: input.song.title,
+      styleTags: input.song.styleTags,
+      lyrics: input.song.lyrics,
+      durationSec: input.song.durationSec,
+    },
+    analysis: input.analysis,
+    options: input.options,
+    provider: {
+      name: input.provider.name,
+      capabilities: { ...input.provider.capabilities, usdFor: undefined },
+    },
+  };
+}
+
+function summarizeReview(r: ClipReview): string {
+  return `${r.action}: ${r.reasons.join('; ')}`;
+}
+
+/** The offline crew: deterministic, music-driven, needs no key and no network. */
+export function heuristicCrew(): BeatframeCrew {
+  return {
+    name: 'heuristic',
+    async plan(input, ctx) {
+      const t0 = performance.now();
+      const storyboard = heuristicStoryboard(input);
+      await recordDecision(ctx, {
+        role: 'planner',
+        summary: `storyboard: ${storyboard.scenes.length} scenes, ${storyboard.shots.length} shots; ${storyboard.brief.mood}`,
+        input: planDigestInput(input),
+        output: storyboard,
+        model: HEURISTIC_MODEL,
+        ms: performance.now() - t0,
+      });
+      return storyboard;
+    },
+    async writePrompts(storyboard, input, ctx) {
+      const t0 = performance.now();
+      const shots = heuristicShots(storyboard, input);
+      await recordDecision(ctx, {
+        role: 'prompter',
+        summary: `${shots.length} prompts for ${input.provider.name} (≤ ${input.provider.capabilities.maxPromptChars} chars)`,
+        input: {
+          storyboard,
+          provider: input.provider.name,
+          capabilities: { ...input.provider.capabilities, usdFor: undefined },
+        },
+        output: shots.map((s) => ({
+          id: s.id,
+          prompt: s.prompt,
+          clipSeconds: s.clipSeconds,
+          referenceShotId: s.referenceShotId,
+        })),
+        model: HEURISTIC_MODEL,
+        ms: performance.now() - t0,
+      });
+      return shots;
+    },
+    async review(input, ctx) {
+      const t0 = performance.now();
+      const review = await reviewWithHeuristics(input, ctx);
+      await recordDecision(ctx, {
+        role: 'editor',
+        shotId: input.shot.id,
+        summary: summarizeReview(review),
+        input: reviewDigestInput(input),
+        output: review,
+        model: HEURISTIC_MODEL,
+        ms: performance.now() - t0,
+      });
+      return review;
+    },
+    async revisePromptAfterRefusal(input, ctx) {
+      const t0 = performance.now();
+      const { prompt, changed } = softenPrompt(
+        input.prompt,
+        input.storyboard?.styleBible,
+        refusalLimit(input),
+      );
+      await recordDecision(ctx, {
+        role: 'prompter',
+        stage: 'generate',
+        shotId: input.shot.id,
+        summary:
+          `rewrote the refused prompt${changed.length ? ` (softened: ${changed.join(', ')})` : ''}: ${input.error}`.slice(
+            0,
+            300,
+          ),
+        input: { shot: input.shot.id, prompt: input.prompt, error: input.error },
+        output: { prompt },
+        model: HEURISTIC_MODEL,
+        ms: performance.now() - t0,
+      });
+      return prompt;
+    },
+    async proposeRevisions(input, ctx) {
+      const t0 = performance.now();
+      const revisions = heuristicRevisions(input);
+      await recordDecision(ctx, {
+        role: 'editor',
+        stage: 'evaluate',
+        summary: revisions.length
+          ? `${revisions.length} revisions: ${revisions.map((r) => r.kind).join(', ')}`
+          : 'no revisions',
+        input,
+        output: revisions,
+        model: HEURISTIC_MODEL,
+        ms: performance.now() - t0,
+      });
+      return revisions;
+    },
+  };
+}
+
+export function reviewDigestInput(input: ReviewInput): unknown {
+  return {
+    shot: input.shot,
+    clip: input.clip,
+    attempt: input.attempt,
+    expected: input.expected,
+    style: input.storyboard.styleBible,
+  };
+}
+
+/** The editor's heuristic verdict on a clip file (ffprobe + sampled frames). */
+export async function reviewWithHeuristics(
+  input: ReviewInput,
+  ctx: Pick<PluginContext, 'signal'>,
+): Promise<ClipReview> {
+  let metrics: ClipMetrics;
+  try {
+    metrics = await measureClip(input.clip.path, ctx.signal ? { signal: ctx.signal } : {});
+  } catch (err) {
+    // A file ffprobe cannot read is a failed take: ask again while takes remain, else say so.
+    if (!(err instanceof InputError)) throw err;
+    if (input.attempt >= (input.maxAttempts ?? 2))
+      throw new InputError(
+        `shot ${input.shot.id}: clip ${input.clip.path} is not readable video after ${input.attempt} takes`,
+        {
+          cause: err,
+        },
+      );
+    return { action: 'regenerate', reasons: [`clip ${input.clip.path} is not readable video`], score: 0 };
+  }
+  return heuristicReview({
+    shot: input.shot,
+    storyboard: input.storyboard,
+    metrics,
+    attempt: input.attempt,
+    maxAttempts: input.maxAttempts ?? 2,
+    ...(input.expected ? { expected: input.expected } : {}),
+    ...(input.canRemix !== undefined ? { canRemix: input.canRemix } : {}),
+    ...(input.expected?.maxPromptChars ? { maxPromptChars: input.expected.maxPromptChars } : {}),
+  });
+}

@@ -1,0 +1,322 @@
+import {
+  type AudioAnalysis,
+  digestOf,
+  type PlanInput,
+  type Scene,
+  type SectionLabel,
+  type Shot,
+  type Storyboard,
+  type StyleBible,
+} from '@beatframe/core';
+import { barGrid, meanEnergy, nearest, normalizedSections, round3 } from '../grid.js';
+import { heuristicStyle, pick, seededRandom, visualNounsIn } from './styleBible.js';
+
+/** Scene and shot slots on the bar grid, before anyone writes a word about them. */
+export interface SlotPlan {
+  scenes: Array<Omit<Scene, 'description' | 'mood'>>;
+  shots: Array<Pick<Shot, 'id' | 'sceneId' | 'index' | 'start' | 'end' | 'energy'>>;
+  barSec: number;
+}
+
+/** How long a shot should run, by energy: short and cutty when loud, long and patient when quiet. */
+function targetShotSec(energy: number, label: SectionLabel): number {
+  const calm = 9;
+  const loud = 2.5;
+  let t = calm + (loud - calm) * Math.min(1, Math.max(0, energy));
+  if (label === 'intro' || label === 'outro') t *= 1.3;
+  return t;
+}
+
+/**
+ * The shortest shot worth paying for: with a paid provider a slot shorter than ¾ of its shortest clip
+ * throws most of that clip away, so shots stretch toward it; free providers cut as the music asks.
+ */
+export function minShotSecFor(provider: PlanInput['provider'], size?: string): number {
+  const caps = provider.capabilities;
+  const shortest = caps.durations.length ? Math.min(...caps.durations) : 0;
+  if (!shortest) return 0;
+  const paid = caps.usdFor({ seconds: shortest, size: size ?? caps.sizes[0] ?? '1280x720' }) > 0;
+  return paid ? shortest * 0.75 : 0;
+}
+
+/**
+ * Scene boundaries at the section changes snapped to the nearest bar line; shots inside each scene
+ * tile it on bar lines. The provider's longest clip caps a shot where the bars allow, so a clip
+ * can cover its whole slot.
+ */
+export function planSlots(
+  analysis: AudioAnalysis,
+  durations: number[],
+  opts: { minShotSec?: number } = {},
+): SlotPlan {
+  const dur = analysis.durationSec;
+  const grid = barGrid(analysis);
+  const sections = normalizedSections(analysis);
+  const maxClip = durations.length ? Math.max(...durations) : Number.POSITIVE_INFINITY;
+
+  // Section starts (after the first) become scene boundaries on the grid; when snapping would
+  // swallow a short section, its own time is used; a section too short even for that folds into
+  // the previous scene.
+  const specs: Array<{ section: (typeof sections)[number]; start: number }> = [];
+  for (let i = 0; i < sections.length; i++) {
+    const s = sections[i] as (typeof sections)[number];
+    if (i === 0) {
+      specs.push({ section: s, start: 0 });
+      continue;
+    }
+    const prev = (specs[specs.length - 1] as { start: number }).start;
+    const nextRaw = Math.min(sections[i + 1]?.start ?? dur, dur);
+    const ok = (t: number | undefined): t is number =>
+      t !== undefined && t > prev + 0.25 && t < nextRaw - 0.25;
+    const snapped = nearest(grid.points, s.start);
+    if (ok(snapped)) specs.push({ section: s, start: snapped });
+    else if (ok(s.start)) specs.push({ section: s, start: s.start });
+  }
+
+  const scenes: SlotPlan['scenes'] = [];
+  const shots: SlotPlan['shots'] = [];
+  for (let k = 0; k < specs.length; k++) {
+    const { section: s, start } = specs[k] as (typeof specs)[number];
+    const end = specs[k + 1]?.start ?? dur;
+    const energy = round3(meanEnergy(analysis, start, end, s.energy) * 0.5 + s.energy * 0.5);
+    const sceneId = `sc${scenes.length + 1}`;
+    scenes.push({
+      id: sceneId,
+      sectionIndex: s.index,
+      label: s.label,
+      start: round3(start),
+      end: round3(end),
+      energy,
+    });
+
+    const inner = grid.points.filter((p) => p > start + 0.25 && p < end - 0.25);
+    const pts = [start, ...inner, end];
+    const bars = pts.length - 1;
+    const len = end - start;
+    const target = Math.max(targetShotSec(energy, s.label), opts.minShotSec ?? 0);
+    let count = Math.max(1, Math.round(len / target));
+    count = Math.max(count, Math.ceil(len / maxClip - 1e-9));
+    count = Math.min(count, bars);
+    for (let j = 0; j < count; j++) {
+      const a = pts[Math.round((j * bars) / count)] as number;
+      const z = pts[Math.round(((j + 1) * bars) / count)] as number;
+      shots.push({
+        id: `s${shots.length + 1}`,
+        sceneId,
+        index: shots.length,
+        start: round3(a),
+        end: round3(z),
+        energy: round3(meanEnergy(analysis, a, z, energy)),
+      });
+    }
+  }
+  return { scenes, shots, barSec: grid.barSec };
+}
+
+const SHOT_SIZES_CALM = [
+  'wide establishing shot',
+  'medium shot',
+  'slow close-up',
+  'over-the-shoulder shot',
+  'extreme wide shot',
+];
+const SHOT_SIZES_LOUD = ['close-up', 'low-angle medium shot', 'wide shot', 'extreme close-up', 'aerial shot'];
+const MOVES_CALM = [
+  'slow dolly in',
+  'gentle pan',
+  'locked-off static frame',
+  'slow crane up',
+  'drifting handheld',
+];
+const MOVES_LOUD = ['fast tracking shot', 'whip pan', 'orbiting move', 'rapid push-in', 'handheld rush'];
+
+function moodFor(energy: number, label: SectionLabel): string {
+  if (label === 'bridge') return energy > 0.5 ? 'unsettled' : 'dreamlike';
+  if (label === 'outro') return 'resolved';
+  if (label === 'intro') return 'expectant';
+  if (energy > 0.75) return 'euphoric';
+  if (energy > 0.55) return 'driving';
+  if (energy > 0.35) return 'reflective';
+  return 'tender';
+}
+
+/** What a scene is about, by its place in the song's arc. */
+function sceneStory(
+  label: SectionLabel,
+  nth: number,
+  bible: StyleBible,
+  lyricMotif?: string,
+): { place: string; action: string; placeKey: string } {
+  const who = bible.characters[0]?.description ?? 'a lone figure';
+  const [home, peak, contrast] = bible.places.map((p) => p.description);
+  // What this section sings about comes first; the bible's motifs otherwise.
+  const motif = (i: number) => lyricMotif ?? bible.motifs[i % Math.max(1, bible.motifs.length)] ?? 'light';
+  switch (label) {
+    case 'intro':
+      return {
+        place: home ?? '',
+        placeKey: 'home',
+        action: `the world of the film appears; ${who} is glimpsed for the first time`,
+      };
+    case 'verse':
+      return {
+        place: home ?? '',
+        placeKey: 'home',
+        action: `${who} goes about their life, ${motif(nth)} close by${nth > 1 ? ', something has changed since last time' : ''}`,
+      };
+    case 'pre-chorus':
+      return {
+        place: home ?? '',
+        placeKey: 'home',
+        action: `tension builds; ${who} turns toward something off-frame, light growing`,
+      };
+    case 'chorus': {
+      const stage = [
+        'the world opens up around',
+        'brighter and bigger, the place comes alive around',
+        'full spectacle at its peak around',
+      ][Math.min(2, nth - 1)];
+      return { place: peak ?? '', placeKey: 'peak', action: `${stage} ${who}, ${motif(nth + 1)} everywhere` };
+    }
+    case 'bridge':
+      return {
+        place: contrast ?? '',
+        placeKey: 'contrast',
+        action: `a break from everything: ${who} alone, colours shifted, time slowed`,
+      };
+    case 'breakdown':
+    case 'instrumental':
+    case 'solo':
+      return {
+        place: peak ?? '',
+        placeKey: 'peak',
+        action: `abstract details in rhythm: ${motif(nth)}, textures and light`,
+      };
+    case 'outro':
+      return {
+        place: home ?? '',
+        placeKey: 'home',
+        action: `back where it began, ${who} at peace as the light fades`,
+      };
+    default:
+      return { place: home ?? '', placeKey: 'home', action: `stillness; ${motif(0)} in near darkness` };
+  }
+}
+
+/** What the later shots of a scene look at, in turn: the protagonist, details, motifs, the place. */
+function focusOf(nth: number, index: number, bible: StyleBible, loud: boolean): string {
+  const who = bible.characters[0]?.description ?? 'a lone figure';
+  const motif = bible.motifs[index % Math.max(1, bible.motifs.length)] ?? 'light';
+  const options = loud
+    ? [
+        `${who} moving with the beat`,
+        `${motif} flashing past`,
+        `${who}'s face lit in bursts`,
+        `streaks of light around ${who}`,
+        `${motif} in motion`,
+      ]
+    : [
+        `${who}'s face, thoughtful`,
+        `${motif}, in detail`,
+        `${who}'s hands`,
+        `${who} from behind, looking out`,
+        `${motif} in soft focus`,
+      ];
+  return options[(nth - 1 + index) % options.length] as string;
+}
+
+/** Which place each scene is set in, for image-to-video continuity. */
+export function placeKeyOf(scene: Pick<Scene, 'label'>): string {
+  return sceneStory(scene.label, 1, {
+    look: '',
+    palette: ['x'],
+    characters: [],
+    places: [],
+    lens: '',
+    camera: '',
+    motifs: [],
+    avoid: [],
+  }).placeKey;
+}
+
+/** The offline planner: a storyboard from the music alone, the same for the same input. */
+export function heuristicStoryboard(input: PlanInput): Storyboard {
+  const { analysis, song, options, provider } = input;
+  const seed = digestOf({
+    title: song.title,
+    theme: options.theme,
+    tags: song.styleTags,
+    dur: analysis.durationSec,
+  });
+  const rand = seededRandom(seed.slice(8));
+  const slots = planSlots(analysis, provider.capabilities.durations, { minShotSec: minShotSecFor(provider) });
+  const avgEnergy =
+    slots.scenes.reduce((s, x) => s + x.energy * (x.end - x.start), 0) / Math.max(1e-9, analysis.durationSec);
+  const { bible, brief } = heuristicStyle({
+    song,
+    theme: options.theme,
+    ...(analysis.key ? { key: analysis.key } : {}),
+    meanEnergy: avgEnergy,
+    seed,
+  });
+
+  const seen = new Map<SectionLabel, number>();
+  const lyricMotifs = new Map<string, string>();
+  const scenes: Scene[] = slots.scenes.map((sc) => {
+    const nth = (seen.get(sc.label) ?? 0) + 1;
+    seen.set(sc.label, nth);
+    const sung = (song.lyrics?.lines ?? []).filter(
+      (l) => l.start !== undefined && l.start >= sc.start && l.start < sc.end,
+    );
+    const lyricMotif = visualNounsIn(sung.map((l) => l.text).join(' '))[0];
+    if (lyricMotif) lyricMotifs.set(sc.id, lyricMotif);
+    const story = sceneStory(sc.label, nth, bible, lyricMotif);
+    return {
+      ...sc,
+      description: `${sc.label} ${nth > 1 ? nth : ''}`.trim().concat(`: in ${story.place}, ${story.action}`),
+      mood: moodFor(sc.energy, sc.label),
+    };
+  });
+
+  let prevSize = '';
+  let prevMove = '';
+  const shots: Shot[] = slots.shots.map((slot) => {
+    const scene = scenes.find((s) => s.id === slot.sceneId) as Scene;
+    const loud = slot.energy > 0.55;
+    // Never the same framing or move twice in a row: variety without randomness for its own sake.
+    let size = pick(rand, loud ? SHOT_SIZES_LOUD : SHOT_SIZES_CALM);
+    if (size === prevSize)
+      size = pick(
+        rand,
+        (loud ? SHOT_SIZES_LOUD : SHOT_SIZES_CALM).filter((x) => x !== prevSize),
+      );
+    let move = pick(rand, loud ? MOVES_LOUD : MOVES_CALM);
+    if (move === prevMove)
+      move = pick(
+        rand,
+        (loud ? MOVES_LOUD : MOVES_CALM).filter((x) => x !== prevMove),
+      );
+    const firstOfScene = slots.shots.find((s) => s.sceneId === scene.id)?.id === slot.id;
+    if (firstOfScene && (scene.label === 'intro' || scene.label === 'chorus' || scene.label === 'bridge'))
+      size = 'wide establishing shot';
+    prevSize = size;
+    prevMove = move;
+    const story = sceneStory(
+      scene.label,
+      scenes.filter((s) => s.label === scene.label && s.start <= scene.start).length,
+      bible,
+      lyricMotifs.get(scene.id),
+    );
+    const nthInScene = slots.shots.filter((s) => s.sceneId === scene.id && s.index < slot.index).length;
+    return {
+      ...slot,
+      description:
+        nthInScene === 0
+          ? `${size} in ${story.place}: ${story.action}`
+          : `${size} of ${focusOf(nthInScene, slot.index, bible, loud)}, in ${story.place}`,
+      mood: moodFor(slot.energy, scene.label),
+      camera: `${move}, ${bible.lens}`,
+    };
+  });
+  return { brief, styleBible: bible, scenes, shots };
+}

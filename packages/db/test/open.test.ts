@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type Database, openDatabase, projects, shots } from '../src/index.js';
+
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+if (!TEST_DATABASE_URL)
+  console.warn('TEST_DATABASE_URL is unset: the PostgreSQL half of the db tests is skipped');
+
+async function roundTrip(database: Database) {
+  const { db } = database;
+  await db
+    .insert(projects)
+    .values({ id: 'p1', name: 'song', input: { source: { kind: 'file', path: '/a.mp3' } }, options: {} });
+  await db.insert(shots).values({ projectId: 'p1', id: 's1', index: 0, shot: { id: 's1' }, prompt: 'a' });
+  const [row] = await db.select().from(projects).where(eq(projects.id, 'p1'));
+  expect(row?.status).toBe('queued');
+  expect(row?.input).toEqual({ source: { kind: 'file', path: '/a.mp3' } });
+  // The multi-statement path returns the rows of every statement.
+  const rows = await database.query<{ n: number }>('SELECT 1 AS n; SELECT 2 AS n');
+  expect(rows.map((r) => r.n)).toEqual([1, 2]);
+  const got: string[] = [];
+  const unlisten = await database.listen('bf_test', (p) => got.push(p));
+  await database.query(`SELECT pg_notify('bf_test', $1)`, ['hello']);
+  for (let i = 0; i < 50 && !got.length; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(got).toEqual(['hello']);
+  await unlisten();
+}
+
+describe('openDatabase on PGlite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bf-db-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('migrates, stores rows, runs raw SQL and LISTEN/NOTIFY, and reopens with the data kept', async () => {
+    const database = await openDatabase({ dataDir: dir });
+    expect(database.kind).toBe('pglite');
+    await roundTrip(database);
+    await database.close();
+    const again = await openDatabase({ dataDir: dir });
+    const rows = await again.db.select().from(shots);
+    expect(rows.map((r) => r.id)).toEqual(['s1']);
+    await again.close();
+  });
+
+  it('refuses a second live process on the same folder, and takes over a dead one', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const lock = join(dir, 'db', 'beatframe.lock');
+    writeFileSync(lock, '1'); // pid 1 is alive and is not us
+    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(/in use by process 1/);
+    writeFileSync(lock, '999999999'); // no such process: a crashed worker's lock
+    const database = await openDatabase({ dataDir: dir });
+    await database.close();
+  });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)('openDatabase on PostgreSQL', () => {
+  it('migrates a fresh database (twice at once), stores rows, raw SQL, LISTEN/NOTIFY', async () => {
+    const scratch = await createScratchDatabase(TEST_DATABASE_URL!);
+    try {
+      // Two processes starting together must not both run the migrations.
+      const [a, b] = await Promise.all([
+        openDatabase({ databaseUrl: scratch.url }),
+        openDatabase({ databaseUrl: scratch.url }),
+      ]);
+      expect(a.kind).toBe('postgres');
+      await roundTrip(a);
+      expect((await b.db.select().from(projects)).length).toBe(1);
+      await a.close();
+      await b.close();
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('says clearly when the server cannot be reached', async () => {
+    await expect(openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none' })).rejects.toThrow(
+      /cannot connect to DATABASE_URL/,
+    );
+  });
+});

@@ -1,0 +1,133 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runFfmpeg } from '@beatframe/media';
+import { describe, expect, it } from 'vitest';
+import { decodeVideo, detectCuts, measureIntegrity } from '../src/index.js';
+import { H, makeVideo, variedSource, W } from './fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bf-eval-cuts-'));
+const fps = 30;
+
+/** Precision and recall of detected hard cuts against the true cut frames, ±1 frame. */
+function score(found: number[], truth: number[]): { precision: number; recall: number } {
+  const hit = (f: number) => truth.some((t) => Math.abs(t - f) <= 1);
+  const tp = found.filter(hit).length;
+  const recalled = truth.filter((t) => found.some((f) => Math.abs(t - f) <= 1)).length;
+  return {
+    precision: found.length ? tp / found.length : 1,
+    recall: truth.length ? recalled / truth.length : 1,
+  };
+}
+
+describe('cut detection', () => {
+  it('finds hard cuts at known frames (including short shots) with high precision and recall', async () => {
+    const lens = [37, 45, 9, 61, 33, 50, 6, 40, 28, 44, 17, 30];
+    const path = join(dir, 'cuts.mp4');
+    await makeVideo(
+      path,
+      lens.map((frames, i) => ({ source: variedSource(i, fps), frames })),
+      { fps },
+    );
+    const v = await decodeVideo(path);
+    expect(v.frames.length).toBe(lens.reduce((a, b) => a + b, 0));
+    let acc = 0;
+    const truth = lens.slice(0, -1).map((l) => (acc += l));
+    const cuts = detectCuts(v);
+    const hard = cuts.filter((c) => c.kind === 'hard').map((c) => c.frame);
+    const { precision, recall } = score(hard, truth);
+    expect(precision).toBeGreaterThanOrEqual(0.9);
+    expect(recall).toBeGreaterThanOrEqual(0.9);
+    for (const c of cuts) expect(c.timeSec).toBeCloseTo(c.frame / fps, 6);
+  });
+
+  it('reports a dissolve as one gradual transition, not as hard cuts, and ignores a flash', async () => {
+    const a = join(dir, 'a.mp4');
+    const path = join(dir, 'dissolve.mp4');
+    // 3 s of A dissolving (1 s, centred at 2.5 s) into B.
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `${variedSource(1, fps)},format=yuv420p,trim=end_frame=90,setpts=PTS-STARTPTS`,
+      '-f',
+      'lavfi',
+      '-i',
+      `${variedSource(3, fps)},format=yuv420p,trim=end_frame=90,setpts=PTS-STARTPTS`,
+      '-filter_complex',
+      // A two-frame white flash at 3.33 s, and a beat flash that brightens and decays over 8 frames at 4.17 s.
+      `[0:v][1:v]xfade=transition=fade:duration=1:offset=2,drawbox=enable='between(n,100,101)':x=0:y=0:w=${W}:h=${H}:color=white:t=fill,eq=eval=frame:brightness='if(between(n,125,132),0.6*(1-(n-125)/8),0)'[v]`,
+      '-map',
+      '[v]',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      a,
+    ]);
+    await runFfmpeg(['-i', a, '-c', 'copy', path]);
+    const v = await decodeVideo(path);
+    const cuts = detectCuts(v);
+    expect(cuts.filter((c) => c.kind === 'hard')).toEqual([]);
+    const gradual = cuts.filter((c) => c.kind === 'gradual');
+    expect(gradual).toHaveLength(1);
+    expect(gradual[0]!.timeSec).toBeGreaterThan(2.2);
+    expect(gradual[0]!.timeSec).toBeLessThan(2.8);
+    expect(gradual[0]!.spanFrames).toBeGreaterThan(5);
+  });
+});
+
+describe('black, frozen and duplicated frames', () => {
+  it('measures the share of black and frozen frames where they are', async () => {
+    const path = join(dir, 'integrity.mp4');
+    await makeVideo(
+      path,
+      [
+        { source: variedSource(0, fps), frames: 60 },
+        { source: `color=c=black:s=${W}x${H}:r=${fps}`, frames: 30 },
+        { source: variedSource(1, fps), frames: 60 },
+        // A still: one frame of a moving source held for 1.5 s (a stuck clip).
+        { source: `${variedSource(2, fps)},trim=end_frame=1,loop=loop=-1:size=1`, frames: 45 },
+        { source: variedSource(3, fps), frames: 45 },
+      ],
+      { fps },
+    );
+    const v = await decodeVideo(path);
+    const r = measureIntegrity(v);
+    expect(r.blackShare).toBeCloseTo(30 / 240, 2);
+    expect(r.blackSpans).toHaveLength(1);
+    expect(r.blackSpans[0]!.startSec).toBeCloseTo(2, 1);
+    expect(r.blackSpans[0]!.endSec).toBeCloseTo(3, 1);
+    // x264 needs a few frames to settle on a still; most of the 45 must count.
+    expect(r.frozenShare).toBeGreaterThan(35 / 240);
+    expect(r.frozenShare).toBeLessThan(47 / 240);
+    expect(r.frozenSpans[0]!.startSec).toBeGreaterThan(4.9);
+    expect(r.frozenSpans[0]!.endSec).toBeCloseTo(6.5, 1);
+    expect(r.duplicateShare).toBe(0);
+  });
+
+  it('counts duplicated frames from a 20 → 30 fps conversion as duplicates, not as a freeze', async () => {
+    const path = join(dir, 'stutter.mp4');
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=s=${W}x${H}:r=20:d=3,fps=30`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      path,
+    ]);
+    const v = await decodeVideo(path);
+    const r = measureIntegrity(v);
+    // Every third output frame repeats one: a third of frames.
+    expect(r.duplicateShare).toBeGreaterThan(0.28);
+    expect(r.duplicateShare).toBeLessThan(0.36);
+    expect(r.frozenShare).toBe(0);
+  });
+});

@@ -1,0 +1,99 @@
+import { InputError } from '@beatframe/core';
+import { ffprobePath, runProcess } from './ffmpeg.js';
+
+export interface VideoStreamInfo {
+  codec: string;
+  width: number;
+  height: number;
+  /** Average frame rate. */
+  fps: number;
+  /** Rotation from the display matrix, degrees. */
+  rotation: number;
+  /** Whether r_frame_rate and avg_frame_rate disagree (a hint of variable frame rate). */
+  variableFrameRate: boolean;
+  pixFmt?: string;
+  frames?: number;
+}
+
+export interface AudioStreamInfo {
+  codec: string;
+  sampleRate: number;
+  channels: number;
+}
+
+export interface MediaInfo {
+  path: string;
+  formatName: string;
+  durationSec: number;
+  video?: VideoStreamInfo;
+  audio?: AudioStreamInfo;
+  tags: Record<string, string>;
+}
+
+function rate(r: string | undefined): number {
+  if (!r) return 0;
+  const [n, d] = r.split('/').map(Number);
+  return d ? (n ?? 0) / d : Number(n ?? 0);
+}
+
+/** ffprobe a file; a file ffprobe cannot read is an InputError naming it. */
+export async function probeMedia(path: string, opts: { signal?: AbortSignal } = {}): Promise<MediaInfo> {
+  let json: {
+    format?: { format_name?: string; duration?: string; tags?: Record<string, string> };
+    streams?: Array<Record<string, unknown>>;
+  };
+  try {
+    const { stdout } = await runProcess(
+      ffprobePath(),
+      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
+      opts,
+    );
+    json = JSON.parse(stdout.toString());
+  } catch (err) {
+    if ((err as { code?: string }).code === 'MISSING_TOOL') throw err;
+    throw new InputError(`${path} is not a readable media file`, { code: 'NOT_MEDIA', cause: err });
+  }
+  const streams = json.streams ?? [];
+  const v = streams.find(
+    (s) => s.codec_type === 'video' && !(s.disposition as { attached_pic?: number })?.attached_pic,
+  );
+  const a = streams.find((s) => s.codec_type === 'audio');
+  const sideData = (v?.side_data_list as Array<{ rotation?: number }> | undefined) ?? [];
+  const rotation = Number(
+    sideData.find((s) => s.rotation !== undefined)?.rotation ?? (v?.tags as { rotate?: string })?.rotate ?? 0,
+  );
+  const durations = [json.format?.duration, v?.duration, a?.duration]
+    .map((d) => Number(d))
+    .filter((d) => d > 0);
+  return {
+    path,
+    formatName: json.format?.format_name ?? '',
+    durationSec: durations[0] ?? 0,
+    tags: json.format?.tags ?? {},
+    ...(v
+      ? {
+          video: {
+            codec: String(v.codec_name),
+            width: Number(v.width),
+            height: Number(v.height),
+            fps: rate(v.avg_frame_rate as string) || rate(v.r_frame_rate as string),
+            rotation: ((rotation % 360) + 360) % 360,
+            variableFrameRate:
+              Math.abs(rate(v.avg_frame_rate as string) - rate(v.r_frame_rate as string)) > 0.01 &&
+              rate(v.avg_frame_rate as string) > 0,
+            pixFmt: v.pix_fmt as string | undefined,
+            ...(v.nb_frames ? { frames: Number(v.nb_frames) } : {}),
+          },
+        }
+      : {}),
+    ...(a
+      ? {
+          audio: {
+            codec: String(a.codec_name),
+            sampleRate: Number(a.sample_rate),
+            channels: Number(a.channels),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,98 @@
+import type {
+  AudioAnalysis,
+  BeatframeConfig,
+  Clip,
+  Crew,
+  CrewMode,
+  DecisionSink,
+  EvaluationReport,
+  Logger,
+  PluginContext,
+  ProjectOptions,
+  Renderer,
+  Shot,
+  Song,
+  SongSource,
+  Storyboard,
+  Timeline,
+  VideoProvider,
+} from '@beatframe/core';
+
+/** What the ingest stage is given (stored on the project row). */
+export interface IngestInput {
+  source: SongSource;
+  lyricsPath?: string;
+  title?: string;
+  artist?: string;
+}
+
+/**
+ * The stage implementations the engine calls. The real packages are the defaults (see
+ * defaultDeps.ts); tests inject small ones, so the engine is tested on its own.
+ */
+export interface StageDeps {
+  /**
+   * Checks a song file before a project is created for it (readable, audio, not truncated), so bad
+   * input is refused at once and leaves no project behind. Throws InputError.
+   */
+  validateSong?(path: string): Promise<void>;
+  ingest(
+    input: IngestInput,
+    opts: { destDir: string; signal: AbortSignal; logger: Logger; config: BeatframeConfig },
+  ): Promise<Song>;
+  analyze(
+    song: Song,
+    opts: {
+      signal: AbortSignal;
+      logger: Logger;
+      onProgress: (fraction: number) => void;
+      decisions?: DecisionSink;
+    },
+  ): Promise<AudioAnalysis>;
+  crew(
+    mode: CrewMode,
+    opts: { logger: Logger; env: Record<string, string | undefined>; config: BeatframeConfig },
+  ): Promise<Crew>;
+  provider(name: string, config: BeatframeConfig): Promise<VideoProvider>;
+  /** Every provider this install has, for the per-provider concurrency limits of a worker. */
+  listProviders?(config: BeatframeConfig): Promise<Array<Pick<VideoProvider, 'name' | 'capabilities'>>>;
+  renderer(name: string, config: BeatframeConfig): Promise<Renderer>;
+  buildTimeline(
+    input: {
+      song: Song;
+      analysis: AudioAnalysis;
+      storyboard: Storyboard;
+      clips: Clip[];
+      options: ProjectOptions;
+    },
+    ctx: PluginContext,
+  ): Promise<Timeline>;
+  evaluate(
+    input: {
+      videoPath: string;
+      songPath: string;
+      analysis: AudioAnalysis;
+      timeline: Timeline;
+      storyboard?: Storyboard;
+      song?: Song;
+      outDir?: string;
+      round?: number;
+    },
+    ctx: PluginContext,
+  ): Promise<EvaluationReport>;
+}
+
+/**
+ * What a crew may offer beyond the core contract (@beatframe/crew's does). Without these the
+ * engine softens refused prompts itself and regenerates the shots an evaluation blames.
+ */
+export interface CrewExtras {
+  revisePromptAfterRefusal?(
+    input: { shot: Shot; prompt: string; error: string; storyboard?: Storyboard; maxPromptChars?: number },
+    ctx: PluginContext,
+  ): Promise<string>;
+  proposeRevisions?(
+    input: { report: EvaluationReport; storyboard: Storyboard; shots: Shot[] },
+    ctx: PluginContext,
+  ): Promise<Array<{ kind: string; shotId?: string; prompt?: string; reason: string }>>;
+}

@@ -1,0 +1,1410 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type AudioAnalysis,
+  type BeatframeConfig,
+  BeatframeError,
+  type Clip,
+  type ClipRequest,
+  type Crew,
+  type CrewMode,
+  type DecisionSink,
+  type EvaluationReport,
+  frameSize,
+  type Logger,
+  type PluginContext,
+  ProjectOptions,
+  ProviderError,
+  type ProviderJobRef,
+  produceAtomic,
+  type Renderer,
+  type RenderResult,
+  type Shot,
+  type Song,
+  STAGES,
+  type StageName,
+  type Storyboard,
+  scrubSecrets,
+  snapDuration,
+  type Timeline,
+  userMessage,
+  type VideoProvider,
+  writeFileAtomic,
+} from '@beatframe/core';
+import { assets, type Database, decisions, projects, providerJobs, shots, stages } from '@beatframe/db';
+import { runFfmpeg } from '@beatframe/media';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { fromPglite, PgBoss } from 'pg-boss';
+import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.js';
+import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
+import type { EventBus } from './events.js';
+import { RateLimiter } from './rate.js';
+import type { CostEstimate, ShotStatus } from './service.js';
+import { type Lease, ProviderSlots } from './slots.js';
+import { sleep } from './util.js';
+
+export const STAGE_QUEUE = 'beatframe-stage';
+export const SHOT_QUEUE = 'beatframe-shot';
+
+type ProjectRow = typeof projects.$inferSelect;
+type ShotRow = typeof shots.$inferSelect;
+type StageJob = { projectId: string; stage: StageName };
+type ShotJob = { projectId: string; shotId: string; attempt: number };
+
+/** Approval meaning "any amount" (`--yes`). */
+export const APPROVE_ANY = 1e12;
+const EPS = 1e-9;
+const MAX_SUBMIT_RETRIES = 5;
+const MAX_POLL_ERRORS = 8;
+
+export interface EngineSettings {
+  /** Poll interval per provider, ms (config providers.<name>.pollIntervalMs, default 2000). */
+  pollIntervalMs?: number;
+  /** Base of the exponential retry backoff, seconds. */
+  retryBaseSec?: number;
+  fetch?: typeof fetch;
+}
+
+type StageResult =
+  | { kind: 'done'; output: unknown }
+  /** Work continues elsewhere (shot jobs); whoever finishes it advances the project. */
+  | { kind: 'waiting' }
+  /** The stage moved the project itself (paused, or back to an earlier stage). */
+  | { kind: 'moved' };
+
+interface StageCtx {
+  project: ProjectRow;
+  options: ProjectOptions;
+  dir: string;
+  logger: Logger;
+  signal: AbortSignal;
+  decisions: DecisionSink;
+  plugin: PluginContext;
+  progress(fraction: number, label?: string): void;
+}
+
+/** The pg-boss instance on either driver: PGlite through pg-boss's adapter, PostgreSQL by URL. */
+export async function startBoss(database: Database, logger: Logger, worker: boolean): Promise<PgBoss> {
+  // LISTEN/NOTIFY wakes workers the moment a job is sent, instead of at the next poll.
+  const common = { schema: 'pgboss', supervise: worker, schedule: false, useListenNotify: true } as const;
+  const boss =
+    database.kind === 'pglite'
+      ? new PgBoss({ ...common, db: fromPglite(database.pglite!), backend: 'pglite' })
+      : new PgBoss({ ...common, connectionString: database.databaseUrl!, max: 4 });
+  boss.on('error', (err: Error) => logger.warn({ err: err.message }, 'job queue error'));
+  await boss.start();
+  for (const name of [STAGE_QUEUE, SHOT_QUEUE]) {
+    // stately: one queued and one active job per key, so a project stage or a shot never runs twice at once.
+    await boss.createQueue(name, {
+      policy: 'stately',
+      retryLimit: 3,
+      retryDelay: 2,
+      retryBackoff: true,
+      expireInSeconds: 6 * 3600,
+      heartbeatSeconds: 30,
+      notify: true,
+    });
+  }
+  return boss;
+}
+
+/** The durable state machine: stage jobs, shot jobs, and what moves a project from one to the next. */
+export class Engine {
+  private readonly db;
+  private readonly crews = new Map<CrewMode, Promise<Crew>>();
+  private readonly providers = new Map<string, Promise<VideoProvider>>();
+  private readonly renderers = new Map<string, Promise<Renderer>>();
+  private readonly running = new Map<string, Set<AbortController>>();
+  private readonly rate = new RateLimiter();
+  private thumbQueue: Promise<unknown> = Promise.resolve();
+  readonly slots: ProviderSlots;
+
+  constructor(
+    readonly database: Database,
+    readonly boss: PgBoss,
+    readonly bus: EventBus,
+    readonly config: BeatframeConfig,
+    readonly logger: Logger,
+    readonly env: Record<string, string | undefined>,
+    readonly deps: StageDeps,
+    readonly settings: EngineSettings = {},
+  ) {
+    this.db = database.db;
+    this.slots = new ProviderSlots(database);
+  }
+
+  /** Waits for background work (thumbnails) before the database closes. */
+  async drain(): Promise<void> {
+    await this.thumbQueue.catch(() => {});
+  }
+
+  projectDir(id: string): string {
+    return join(this.config.dataDir, 'projects', id);
+  }
+
+  // ---------- plugins (cached per process) ----------
+
+  provider(name: string): Promise<VideoProvider> {
+    let p = this.providers.get(name);
+    if (!p) {
+      p = this.deps.provider(name, this.config);
+      p.catch(() => this.providers.delete(name));
+      this.providers.set(name, p);
+    }
+    return p;
+  }
+
+  private crew(mode: CrewMode): Promise<Crew> {
+    let c = this.crews.get(mode);
+    if (!c) {
+      c = this.deps.crew(mode, { logger: this.logger, env: this.env, config: this.config });
+      c.catch(() => this.crews.delete(mode));
+      this.crews.set(mode, c);
+    }
+    return c;
+  }
+
+  private renderer(name: string): Promise<Renderer> {
+    let r = this.renderers.get(name);
+    if (!r) {
+      r = this.deps.renderer(name, this.config);
+      r.catch(() => this.renderers.delete(name));
+      this.renderers.set(name, r);
+    }
+    return r;
+  }
+
+  private providerSetting(name: string, key: string): unknown {
+    return this.config.providers[name]?.[key];
+  }
+
+  // ---------- rows ----------
+
+  async projectRow(id: string): Promise<ProjectRow | undefined> {
+    const [row] = await this.db.select().from(projects).where(eq(projects.id, id));
+    return row;
+  }
+
+  async shotRows(projectId: string): Promise<ShotRow[]> {
+    return this.db.select().from(shots).where(eq(shots.projectId, projectId)).orderBy(asc(shots.index));
+  }
+
+  async stageOutput<T>(projectId: string, stage: StageName): Promise<T> {
+    const [row] = await this.db
+      .select({ output: stages.output })
+      .from(stages)
+      .where(and(eq(stages.projectId, projectId), eq(stages.name, stage)));
+    if (row?.output == null) throw new BeatframeError(`the ${stage} stage has no output yet`);
+    return row.output as T;
+  }
+
+  private async setStage(projectId: string, stage: StageName, patch: Partial<typeof stages.$inferInsert>) {
+    await this.db
+      .update(stages)
+      .set(patch)
+      .where(and(eq(stages.projectId, projectId), eq(stages.name, stage)));
+  }
+
+  private async setShot(projectId: string, shotId: string, patch: Partial<typeof shots.$inferInsert>) {
+    await this.db
+      .update(shots)
+      .set({ ...patch, updatedAt: new Date().toISOString() })
+      .where(and(eq(shots.projectId, projectId), eq(shots.id, shotId)));
+    if (patch.status) {
+      const [row] = await this.db
+        .select()
+        .from(shots)
+        .where(and(eq(shots.projectId, projectId), eq(shots.id, shotId)));
+      if (row)
+        await this.bus.publish({
+          type: 'shot',
+          projectId,
+          shotId,
+          status: row.status as ShotStatus,
+          attempt: row.attempt,
+          progress: row.progress,
+          ...(row.error ? { error: row.error } : {}),
+        });
+    }
+  }
+
+  async setProjectStatus(id: string, status: ProjectRow['status'], reason?: string | null): Promise<void> {
+    await this.db
+      .update(projects)
+      .set({ status, error: reason ?? null, updatedAt: new Date().toISOString() })
+      .where(eq(projects.id, id));
+    await this.bus.publish({
+      type: 'project',
+      projectId: id,
+      status: status as never,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  decisionSink(projectId: string, stage?: StageName): DecisionSink {
+    return {
+      record: async (d) => {
+        const clean = scrubSecrets(d);
+        await this.db.insert(decisions).values({
+          projectId: clean.projectId ?? projectId,
+          stage: clean.stage ?? stage ?? null,
+          role: clean.role,
+          shotId: clean.shotId ?? null,
+          summary: clean.summary,
+          inputDigest: clean.inputDigest ?? null,
+          output: (clean.output as object | undefined) ?? null,
+          model: clean.model ?? null,
+          tokens: clean.tokens ?? null,
+          costUsd: clean.costUsd ?? null,
+          ms: clean.ms ?? null,
+          ...(clean.at ? { at: clean.at } : {}),
+        });
+      },
+    };
+  }
+
+  // ---------- queue ----------
+
+  async enqueueStage(projectId: string, stage: StageName, startAfterSec?: number): Promise<void> {
+    await this.boss.send(STAGE_QUEUE, { projectId, stage } satisfies StageJob, {
+      singletonKey: `${projectId}:${stage}`,
+      ...(startAfterSec ? { startAfter: Math.ceil(startAfterSec) } : {}),
+    });
+  }
+
+  async enqueueShot(
+    projectId: string,
+    shot: Pick<ShotRow, 'id' | 'attempt'>,
+    provider: string,
+    startAfterSec?: number,
+  ) {
+    await this.boss.send(
+      SHOT_QUEUE,
+      { projectId, shotId: shot.id, attempt: shot.attempt } satisfies ShotJob,
+      {
+        singletonKey: `${projectId}:${shot.id}`,
+        group: { id: provider, tier: provider },
+        ...(startAfterSec ? { startAfter: Math.ceil(startAfterSec) } : {}),
+      },
+    );
+  }
+
+  /** Moves the project from `from` to the next stage, once, however many workers try. */
+  async advance(projectId: string, from: StageName): Promise<void> {
+    const next = STAGES[STAGES.indexOf(from) + 1];
+    if (!next) return;
+    const moved = await this.db
+      .update(projects)
+      .set({ stage: next, updatedAt: new Date().toISOString() })
+      .where(and(eq(projects.id, projectId), eq(projects.stage, from)))
+      .returning({ id: projects.id });
+    if (moved.length) await this.enqueueStage(projectId, next);
+  }
+
+  /** Goes back to an earlier stage (review or evaluation asked for new clips). */
+  private async moveBack(projectId: string, from: StageName, to: StageName): Promise<void> {
+    const reset = STAGES.slice(STAGES.indexOf(to), STAGES.indexOf(from) + 1);
+    await this.db
+      .update(stages)
+      .set({ status: 'pending', progress: 0, output: null, error: null })
+      .where(and(eq(stages.projectId, projectId), inArray(stages.name, reset)));
+    const moved = await this.db
+      .update(projects)
+      .set({ stage: to, updatedAt: new Date().toISOString() })
+      .where(and(eq(projects.id, projectId), eq(projects.stage, from)))
+      .returning({ id: projects.id });
+    if (moved.length) await this.enqueueStage(projectId, to);
+  }
+
+  /** Re-sends the job each unfinished project needs (after a crash, a restart, or on resume). */
+  async kick(projectId: string): Promise<void> {
+    const p = await this.projectRow(projectId);
+    if (!p || !['queued', 'running'].includes(p.status)) return;
+    await this.enqueueStage(p.id, p.stage as StageName);
+  }
+
+  private track(projectId: string, ac: AbortController): () => void {
+    let set = this.running.get(projectId);
+    if (!set) {
+      set = new Set();
+      this.running.set(projectId, set);
+    }
+    set.add(ac);
+    return () => set.delete(ac);
+  }
+
+  abortProject(projectId: string): void {
+    for (const ac of this.running.get(projectId) ?? []) ac.abort();
+  }
+
+  private isLive(p: ProjectRow | undefined): p is ProjectRow {
+    return !!p && (p.status === 'queued' || p.status === 'running');
+  }
+
+  // ---------- stage jobs ----------
+
+  async runStageJob(job: StageJob, retryCount: number): Promise<void> {
+    let p = await this.projectRow(job.projectId);
+    if (!this.isLive(p) || p.stage !== job.stage) return; // stale or stopped: nothing to do
+    if (p.status === 'queued') {
+      await this.setProjectStatus(p.id, 'running');
+      p = { ...p, status: 'running' };
+    }
+    const [stageRow] = await this.db
+      .select()
+      .from(stages)
+      .where(and(eq(stages.projectId, p.id), eq(stages.name, job.stage)));
+    if (stageRow?.status === 'done' && stageRow.output != null) {
+      await this.advance(p.id, job.stage); // idempotent: its outputs exist
+      return;
+    }
+    const logger = this.logger.child({ projectId: p.id, stage: job.stage });
+    const ac = new AbortController();
+    const untrack = this.track(p.id, ac);
+    const decisionsSink = this.decisionSink(p.id, job.stage);
+    const options = ProjectOptions.parse(p.options);
+    const projectId = p.id;
+    const ctx: StageCtx = {
+      project: p,
+      options,
+      dir: this.projectDir(p.id),
+      logger,
+      signal: ac.signal,
+      decisions: decisionsSink,
+      plugin: { logger, signal: ac.signal, decisions: decisionsSink, env: this.env },
+      progress: (fraction, label) => {
+        void this.setStage(projectId, job.stage, { progress: Math.max(0, Math.min(1, fraction)) });
+        void this.bus.progress(`${projectId}:${job.stage}`, fraction, {
+          type: 'stage',
+          projectId,
+          stage: job.stage,
+          status: 'running',
+          progress: fraction,
+          ...(label ? { label } : {}),
+        });
+      },
+    };
+    await this.setStage(p.id, job.stage, {
+      status: 'running',
+      error: null,
+      runs: sql`${stages.runs} + 1`,
+      startedAt: new Date().toISOString(),
+    } as never);
+    await this.bus.publish({ type: 'stage', projectId, stage: job.stage, status: 'running', progress: 0 });
+    logger.info(`stage ${job.stage} started`);
+    try {
+      const result = await this.stageFns[job.stage](ctx);
+      if (result.kind === 'done') {
+        // A person may have sent the project back meanwhile (regenerate, replace): then this output is stale.
+        const now = await this.projectRow(projectId);
+        if (!this.isLive(now) || now.stage !== job.stage) return;
+        await this.finishStage(projectId, job.stage, result.output, logger);
+      }
+    } catch (err) {
+      const now = await this.projectRow(projectId);
+      if (ac.signal.aborted || !this.isLive(now)) return; // cancelled or paused meanwhile
+      const message = userMessage(err);
+      const userCaused = err instanceof BeatframeError && err.exitCode === 2;
+      await this.setStage(projectId, job.stage, { error: message });
+      if (!userCaused && retryCount < 2) {
+        logger.warn({ err: message, retryCount }, `stage ${job.stage} failed; it will be retried`);
+        throw err; // pg-boss retries with backoff
+      }
+      logger.error({ err: message }, `stage ${job.stage} failed`);
+      await this.setStage(projectId, job.stage, { status: 'failed', finishedAt: new Date().toISOString() });
+      await this.bus.publish({ type: 'stage', projectId, stage: job.stage, status: 'failed', progress: 0 });
+      await this.failProject(projectId, `${job.stage}: ${message}`);
+    } finally {
+      untrack();
+    }
+  }
+
+  private async finishStage(
+    projectId: string,
+    stage: StageName,
+    output: unknown,
+    logger: Logger,
+  ): Promise<void> {
+    await this.setStage(projectId, stage, {
+      status: 'done',
+      progress: 1,
+      output: (scrubSecrets(output) ?? {}) as object,
+      finishedAt: new Date().toISOString(),
+    });
+    await this.bus.publish({ type: 'stage', projectId, stage, status: 'done', progress: 1 });
+    logger.info(`stage ${stage} done`);
+    await this.advance(projectId, stage);
+  }
+
+  async failProject(projectId: string, reason: string): Promise<void> {
+    await this.setProjectStatus(projectId, 'failed', reason);
+    await this.bus.publish({ type: 'failed', projectId, error: reason });
+  }
+
+  async pauseProject(projectId: string, reason: string): Promise<void> {
+    const p = await this.projectRow(projectId);
+    if (!this.isLive(p)) return;
+    this.logger.warn({ projectId, reason }, 'project paused');
+    await this.setProjectStatus(projectId, 'paused', reason);
+    await this.bus.publish({ type: 'log', projectId, level: 'warn', message: `paused: ${reason}` });
+  }
+
+  private readonly stageFns: Record<StageName, (ctx: StageCtx) => Promise<StageResult>> = {
+    ingest: async (ctx) => {
+      const input = ctx.project.input as IngestInput;
+      const song = await this.deps.ingest(input, {
+        destDir: join(ctx.dir, 'song'),
+        signal: ctx.signal,
+        logger: ctx.logger,
+        config: this.config,
+      });
+      await this.addAsset(ctx.project.id, 'song', song.audioPath);
+      return { kind: 'done', output: song };
+    },
+    analyze: async (ctx) => {
+      const song = await this.stageOutput<Song>(ctx.project.id, 'ingest');
+      const analysis = await this.deps.analyze(song, {
+        signal: ctx.signal,
+        logger: ctx.logger,
+        onProgress: (f) => ctx.progress(f),
+        decisions: ctx.decisions,
+      });
+      return { kind: 'done', output: analysis };
+    },
+    plan: async (ctx) => {
+      const input = await this.planInput(ctx);
+      const crew = await this.crew(ctx.options.crew);
+      const storyboard = await crew.plan(input, ctx.plugin);
+      return { kind: 'done', output: storyboard };
+    },
+    prompt: async (ctx) => {
+      const input = await this.planInput(ctx);
+      const storyboard = await this.stageOutput<Storyboard>(ctx.project.id, 'plan');
+      const crew = await this.crew(ctx.options.crew);
+      const written = await crew.writePrompts(storyboard, input, ctx.plugin);
+      const provider = await this.provider(ctx.options.provider);
+      // Replace the shot list in one go, so a re-run after a crash never leaves half of it.
+      await this.db.transaction(async (tx) => {
+        await tx.delete(shots).where(eq(shots.projectId, ctx.project.id));
+        if (written.length)
+          await tx.insert(shots).values(
+            written.map((s, i) => ({
+              projectId: ctx.project.id,
+              id: s.id,
+              index: s.index ?? i,
+              shot: s,
+              prompt: s.prompt ?? s.description,
+            })),
+          );
+      });
+      const estimate = this.estimateShots(provider, ctx.options, written, input.analysis);
+      await this.db
+        .update(projects)
+        .set({ estimateUsd: estimate.usd })
+        .where(eq(projects.id, ctx.project.id));
+      await ctx.decisions.record({
+        role: 'budget',
+        summary: `estimated $${estimate.usd.toFixed(2)} for ${estimate.shots} shots (${estimate.seconds}s of video) on ${estimate.provider}`,
+        output: estimate,
+      });
+      await this.bus.publish({
+        type: 'cost',
+        projectId: ctx.project.id,
+        spentUsd: ctx.project.spentUsd,
+        estimateUsd: estimate.usd,
+        ...(ctx.project.maxUsd != null ? { maxUsd: ctx.project.maxUsd } : {}),
+      });
+      return { kind: 'done', output: { storyboard: { ...storyboard, shots: written }, estimate } };
+    },
+    generate: async (ctx) => {
+      const p = (await this.projectRow(ctx.project.id))!;
+      // The gate before any paid generation: an estimate above $0 needs an approval that covers it.
+      if (p.estimateUsd > EPS && (p.approvedUsd ?? -1) + EPS < p.estimateUsd) {
+        await this.pauseProject(
+          p.id,
+          `awaiting approval: the estimate is $${p.estimateUsd.toFixed(2)} on ${ctx.options.provider}; approve it with \`beatframe resume ${p.id} --yes\``,
+        );
+        return { kind: 'moved' };
+      }
+      if (p.maxUsd != null && p.estimateUsd > p.maxUsd + EPS)
+        ctx.logger.warn(
+          `the estimate $${p.estimateUsd.toFixed(2)} is above the project's cap $${p.maxUsd.toFixed(2)}: generation will pause at the cap`,
+        );
+      const rows = await this.shotRows(p.id);
+      for (const s of rows) {
+        if (s.status === 'generated' || s.status === 'accepted' || s.status === 'failed') continue;
+        if (s.status === 'paused') await this.setShot(p.id, s.id, { status: 'pending' });
+        await this.enqueueShot(p.id, s, ctx.options.provider);
+      }
+      await this.maybeFinishGenerate(p.id);
+      return { kind: 'waiting' };
+    },
+    review: async (ctx) => {
+      const { storyboard } = await this.stageOutput<{ storyboard: Storyboard }>(ctx.project.id, 'prompt');
+      const crew = await this.crew(ctx.options.crew);
+      const rows = await this.shotRows(ctx.project.id);
+      const toReview = rows.filter((r) => r.status === 'generated');
+      // The editor checks each clip against what was asked of the provider, and may ask for a remix.
+      const provider = await this.provider(ctx.options.provider);
+      const canRemix = provider.capabilities.remix && typeof provider.remix === 'function';
+      const again: string[] = [];
+      let i = 0;
+      for (const row of toReview) {
+        ctx.progress(i++ / Math.max(1, toReview.length), row.id);
+        const clip = row.clip as Clip;
+        const shot = { ...(row.shot as Shot), prompt: row.prompt };
+        // A worker that died before making a clip's thumbnail left it to this stage.
+        if (!row.thumbnailPath || !existsSync(row.thumbnailPath))
+          await this.shotThumbnail(ctx.project.id, row.id, row.attempt, clip).catch((err) =>
+            ctx.logger.warn({ err: userMessage(err) }, 'no thumbnail for the clip'),
+          );
+        const framePaths = await this.extractFrames(
+          clip,
+          join(ctx.dir, 'frames', `${row.id}-a${row.attempt}`),
+        );
+        const asked = this.clipRequest(provider, ctx.options, row);
+        const [width, height] = asked.size.split('x').map(Number);
+        const review = await crew.review(
+          {
+            shot,
+            clip,
+            storyboard,
+            framePaths,
+            attempt: row.attempt,
+            maxAttempts: ctx.options.maxAttemptsPerShot,
+            // A hand-supplied clip is what the user chose: the compositor fits it, a new take would not differ.
+            ...(provider.name === 'manual'
+              ? {}
+              : {
+                  expected: {
+                    width,
+                    height,
+                    seconds: asked.seconds,
+                    maxPromptChars: provider.capabilities.maxPromptChars,
+                  },
+                }),
+            canRemix,
+          },
+          { ...ctx.plugin, logger: ctx.logger.child({ shotId: row.id }) },
+        );
+        if (review.action !== 'accept' && row.attempt < ctx.options.maxAttemptsPerShot) {
+          again.push(row.id);
+          await this.setShot(ctx.project.id, row.id, {
+            status: 'pending',
+            prompt: review.prompt ?? row.prompt,
+            attempt: row.attempt + 1,
+            retries: 0,
+            progress: 0,
+            error: null,
+          });
+        } else {
+          if (review.action !== 'accept')
+            await ctx.decisions.record({
+              role: 'pipeline',
+              shotId: row.id,
+              summary: `kept ${row.id} although the editor asked to ${review.action}: ${ctx.options.maxAttemptsPerShot} attempts used`,
+            });
+          await this.setShot(ctx.project.id, row.id, { status: 'accepted' });
+        }
+      }
+      if (again.length) {
+        ctx.logger.info({ shots: again }, `review: ${again.length} shot(s) to generate again`);
+        await this.moveBack(ctx.project.id, 'review', 'generate');
+        return { kind: 'moved' };
+      }
+      return { kind: 'done', output: { accepted: toReview.length } };
+    },
+    edit: async (ctx) => {
+      const song = await this.stageOutput<Song>(ctx.project.id, 'ingest');
+      const analysis = await this.stageOutput<AudioAnalysis>(ctx.project.id, 'analyze');
+      const { storyboard } = await this.stageOutput<{ storyboard: Storyboard }>(ctx.project.id, 'prompt');
+      const rows = await this.shotRows(ctx.project.id);
+      const clips = rows
+        .filter((r) => r.status === 'accepted' && r.clip)
+        .map((r) => ({ ...(r.clip as Clip), shotId: r.id }));
+      if (!clips.length) throw new BeatframeError('no clip to edit: every shot failed');
+      const timeline = await this.deps.buildTimeline(
+        { song, analysis, storyboard, clips, options: ctx.options },
+        ctx.plugin,
+      );
+      const path = join(ctx.dir, 'timeline.json');
+      await writeFileAtomic(path, JSON.stringify(timeline, null, 2));
+      await this.addAsset(ctx.project.id, 'timeline', path);
+      return { kind: 'done', output: { timeline, path } };
+    },
+    render: async (ctx) => {
+      const { timeline } = await this.stageOutput<{ timeline: Timeline }>(ctx.project.id, 'edit');
+      const renderer = await this.renderer(ctx.options.renderer);
+      const out = join(ctx.dir, 'render', `video-r${ctx.project.round}.mp4`);
+      const result = await produceAtomic(out, (tmp) =>
+        renderer.render(timeline, tmp, {
+          ...ctx.plugin,
+          workDir: join(ctx.dir, 'render', 'work'),
+          onProgress: (f) => ctx.progress(f),
+        }),
+      );
+      await this.addAsset(ctx.project.id, 'video', out);
+      return { kind: 'done', output: { ...result, path: out } satisfies RenderResult };
+    },
+    evaluate: async (ctx) => {
+      const song = await this.stageOutput<Song>(ctx.project.id, 'ingest');
+      const analysis = await this.stageOutput<AudioAnalysis>(ctx.project.id, 'analyze');
+      const { timeline } = await this.stageOutput<{ timeline: Timeline }>(ctx.project.id, 'edit');
+      const render = await this.stageOutput<RenderResult>(ctx.project.id, 'render');
+      const { storyboard } = await this.stageOutput<{ storyboard: Storyboard }>(ctx.project.id, 'prompt');
+      let report: EvaluationReport;
+      try {
+        report = await this.deps.evaluate(
+          {
+            videoPath: render.path,
+            songPath: song.audioPath,
+            analysis,
+            timeline,
+            storyboard,
+            song,
+            outDir: join(ctx.dir, `evaluation-r${ctx.project.round}`),
+            round: ctx.project.round,
+          },
+          ctx.plugin,
+        );
+      } catch (err) {
+        // A video that cannot be measured is still a video: deliver it, say why it was not scored.
+        ctx.logger.warn({ err: userMessage(err) }, 'evaluation failed; delivering without a score');
+        return { kind: 'done', output: { skipped: userMessage(err) } };
+      }
+      await writeFileAtomic(
+        join(ctx.dir, `evaluation-r${ctx.project.round}.json`),
+        JSON.stringify(report, null, 2),
+      );
+      if (!report.passed && ctx.project.round < ctx.options.maxRounds) {
+        const rows = await this.shotRows(ctx.project.id);
+        const crew = (await this.crew(ctx.options.crew)) as Crew & CrewExtras;
+        let redo: Array<{ shotId: string; prompt?: string }>;
+        if (crew.proposeRevisions) {
+          const revisions = await crew.proposeRevisions(
+            { report, storyboard, shots: rows.map((r) => ({ ...(r.shot as Shot), prompt: r.prompt })) },
+            ctx.plugin,
+          );
+          redo = revisions.flatMap((r) =>
+            r.kind === 'regenerate' && r.shotId
+              ? [{ shotId: r.shotId, ...(r.prompt ? { prompt: r.prompt } : {}) }]
+              : [],
+          );
+        } else {
+          redo = [...new Set(report.issues.flatMap((i) => (i.shotId ? [i.shotId] : [])))].map((shotId) => ({
+            shotId,
+          }));
+        }
+        redo = redo.filter((r) => rows.some((row) => row.id === r.shotId));
+        if (redo.length) {
+          await ctx.decisions.record({
+            role: 'pipeline',
+            summary: `evaluation scored ${report.score.toFixed(2)} (did not pass): round ${ctx.project.round + 1} regenerates ${redo.map((r) => r.shotId).join(', ')}`,
+            output: { score: report.score, shots: redo },
+          });
+          for (const r of rows) {
+            const want = redo.find((x) => x.shotId === r.id);
+            if (want)
+              await this.setShot(ctx.project.id, r.id, {
+                status: 'pending',
+                attempt: r.attempt + 1,
+                retries: 0,
+                progress: 0,
+                ...(want.prompt ? { prompt: want.prompt } : {}),
+              });
+          }
+          await this.db
+            .update(projects)
+            .set({ round: sql`${projects.round} + 1` } as never)
+            .where(eq(projects.id, ctx.project.id));
+          await this.moveBack(ctx.project.id, 'evaluate', 'generate');
+          return { kind: 'moved' };
+        }
+      }
+      if (!report.passed)
+        await ctx.decisions.record({
+          role: 'pipeline',
+          summary: `evaluation scored ${report.score.toFixed(2)} (did not pass); ${ctx.project.round >= ctx.options.maxRounds ? `no rounds left (max ${ctx.options.maxRounds})` : 'no shot to generate again was proposed'}: delivering this cut`,
+          output: { score: report.score },
+        });
+      return { kind: 'done', output: report };
+    },
+    deliver: async (ctx) => {
+      const render = await this.stageOutput<RenderResult>(ctx.project.id, 'render');
+      const out = ctx.options.outPath ?? join(ctx.dir, 'video.mp4');
+      await produceAtomic(out, (tmp) => copyFile(render.path, tmp));
+      const thumb = join(ctx.dir, 'thumbnail.jpg');
+      await this.thumbnail(render.path, thumb, render.durationSec / 2).catch((err) =>
+        ctx.logger.warn({ err: userMessage(err) }, 'no thumbnail'),
+      );
+      const p = (await this.projectRow(ctx.project.id))!;
+      const report = {
+        project: p.id,
+        name: p.name,
+        video: out,
+        spentUsd: p.spentUsd,
+        estimateUsd: p.estimateUsd,
+        evaluation: await this.stageOutput<unknown>(p.id, 'evaluate').catch(() => undefined),
+      };
+      await writeFileAtomic(join(ctx.dir, 'report.json'), JSON.stringify(report, null, 2));
+      await this.addAsset(p.id, 'video', out);
+      await this.setStage(p.id, 'deliver', {
+        status: 'done',
+        progress: 1,
+        output: { videoPath: out, thumbnailPath: thumb },
+        finishedAt: new Date().toISOString(),
+      });
+      await this.bus.publish({
+        type: 'stage',
+        projectId: p.id,
+        stage: 'deliver',
+        status: 'done',
+        progress: 1,
+      });
+      await this.db
+        .update(projects)
+        .set({ outputPath: out, status: 'done', error: null, updatedAt: new Date().toISOString() })
+        .where(eq(projects.id, p.id));
+      await this.bus.publish({ type: 'project', projectId: p.id, status: 'done' });
+      await this.bus.publish({ type: 'done', projectId: p.id, videoPath: out });
+      ctx.logger.info({ video: out }, 'delivered');
+      return { kind: 'moved' };
+    },
+  };
+
+  private async planInput(ctx: StageCtx) {
+    const song = await this.stageOutput<Song>(ctx.project.id, 'ingest');
+    const analysis = await this.stageOutput<AudioAnalysis>(ctx.project.id, 'analyze');
+    const provider = await this.provider(ctx.options.provider);
+    return {
+      song,
+      analysis,
+      options: ctx.options,
+      provider: { name: provider.name, capabilities: provider.capabilities },
+    };
+  }
+
+  private async addAsset(projectId: string, kind: string, path: string, shotId?: string): Promise<void> {
+    const bytes = await stat(path).then(
+      (s) => s.size,
+      () => null,
+    );
+    await this.db
+      .insert(assets)
+      .values({ projectId, kind, path, shotId: shotId ?? null, bytes })
+      .onConflictDoNothing();
+  }
+
+  // ---------- costs ----------
+
+  clipRequest(
+    provider: VideoProvider,
+    options: ProjectOptions,
+    row: ShotRow,
+    analysis?: AudioAnalysis,
+  ): ClipRequest {
+    const shot = row.shot as Shot;
+    const caps = provider.capabilities;
+    const want = shot.clipSeconds ?? Math.max(0.5, shot.end - shot.start);
+    // The prompt engineer already snapped clipSeconds (and logged it); this only guards a stale row.
+    const seconds = snapDuration(want, caps.durations);
+    return {
+      shotId: row.id,
+      prompt: row.prompt || shot.description,
+      seconds,
+      size: pickSize(caps.sizes, options),
+      aspect: options.aspect,
+      ...(options.model ? { model: options.model } : {}),
+      music: {
+        bpm: analysis?.bpm ?? 0,
+        energy: shot.energy,
+        mood: shot.mood,
+      },
+    };
+  }
+
+  estimateShots(
+    provider: VideoProvider,
+    options: ProjectOptions,
+    rows: Shot[],
+    analysis?: AudioAnalysis,
+  ): CostEstimate {
+    let usd = 0;
+    let seconds = 0;
+    for (const s of rows) {
+      const req = this.clipRequest(
+        provider,
+        options,
+        { id: s.id, shot: s, prompt: s.prompt ?? s.description } as ShotRow,
+        analysis,
+      );
+      usd += provider.capabilities.usdFor(req);
+      seconds += req.seconds;
+    }
+    return {
+      provider: provider.name,
+      ...(options.model ? { model: options.model } : {}),
+      shots: rows.length,
+      seconds,
+      usd: Math.round(usd * 10000) / 10000,
+      exact: true,
+    };
+  }
+
+  // ---------- shot jobs ----------
+
+  async runShotJob(job: ShotJob): Promise<void> {
+    const p = await this.projectRow(job.projectId);
+    if (!this.isLive(p)) return;
+    const [row] = await this.db
+      .select()
+      .from(shots)
+      .where(and(eq(shots.projectId, job.projectId), eq(shots.id, job.shotId)));
+    if (!row || row.attempt !== job.attempt) return;
+    if (row.status === 'generated' || row.status === 'accepted' || row.status === 'failed') {
+      await this.maybeFinishGenerate(p.id);
+      return;
+    }
+    const options = ProjectOptions.parse(p.options);
+    const provider = await this.provider(options.provider);
+    const logger = this.logger.child({
+      projectId: p.id,
+      stage: 'generate',
+      shotId: row.id,
+      attempt: row.attempt,
+    });
+    const ac = new AbortController();
+    const untrack = this.track(p.id, ac);
+    const ctx: PluginContext = {
+      logger,
+      signal: ac.signal,
+      decisions: this.decisionSink(p.id, 'generate'),
+      env: this.env,
+    };
+    let lease: Lease | undefined;
+    try {
+      const limit = Number(
+        this.providerSetting(provider.name, 'concurrency') ?? provider.capabilities.concurrency,
+      );
+      lease = await this.slots.acquire(
+        provider.name,
+        Math.max(1, Number.isFinite(limit) ? limit : 1),
+        ac.signal,
+      );
+      if (!lease) return;
+      const [existing] = await this.db
+        .select()
+        .from(providerJobs)
+        .where(
+          and(
+            eq(providerJobs.projectId, p.id),
+            eq(providerJobs.shotId, row.id),
+            eq(providerJobs.attempt, row.attempt),
+          ),
+        );
+      let ref: ProviderJobRef;
+      if (existing) {
+        ref = existing.ref as ProviderJobRef;
+        logger.info({ jobId: ref.jobId }, 'resuming a submitted provider job (polling, not resubmitting)');
+      } else {
+        const req = this.clipRequest(provider, options, row, await this.analysisFor(p.id));
+        const usd = provider.capabilities.usdFor(req);
+        if (usd > 0) {
+          const r = await reserveSpend(this.database, this.config.budget, {
+            projectId: p.id,
+            shotId: row.id,
+            attempt: row.attempt,
+            provider: provider.name,
+            usd,
+          });
+          await this.budgetAlerts(
+            p.id,
+            r.ok ? r.projectSpentUsd : undefined,
+            r.ok ? r.todayUsd : undefined,
+            !r.ok,
+          );
+          if (!r.ok) {
+            await this.setShot(p.id, row.id, { status: 'paused', error: r.reason });
+            await this.pauseProject(p.id, r.reason);
+            return;
+          }
+        }
+        await this.rateLimit(provider, ac.signal);
+        await this.setShot(p.id, row.id, { status: 'submitting', error: null });
+        try {
+          ref = await provider.submit(req, ctx);
+        } catch (err) {
+          if (usd > 0)
+            await refundSpend(this.database, { projectId: p.id, shotId: row.id, attempt: row.attempt, usd });
+          await this.onShotError(p, row, options, provider, err, false, logger);
+          return;
+        }
+        // Stored before the first poll: a worker that dies from here on polls this job again.
+        await this.db.insert(providerJobs).values({
+          projectId: p.id,
+          shotId: row.id,
+          attempt: row.attempt,
+          provider: provider.name,
+          jobId: ref.jobId,
+          ref,
+          costUsd: usd,
+        });
+        await this.db
+          .update(shots)
+          .set({ costUsd: sql`${shots.costUsd} + ${usd}` } as never)
+          .where(and(eq(shots.projectId, p.id), eq(shots.id, row.id)));
+        if (usd > 0) {
+          const now = (await this.projectRow(p.id))!;
+          await this.bus.publish({
+            type: 'cost',
+            projectId: p.id,
+            spentUsd: now.spentUsd,
+            estimateUsd: now.estimateUsd,
+            ...(now.maxUsd != null ? { maxUsd: now.maxUsd } : {}),
+          });
+        }
+        logger.info({ jobId: ref.jobId, usd }, 'submitted');
+      }
+      await this.setShot(p.id, row.id, { status: 'generating' });
+      const pollMs = Number(
+        this.providerSetting(provider.name, 'pollIntervalMs') ??
+          this.settings.pollIntervalMs ??
+          // Local generators finish in seconds; remote models take minutes and dislike eager polling.
+          (provider.name === 'local' || provider.name === 'manual' ? 500 : 5000),
+      );
+      let pollErrors = 0;
+      let checkedAt = 0;
+      for (;;) {
+        if (ac.signal.aborted) return;
+        // A paused project still collects what it already paid for; a cancelled one stops.
+        // Checked about once a second, not on every poll, to keep the database quiet.
+        if (Date.now() - checkedAt >= 1000) {
+          checkedAt = Date.now();
+          await lease.renew();
+          const now = await this.projectRow(p.id);
+          if (!now || now.status === 'failed' || now.status === 'done') return;
+        }
+        let st: Awaited<ReturnType<VideoProvider['poll']>>;
+        try {
+          st = await provider.poll(ref, ctx);
+          pollErrors = 0;
+        } catch (err) {
+          const pe = asProviderError(err);
+          if (pe.kind === 'retryable' && ++pollErrors <= MAX_POLL_ERRORS) {
+            const wait = Math.max((pe.retryAfterSec ?? 0) * 1000, this.backoffMs(pollErrors));
+            logger.warn({ err: pe.message, waitMs: wait }, 'poll failed; trying again');
+            await sleep(wait, ac.signal);
+            continue;
+          }
+          await this.onShotError(p, row, options, provider, err, true, logger);
+          return;
+        }
+        if (st.state === 'done') break;
+        if (st.state === 'failed') {
+          const info = st.error ?? { kind: 'fatal' as const, message: 'the provider failed the job' };
+          await this.db
+            .update(providerJobs)
+            .set({ state: 'failed', error: info, finishedAt: new Date().toISOString() })
+            .where(
+              and(
+                eq(providerJobs.projectId, p.id),
+                eq(providerJobs.shotId, row.id),
+                eq(providerJobs.attempt, row.attempt),
+              ),
+            );
+          await this.onShotError(p, row, options, provider, ProviderError.fromInfo(info), true, logger);
+          return;
+        }
+        if (st.progress !== undefined) {
+          const published = await this.bus.progress(
+            `${p.id}:${row.id}`,
+            st.progress,
+            {
+              type: 'shot',
+              projectId: p.id,
+              shotId: row.id,
+              status: 'generating',
+              attempt: row.attempt,
+              progress: st.progress,
+            },
+            1000,
+          );
+          if (published)
+            await this.db
+              .update(shots)
+              .set({ progress: st.progress })
+              .where(and(eq(shots.projectId, p.id), eq(shots.id, row.id)));
+        }
+        await sleep(pollMs, ac.signal);
+      }
+      await this.setShot(p.id, row.id, { status: 'downloading' });
+      const dir = this.projectDir(p.id);
+      const dest = join(dir, 'clips', `${row.id}-a${row.attempt}.mp4`);
+      await mkdir(join(dir, 'clips'), { recursive: true });
+      const clip = await provider.download(ref, dest, ctx);
+      await this.db
+        .update(providerJobs)
+        .set({ state: 'done', finishedAt: new Date().toISOString() })
+        .where(
+          and(
+            eq(providerJobs.projectId, p.id),
+            eq(providerJobs.shotId, row.id),
+            eq(providerJobs.attempt, row.attempt),
+          ),
+        );
+      await this.addAsset(p.id, 'clip', clip.path, row.id);
+      await this.setShot(p.id, row.id, {
+        status: 'generated',
+        clip: { ...clip, shotId: row.id },
+        progress: 1,
+        error: null,
+      });
+      // The thumbnail is made after the provider slot is given back (review makes any that are missing).
+      // One at a time, in the background: many ffmpeg processes at once would slow the shots in flight.
+      this.thumbQueue = this.thumbQueue.then(() =>
+        this.shotThumbnail(p.id, row.id, row.attempt, clip).catch((err) =>
+          logger.warn({ err: userMessage(err) }, 'no thumbnail for the clip'),
+        ),
+      );
+      logger.info({ clip: clip.path }, 'clip ready');
+      await lease.release();
+      lease = undefined;
+      await this.maybeFinishGenerate(p.id);
+    } finally {
+      untrack();
+      await lease?.release().catch(() => {});
+    }
+  }
+
+  private readonly analyses = new Map<string, Promise<AudioAnalysis | undefined>>();
+
+  /** The song's analysis, read once per project (every shot's request carries its tempo). */
+  private analysisFor(projectId: string): Promise<AudioAnalysis | undefined> {
+    let a = this.analyses.get(projectId);
+    if (!a) {
+      a = this.stageOutput<AudioAnalysis>(projectId, 'analyze').catch(() => undefined);
+      this.analyses.set(projectId, a);
+      if (this.analyses.size > 100) this.analyses.delete(this.analyses.keys().next().value!);
+    }
+    return a;
+  }
+
+  private backoffMs(n: number): number {
+    return Math.min(60_000, (this.settings.retryBaseSec ?? 1) * 1000 * 2 ** Math.max(0, n - 1));
+  }
+
+  private async onShotError(
+    p: ProjectRow,
+    row: ShotRow,
+    options: ProjectOptions,
+    provider: VideoProvider,
+    err: unknown,
+    submitted: boolean,
+    logger: Logger,
+  ): Promise<void> {
+    const pe = asProviderError(err);
+    const limit = options.maxAttemptsPerShot + 2;
+    logger.warn({ kind: pe.kind, err: pe.message, submitted }, 'shot generation failed');
+    await this.bus.publish({
+      type: 'log',
+      projectId: p.id,
+      stage: 'generate',
+      level: 'warn',
+      message: `${row.id}: ${pe.kind}: ${pe.message}`,
+    });
+    const nextAttempt = async (patch: Partial<typeof shots.$inferInsert>, delaySec?: number) => {
+      if (row.attempt >= limit) {
+        await this.setShot(p.id, row.id, { status: 'failed', error: `${pe.kind}: ${pe.message}` });
+        await this.maybeFinishGenerate(p.id);
+        return;
+      }
+      await this.setShot(p.id, row.id, {
+        status: 'pending',
+        attempt: row.attempt + 1,
+        retries: 0,
+        progress: 0,
+        error: `${pe.kind}: ${pe.message}`,
+        ...patch,
+      });
+      await this.enqueueShot(p.id, { id: row.id, attempt: row.attempt + 1 }, provider.name, delaySec);
+    };
+    switch (pe.kind) {
+      case 'retryable': {
+        const delay = Math.max(pe.retryAfterSec ?? 0, this.backoffMs(row.retries + 1) / 1000);
+        if (!submitted) {
+          if (row.retries >= MAX_SUBMIT_RETRIES) {
+            await this.setShot(p.id, row.id, {
+              status: 'failed',
+              error: `gave up after ${row.retries} retries: ${pe.message}`,
+            });
+            await this.maybeFinishGenerate(p.id);
+            return;
+          }
+          // Nothing was created at the provider: the same attempt is submitted again after the wait.
+          await this.setShot(p.id, row.id, {
+            status: 'pending',
+            retries: row.retries + 1,
+            error: pe.message,
+          });
+          await this.enqueueShot(p.id, row, provider.name, delay);
+          return;
+        }
+        await nextAttempt({}, delay);
+        return;
+      }
+      case 'content-policy': {
+        const prompt = await this.revisePrompt(p, row, provider, pe.message, logger);
+        await nextAttempt({ prompt });
+        return;
+      }
+      case 'quota':
+        await this.setShot(
+          p.id,
+          row.id,
+          submitted ? { status: 'paused', attempt: row.attempt + 1 } : { status: 'paused' },
+        );
+        await this.pauseProject(
+          p.id,
+          `provider ${provider.name}: quota exhausted (${pe.message}); resume when it is restored`,
+        );
+        return;
+      case 'auth':
+        await this.setShot(p.id, row.id, { status: 'failed', error: pe.message });
+        await this.failProject(p.id, `provider ${provider.name}: ${pe.message}`);
+        return;
+      default:
+        await nextAttempt({});
+    }
+  }
+
+  private async revisePrompt(
+    p: ProjectRow,
+    row: ShotRow,
+    provider: VideoProvider,
+    error: string,
+    logger: Logger,
+  ): Promise<string> {
+    const sink = this.decisionSink(p.id, 'generate');
+    const crew = (await this.crew(ProjectOptions.parse(p.options).crew).catch(() => undefined)) as
+      | (Crew & CrewExtras)
+      | undefined;
+    if (crew?.revisePromptAfterRefusal) {
+      const storyboard = await this.stageOutput<{ storyboard: Storyboard }>(p.id, 'prompt').then(
+        (o) => o.storyboard,
+        () => undefined,
+      );
+      try {
+        return await crew.revisePromptAfterRefusal(
+          {
+            shot: row.shot as Shot,
+            prompt: row.prompt,
+            error,
+            maxPromptChars: provider.capabilities.maxPromptChars,
+            ...(storyboard ? { storyboard } : {}),
+          },
+          { logger, decisions: sink, env: this.env },
+        );
+      } catch (err) {
+        logger.warn({ err: userMessage(err) }, 'the crew could not revise the prompt; softening it instead');
+      }
+    }
+    const prompt = softenPrompt(row.prompt);
+    await sink.record({
+      role: 'pipeline',
+      shotId: row.id,
+      summary: `the provider refused the prompt (${error}); softened it for attempt ${row.attempt + 1}`,
+      output: { prompt },
+    });
+    return prompt;
+  }
+
+  private async budgetAlerts(projectId: string, projectSpent?: number, today?: number, refused = false) {
+    const p = await this.projectRow(projectId);
+    const cap = this.config.budget.dailyCapUsd;
+    const candidates = [];
+    if (p?.maxUsd != null)
+      candidates.push({
+        scope: 'project' as const,
+        key: projectId,
+        projectId,
+        spentUsd: refused ? p.maxUsd : (projectSpent ?? p.spentUsd),
+        capUsd: p.maxUsd,
+      });
+    if (cap !== undefined) {
+      const day = utcDay();
+      const [row] = await this.database.query<{ usd: number }>('SELECT usd FROM daily_spend WHERE day = $1', [
+        day,
+      ]);
+      const spent = today ?? Number(row?.usd ?? 0);
+      // A refusal means the cap is reached for practical purposes, whichever cap it was.
+      const atCap = refused && (p?.maxUsd == null || (p.spentUsd ?? 0) + EPS < p.maxUsd);
+      candidates.push({
+        scope: 'daily' as const,
+        key: day,
+        projectId,
+        spentUsd: atCap ? cap : spent,
+        capUsd: cap,
+      });
+    }
+    await checkBudgetAlerts(
+      this.database,
+      this.config.budget,
+      this.logger.child({ projectId }),
+      candidates,
+      this.settings.fetch,
+    );
+  }
+
+  private async rateLimit(provider: VideoProvider, signal: AbortSignal): Promise<void> {
+    const rpm = Number(this.providerSetting(provider.name, 'rpm') ?? provider.capabilities.rpm);
+    if (!(rpm > 0)) return;
+    // A limit this high is never reached by counting one process; skip the database.
+    if (rpm >= 1000) return this.rate.take(provider.name, rpm, 0, signal);
+    // Submissions of every worker in the last minute, from the database, plus this process's own.
+    const [row] = await this.database.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM provider_jobs WHERE provider = $1 AND submitted_at > now() - interval '60 seconds'`,
+      [provider.name],
+    );
+    await this.rate.take(provider.name, rpm, Number(row?.n ?? 0), signal);
+  }
+
+  /** When every shot is finished, the generate stage is done and the project moves on (once). */
+  async maybeFinishGenerate(projectId: string): Promise<void> {
+    const p = await this.projectRow(projectId);
+    if (!this.isLive(p) || p.stage !== 'generate') return;
+    // Counts, not rows: this runs after every shot, and a project can have many.
+    const counts = await this.database.query<{ status: string; n: string }>(
+      'SELECT status, count(*)::text AS n FROM shots WHERE project_id = $1 GROUP BY status',
+      [projectId],
+    );
+    const count = (...st: string[]) =>
+      counts.filter((c) => st.includes(c.status)).reduce((a, c) => a + Number(c.n), 0);
+    const total = count(...counts.map((c) => c.status));
+    const finishedN = count('generated', 'accepted', 'failed');
+    const fraction = total ? finishedN / total : 1;
+    await this.setStage(projectId, 'generate', { progress: fraction });
+    await this.bus.progress(`${projectId}:generate`, fraction, {
+      type: 'stage',
+      projectId,
+      stage: 'generate',
+      status: 'running',
+      progress: fraction,
+      label: `${finishedN}/${total} shots`,
+    });
+    if (finishedN < total) return;
+    const failed = count('failed')
+      ? await this.db
+          .select({ id: shots.id, error: shots.error })
+          .from(shots)
+          .where(and(eq(shots.projectId, projectId), eq(shots.status, 'failed')))
+      : [];
+    if (total && failed.length === total) {
+      await this.failProject(
+        projectId,
+        `generate: no shot could be generated (${failed[0]?.error ?? 'unknown error'})`,
+      );
+      return;
+    }
+    if (failed.length)
+      await this.decisionSink(projectId, 'generate').record({
+        role: 'pipeline',
+        summary: `continuing without ${failed.length} failed shot(s): ${failed.map((f) => f.id).join(', ')}`,
+      });
+    const done = await this.db
+      .update(stages)
+      .set({
+        status: 'done',
+        progress: 1,
+        output: { generated: total - failed.length, failed: failed.length },
+        finishedAt: new Date().toISOString(),
+      })
+      .where(
+        and(eq(stages.projectId, projectId), eq(stages.name, 'generate'), sql`${stages.status} <> 'done'`),
+      )
+      .returning({ name: stages.name });
+    if (done.length)
+      await this.bus.publish({ type: 'stage', projectId, stage: 'generate', status: 'done', progress: 1 });
+    await this.advance(projectId, 'generate');
+  }
+
+  // ---------- media helpers ----------
+
+  async shotThumbnail(projectId: string, shotId: string, attempt: number, clip: Clip): Promise<string> {
+    const thumb = join(this.projectDir(projectId), 'thumbs', `${shotId}-a${attempt}.jpg`);
+    await this.thumbnail(clip.path, thumb, clip.durationSec / 2);
+    await this.addAsset(projectId, 'thumbnail', thumb, shotId);
+    await this.db
+      .update(shots)
+      .set({ thumbnailPath: thumb, clip: { ...clip, shotId, thumbnailPath: thumb } })
+      .where(and(eq(shots.projectId, projectId), eq(shots.id, shotId), eq(shots.attempt, attempt)));
+    return thumb;
+  }
+
+  async thumbnail(video: string, dest: string, atSec: number): Promise<void> {
+    await produceAtomic(dest, (tmp) =>
+      runFfmpeg([
+        '-y',
+        '-v',
+        'error',
+        '-ss',
+        String(Math.max(0, atSec)),
+        '-i',
+        video,
+        '-frames:v',
+        '1',
+        '-vf',
+        'scale=320:-2',
+        tmp,
+      ]),
+    );
+  }
+
+  private async extractFrames(clip: Clip, prefix: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const [i, f] of [0.15, 0.5, 0.85].entries()) {
+      const path = `${prefix}-${i}.jpg`;
+      try {
+        await this.thumbnail(clip.path, path, clip.durationSec * f);
+        out.push(path);
+      } catch {
+        // A clip ffmpeg cannot seek into is judged on the frames that could be read.
+      }
+    }
+    return out;
+  }
+}
+
+function pickSize(sizes: string[], options: ProjectOptions): string {
+  const { width, height } = frameSize(options.aspect, options.resolution);
+  const want = `${width}x${height}`;
+  if (!sizes.length || sizes.includes(want)) return want;
+  const parsed = sizes.map((s) => {
+    const [w, h] = s.split('x').map(Number);
+    return { s, w: w ?? 0, h: h ?? 0 };
+  });
+  const sameShape = parsed.filter((p) => Math.sign(p.w - p.h) === Math.sign(width - height));
+  const pool = sameShape.length ? sameShape : parsed;
+  pool.sort((a, b) => Math.abs(a.w * a.h - width * height) - Math.abs(b.w * b.h - width * height));
+  return pool[0]!.s;
+}
+
+export function asProviderError(err: unknown): ProviderError {
+  if (err instanceof ProviderError) return err;
+  if (err instanceof BeatframeError && err.exitCode === 2)
+    return new ProviderError('fatal', err.message, { cause: err });
+  // Network failures and the like: worth another try.
+  return new ProviderError('retryable', userMessage(err), { cause: err });
+}
+
+const RISKY =
+  /\b(blood(y)?|gore|kill(s|ing|ed)?|weapons?|guns?|naked|nude|sexy|violent|violence|drugs?|dead|corpse|war)\b/gi;
+
+/** Drops the words content filters trip on most often and asks for a safe rendition. */
+export function softenPrompt(prompt: string): string {
+  const cleaned = prompt
+    .replace(RISKY, '')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  return `${cleaned}${cleaned.endsWith('.') ? '' : '.'} Family-friendly, non-violent, tasteful.`;
+}

@@ -1,0 +1,124 @@
+import {
+  BeatframeError,
+  type Clip,
+  type ClipRequest,
+  type PluginContext,
+  ProviderError,
+  type ProviderJobRef,
+  type ProviderJobStatus,
+  produceAtomic,
+  type VideoProvider,
+} from '@beatframe/core';
+import { runFfmpeg } from '@beatframe/media';
+
+export interface GenerateClipOptions {
+  /** A job submitted earlier (read back from storage): poll it instead of submitting again. */
+  resumeFrom?: ProviderJobRef;
+  /** Called with the new job reference before any polling, to persist it. */
+  onSubmitted?(ref: ProviderJobRef): void | Promise<void>;
+  onStatus?(status: ProviderJobStatus, ref: ProviderJobRef): void;
+  /** A retryable error is about to be retried after `waitSec`. */
+  onRetry?(what: string, err: ProviderError, waitSec: number): void;
+  /** Tries per step (submit, each poll, download) on retryable errors. */
+  attempts?: number;
+  /** Give up waiting for the job after this long. */
+  timeoutSec?: number;
+  /** First poll interval; it grows 1.5× up to `maxPollMs`. */
+  pollMs?: number;
+  maxPollMs?: number;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new BeatframeError('cancelled', { code: 'ABORTED' }));
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(new BeatframeError('cancelled', { code: 'ABORTED' }));
+      },
+      { once: true },
+    );
+  });
+}
+
+/** Runs one step, waiting and trying again on retryable provider errors (Retry-After first, else 2^n s). */
+export async function withProviderRetries<T>(
+  what: string,
+  fn: () => Promise<T>,
+  opts: { attempts?: number; signal?: AbortSignal; onRetry?: GenerateClipOptions['onRetry'] } = {},
+): Promise<T> {
+  const attempts = opts.attempts ?? 4;
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof ProviderError) || !err.retryable || i >= attempts) throw err;
+      const waitSec = Math.min(120, err.retryAfterSec ?? 2 ** i);
+      opts.onRetry?.(what, err, waitSec);
+      await sleep(waitSec * 1000, opts.signal);
+    }
+  }
+}
+
+/**
+ * One clip from a provider: submit (or resume a stored job), poll until done, download to `dest`.
+ * Retryable errors are retried honouring Retry-After; a failed job throws its ProviderError. When the
+ * caller aborts (ctx.signal), a submitted job is cancelled if the provider can.
+ */
+export async function generateClip(
+  provider: VideoProvider,
+  req: ClipRequest,
+  dest: string,
+  ctx: PluginContext,
+  opts: GenerateClipOptions = {},
+): Promise<{ clip: Clip; ref: ProviderJobRef }> {
+  const retry = {
+    ...(opts.attempts ? { attempts: opts.attempts } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
+  };
+  let ref = opts.resumeFrom;
+  if (!ref) {
+    ref = await withProviderRetries('submitting', () => provider.submit(req, ctx), retry);
+    await opts.onSubmitted?.(ref);
+  }
+  const job = ref;
+  const deadline = Date.now() + (opts.timeoutSec ?? 1800) * 1000;
+  let interval = opts.pollMs ?? 250;
+  try {
+    for (;;) {
+      const st = await withProviderRetries('checking', () => provider.poll(job, ctx), retry);
+      opts.onStatus?.(st, job);
+      if (st.state === 'failed')
+        throw ProviderError.fromInfo(st.error ?? { kind: 'fatal', message: 'the job failed' });
+      if (st.state === 'done') break;
+      if (Date.now() > deadline) {
+        throw new ProviderError('retryable', `job ${job.jobId} not done after ${opts.timeoutSec ?? 1800}s`);
+      }
+      await sleep(interval, ctx.signal);
+      interval = Math.min(opts.maxPollMs ?? 5000, interval * 1.5);
+    }
+    const clip = await withProviderRetries('downloading', () => provider.download(job, dest, ctx), retry);
+    return { clip: { ...clip, ...(req.shotId ? { shotId: req.shotId } : {}) }, ref: job };
+  } catch (err) {
+    if (ctx.signal?.aborted && provider.cancel) {
+      await provider.cancel(job, { ...ctx, signal: new AbortController().signal }).catch(() => {});
+    }
+    throw err;
+  }
+}
+
+/**
+ * Saves the last frame of a clip as a PNG: the `imagePath` of the next shot, for image-to-video
+ * continuity between shots (providers with `imageToVideo`; local takes its colours).
+ */
+export async function lastFrameOf(videoPath: string, destPng: string, signal?: AbortSignal): Promise<string> {
+  await produceAtomic(destPng, (tmp) =>
+    runFfmpeg(['-sseof', '-0.25', '-i', videoPath, '-update', '1', '-frames:v', '1', '-f', 'image2', tmp], {
+      ...(signal ? { signal } : {}),
+    }).then(() => undefined),
+  );
+  return destPng;
+}

@@ -1,0 +1,19 @@
+export { type GenerateClipOptions, generateClip, lastFrameOf, withProviderRetries } from './generate.js';
+export {
+  findProviderEntry,
+  getProvider,
+  listProviders,
+  loadProviderPlugins,
+  type ProviderEntry,
+  providerEntries,
+  providerNames,
+  type RegistryConfig,
+  registerProvider,
+} from './providers.js';
+export {
+  getRenderer,
+  listRenderers,
+  type RendererEntry,
+  registerRenderer,
+  rendererNames,
+} from './renderers.js';

@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import {
+  type BeatframeConfig,
+  ConfigError,
+  UsageError,
+  type VideoProvider,
+  type VideoProviderFactory,
+} from '@beatframe/core';
+import falFactory from '@beatframe/provider-fal';
+import localFactory from '@beatframe/provider-local';
+import manualFactory from '@beatframe/provider-manual';
+import openaiVideosFactory from '@beatframe/provider-openai-videos';
+import runwayFactory from '@beatframe/provider-runway';
+import veoFactory from '@beatframe/provider-veo';
+
+/** What a config needs to pick and set up providers. */
+export type RegistryConfig = Pick<BeatframeConfig, 'dataDir' | 'providers'> & { plugins?: string[] };
+
+export interface ProviderEntry {
+  name: string;
+  aliases?: string[];
+  /** The npm package the plugin comes from (`@beatframe/provider-*` or a third party's). */
+  packageName: string;
+  factory: VideoProviderFactory;
+  /** Settings derived from the config (e.g. a folder under the data dir); config settings override them. */
+  defaults?(config: RegistryConfig): Record<string, unknown>;
+}
+
+/** The providers that ship with beatframe. Add a plugin here (name, package, factory) to make it known. */
+const PROVIDERS: ProviderEntry[] = [
+  {
+    name: 'local',
+    aliases: ['offline', 'motion-graphics'],
+    packageName: '@beatframe/provider-local',
+    factory: localFactory,
+    defaults: (config) => ({ workDir: join(config.dataDir, 'cache', 'provider-local') }),
+  },
+  {
+    name: 'manual',
+    aliases: ['folder', 'hand'],
+    packageName: '@beatframe/provider-manual',
+    factory: manualFactory,
+  },
+  {
+    name: 'openai-videos',
+    aliases: ['sora', 'openai'],
+    packageName: '@beatframe/provider-openai-videos',
+    factory: openaiVideosFactory,
+  },
+  {
+    name: 'veo',
+    aliases: ['google', 'gemini', 'veo3'],
+    packageName: '@beatframe/provider-veo',
+    factory: veoFactory,
+  },
+  {
+    name: 'fal',
+    aliases: ['fal-ai', 'kling', 'wan', 'seedance', 'hailuo'],
+    packageName: '@beatframe/provider-fal',
+    factory: falFactory,
+  },
+  {
+    name: 'runway',
+    aliases: ['runwayml', 'gen4'],
+    packageName: '@beatframe/provider-runway',
+    factory: runwayFactory,
+  },
+];
+
+/** Adds (or replaces, by name) a provider at run time: how extra plugin packages join. */
+export function registerProvider(entry: ProviderEntry): void {
+  const at = PROVIDERS.findIndex((p) => p.name === entry.name);
+  if (at >= 0) PROVIDERS[at] = entry;
+  else PROVIDERS.push(entry);
+}
+
+export function providerEntries(): readonly ProviderEntry[] {
+  return PROVIDERS;
+}
+
+/** Every provider name, in registry order. */
+export function providerNames(): string[] {
+  return PROVIDERS.map((p) => p.name);
+}
+
+function describeKnown(): string {
+  return PROVIDERS.map((p) => (p.aliases?.length ? `${p.name} (${p.aliases.join(', ')})` : p.name)).join(
+    ', ',
+  );
+}
+
+export function findProviderEntry(name: string): ProviderEntry | undefined {
+  const n = name.trim().toLowerCase();
+  return PROVIDERS.find((p) => p.name === n) ?? PROVIDERS.find((p) => p.aliases?.includes(n));
+}
+
+function instantiate(entry: ProviderEntry, config: RegistryConfig): VideoProvider {
+  const settings = { ...(entry.defaults?.(config) ?? {}), ...(config.providers?.[entry.name] ?? {}) };
+  return entry.factory(settings);
+}
+
+/** The provider called `name` (or one of its aliases), set up from the config. */
+export function getProvider(name: string, config: RegistryConfig): VideoProvider {
+  const entry = findProviderEntry(name);
+  if (!entry) throw new UsageError(`unknown provider "${name}"; known: ${describeKnown()}`);
+  return instantiate(entry, config);
+}
+
+/** Every known provider, set up from the config. */
+export function listProviders(config: RegistryConfig): VideoProvider[] {
+  return PROVIDERS.map((e) => instantiate(e, config));
+}
+
+/**
+ * Loads extra provider plugin packages named in config `plugins` (package names or paths). Each must
+ * default-export a VideoProviderFactory; its provider's name and aliases are what users type.
+ */
+export async function loadProviderPlugins(config: RegistryConfig): Promise<string[]> {
+  const loaded: string[] = [];
+  for (const spec of config.plugins ?? []) {
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(/^[./]/.test(spec) ? new URL(spec, `file://${process.cwd()}/`).href : spec)) as {
+        default?: unknown;
+      };
+    } catch (err) {
+      throw new ConfigError(`plugin ${spec} could not be loaded: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (typeof mod.default !== 'function') {
+      throw new ConfigError(
+        `plugin ${spec} must default-export a provider factory (settings) => VideoProvider`,
+      );
+    }
+    const factory = mod.default as VideoProviderFactory;
+    const sample = factory({});
+    if (!sample?.name || typeof sample.submit !== 'function') {
+      throw new ConfigError(`plugin ${spec}'s factory did not return a video provider`);
+    }
+    registerProvider({ name: sample.name, aliases: sample.aliases ?? [], packageName: spec, factory });
+    loaded.push(sample.name);
+  }
+  return loaded;
+}

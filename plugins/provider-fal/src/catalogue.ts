@@ -1,0 +1,142 @@
+/**
+ * fal.ai video models: each model's endpoints, how a clip request maps onto its input, and its limits.
+ *
+ * Endpoints, enums and prices are from fal's model pages as read on 2026-11-24. fal changes them: users must keep
+ * them current (override any field in config `providers.fal.models.<id>`, or add a model there).
+ */
+export interface FalModel {
+  /** Endpoint id for text-to-video. */
+  textToVideo: string;
+  /** Endpoint id for image-to-video (takes `image_url`), when the model has one. */
+  imageToVideo?: string;
+  /** Clip lengths the model takes, seconds. */
+  durations: number[];
+  /**
+   * How the length is sent: `string` → `duration: "5"` (Kling, Seedance, Hailuo enums), `number` → `duration: 5`,
+   * `frames` → `num_frames` at `fps` (Wan).
+   */
+  duration: 'string' | 'number' | 'frames';
+  fps?: number;
+  /** Output sizes and the inputs that select each (`aspect_ratio`, `resolution`). */
+  sizes: Record<string, Record<string, string>>;
+  /** The image-to-video endpoint takes its framing from the image: the size inputs are not sent. */
+  imageSetsFraming?: boolean;
+  negativePrompt: boolean;
+  /** Fixed inputs sent with every request (e.g. `prompt_optimizer: false`, so our prompts are used as written). */
+  extra?: Record<string, unknown>;
+  /** USD per second of video; `perSecondBySize` where the price depends on resolution. */
+  perSecond: number;
+  perSecondBySize?: Record<string, number>;
+  maxPromptChars: number;
+  audio: boolean;
+}
+
+export const FAL_MODELS: Record<string, FalModel> = {
+  'kling-2.5-turbo-pro': {
+    textToVideo: 'fal-ai/kling-video/v2.5-turbo/pro/text-to-video',
+    imageToVideo: 'fal-ai/kling-video/v2.5-turbo/pro/image-to-video',
+    durations: [5, 10],
+    duration: 'string',
+    sizes: {
+      '1920x1080': { aspect_ratio: '16:9' },
+      '1080x1920': { aspect_ratio: '9:16' },
+      '1440x1440': { aspect_ratio: '1:1' },
+    },
+    imageSetsFraming: true,
+    negativePrompt: true,
+    perSecond: 0.07,
+    maxPromptChars: 2500,
+    audio: false,
+  },
+  'wan-2.2': {
+    textToVideo: 'fal-ai/wan/v2.2-a14b/text-to-video',
+    imageToVideo: 'fal-ai/wan/v2.2-a14b/image-to-video',
+    durations: [5],
+    duration: 'frames',
+    fps: 16,
+    sizes: {
+      '1280x720': { aspect_ratio: '16:9', resolution: '720p' },
+      '720x1280': { aspect_ratio: '9:16', resolution: '720p' },
+      '854x480': { aspect_ratio: '16:9', resolution: '480p' },
+      '480x854': { aspect_ratio: '9:16', resolution: '480p' },
+    },
+    negativePrompt: true,
+    perSecond: 0.08,
+    perSecondBySize: { '854x480': 0.04, '480x854': 0.04 },
+    maxPromptChars: 2000,
+    audio: false,
+  },
+  'seedance-1-pro': {
+    textToVideo: 'fal-ai/bytedance/seedance/v1/pro/text-to-video',
+    imageToVideo: 'fal-ai/bytedance/seedance/v1/pro/image-to-video',
+    durations: [5, 10],
+    duration: 'string',
+    sizes: {
+      '1920x1080': { aspect_ratio: '16:9', resolution: '1080p' },
+      '1080x1920': { aspect_ratio: '9:16', resolution: '1080p' },
+      '1280x720': { aspect_ratio: '16:9', resolution: '720p' },
+      '720x1280': { aspect_ratio: '9:16', resolution: '720p' },
+    },
+    negativePrompt: false,
+    perSecond: 0.124,
+    perSecondBySize: { '1280x720': 0.06, '720x1280': 0.06 },
+    maxPromptChars: 2000,
+    audio: false,
+  },
+  'hailuo-02': {
+    textToVideo: 'fal-ai/minimax/hailuo-02/standard/text-to-video',
+    imageToVideo: 'fal-ai/minimax/hailuo-02/standard/image-to-video',
+    durations: [6, 10],
+    duration: 'string',
+    sizes: { '1366x768': {} },
+    negativePrompt: false,
+    extra: { prompt_optimizer: false },
+    perSecond: 0.045,
+    maxPromptChars: 2000,
+    audio: false,
+  },
+};
+
+export const DEFAULT_FAL_MODEL = 'kling-2.5-turbo-pro';
+
+/** The catalogue with config overrides merged in (a partial entry amends a known model; a full one adds one). */
+export function mergeFalCatalogue(
+  overrides: Record<string, Partial<FalModel>> = {},
+): Record<string, FalModel> {
+  const out: Record<string, FalModel> = { ...FAL_MODELS };
+  for (const [id, o] of Object.entries(overrides)) {
+    const base = out[id];
+    if (base) out[id] = { ...base, ...o };
+    else if (o.textToVideo && o.durations && o.sizes)
+      out[id] = {
+        duration: 'string',
+        negativePrompt: false,
+        perSecond: 0,
+        maxPromptChars: 2000,
+        audio: false,
+        ...o,
+      } as FalModel;
+  }
+  return out;
+}
+
+/** The model's input for one clip, as its endpoint's schema wants it. */
+export function inputFor(
+  m: FalModel,
+  req: { prompt: string; seconds: number; size: string; negativePrompt?: string; seed?: number },
+  imageUrl?: string,
+): Record<string, unknown> {
+  const input: Record<string, unknown> = { prompt: req.prompt, ...(m.extra ?? {}) };
+  if (m.duration === 'string') input.duration = String(req.seconds);
+  else if (m.duration === 'number') input.duration = req.seconds;
+  else {
+    const fps = m.fps ?? 16;
+    input.num_frames = Math.round(req.seconds * fps) + 1;
+    input.frames_per_second = fps;
+  }
+  if (!(imageUrl && m.imageSetsFraming)) Object.assign(input, m.sizes[req.size] ?? {});
+  if (imageUrl) input.image_url = imageUrl;
+  if (req.negativePrompt && m.negativePrompt) input.negative_prompt = req.negativePrompt;
+  if (req.seed !== undefined) input.seed = req.seed;
+  return input;
+}

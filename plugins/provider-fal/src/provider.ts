@@ -1,0 +1,307 @@
+import {
+  apiKeyOf,
+  apiKeyStatus,
+  type Clip,
+  type ClipRequest,
+  catalogueLookup,
+  endpointOf,
+  hostOfUrl,
+  InputError,
+  type PluginContext,
+  ProviderError,
+  type ProviderJobRef,
+  type ProviderJobStatus,
+  parseRetryAfter,
+  parseSize,
+  snapDuration,
+  type VideoProvider,
+  validateSize,
+} from '@beatframe/core';
+import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
+import { createFalClient, type FalClient, type QueueStatus } from '@fal-ai/client';
+import { DEFAULT_FAL_MODEL, type FalModel, inputFor, mergeFalCatalogue } from './catalogue.js';
+import { detailOf, FalHttpError, kindOf, toProviderError } from './errors.js';
+
+export interface FalSettings {
+  /** Default model id from the catalogue (else kling-2.5-turbo-pro). */
+  model?: string;
+  /** Catalogue overrides by model id (endpoints, durations, sizes, prices); a full entry adds a model. */
+  models?: Record<string, Partial<FalModel>>;
+  /** Where fal's requests go instead of https://queue.fal.run (a proxy or gateway); else FAL_BASE_URL. */
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  baseUrlEnv?: string;
+  concurrency?: number;
+  rpm?: number;
+  /** Let the SDK retry 429/5xx with its own backoff (default false: the pipeline retries, honouring Retry-After). */
+  sdkRetries?: boolean;
+  /** Download attempts (a corrupt file or an expired result URL is fetched again). */
+  downloadAttempts?: number;
+  name?: string;
+}
+
+interface FalJobData {
+  /** The endpoint the request was queued on: status and result live under it. */
+  endpoint: string;
+  host?: string;
+}
+
+/** The hosts the SDK builds URLs for; FAL_BASE_URL takes their place. */
+const FAL_HOSTS = /^https:\/\/(queue\.|rest\.)?fal\.run\//;
+
+export function createFalProvider(settings: FalSettings = {}): VideoProvider {
+  const name = settings.name ?? 'fal';
+  const apiKeyEnv = settings.apiKeyEnv ?? 'FAL_KEY';
+  const baseUrlEnv = settings.baseUrlEnv ?? 'FAL_BASE_URL';
+  const catalogue = mergeFalCatalogue(settings.models);
+  const defaultModel = settings.model ?? DEFAULT_FAL_MODEL;
+  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.fal.models');
+  const attempts = Math.max(1, settings.downloadAttempts ?? 3);
+  const [, def] = modelOf(defaultModel);
+
+  function endpointUrl(ctx: PluginContext): string | undefined {
+    return endpointOf(settings.baseUrl, baseUrlEnv, ctx.env)?.replace(/\/+$/, '') || undefined;
+  }
+  function hostOf(ctx: PluginContext): string {
+    return hostOfUrl(endpointUrl(ctx), 'queue.fal.run');
+  }
+
+  function client(ctx: PluginContext): FalClient {
+    const key = apiKeyOf(name, apiKeyEnv, ctx.env);
+    const base = endpointUrl(ctx);
+    return createFalClient({
+      credentials: key,
+      suppressLocalCredentialsWarning: true,
+      // The client has no base-URL option: its request middleware is where requests are re-routed.
+      requestMiddleware: async (req) =>
+        base ? { ...req, url: req.url.replace(FAL_HOSTS, `${base}/`) } : req,
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const res = await fetch(input, init);
+        if (settings.sdkRetries || (res.status !== 429 && res.status < 500)) return res;
+        const text = await res.text();
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {}
+        throw new FalHttpError(res.status, body, parseRetryAfter(res.headers.get('retry-after')));
+      },
+    });
+  }
+
+  function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
+    const m = catalogue[req.model ?? defaultModel] ?? def;
+    const perSecond = m.perSecondBySize?.[req.size] ?? m.perSecond;
+    return Number((perSecond * req.seconds).toFixed(4));
+  }
+
+  async function call<T>(
+    what: string,
+    ctx: PluginContext,
+    ref: { model?: string; endpoint?: string },
+    fn: () => Promise<T>,
+  ) {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toProviderError(err, { what, ...ref, host: hostOf(ctx), apiKeyEnv });
+    }
+  }
+
+  /** The still as a PNG data URI (fal takes data URIs for image_url), cover-fitted to the clip size. */
+  async function imageUrlOf(path: string, size: string, ctx: PluginContext): Promise<string> {
+    const png = await fitStill(path, size, 'start image', { signal: ctx.signal });
+    return `data:image/png;base64,${png.toString('base64')}`;
+  }
+
+  function dataOf(ref: ProviderJobRef): FalJobData {
+    const endpoint = (ref.data as Partial<FalJobData>).endpoint;
+    if (!endpoint) throw new InputError(`job ${ref.jobId} has no fal endpoint in its reference`);
+    return ref.data as unknown as FalJobData;
+  }
+
+  /** A finished request's outcome: its result, or the classified reason it failed (result() throws then). */
+  async function resultOf(ref: ProviderJobRef, ctx: PluginContext) {
+    const { endpoint } = dataOf(ref);
+    const fal = client(ctx);
+    return call('reading the result', ctx, { endpoint, ...(ref.model ? { model: ref.model } : {}) }, () =>
+      fal.queue.result(endpoint, {
+        requestId: ref.jobId,
+        ...(ctx.signal ? { abortSignal: ctx.signal } : {}),
+      }),
+    );
+  }
+
+  return {
+    name,
+    aliases: name === 'fal' ? ['fal-ai', 'kling', 'wan', 'seedance', 'hailuo'] : [],
+    description:
+      'fal.ai queue API (Kling, Wan, Seedance, MiniMax Hailuo) through the official @fal-ai/client; paid, needs FAL_KEY',
+    capabilities: {
+      durations: def.durations,
+      sizes: Object.keys(def.sizes),
+      aspects: [
+        ...new Set(
+          Object.keys(def.sizes).map((s) => {
+            const { width, height } = parseSize(s);
+            return width === height ? '1:1' : width > height ? '16:9' : '9:16';
+          }),
+        ),
+      ] as Array<'16:9' | '9:16' | '1:1'>,
+      imageToVideo: !!def.imageToVideo,
+      remix: false,
+      maxPromptChars: def.maxPromptChars,
+      models,
+      audio: def.audio,
+      usdFor: usd,
+      concurrency: settings.concurrency ?? 2,
+      rpm: settings.rpm ?? 10,
+      promptGuide:
+        'One shot per clip: subject, action, setting, camera move, lighting, style, in plain sentences; no real people or brands.',
+    },
+
+    status(ctx) {
+      return apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env);
+    },
+
+    async submit(req, ctx) {
+      const [model, m] = modelOf(req.model);
+      const label = `${name} ${model}`;
+      const size = validateSize(req.size, Object.keys(m.sizes), label);
+      if (req.imagePath && !m.imageToVideo) throw new InputError(`${label} cannot start from an image`);
+      if (req.lastFramePath || req.referenceImagePaths?.length)
+        throw new InputError(`${label} takes no last frame or reference images here`);
+      const seconds = snapDuration(req.seconds, m.durations, {
+        ...ctx,
+        provider: name,
+        ...(req.shotId ? { shotId: req.shotId } : {}),
+      });
+      const fal = client(ctx); // a missing key fails here, before any image work
+      const imageUrl = req.imagePath ? await imageUrlOf(req.imagePath, size, ctx) : undefined;
+      const endpoint = imageUrl ? m.imageToVideo! : m.textToVideo;
+      let prompt = req.prompt;
+      if (prompt.length > m.maxPromptChars) {
+        // The model refuses longer prompts; cutting changes what is asked, so it is a recorded decision.
+        const summary = `prompt cut from ${prompt.length} to the ${m.maxPromptChars} characters ${label} takes`;
+        ctx.logger.warn({ shotId: req.shotId }, summary);
+        void ctx.decisions?.record({
+          role: 'prompt-cut',
+          summary,
+          ...(req.shotId ? { shotId: req.shotId } : {}),
+          model,
+          output: { from: prompt.length, to: m.maxPromptChars },
+        });
+        prompt = prompt.slice(0, m.maxPromptChars);
+      }
+      const input = inputFor(m, { ...req, prompt, seconds, size }, imageUrl);
+      const queued = await call('queueing the video', ctx, { model, endpoint }, () =>
+        fal.queue.submit(endpoint, { input, ...(ctx.signal ? { abortSignal: ctx.signal } : {}) }),
+      );
+      ctx.logger.info(
+        { requestId: queued.request_id, endpoint, seconds, size, shotId: req.shotId },
+        'video request queued',
+      );
+      return {
+        provider: name,
+        jobId: queued.request_id,
+        model,
+        submittedAt: new Date().toISOString(),
+        seconds,
+        size,
+        data: { endpoint, host: hostOf(ctx) } satisfies FalJobData,
+      };
+    },
+
+    async poll(ref, ctx): Promise<ProviderJobStatus> {
+      const { endpoint } = dataOf(ref);
+      const fal = client(ctx);
+      const st = (await call('checking the video request', ctx, { endpoint }, () =>
+        fal.queue.status(endpoint, {
+          requestId: ref.jobId,
+          logs: true,
+          ...(ctx.signal ? { abortSignal: ctx.signal } : {}),
+        }),
+      )) as QueueStatus & { error?: string; error_type?: string };
+      const logs = 'logs' in st ? (st.logs ?? []) : [];
+      for (const l of logs.slice(-3)) ctx.logger.debug({ requestId: ref.jobId, level: l.level }, l.message);
+      if (st.status === 'IN_QUEUE') return { state: 'queued', progress: 0 };
+      if (st.status === 'IN_PROGRESS') {
+        // Some fal apps log their progress ("45%"); otherwise there is none to report.
+        const pct = logs
+          .map((l) => /(\d{1,3})\s*%/.exec(l.message)?.[1])
+          .filter(Boolean)
+          .at(-1);
+        return pct ? { state: 'running', progress: Math.min(1, Number(pct) / 100) } : { state: 'running' };
+      }
+      if (!st.error) return { state: 'done', progress: 1 };
+      // A failed request ends COMPLETED too; its result (a 422 or 500) says why.
+      try {
+        await resultOf(ref, ctx);
+        return { state: 'done', progress: 1 };
+      } catch (err) {
+        const e = err instanceof ProviderError ? err : undefined;
+        const cause = e?.cause as { status?: number; body?: unknown } | undefined;
+        const kind = cause?.status ? kindOf(cause.status, cause.body) : (e?.kind ?? 'fatal');
+        const detail = cause?.body ? detailOf(cause.body).text : '';
+        return {
+          state: 'failed',
+          error: {
+            kind,
+            message: `fal request ${ref.jobId} failed${st.error_type ? ` (${st.error_type})` : ''}: ${(detail || st.error).replace(/\s+/g, ' ').slice(0, 300)}`,
+            ...(st.error_type
+              ? { code: st.error_type }
+              : cause?.status
+                ? { code: String(cause.status) }
+                : {}),
+          },
+        };
+      }
+    },
+
+    async download(ref, dest, ctx): Promise<Clip> {
+      const info = await downloadVerified({
+        dest,
+        jobId: ref.jobId,
+        attempts,
+        logger: ctx.logger,
+        retryMessage: 'download failed; reading the result again',
+        // The result is read again each time, so an expired file URL is replaced by the current one.
+        source: async () => {
+          const result = await resultOf(ref, ctx);
+          const url = (result.data as { video?: { url?: string } } | undefined)?.video?.url;
+          if (!url) throw new ProviderError('fatal', `fal request ${ref.jobId} has no video in its result`);
+          return url;
+        },
+        // Result files are public links: the key is never sent to them.
+        save: (url, tmp) =>
+          fetchVideo(url, tmp, {
+            jobId: ref.jobId,
+            label: 'the video URL',
+            expired: [403, 410],
+            signal: ctx.signal,
+          }),
+      });
+      return {
+        ...clipOfProbe(dest, info),
+        provider: name,
+        ...(ref.model ? { model: ref.model } : {}),
+        jobId: ref.jobId,
+        costUsd: usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
+      };
+    },
+
+    async cancel(ref, ctx) {
+      const { endpoint } = dataOf(ref);
+      const fal = client(ctx);
+      await call('cancelling the video request', ctx, { endpoint }, () =>
+        fal.queue.cancel(endpoint, {
+          requestId: ref.jobId,
+          ...(ctx.signal ? { abortSignal: ctx.signal } : {}),
+        }),
+      ).catch((err: unknown) => {
+        // Already finished (400 ALREADY_COMPLETED) or gone: nothing left to stop.
+        if (err instanceof ProviderError && /^(400|404)$/.test(err.providerCode ?? '')) return;
+        throw err;
+      });
+    },
+  };
+}

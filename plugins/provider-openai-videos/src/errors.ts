@@ -1,0 +1,101 @@
+import { BeatframeError, ProviderError, parseRetryAfter, providerErrorKindForStatus } from '@beatframe/core';
+import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+
+/** What a user can switch to when the model is gone. */
+export const ALTERNATIVES = '--provider veo|fal|runway|local';
+
+const CONTENT_POLICY = /moderation|content[_ -]?policy|safety|sensitive|blocked/i;
+const QUOTA = /insufficient_quota|billing|quota|credit/i;
+
+function headerOf(headers: unknown, name: string): string | null {
+  if (!headers) return null;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
+  const rec = headers as Record<string, string | undefined>;
+  return rec[name] ?? rec[name.toLowerCase()] ?? null;
+}
+
+/** Retry-After-Ms (OpenAI's own) or Retry-After, in seconds. */
+export function retryAfterOf(headers: unknown): number | undefined {
+  const ms = Number(headerOf(headers, 'retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms / 1000;
+  return parseRetryAfter(headerOf(headers, 'retry-after'));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+/** Maps an error the SDK threw to a classified ProviderError, with a message a user can act on. */
+export function toProviderError(
+  err: unknown,
+  ctx: { what: string; model?: string; host?: string; apiKeyEnv: string },
+): Error {
+  if (err instanceof ProviderError || (err instanceof BeatframeError && err.code !== 'BEATFRAME_ERROR'))
+    return err;
+  if (err instanceof APIUserAbortError)
+    return new BeatframeError('cancelled', { code: 'ABORTED', cause: err });
+  if (err instanceof APIError && err.status !== undefined) {
+    const status = err.status;
+    const body = (err.error ?? {}) as { code?: string | null; type?: string; message?: string };
+    const code = (err.code ?? body.code ?? undefined) || undefined;
+    const type = err.type ?? body.type ?? undefined;
+    const detail = oneLine(body.message ?? err.message ?? '');
+    const tag = [code, type].filter(Boolean).join(' ');
+    const opts = { code: code ?? undefined, cause: err };
+    if (status === 404 && code === 'model_not_found') {
+      return new ProviderError(
+        'retired',
+        `model ${ctx.model ?? '(default)'} is not available at ${ctx.host ?? 'the Videos API'} (model_not_found): OpenAI shut the Sora 2 Videos API down on 2026-09-24; switch with ${ALTERNATIVES}, or point OPENAI_BASE_URL at a gateway that serves it`,
+        opts,
+      );
+    }
+    if (status === 401 || status === 403) {
+      return new ProviderError(
+        'auth',
+        `the Videos API refused the key (${status}${tag ? ` ${tag}` : ''}): check ${ctx.apiKeyEnv}`,
+        opts,
+      );
+    }
+    if (QUOTA.test(`${code ?? ''} ${type ?? ''}`) || status === 402) {
+      return new ProviderError(
+        'quota',
+        `the Videos API account is out of quota (${status}): ${detail}`,
+        opts,
+      );
+    }
+    if (status === 400 && CONTENT_POLICY.test(`${code ?? ''} ${type ?? ''} ${detail}`)) {
+      return new ProviderError(
+        'content-policy',
+        `the prompt was refused by moderation (${tag || status}): ${detail}`,
+        opts,
+      );
+    }
+    const kind = providerErrorKindForStatus(status);
+    const retryAfterSec = kind === 'retryable' ? retryAfterOf(err.headers) : undefined;
+    return new ProviderError(kind, `${ctx.what} failed (${status}${tag ? ` ${tag}` : ''}): ${detail}`, {
+      ...opts,
+      ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
+    });
+  }
+  if (err instanceof APIConnectionError) {
+    return new ProviderError(
+      'retryable',
+      `${ctx.what}: cannot reach ${ctx.host ?? 'the Videos API'} (${oneLine(err.message)})`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Classifies the error a failed Video job carries (`video.error`). */
+export function jobErrorKind(code: string | undefined, message: string): ProviderError['kind'] {
+  const text = `${code ?? ''} ${message}`;
+  if (CONTENT_POLICY.test(text)) return 'content-policy';
+  if (QUOTA.test(text)) return 'quota';
+  if (/rate_limit|server_error|internal|timeout|unavailable|overloaded|capacity/i.test(text))
+    return 'retryable';
+  if (/model_not_found/.test(text)) return 'retired';
+  return 'fatal';
+}

@@ -1,0 +1,90 @@
+/**
+ * Runway's video models as @runwayml/sdk 4.20 enumerates them: lengths, ratios (Runway's `ratio` is the output
+ * resolution, "1280:720"), which endpoints take them, and prices.
+ *
+ * Prices are USD per second (Runway bills credits at $0.01 each), from Runway's API pricing page as read on
+ * 2026-11-24. They change: users must keep them current (config `providers.runway.models.<id>.perSecond`).
+ */
+export interface RunwayModel {
+  /** Clip lengths the model takes, seconds. */
+  durations: number[];
+  /** Output sizes ("1280x720") for text-to-video; empty when the model needs a start image. */
+  textSizes: string[];
+  /** Output sizes for image-to-video; absent when the model takes no image. */
+  imageSizes?: string[];
+  /** It can end on a given last frame (`promptImage: [{position: 'first'}, {position: 'last'}]`). */
+  lastFrame: boolean;
+  /** It generates sound; `audio: false` can be asked for where `audioSwitch` is set. */
+  audio: boolean;
+  audioSwitch?: boolean;
+  negativePrompt: boolean;
+  perSecond: number;
+  /** Price per second without sound, for models that price it lower. */
+  perSecondSilent?: number;
+  maxPromptChars: number;
+}
+
+const GEN4_IMAGE = ['1280x720', '720x1280', '1104x832', '832x1104', '960x960', '1584x672'];
+const VEO = ['1280x720', '720x1280', '1920x1080', '1080x1920'];
+
+export const RUNWAY_MODELS: Record<string, RunwayModel> = {
+  'gen4.5': {
+    durations: [2, 3, 4, 5, 6, 7, 8, 9, 10],
+    textSizes: ['1280x720', '720x1280'],
+    imageSizes: GEN4_IMAGE,
+    lastFrame: false,
+    audio: false,
+    negativePrompt: false,
+    perSecond: 0.12,
+    maxPromptChars: 1000,
+  },
+  gen4_turbo: {
+    durations: [5, 10],
+    textSizes: [],
+    imageSizes: GEN4_IMAGE,
+    lastFrame: false,
+    audio: false,
+    negativePrompt: false,
+    perSecond: 0.05,
+    maxPromptChars: 1000,
+  },
+  'veo3.1': {
+    durations: [4, 6, 8],
+    textSizes: VEO,
+    imageSizes: VEO,
+    lastFrame: true,
+    audio: true,
+    audioSwitch: true,
+    negativePrompt: true,
+    perSecond: 0.4,
+    perSecondSilent: 0.2,
+    maxPromptChars: 1000,
+  },
+  'veo3.1_fast': {
+    durations: [4, 6, 8],
+    textSizes: VEO,
+    imageSizes: VEO,
+    lastFrame: true,
+    audio: true,
+    audioSwitch: true,
+    negativePrompt: true,
+    perSecond: 0.15,
+    perSecondSilent: 0.1,
+    maxPromptChars: 1000,
+  },
+};
+
+export const DEFAULT_RUNWAY_MODEL = 'gen4.5';
+
+/** The catalogue with config overrides merged in (a partial entry amends a known model; a full one adds one). */
+export function mergeRunwayCatalogue(
+  overrides: Record<string, Partial<RunwayModel>> = {},
+): Record<string, RunwayModel> {
+  const out: Record<string, RunwayModel> = { ...RUNWAY_MODELS };
+  for (const [id, o] of Object.entries(overrides))
+    out[id] = { ...(out[id] ?? RUNWAY_MODELS[DEFAULT_RUNWAY_MODEL]!), ...o };
+  return out;
+}
+
+/** Runway's `ratio` for a pixel size: "1280x720" → "1280:720". */
+export const ratioOf = (size: string) => size.replace('x', ':');

@@ -1,0 +1,301 @@
+import {
+  apiKeyOf,
+  apiKeyStatus,
+  type Clip,
+  type ClipRequest,
+  catalogueLookup,
+  endpointOf,
+  hostOfUrl,
+  InputError,
+  type PluginContext,
+  ProviderError,
+  type ProviderJobRef,
+  type ProviderJobStatus,
+  snapDuration,
+  type VideoProvider,
+  validateSize,
+} from '@beatframe/core';
+import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
+import RunwayML from '@runwayml/sdk';
+import { DEFAULT_RUNWAY_MODEL, mergeRunwayCatalogue, type RunwayModel, ratioOf } from './catalogue.js';
+import { failureKind, toProviderError } from './errors.js';
+
+export interface RunwaySettings {
+  /** Default model (else gen4.5). */
+  model?: string;
+  /** Catalogue overrides by model id (durations, sizes, prices); a full entry adds a model. */
+  models?: Record<string, Partial<RunwayModel>>;
+  /** API base URL (a proxy or gateway); else RUNWAYML_BASE_URL (or `baseUrlEnv`), else Runway's. */
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  baseUrlEnv?: string;
+  /** Ask models that can switch it (Veo 3.1 on Runway) for sound; default true. */
+  audio?: boolean;
+  concurrency?: number;
+  rpm?: number;
+  timeoutMs?: number;
+  /** The SDK's own retries (default 0: the pipeline's retry policy and Retry-After rule). */
+  maxRetries?: number;
+  /** Download attempts (a corrupt file or an expired output URL is fetched again). */
+  downloadAttempts?: number;
+  name?: string;
+}
+
+interface RunwayJobData {
+  host?: string;
+  /** Whether sound was asked for (it sets the price). */
+  audio?: boolean;
+}
+
+export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvider {
+  const name = settings.name ?? 'runway';
+  const apiKeyEnv = settings.apiKeyEnv ?? 'RUNWAYML_API_SECRET';
+  const baseUrlEnv = settings.baseUrlEnv ?? 'RUNWAYML_BASE_URL';
+  const catalogue = mergeRunwayCatalogue(settings.models);
+  const defaultModel = settings.model ?? DEFAULT_RUNWAY_MODEL;
+  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.runway.models');
+  const attempts = Math.max(1, settings.downloadAttempts ?? 3);
+
+  const [, def] = modelOf(defaultModel);
+
+  function endpoint(ctx: PluginContext): string | undefined {
+    return endpointOf(settings.baseUrl, baseUrlEnv, ctx.env);
+  }
+  function hostOf(ctx: PluginContext): string {
+    return hostOfUrl(endpoint(ctx), 'api.dev.runwayml.com');
+  }
+  function client(ctx: PluginContext): RunwayML {
+    const apiKey = apiKeyOf(name, apiKeyEnv, ctx.env);
+    const baseURL = endpoint(ctx);
+    return new RunwayML({
+      apiKey,
+      ...(baseURL ? { baseURL } : {}),
+      maxRetries: settings.maxRetries ?? 0,
+      timeout: settings.timeoutMs ?? 120_000,
+    });
+  }
+
+  function usd(
+    req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>,
+    audio = settings.audio !== false,
+  ): number {
+    const m = catalogue[req.model ?? defaultModel] ?? def;
+    const perSecond = !audio && m.perSecondSilent !== undefined ? m.perSecondSilent : m.perSecond;
+    return Number((perSecond * req.seconds).toFixed(4));
+  }
+
+  async function call<T>(what: string, ctx: PluginContext, model: string | undefined, fn: () => Promise<T>) {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toProviderError(err, { what, ...(model ? { model } : {}), host: hostOf(ctx), apiKeyEnv });
+    }
+  }
+
+  /** A still as a JPEG data URI (Runway takes data URIs up to 5 MB), cover-fitted to the clip size. */
+  async function imageUriOf(path: string, size: string, what: string, ctx: PluginContext): Promise<string> {
+    const jpeg = await fitStill(path, size, what, { format: 'jpeg', signal: ctx.signal });
+    return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+  }
+
+  async function retrieve(ref: ProviderJobRef, ctx: PluginContext) {
+    const rw = client(ctx);
+    return call('checking the task', ctx, ref.model, () =>
+      rw.tasks.retrieve(ref.jobId, ctx.signal ? { signal: ctx.signal } : {}),
+    );
+  }
+
+  return {
+    name,
+    aliases: name === 'runway' ? ['runwayml', 'gen4'] : [],
+    description:
+      'Runway API (Gen-4.5, Gen-4 Turbo, Veo 3.1) through the official @runwayml/sdk; paid, needs RUNWAYML_API_SECRET',
+    capabilities: {
+      durations: def.durations,
+      sizes: def.textSizes.length ? def.textSizes : (def.imageSizes ?? []),
+      aspects: ['16:9', '9:16'],
+      imageToVideo: !!def.imageSizes,
+      remix: false,
+      maxPromptChars: def.maxPromptChars,
+      models,
+      audio: def.audio && settings.audio !== false,
+      usdFor: (req) => usd(req),
+      concurrency: settings.concurrency ?? 2,
+      rpm: settings.rpm ?? 10,
+      promptGuide:
+        'Up to 1000 characters: describe the motion and camera in plain sentences (subject, action, camera move, lighting); with a start image, describe what moves, not what is seen.',
+    },
+
+    status(ctx) {
+      return apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env);
+    },
+
+    async submit(req, ctx) {
+      const [model, m] = modelOf(req.model);
+      const label = `${name} ${model}`;
+      const withImage = !!req.imagePath;
+      if (withImage && !m.imageSizes) throw new InputError(`${label} cannot start from an image`);
+      if (!withImage && !m.textSizes.length)
+        throw new InputError(
+          `${label} needs a start image (image-to-video only); pick another model for text alone`,
+        );
+      if (req.lastFramePath && !m.lastFrame)
+        throw new InputError(`${label} cannot end on a given last frame`);
+      if (req.lastFramePath && !withImage)
+        throw new InputError(`${label} needs a first frame with a last frame`);
+      if (req.referenceImagePaths?.length) throw new InputError(`${label} takes no reference images here`);
+      const size = validateSize(req.size, withImage ? m.imageSizes! : m.textSizes, label);
+      const seconds = snapDuration(req.seconds, m.durations, {
+        ...ctx,
+        provider: name,
+        ...(req.shotId ? { shotId: req.shotId } : {}),
+      });
+      const rw = client(ctx); // a missing key fails here, before any image work
+      let promptText = req.prompt;
+      if (promptText.length > m.maxPromptChars) {
+        // The model refuses longer prompts; cutting changes what is asked, so it is a recorded decision.
+        const summary = `prompt cut from ${promptText.length} to the ${m.maxPromptChars} characters ${label} takes`;
+        ctx.logger.warn({ shotId: req.shotId }, summary);
+        void ctx.decisions?.record({
+          role: 'prompt-cut',
+          summary,
+          ...(req.shotId ? { shotId: req.shotId } : {}),
+          model,
+          output: { from: promptText.length, to: m.maxPromptChars },
+        });
+        promptText = promptText.slice(0, m.maxPromptChars);
+      }
+      const audio = m.audioSwitch ? settings.audio !== false : m.audio;
+      const common = {
+        model,
+        promptText,
+        ratio: ratioOf(size),
+        duration: seconds,
+        ...(m.audioSwitch ? { audio } : {}),
+        ...(req.negativePrompt && m.negativePrompt ? { negativePrompt: req.negativePrompt } : {}),
+        ...(req.seed !== undefined ? { seed: req.seed } : {}),
+      };
+      const opts = ctx.signal ? { signal: ctx.signal } : {};
+      // create() is awaited on its own and the task polled with tasks.retrieve: waitForTaskOutput() loses a failed
+      // create to an unhandled rejection, and waits a fixed ~6 s between polls.
+      let task: { id: string };
+      if (withImage) {
+        const first = await imageUriOf(req.imagePath!, size, 'start image', ctx);
+        const last = req.lastFramePath
+          ? await imageUriOf(req.lastFramePath, size, 'last frame', ctx)
+          : undefined;
+        const promptImage = last
+          ? [
+              { uri: first, position: 'first' as const },
+              { uri: last, position: 'last' as const },
+            ]
+          : first;
+        task = await call('starting the image-to-video task', ctx, model, async () => {
+          const created = await rw.imageToVideo.create(
+            { ...common, promptImage } as Parameters<typeof rw.imageToVideo.create>[0],
+            opts,
+          );
+          return created;
+        });
+      } else {
+        task = await call('starting the text-to-video task', ctx, model, async () => {
+          const created = await rw.textToVideo.create(
+            common as Parameters<typeof rw.textToVideo.create>[0],
+            opts,
+          );
+          return created;
+        });
+      }
+      ctx.logger.info({ taskId: task.id, model, seconds, size, shotId: req.shotId }, 'video task started');
+      return {
+        provider: name,
+        jobId: task.id,
+        model,
+        submittedAt: new Date().toISOString(),
+        seconds,
+        size,
+        data: { host: hostOf(ctx), audio } satisfies RunwayJobData,
+      };
+    },
+
+    async poll(ref, ctx): Promise<ProviderJobStatus> {
+      const t = await retrieve(ref, ctx);
+      switch (t.status) {
+        case 'PENDING':
+        case 'THROTTLED':
+          return { state: 'queued', progress: 0 };
+        case 'RUNNING':
+          return { state: 'running', progress: Math.max(0, Math.min(1, Number(t.progress) || 0)) };
+        case 'SUCCEEDED':
+          return { state: 'done', progress: 1 };
+        case 'CANCELLED':
+          return {
+            state: 'failed',
+            error: { kind: 'fatal', message: `task ${ref.jobId} was cancelled`, code: 'CANCELLED' },
+          };
+        default: {
+          const failed = t as { failure?: string; failureCode?: string };
+          const message = (failed.failure ?? 'the task failed without a reason').replace(/\s+/g, ' ');
+          return {
+            state: 'failed',
+            error: {
+              kind: failureKind(failed.failureCode, message),
+              message: `Runway task ${ref.jobId} failed${failed.failureCode ? ` (${failed.failureCode})` : ''}: ${message}`,
+              ...(failed.failureCode ? { code: failed.failureCode } : {}),
+            },
+          };
+        }
+      }
+    },
+
+    async download(ref, dest, ctx): Promise<Clip> {
+      const info = await downloadVerified({
+        dest,
+        jobId: ref.jobId,
+        attempts,
+        logger: ctx.logger,
+        retryMessage: 'download failed; reading the task again',
+        // The task is read again each time: its output URLs are signed and expire, the fresh ones do not.
+        source: async () => {
+          const t = await retrieve(ref, ctx);
+          const url = t.status === 'SUCCEEDED' ? t.output[0] : undefined;
+          if (!url)
+            throw new ProviderError(
+              t.status === 'SUCCEEDED' ? 'fatal' : 'retryable',
+              `task ${ref.jobId} has no output to download (${t.status})`,
+            );
+          return url;
+        },
+        save: (url, tmp) =>
+          fetchVideo(url, tmp, {
+            jobId: ref.jobId,
+            label: 'the output URL',
+            expired: [403],
+            signal: ctx.signal,
+          }),
+      });
+      const audio = (ref.data as RunwayJobData).audio;
+      return {
+        ...clipOfProbe(dest, info),
+        provider: name,
+        ...(ref.model ? { model: ref.model } : {}),
+        jobId: ref.jobId,
+        costUsd: usd(
+          { seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) },
+          audio ?? true,
+        ),
+      };
+    },
+
+    async cancel(ref, ctx) {
+      const rw = client(ctx);
+      await call('cancelling the task', ctx, ref.model, () =>
+        rw.tasks.delete(ref.jobId, ctx.signal ? { signal: ctx.signal } : {}),
+      ).catch((err: unknown) => {
+        // Already gone is what cancelling wants.
+        if (err instanceof ProviderError && err.providerCode === '404') return;
+        throw err;
+      });
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import {
+  BeatframeError,
+  ProviderError,
+  type ProviderErrorKind,
+  providerErrorKindForStatus,
+} from '@beatframe/core';
+import { ApiError } from '@google/genai';
+
+/** What a user can switch to when a model is gone. */
+export const ALTERNATIVES = '--provider fal|runway|local, or another --model';
+
+/** Google's error body: `{error: {code, message, status, details}}` (google.rpc.Status). */
+export interface GoogleStatus {
+  code?: number;
+  message?: string;
+  status?: string;
+  details?: Array<Record<string, unknown>>;
+}
+
+// Word-bounded: "rai" alone would match "constraint" in an ordinary validation message.
+const POLICY =
+  /safety|\bpolicy|responsible ai|\bRAI\b|\bblocked|sensitive|celebrity|prohibited|usage guidelines/i;
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+/** The SDK's ApiError carries the response body as JSON text in its message. */
+export function statusOf(err: ApiError): GoogleStatus {
+  try {
+    const body = JSON.parse(err.message) as { error?: GoogleStatus };
+    return body.error ?? {};
+  } catch {
+    return { message: err.message };
+  }
+}
+
+/** google.rpc.RetryInfo's retryDelay ("7s", "1.5s"): Google's Retry-After. */
+export function retryDelayOf(st: GoogleStatus): number | undefined {
+  for (const d of st.details ?? []) {
+    const delay = d.retryDelay;
+    if (typeof delay === 'string') {
+      const s = Number.parseFloat(delay);
+      if (Number.isFinite(s)) return s;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * RESOURCE_EXHAUSTED is either a rate limit (wait and retry) or a spent quota (a per-day quota, or billing):
+ * QuotaFailure violations naming a per-day quota, or the "check your plan and billing" text, mean quota.
+ */
+function isQuotaExhaustion(st: GoogleStatus): boolean {
+  const text = `${st.message ?? ''} ${JSON.stringify(st.details ?? [])}`;
+  return /PerDay|per day|billing|plan and billing|prepayment|credits? (are )?depleted/i.test(text);
+}
+
+/** Classifies an operation's error (google.rpc.Status) or a failed call's. */
+export function kindOfStatus(httpStatus: number | undefined, st: GoogleStatus): ProviderErrorKind {
+  const status = st.status ?? '';
+  const text = `${status} ${st.message ?? ''} ${JSON.stringify(st.details ?? [])}`;
+  if (/API_KEY_INVALID|API key not valid|API_KEY_SERVICE_BLOCKED/i.test(text)) return 'auth';
+  if (status === 'UNAUTHENTICATED' || status === 'PERMISSION_DENIED') return 'auth';
+  if (status === 'RESOURCE_EXHAUSTED' || httpStatus === 429)
+    return isQuotaExhaustion(st) ? 'quota' : 'retryable';
+  if (POLICY.test(text) && (status === 'INVALID_ARGUMENT' || status === 'FAILED_PRECONDITION' || !httpStatus))
+    return 'content-policy';
+  if (status === 'NOT_FOUND' && /models\//.test(st.message ?? '')) return 'retired';
+  if (['UNAVAILABLE', 'INTERNAL', 'DEADLINE_EXCEEDED', 'ABORTED', 'UNKNOWN'].includes(status))
+    return 'retryable';
+  if (httpStatus) return providerErrorKindForStatus(httpStatus);
+  return st.code ? providerErrorKindForStatus(st.code) : 'fatal';
+}
+
+/** Maps what the SDK threw to a classified ProviderError with a message a user can act on. */
+export function toProviderError(
+  err: unknown,
+  ctx: { what: string; model?: string; host?: string; apiKeyEnv: string },
+): Error {
+  if (err instanceof ProviderError || (err instanceof BeatframeError && err.code !== 'BEATFRAME_ERROR'))
+    return err;
+  if (err instanceof Error && err.name === 'AbortError')
+    return new BeatframeError('cancelled', { code: 'ABORTED', cause: err });
+  if (err instanceof ApiError) {
+    const st = statusOf(err);
+    const kind = kindOfStatus(err.status, st);
+    const detail = oneLine(st.message ?? '');
+    const tag = `${err.status}${st.status ? ` ${st.status}` : ''}`;
+    const opts = { ...(st.status ? { code: st.status } : {}), cause: err };
+    if (kind === 'auth')
+      return new ProviderError(
+        'auth',
+        `the Gemini API refused the key (${tag}): check ${ctx.apiKeyEnv}`,
+        opts,
+      );
+    if (kind === 'retired')
+      return new ProviderError(
+        'retired',
+        `model ${ctx.model ?? '(default)'} is not served at ${ctx.host ?? 'the Gemini API'} (${tag}): it may be retired or renamed; switch with ${ALTERNATIVES}`,
+        opts,
+      );
+    if (kind === 'quota')
+      return new ProviderError('quota', `the Gemini API quota is spent (${tag}): ${detail}`, opts);
+    if (kind === 'content-policy')
+      return new ProviderError(
+        'content-policy',
+        `the prompt was refused by Google's safety filters: ${detail}`,
+        opts,
+      );
+    const retryAfterSec = kind === 'retryable' ? (retryDelayOf(st) ?? undefined) : undefined;
+    return new ProviderError(kind, `${ctx.what} failed (${tag}): ${detail}`, {
+      ...opts,
+      ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
+    });
+  }
+  if (err instanceof TypeError && /fetch failed/i.test(err.message)) {
+    const cause = (err.cause as Error | undefined)?.message ?? err.message;
+    return new ProviderError(
+      'retryable',
+      `${ctx.what}: cannot reach ${ctx.host ?? 'the Gemini API'} (${oneLine(cause)})`,
+      {
+        cause: err,
+      },
+    );
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,335 @@
+import { rename, rm } from 'node:fs/promises';
+import {
+  apiKeyOf,
+  apiKeyStatus,
+  type Clip,
+  type ClipRequest,
+  catalogueLookup,
+  endpointOf,
+  hostOfUrl,
+  InputError,
+  type PluginContext,
+  ProviderError,
+  type ProviderJobRef,
+  type ProviderJobStatus,
+  snapDuration,
+  type VideoProvider,
+  validateSize,
+} from '@beatframe/core';
+import {
+  clipOfProbe,
+  downloadVerified,
+  fitStill,
+  requireVideo,
+  runFfmpeg,
+  verifyVideo,
+} from '@beatframe/media';
+import {
+  type GeneratedVideo,
+  type GenerateVideosConfig,
+  GenerateVideosOperation,
+  GoogleGenAI,
+  type Image,
+} from '@google/genai';
+import { DEFAULT_VEO_MODEL, mergeCatalogue, paramsOfSize, sizesOf, type VeoModel } from './catalogue.js';
+import { kindOfStatus, toProviderError } from './errors.js';
+
+export interface VeoSettings {
+  /** Default model (else veo-3.1-fast-generate-preview). */
+  model?: string;
+  /** Catalogue overrides by model id: prices, durations, sizes; a full entry adds a model. */
+  models?: Record<string, Partial<VeoModel>>;
+  /** Base URL (a proxy or gateway); else GOOGLE_GEMINI_BASE_URL (or `baseUrlEnv`), else Google's. */
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  baseUrlEnv?: string;
+  /** Keep the sound Veo generates (default true); false strips it after download. */
+  audio?: boolean;
+  concurrency?: number;
+  rpm?: number;
+  /** Per-request timeout, ms. */
+  timeoutMs?: number;
+  /** Timeout of one video download, ms (the SDK's timeout covers reading the body too). */
+  downloadTimeoutMs?: number;
+  /** The SDK's own retries (default 0: the pipeline's retry policy rules, with RetryInfo delays). */
+  sdkRetries?: number;
+  /** Download attempts (a corrupt file or an expired storage link is fetched again). */
+  downloadAttempts?: number;
+  name?: string;
+}
+
+interface VeoJobData {
+  host?: string;
+}
+
+export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
+  const name = settings.name ?? 'veo';
+  const apiKeyEnv = settings.apiKeyEnv ?? 'GEMINI_API_KEY';
+  const baseUrlEnv = settings.baseUrlEnv ?? 'GOOGLE_GEMINI_BASE_URL';
+  const catalogue = mergeCatalogue(settings.models);
+  const defaultModel = settings.model ?? DEFAULT_VEO_MODEL;
+  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.veo.models');
+  const attempts = Math.max(1, settings.downloadAttempts ?? 3);
+  const [, def] = modelOf(defaultModel);
+
+  function endpoint(ctx: PluginContext): string | undefined {
+    return endpointOf(settings.baseUrl, baseUrlEnv, ctx.env);
+  }
+  function hostOf(ctx: PluginContext): string {
+    return hostOfUrl(endpoint(ctx), 'generativelanguage.googleapis.com');
+  }
+
+  function client(ctx: PluginContext, timeoutMs = settings.timeoutMs ?? 120_000): GoogleGenAI {
+    const apiKey = apiKeyOf(name, apiKeyEnv, ctx.env);
+    const baseUrl = endpoint(ctx);
+    const retries = settings.sdkRetries ?? 0;
+    return new GoogleGenAI({
+      apiKey,
+      httpOptions: {
+        ...(baseUrl ? { baseUrl } : {}),
+        timeout: timeoutMs,
+        ...(retries > 0 ? { retryOptions: { attempts: retries + 1 } } : {}),
+      },
+    });
+  }
+
+  function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
+    const m = catalogue[req.model ?? defaultModel] ?? def;
+    const resolution = paramsOfSize(req.size)?.resolution ?? '720p';
+    const perSecond = m.perSecondByResolution?.[resolution] ?? m.perSecond;
+    return Number((perSecond * req.seconds).toFixed(4));
+  }
+
+  async function call<T>(what: string, ctx: PluginContext, model: string | undefined, fn: () => Promise<T>) {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toProviderError(err, { what, ...(model ? { model } : {}), host: hostOf(ctx), apiKeyEnv });
+    }
+  }
+
+  /** A still as PNG bytes, cover-fitted to the clip size so the first frame frames like the clip. */
+  async function imageOf(path: string, size: string, what: string, ctx: PluginContext): Promise<Image> {
+    const png = await fitStill(path, size, what, { signal: ctx.signal });
+    return { imageBytes: png.toString('base64'), mimeType: 'image/png' };
+  }
+
+  function operationOf(ref: ProviderJobRef): GenerateVideosOperation {
+    // The SDK wants its own class (it calls _fromAPIResponse on it); a plain {name} would throw.
+    const op = new GenerateVideosOperation();
+    op.name = ref.jobId;
+    return op;
+  }
+
+  async function fetchOperation(ref: ProviderJobRef, ctx: PluginContext) {
+    const ai = client(ctx);
+    return call('checking the video operation', ctx, ref.model, () =>
+      ai.operations.getVideosOperation({
+        operation: operationOf(ref),
+        ...(ctx.signal ? { config: { abortSignal: ctx.signal } } : {}),
+      }),
+    );
+  }
+
+  function videoOf(op: GenerateVideosOperation): GeneratedVideo | undefined {
+    return op.response?.generatedVideos?.find((v) => v.video?.uri || v.video?.videoBytes);
+  }
+
+  return {
+    name,
+    aliases: name === 'veo' ? ['google', 'gemini', 'veo3'] : [],
+    description:
+      'Google Veo 3.1 (standard, fast, lite) and Gemini Omni through the Gemini API (official @google/genai SDK); paid, needs GEMINI_API_KEY',
+    capabilities: {
+      durations: def.durations,
+      sizes: sizesOf(def),
+      aspects: def.aspects,
+      imageToVideo: def.firstFrame,
+      remix: false,
+      maxPromptChars: def.maxPromptChars,
+      models,
+      audio: def.audio && settings.audio !== false,
+      usdFor: usd,
+      concurrency: settings.concurrency ?? 2,
+      rpm: settings.rpm ?? 10,
+      promptGuide:
+        'One shot per clip: subject, action, setting, camera move, lens, lighting, style; Veo also hears the prompt: name sounds or say "no dialogue"; no real people.',
+    },
+
+    status(ctx) {
+      return apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env);
+    },
+
+    async submit(req, ctx) {
+      const [model, m] = modelOf(req.model);
+      const label = `${name} ${model}`;
+      const size = validateSize(req.size, sizesOf(m), label);
+      const { aspectRatio, resolution } = paramsOfSize(size)!;
+      const refs = req.referenceImagePaths ?? [];
+      if (req.imagePath && !m.firstFrame) throw new InputError(`${label} cannot start from an image`);
+      if (req.lastFramePath && !m.lastFrame)
+        throw new InputError(`${label} cannot end on a given last frame`);
+      if (refs.length > m.maxReferenceImages)
+        throw new InputError(
+          `${label} takes ${m.maxReferenceImages ? `at most ${m.maxReferenceImages}` : 'no'} reference images, not ${refs.length}`,
+        );
+      // Veo 3.1 makes 1080p, 4K, interpolation and reference-guided clips at 8 s only.
+      const conditioned = resolution !== '720p' || !!req.lastFramePath || refs.length > 0;
+      const durations = conditioned && m.conditionedDurations ? m.conditionedDurations : m.durations;
+      const seconds = snapDuration(req.seconds, durations, {
+        ...ctx,
+        provider: name,
+        ...(req.shotId ? { shotId: req.shotId } : {}),
+      });
+      const ai = client(ctx); // a missing key fails here, before any image work
+      const image = req.imagePath ? await imageOf(req.imagePath, size, 'first frame', ctx) : undefined;
+      const lastFrame = req.lastFramePath
+        ? await imageOf(req.lastFramePath, size, 'last frame', ctx)
+        : undefined;
+      const referenceImages = await Promise.all(
+        refs.map(async (p) => ({
+          image: await imageOf(p, size, 'reference image', ctx),
+          referenceType: 'asset',
+        })),
+      );
+      let prompt = req.prompt;
+      if (prompt.length > m.maxPromptChars) {
+        // The model refuses longer prompts; cutting changes what is asked, so it is a recorded decision.
+        const summary = `prompt cut from ${prompt.length} to the ${m.maxPromptChars} characters ${label} takes`;
+        ctx.logger.warn({ shotId: req.shotId }, summary);
+        void ctx.decisions?.record({
+          role: 'prompt-cut',
+          summary,
+          ...(req.shotId ? { shotId: req.shotId } : {}),
+          model,
+          output: { from: prompt.length, to: m.maxPromptChars },
+        });
+        prompt = prompt.slice(0, m.maxPromptChars);
+      }
+      const config: GenerateVideosConfig = {
+        numberOfVideos: 1,
+        durationSeconds: seconds,
+        aspectRatio,
+        resolution,
+        ...(req.negativePrompt ? { negativePrompt: req.negativePrompt } : {}),
+        ...(lastFrame ? { lastFrame } : {}),
+        ...(referenceImages.length
+          ? { referenceImages: referenceImages as GenerateVideosConfig['referenceImages'] }
+          : {}),
+        ...(ctx.signal ? { abortSignal: ctx.signal } : {}),
+      };
+      const op = await call('starting the video generation', ctx, model, () =>
+        ai.models.generateVideos({ model, source: { prompt, ...(image ? { image } : {}) }, config }),
+      );
+      if (!op.name) throw new ProviderError('retryable', `${label}: the API returned no operation name`);
+      ctx.logger.info(
+        { operation: op.name, model, seconds, size, shotId: req.shotId },
+        'video operation started',
+      );
+      return {
+        provider: name,
+        jobId: op.name,
+        model,
+        submittedAt: new Date().toISOString(),
+        seconds,
+        size,
+        data: { host: hostOf(ctx) } satisfies VeoJobData,
+      };
+    },
+
+    async poll(ref, ctx): Promise<ProviderJobStatus> {
+      const op = await fetchOperation(ref, ctx);
+      if (!op.done) {
+        const pct = Number((op.metadata as { progressPercent?: unknown } | undefined)?.progressPercent);
+        return Number.isFinite(pct)
+          ? { state: 'running', progress: Math.max(0, Math.min(1, pct / 100)) }
+          : { state: 'running' };
+      }
+      if (op.error) {
+        const st = op.error as { code?: number; message?: string; status?: string };
+        const message = String(st.message ?? 'the operation failed without a reason').replace(/\s+/g, ' ');
+        return {
+          state: 'failed',
+          error: {
+            kind: kindOfStatus(undefined, st),
+            message: `video operation ${ref.jobId} failed${st.status ? ` (${st.status})` : ''}: ${message}`,
+            ...(st.status ? { code: st.status } : {}),
+          },
+        };
+      }
+      if (videoOf(op)) return { state: 'done', progress: 1 };
+      const filtered = op.response?.raiMediaFilteredCount ?? 0;
+      const reasons = op.response?.raiMediaFilteredReasons?.join('; ');
+      if (filtered > 0 || reasons)
+        return {
+          state: 'failed',
+          error: {
+            kind: 'content-policy',
+            message: `Google's safety filters withheld the video${reasons ? `: ${reasons.replace(/\s+/g, ' ')}` : ''}`,
+            code: 'RAI_FILTERED',
+          },
+        };
+      return {
+        state: 'failed',
+        error: { kind: 'retryable', message: `video operation ${ref.jobId} finished without a video` },
+      };
+    },
+
+    async download(ref, dest, ctx): Promise<Clip> {
+      const info = await downloadVerified({
+        dest,
+        jobId: ref.jobId,
+        attempts,
+        logger: ctx.logger,
+        retryMessage: 'download failed; fetching it again',
+        // The operation is read again each time: its file link is fresh, so an expired one is re-fetched.
+        source: async () => {
+          const op = await fetchOperation(ref, ctx);
+          const video = videoOf(op);
+          if (!op.done || !video)
+            throw new ProviderError(
+              op.done ? 'fatal' : 'retryable',
+              `video operation ${ref.jobId} has no video to download yet`,
+            );
+          return video;
+        },
+        save: async (video, tmp) => {
+          const ai = client(ctx, settings.downloadTimeoutMs ?? 600_000);
+          const raw = `${tmp}.download.mp4`;
+          try {
+            await call('downloading the video', ctx, ref.model, () =>
+              ai.files.download({
+                file: video,
+                downloadPath: raw,
+                ...(ctx.signal ? { config: { abortSignal: ctx.signal } } : {}),
+              }),
+            ).catch((err: unknown) => {
+              // Storage answers an expired signed link with 400/403 ExpiredToken: fetch the link again.
+              if (err instanceof ProviderError && /expired/i.test(`${err.message} ${String(err.cause)}`))
+                throw new ProviderError('retryable', `the video link of ${ref.jobId} expired`, {
+                  cause: err,
+                });
+              throw err;
+            });
+            const checked = await requireVideo(raw, ref.jobId);
+            if (settings.audio === false && checked.audio) {
+              await runFfmpeg(['-i', raw, '-map', '0:v', '-c', 'copy', '-an', tmp]);
+              return (await verifyVideo(tmp)) ?? checked;
+            }
+            await rename(raw, tmp);
+            return checked;
+          } finally {
+            await rm(raw, { force: true });
+          }
+        },
+      });
+      return {
+        ...clipOfProbe(dest, info),
+        provider: name,
+        ...(ref.model ? { model: ref.model } : {}),
+        jobId: ref.jobId,
+        costUsd: usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
+      };
+    },
+  };
+}

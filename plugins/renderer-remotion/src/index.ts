@@ -1,0 +1,130 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  checkTimeline,
+  muxSong,
+  openRemotionSession,
+  type RenderFramesToVideoOptions,
+  removeQuietly,
+  renderHybrid,
+  renderSilentVideo,
+} from '@beatframe/compositor';
+import {
+  produceAtomic,
+  type RenderContext,
+  type Renderer,
+  type RendererFactory,
+  type RenderResult,
+  type Timeline,
+} from '@beatframe/core';
+import { probeMedia } from '@beatframe/media';
+
+/** Settings (config `renderers.remotion`): speed/quality knobs of the render. */
+export interface RemotionRendererSettings {
+  /**
+   * 'hybrid' (default): ffmpeg composes the shots, Remotion draws each distinct overlay once, the same
+   * picture several times faster; 'browser': Chromium draws every frame of the whole composition.
+   */
+  mode?: 'hybrid' | 'browser';
+  cacheDir?: string;
+  browserExecutable?: string;
+  /** Normalise clips to the timeline's size and fps first (default true). */
+  normalize?: boolean;
+  concurrency?: number;
+  imageFormat?: 'jpeg' | 'png';
+  jpegQuality?: number;
+  x264Preset?: RenderFramesToVideoOptions['x264Preset'];
+  crf?: number;
+}
+
+/**
+ * Renders a timeline with Remotion on local Chromium: frames of the composition encoded to H.264 yuv420p,
+ * then the song muxed in untouched (AAC), cut to the video's length, moov first for fast start.
+ */
+export function createRemotionRenderer(settings: RemotionRendererSettings = {}): Renderer {
+  return {
+    name: 'remotion',
+    description: 'Remotion on local Chromium: every feature of the timeline (the default)',
+    async render(timeline: Timeline, outPath: string, ctx: RenderContext): Promise<RenderResult> {
+      const started = Date.now();
+      checkTimeline(timeline);
+      const work = ctx.workDir ?? (await mkdtemp(join(tmpdir(), 'beatframe-remotion-')));
+      const progress = (f: number) => ctx.onProgress?.(Math.max(0, Math.min(1, f)));
+      progress(0);
+      const session = await openRemotionSession(timeline, {
+        ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
+        ...(settings.browserExecutable ? { browserExecutable: settings.browserExecutable } : {}),
+        ...(settings.normalize !== undefined ? { normalize: settings.normalize } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        logger: ctx.logger,
+      });
+      const durationSec = timeline.durationFrames / timeline.fps;
+      if ((settings.mode ?? 'hybrid') === 'hybrid') {
+        let overlayFrames = 0;
+        try {
+          await produceAtomic(outPath, async (tmp) => {
+            overlayFrames = (
+              await renderHybrid(session, tmp, {
+                workDir: work,
+                logger: ctx.logger,
+                concurrency: ctx.concurrency ?? settings.concurrency ?? 2,
+                ...(settings.x264Preset ? { x264Preset: settings.x264Preset } : {}),
+                ...(settings.crf !== undefined ? { crf: settings.crf } : {}),
+                ...(ctx.signal ? { signal: ctx.signal } : {}),
+                onProgress: (f) => progress(0.03 + f * 0.96),
+              })
+            ).overlayFrames;
+          });
+        } finally {
+          await session.close();
+          if (!ctx.workDir) await removeQuietly(work);
+        }
+        return finish(overlayFrames);
+      }
+      const silent = join(work, 'video.mp4');
+      try {
+        progress(0.03);
+        await renderSilentVideo(session, silent, {
+          concurrency: ctx.concurrency ?? settings.concurrency ?? 2,
+          ...(settings.imageFormat ? { imageFormat: settings.imageFormat } : {}),
+          ...(settings.jpegQuality ? { jpegQuality: settings.jpegQuality } : {}),
+          ...(settings.x264Preset ? { x264Preset: settings.x264Preset } : {}),
+          ...(settings.crf !== undefined ? { crf: settings.crf } : {}),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          onProgress: (f) => progress(0.03 + f * 0.94),
+        });
+      } finally {
+        await session.close();
+      }
+      await produceAtomic(outPath, (tmp) =>
+        muxSong(silent, timeline.audio.src, tmp, {
+          durationSec,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        }),
+      );
+      if (!ctx.workDir) await removeQuietly(work);
+      return finish();
+
+      async function finish(overlayFrames?: number): Promise<RenderResult> {
+        const info = await probeMedia(outPath);
+        progress(1);
+        ctx.logger.info(
+          { outPath, ms: Date.now() - started, mode: settings.mode ?? 'hybrid', overlayFrames },
+          'rendered with remotion',
+        );
+        return {
+          path: outPath,
+          durationSec: info.durationSec,
+          frames: timeline.durationFrames,
+          width: info.video?.width ?? timeline.width,
+          height: info.video?.height ?? timeline.height,
+          elapsedMs: Date.now() - started,
+        };
+      }
+    },
+  };
+}
+
+const factory: RendererFactory = (settings) => createRemotionRenderer(settings as RemotionRendererSettings);
+export default factory;

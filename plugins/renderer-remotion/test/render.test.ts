@@ -1,0 +1,141 @@
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildTimeline, makeTestProject } from '@beatframe/compositor';
+import { silentLogger, type Timeline } from '@beatframe/core';
+import { probeMedia, runProcess } from '@beatframe/media';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import createRenderer from '../src/index.js';
+
+let dir: string;
+let timeline: Timeline;
+
+/** Top-level MP4 boxes in file order. */
+async function topLevelBoxes(path: string): Promise<string[]> {
+  const fh = await open(path, 'r');
+  const { size } = await fh.stat();
+  const boxes: string[] = [];
+  let pos = 0;
+  const head = Buffer.alloc(16);
+  while (pos < size) {
+    await fh.read(head, 0, 16, pos);
+    let len = head.readUInt32BE(0);
+    const type = head.toString('latin1', 4, 8);
+    if (len === 1) len = Number(head.readBigUInt64BE(8));
+    if (len === 0) len = size - pos;
+    boxes.push(type);
+    pos += len;
+  }
+  await fh.close();
+  return boxes;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bf-remotion-'));
+  const p = await makeTestProject(dir, {
+    durationSec: 3,
+    clipCount: 2,
+    clipSec: 3,
+    sectionSec: 1.5,
+    width: 320,
+    height: 180,
+  });
+  timeline = await buildTimeline({
+    ...p,
+    options: { aspect: '16:9', resolution: '720p', fps: 30, captions: true, titleCard: true },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('renderer-remotion', () => {
+  it('renders a 720p timeline on Chromium: H.264 yuv420p + AAC, the song length, fast start', async () => {
+    expect(timeline.items.some((i) => i.transitionIn)).toBe(true);
+    expect(timeline.captions.length).toBeGreaterThan(0);
+    const out = join(dir, 'out.mp4');
+    const progress: number[] = [];
+    const result = await createRenderer({ cacheDir: join(dir, 'cache') }).render(timeline, out, {
+      logger: silentLogger(),
+      onProgress: (p) => progress.push(p),
+    });
+    const info = await probeMedia(out);
+    expect(info.video).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', width: 1280, height: 720 });
+    expect(info.audio?.codec).toBe('aac');
+    expect(Math.abs(info.durationSec - 3)).toBeLessThanOrEqual(1 / 30);
+    const { stdout } = await runProcess('ffprobe', [
+      '-v',
+      'error',
+      '-count_frames',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=nb_read_frames,duration',
+      '-of',
+      'default=nw=1',
+      out,
+    ]);
+    expect(Number(/nb_read_frames=(\d+)/.exec(stdout.toString())?.[1])).toBe(timeline.durationFrames);
+    const boxes = await topLevelBoxes(out);
+    expect(boxes.indexOf('moov')).toBeGreaterThanOrEqual(0);
+    expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
+    expect(result).toMatchObject({ path: out, frames: 90, width: 1280, height: 720 });
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.some((p) => p > 0.2 && p < 0.9)).toBe(true);
+    // The song is the soundtrack as it was: same rate, same length as the video.
+    expect(info.audio?.sampleRate).toBe(44100);
+    const { stdout: a } = await runProcess('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'a:0',
+      '-show_entries',
+      'stream=duration',
+      '-of',
+      'csv=p=0',
+      out,
+    ]);
+    expect(Math.abs(Number(a.toString().trim()) - 3)).toBeLessThanOrEqual(1 / 30 + 0.025);
+  }, 240_000);
+
+  it('draws the same picture in hybrid and browser modes', async () => {
+    const small = { ...timeline, width: 320, height: 180 };
+    const cacheDir = join(dir, 'cache');
+    const hybrid = join(dir, 'hybrid.mp4');
+    const browser = join(dir, 'browser.mp4');
+    await createRenderer({ cacheDir, mode: 'hybrid' }).render(small, hybrid, { logger: silentLogger() });
+    await createRenderer({ cacheDir, mode: 'browser' }).render(small, browser, { logger: silentLogger() });
+    const { stderr } = await runProcess('ffmpeg', [
+      '-hide_banner',
+      '-i',
+      hybrid,
+      '-i',
+      browser,
+      '-lavfi',
+      '[0:v][1:v]ssim',
+      '-f',
+      'null',
+      '-',
+    ]);
+    const ssim = Number(/SSIM Y:([\d.]+)/.exec(stderr)?.[1]);
+    // Same frames, same overlays; what differs is the browser path's JPEG step and encoder noise.
+    expect(ssim).toBeGreaterThan(0.93);
+  }, 240_000);
+
+  it('stops when cancelled', async () => {
+    const ac = new AbortController();
+    const run = createRenderer({ cacheDir: join(dir, 'cache') }).render(
+      timeline,
+      join(dir, 'cancelled.mp4'),
+      {
+        logger: silentLogger(),
+        signal: ac.signal,
+        onProgress: (p) => {
+          if (p > 0.1) ac.abort();
+        },
+      },
+    );
+    await expect(run).rejects.toThrow(/cancel/);
+  }, 120_000);
+});
