@@ -23,6 +23,8 @@ const checks = turbo(['lint', 'typecheck', '--concurrency=3', '--output-logs=err
 const tests = turbo([
   'test',
   '--concurrency=3',
+  // Run every package's tests even when one fails, so the closing count covers the whole workspace.
+  '--continue',
   '--output-logs=errors-only',
   '--',
   '--reporter=default',

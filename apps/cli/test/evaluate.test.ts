@@ -25,9 +25,9 @@ const song = join(dir, 'clicks.wav');
 const video = join(dir, 'video.mp4');
 const srcs = [
   'testsrc2',
-  'gradients=c0=0x2040ff:c1=0xffffff:speed=0.03',
-  'cellauto=rule=30',
-  'gradients=c0=0xff2020:c1=0x202020:speed=0.05',
+  'gradients=c0=0x2040ff:c1=0xffffff:speed=0.03:seed=3',
+  'cellauto=rule=30:random_seed=4',
+  'gradients=c0=0xff2020:c1=0x202020:speed=0.05:seed=5',
 ];
 const lavfi = (s: string) => `${s.includes('=') ? `${s}:` : `${s}=`}s=160x90:r=30,format=yuv420p`;
 const ff = (args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);

@@ -28,7 +28,7 @@ export async function makeTestClip(path: string, o: TestClipOptions): Promise<Cl
     pattern === 'mandelbrot'
       ? `mandelbrot=s=${size}:r=${o.fps}`
       : pattern === 'life'
-        ? `life=s=${size}:r=${o.fps}:mold=10:ratio=0.1:death_color=#101040:life_color=#ffcc00`
+        ? `life=s=${size}:r=${o.fps}:mold=10:ratio=0.1:seed=7:death_color=#101040:life_color=#ffcc00`
         : `${pattern}=s=${size}:r=${o.fps}`;
   const vf = [`hue=h=${o.hue ?? 0}`, ...(o.variableFrameRate ? ["select='not(eq(mod(n\\,7)\\,3))'"] : [])];
   await runFfmpeg([

@@ -31,7 +31,7 @@ export function variedSource(i: number, fps: number): string {
   const all = [
     `testsrc2=s=${W}x${H}:r=${fps}`,
     `gradients=s=${W}x${H}:r=${fps}:c0=0x2040ff:c1=0xffffff:speed=0.03:seed=3`,
-    `cellauto=s=${W}x${H}:r=${fps}:rule=30`,
+    `cellauto=s=${W}x${H}:r=${fps}:rule=30:random_seed=4`,
     `gradients=s=${W}x${H}:r=${fps}:c0=0xff2020:c1=0x202020:speed=0.05:seed=5`,
     `life=s=${W}x${H}:r=${fps}:mold=8:life_color=0x00ff80:death_color=0x400040:ratio=0.3:seed=2`,
     `gradients=s=${W}x${H}:r=${fps}:c0=0x20ff20:c1=0xffff00:speed=0.04:seed=9`,
