@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type AudioAnalysis,
@@ -20,6 +20,7 @@ import {
   produceAtomic,
   type Renderer,
   type RenderResult,
+  Revision,
   type Shot,
   type Song,
   STAGES,
@@ -33,6 +34,7 @@ import {
   writeFileAtomic,
 } from '@beatframe/core';
 import { assets, type Database, decisions, projects, providerJobs, shots, stages } from '@beatframe/db';
+import { applyRevisions, planRevisions } from '@beatframe/evaluate';
 import { runFfmpeg } from '@beatframe/media';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { fromPglite, PgBoss } from 'pg-boss';
@@ -315,6 +317,36 @@ export class Engine {
       .where(and(eq(projects.id, projectId), eq(projects.stage, from)))
       .returning({ id: projects.id });
     if (moved.length) await this.enqueueStage(projectId, to);
+  }
+
+  /**
+   * The re-cuts and transition changes earlier evaluation rounds asked for, applied in round order to a
+   * freshly built timeline. One that no longer fits (its cut moved when a shot was regenerated) is skipped.
+   */
+  private async applyTimelineRevisions(ctx: StageCtx, built: Timeline): Promise<Timeline> {
+    const dir = join(ctx.dir, 'revisions');
+    const files = existsSync(dir)
+      ? (await readdir(dir)).filter((f) => /^round-\d+\.json$/.test(f)).sort()
+      : [];
+    let timeline = built;
+    for (const file of files) {
+      if (Number(file.slice(6, -5)) >= ctx.project.round) continue;
+      const revisions = Revision.array().parse(JSON.parse(await readFile(join(dir, file), 'utf8')));
+      for (const r of revisions) {
+        if (r.kind === 'regenerate') continue;
+        const next = applyRevisions(timeline, [r]);
+        const applied = JSON.stringify(next) !== JSON.stringify(timeline);
+        timeline = next;
+        await ctx.decisions.record({
+          stage: 'edit',
+          role: 'pipeline',
+          ...(r.shotId ? { shotId: r.shotId } : {}),
+          summary: `${applied ? 'applied' : 'skipped (no longer fits the timeline)'} ${r.kind} on ${r.itemId} from ${file.slice(0, -5)}: ${r.reason}`,
+          output: r,
+        });
+      }
+    }
+    return timeline;
   }
 
   /** Re-sends the job each unfinished project needs (after a crash, a restart, or on resume). */
@@ -624,10 +656,11 @@ export class Engine {
         .filter((r) => r.status === 'accepted' && r.clip)
         .map((r) => ({ ...(r.clip as Clip), shotId: r.id }));
       if (!clips.length) throw new BeatframeError('no clip to edit: every shot failed');
-      const timeline = await this.deps.buildTimeline(
+      const built = await this.deps.buildTimeline(
         { song, analysis, storyboard, clips, options: ctx.options },
         ctx.plugin,
       );
+      const timeline = await this.applyTimelineRevisions(ctx, built);
       const path = join(ctx.dir, 'timeline.json');
       await writeFileAtomic(path, JSON.stringify(timeline, null, 2));
       await this.addAsset(ctx.project.id, 'timeline', path);
@@ -678,6 +711,19 @@ export class Engine {
         JSON.stringify(report, null, 2),
       );
       if (!report.passed && ctx.project.round < ctx.options.maxRounds) {
+        // Cheap fixes first: re-cuts onto the beat and changed transitions need no new clips. Stored per
+        // round (overwritten if this stage runs again after a crash), applied by every later edit.
+        const timelineFixes = (
+          await planRevisions(
+            report,
+            { timeline, analysis, round: ctx.project.round, maxRounds: ctx.options.maxRounds },
+            ctx.plugin,
+          )
+        ).filter((r) => r.kind !== 'regenerate');
+        await writeFileAtomic(
+          join(ctx.dir, 'revisions', `round-${String(ctx.project.round).padStart(3, '0')}.json`),
+          JSON.stringify(timelineFixes, null, 2),
+        );
         const rows = await this.shotRows(ctx.project.id);
         const crew = (await this.crew(ctx.options.crew)) as Crew & CrewExtras;
         let redo: Array<{ shotId: string; prompt?: string }>;
@@ -719,6 +765,19 @@ export class Engine {
             .set({ round: sql`${projects.round} + 1` } as never)
             .where(eq(projects.id, ctx.project.id));
           await this.moveBack(ctx.project.id, 'evaluate', 'generate');
+          return { kind: 'moved' };
+        }
+        if (timelineFixes.length) {
+          await ctx.decisions.record({
+            role: 'pipeline',
+            summary: `evaluation scored ${report.score.toFixed(2)} (did not pass): round ${ctx.project.round + 1} re-edits with ${timelineFixes.length} timeline revision(s), no new clips`,
+            output: { score: report.score, revisions: timelineFixes },
+          });
+          await this.db
+            .update(projects)
+            .set({ round: sql`${projects.round} + 1` } as never)
+            .where(eq(projects.id, ctx.project.id));
+          await this.moveBack(ctx.project.id, 'evaluate', 'edit');
           return { kind: 'moved' };
         }
       }

@@ -1,7 +1,14 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BeatframeConfig, InputError, loadConfig, silentLogger } from '@beatframe/core';
+import {
+  type BeatframeConfig,
+  type EvaluationReport,
+  InputError,
+  loadConfig,
+  silentLogger,
+  type Timeline,
+} from '@beatframe/core';
 import { probeMedia, runFfmpeg } from '@beatframe/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBeatframe, type PipelineEvent } from '../src/index.js';
@@ -146,6 +153,81 @@ describe('the pipeline on PGlite', () => {
       for (const id of resumed) expect((await bf.waitFor(id)).status).toBe('done');
       expect((await bf.getProject(ids[2]!)).project.status).toBe('failed');
       await worker.stop();
+    } finally {
+      await bf.close();
+    }
+  });
+
+  it('revises the edit after a failing evaluation: a re-cut onto the beat, applied in the next round, no new clips', async () => {
+    const provider = emulatedProvider(emu.url);
+    const rounds: Array<{ round: number; timeline: Timeline }> = [];
+    const deps = testDeps({
+      shots: 3,
+      provider,
+      // Round 0: the cut into the second shot (2.0 s) lands 250 ms off a beat grid offset by a quarter second.
+      async evaluate({ videoPath, timeline, round }): Promise<EvaluationReport> {
+        rounds.push({ round: round ?? -1, timeline });
+        const beats = Array.from({ length: 12 }, (_, i) => 0.25 + i * 0.5);
+        return round === 0
+          ? {
+              version: 1,
+              videoPath,
+              score: 0.4,
+              passed: false,
+              metrics: { onBeatShare: 0 },
+              issues: [{ kind: 'off-beat-cuts', severity: 'warn', message: 'cuts miss the beat' }],
+              summary: 'off the beat',
+              beats,
+              cuts: [{ frame: 20, timeSec: 2, kind: 'hard', strength: 1, onBeat: false, beatDeltaSec: 0.25 }],
+            }
+          : { version: 1, videoPath, score: 0.9, passed: true, metrics: {}, issues: [], summary: 'fine' };
+      },
+    });
+    const bf = await createBeatframe({
+      config: config(join(dir, 'r')),
+      logger: silentLogger(),
+      deps,
+      settings: { pollIntervalMs: 50 },
+    });
+    try {
+      // The emulator is shared by this file's tests: count this project's submissions only.
+      const submitted = () => [...emu.submissions.values()].reduce((a, b) => a + b, 0);
+      const before = submitted();
+      const worker = await bf.startWorker({ concurrency: 4 });
+      const created = await bf.createProject({
+        song: { path: song },
+        options: { provider: 'emulated', maxRounds: 2 },
+      });
+      const final = await bf.waitFor(created.id);
+      await worker.stop();
+      expect(final.status, final.error).toBe('done');
+      expect(rounds.map((r) => r.round)).toEqual([0, 1]);
+      const [first, second] = rounds.map((r) =>
+        r.timeline.items.map((i) => [i.startFrame, i.durationFrames]),
+      );
+      expect(first).toEqual([
+        [0, 20],
+        [20, 20],
+        [40, 20],
+      ]);
+      // The nearest beat to frame 20 is 1.75 s (frame 18): the cut moves there, the shots around it adapt.
+      expect(second).toEqual([
+        [0, 18],
+        [18, 22],
+        [40, 20],
+      ]);
+      // The fix needed no new clips: one submission per shot.
+      expect(submitted() - before).toBe(3);
+      const log = await bf.decisions(created.id);
+      expect(
+        log.some(
+          (d) => d.role === 'editor' && /re-cut shot-2: move its start from frame 20 to 18/.test(d.summary),
+        ),
+      ).toBe(true);
+      expect(
+        log.some((d) => d.stage === 'edit' && /^applied recut on i1 from round-000/.test(d.summary)),
+      ).toBe(true);
+      expect(log.some((d) => /round 1 re-edits with 1 timeline revision/.test(d.summary))).toBe(true);
     } finally {
       await bf.close();
     }

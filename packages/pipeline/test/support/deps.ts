@@ -117,6 +117,8 @@ export interface TestDepsOptions {
   rejectOnce?: string[];
   /** Prompt for a shot (by index); default "shot N of the test song". */
   prompt?: (i: number) => string;
+  /** The evaluation of each render; default: every render passes. */
+  evaluate?: StageDeps['evaluate'];
 }
 
 /**
@@ -288,7 +290,9 @@ export function testDeps(o: TestDepsOptions): StageDeps & { reviews: string[] } 
         beatFrames: [],
       } as unknown as Timeline;
     },
-    async evaluate({ videoPath }): Promise<EvaluationReport> {
+    async evaluate(input, ctx): Promise<EvaluationReport> {
+      if (o.evaluate) return o.evaluate(input, ctx);
+      const { videoPath } = input;
       return { version: 1, videoPath, score: 0.9, passed: true, metrics: {}, issues: [], summary: 'fine' };
     },
   };
