@@ -1,36 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { InputError, Timeline, userMessage, writeFileAtomic } from '@beatframe/core';
+import { InputError, Timeline, timelineProblem, userMessage, writeFileAtomic } from '@beatframe/core';
 
-/**
- * Checks what the schema cannot: items tile the video (each item starts where the previous one ends,
- * minus its transition), transitions fit inside both neighbours, and the last item ends at the end.
- */
+/** Throws an InputError naming the first way the timeline breaks the tiling rules (see core's timelineProblem). */
 export function checkTimeline(timeline: Timeline): void {
-  const { items, durationFrames } = timeline;
-  if (items.length === 0) throw new InputError('timeline has no items');
-  if (items[0]!.startFrame !== 0) throw new InputError('timeline: the first item must start at frame 0');
-  for (let i = 1; i < items.length; i++) {
-    const prev = items[i - 1]!;
-    const item = items[i]!;
-    const t = item.transitionIn?.durationFrames ?? 0;
-    if (item.startFrame + t !== prev.startFrame + prev.durationFrames) {
-      throw new InputError(
-        `timeline: item ${item.id} starts at ${item.startFrame} but item ${prev.id} ends at ${prev.startFrame + prev.durationFrames} (transition ${t})`,
-      );
-    }
-    if (t > prev.durationFrames || t > item.durationFrames) {
-      throw new InputError(
-        `timeline: the transition into item ${item.id} is longer than a neighbouring item`,
-      );
-    }
-  }
-  const last = items[items.length - 1]!;
-  if (last.startFrame + last.durationFrames !== durationFrames) {
-    throw new InputError(
-      `timeline: items end at frame ${last.startFrame + last.durationFrames}, the video at ${durationFrames}`,
-    );
-  }
+  const problem = timelineProblem(timeline);
+  if (problem) throw new InputError(problem);
 }
 
 /** Reads and validates a timeline file; relative media paths are resolved against the file's folder. */

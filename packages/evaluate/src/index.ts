@@ -20,7 +20,13 @@ export {
   shotLengthCv,
 } from './measure.js';
 export { drawPlot, PLOT_HEIGHT, PLOT_LAYOUT, PLOT_WIDTH, renderPlot } from './plot.js';
-export { applyRevisions, type PlanRevisionsOptions, planRevisions, revisePrompt } from './revisions.js';
+export {
+  applyRevisions,
+  cutFrameOf,
+  type PlanRevisionsOptions,
+  planRevisions,
+  revisePrompt,
+} from './revisions.js';
 export { COMPONENT_WEIGHTS, combineScore, DEFAULT_THRESHOLDS, type EvaluationThresholds } from './score.js';
 export { summarize } from './summary.js';
 export { describeShot, parseVision, type VisionOptions, visionConfigured } from './vision.js';

@@ -8,6 +8,8 @@ import {
   type ShotMeasure,
   type Storyboard,
   Timeline,
+  type TimelineItem,
+  timelineProblem,
 } from '@beatframe/core';
 
 export interface PlanRevisionsOptions {
@@ -96,25 +98,32 @@ function recuts(report: EvaluationReport, timeline: Timeline, minShotSec: number
     let idx = -1;
     for (let i = 1; i < items.length; i++)
       if (
-        Math.abs(items[i]!.startFrame - cutFrame) <= tol &&
-        (idx < 0 || Math.abs(items[i]!.startFrame - cutFrame) < Math.abs(items[idx]!.startFrame - cutFrame))
+        Math.abs(cutFrameOf(items[i]!) - cutFrame) <= tol &&
+        (idx < 0 || Math.abs(cutFrameOf(items[i]!) - cutFrame) < Math.abs(cutFrameOf(items[idx]!) - cutFrame))
       )
         idx = i;
     if (idx < 0) continue;
     const item = items[idx]!;
     const prev = items[idx - 1]!;
     if (moved.has(item.id)) continue;
-    const target = nearest(beatFrames, item.startFrame);
-    if (target === undefined || target === item.startFrame) continue;
-    const end = item.startFrame + item.durationFrames;
-    if (target - prev.startFrame < minFrames || end - target < minFrames) continue;
+    const cutAt = cutFrameOf(item);
+    const target = nearest(beatFrames, cutAt);
+    if (target === undefined || target === cutAt) continue;
+    const delta = target - cutAt;
+    const t = item.transitionIn?.durationFrames ?? 0;
+    // Both shots keep at least minFrames and still hold the whole transition.
+    if (
+      prev.durationFrames + delta < Math.max(minFrames, t) ||
+      item.durationFrames - delta < Math.max(minFrames, t)
+    )
+      continue;
     moved.add(item.id);
     out.push({
       kind: 'recut',
       itemId: item.id,
       ...(item.shotId ? { shotId: item.shotId } : {}),
       fromFrame: item.startFrame,
-      toFrame: target,
+      toFrame: item.startFrame + delta,
       reason: `cut at ${cut.timeSec.toFixed(2)} s is ${Math.round(Math.abs(cut.beatDeltaSec ?? 0) * 1000)} ms off the beat`,
     });
   }
@@ -129,7 +138,7 @@ function transitions(timeline: Timeline, analysis: AudioAnalysis, report: Evalua
   const sectionAt = (t: number) => analysis.sections.find((s) => t >= s.start && t < s.end);
   for (let i = 1; i < timeline.items.length; i++) {
     const item = timeline.items[i]!;
-    const t = item.startFrame / fps - offset;
+    const t = cutFrameOf(item) / fps - offset;
     const kind = item.transitionIn?.kind ?? 'cut';
     const soft = kind !== 'cut' && (item.transitionIn?.durationFrames ?? 0) > 0;
     const boundary = analysis.sections.find(
@@ -143,7 +152,11 @@ function transitions(timeline: Timeline, analysis: AudioAnalysis, report: Evalua
         ...(item.shotId ? { shotId: item.shotId } : {}),
         transition: {
           kind: 'fade',
-          durationFrames: Math.min(beatFrames, Math.floor(item.durationFrames / 2)),
+          durationFrames: Math.min(
+            beatFrames,
+            Math.floor(item.durationFrames / 2),
+            Math.floor(timeline.items[i - 1]!.durationFrames / 2),
+          ),
         },
         reason: `the music drops from ${before.label} (${before.energy.toFixed(2)}) to ${boundary.label} (${boundary.energy.toFixed(2)}): a fade carries the calm in`,
       });
@@ -265,24 +278,53 @@ export function revisePrompt(prompt: string, clauses: string[], maxChars?: numbe
   return `${base}${note}`;
 }
 
-/** Applies re-cuts and transition changes to a timeline (regenerations are the generate stage's job). */
+/**
+ * The frame where the picture changes from the previous item to this one: the item's start for a hard cut,
+ * the middle of its transition otherwise (the compositor centres transitions on the cut).
+ */
+export function cutFrameOf(item: TimelineItem): number {
+  return item.startFrame + Math.floor((item.transitionIn?.durationFrames ?? 0) / 2);
+}
+
+/**
+ * Applies re-cuts and transition changes to a timeline (regenerations are the generate stage's job),
+ * keeping the compositor's invariant: an item starts where the previous one ends minus its transition,
+ * and a transition fits inside both neighbours. A revision that no longer fits is left out.
+ */
 export function applyRevisions(timeline: Timeline, revisions: Revision[]): Timeline {
-  const t = Timeline.parse(JSON.parse(JSON.stringify(timeline)));
+  let t = Timeline.parse(JSON.parse(JSON.stringify(timeline)));
   for (const r of revisions) {
     if (r.kind === 'regenerate') continue;
+    const before = JSON.stringify(t);
     const idx = t.items.findIndex((i) => i.id === r.itemId);
-    if (idx < 0) continue;
-    const item = t.items[idx]!;
-    if (r.kind === 'transition') item.transitionIn = r.transition;
+    const item = t.items[idx];
+    const prev = t.items[idx - 1];
+    if (!item || !prev) continue;
+    const tOld = item.transitionIn?.durationFrames ?? 0;
+    if (r.kind === 'transition') {
+      // The cut stays where it is; the overlap around it grows or shrinks.
+      const cut = cutFrameOf(item);
+      const tNew = r.transition.kind === 'cut' ? 0 : r.transition.durationFrames;
+      const start = cut - Math.floor(tNew / 2);
+      const prevEnd = cut + Math.ceil(tNew / 2);
+      const itemEnd = item.startFrame + item.durationFrames;
+      if (prevEnd - prev.startFrame < Math.max(1, tNew) || itemEnd - start < Math.max(1, tNew)) continue;
+      prev.durationFrames = prevEnd - prev.startFrame;
+      item.startFrame = start;
+      item.durationFrames = itemEnd - start;
+      item.transitionIn = { ...r.transition, durationFrames: tNew };
+    }
     if (r.kind === 'recut') {
-      const prev = t.items[idx - 1];
-      if (!prev || item.startFrame !== r.fromFrame) continue;
+      if (item.startFrame !== r.fromFrame) continue;
       const delta = r.toFrame - r.fromFrame;
-      if (prev.durationFrames + delta <= 0 || item.durationFrames - delta <= 0) continue;
+      if (prev.durationFrames + delta < Math.max(1, tOld) || item.durationFrames - delta < Math.max(1, tOld))
+        continue;
       prev.durationFrames += delta;
       item.startFrame = r.toFrame;
       item.durationFrames -= delta;
     }
+    // A change that breaks a neighbour (its own transition no longer fits) is undone.
+    if (timelineProblem(t)) t = Timeline.parse(JSON.parse(before));
   }
   return Timeline.parse(t);
 }

@@ -5,9 +5,10 @@ import {
   Revision,
   type Storyboard,
   Timeline,
+  timelineProblem,
 } from '@beatframe/core';
 import { describe, expect, it } from 'vitest';
-import { applyRevisions, planRevisions, revisePrompt } from '../src/index.js';
+import { applyRevisions, cutFrameOf, planRevisions, revisePrompt } from '../src/index.js';
 
 const fps = 30;
 // 120 BPM: a beat every 15 frames. Sections: loud 0–8 s, calm 8–16 s.
@@ -35,16 +36,22 @@ const timeline: Timeline = Timeline.parse({
   durationFrames: 480,
   audio: { src: 'song.wav', durationSec: 16 },
   beatFrames: analysis.beats.map((b) => Math.round(b * fps)),
-  items: starts.map((s, i) => ({
-    id: `item${i + 1}`,
-    shotId: `s${i + 1}`,
-    src: `clip${i + 1}.mp4`,
-    startFrame: s,
-    durationFrames: (starts[i + 1] ?? 480) - s,
-    clipDurationSec: 5,
-    // item3 fades in inside the loud chorus; item4 starts the calm verse with a hard cut.
-    ...(i === 2 ? { transitionIn: { kind: 'fade', durationFrames: 10 } } : {}),
-  })),
+  // item3 fades in inside the loud chorus (10 frames centred on its cut, as the compositor lays them);
+  // item4 starts the calm verse with a hard cut.
+  items: starts.map((s, i) => {
+    const tIn = i === 2 ? 10 : 0;
+    const tOut = i === 1 ? 10 : 0;
+    const start = s - Math.floor(tIn / 2);
+    return {
+      id: `item${i + 1}`,
+      shotId: `s${i + 1}`,
+      src: `clip${i + 1}.mp4`,
+      startFrame: start,
+      durationFrames: (starts[i + 1] ?? 480) + Math.ceil(tOut / 2) - start,
+      clipDurationSec: 5,
+      ...(tIn ? { transitionIn: { kind: 'fade', durationFrames: tIn } } : {}),
+    };
+  }),
 });
 
 const storyboard: Storyboard = {
@@ -185,20 +192,36 @@ describe('planRevisions', () => {
     ]);
   });
 
-  it('applies re-cuts and transitions to the timeline, keeping it tiled', async () => {
+  it('applies re-cuts and transitions to the timeline, keeping it tiled and the cuts in place', async () => {
+    expect(timelineProblem(timeline)).toBeUndefined();
     const revs = await planRevisions(report, { storyboard, timeline, analysis, round: 0, maxRounds: 1 });
     const next = applyRevisions(timeline, revs);
+    expect(timelineProblem(next)).toBeUndefined();
+    // The off-beat cut at 67 moves to the beat at 60.
     expect(next.items[1]!.startFrame).toBe(60);
     expect(next.items[0]!.durationFrames).toBe(60);
-    expect(next.items[1]!.durationFrames).toBe(60);
-    for (let i = 1; i < next.items.length; i++)
-      expect(next.items[i]!.startFrame).toBe(
-        next.items[i - 1]!.startFrame + next.items[i - 1]!.durationFrames,
-      );
-    expect(next.items[3]!.transitionIn).toEqual({ kind: 'fade', durationFrames: 15 });
+    // The fade into item3 becomes a hard cut on the same frame (120): item2 no longer reaches past it.
     expect(next.items[2]!.transitionIn).toEqual({ kind: 'cut', durationFrames: 0 });
+    expect(next.items[2]!.startFrame).toBe(120);
+    expect(next.items[1]!.durationFrames).toBe(60);
+    // The hard cut into the calm verse (240) becomes a 15-frame fade centred on it.
+    expect(next.items[3]!.transitionIn).toEqual({ kind: 'fade', durationFrames: 15 });
+    expect(cutFrameOf(next.items[3]!)).toBe(240);
+    expect(next.items[3]!.startFrame).toBe(233);
+    expect(next.items[2]!.startFrame + next.items[2]!.durationFrames).toBe(248);
+    // Items outside the revisions are untouched.
+    expect(next.items[4]).toEqual(timeline.items[4]);
     // The original is untouched.
     expect(timeline.items[1]!.startFrame).toBe(67);
+  });
+
+  it('leaves out a revision that would break a neighbour, and one whose cut has moved', () => {
+    // A 200-frame fade into item2 fits inside neither neighbour; item5 no longer starts where the re-cut expects.
+    const tight = applyRevisions(timeline, [
+      { kind: 'transition', itemId: 'item2', transition: { kind: 'fade', durationFrames: 200 }, reason: 'x' },
+      { kind: 'recut', itemId: 'item5', fromFrame: 299, toFrame: 290, reason: 'stale' },
+    ]);
+    expect(tight).toEqual(timeline);
   });
 
   it('revises a prompt without stacking earlier revisions, within the provider limit', () => {

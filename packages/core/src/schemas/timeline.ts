@@ -88,3 +88,27 @@ export const Timeline = z.object({
     .default({ fontFamily: 'DejaVu Sans', accent: '#ffcc00', captionColor: '#ffffff' }),
 });
 export type Timeline = z.infer<typeof Timeline>;
+
+/**
+ * What the schema cannot check: items tile the video (each starts where the previous one ends, minus its
+ * transition), transitions fit inside both neighbours, and the last item ends at the end. Returns the first
+ * problem as one line, or undefined when the timeline is sound.
+ */
+export function timelineProblem(timeline: Timeline): string | undefined {
+  const { items, durationFrames } = timeline;
+  if (items.length === 0) return 'timeline has no items';
+  if (items[0]!.startFrame !== 0) return 'timeline: the first item must start at frame 0';
+  for (let i = 1; i < items.length; i++) {
+    const prev = items[i - 1]!;
+    const item = items[i]!;
+    const t = item.transitionIn?.durationFrames ?? 0;
+    if (item.startFrame + t !== prev.startFrame + prev.durationFrames)
+      return `timeline: item ${item.id} starts at ${item.startFrame} but item ${prev.id} ends at ${prev.startFrame + prev.durationFrames} (transition ${t})`;
+    if (t > prev.durationFrames || t > item.durationFrames)
+      return `timeline: the transition into item ${item.id} is longer than a neighbouring item`;
+  }
+  const last = items[items.length - 1]!;
+  if (last.startFrame + last.durationFrames !== durationFrames)
+    return `timeline: items end at frame ${last.startFrame + last.durationFrames}, the video at ${durationFrames}`;
+  return undefined;
+}
