@@ -232,7 +232,12 @@ export async function buildTimeline(
     if (clip.durationSec >= windowSec) {
       const profile = profiles.get(clip.path);
       const avoid = usedStarts.get(clip.path) ?? [];
-      clipStartSec = profile ? liveliestStart(profile, clip.durationSec, windowSec, avoid) : 0;
+      // The clip's visual accents (flashes, hits) are lined up with the beats under the window.
+      const from = startFrame / fps;
+      const beatsInWindow = beats.filter((b) => b >= from && b < endFrame / fps).map((b) => b - from);
+      clipStartSec = profile
+        ? liveliestStart(profile, clip.durationSec, windowSec, { avoid, beats: beatsInWindow })
+        : 0;
       usedStarts.set(clip.path, [...avoid, clipStartSec]);
     } else if (clip.durationSec >= windowSec * 0.7) {
       playbackRate = Math.floor((clip.durationSec / windowSec) * 1000) / 1000;

@@ -23,7 +23,7 @@ export {
   renderHybrid,
   shotsGraph,
 } from './hybrid.js';
-export { analyzeMotion, liveliestStart, type MotionProfile } from './motion.js';
+export { analyzeMotion, type LiveliestOptions, liveliestStart, type MotionProfile } from './motion.js';
 export { type ClipTarget, clipIssues, normalizeClip, normalizeFilter } from './normalize.js';
 export * as effects from './remotion/effects.js';
 export {

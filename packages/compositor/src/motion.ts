@@ -10,9 +10,10 @@ export interface MotionProfile {
 const cache = new Map<string, Promise<MotionProfile>>();
 
 /**
- * Measures how much a clip moves, cheaply: frames scaled to 64 px wide and grey, differenced with the
- * previous frame (tblend), and the mean of the difference read from signalstats. About 10× faster than
- * real time; cached per path for the life of the process.
+ * Measures how much a clip moves, cheaply: every frame scaled to 64 px wide and grey, differenced with the
+ * previous frame (tblend), and the mean of the difference read from signalstats. Every frame, so visual
+ * accents (flashes, hits) are placed to the frame for beat alignment; decoding costs the same either way.
+ * Cached per path for the life of the process.
  */
 export function analyzeMotion(path: string, opts: { signal?: AbortSignal } = {}): Promise<MotionProfile> {
   let hit = cache.get(path);
@@ -31,7 +32,7 @@ async function measure(path: string, signal?: AbortSignal): Promise<MotionProfil
       path,
       '-an',
       '-vf',
-      'fps=10,scale=64:-2,format=gray,tblend=all_mode=difference,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-',
+      'scale=64:-2,format=gray,tblend=all_mode=difference,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-',
       '-f',
       'null',
       '-',
@@ -53,34 +54,75 @@ async function measure(path: string, signal?: AbortSignal): Promise<MotionProfil
   return { times, values };
 }
 
+export interface LiveliestOptions {
+  /** Windows already used, by their start (seconds); penalised so repeats of a clip vary. */
+  avoid?: number[];
+  /**
+   * Beat times inside the window, seconds from its start. When given, starts whose visual accents (sudden
+   * rises in motion: flashes, hits, pulses) fall on these beats are preferred, so the picture hits with the music.
+   */
+  beats?: number[];
+}
+
+/** How much a start that puts the clip's accents on the beats is favoured over equally lively ones. */
+const BEAT_WEIGHT = 0.3;
+
 /**
  * Start (seconds) of the window of `windowSec` with the most motion, among starts that leave the whole
- * window inside the clip. `avoid` lists windows already used, which are penalised so repeats vary.
+ * window inside the clip, optionally favouring starts whose visual accents land on the beats.
  */
 export function liveliestStart(
   profile: MotionProfile,
   clipDurationSec: number,
   windowSec: number,
-  avoid: number[] = [],
+  opts: LiveliestOptions | number[] = {},
 ): number {
+  const { avoid = [], beats = [] } = Array.isArray(opts) ? { avoid: opts } : opts;
   const latest = clipDurationSec - windowSec;
-  if (latest <= 0 || profile.values.length === 0) return 0;
+  const { times, values } = profile;
+  const n = values.length;
+  if (latest <= 0 || n === 0) return 0;
+  // Prefix sums: the mean motion of any window in O(log n).
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + values[i]!;
+  // Accents: how much the motion rises over the frame before.
+  const accent = values.map((v, i) => Math.max(0, v - (values[i - 1] ?? v)));
+  const accentPrefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) accentPrefix[i + 1] = accentPrefix[i]! + accent[i]!;
+  const firstAt = (t: number) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid]! < t - 1e-9) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // The accent on the frame showing at time t; one a frame away counts half (beats fall between frames).
+  const accentNear = (t: number) => {
+    let i = firstAt(t);
+    if (i > 0 && (i >= n || Math.abs(times[i - 1]! - t) < Math.abs(times[i]! - t))) i--;
+    return Math.max(accent[i] ?? 0, 0.5 * (accent[i - 1] ?? 0), 0.5 * (accent[i + 1] ?? 0));
+  };
+  // Candidates: every sample time (frame-exact when measured per frame), and 0.
+  const candidates = [0, ...times.filter((t) => t > 0 && t <= latest + 1e-9)];
   let best = 0;
   let bestScore = Number.NEGATIVE_INFINITY;
-  // Candidate starts every 0.25 s.
-  for (let s = 0; s <= latest + 1e-9; s += 0.25) {
-    let sum = 0;
-    let n = 0;
-    for (let i = 0; i < profile.times.length; i++) {
-      const t = profile.times[i]!;
-      if (t >= s && t < s + windowSec) {
-        sum += profile.values[i]!;
-        n++;
+  for (const s of candidates) {
+    const a = firstAt(s);
+    const b = firstAt(s + windowSec);
+    let score = b > a ? (prefix[b]! - prefix[a]!) / (b - a) : 0;
+    if (beats.length && b > a) {
+      // Accent on the beats against the window's average accent (≈ 1 when they are unrelated).
+      const meanAccent = (accentPrefix[b]! - accentPrefix[a]!) / (b - a);
+      if (meanAccent > 1e-6) {
+        const onBeats = beats.reduce((sum, o) => sum + accentNear(s + o), 0) / beats.length;
+        score *= 1 + BEAT_WEIGHT * Math.tanh((onBeats / meanAccent - 1) / 2);
       }
     }
-    let score = n ? sum / n : 0;
-    for (const a of avoid) {
-      const overlap = Math.max(0, Math.min(a + windowSec, s + windowSec) - Math.max(a, s)) / windowSec;
+    for (const used of avoid) {
+      const overlap = Math.max(0, Math.min(used + windowSec, s + windowSec) - Math.max(used, s)) / windowSec;
       score -= overlap * 1000;
     }
     if (score > bestScore + 1e-9) {

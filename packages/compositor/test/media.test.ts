@@ -42,6 +42,34 @@ describe('clip motion and normalisation', () => {
     expect(Math.abs(liveliestStart(profile, 4, 1.5, [start]) - start)).toBeGreaterThanOrEqual(0.5);
   });
 
+  it("lines up a clip's flashes with the beats under its window", async () => {
+    // 25 fps, a one-frame white flash every 12 frames (0.48 s) from frame 5 (0.2 s), over a moving pattern.
+    const clip = join(dir, 'flashes.mp4');
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      "testsrc2=s=160x90:r=25:d=6,drawbox=enable='eq(mod(n+7\\,12)\\,0)':x=0:y=0:w=160:h=90:color=white:t=fill",
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      clip,
+    ]);
+    const profile = await analyzeMotion(clip);
+    const period = 0.48;
+    const phaseOf = (t: number) => ((t % period) + period) % period;
+    const circular = (a: number, b: number) => Math.min(Math.abs(a - b), period - Math.abs(a - b));
+    for (const offset of [0, 0.24, 0.1]) {
+      const beats = Array.from({ length: 6 }, (_, i) => offset + i * period);
+      const start = liveliestStart(profile, 6, 2.6, { beats });
+      // A beat `offset` into the window shows the clip at start + offset: that must be a flash (0.2 s phase).
+      expect(circular(phaseOf(start + offset), 0.2)).toBeLessThanOrEqual(0.041);
+    }
+  });
+
   it('normalises a rotated, variable-frame-rate clip to the timeline size and a constant rate', async () => {
     const src = await makeTestClip(join(dir, 'phone.mp4'), {
       width: 320,
