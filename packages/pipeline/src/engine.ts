@@ -720,10 +720,11 @@ export class Engine {
             ctx.plugin,
           )
         ).filter((r) => r.kind !== 'regenerate');
-        await writeFileAtomic(
-          join(ctx.dir, 'revisions', `round-${String(ctx.project.round).padStart(3, '0')}.json`),
-          JSON.stringify(timelineFixes, null, 2),
-        );
+        if (timelineFixes.length)
+          await writeFileAtomic(
+            join(ctx.dir, 'revisions', `round-${String(ctx.project.round).padStart(3, '0')}.json`),
+            JSON.stringify(timelineFixes, null, 2),
+          );
         const rows = await this.shotRows(ctx.project.id);
         const crew = (await this.crew(ctx.options.crew)) as Crew & CrewExtras;
         let redo: Array<{ shotId: string; prompt?: string }>;
