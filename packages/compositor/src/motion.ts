@@ -75,9 +75,8 @@ export function liveliestStart(
   profile: MotionProfile,
   clipDurationSec: number,
   windowSec: number,
-  opts: LiveliestOptions | number[] = {},
+  { avoid = [], beats = [] }: LiveliestOptions = {},
 ): number {
-  const { avoid = [], beats = [] } = Array.isArray(opts) ? { avoid: opts } : opts;
   const latest = clipDurationSec - windowSec;
   const { times, values } = profile;
   const n = values.length;

@@ -39,7 +39,7 @@ describe('clip motion and normalisation', () => {
     expect(start).toBeGreaterThanOrEqual(2);
     expect(start).toBeLessThanOrEqual(2.5);
     // A second use of the same clip avoids the window already taken.
-    expect(Math.abs(liveliestStart(profile, 4, 1.5, [start]) - start)).toBeGreaterThanOrEqual(0.5);
+    expect(Math.abs(liveliestStart(profile, 4, 1.5, { avoid: [start] }) - start)).toBeGreaterThanOrEqual(0.5);
   });
 
   it("lines up a clip's flashes with the beats under its window", async () => {

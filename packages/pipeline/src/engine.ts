@@ -319,6 +319,15 @@ export class Engine {
     if (moved.length) await this.enqueueStage(projectId, to);
   }
 
+  /** After a failing evaluation: the next iteration round starts again from `to`. */
+  private async startNextRound(projectId: string, to: StageName): Promise<void> {
+    await this.db
+      .update(projects)
+      .set({ round: sql`${projects.round} + 1` } as never)
+      .where(eq(projects.id, projectId));
+    await this.moveBack(projectId, 'evaluate', to);
+  }
+
   /**
    * The re-cuts and transition changes earlier evaluation rounds asked for, applied in round order to a
    * freshly built timeline. One that no longer fits (its cut moved when a shot was regenerated) is skipped.
@@ -761,11 +770,7 @@ export class Engine {
                 ...(want.prompt ? { prompt: want.prompt } : {}),
               });
           }
-          await this.db
-            .update(projects)
-            .set({ round: sql`${projects.round} + 1` } as never)
-            .where(eq(projects.id, ctx.project.id));
-          await this.moveBack(ctx.project.id, 'evaluate', 'generate');
+          await this.startNextRound(ctx.project.id, 'generate');
           return { kind: 'moved' };
         }
         if (timelineFixes.length) {
@@ -774,11 +779,7 @@ export class Engine {
             summary: `evaluation scored ${report.score.toFixed(2)} (did not pass): round ${ctx.project.round + 1} re-edits with ${timelineFixes.length} timeline revision(s), no new clips`,
             output: { score: report.score, revisions: timelineFixes },
           });
-          await this.db
-            .update(projects)
-            .set({ round: sql`${projects.round} + 1` } as never)
-            .where(eq(projects.id, ctx.project.id));
-          await this.moveBack(ctx.project.id, 'evaluate', 'edit');
+          await this.startNextRound(ctx.project.id, 'edit');
           return { kind: 'moved' };
         }
       }
