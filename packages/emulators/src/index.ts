@@ -1,4 +1,12 @@
 export {
+  type ComfyFault,
+  type ComfyRoute,
+  type ComfyUIEmulator,
+  type ComfyUIEmulatorOptions,
+  startComfyUIEmulator,
+} from './comfyui.js';
+export { DEFAULT_MODEL_FILES, type ModelFiles } from './comfyui-nodes.js';
+export {
   closeServer,
   type DownloadFaults,
   downloadFaults,

@@ -6,6 +6,7 @@ import {
   type VideoProvider,
   type VideoProviderFactory,
 } from '@beatframe/core';
+import comfyuiFactory from '@beatframe/provider-comfyui';
 import falFactory from '@beatframe/provider-fal';
 import localFactory from '@beatframe/provider-local';
 import manualFactory from '@beatframe/provider-manual';
@@ -64,6 +65,12 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['runwayml', 'gen4'],
     packageName: '@beatframe/provider-runway',
     factory: runwayFactory,
+  },
+  {
+    name: 'comfyui',
+    aliases: ['comfy', 'gpu', 'ltx', 'ltx-video'],
+    packageName: '@beatframe/provider-comfyui',
+    factory: comfyuiFactory,
   },
 ];
 

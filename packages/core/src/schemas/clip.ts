@@ -81,6 +81,8 @@ export const Clip = z.object({
   model: z.string().optional(),
   jobId: z.string().optional(),
   costUsd: z.number().nonnegative().default(0),
+  /** Seconds of the user's own GPU the clip took (local models: their cost is time, not money). */
+  gpuSeconds: z.number().nonnegative().optional(),
   thumbnailPath: z.string().optional(),
 });
 export type Clip = z.infer<typeof Clip>;
