@@ -14,6 +14,7 @@ import { streamSSE } from 'hono/streaming';
 import { bearer, cookie, isLoopback, SESSION_COOKIE, sameSecret, sessionValue } from './auth.js';
 import { fileResponse, pathInside } from './files.js';
 import { MultipartError, readMultipart } from './multipart.js';
+import { mountOpsRoutes } from './ops-routes.js';
 import * as S from './schemas.js';
 
 export interface ApiOptions {
@@ -309,6 +310,9 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
       .replace(/[^\p{L}\p{N} _().,'&-]+/gu, ' ')
       .trim()
       .slice(0, 120) || undefined;
+
+  // --- health, readiness, metrics; key rings and alerts (ops-routes.ts) ---
+  mountOpsRoutes(app, { bf, ...(opts.token ? { token: opts.token } : {}) });
 
   // --- routes ---
   doc({

@@ -41,6 +41,15 @@ export async function openSession(opts: { logsToStderr?: boolean } = {}): Promis
   return { bf, logger, ...(logFile ? { logFile } : {}) };
 }
 
+/**
+ * How long a stopping worker lets the stages and shots in hand finish before handing them back to the
+ * queue (BEATFRAME_SHUTDOWN_GRACE_SEC, default 20 s: inside Railway's draining time set in railway.json).
+ */
+export function shutdownGraceMs(env: Record<string, string | undefined> = process.env): number {
+  const sec = Number(env.BEATFRAME_SHUTDOWN_GRACE_SEC ?? 20);
+  return Number.isFinite(sec) && sec >= 0 ? sec * 1000 : 20_000;
+}
+
 export function usd(n: number): string {
   return `$${n.toFixed(2)}`;
 }

@@ -3,7 +3,8 @@ import { type DestinationStream, type LoggerOptions, type Logger as PinoLogger, 
 export type Logger = PinoLogger;
 
 /** Environment variables whose values are secrets wherever they appear. */
-export const SECRET_ENV_PATTERN = /(KEY|SECRET|TOKEN|PASSWORD|PASS|CREDENTIAL|STORAGE_STATE|DATABASE_URL)$/i;
+export const SECRET_ENV_PATTERN =
+  /(KEYS?|SECRETS?|TOKENS?|PASSWORDS?|PASS|CREDENTIALS?|STORAGE_STATE|DATABASE_URL|WEBHOOK_URL)$/i;
 
 /** Field names that are redacted by path in every log line. */
 const REDACT_PATHS = [
@@ -24,10 +25,12 @@ const REDACT_PATHS = [
 
 /** The values of secret-looking environment variables, longest first (so overlapping ones redact fully). */
 export function secretValues(env: Record<string, string | undefined> = process.env): string[] {
-  return Object.entries(env)
-    .filter(([k, v]) => SECRET_ENV_PATTERN.test(k) && typeof v === 'string' && v.length >= 6)
-    .map(([, v]) => v as string)
-    .sort((a, b) => b.length - a.length);
+  const values = Object.entries(env)
+    .filter(([k, v]) => SECRET_ENV_PATTERN.test(k) && typeof v === 'string')
+    // A key ring (FAL_KEYS=a,b,c) holds several secrets: each one is redacted on its own too.
+    .flatMap(([, v]) => [v as string, ...(v as string).split(',').map((x) => x.trim())])
+    .filter((v) => v.length >= 6);
+  return [...new Set(values)].sort((a, b) => b.length - a.length);
 }
 
 /** Replaces every occurrence of a secret value inside a string. */

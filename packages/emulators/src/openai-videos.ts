@@ -48,6 +48,10 @@ export type Route = 'create' | 'retrieve' | 'content' | 'remix' | 'delete' | 'li
 export interface OpenAIVideosEmulatorOptions {
   /** The key clients must send (Authorization: Bearer …). */
   apiKey?: string;
+  /** More keys of the same account it accepts (a key ring). */
+  extraApiKeys?: string[];
+  /** Keys whose account is out of credit: every request answers 429 insufficient_quota, as OpenAI does. */
+  exhaustedApiKeys?: string[];
   /** Time from creation to completion, ms (queued for the first fifth). */
   latencyMs?: number;
   /** Models it serves. */
@@ -81,6 +85,8 @@ export interface OpenAIVideosEmulator {
     }>;
     /** Requests answered with an injected fault. */
     faultsServed: number;
+    /** Requests refused because their key's account is out of credit (exhaustedApiKeys). */
+    quotaRefusals: number;
   };
   videos: Map<string, EmulatedVideo>;
   /** The next `times` requests to `route` ('any' for every route) fail with this HTTP error. */
@@ -141,6 +147,7 @@ export async function startOpenAIVideosEmulator(
     deletes: 0,
     references: [],
     faultsServed: 0,
+    quotaRefusals: 0,
   };
 
   /** Real files for a finished job: an H.264 MP4 with sound, a WebP thumbnail and a JPEG sprite sheet. */
@@ -330,7 +337,21 @@ export async function startOpenAIVideosEmulator(
       );
     }
     const auth = String(req.headers.authorization ?? '');
-    if (auth !== `Bearer ${apiKey}`) {
+    const given = auth.replace(/^Bearer\s+/, '');
+    if (opts.exhaustedApiKeys?.includes(given)) {
+      stats.quotaRefusals++;
+      return send(
+        res,
+        429,
+        errorBody(
+          'You exceeded your current quota, please check your plan and billing details.',
+          'insufficient_quota',
+          null,
+          'insufficient_quota',
+        ),
+      );
+    }
+    if (given !== apiKey && !opts.extraApiKeys?.includes(given)) {
       const shown = auth.replace(/^Bearer\s+/, '');
       return send(
         res,

@@ -54,6 +54,7 @@ import type {
   ShotView,
   WorkerOptions,
 } from './service.js';
+import { stopAndHandBack } from './shutdown.js';
 import { sleep } from './util.js';
 
 export interface CreateBeatframeInternals {
@@ -683,13 +684,14 @@ class Service implements Beatframe {
     ];
     this.logger.info({ concurrency, tiers, db: this.dbKind }, 'worker started');
     const worker: RunningWorker = {
-      stop: async () => {
+      stop: async (o = {}) => {
         this.workers = this.workers.filter((w) => w !== worker);
-        await Promise.all(
+        const jobsDone = Promise.all(
           [SHOT_QUEUE, STAGE_QUEUE].map((q, i) =>
             this.boss.offWork(q, { id: ids[i]!, wait: true }).catch(() => {}),
           ),
         );
+        await stopAndHandBack(this.engine, jobsDone, o.graceMs, this.logger);
       },
     };
     this.workers.push(worker);

@@ -379,6 +379,16 @@ export class Engine {
     for (const ac of this.running.get(projectId) ?? []) ac.abort();
   }
 
+  /** Projects with a stage or shot running in this process (what a graceful stop hands back). */
+  activeProjects(): string[] {
+    return [...this.running].filter(([, set]) => set.size > 0).map(([id]) => id);
+  }
+
+  /** Aborts everything running in this process (a graceful stop whose grace period is over). */
+  abortAll(): void {
+    for (const id of this.running.keys()) this.abortProject(id);
+  }
+
   private isLive(p: ProjectRow | undefined): p is ProjectRow {
     return !!p && (p.status === 'queued' || p.status === 'running');
   }

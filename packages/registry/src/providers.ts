@@ -6,6 +6,7 @@ import {
   type VideoProvider,
   type VideoProviderFactory,
 } from '@beatframe/core';
+import { withKeyRing } from '@beatframe/keyring';
 import comfyuiFactory from '@beatframe/provider-comfyui';
 import falFactory from '@beatframe/provider-fal';
 import localFactory from '@beatframe/provider-local';
@@ -25,6 +26,8 @@ export interface ProviderEntry {
   factory: VideoProviderFactory;
   /** Settings derived from the config (e.g. a folder under the data dir); config settings override them. */
   defaults?(config: RegistryConfig): Record<string, unknown>;
+  /** The variable holding the plugin's API key; its ring (the name plus S) is then used as well. */
+  keyEnv?: string;
 }
 
 /** The providers that ship with beatframe. Add a plugin here (name, package, factory) to make it known. */
@@ -47,24 +50,28 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['sora', 'openai'],
     packageName: '@beatframe/provider-openai-videos',
     factory: openaiVideosFactory,
+    keyEnv: 'OPENAI_API_KEY',
   },
   {
     name: 'veo',
     aliases: ['google', 'gemini', 'veo3'],
     packageName: '@beatframe/provider-veo',
     factory: veoFactory,
+    keyEnv: 'GEMINI_API_KEY',
   },
   {
     name: 'fal',
     aliases: ['fal-ai', 'kling', 'wan', 'seedance', 'hailuo'],
     packageName: '@beatframe/provider-fal',
     factory: falFactory,
+    keyEnv: 'FAL_KEY',
   },
   {
     name: 'runway',
     aliases: ['runwayml', 'gen4'],
     packageName: '@beatframe/provider-runway',
     factory: runwayFactory,
+    keyEnv: 'RUNWAYML_API_SECRET',
   },
   {
     name: 'comfyui',
@@ -103,7 +110,10 @@ export function findProviderEntry(name: string): ProviderEntry | undefined {
 
 function instantiate(entry: ProviderEntry, config: RegistryConfig): VideoProvider {
   const settings = { ...(entry.defaults?.(config) ?? {}), ...(config.providers?.[entry.name] ?? {}) };
-  return entry.factory(settings);
+  const provider = entry.factory(settings);
+  const keyEnv = typeof settings.apiKeyEnv === 'string' ? settings.apiKeyEnv : entry.keyEnv;
+  // Several keys per provider (FAL_KEYS beside FAL_KEY): failover without the plugin knowing.
+  return keyEnv ? withKeyRing(provider, { keyEnv }) : provider;
 }
 
 /** The provider called `name` (or one of its aliases), set up from the config. */

@@ -2,7 +2,7 @@ import { isLoopback, startServer } from '@beatframe/api';
 import { ConfigError, loadConfig, UsageError } from '@beatframe/core';
 import { webBuilt, webDir } from '@beatframe/web';
 import type { Command } from 'commander';
-import { openSession, writers } from '../pipeline-session.js';
+import { openSession, shutdownGraceMs, writers } from '../pipeline-session.js';
 
 /** `beatframe serve`: the HTTP API, the web dashboard and an in-process worker. */
 export function register(program: Command): void {
@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .command('serve')
     .description('run the HTTP API and the web dashboard, with a worker (Ctrl-C stops)')
     .option('--host <host>', 'address to listen on (default: config api.host, 127.0.0.1)')
-    .option('--port <port>', 'port to listen on (default: config api.port, 8787)')
+    .option('--port <port>', 'port to listen on (default: PORT, else config api.port, 8787)')
     .option('--concurrency <n>', 'shots generated at once by the in-process worker', '8')
     .option('--no-worker', 'serve only; separate `beatframe worker` processes do the work')
     .option('--max-upload-mb <mb>', 'largest song or clip upload, MB', '200')
@@ -20,9 +20,11 @@ export function register(program: Command): void {
         cmd: Command,
       ) => {
         const { out, err } = writers(cmd);
-        const port = opts.port === undefined ? undefined : Number(opts.port);
+        // A container host (Railway) says which port to listen on in PORT.
+        const portArg = opts.port ?? (process.env.PORT || undefined);
+        const port = portArg === undefined ? undefined : Number(portArg);
         if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
-          throw new UsageError(`--port must be a port number (0-65535), not ${opts.port}`);
+          throw new UsageError(`--port must be a port number (0-65535), not ${portArg}`);
         const concurrency = Number(opts.concurrency);
         if (!(Number.isInteger(concurrency) && concurrency > 0))
           throw new UsageError(`--concurrency must be a whole number above 0, not ${opts.concurrency}`);
@@ -65,10 +67,10 @@ export function register(program: Command): void {
             process.once('SIGINT', resolve);
             process.once('SIGTERM', resolve);
           });
-          logger.info('stopping: finishing the jobs in hand');
+          logger.info('stopping: finishing the jobs in hand, then handing the rest back');
         } finally {
           await server?.close();
-          await worker?.stop();
+          await worker?.stop({ graceMs: shutdownGraceMs() });
           await bf.close();
         }
       },

@@ -1,6 +1,7 @@
 import { UsageError } from '@beatframe/core';
+import { opsTargetOf, startHealthServer } from '@beatframe/ops';
 import type { Command } from 'commander';
-import { openSession } from '../pipeline-session.js';
+import { openSession, shutdownGraceMs } from '../pipeline-session.js';
 
 /** `beatframe worker`: takes jobs until stopped; picks up unfinished projects when it starts. */
 export function register(program: Command): void {
@@ -8,21 +9,30 @@ export function register(program: Command): void {
     .command('worker')
     .description('run a worker: it picks up unfinished projects, then takes jobs until stopped (Ctrl-C)')
     .option('--concurrency <n>', 'shots generated at once by this worker', '8')
-    .action(async (opts: { concurrency: string }) => {
+    .option('--health', 'also answer /healthz and /readyz on PORT (default 8788), for a container host')
+    .action(async (opts: { concurrency: string; health?: boolean }) => {
       const concurrency = Number(opts.concurrency);
       if (!(Number.isInteger(concurrency) && concurrency > 0))
         throw new UsageError(`--concurrency must be a whole number above 0, not ${opts.concurrency}`);
       // A worker's output is its JSON log, one line per event, with projectId and stage.
       const { bf, logger } = await openSession({ logsToStderr: true });
+      let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
       try {
+        if (opts.health) {
+          const port = Number(process.env.PORT || 8788);
+          health = await startHealthServer({ target: opsTargetOf(bf), port });
+          logger.info({ port }, 'answering /healthz and /readyz');
+        }
         const worker = await bf.startWorker({ concurrency });
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
-        logger.info('stopping: finishing the jobs in hand');
-        await worker.stop();
+        const graceMs = shutdownGraceMs();
+        logger.info({ graceMs }, 'stopping: finishing the jobs in hand, then handing the rest back');
+        await worker.stop({ graceMs });
       } finally {
+        await health?.close();
         await bf.close();
       }
     });

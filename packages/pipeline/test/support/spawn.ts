@@ -14,8 +14,8 @@ export interface Child {
 }
 
 /** Starts a real worker process (see worker-child.ts). */
-export function spawnWorker(env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ['--conditions=@beatframe/source', '--import', 'tsx', script], {
+export function spawnWorker(env: Record<string, string>, child = script): Child {
+  const proc = spawn(process.execPath, ['--conditions=@beatframe/source', '--import', 'tsx', child], {
     cwd: pkgDir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
