@@ -15,7 +15,18 @@ import { bearer, cookie, isLoopback, SESSION_COOKIE, sameSecret, sessionValue } 
 import { fileResponse, pathInside } from './files.js';
 import { MultipartError, readMultipart } from './multipart.js';
 import { mountOpsRoutes } from './ops-routes.js';
+import {
+  deepWithoutPaths,
+  errorForLog,
+  maybeWithoutPaths,
+  projectWithoutPaths,
+  publicEvent,
+  withoutPaths,
+} from './public-text.js';
 import * as S from './schemas.js';
+import { singleFlight } from './single-flight.js';
+import { sweepUploads, throttled } from './uploads.js';
+import { badId } from './validate-request.js';
 
 export interface ApiOptions {
   bf: Beatframe;
@@ -31,6 +42,8 @@ export interface ApiOptions {
   webDir?: string;
   /** SSE heartbeat interval, ms (default 15 s). */
   heartbeatMs?: number;
+  /** Uploads no project needs are removed once untouched this long (default 1 h). */
+  uploadGraceMs?: number;
   logger?: Logger;
 }
 
@@ -87,13 +100,24 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   const logger = opts.logger ?? bf.logger;
   const app = new OpenAPIHono();
+  const sweep = throttled(
+    () =>
+      sweepUploads({
+        uploadDir,
+        inUse: () => bf.songFilesInUse(),
+        graceMs: opts.uploadGraceMs ?? 3600_000,
+        logger,
+      }),
+    opts.uploadGraceMs ?? 600_000,
+    logger,
+  );
+  const listOnce = singleFlight<Awaited<ReturnType<Beatframe['listProjects']>>>();
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
-    if (err instanceof InputError) return c.json({ error: { code: err.code, message: err.message } }, 400);
-    if (err instanceof BeatframeError && err.exitCode === 2)
-      return c.json({ error: { code: err.code, message: err.message } }, 400);
-    logger.error({ err: err.message, path: c.req.path }, 'request failed');
+    if (err instanceof InputError || (err instanceof BeatframeError && err.exitCode === 2))
+      return c.json({ error: { code: err.code, message: withoutPaths(err.message) } }, 400);
+    logger.error({ err: errorForLog(err), path: c.req.path }, 'request failed');
     return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500);
   });
   app.notFound((c) =>
@@ -193,12 +217,14 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
     const { outputPath: _out, options, ...rest } = p;
     const { outPath: _outPath, ...publicOptions } = options;
     return {
-      ...rest,
+      ...projectWithoutPaths(rest),
       options: publicOptions,
       ...(p.status === 'done' ? { videoUrl: u.video, thumbnailUrl: u.thumbnail } : {}),
     };
   };
   async function detail(id: string): Promise<ProjectDetail> {
+    const bad = badId(id);
+    if (bad) fail(400, 'INVALID', bad);
     try {
       return await bf.getProject(id);
     } catch (err) {
@@ -216,7 +242,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
       ...(d.thumbnailPath ? { thumbnailUrl: u.thumbnail } : {}),
       currentStage: d.currentStage,
       awaitingApproval: d.awaitingApproval,
-      ...(d.reason ? { reason: d.reason } : {}),
+      ...(d.reason ? { reason: maybeWithoutPaths(d.reason) } : {}),
       costs: d.costs,
       ...(d.song
         ? {
@@ -240,7 +266,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
         attempt: s.attempt,
         progress: s.progress,
         costUsd: s.costUsd,
-        ...(s.error ? { error: s.error } : {}),
+        ...(s.error ? { error: maybeWithoutPaths(s.error) } : {}),
         ...(s.thumbnailPath ? { thumbnailUrl: `/api/projects/${id}/shots/${s.id}/thumbnail` } : {}),
         ...(s.clipPath ? { clipUrl: `/api/projects/${id}/shots/${s.id}/clip` } : {}),
       })),
@@ -249,12 +275,12 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
             evaluation: {
               score: ev.score,
               passed: ev.passed,
-              summary: ev.summary,
+              summary: withoutPaths(ev.summary),
               ...(ev.components ? { components: ev.components } : {}),
               metrics: Object.fromEntries(
                 Object.entries(ev.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'),
               ),
-              issues: ev.issues,
+              issues: deepWithoutPaths(ev.issues),
               ...(ev.round !== undefined ? { round: ev.round } : {}),
               ...(ev.plotPath ? { plotUrl: `/api/projects/${id}/evaluation/plot` } : {}),
             },
@@ -263,6 +289,8 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
     };
   }
   async function shot(id: string, shotId: string) {
+    const bad = badId(shotId);
+    if (bad) fail(400, 'INVALID', bad);
     const d = await detail(id);
     const s = d.shots.find((x) => x.id === shotId);
     if (!s) fail(404, 'NOT_FOUND', `project ${id} has no shot ${shotId}`);
@@ -435,11 +463,14 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
         return create(withTitle, { path }, label);
       });
     } else {
-      const body = parse(S.CreateProjectJson, await jsonBody(c));
-      if (!body.url === !body.sunoId)
+      const raw = await jsonBody(c);
+      const given = (raw && typeof raw === 'object' ? raw : {}) as { url?: unknown; sunoId?: unknown };
+      if (!given.url === !given.sunoId)
         fail(400, 'INVALID', 'give the song as `url` or `sunoId` (or upload it as `audio`)');
+      const body = parse(S.CreateProjectJson, raw);
       project = await create(body, body.url ? { url: body.url } : { sunoId: body.sunoId as string });
     }
+    sweep();
     c.header('Location', `/api/projects/${project.id}`);
     return c.json(projectJson(project), 201);
   });
@@ -454,7 +485,9 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
   app.get('/api/projects', async (c) => {
     const status = c.req.query('status');
     const statuses = status ? parse(z.array(S.ProjectJson.shape.status), status.split(',')) : undefined;
-    const list = await bf.listProjects(statuses ? { status: statuses } : undefined);
+    const list = await listOnce(statuses?.join(',') ?? '', () =>
+      bf.listProjects(statuses ? { status: statuses } : undefined),
+    );
     return c.json({ projects: list.map(projectJson) });
   });
 
@@ -483,6 +516,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
     const mine =
       source?.kind === 'file' ? pathInside(uploadDir, source.path.slice(uploadDir.length)) : undefined;
     if (mine && source?.kind === 'file' && mine === source.path) await rm(mine, { force: true });
+    sweep(); // an upload whose project went before its song was read
     return c.body(null, 204);
   });
 
@@ -502,7 +536,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
         wake?.();
       });
       const send = (e: PipelineEvent) =>
-        stream.writeSSE({ id: String(e.id), event: e.type, data: JSON.stringify(e) });
+        stream.writeSSE({ id: String(e.id), event: e.type, data: JSON.stringify(publicEvent(e)) });
       try {
         // Replay what a reconnecting client missed, then go live (events are ordered by id).
         let last = after ?? 0;
@@ -620,7 +654,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
   app.get('/api/projects/:id/decisions', async (c) => {
     const id = c.req.param('id');
     await detail(id);
-    return c.json({ decisions: await bf.decisions(id) });
+    return c.json({ decisions: deepWithoutPaths(await bf.decisions(id)) });
   });
 
   doc({
@@ -681,6 +715,8 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
     await withUpload(file.path, `the uploaded clip ${displayName(file.name) ?? ''}`.trim(), () =>
       bf.replaceShotClip(d.project.id, s.id, file.path),
     );
+    // The project has its own copy now.
+    await rm(file.path, { force: true });
     const p = await detail(d.project.id);
     return c.json({ id: p.project.id, status: p.project.status }, 202);
   });

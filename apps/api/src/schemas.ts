@@ -8,6 +8,7 @@ import {
   Resolution,
   StageName,
 } from '@beatframe/core';
+import { LIMITS } from '@beatframe/pipeline';
 import { z } from '@hono/zod-openapi';
 
 /**
@@ -19,39 +20,88 @@ export const ApiError = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
 
-/** Form fields arrive as strings; JSON as numbers or booleans. Both are accepted. */
-const num = z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), z.number().optional());
+/** Form fields arrive as strings; JSON as numbers or booleans. Both are accepted; every number is bounded. */
+const numeric = (v: unknown) =>
+  v === '' || v === undefined ? undefined : typeof v === 'string' ? Number(v) : v;
+const usd = z.preprocess(numeric, z.number().min(0).max(LIMITS.maxUsd).optional());
+const rounds = z.preprocess(numeric, z.number().int().min(0).max(LIMITS.maxRounds).optional());
 const bool = z.preprocess(
   (v) => (v === 'true' || v === 'on' || v === '1' ? true : v === 'false' || v === '0' ? false : v),
   z.boolean().optional(),
 );
-const text = z.preprocess((v) => (v === '' ? undefined : v), z.string().max(4000).optional());
+// A NUL byte, or half of a UTF-16 surrogate pair.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what is refused
+const BROKEN_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text a person typed: bounded, well-formed Unicode without NUL (the database refuses both, and they
+ * used to surface as a 500 with the query in the log).
+ */
+export const safeText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !BROKEN_TEXT.test(s), 'text with a NUL byte or broken Unicode');
+const text = z.preprocess((v) => (v === '' ? undefined : v), safeText(4000).optional());
+/** A plugin name as the registry spells them: never a path. */
+const pluginName = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9][\w.-]*$/, 'a name like "local" or "ffmpeg" (see GET /api/options)')
+    .optional(),
+);
+/** A model id: printable, short; the provider's catalogue decides whether it exists. */
+const modelName = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .max(128)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'printable characters only')
+    .optional(),
+);
 
 /** Options a new project can be given (multipart fields or JSON properties of the same names). */
 export const CreateProjectFields = z.object({
   theme: text,
-  provider: text,
-  model: text,
+  provider: pluginName,
+  model: modelName,
   crew: z.preprocess((v) => (v === '' ? undefined : v), CrewMode.optional()),
-  renderer: text,
+  renderer: pluginName,
   aspect: z.preprocess((v) => (v === '' ? undefined : v), Aspect.optional()),
   resolution: z.preprocess((v) => (v === '' ? undefined : v), Resolution.optional()),
-  maxRounds: num,
+  maxRounds: rounds,
   captions: bool,
   titleCard: bool,
   title: text,
   artist: text,
   name: text,
   /** Hard cap for this project, USD. */
-  maxCostUsd: num,
+  maxCostUsd: usd,
   /** Spend up to this much without pausing for approval (what the person agreed to after the estimate). */
-  approvedUsd: num,
+  approvedUsd: usd,
 });
 export type CreateProjectFields = z.infer<typeof CreateProjectFields>;
 
+/** Suno's song id (a UUID) or its song page; never a path: local files are uploaded as `audio`. */
+const SUNO_REF =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|https?:\/\/(?:www\.|app\.)?suno\.(?:com|ai)\/song\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/?(?:[?#]\S*)?)$/i;
+
 export const CreateProjectJson = CreateProjectFields.extend({
-  url: z.string().url().optional(),
-  sunoId: z.string().min(1).optional(),
+  url: z
+    .string()
+    .max(2048)
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs')
+    .optional(),
+  sunoId: z
+    .string()
+    .max(200)
+    .transform((v) => v.trim())
+    .refine((v) => SUNO_REF.test(v), 'a Suno song id (UUID) or a https://suno.com/song/<id> link')
+    .optional(),
 });
 
 export const CreateProjectMultipart = CreateProjectFields.extend({
@@ -125,9 +175,13 @@ export const ProjectList = z.object({ projects: z.array(ProjectJson) });
 export const DecisionList = z.object({ decisions: z.array(Decision) });
 
 export const EstimateRequest = z.object({
-  provider: z.string().min(1),
-  model: z.string().optional(),
-  durationSec: z.number().positive(),
+  provider: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9][\w.-]*$/, 'a provider name (see GET /api/options)'),
+  model: z.string().max(128).optional(),
+  durationSec: z.number().positive().max(LIMITS.maxEstimateSec),
   aspect: Aspect.optional(),
   resolution: Resolution.optional(),
 });
@@ -150,12 +204,16 @@ export const OptionsJson = z.object({
   maxUploadBytes: z.number(),
 });
 
-export const RegenerateRequest = z.object({ prompt: z.string().min(1).max(4000).optional() });
+export const RegenerateRequest = z.object({
+  prompt: safeText(4000)
+    .refine((s) => s.length > 0, 'an empty prompt')
+    .optional(),
+});
 export const ReplaceMultipart = z.object({
   clip: z.string().openapi({ type: 'string', format: 'binary', description: 'a video file for the shot' }),
 });
-export const ResumeRequest = z.object({ approvedUsd: z.number().nonnegative().optional() });
-export const ApproveRequest = z.object({ maxUsd: z.number().nonnegative().optional() });
+export const ResumeRequest = z.object({ approvedUsd: z.number().min(0).max(LIMITS.maxUsd).optional() });
+export const ApproveRequest = z.object({ maxUsd: z.number().min(0).max(LIMITS.maxUsd).optional() });
 export const Accepted = z.object({
   id: z.string(),
   status: ProjectStatus,

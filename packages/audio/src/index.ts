@@ -1,6 +1,6 @@
 export { type AnalyzeOptions, analyzeAudio, analyzeSamples } from './analyze.js';
 export { ANALYSIS_SAMPLE_RATE, type DecodeOptions, decodeAudio } from './decode.js';
-export { type IngestOptions, ingestSong, validateAudio } from './ingest.js';
+export { type IngestOptions, ingestSong, type ValidateAudioOptions, validateAudio } from './ingest.js';
 export { parseLrc, parseLyricsText, parseSunoAlignedLyrics, readLyricsFile } from './lyrics.js';
-export { downloadTo, type FetchLimits, isPrivateAddress } from './net.js';
+export { checkPublicUrl, downloadTo, type FetchLimits, isPrivateAddress } from './net.js';
 export { resolveSunoSong, type SunoClip, type SunoMetadata, type SunoOptions, sunoSongId } from './suno.js';

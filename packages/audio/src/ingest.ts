@@ -13,6 +13,20 @@ export interface IngestOptions extends SunoOptions {
   lyricsPath?: string;
   title?: string;
   logger?: Logger;
+  /** Longest song accepted, seconds: checked on the container header before decoding, and the decode stops there. */
+  maxDurationSec?: number;
+}
+
+export interface ValidateAudioOptions {
+  /** Longest song accepted, seconds (header probe first; the decode never reads past it). */
+  maxDurationSec?: number;
+}
+
+function tooLong(path: string, seconds: number, max: number): InputError {
+  const min = (s: number) => `${Math.round((s / 60) * 10) / 10} min`;
+  return new InputError(`${path} is ${min(seconds)} long; the longest song accepted is ${min(max)}`, {
+    code: 'TOO_LONG',
+  });
 }
 
 const AUDIO_EXT = new Set([
@@ -57,8 +71,11 @@ function safeName(name: string): string {
 export async function validateAudio(
   path: string,
   signal?: AbortSignal,
+  opts: ValidateAudioOptions = {},
 ): Promise<{ durationSec: number; tags: Record<string, string> }> {
   const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory())
+    throw new InputError(`${path} is a folder, not an audio file`, { code: 'NOT_FILE' });
   if (!info?.isFile()) throw new InputError(`${path}: no such file`, { code: 'NOT_FOUND' });
   if (info.size === 0) throw new InputError(`${path} is empty`, { code: 'EMPTY' });
   const media = await probeMedia(path, { signal }).catch((err) => {
@@ -68,12 +85,26 @@ export async function validateAudio(
   });
   if (!media.audio)
     throw new InputError(`${path} is not decodable audio (it has no audio stream)`, { code: 'NO_AUDIO' });
-  // Decode everything at a low rate; count what comes out.
+  const max = opts.maxDurationSec;
+  if (max !== undefined && media.durationSec > max) throw tooLong(path, media.durationSec, max);
+  // Decode everything at a low rate (never past the limit, whatever the header said); count what comes out.
   let decoded: number;
   let errors = '';
   try {
     const { stdout, stderr } = await runFfmpeg(
-      ['-i', path, '-vn', '-ac', '1', '-ar', '8000', '-f', 's16le', 'pipe:1'],
+      [
+        '-i',
+        path,
+        ...(max !== undefined ? ['-t', String(max + 1)] : []),
+        '-vn',
+        '-ac',
+        '1',
+        '-ar',
+        '8000',
+        '-f',
+        's16le',
+        'pipe:1',
+      ],
       { signal, binary: true },
     );
     decoded = stdout.length / 2 / 8000;
@@ -84,6 +115,7 @@ export async function validateAudio(
     throw new InputError(`${path} is not decodable audio`, { code: 'NOT_AUDIO', cause: err });
   }
   if (decoded <= 0.05) throw new InputError(`${path} contains no decodable audio`, { code: 'NOT_AUDIO' });
+  if (max !== undefined && decoded > max) throw tooLong(path, decoded, max);
   const announced = media.durationSec;
   if (announced > 0 && decoded < announced * 0.97 - 0.5)
     throw new InputError(
@@ -152,6 +184,8 @@ export async function ingestSong(input: string, opts: IngestOptions): Promise<So
     const path = resolve(raw);
     const info = await stat(path).catch(() => undefined);
     if (!info) throw new InputError(`${raw}: no such file`, { code: 'NOT_FOUND' });
+    if (info.isDirectory())
+      throw new InputError(`${raw} is a folder, not an audio file`, { code: 'NOT_FILE' });
     if (!info.isFile()) throw new InputError(`${raw} is not a file`, { code: 'NOT_FILE' });
     audioPath = join(resolve(opts.destDir), safeName(basename(path)));
     if (audioPath !== path) await copyFile(path, audioPath);
@@ -160,9 +194,14 @@ export async function ingestSong(input: string, opts: IngestOptions): Promise<So
 
   let checked: Awaited<ReturnType<typeof validateAudio>>;
   try {
-    checked = await validateAudio(audioPath, opts.signal);
+    checked = await validateAudio(
+      audioPath,
+      opts.signal,
+      opts.maxDurationSec !== undefined ? { maxDurationSec: opts.maxDurationSec } : {},
+    );
   } catch (err) {
-    if (source.kind !== 'file') await rm(audioPath, { force: true });
+    // Our copy goes (a download, or the copy of a local file); the user's own file stays.
+    if (source.kind !== 'file' || audioPath !== source.path) await rm(audioPath, { force: true });
     // Name what the user gave, not our copy.
     if (err instanceof InputError)
       throw new InputError(err.message.replace(audioPath, raw), { code: err.code });

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '@beatframe/core';
 
@@ -17,8 +18,12 @@ for (const [net, prefix] of [
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
+  ['192.0.2.0', 24], // TEST-NET-1
+  ['192.88.99.0', 24], // 6to4 relay anycast
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
+  ['198.51.100.0', 24], // TEST-NET-2
+  ['203.0.113.0', 24], // TEST-NET-3
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const)
@@ -26,15 +31,36 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
+  ['64:ff9b::', 96], // NAT64: an IPv4 address in disguise
+  ['100::', 64], // discard
+  ['2001:db8::', 32], // documentation
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const)
   BLOCKED.addSubnet(net, prefix, 'ipv6');
 
-/** Whether an IP address is private, loopback, link-local or otherwise not on the public internet. */
+/** This host's own addresses (every interface): a download must not reach back into the server. */
+function ownAddresses(): BlockList {
+  const own = new BlockList();
+  for (const list of Object.values(networkInterfaces()))
+    for (const a of list ?? [])
+      own.addAddress(a.address.replace(/%.*$/, ''), a.family === 'IPv6' ? 'ipv6' : 'ipv4');
+  return own;
+}
+
+/**
+ * Whether an IP address is private, loopback, link-local, reserved for documentation, one of this
+ * host's own, or otherwise not on the public internet.
+ */
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
+  const own = family ? ownAddresses() : undefined;
+  if (family === 4 && own?.check(address, 'ipv4')) return true;
+  if (family === 6) {
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (own?.check(address, 'ipv6') || (mapped && own?.check(mapped[1] as string, 'ipv4'))) return true;
+  }
   if (family === 4) return BLOCKED.check(address, 'ipv4');
   if (family === 6) {
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
@@ -87,6 +113,14 @@ function guardedLookup(url: string, allowPrivate: boolean): LookupFunction {
       callback(null, first.address, first.family);
     });
   };
+}
+
+/**
+ * The checks a song URL can be given before anything is fetched: http(s), no credentials, not a literal
+ * private or own address, not localhost. Host names are checked again when they resolve, at every hop.
+ */
+export function checkPublicUrl(raw: string): URL {
+  return checkUrl(raw, false);
 }
 
 function checkUrl(raw: string, allowPrivate: boolean): URL {

@@ -53,6 +53,10 @@ export const BeatframeConfig = z.object({
       cors: z.array(z.string()).default([]),
     })
     .default({ host: '127.0.0.1', port: 8787, cors: [] }),
+  /** Input bounds checked before any work (`BEATFRAME_MAX_SONG_SEC` overrides the song length). */
+  limits: z
+    .object({ maxSongSec: z.number().positive().max(86_400).default(1200) })
+    .default({ maxSongSec: 1200 }),
 });
 export type BeatframeConfig = z.infer<typeof BeatframeConfig>;
 
@@ -109,6 +113,14 @@ export function loadConfig(opts: LoadConfigOptions = {}): BeatframeConfig {
     databaseUrl: env.DATABASE_URL ?? undefined,
     browserExecutable: browser,
     logLevel: env.BEATFRAME_LOG_LEVEL ?? fromFile.logLevel ?? 'info',
+    ...(env.BEATFRAME_MAX_SONG_SEC
+      ? {
+          limits: {
+            ...(fromFile.limits as object | undefined),
+            maxSongSec: Number(env.BEATFRAME_MAX_SONG_SEC),
+          },
+        }
+      : {}),
   };
   const parsed = BeatframeConfig.safeParse(merged);
   if (!parsed.success) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
+import { checkPublicUrl } from '@beatframe/audio';
 import {
   BeatframeError,
   type Clip,
@@ -36,10 +37,12 @@ import { probeMedia } from '@beatframe/media';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgBoss } from 'pg-boss';
 import { utcDay } from './budget.js';
+import { songFilesInUse } from './cleanup.js';
 import { loadDefaultDeps } from './default-deps.js';
 import type { IngestInput, StageDeps } from './deps.js';
 import { APPROVE_ANY, Engine, type EngineSettings, SHOT_QUEUE, STAGE_QUEUE, startBoss } from './engine.js';
 import { EventBus } from './events.js';
+import { checkId, LIMITS, maxSongSec } from './limits.js';
 import type {
   Beatframe,
   CostEstimate,
@@ -56,6 +59,14 @@ import type {
 } from './service.js';
 import { stopAndHandBack } from './shutdown.js';
 import { sleep } from './util.js';
+import {
+  checkLyricsFile,
+  checkReplacementClip,
+  checkSongHeader,
+  checkSunoId,
+  type RequestCheckContext,
+  validateProjectRequest,
+} from './validate-request.js';
 
 export interface CreateBeatframeInternals {
   /** Stage implementations; the real packages by default. */
@@ -155,7 +166,20 @@ class Service implements Beatframe {
     this.db = database.db;
   }
 
+  private requestChecks(): RequestCheckContext {
+    const { config, deps, engine, logger } = this;
+    return {
+      config,
+      deps,
+      env: engine.env,
+      logger,
+      provider: (n) => engine.provider(n),
+      approveAny: APPROVE_ANY,
+    };
+  }
+
   private async row(id: string): Promise<ProjectRow> {
+    checkId('project', id);
     const row = await this.engine.projectRow(id);
     if (!row) throw new InputError(`no project with id ${id}`);
     return row;
@@ -170,14 +194,14 @@ class Service implements Beatframe {
     if (!parsed.success) throw new InputError(`invalid option: ${userMessage(parsed.error)}`);
     const options = parsed.data;
     if (options.outPath) options.outPath = resolve(options.outPath);
-    if (input.maxCostUsd !== undefined && !(input.maxCostUsd >= 0))
-      throw new InputError(`--max-cost must be a number of dollars ≥ 0, not ${input.maxCostUsd}`);
     let source: SongSource;
     let fallbackName: string;
     if ('path' in input.song) {
       const path = resolve(input.song.path);
       if (!existsSync(path)) throw new InputError(`song file ${path} does not exist`);
-      if (this.deps.validateSong) await this.deps.validateSong(path);
+      await checkSongHeader(path, maxSongSec(this.config));
+      if (this.deps.validateSong)
+        await this.deps.validateSong(path, { maxDurationSec: maxSongSec(this.config) });
       else {
         const info = await probeMedia(path);
         if (!info.audio) throw new InputError(`${path} has no audio track`);
@@ -194,15 +218,18 @@ class Service implements Beatframe {
       }
       if (u.protocol !== 'http:' && u.protocol !== 'https:')
         throw new InputError(`only http(s) song URLs are supported`);
+      // A literal private, own or loopback address is refused now; names are checked again when they resolve.
+      checkPublicUrl(u.href);
       source = { kind: 'url', url: u.toString() };
       fallbackName = basename(u.pathname, extname(u.pathname)) || u.hostname;
     } else {
-      if (!input.song.sunoId?.trim()) throw new InputError('a Suno song id is empty');
-      source = { kind: 'suno', id: input.song.sunoId.trim() };
-      fallbackName = `suno-${input.song.sunoId.trim().slice(0, 8)}`;
+      const sunoId = checkSunoId(input.song.sunoId);
+      source = { kind: 'suno', id: sunoId };
+      fallbackName = `suno-${sunoId.slice(0, 8)}`;
     }
-    if (input.lyricsPath && !existsSync(resolve(input.lyricsPath)))
-      throw new InputError(`lyrics file ${resolve(input.lyricsPath)} does not exist`);
+    if (input.lyricsPath) await checkLyricsFile(resolve(input.lyricsPath));
+    // Everything else that could stop the project later is checked now, before anything is stored or paid.
+    await validateProjectRequest(options, input, this.requestChecks());
     const name = input.name ?? input.title ?? fallbackName;
     const id = `${slug(name)}-${randomBytes(3).toString('hex')}`;
     const ingest: IngestInput = {
@@ -245,12 +272,9 @@ class Service implements Beatframe {
           rows.map((r) => r.id),
         ),
       );
-    return rows.map((r) =>
-      toProject(
-        r,
-        all.filter((s) => s.projectId === r.id),
-      ),
-    );
+    const byProject = new Map<string, StageRow[]>();
+    for (const s of all) byProject.set(s.projectId, [...(byProject.get(s.projectId) ?? []), s]);
+    return rows.map((r) => toProject(r, byProject.get(r.id) ?? []));
   }
 
   async getProject(id: string): Promise<ProjectDetail> {
@@ -376,30 +400,44 @@ class Service implements Beatframe {
     return this.roughEstimate(input.provider, input.model, input.durationSec, options);
   }
 
-  /** Before the plan exists: the song covered by clips of the provider's typical length. */
+  /**
+   * Before the plan exists: the song covered by clips of the provider's typical length. Arithmetic on
+   * one typical shot (its price times the count), so any duration costs the same to estimate.
+   */
   private async roughEstimate(
     providerName: string,
     model: string | undefined,
     durationSec: number,
     options: ProjectOptions,
   ): Promise<CostEstimate> {
+    if (!(Number.isFinite(durationSec) && durationSec > 0 && durationSec <= LIMITS.maxEstimateSec))
+      throw new InputError(
+        `durationSec must be a number of seconds above 0 and at most ${LIMITS.maxEstimateSec}, not ${durationSec}`,
+        { code: 'OUT_OF_RANGE' },
+      );
     const provider = await this.engine.provider(providerName);
     const durations = [...provider.capabilities.durations].sort((a, b) => a - b);
     const typical = durations[Math.floor(durations.length / 2)] ?? 4;
     const n = Math.max(1, Math.ceil(durationSec / typical));
-    const fake: Shot[] = Array.from({ length: n }, (_, i) => ({
-      id: `s${i}`,
+    const one: Shot = {
+      id: 's0',
       sceneId: 'x',
-      index: i,
-      start: i * typical,
-      end: (i + 1) * typical,
+      index: 0,
+      start: 0,
+      end: typical,
       description: 'x',
       mood: 'x',
       energy: 0.5,
       clipSeconds: typical,
-    }));
-    const e = this.engine.estimateShots(provider, { ...options, ...(model ? { model } : {}) }, fake);
-    return { ...e, exact: false };
+    };
+    const e = this.engine.estimateShots(provider, { ...options, ...(model ? { model } : {}) }, [one]);
+    return {
+      ...e,
+      shots: n,
+      seconds: e.seconds * n,
+      usd: Math.round(e.usd * n * 10000) / 10000,
+      exact: false,
+    };
   }
 
   async approveCost(projectId: string, maxUsd?: number): Promise<void> {
@@ -480,7 +518,7 @@ class Service implements Beatframe {
     const src = resolve(filePath);
     if (!existsSync(src)) throw new InputError(`clip file ${src} does not exist`);
     const info = await probeMedia(src);
-    if (!info.video) throw new InputError(`${src} has no video track`);
+    checkReplacementClip(info, src);
     const dest = join(
       this.engine.projectDir(projectId),
       'clips',
@@ -583,10 +621,22 @@ class Service implements Beatframe {
   }
 
   async deleteProject(projectId: string): Promise<void> {
-    await this.row(projectId);
+    const row = await this.row(projectId);
+    // Stop first (provider jobs cancelled, running stages aborted and finished): a job still at work
+    // would write into the folder again after it is removed.
+    if (UNFINISHED.includes(row.status)) await this.cancel(projectId).catch(() => {});
     this.engine.abortProject(projectId);
+    await this.engine.idle(projectId);
     await this.db.delete(projects).where(eq(projects.id, projectId));
     await rm(this.engine.projectDir(projectId), { recursive: true, force: true });
+  }
+
+  songFilesInUse(): Promise<string[]> {
+    return songFilesInUse(this.database);
+  }
+
+  async interrupt(projectId: string): Promise<void> {
+    await this.engine.pauseProject(projectId, `interrupted; go on with \`beatframe resume ${projectId}\``);
   }
 
   async videoPath(projectId: string): Promise<string | undefined> {

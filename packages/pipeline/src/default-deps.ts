@@ -1,25 +1,38 @@
-import { analyzeAudio, ingestSong, validateAudio } from '@beatframe/audio';
+import { analyzeAudio, ingestSong, sunoSongId, validateAudio } from '@beatframe/audio';
 import { buildTimeline } from '@beatframe/compositor';
+import { InputError } from '@beatframe/core';
 import { createCrew } from '@beatframe/crew';
 import { evaluateRender } from '@beatframe/evaluate';
 import { getProvider, getRenderer, listProviders } from '@beatframe/registry';
-import type { StageDeps } from './deps.js';
+import type { IngestInput, StageDeps } from './deps.js';
+import { maxSongSec } from './limits.js';
+
+/**
+ * What ingestSong is given for a stored source. Only a `file` source may name a local path: a Suno id or
+ * a URL that is not one is refused here, never read as a file (a project stored by an older version, say).
+ */
+function ingestRef(source: IngestInput['source']): string {
+  if (source.kind === 'file') return source.path;
+  const ref = source.kind === 'url' ? source.url : source.id;
+  const ok = source.kind === 'url' ? /^https?:\/\//i.test(ref) : sunoSongId(ref) !== undefined;
+  if (!ok)
+    throw new InputError(
+      source.kind === 'url' ? 'the song URL is not an http(s) URL' : 'the Suno song id is not a Suno id',
+      { code: 'BAD_SOURCE' },
+    );
+  return ref;
+}
 
 /** The real stage implementations: @beatframe/audio, crew, registry, compositor, evaluate. */
 export async function loadDefaultDeps(): Promise<StageDeps> {
   return {
-    async validateSong(path) {
-      await validateAudio(path);
+    async validateSong(path, opts) {
+      await validateAudio(path, undefined, opts ?? {});
     },
-    async ingest(input, { destDir, signal, logger }) {
-      const ref =
-        input.source.kind === 'file'
-          ? input.source.path
-          : input.source.kind === 'url'
-            ? input.source.url
-            : input.source.id;
-      const song = await ingestSong(ref, {
+    async ingest(input, { destDir, signal, logger, config }) {
+      const song = await ingestSong(ingestRef(input.source), {
         destDir,
+        maxDurationSec: maxSongSec(config),
         ...(input.lyricsPath ? { lyricsPath: input.lyricsPath } : {}),
         ...(input.title ? { title: input.title } : {}),
         logger,

@@ -35,7 +35,7 @@ export interface StageDeps {
    * Checks a song file before a project is created for it (readable, audio, not truncated), so bad
    * input is refused at once and leaves no project behind. Throws InputError.
    */
-  validateSong?(path: string): Promise<void>;
+  validateSong?(path: string, opts?: { maxDurationSec?: number }): Promise<void>;
   ingest(
     input: IngestInput,
     opts: { destDir: string; signal: AbortSignal; logger: Logger; config: BeatframeConfig },
@@ -77,6 +77,8 @@ export interface StageDeps {
       song?: Song;
       outDir?: string;
       round?: number;
+      /** `false`: no frame leaves the machine (the offline crew was chosen), whatever keys are set. */
+      vision?: false;
     },
     ctx: PluginContext,
   ): Promise<EvaluationReport>;

@@ -389,6 +389,13 @@ export class Engine {
     for (const id of this.running.keys()) this.abortProject(id);
   }
 
+  /** Resolves once no job of the project runs in this process any more (or after `timeoutMs`). */
+  async idle(projectId: string, timeoutMs = 15_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while ((this.running.get(projectId)?.size ?? 0) > 0 && Date.now() < until) await sleep(50);
+    await this.drain();
+  }
+
   private isLive(p: ProjectRow | undefined): p is ProjectRow {
     return !!p && (p.status === 'queued' || p.status === 'running');
   }
@@ -717,6 +724,8 @@ export class Engine {
             song,
             outDir: join(ctx.dir, `evaluation-r${ctx.project.round}`),
             round: ctx.project.round,
+            // The offline crew means offline: no frame goes to a vision model, whatever keys are set.
+            ...(ctx.options.crew === 'heuristic' ? { vision: false as const } : {}),
           },
           ctx.plugin,
         );

@@ -2,4 +2,12 @@ export { type CreateBeatframeInternals, createBeatframe } from './beatframe.js';
 export { type BudgetAlert, checkBudgetAlerts, refundSpend, reserveSpend } from './budget.js';
 export type { IngestInput, StageDeps } from './deps.js';
 export { APPROVE_ANY, Engine, type EngineSettings, SHOT_QUEUE, STAGE_QUEUE, softenPrompt } from './engine.js';
+export { checkCount, checkId, checkText, checkUsd, LIMITS, maxSongSec } from './limits.js';
 export type * from './service.js';
+export {
+  checkLyricsFile,
+  checkReplacementClip,
+  checkSongHeader,
+  checkSunoId,
+  validateProjectRequest,
+} from './validate-request.js';

@@ -182,8 +182,12 @@ export interface Beatframe {
    * spend. Returns the ids queued.
    */
   resume(projectId?: string, opts?: { approvedUsd?: number }): Promise<string[]>;
-  /** Deletes the project, its rows and its files (not the delivered video). */
+  /** Stops its jobs, then deletes the project, its rows and its files (not the delivered video). */
   deleteProject(projectId: string): Promise<void>;
+  /** Marks a project this process stopped working on (Ctrl-C) as paused: `resume` goes on with it. */
+  interrupt(projectId: string): Promise<void>;
+  /** Local song files that stored projects still have to read (the API keeps these uploads). */
+  songFilesInUse(): Promise<string[]>;
   /** Re-queues the jobs of every queued or running project (a worker does this when it starts). */
   recover(): Promise<string[]>;
   /** The final video, once delivered. */

@@ -2,8 +2,14 @@ import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { validateAudio } from '@beatframe/audio';
-import { BeatframeError, CrewMode, InputError, type Project, UsageError } from '@beatframe/core';
-import { APPROVE_ANY, type Beatframe, type SongInput } from '@beatframe/pipeline';
+import { BeatframeError, CrewMode, InputError, loadConfig, type Project, UsageError } from '@beatframe/core';
+import {
+  APPROVE_ANY,
+  type Beatframe,
+  checkLyricsFile,
+  maxSongSec,
+  type SongInput,
+} from '@beatframe/pipeline';
 import type { Command } from 'commander';
 import { interruptSignal, openSession, usd, watchProgress, writers } from '../pipeline-session.js';
 
@@ -127,9 +133,10 @@ export function register(program: Command): void {
       const input = songInput(song);
       if ('path' in input) {
         if (!existsSync(input.path)) throw new InputError(`song file ${input.path} does not exist`);
-        // Refuse an unreadable or truncated song before opening the database: nothing is created for it.
-        await validateAudio(input.path);
+        // Refuse an unreadable, truncated or too long song before opening the database: nothing is created for it.
+        await validateAudio(input.path, undefined, { maxDurationSec: maxSongSec(loadConfig()) });
       }
+      if (opts.lyrics) await checkLyricsFile(resolve(opts.lyrics));
       const { bf, logFile } = await openSession();
       let id: string | undefined;
       const interrupt = interruptSignal(() =>
@@ -165,7 +172,11 @@ export function register(program: Command): void {
           stopWatching();
           await worker.stop();
         }
-        if (interrupt.signal.aborted) throw new BeatframeError('interrupted', { exitCode: 130 });
+        if (interrupt.signal.aborted) {
+          // Nothing works on it once this process ends: say so, `resume` goes on.
+          await bf.interrupt(id);
+          throw new BeatframeError('interrupted', { exitCode: 130 });
+        }
         if (final.status === 'done') {
           const detail = await bf.getProject(id);
           const score = detail.evaluation ? `, coherence ${detail.evaluation.score.toFixed(2)}` : '';

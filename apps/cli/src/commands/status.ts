@@ -20,6 +20,9 @@ export function register(program: Command): void {
           const all = await bf.listProjects();
           if (opts.json) return out(JSON.stringify(all, null, 2));
           if (!all.length) return out('no projects yet: `beatframe make SONG` starts one');
+          // The embedded database is this process's alone: a project "running" in it has nobody running it.
+          const shown = (p: (typeof all)[number]) =>
+            bf.dbKind === 'pglite' && p.status === 'running' ? 'interrupted' : p.status;
           for (const p of all) {
             const current =
               p.stages.find((s) => s.status === 'running') ?? p.stages.find((s) => s.status !== 'done');
@@ -28,7 +31,7 @@ export function register(program: Command): void {
                 ? (p.outputPath ?? '')
                 : `${current?.name ?? ''} ${current ? pct(current.progress) : ''}`;
             out(
-              `${p.id.padEnd(28)} ${p.status.padEnd(8)} ${where.padEnd(16)} ${usd(p.budget.spentUsd)}${p.error ? `  ${p.error}` : ''}`,
+              `${p.id.padEnd(28)} ${shown(p).padEnd(8)} ${where.padEnd(16)} ${usd(p.budget.spentUsd)}${p.error ? `  ${p.error}` : ''}`,
             );
           }
           return;
@@ -36,7 +39,8 @@ export function register(program: Command): void {
         const d = await bf.getProject(project);
         if (opts.json) return out(JSON.stringify(d, null, 2));
         const p = d.project;
-        out(`${p.id}  ${p.name}  ${p.status}${d.reason ? `: ${d.reason}` : ''}`);
+        const status = bf.dbKind === 'pglite' && p.status === 'running' ? 'interrupted' : p.status;
+        out(`${p.id}  ${p.name}  ${status}${d.reason ? `: ${d.reason}` : ''}`);
         out(
           `provider ${p.options.provider}, renderer ${p.options.renderer}, crew ${p.options.crew}, ${p.options.aspect} ${p.options.resolution}`,
         );
