@@ -171,7 +171,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
         {
           error: {
             code: 'TOO_LARGE',
-            message: `the upload is larger than ${Math.round(maxUpload / 1024 / 1024)} MB`,
+            message: `${(c.req.header('content-type') ?? '').includes('multipart') ? 'the upload' : 'the request body'} is larger than ${Math.round(maxUpload / 1024 / 1024)} MB`,
           },
         },
         413,
@@ -180,7 +180,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
   });
   app.use('/api/projects', async (c, next) => (c.req.method === 'POST' ? uploadLimit(c, next) : next()));
   app.use('/api/projects/:id/shots/:shotId/replace', uploadLimit);
-  app.use('/api/*', bodyLimit({ maxSize: maxUpload })); // nothing unbounded anywhere
+  app.use('/api/*', uploadLimit); // nothing unbounded anywhere; the same one-line JSON 413, connection closed
 
   // --- OpenAPI: every route is described from its zod schemas. ---
   const doc = (r: Omit<RouteConfig, 'responses'> & { responses?: RouteConfig['responses'] }) => {

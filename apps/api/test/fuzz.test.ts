@@ -9,7 +9,7 @@ import { startTarget } from '../bench/target.js';
 let target: Awaited<ReturnType<typeof startTarget>>;
 beforeAll(async () => {
   target = await startTarget();
-}, 180_000);
+}, 600_000);
 afterAll(async () => {
   await target?.close();
 });

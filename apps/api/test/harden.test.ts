@@ -66,7 +66,7 @@ beforeAll(async () => {
   server = await startServer({ bf, port: 0, heartbeatMs: 1000, uploadGraceMs: 1000 });
   await makeSong(join(dir, 'song.mp3'), 3);
   song = readFileSync(join(dir, 'song.mp3'));
-}, 180_000);
+}, 600_000);
 afterAll(async () => {
   await server?.close();
   await worker?.stop();

@@ -22,18 +22,25 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bf-harden-'));
   song = await makeSong(join(dir, 'song.mp3'), 6);
   emu = await startEmulator({ latencyMs: 1500 });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await emu?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('createProject refuses what cannot finish, before anything is stored', () => {
-  it('with the real plugins: provider, model, renderer, numbers, song length, lyrics, Suno ids', async () => {
+  // The real plugins, and no worker: nothing may run; a refused request must leave no project.
+  let bf: Awaited<ReturnType<typeof createBeatframe>>;
+  beforeAll(async () => {
     const cfg = config(join(dir, 'real'), { limits: { maxSongSec: 4 } });
-    // No worker: nothing may run; a refused request must leave no project.
-    const bf = await createBeatframe({ config: cfg, logger: silentLogger(), env: {} });
-    try {
+    bf = await createBeatframe({ config: cfg, logger: silentLogger(), env: {} });
+  }, 300_000);
+  afterAll(async () => {
+    await bf?.close();
+  }, 120_000);
+
+  it('with the real plugins: provider, model, renderer, numbers, song length, lyrics, Suno ids', async () => {
+    {
       const short = await makeSong(join(dir, 'short.mp3'), 2);
       const binary = join(dir, 'lyrics.lrc');
       writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3, 0xff, 0xfe, 0, 0]));
@@ -94,14 +101,11 @@ describe('createProject refuses what cannot finish, before anything is stored', 
         song: { sunoId: 'https://suno.com/song/3F2A1B4C-5D6E-4F70-8A9B-0C1D2E3F4A5B' },
       });
       expect(suno.name).toBe('suno-3f2a1b4c');
-    } finally {
-      await bf.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('the estimate is arithmetic: any duration answers at once; absurd ones are refused', async () => {
-    const bf = await createBeatframe({ config: config(join(dir, 'est')), logger: silentLogger(), env: {} });
-    try {
+    {
       // One shot of the provider's typical length, then a day of it: the count times the price of one.
       const one = await bf.estimateCost({ provider: 'veo', durationSec: 1 });
       expect(one.shots).toBe(1);
@@ -113,10 +117,8 @@ describe('createProject refuses what cannot finish, before anything is stored', 
           bf.estimateCost({ provider: 'local', durationSec }),
           String(durationSec),
         ).rejects.toThrow(/durationSec must be a number of seconds/);
-    } finally {
-      await bf.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('a running pipeline', () => {
@@ -184,7 +186,7 @@ describe('a running pipeline', () => {
     } finally {
       await bf.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('deleting a project while it generates stops its jobs first and leaves no folder behind', async () => {
     const cfg = config(join(dir, 'delete'));
@@ -214,5 +216,5 @@ describe('a running pipeline', () => {
     } finally {
       await bf.close();
     }
-  }, 120_000);
+  }, 300_000);
 });

@@ -7,6 +7,7 @@ import {
   APPROVE_ANY,
   type Beatframe,
   checkLyricsFile,
+  LIMITS,
   maxSongSec,
   type SongInput,
 } from '@beatframe/pipeline';
@@ -29,6 +30,9 @@ interface MakeOptions {
   yes?: boolean;
   concurrency: string;
 }
+
+/** Shots generated at once by one process: more only queues more work on the same machine. */
+const MAX_CONCURRENCY = 64;
 
 const SUNO_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -56,11 +60,15 @@ export function parseMakeOptions(opts: MakeOptions) {
   if (opts.crew && !CrewMode.safeParse(opts.crew).success)
     throw new UsageError(`--crew must be auto, llm or heuristic, not ${opts.crew}`);
   const maxCost = opts.maxCost === undefined ? undefined : Number(opts.maxCost);
-  if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost >= 0))
-    throw new UsageError(`--max-cost must be an amount in USD, not ${opts.maxCost}`);
+  if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost >= 0 && maxCost <= LIMITS.maxUsd))
+    throw new UsageError(
+      `--max-cost must be an amount in USD from 0 to ${LIMITS.maxUsd}, not ${opts.maxCost}`,
+    );
   const concurrency = Number(opts.concurrency);
-  if (!(Number.isInteger(concurrency) && concurrency > 0))
-    throw new UsageError(`--concurrency must be a whole number above 0, not ${opts.concurrency}`);
+  if (!(Number.isInteger(concurrency) && concurrency > 0 && concurrency <= MAX_CONCURRENCY))
+    throw new UsageError(
+      `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, not ${opts.concurrency}`,
+    );
   if (opts.lyrics && !existsSync(resolve(opts.lyrics)))
     throw new InputError(`lyrics file ${resolve(opts.lyrics)} does not exist`);
   return { maxCost, concurrency };
