@@ -23,11 +23,12 @@ def main():
     out = []
     for t in data["tracks"]:
         ref = mir_eval.beat.trim_beats(np.array(t["refBeats"], dtype=float))
-        row = {"name": t["name"], "beatF": {}, "boundaryF": {}, "pairwiseF": {}}
+        row = {"name": t["name"], "beatF": {}, "amlt": {}, "boundaryF": {}, "boundary05F": {}, "pairwiseF": {}}
         for system, est in t.get("beats", {}).items():
             # mir_eval's standard protocol: beats in the first 5 s are ignored on both sides.
             est = mir_eval.beat.trim_beats(np.array(est, dtype=float))
             row["beatF"][system] = float(mir_eval.beat.f_measure(ref, est, f_measure_threshold=0.07)) if len(est) else 0.0
+            row["amlt"][system] = float(mir_eval.beat.continuity(ref, est)[3]) if len(est) > 1 else 0.0
         if t.get("refDownbeats"):
             ref_db = mir_eval.beat.trim_beats(np.array(t["refDownbeats"], dtype=float))
             est_db = mir_eval.beat.trim_beats(np.array(t.get("downbeats", []), dtype=float))
@@ -41,6 +42,8 @@ def main():
                 eiv[0, 0] = 0.0
                 p, r, f = mir_eval.segment.detection(riv, eiv, window=3.0, trim=True)
                 row["boundaryF"][system] = float(f)
+                p5, r5, f5 = mir_eval.segment.detection(riv, eiv, window=0.5, trim=True)
+                row["boundary05F"][system] = float(f5)
                 pp, pr, pf = mir_eval.segment.pairwise(riv, rlab, eiv, elab)
                 row["pairwiseF"][system] = float(pf)
         out.append(row)

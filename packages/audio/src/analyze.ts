@@ -6,6 +6,7 @@ import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from './decode.js';
 import { trackBeats, trackTempo, trimBeats } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
 import { estimateMeter } from './dsp/meter.js';
+import { alternativeGrid, chooseBeatPhase, chooseTempo } from './dsp/reading.js';
 import { type BarFeatures, type Segment, segmentBars } from './dsp/sections.js';
 import { FeatureExtractor, type Features } from './dsp/spectrum.js';
 
@@ -96,8 +97,10 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
   const f = fx.finish(0.1 / rms);
   opts.onProgress?.(0.7);
   checkAbort(opts.signal);
-  const tempo = trackTempo(f.onset, f.hopSec);
-  const rawBeats = trimBeats(trackBeats(f.onset, tempo.periodAt), f.onset, tempo.periodAt);
+  const reading = chooseTempo(f.onset, f.lowOnset, f.hopSec);
+  const tempo = trackTempo(f.onset, f.hopSec, reading.bpm || undefined);
+  const tracked = trimBeats(trackBeats(f.onset, tempo.periodAt), f.onset, tempo.periodAt);
+  const rawBeats = chooseBeatPhase(tracked, f.onset, f.lowOnset, tempo.periodAt).beats;
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);
   const beats = beatFrames.map((b) => round3(Math.max(0, b * f.hopSec + ONSET_LATENCY_SEC)));
@@ -131,6 +134,16 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
     ...(key ? { key: key.key } : {}),
     beatStrengths,
     tempoCurve: tempoCurveOf(tempo.periodAt, f.hopSec),
+    meterConfidence: round3(meter.confidence),
+    ...(reading.alternativeBpm > 0 && beats.length > 1
+      ? {
+          alternative: {
+            bpm: Math.round(bpm * (reading.alternativeBpm / reading.bpm) * 100) / 100,
+            confidence: round3(1 - reading.confidence),
+            beats: alternativeGrid(beats, reading.alternativeBpm / reading.bpm).map(round3),
+          },
+        }
+      : {}),
   };
   recordDecisions(opts.decisions, analysis, tempo.confidence, meter.confidence);
   opts.onProgress?.(1);

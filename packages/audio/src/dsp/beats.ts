@@ -40,7 +40,11 @@ function at(a: Float64Array, i: number): number {
   return (a[j] as number) * (1 - f) + (a[j + 1] as number) * f;
 }
 
-export function trackTempo(onset: Float32Array, hopSec: number): TempoTrack {
+/**
+ * `globalBpm`, when given, is the reading chosen from metrical evidence (reading.ts); the local path is
+ * then held closer to it so a strong sub-beat or 2:3 pulse cannot take over.
+ */
+export function trackTempo(onset: Float32Array, hopSec: number, globalBpm?: number): TempoTrack {
   const n = onset.length;
   const periods = Float64Array.from({ length: STATES }, (_, k) => {
     const bpm = MIN_BPM * (MAX_BPM / MIN_BPM) ** (k / (STATES - 1));
@@ -85,12 +89,13 @@ export function trackTempo(onset: Float32Array, hopSec: number): TempoTrack {
   // Viterbi over windows: emissions = log salience × prior centred on the global tempo,
   // transitions = squared change of log-period.
   const W = salience.length;
-  const globalLog = Math.log2(periods[best] as number);
+  const globalLog = globalBpm ? Math.log2(60 / globalBpm / hopSec) : Math.log2(periods[best] as number);
+  const spread = globalBpm ? 0.35 : 0.6;
   const emit = salience.map((s) => {
     let mx = 1e-9;
     for (let k = 0; k < STATES; k++) mx = Math.max(mx, s[k] as number);
     return Float64Array.from(s, (v, k) => {
-      const o = (Math.log2(periods[k] as number) - globalLog) / 0.6;
+      const o = (Math.log2(periods[k] as number) - globalLog) / spread;
       return Math.log(1e-3 + v / mx) - 0.5 * o * o;
     });
   });

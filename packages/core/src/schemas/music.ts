@@ -104,5 +104,15 @@ export const AudioAnalysis = z.object({
   beatStrengths: z.array(z.number().min(0).max(1)).optional(),
   /** Local tempo in bpm over time (follows tempo changes). */
   tempoCurve: Curve.optional(),
+  /** 0…1: how clearly the meter (beats per bar, binary vs compound) stands out. */
+  meterConfidence: z.number().min(0).max(1).optional(),
+  /** The runner-up reading (another tempo octave or a 2:3 level): the safer grid when confidence is low. */
+  alternative: z
+    .object({
+      bpm: z.number().nonnegative(),
+      confidence: z.number().min(0).max(1),
+      beats: z.array(z.number()),
+    })
+    .optional(),
 });
 export type AudioAnalysis = z.infer<typeof AudioAnalysis>;

@@ -1,0 +1,235 @@
+/**
+ * Third-party benchmark (run: pnpm --filter @beatframe/audio bench): mma grooves and packaged MIDI
+ * rendered by fluidsynth (bench/corpus.ts), scored with mir_eval for this package, aubio and
+ * music-tempo in the same run, train and held-out slices apart; then timings on the same files and
+ * the speed of one four-minute MP3.
+ * BENCH_PEERS=0 skips the peers; BENCH_ONLY=<substring> picks songs; BENCH_SLICE=train|held.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeAudio, decodeAudio } from '@beatframe/audio';
+import type { AudioAnalysis } from '@beatframe/core';
+import {
+  beatCorpus,
+  type CorpusSong,
+  FAMILIES,
+  grooveSong,
+  HAS_MMA,
+  packagedMidiCorpus,
+  sectionCorpus,
+} from './corpus.ts';
+import { footeSections } from './foote.ts';
+import { aubioBeats, musicTempoBeats } from './peers.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cache = process.env.BENCH_CACHE ?? join(tmpdir(), 'beatframe-audio-corpus');
+const only = process.env.BENCH_ONLY;
+const peers = process.env.BENCH_PEERS !== '0';
+const slice = process.env.BENCH_SLICE;
+
+const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+if (!has('/usr/bin/python3', ['-c', 'import mir_eval'])) {
+  console.log('bench skipped: /usr/bin/python3 with mir_eval is needed (Debian: python3-mir-eval)');
+  process.exit(0);
+}
+if (!HAS_MMA) {
+  console.log(
+    'bench skipped: mma, fluidsynth and a GM soundfont are needed (Debian: mma fluidsynth fluid-soundfont-gm)',
+  );
+  process.exit(0);
+}
+
+type Sec = [number, number, string];
+interface Row {
+  name: string;
+  beatF: Record<string, number>;
+  amlt: Record<string, number>;
+  boundaryF: Record<string, number>;
+  boundary05F: Record<string, number>;
+  pairwiseF: Record<string, number>;
+  downbeatF?: number;
+}
+function score(tracks: unknown[]): Row[] {
+  return JSON.parse(
+    execFileSync('/usr/bin/python3', [join(here, 'score.py')], {
+      input: JSON.stringify({ tracks }),
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    }),
+  ) as Row[];
+}
+const f3 = (x: number | undefined) => (x === undefined ? '    -' : x.toFixed(3));
+const mean = (v: Array<number | undefined>) => {
+  const d = v.filter((x): x is number => x !== undefined);
+  return d.length ? d.reduce((a, b) => a + b, 0) / d.length : undefined;
+};
+
+const progress = (s: string) => process.stderr.write(`\r${s.padEnd(60)}`);
+progress('rendering the corpus (cached after the first run)…');
+const all = [
+  ...beatCorpus(join(cache, 'grooves')),
+  ...packagedMidiCorpus(join(cache, 'midi')),
+  ...sectionCorpus(join(cache, 'sections')),
+].filter((s) => (!only || s.name.includes(only)) && (!slice || (slice === 'held' ? s.heldOut : !s.heldOut)));
+
+interface Result {
+  song: CorpusSong;
+  ours: AudioAnalysis;
+  oursSec: number;
+  aubio?: number[];
+  aubioSec?: number;
+  mt?: number[];
+  mtSec?: number;
+  foote?: Sec[];
+}
+const results: Result[] = [];
+for (const [i, song] of all.entries()) {
+  progress(`analysing ${i + 1}/${all.length} ${song.name}`);
+  let t = performance.now();
+  const ours = await analyzeAudio(song.audio);
+  const r: Result = { song, ours, oursSec: (performance.now() - t) / 1000 };
+  if (peers) {
+    t = performance.now();
+    r.aubio = aubioBeats(song.audio);
+    r.aubioSec = (performance.now() - t) / 1000;
+    t = performance.now();
+    const pcm = await decodeAudio(song.audio, { sampleRate: 44_100 });
+    r.mt = musicTempoBeats(pcm).beats;
+    r.mtSec = (performance.now() - t) / 1000;
+    if (song.sections) r.foote = footeSections(await decodeAudio(song.audio, { sampleRate: 22_050 }), 22_050);
+  }
+  results.push(r);
+}
+process.stderr.write('\r'.padEnd(62));
+const rows = score(
+  results.map((r) => ({
+    name: r.song.name,
+    refBeats: r.song.beats,
+    beats: {
+      ours: r.ours.beats,
+      ...(r.aubio ? { aubio: r.aubio } : {}),
+      ...(r.mt ? { musicTempo: r.mt } : {}),
+    },
+    refDownbeats: r.song.downbeats,
+    downbeats: r.ours.downbeats,
+    ...(r.song.sections
+      ? {
+          refSections: r.song.sections.map((s) => [s.start, s.end, s.group]),
+          sections: {
+            ours: r.ours.sections.map((s) => [s.start, s.end, s.group ?? s.label]),
+            ...(r.foote ? { foote: r.foote } : {}),
+          },
+        }
+      : {}),
+  })),
+);
+
+console.log(
+  'beat F: mir_eval f_measure ±70 ms; AMLt: mir_eval continuity (any metrical level, tempo ×2/÷2 or',
+);
+console.log('off-beat accepted); first 5 s trimmed (mir_eval default). Sections: HR3F / HR0.5F = boundary');
+console.log(
+  'detection F at ±3 s / ±0.5 s; pairF = pairwise label F of groups. Held-out slice: FNV-1a(family) % 4 = 0.',
+);
+const meterOf = (a: AudioAnalysis) => `${a.meter.beatsPerBar}/${a.meter.beatUnit}`;
+console.log(
+  `\n${'song'.padEnd(24)} ${'slice'.padEnd(5)} ${'damage'.padEnd(34)} ref bpm/bar  ours bpm meter conf   F(ours aubio m-t)      AMLt(ours aubio m-t)  downbF`,
+);
+rows.forEach((row, i) => {
+  const r = results[i] as Result;
+  const a = r.ours;
+  console.log(
+    `${r.song.name.padEnd(24)} ${(r.song.heldOut ? 'held' : 'train').padEnd(5)} ${r.song.damage.slice(0, 34).padEnd(34)} ${String(r.song.bpm).padStart(4)}/${r.song.beatsPerBar}     ${a.bpm.toFixed(1).padStart(6)} ${meterOf(a).padEnd(5)} ${a.tempoConfidence.toFixed(2)}  ${f3(row.beatF.ours)} ${f3(row.beatF.aubio)} ${f3(row.beatF.musicTempo)}   ${f3(row.amlt.ours)} ${f3(row.amlt.aubio)} ${f3(row.amlt.musicTempo)}   ${f3(row.downbeatF)}`,
+  );
+});
+
+function summary(title: string, pick: (r: Result) => boolean) {
+  const idx = results.map((r, i) => (pick(r) ? i : -1)).filter((i) => i >= 0);
+  if (!idx.length) return;
+  const col = (f: (row: Row) => number | undefined) => f3(mean(idx.map((i) => f(rows[i] as Row))));
+  const sec = idx.filter((i) => (results[i] as Result).song.sections);
+  const scol = (f: (row: Row) => number | undefined) => f3(mean(sec.map((i) => f(rows[i] as Row))));
+  const meterOk = idx.filter(
+    (i) =>
+      (results[i] as Result).ours.meter.beatsPerBar % (results[i] as Result).song.beatsPerBar === 0 ||
+      (results[i] as Result).song.beatsPerBar % (results[i] as Result).ours.meter.beatsPerBar === 0,
+  );
+  console.log(`\n${title} (${idx.length} songs, ${sec.length} with sections)`);
+  console.log(`                 ours    aubio   music-tempo`);
+  console.log(
+    `  beat F        ${col((r) => r.beatF.ours)}   ${col((r) => r.beatF.aubio)}   ${col((r) => r.beatF.musicTempo)}`,
+  );
+  console.log(
+    `  AMLt          ${col((r) => r.amlt.ours)}   ${col((r) => r.amlt.aubio)}   ${col((r) => r.amlt.musicTempo)}`,
+  );
+  console.log(`  downbeat F    ${col((r) => r.downbeatF)}`);
+  if (sec.length) {
+    console.log(`                 ours    Foote`);
+    console.log(`  HR3F          ${scol((r) => r.boundaryF.ours)}   ${scol((r) => r.boundaryF.foote)}`);
+    console.log(`  HR0.5F        ${scol((r) => r.boundary05F.ours)}   ${scol((r) => r.boundary05F.foote)}`);
+    console.log(`  pairwise F    ${scol((r) => r.pairwiseF.ours)}   ${scol((r) => r.pairwiseF.foote)}`);
+    const counts = sec.map((i) => (results[i] as Result).ours.sections.length);
+    console.log(`  sections found (truth 8): ${counts.join(' ')}`);
+  }
+  console.log(`  bar-compatible meter: ${meterOk.length}/${idx.length}`);
+}
+summary('TRAIN slice', (r) => !r.song.heldOut);
+summary('HELD-OUT slice (never tuned on)', (r) => r.song.heldOut);
+summary('ALL', () => true);
+
+const sum = (f: (r: Result) => number | undefined) => results.reduce((a, r) => a + (f(r) ?? 0), 0);
+const audioSec = sum((r) => r.ours.durationSec);
+console.log(
+  `\ntimings on the same ${results.length} files (${(audioSec / 60).toFixed(1)} min of audio, sequential, load average ${loadavg()[0]?.toFixed(1)}):`,
+);
+console.log(
+  `  ours (decode + analyse)        ${sum((r) => r.oursSec).toFixed(1)} s  (${(audioSec / sum((r) => r.oursSec)).toFixed(0)}x real time)`,
+);
+if (peers) {
+  console.log(
+    `  aubio beat (process)           ${sum((r) => r.aubioSec).toFixed(1)} s  (${(audioSec / sum((r) => r.aubioSec)).toFixed(0)}x)`,
+  );
+  console.log(
+    `  music-tempo (decode + track)   ${sum((r) => r.mtSec).toFixed(1)} s  (${(audioSec / sum((r) => r.mtSec)).toFixed(0)}x)`,
+  );
+}
+
+if (!only) {
+  // One four-minute MP3: decode + analyse in a child process, beside aubio on the same file.
+  const fam = FAMILIES.find((f) => f.lib === '8beat') as (typeof FAMILIES)[number];
+  const long = grooveSong(join(cache, 'long'), fam, 124, { bars: 124, damageKind: 0 });
+  const mp3 = long.audio.replace(/\.wav$/, '.128k.mp3');
+  if (!existsSync(mp3))
+    execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', long.audio, '-b:a', '128k', mp3]);
+  const child = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'TIME %e %U %S %M', process.execPath, join(here, 'speed.ts'), mp3],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (child.status === 0) {
+    const r = JSON.parse(child.stdout) as {
+      duration: number;
+      best: number;
+      median: number;
+      nodeCpu: number;
+      maxRssMb: number;
+    };
+    let aub = '';
+    if (peers) {
+      const t = performance.now();
+      aubioBeats(mp3);
+      aub = `; aubio beat on the same file ${((performance.now() - t) / 1000).toFixed(2)} s`;
+      const t2 = performance.now();
+      musicTempoBeats(await decodeAudio(mp3, { sampleRate: 44_100 }));
+      aub += `, music-tempo ${((performance.now() - t2) / 1000).toFixed(2)} s`;
+    }
+    console.log(
+      `\nfour-minute MP3 (${r.duration.toFixed(0)} s, 128k): decode + analyse wall best ${r.best.toFixed(2)} s, median ${r.median.toFixed(2)} s = ${(r.duration / r.best).toFixed(0)}x real time (best), ${(r.duration / r.median).toFixed(0)}x (median); node CPU ${r.nodeCpu.toFixed(2)} s; peak RSS ${r.maxRssMb.toFixed(0)} MB${aub}; load average ${loadavg()[0]?.toFixed(1)}`,
+    );
+  } else console.log(`speed run failed: ${child.stderr}`);
+}

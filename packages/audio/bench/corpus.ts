@@ -1,0 +1,392 @@
+/**
+ * A third-party corpus: Debian `mma` accompaniment grooves (written by the MMA authors, not here)
+ * rendered to MIDI at many tempi, then to audio with fluidsynth through two soundfonts, some of it
+ * damaged (MP3 64–128 kb/s, reverb, compression, noise, a spoken "vocal" layer). Truth comes from the
+ * MIDI file's tempo map and mma's bar structure. Packaged MIDI (planetblupi) joins when installed.
+ * A fixed rule holds a slice out of all tuning: FNV-1a of the groove family, modulo 4, equals 0.
+ * Everything is generated into a cache directory (never committed) and reused across runs.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readMidiMap, tappedGrid, tickToSec } from './midi-map.ts';
+
+export const SOUNDFONTS = [
+  '/usr/share/sounds/sf2/FluidR3_GM.sf2',
+  '/usr/share/sounds/sf2/TimGM6mb.sf2',
+].filter((f) => existsSync(f));
+export const HAS_MMA =
+  spawnSync('mma', ['-v'], { stdio: 'ignore' }).status === 0 &&
+  spawnSync('fluidsynth', ['--version'], { stdio: 'ignore' }).status === 0 &&
+  SOUNDFONTS.length > 0;
+
+export interface CorpusSong {
+  name: string;
+  family: string;
+  heldOut: boolean;
+  audio: string;
+  beats: number[];
+  downbeats: number[];
+  beatsPerBar: number;
+  bpm: number;
+  damage: string;
+  sections?: Array<{ start: number; end: number; label: string; group: string }>;
+}
+
+/** A groove family of mma's standard library: its grooves, felt meter and a plausible tempo range. */
+interface Family {
+  lib: string;
+  main: string;
+  alt: string;
+  /** mma beats per felt beat: 3 where mma counts eighths (Time 6 in 6/8). */
+  per: 1 | 3;
+  bar: number;
+  lo: number;
+  hi: number;
+}
+const F = (lib: string, main: string, alt: string, bar: number, lo: number, hi: number, per: 1 | 3 = 1) => ({
+  lib,
+  main,
+  alt,
+  per,
+  bar,
+  lo,
+  hi,
+});
+export const FAMILIES: Family[] = [
+  F('50srock', '50sRock', '50sRockSus', 4, 130, 180),
+  F('60srock', '60sRock', '60sRock1', 4, 110, 170),
+  F('68march', '68March', '68MarchPlus', 2, 100, 130),
+  F('68swing', '68Swing', '68Swing1', 2, 55, 80, 3),
+  F('8beat', '8Beat', '8BeatSus', 4, 100, 150),
+  F('ballad', 'Ballad', 'Ballad1', 4, 60, 80),
+  F('ballad128', 'Ballad128', 'Ballad128Plus', 4, 55, 75),
+  F('basicrock', 'BasicRock', 'BasicRock4', 4, 110, 160),
+  F('bossanova', 'BossaNova', 'BossaNovaSus', 4, 120, 150),
+  F('bluegrass', 'BlueGrass', 'BlueGrassClap', 4, 150, 200),
+  F('blues128', 'Blues128', 'Blues128Plus', 4, 60, 80),
+  F('blues68', 'Blues68', 'Blues68Walk', 2, 50, 70, 3),
+  F('bigband', 'BigBand', 'BigBandSus', 4, 120, 180),
+  F('countrywaltz', 'CountryWaltz', 'CountryWaltz1', 3, 100, 160),
+  F('countryswing', 'CountrySwing', 'CountrySwing1', 4, 130, 180),
+  F('fastblues', 'FastBlues', 'FastBluesWalk', 4, 150, 200),
+  F('fastswing', 'FastSwing', 'FastSwingWalk', 4, 170, 200),
+  F('folkrock', 'FolkRock', 'FolkRockPlus', 4, 100, 140),
+  F('jazzwaltz', 'JazzWaltz', 'JazzWaltz1', 3, 120, 180),
+  F('jive', 'Jive', 'JivePlus', 4, 140, 180),
+  F('march', 'March', 'March1', 4, 110, 130),
+  F('polka', 'Polka', 'Polka1', 4, 100, 130),
+  F('popballad', 'PopBallad', 'PopBallad1', 4, 65, 90),
+  F('rb', 'R&B', 'R&BPlus', 4, 80, 110),
+  F('rock-128', 'Rock128', 'Rock128Plus', 4, 60, 85),
+  F('rockwaltz', 'RockWaltz', 'RockWaltz1', 3, 90, 140),
+  F('samba', 'Samba', 'SambaPlus', 4, 100, 130),
+  F('shuffleboggie', 'ShuffleBoggie', 'ShuffleBoggie1', 4, 110, 160),
+  F('ska', 'Ska', 'Ska1', 4, 90, 160),
+  F('slowblues', 'SlowBlues', 'SlowBluesWalk4', 4, 60, 75),
+  F('softrock', 'SoftRock', 'SoftRock1', 4, 80, 120),
+  F('swing', 'Swing', 'SwingWalk', 4, 110, 180),
+  F('trance', 'Trance', 'Trance1', 4, 125, 145),
+  F('twist', 'Twist', 'Twist4', 4, 140, 170),
+  F('waltz', 'Waltz', 'Waltz1', 3, 90, 150),
+  F('zydeco', 'Zydeco', 'ZydecoPlus', 4, 120, 170),
+  F('merengue', 'Merengue', 'Merengue1', 4, 120, 160),
+  F('rhumba', 'Rhumba', 'RhumbaSus', 4, 100, 130),
+  F('calypso', 'Calypso', 'Calypso1', 4, 100, 130),
+  F('bvfunk', 'BVFunk', 'BVFunkSus', 4, 90, 115),
+  F('boggiewoggie', 'BoggieWoggie', 'BoggieWoggie1', 4, 130, 170),
+  F('salsa', 'Salsa', 'SalsaPlus', 4, 150, 190),
+];
+
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+/** The held-out rule, fixed before any tuning. */
+export const isHeldOut = (family: string) => fnv1a(family) % 4 === 0;
+
+const PROGRESSIONS = [
+  ['C', 'Am', 'F', 'G'],
+  ['Dm7', 'G7', 'Cmaj7', 'A7'],
+  ['Em', 'C', 'G', 'D'],
+  ['F', 'G', 'Em', 'Am'],
+  ['A', 'D', 'E', 'D'],
+  ['Bb', 'F', 'Gm', 'Eb'],
+  ['G', 'Em', 'C', 'D7'],
+  ['Am', 'Dm', 'E7', 'Am'],
+];
+
+function mmaGrooveSong(fam: Family, bpm: number, bars: number, seed: number): string {
+  const lines = [`Tempo ${Math.round(bpm * fam.per)}`, `Groove ${fam.main}`];
+  const prog = PROGRESSIONS[seed % PROGRESSIONS.length] as string[];
+  for (let b = 0; b < bars; b++) {
+    if (b % 8 === 0) lines.push(`Groove ${b % 16 === 0 ? fam.main : fam.alt}`);
+    lines.push(prog[b % 4] as string);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const ffmpegQuiet = ['-v', 'error', '-nostdin', '-y'];
+
+/** Damage by a fixed rule: clean WAV, MP3 64k, reverb + MP3 96k, compression + noise + MP3 128k, speech + MP3 96k. */
+function damage(wav: string, kind: number, seed: number): { path: string; label: string } {
+  if (kind === 0) return { path: wav, label: 'clean wav' };
+  const out = wav.replace(/\.wav$/, `.d${kind}.mp3`);
+  const labels = ['', 'mp3 64k', 'reverb, mp3 96k', 'compressed, noise, mp3 128k', 'speech layer, mp3 96k'];
+  if (existsSync(out)) return { path: out, label: labels[kind] as string };
+  if (kind === 1) execFileSync('ffmpeg', [...ffmpegQuiet, '-i', wav, '-ac', '1', '-b:a', '64k', out]);
+  else if (kind === 2) {
+    const tmp = wav.replace(/\.wav$/, '.rev.wav');
+    execFileSync('sox', [wav, tmp, 'gain', '-6', 'reverb', '60', '50', '90', 'gain', '-n', '-1']);
+    execFileSync('ffmpeg', [...ffmpegQuiet, '-i', tmp, '-ac', '1', '-b:a', '96k', out]);
+  } else if (kind === 3) {
+    execFileSync('ffmpeg', [
+      ...ffmpegQuiet,
+      '-i',
+      wav,
+      '-f',
+      'lavfi',
+      '-i',
+      `anoisesrc=color=pink:amplitude=0.04:seed=${seed}`,
+      '-filter_complex',
+      '[0:a]acompressor=threshold=0.1:ratio=6:attack=5:release=80:makeup=3[c];[c][1:a]amix=inputs=2:duration=first:weights=1 1',
+      '-ac',
+      '1',
+      '-b:a',
+      '128k',
+      out,
+    ]);
+  } else {
+    // A vocal-like layer: espeak-ng reading a lyric, looped under the music (untimed, like a singer off the grid).
+    const voice = wav.replace(/\.wav$/, '.voice.wav');
+    const ok =
+      spawnSync('espeak-ng', [
+        '-w',
+        voice,
+        '-s',
+        '120',
+        '-p',
+        '70',
+        'la la la, under the neon sky we run, over and over, the night is young, hold on, hold on',
+      ]).status === 0;
+    if (!ok) return damage(wav, 1, seed);
+    execFileSync('ffmpeg', [
+      ...ffmpegQuiet,
+      '-i',
+      wav,
+      '-stream_loop',
+      '-1',
+      '-i',
+      voice,
+      '-filter_complex',
+      '[1:a]aresample=22050,volume=0.8[v];[0:a][v]amix=inputs=2:duration=first',
+      '-ac',
+      '1',
+      '-b:a',
+      '96k',
+      out,
+    ]);
+  }
+  return { path: out, label: labels[kind] as string };
+}
+
+function renderMidi(mid: string, wav: string, soundfont: string): void {
+  if (existsSync(wav)) return;
+  execFileSync('fluidsynth', ['-ni', '-q', '-g', '0.6', '-F', wav, '-r', '22050', soundfont, mid], {
+    stdio: 'ignore',
+  });
+}
+
+function renderMma(dir: string, name: string, text: string): string {
+  const mmaFile = join(dir, `${name}.mma`);
+  const mid = join(dir, `${name}.mid`);
+  if (!existsSync(mid)) {
+    writeFileSync(mmaFile, text);
+    execFileSync('mma', ['-f', mid, mmaFile], { stdio: 'ignore' });
+  }
+  return mid;
+}
+
+export interface GrooveSongOptions {
+  bars?: number;
+  soundfont?: string;
+  damageKind?: number;
+}
+
+/** One mma groove song at a tempo, rendered (cached) with its tapped-beat truth. */
+export function grooveSong(dir: string, fam: Family, bpm: number, opts: GrooveSongOptions = {}): CorpusSong {
+  mkdirSync(dir, { recursive: true });
+  const name = `${fam.lib}-${bpm}`;
+  const h = fnv1a(name);
+  const bars = opts.bars ?? Math.max(12, Math.round((50 * bpm) / 60 / fam.bar / 4) * 4);
+  const sf = opts.soundfont ?? (SOUNDFONTS[h % SOUNDFONTS.length] as string);
+  const mid = renderMma(dir, `${name}-${bars}`, mmaGrooveSong(fam, bpm, bars, h));
+  const wav = join(dir, `${name}-${bars}-${sf.includes('TimGM') ? 'tim' : 'fluid'}.wav`);
+  renderMidi(mid, wav, sf);
+  const map = readMidiMap(mid);
+  const grid = tappedGrid(map, { beatTicks: map.division * fam.per, beatsPerBar: fam.bar });
+  const d = damage(wav, opts.damageKind ?? (h >>> 3) % 5, h % 1000);
+  return {
+    name,
+    family: fam.lib,
+    heldOut: isHeldOut(fam.lib),
+    audio: d.path,
+    ...grid,
+    bpm,
+    damage: `${sf.includes('TimGM') ? 'TimGM6mb' : 'FluidR3'}, ${d.label}`,
+  };
+}
+
+/** Two songs per family: one near each end of its tempo range (deterministic). */
+export function beatCorpus(dir: string): CorpusSong[] {
+  const out: CorpusSong[] = [];
+  for (const fam of FAMILIES) {
+    const h = fnv1a(fam.lib);
+    const span = fam.hi - fam.lo;
+    const tempi = [
+      fam.lo + (h % Math.max(1, Math.round(span / 3))),
+      fam.hi - ((h >>> 8) % Math.max(1, Math.round(span / 3))),
+    ];
+    for (const bpm of tempi) out.push(grooveSong(dir, fam, bpm));
+  }
+  return out;
+}
+
+/** Multi-section songs: 8 sections each from one family's grooves (intro, verse, chorus…) with known bar boundaries. */
+const SECTION_PLAN: Array<[label: string, group: string, bars: number]> = [
+  ['intro', 'I', 4],
+  ['verse', 'V', 8],
+  ['chorus', 'C', 8],
+  ['verse', 'V', 8],
+  ['chorus', 'C', 8],
+  ['bridge', 'B', 8],
+  ['chorus', 'C', 8],
+  ['outro', 'O', 4],
+];
+const SECTION_FAMILIES = [
+  ['50srock', '50sRockIntro', '50sRock', '50sRockSusPlus', '50sRock1', '50sRockEnd'],
+  ['basicrock', 'BasicRockIntro', 'BasicRock', 'BasicRockSus', 'BasicRock4', 'BasicRockEnd'],
+  ['bossanova', 'BossaNovaIntro', 'BossaNova', 'BossaNovaSusPlus', 'BossaNova1Sus', 'BossaNovaEnd'],
+  [
+    'countryswing',
+    'CountrySwingIntro',
+    'CountrySwing',
+    'CountrySwing1Sus',
+    'CountrySwing2',
+    'CountrySwingEnd',
+  ],
+  ['folkrock', 'FolkRockIntro', 'FolkRock', 'FolkRockSusPlus', 'FolkRockPlus', 'FolkRockEnd'],
+  ['jazzwaltz', 'JazzWaltzIntro', 'JazzWaltz', 'JazzWaltz1Sus', 'JazzWaltz2', 'JazzWaltzEnd'],
+  ['popballad', 'PopBalladIntro', 'PopBallad', 'PopBallad2Plus', 'PopBallad1', 'PopBalladEnd'],
+  ['ska', 'SkaSus', 'Ska', 'Ska1Sus', 'SkaClap', 'SkaEnd'],
+  ['softrock', 'SoftRockIntro', 'SoftRock', 'SoftRock1Sus', 'SoftRock2', 'SoftRockEnd'],
+  ['swing', 'SwingIntro', 'Swing', 'SwingPlusSus', 'SwingWalk', 'SwingEnd'],
+  ['rb', 'R&BIntro', 'R&B', 'R&BSusPlus', 'R&BPlus', 'R&BEnd'],
+  ['zydeco', 'ZydecoIntro', 'Zydeco', 'ZydecoSusPlus', 'ZydecoPlus', 'ZydecoEnd'],
+];
+
+export function sectionCorpus(dir: string): CorpusSong[] {
+  mkdirSync(dir, { recursive: true });
+  const out: CorpusSong[] = [];
+  for (const [lib, intro, verse, chorus, bridge, end] of SECTION_FAMILIES as string[][]) {
+    const fam = FAMILIES.find((f) => f.lib === lib) as Family;
+    const h = fnv1a(`sections-${lib}`);
+    const bpm = fam.lo + (h % Math.max(1, fam.hi - fam.lo));
+    const grooves: Record<string, string> = {
+      I: intro as string,
+      V: verse as string,
+      C: chorus as string,
+      B: bridge as string,
+      O: end as string,
+    };
+    const progs: Record<string, string[]> = {
+      I: PROGRESSIONS[h % 8] as string[],
+      V: PROGRESSIONS[h % 8] as string[],
+      C: PROGRESSIONS[(h + 3) % 8] as string[],
+      B: PROGRESSIONS[(h + 5) % 8] as string[],
+      O: PROGRESSIONS[(h + 3) % 8] as string[],
+    };
+    const lines = [`Tempo ${bpm}`];
+    const barsAt: number[] = [];
+    let bar = 0;
+    for (const [, group, bars] of SECTION_PLAN) {
+      barsAt.push(bar);
+      lines.push(`Groove ${grooves[group]}`);
+      // Intro/End grooves define their own length; repeat them to fill the section's bars.
+      for (let b = 0; b < bars; b++) lines.push((progs[group] as string[])[b % 4] as string);
+      bar += bars;
+    }
+    barsAt.push(bar);
+    const name = `sections-${lib}`;
+    const mid = renderMma(dir, `${name}-${bpm}`, `${lines.join('\n')}\n`);
+    const sf = SOUNDFONTS[h % SOUNDFONTS.length] as string;
+    const wav = join(dir, `${name}-${bpm}-${sf.includes('TimGM') ? 'tim' : 'fluid'}.wav`);
+    renderMidi(mid, wav, sf);
+    const map = readMidiMap(mid);
+    const grid = tappedGrid(map, { beatTicks: map.division * fam.per, beatsPerBar: fam.bar });
+    const barSec = (b: number) => tickToSec(map, b * fam.bar * fam.per * map.division);
+    const last = grid.beats.at(-1) ?? barSec(bar);
+    const sections = SECTION_PLAN.map(([label, group], i) => ({
+      start: i === 0 ? 0 : barSec(barsAt[i] as number),
+      end: i === SECTION_PLAN.length - 1 ? Math.max(last, barSec(bar)) : barSec(barsAt[i + 1] as number),
+      label,
+      group,
+    }));
+    const d = damage(wav, (h >>> 3) % 5, h % 1000);
+    out.push({
+      name,
+      family: lib as string,
+      heldOut: isHeldOut(lib as string),
+      audio: d.path,
+      ...grid,
+      bpm,
+      damage: `${sf.includes('TimGM') ? 'TimGM6mb' : 'FluidR3'}, ${d.label}`,
+      sections,
+    });
+  }
+  return out;
+}
+
+/** Packaged MIDI (Debian planetblupi-music-midi), when installed: real game music, truth from each file's tempo map. */
+export function packagedMidiCorpus(dir: string): CorpusSong[] {
+  const src = '/usr/share/planetblupi/music';
+  if (!existsSync(src)) return [];
+  mkdirSync(dir, { recursive: true });
+  return readdirSync(src)
+    .filter((f) => f.endsWith('.mid'))
+    .map((f) => {
+      const mid = join(src, f);
+      const h = fnv1a(f);
+      const sf = SOUNDFONTS[h % SOUNDFONTS.length] as string;
+      const full = join(dir, `blupi-${f.replace(/\.mid$/, '')}.wav`);
+      // The game loops its tunes for minutes: the first 90 s are enough and keep the bench quick.
+      const wav = full.replace(/\.wav$/, '.90s.wav');
+      if (!existsSync(wav)) {
+        renderMidi(mid, full, sf);
+        execFileSync('sox', [full, wav, 'trim', '0', '90']);
+      }
+      const map = readMidiMap(mid);
+      const g = tappedGrid(map);
+      const keep = (t: number) => t <= 90;
+      const grid = {
+        beats: g.beats.filter(keep),
+        downbeats: g.downbeats.filter(keep),
+        beatsPerBar: g.beatsPerBar,
+      };
+      const bpm =
+        grid.beats.length > 1
+          ? 60 / (((grid.beats.at(-1) as number) - (grid.beats[0] as number)) / (grid.beats.length - 1))
+          : 0;
+      const d = damage(wav, (h >>> 3) % 5, h % 1000);
+      return {
+        name: `blupi-${f.replace(/\.mid$/, '')}`,
+        family: `blupi-${f}`,
+        heldOut: isHeldOut(`blupi-${f}`),
+        audio: d.path,
+        ...grid,
+        bpm: Math.round(bpm),
+        damage: `${sf.includes('TimGM') ? 'TimGM6mb' : 'FluidR3'}, ${d.label}`,
+      };
+    });
+}

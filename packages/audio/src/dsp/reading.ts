@@ -1,0 +1,175 @@
+/**
+ * The metrical reading a listener taps: which tempo octave (or 2:3 level) and which phase.
+ *
+ * The tempogram's best period is only a candidate: fast binary songs also repeat at 3 eighths (read as
+ * compound at two thirds of the tempo), swing repeats at the swung eighth, and an off-beat skank is
+ * the loudest onset of a reggae bar. Here every related period (×½, ×⅔, ×1, ×3⁄2, ×2) is scored by a
+ * comb over its metrical multiples in the full-band and the bass-band autocorrelation, with a
+ * log-Gaussian prior for the tempo people tap; the phase is then chosen by the bass-band onsets
+ * (kick, bass) rather than by the loudest ones.
+ */
+
+/** Normalised autocorrelation (lag 0 = 1) up to maxLag. */
+export function globalAcf(x: Float32Array, maxLag: number): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(maxLag + 1);
+  for (let lag = 0; lag <= Math.min(maxLag, n - 1); lag++) {
+    let s = 0;
+    for (let i = lag; i < n; i++) s += (x[i] as number) * (x[i - lag] as number);
+    out[lag] = s / (n - lag);
+  }
+  const z = out[0] || 1;
+  for (let lag = 0; lag <= maxLag; lag++) out[lag] = (out[lag] as number) / z;
+  return out;
+}
+
+/** Peak of a around fractional lag (±2 % tolerance for slight tempo drift). */
+function peakNear(a: Float64Array, lag: number): number {
+  const r = Math.max(1, Math.round(lag * 0.02));
+  const c = Math.round(lag);
+  let m = Number.NEGATIVE_INFINITY;
+  for (let i = c - r; i <= c + r; i++) if (i > 0 && i < a.length) m = Math.max(m, a[i] as number);
+  return Number.isFinite(m) ? m : 0;
+}
+
+function maxAround(x: Float32Array, center: number, r: number): number {
+  let m = 0;
+  const c = Math.round(center);
+  for (let i = Math.max(0, c - r); i <= Math.min(x.length - 1, c + r); i++) m = Math.max(m, x[i] as number);
+  return m;
+}
+
+export interface PhaseChoice {
+  beats: number[];
+  /** Fraction of a beat the grid was moved by (0 = kept). */
+  shift: number;
+}
+
+/**
+ * Keeps the tracked grid or moves it by ⅓, ½ or ⅔ of a beat, whichever puts the bass-band onsets
+ * (and, less, the full-band ones) on the beats. Shifts need a clear margin: a kept grid is the default.
+ */
+export function chooseBeatPhase(
+  beats: number[],
+  onset: Float32Array,
+  lowOnset: Float32Array,
+  periodAt: Float32Array,
+): PhaseChoice {
+  if (beats.length < 8) return { beats, shift: 0 };
+  const mean = (x: Float32Array) => {
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += x[i] as number;
+    return s / Math.max(1, x.length) || 1;
+  };
+  const mo = mean(onset);
+  const ml = mean(lowOnset);
+  const score = (phi: number, w: number) => {
+    let s = 0;
+    for (let i = 0; i < beats.length; i++) {
+      const b = beats[i] as number;
+      const p = (beats[i + 1] ?? b + (periodAt[Math.round(b)] ?? 40)) - b;
+      const t = b + phi * p;
+      s += (w * maxAround(lowOnset, t, 1)) / ml + ((1 - w) * maxAround(onset, t, 1)) / mo;
+    }
+    return s / beats.length;
+  };
+  const W = 0.75;
+  const base = score(0, W);
+  let best = { phi: 0, s: base };
+  for (const phi of [1 / 3, 1 / 2, 2 / 3]) {
+    const s = score(phi, W);
+    if (s > best.s) best = { phi, s };
+  }
+  if (best.phi === 0 || best.s < base * 1.25) return { beats, shift: 0 };
+  const shifted = beats.map((b, i) => {
+    const p = (beats[i + 1] ?? b + (periodAt[Math.round(b)] ?? 40)) - b;
+    return b + best.phi * p;
+  });
+  return { beats: shifted.filter((b) => b < onset.length - 1), shift: best.phi };
+}
+
+export interface TempoReading {
+  /** The tempo a listener most likely taps. */
+  bpm: number;
+  /** 0…1: how far the chosen reading beats its best related alternative. */
+  confidence: number;
+  /** The best related reading (×½, ×⅔, ×3⁄2, ×2): the safer level to cut on when confidence is low. */
+  alternativeBpm: number;
+}
+
+const MIN_BPM = 40;
+const MAX_BPM = 220;
+const GRID = 240;
+// Comb weights over metrical multiples of the beat period (full band: 1, 2, 3, 4 beats; bass band:
+// 1, 2 beats) and the tapping prior: fitted on the training slice of the mma corpus only, rounded,
+// and checked by 4-fold cross-validation over groove families (tempo right in ~88 % of held-out folds).
+const W_FULL: Array<[number, number]> = [
+  [1, 1],
+  [2, 0.6],
+  [3, 0.5],
+  [4, 0.4],
+];
+const W_LOW: Array<[number, number]> = [
+  [1, -0.5],
+  [2, -0.15],
+];
+const PRIOR_BPM = 140;
+const PRIOR_OCTAVES = 1;
+const PRIOR_WEIGHT = 0.6;
+
+/** Score of one beat period (frames). */
+function readingScore(full: Float64Array, low: Float64Array, period: number, hopSec: number): number {
+  const bpm = 60 / (period * hopSec);
+  let s = 0;
+  for (const [m, w] of W_FULL) s += w * peakNear(full, m * period);
+  for (const [m, w] of W_LOW) s += w * peakNear(low, m * period);
+  const o = Math.log2(bpm / PRIOR_BPM) / PRIOR_OCTAVES;
+  return s - PRIOR_WEIGHT * 0.5 * o * o;
+}
+
+/**
+ * The global tempo from the comb scores of every period between 40 and 220 bpm, with the tapping
+ * prior; the alternative is the best of the related readings.
+ */
+export function chooseTempo(onset: Float32Array, lowOnset: Float32Array, hopSec: number): TempoReading {
+  const maxLag = Math.min(onset.length - 1, Math.ceil((4.2 * 60) / MIN_BPM / hopSec));
+  if (maxLag < 8) return { bpm: 0, confidence: 0, alternativeBpm: 0 };
+  const full = globalAcf(onset, maxLag);
+  const low = globalAcf(lowOnset, maxLag);
+  const perFrame = (bpm: number) => 60 / bpm / hopSec;
+  let best = { bpm: 0, s: Number.NEGATIVE_INFINITY };
+  for (let k = 0; k < GRID; k++) {
+    const bpm = MIN_BPM * (MAX_BPM / MIN_BPM) ** (k / (GRID - 1));
+    const s = readingScore(full, low, perFrame(bpm), hopSec);
+    if (s > best.s) best = { bpm, s };
+  }
+  // Related readings: the other metrical levels a listener might tap.
+  let alt = { bpm: 0, s: Number.NEGATIVE_INFINITY };
+  for (const r of [0.5, 2 / 3, 1.5, 2]) {
+    const bpm = best.bpm * r;
+    if (bpm < MIN_BPM || bpm > MAX_BPM * 1.1) continue;
+    // Best within ±3 % of the related tempo.
+    for (const d of [0.97, 0.985, 1, 1.015, 1.03]) {
+      const s = readingScore(full, low, perFrame(bpm * d), hopSec);
+      if (s > alt.s) alt = { bpm: bpm * d, s };
+    }
+  }
+  const margin = Number.isFinite(alt.s) ? best.s - alt.s : 1;
+  return { bpm: best.bpm, confidence: Math.max(0, Math.min(1, margin / 0.5)), alternativeBpm: alt.bpm };
+}
+
+/**
+ * The beat grid of a related reading (`ratio` = its tempo / ours): positions every 1/ratio beats of
+ * our grid, interpolated between our beats, so it bends with the same tempo changes.
+ */
+export function alternativeGrid(beats: number[], ratio: number): number[] {
+  if (beats.length < 2 || !(ratio > 0)) return [];
+  const out: number[] = [];
+  const step = 1 / ratio;
+  for (let x = 0; x <= beats.length - 1 + 1e-9; x += step) {
+    const i = Math.min(beats.length - 2, Math.floor(x));
+    const f = x - i;
+    out.push((beats[i] as number) * (1 - f) + (beats[i + 1] as number) * f);
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AudioAnalysis } from '@beatframe/core';
+import { describe, expect, it } from 'vitest';
+import { FAMILIES, grooveSong, HAS_MMA, SOUNDFONTS } from '../bench/corpus.ts';
+import { analyzeAudio } from '../src/index.js';
+import { FIXTURE_DIR, ffmpeg, fMeasure } from './fixtures.js';
+
+// Short renders of Debian mma grooves (third-party material), cached across runs.
+const DIR = join(tmpdir(), 'beatframe-audio-test-mma');
+const family = (lib: string) => {
+  const f = FAMILIES.find((x) => x.lib === lib);
+  if (!f) throw new Error(`no family ${lib}`);
+  return f;
+};
+if (!HAS_MMA) console.warn('mma, fluidsynth or a GM soundfont is missing: the mma groove tests are skipped');
+
+/** Beats after the first 5 s, as mir_eval scores them. */
+const trim = (b: number[]) => b.filter((t) => t >= 5);
+
+describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () => {
+  const sf = SOUNDFONTS[0] as string;
+
+  it('keeps a fast binary song binary at its own tempo (not compound at two thirds of it)', async () => {
+    const song = grooveSong(DIR, family('countryswing'), 176, { bars: 16, soundfont: sf, damageKind: 0 });
+    const a = await analyzeAudio(song.audio);
+    expect(AudioAnalysis.parse(a)).toEqual(a);
+    expect(a.bpm).toBeGreaterThan(168);
+    expect(a.bpm).toBeLessThan(184);
+    expect(a.meter.beatUnit).toBe(4);
+    expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
+    expect(a.alternative?.beats.length).toBeGreaterThan(0);
+  });
+
+  it('locks on the beat of an off-beat skank (ska), not on the skank', async () => {
+    for (const bpm of [96, 120]) {
+      const song = grooveSong(DIR, family('ska'), bpm, { bars: 12, soundfont: sf, damageKind: 0 });
+      const a = await analyzeAudio(song.audio);
+      expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
+    }
+  });
+
+  it('puts the beat of a swing groove on the beat, and a waltz in three', async () => {
+    const swing = grooveSong(DIR, family('swing'), 150, { bars: 16, soundfont: sf, damageKind: 0 });
+    const a = await analyzeAudio(swing.audio);
+    expect(fMeasure(trim(swing.beats), trim(a.beats))).toBeGreaterThan(0.85);
+    const waltz = grooveSong(DIR, family('jazzwaltz'), 150, { bars: 16, soundfont: sf, damageKind: 0 });
+    const w = await analyzeAudio(waltz.audio);
+    expect(fMeasure(trim(waltz.beats), trim(w.beats))).toBeGreaterThan(0.85);
+    expect(w.meter.beatsPerBar).toBe(3);
+  });
+});
+
+describe('analyzeAudio on music without a steady beat', () => {
+  it('gives drifting pad chords a low confidence and a defined result', async () => {
+    // Rubato/ambient: three sine chords with slow, unequal swells and pink noise, no percussion (seeded).
+    const path = join(FIXTURE_DIR, 'ambient-pads.wav');
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      "aevalsrc='(sin(2*PI*220*t)+sin(2*PI*277*t)+sin(2*PI*330*t))*0.15*(1.2+sin(2*PI*0.13*t)+0.6*sin(2*PI*0.071*t))':s=22050:d=40",
+      '-f',
+      'lavfi',
+      '-i',
+      'anoisesrc=color=pink:amplitude=0.05:seed=11:d=40:r=22050',
+      '-filter_complex',
+      '[0:a][1:a]amix=inputs=2:duration=first,aecho=0.8:0.7:400|900:0.4|0.3',
+      '-ac',
+      '1',
+      path,
+    ]);
+    const a = await analyzeAudio(path);
+    expect(AudioAnalysis.parse(a)).toEqual(a);
+    expect(a.tempoConfidence).toBeLessThan(0.3);
+    expect(a.sections.length).toBeGreaterThan(0);
+    expect(a.sections.at(-1)?.end).toBeCloseTo(a.durationSec, 2);
+  });
+});
