@@ -3,14 +3,15 @@
  * rendered by fluidsynth (bench/corpus.ts), scored with mir_eval for this package, aubio and
  * music-tempo in the same run, train and held-out slices apart; then timings on the same files and
  * the speed of one four-minute MP3.
- * BENCH_PEERS=0 skips the peers; BENCH_ONLY=<substring> picks songs; BENCH_SLICE=train|held.
+ * BENCH_PEERS=0 skips the peers; BENCH_ONLY=<substring> picks songs; BENCH_SLICE=train|held;
+ * BENCH_IMPL=<path to another build's index.js> scores that build instead (e.g. an older commit).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeAudio, decodeAudio } from '@beatframe/audio';
+import * as audio from '@beatframe/audio';
 import type { AudioAnalysis } from '@beatframe/core';
 import {
   beatCorpus,
@@ -30,6 +31,8 @@ const only = process.env.BENCH_ONLY;
 const peers = process.env.BENCH_PEERS !== '0';
 const slice = process.env.BENCH_SLICE;
 
+const impl = (process.env.BENCH_IMPL ? await import(process.env.BENCH_IMPL) : audio) as typeof audio;
+const { analyzeAudio, decodeAudio } = impl;
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 if (!has('/usr/bin/python3', ['-c', 'import mir_eval'])) {
   console.log('bench skipped: /usr/bin/python3 with mir_eval is needed (Debian: python3-mir-eval)');
@@ -84,24 +87,50 @@ interface Result {
   mt?: number[];
   mtSec?: number;
   foote?: Sec[];
+  cached?: boolean;
 }
 const results: Result[] = [];
+const oursOn = process.env.BENCH_OURS !== '0';
+const EMPTY = { beats: [], downbeats: [], sections: [], bpm: 0, durationSec: 0 } as unknown as AudioAnalysis;
 for (const [i, song] of all.entries()) {
   progress(`analysing ${i + 1}/${all.length} ${song.name}`);
   let t = performance.now();
-  const ours = await analyzeAudio(song.audio);
+  const ours = oursOn ? await analyzeAudio(song.audio) : EMPTY;
   const r: Result = { song, ours, oursSec: (performance.now() - t) / 1000 };
   if (peers) {
-    t = performance.now();
-    r.aubio = aubioBeats(song.audio);
-    r.aubioSec = (performance.now() - t) / 1000;
-    t = performance.now();
-    const pcm = await decodeAudio(song.audio, { sampleRate: 44_100 });
-    r.mt = musicTempoBeats(pcm).beats;
-    r.mtSec = (performance.now() - t) / 1000;
-    if (song.sections) r.foote = footeSections(await decodeAudio(song.audio, { sampleRate: 22_050 }), 22_050);
+    // The peers do not change between runs: their beats and times are kept beside the audio
+    // (BENCH_FRESH=1 measures them again).
+    const cacheFile = `${song.audio}.peers.json`;
+    if (existsSync(cacheFile) && process.env.BENCH_FRESH !== '1')
+      Object.assign(r, JSON.parse(readFileSync(cacheFile, 'utf8')) as Partial<Result>, { cached: true });
+    else {
+      t = performance.now();
+      r.aubio = aubioBeats(song.audio);
+      r.aubioSec = (performance.now() - t) / 1000;
+      t = performance.now();
+      const pcm = await decodeAudio(song.audio, { sampleRate: 44_100 });
+      r.mt = musicTempoBeats(pcm).beats;
+      r.mtSec = (performance.now() - t) / 1000;
+      if (song.sections)
+        r.foote = footeSections(await decodeAudio(song.audio, { sampleRate: 22_050 }), 22_050);
+      writeFileSync(
+        cacheFile,
+        JSON.stringify({
+          aubio: r.aubio,
+          aubioSec: r.aubioSec,
+          mt: r.mt,
+          mtSec: r.mtSec,
+          foote: r.foote,
+          load: loadavg()[0],
+        }),
+      );
+    }
   }
   results.push(r);
+}
+if (!oursOn) {
+  console.log('peers measured and cached');
+  process.exit(0);
 }
 process.stderr.write('\r'.padEnd(62));
 const rows = score(

@@ -37,9 +37,14 @@ def main():
             riv, rlab = sections_to(t["refSections"])
             for system, est in t.get("sections", {}).items():
                 eiv, elab = sections_to(est)
-                # Align the end of the estimate with the reference (both cover the whole file).
-                eiv[-1, 1] = riv[-1, 1]
+                # Both cover the whole file: align their ends (the audio may ring on after the score).
+                end = max(riv[-1, 1], eiv[-1, 1])
+                riv = riv.copy()
+                riv[-1, 1] = end
+                eiv[-1, 1] = end
                 eiv[0, 0] = 0.0
+                keep = eiv[:, 1] > eiv[:, 0]
+                eiv, elab = eiv[keep], [l for l, k in zip(elab, keep) if k]
                 p, r, f = mir_eval.segment.detection(riv, eiv, window=3.0, trim=True)
                 row["boundaryF"][system] = float(f)
                 p5, r5, f5 = mir_eval.segment.detection(riv, eiv, window=0.5, trim=True)

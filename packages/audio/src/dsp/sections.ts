@@ -156,7 +156,31 @@ export function segmentBars(f: BarFeatures, opts: SegmentOptions = {}): Segment[
     if (chosen.every((x) => Math.abs(x - c) >= minBars)) chosen.push(c);
   }
   chosen.sort((a, b) => a - b);
-  const bounds = splitEdges([0, ...chosen, n], S);
+  // Sections mostly start on a 4-bar phrase grid: its phase is where the novelty gathers; a
+  // boundary a bar off the grid moves onto it when the novelty there is not much weaker.
+  let phase = 0;
+  let phaseScore = -1;
+  for (let o = 0; o < 4; o++) {
+    let g = 0;
+    for (let i = o; i < n; i += 4) g += nov[i] as number;
+    if (g > phaseScore) {
+      phaseScore = g;
+      phase = o;
+    }
+  }
+  const refined = chosen.map((c) => {
+    if ((((c - phase) % 4) + 4) % 4 === 0) return c;
+    for (const i of [c - 1, c + 1])
+      if (
+        i > 0 &&
+        i < n &&
+        (((i - phase) % 4) + 4) % 4 === 0 &&
+        (nov[i] as number) >= 0.5 * (nov[c] as number)
+      )
+        return i;
+    return c;
+  });
+  const bounds = splitEdges([0, ...[...new Set(refined)].filter((c) => c > 0 && c < n), n], S);
   const segs = bounds
     .slice(0, -1)
     .map((s, i) => ({ startBar: s, endBar: bounds[i + 1] as number, group: -1 }));
@@ -280,7 +304,7 @@ function groupSegments(segs: Segment[], S: Float32Array[], _f: BarFeatures, thre
   const merged: Segment[] = [];
   for (const s of segs) {
     const prev = merged.at(-1);
-    if (prev && prev.group === s.group && s.endBar - prev.startBar <= 8) prev.endBar = s.endBar;
+    if (prev && prev.group === s.group && s.endBar - prev.startBar <= 16) prev.endBar = s.endBar;
     else merged.push({ ...s });
   }
   return merged;
