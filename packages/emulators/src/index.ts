@@ -28,5 +28,20 @@ export {
   startOpenAIVideosEmulator,
   type VideoStatus,
 } from './openai-videos.js';
+export {
+  OPENROUTER_LISTING,
+  type OpenRouterEmulator,
+  type OpenRouterFault,
+  type OpenRouterListedModel,
+  type OpenRouterRoute,
+  startOpenRouterEmulator,
+} from './openrouter.js';
+export {
+  REPLICATE_SCHEMAS,
+  type ReplicateEmulator,
+  type ReplicateFault,
+  type ReplicateRoute,
+  startReplicateEmulator,
+} from './replicate.js';
 export { benchRoundtrip, type RoundtripBench } from './roundtrip.js';
 export { errorOf, makeTestStill } from './testing.js';

@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import { startComfyUIEmulator } from './comfyui.js';
 import { startOpenAIVideosEmulator } from './openai-videos.js';
+import { startOpenRouterEmulator } from './openrouter.js';
+import { startReplicateEmulator } from './replicate.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,8 +43,20 @@ if (values.vendor === 'comfyui') {
   baseUrl = o.baseUrl;
   apiKey = o.apiKey;
   env = { OPENAI_BASE_URL: o.baseUrl, OPENAI_API_KEY: o.apiKey };
+} else if (values.vendor === 'replicate') {
+  const r = await startReplicateEmulator({ port, latencyMs, ...(values.key ? { apiKey: values.key } : {}) });
+  emu = r;
+  baseUrl = r.baseUrl;
+  apiKey = r.apiKey;
+  env = { REPLICATE_BASE_URL: r.baseUrl, REPLICATE_API_TOKEN: r.apiKey };
+  setInterval(
+    () => process.stderr.write(`replicate: ${r.stats.submissions} predictions created\n`),
+    5000,
+  ).unref();
 } else {
-  process.stderr.write(`unknown --vendor ${values.vendor}: comfyui or openai-videos\n`);
+  process.stderr.write(
+    `unknown --vendor ${values.vendor}: comfyui, replicate, openrouter or openai-videos\n`,
+  );
   process.exit(2);
 }
 process.stdout.write(

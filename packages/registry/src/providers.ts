@@ -12,6 +12,8 @@ import falFactory from '@beatframe/provider-fal';
 import localFactory from '@beatframe/provider-local';
 import manualFactory from '@beatframe/provider-manual';
 import openaiVideosFactory from '@beatframe/provider-openai-videos';
+import openrouterFactory from '@beatframe/provider-openrouter';
+import replicateFactory from '@beatframe/provider-replicate';
 import runwayFactory from '@beatframe/provider-runway';
 import veoFactory from '@beatframe/provider-veo';
 
@@ -78,6 +80,20 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['comfy', 'gpu', 'ltx', 'ltx-video'],
     packageName: '@beatframe/provider-comfyui',
     factory: comfyuiFactory,
+  },
+  {
+    name: 'replicate',
+    aliases: ['replicate-com'],
+    packageName: '@beatframe/provider-replicate',
+    factory: replicateFactory,
+    // Outputs are copied here as soon as they are ready: Replicate deletes them an hour later.
+    defaults: (config) => ({ cacheDir: join(config.dataDir, 'cache', 'provider-replicate') }),
+  },
+  {
+    name: 'openrouter',
+    aliases: ['open-router'],
+    packageName: '@beatframe/provider-openrouter',
+    factory: openrouterFactory,
   },
 ];
 

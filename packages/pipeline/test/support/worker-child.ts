@@ -4,6 +4,7 @@
  * BF_PROJECTS is finished (done, failed or paused).
  */
 import { createLogger, loadConfig } from '@beatframe/core';
+import { getProvider } from '@beatframe/registry';
 import { createBeatframe } from '../../src/index.js';
 import { emulatedProvider, testDeps } from './deps.js';
 
@@ -15,10 +16,13 @@ const config = loadConfig({
   },
   cwd: env.BF_DATA_DIR,
 });
-const provider = emulatedProvider(env.BF_EMU_URL!, {
-  concurrency: Number(env.BF_PROVIDER_CONCURRENCY ?? 4),
-  worker: String(process.pid),
-});
+// BF_PROVIDER names a real provider plugin (pointed at its vendor's emulator by the environment).
+const provider = env.BF_PROVIDER
+  ? getProvider(env.BF_PROVIDER, { dataDir: env.BF_DATA_DIR!, providers: {} })
+  : emulatedProvider(env.BF_EMU_URL!, {
+      concurrency: Number(env.BF_PROVIDER_CONCURRENCY ?? 4),
+      worker: String(process.pid),
+    });
 const bf = await createBeatframe({
   config,
   logger: createLogger({ level: env.BF_LOG_LEVEL ?? 'warn' }),
