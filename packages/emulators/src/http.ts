@@ -57,7 +57,7 @@ export function faultQueue<R extends string, F>(onServed: () => void = () => {})
 /** Makes a small real MP4 (test pattern, H.264, faststart) at `out`, with a sine tone when `toneHz` is set. */
 export async function makeTestClip(
   out: string,
-  opts: { size: string; fps: number; seconds: number; toneHz?: number },
+  opts: { size: string; fps: number; seconds: number; toneHz?: number; motion?: boolean },
 ): Promise<string> {
   const tone =
     opts.toneHz === undefined
@@ -68,7 +68,8 @@ export async function makeTestClip(
     '-f',
     'lavfi',
     '-i',
-    `testsrc2=size=${opts.size}:rate=${opts.fps}:duration=${opts.seconds}`,
+    // `motion` scrolls the pattern, so a reviewer that measures movement sees a moving shot.
+    `testsrc2=size=${opts.size}:rate=${opts.fps}:duration=${opts.seconds}${opts.motion ? ',scroll=h=0.012:v=0.006' : ''}`,
     ...tone,
     '-c:v',
     'libx264',

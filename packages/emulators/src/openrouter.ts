@@ -167,6 +167,7 @@ export async function startOpenRouterEmulator(
         size: j.size,
         fps: opts.fps ?? 12,
         seconds: j.seconds,
+        motion: true,
       });
       j.file.then((f) => {
         j.ready = f;

@@ -162,6 +162,7 @@ export async function startReplicateEmulator(
         size: p.size!,
         fps: opts.fps ?? 16,
         seconds: p.seconds,
+        motion: true,
       });
       p.file.then((f) => {
         p.ready = f;

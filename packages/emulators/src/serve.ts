@@ -53,6 +53,16 @@ if (values.vendor === 'comfyui') {
     () => process.stderr.write(`replicate: ${r.stats.submissions} predictions created\n`),
     5000,
   ).unref();
+} else if (values.vendor === 'openrouter') {
+  const o = await startOpenRouterEmulator({ port, latencyMs, ...(values.key ? { apiKey: values.key } : {}) });
+  emu = o;
+  baseUrl = o.baseUrl;
+  apiKey = o.apiKey;
+  env = { OPENROUTER_BASE_URL: o.baseUrl, OPENROUTER_API_KEY: o.apiKey };
+  setInterval(
+    () => process.stderr.write(`openrouter: ${o.stats.submissions} video jobs submitted\n`),
+    5000,
+  ).unref();
 } else {
   process.stderr.write(
     `unknown --vendor ${values.vendor}: comfyui, replicate, openrouter or openai-videos\n`,
