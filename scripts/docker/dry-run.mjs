@@ -39,8 +39,9 @@ function ignoreMatchers() {
     .map((p) => {
       const re = p
         .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*\*\//g, '(?:.*/)?')
-        .replace(/\*/g, '[^/]*');
+        .replace(/\*\*\//g, '\u0000')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\u0000/g, '(?:.*/)?');
       return new RegExp(`^${re}(?:/.*)?$`);
     });
 }
@@ -52,7 +53,9 @@ function copyContext(only) {
       const abs = join(dir, name);
       const rel = relative(root, abs);
       if (ignored.some((re) => re.test(rel))) continue;
-      if (statSync(abs).isDirectory()) walk(abs);
+      const st = lstatSync(abs);
+      if (st.isSymbolicLink()) continue;
+      if (st.isDirectory()) walk(abs);
       else if (!only || only.includes(rel)) {
         mkdirSync(dirname(join(ctx, rel)), { recursive: true });
         cpSync(abs, join(ctx, rel));

@@ -6,6 +6,7 @@ export {
   startComfyUIEmulator,
 } from './comfyui.js';
 export { DEFAULT_MODEL_FILES, type ModelFiles } from './comfyui-nodes.js';
+export { type FalKeysEmulator, startFalKeysEmulator } from './fal-keys.js';
 export {
   closeServer,
   type DownloadFaults,
@@ -36,6 +37,7 @@ export {
   type OpenRouterRoute,
   startOpenRouterEmulator,
 } from './openrouter.js';
+export { type RailwayEmulator, type RailwayEmulatorOptions, startRailwayEmulator } from './railway.js';
 export {
   REPLICATE_SCHEMAS,
   type ReplicateEmulator,

@@ -38,6 +38,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgBoss } from 'pg-boss';
 import { utcDay } from './budget.js';
 import { songFilesInUse } from './cleanup.js';
+import { withDailyLimits } from './daily-limits.js';
 import { loadDefaultDeps } from './default-deps.js';
 import type { IngestInput, StageDeps } from './deps.js';
 import { APPROVE_ANY, Engine, type EngineSettings, SHOT_QUEUE, STAGE_QUEUE, startBoss } from './engine.js';
@@ -140,7 +141,7 @@ export async function createBeatframe(
     throw err;
   }
   const bus = new EventBus(database, logger);
-  const deps = opts.deps ?? (await loadDefaultDeps());
+  const deps = withDailyLimits(opts.deps ?? (await loadDefaultDeps()), database, opts.config, logger);
   const engine = new Engine(database, boss, bus, opts.config, logger, env, deps, opts.settings);
   return new Service(opts, database, boss, bus, engine, logger, deps);
 }

@@ -1,6 +1,7 @@
-import { type Logger, scrubSecrets } from '@beatframe/core';
+import type { Logger } from '@beatframe/core';
 import { budgetAlerts, type Database } from '@beatframe/db';
 import { sql } from 'drizzle-orm';
+import { deliverAlert } from './alert-webhook.js';
 
 export interface BudgetSettings {
   dailyCapUsd?: number;
@@ -102,7 +103,7 @@ export async function refundSpend(
 }
 
 export interface BudgetAlert {
-  scope: 'project' | 'daily';
+  scope: 'project' | 'daily' | 'provider';
   key: string;
   threshold: 80 | 100;
   spentUsd: number;
@@ -136,9 +137,10 @@ export async function checkBudgetAlerts(
       sent.push(alert);
       logger.warn(
         { alert: 'budget', ...alert },
-        `budget alert: ${c.scope === 'daily' ? `today's spend` : `project ${c.projectId}`} is at ${threshold}% of its $${c.capUsd.toFixed(2)} cap ($${c.spentUsd.toFixed(2)})`,
+        `budget alert: ${c.scope === 'daily' ? `today's spend` : c.scope === 'provider' ? c.key : `project ${c.projectId}`} is at ${threshold}% of its $${c.capUsd.toFixed(2)} cap ($${c.spentUsd.toFixed(2)})`,
       );
-      if (settings.alertWebhookUrl) await postWebhook(settings.alertWebhookUrl, alert, logger, fetchImpl);
+      const url = settings.alertWebhookUrl ?? process.env.BEATFRAME_ALERT_WEBHOOK_URL;
+      if (url) await postWebhook(url, alert, logger, fetchImpl);
     }
   }
   return sent;
@@ -150,17 +152,20 @@ async function postWebhook(
   logger: Logger,
   fetchImpl: typeof fetch,
 ): Promise<void> {
-  try {
-    const res = await fetchImpl(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(
-        scrubSecrets({ type: 'beatframe.budget', ...alert, at: new Date().toISOString() }),
-      ),
-      signal: AbortSignal.timeout(5000),
-    });
-    if (!res.ok) logger.warn({ status: res.status }, 'budget webhook answered with an error');
-  } catch (err) {
-    logger.warn({ err: (err as Error).message }, 'budget webhook could not be reached');
-  }
+  // Slack-shaped or generic JSON, HMAC-signed when BEATFRAME_ALERT_WEBHOOK_SECRET is set (alert-webhook.ts).
+  const what =
+    alert.scope === 'daily'
+      ? "today's spend"
+      : alert.scope === 'provider'
+        ? `${alert.key}`
+        : `project ${alert.projectId}`;
+  await deliverAlert(
+    url,
+    {
+      type: 'beatframe.budget',
+      text: `${what} is at ${alert.threshold}% of its $${alert.capUsd.toFixed(2)} cap ($${alert.spentUsd.toFixed(2)})`,
+      ...alert,
+    },
+    { logger, fetchImpl },
+  );
 }

@@ -1,5 +1,7 @@
+export { type Alert, deliverAlert, signWebhook, verifyWebhook, webhookFormat } from './alert-webhook.js';
 export { type CreateBeatframeInternals, createBeatframe } from './beatframe.js';
 export { type BudgetAlert, checkBudgetAlerts, refundSpend, reserveSpend } from './budget.js';
+export { dailyLimitOf } from './daily-limits.js';
 export type { IngestInput, StageDeps } from './deps.js';
 export { APPROVE_ANY, Engine, type EngineSettings, SHOT_QUEUE, STAGE_QUEUE, softenPrompt } from './engine.js';
 export { checkCount, checkId, checkText, checkUsd, LIMITS, maxSongSec } from './limits.js';

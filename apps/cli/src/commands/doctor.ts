@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { BeatframeError, loadConfig } from '@beatframe/core';
 import { ffmpegPath, ffprobePath } from '@beatframe/media';
+import { connectivityChecks, secretChecks } from '@beatframe/ops';
 import type { Command } from 'commander';
 
 export interface Check {
@@ -92,15 +93,18 @@ export function runChecks(env: Record<string, string | undefined> = process.env)
 export function register(program: Command): void {
   program
     .command('doctor')
-    .description('check that this machine can render: Node, ffmpeg filters, Chromium, fonts, data dir, keys')
+    .description(
+      'check this machine and its configuration: Node, ffmpeg filters, Chromium, fonts, data dir, which secrets are set (by name), PostgreSQL',
+    )
     .option('--json', 'print the checks as JSON')
-    .action((opts: { json?: boolean }) => {
-      const checks = runChecks();
+    .action(async (opts: { json?: boolean }) => {
+      // Secrets are named (provider keys by fingerprint), never shown; then what the config points at.
+      const checks = [...runChecks(), ...secretChecks(), ...(await connectivityChecks())];
       if (opts.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
       else
         for (const c of checks)
           process.stdout.write(
-            `${c.ok ? 'ok  ' : c.optional ? 'note' : 'FAIL'}  ${c.name.padEnd(9)} ${c.detail}\n`,
+            `${c.ok ? 'ok  ' : c.optional ? 'note' : 'FAIL'}  ${c.name.padEnd(13)} ${c.detail}\n`,
           );
       const failed = checks.filter((c) => !c.ok && !c.optional);
       if (failed.length)

@@ -7,6 +7,7 @@ import * as evaluate from './evaluate.js';
 import * as make from './make.js';
 import * as providers from './providers.js';
 import * as resume from './resume.js';
+import * as secrets from './secrets.js';
 import * as serve from './serve.js';
 import * as status from './status.js';
 import * as studio from './studio.js';
@@ -27,6 +28,7 @@ export function registerCommands(program: Command): void {
     serve,
     worker,
     doctor,
+    secrets,
   ]) {
     mod.register(program);
   }

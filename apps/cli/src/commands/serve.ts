@@ -1,5 +1,6 @@
 import { isLoopback, startServer } from '@beatframe/api';
 import { ConfigError, loadConfig, UsageError } from '@beatframe/core';
+import { startQuotaWatcher } from '@beatframe/ops';
 import { webBuilt, webDir } from '@beatframe/web';
 import type { Command } from 'commander';
 import { openSession, shutdownGraceMs, writers } from '../pipeline-session.js';
@@ -46,6 +47,7 @@ export function register(program: Command): void {
           );
         let worker: Awaited<ReturnType<typeof bf.startWorker>> | undefined;
         let server: Awaited<ReturnType<typeof startServer>> | undefined;
+        let quota: ReturnType<typeof startQuotaWatcher> | undefined;
         try {
           server = await startServer({
             bf,
@@ -58,6 +60,7 @@ export function register(program: Command): void {
             logger,
           });
           if (opts.worker) worker = await bf.startWorker({ concurrency });
+          if (opts.worker) quota = startQuotaWatcher(bf, { logger });
           out(server.url);
           logger.info(
             { url: server.url, worker: opts.worker, auth: token ? 'token' : 'none' },
@@ -69,6 +72,7 @@ export function register(program: Command): void {
           });
           logger.info('stopping: finishing the jobs in hand, then handing the rest back');
         } finally {
+          quota?.stop();
           await server?.close();
           await worker?.stop({ graceMs: shutdownGraceMs() });
           await bf.close();

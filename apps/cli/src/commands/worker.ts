@@ -1,5 +1,5 @@
 import { UsageError } from '@beatframe/core';
-import { opsTargetOf, startHealthServer } from '@beatframe/ops';
+import { opsTargetOf, startHealthServer, startQuotaWatcher } from '@beatframe/ops';
 import type { Command } from 'commander';
 import { openSession, shutdownGraceMs } from '../pipeline-session.js';
 
@@ -24,12 +24,15 @@ export function register(program: Command): void {
           logger.info({ port }, 'answering /healthz and /readyz');
         }
         const worker = await bf.startWorker({ concurrency });
+        // Projects paused on a quota go on when it resets or a new key arrives (a redeploy with it).
+        const quota = startQuotaWatcher(bf, { logger });
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
         const graceMs = shutdownGraceMs();
         logger.info({ graceMs }, 'stopping: finishing the jobs in hand, then handing the rest back');
+        quota.stop();
         await worker.stop({ graceMs });
       } finally {
         await health?.close();
