@@ -109,7 +109,7 @@ describe('no API body names a server path', () => {
     expect(
       existsSync(join(dir, 'data', 'projects')) ? readdirSync(join(dir, 'data', 'projects')) : [],
     ).toEqual([]);
-  });
+  }, 120_000);
 
   it('paths in messages are shortened to the file name; the done event names a URL', () => {
     expect(withoutPaths('ffmpeg could not read /tmp/x/data/projects/p/clips/s1.mp4 (code 1)')).toBe(
@@ -147,7 +147,7 @@ describe('every input is bounded and checked before any work', () => {
     expect(((await day.json()) as { shots: number }).shots).toBeGreaterThan(8000);
     expect((await post('/api/estimate', { provider: '../../x', durationSec: 10 })).status).toBe(400);
     expect((await post('/api/estimate', { provider: 'nonexistent', durationSec: 10 })).status).toBe(400);
-  });
+  }, 120_000);
 
   it('unknown provider, model or renderer, out-of-range numbers, a song too long: 400, no project, no upload left', async () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
@@ -179,7 +179,7 @@ describe('every input is bounded and checked before any work', () => {
     expect(why).not.toContain(dir);
     expect(await bf.listProjects()).toEqual([]);
     expect(readdirSync(join(dir, 'data', 'uploads', 'songs'))).toEqual([]);
-  });
+  }, 300_000);
 
   it('a NUL byte or a path in an id is 400, and no SQL reaches the log', async () => {
     for (const path of [
@@ -192,7 +192,7 @@ describe('every input is bounded and checked before any work', () => {
     }
     expect((await fetch(`${server.url}/api/projects/a%00b`, { method: 'DELETE' })).status).toBe(400);
     expect(logLines.join('')).not.toMatch(/Failed query|select .* from|\\u0000/i);
-  });
+  }, 120_000);
 });
 
 describe('a project through the API: paths, replacement, deletion, leftovers', () => {
