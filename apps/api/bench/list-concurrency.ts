@@ -1,7 +1,7 @@
 /**
  * How responsive the project list stays under 200 concurrent requests. Prints p50/p95 for: the service's
  * listProjects() called 200 times at once (what each request cost before list requests were shared),
- * and GET /api/projects ×200 at once over HTTP (requests in flight together share one fetch).
+ * and GET /api/projects ×200 at once over HTTP (one cached JSON body until an event changes it).
  * `pnpm --filter @beatframe/api bench:list` (BENCH_PROJECTS, default 60).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,13 +22,18 @@ function stats(ms: number[]): string {
   return `p50 ${q(0.5).toFixed(0)} ms, p95 ${q(0.95).toFixed(0)} ms, max ${q(1).toFixed(0)} ms`;
 }
 
+let failures = 0;
 async function burst(fn: () => Promise<unknown>): Promise<number[]> {
   const times: number[] = [];
   await Promise.all(
     Array.from({ length: N }, async () => {
       const t = performance.now();
-      await fn();
-      times.push(performance.now() - t);
+      try {
+        await fn();
+        times.push(performance.now() - t);
+      } catch {
+        failures++;
+      }
     }),
   );
   return times;
@@ -65,7 +70,23 @@ try {
     });
     console.log(`round ${round}, ${projects} projects, ${N} at once:`);
     console.log(`  listProjects() ×${N} (one query pair each, as before): ${stats(direct)}`);
-    console.log(`  GET /api/projects ×${N} over HTTP (shared in-flight fetch): ${stats(http)}`);
+    console.log(`  GET /api/projects ×${N} over HTTP (one cached JSON body): ${stats(http)}`);
+    // While projects are being created: every event drops the cached list.
+    let stop = false;
+    let created = 0;
+    const changing = (async () => {
+      while (!stop) {
+        await bf.createProject({ song: { path: song }, name: `c${created}`, options: { provider: 'local' } });
+        created++;
+      }
+    })();
+    const busy = await burst(async () => {
+      const res = await fetch(`${server.url}/api/projects`);
+      await res.arrayBuffer();
+    });
+    stop = true;
+    await changing;
+    console.log(`  GET /api/projects ×${N} while ${created} projects were created meanwhile: ${stats(busy)}`);
   }
   console.log(
     '(measured on a shared 2-core machine under load from other work: compare the lines, not absolutes)',

@@ -13,6 +13,7 @@ import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import { bearer, cookie, isLoopback, SESSION_COOKIE, sameSecret, sessionValue } from './auth.js';
 import { fileResponse, pathInside } from './files.js';
+import { listCache } from './list-cache.js';
 import { MultipartError, readMultipart } from './multipart.js';
 import { mountOpsRoutes } from './ops-routes.js';
 import {
@@ -24,7 +25,6 @@ import {
   withoutPaths,
 } from './public-text.js';
 import * as S from './schemas.js';
-import { singleFlight } from './single-flight.js';
 import { sweepUploads, throttled } from './uploads.js';
 import { badId } from './validate-request.js';
 
@@ -111,7 +111,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
     opts.uploadGraceMs ?? 600_000,
     logger,
   );
-  const listOnce = singleFlight<Awaited<ReturnType<Beatframe['listProjects']>>>();
+  const listed = listCache(bf);
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
@@ -485,10 +485,12 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
   app.get('/api/projects', async (c) => {
     const status = c.req.query('status');
     const statuses = status ? parse(z.array(S.ProjectJson.shape.status), status.split(',')) : undefined;
-    const list = await listOnce(statuses?.join(',') ?? '', () =>
-      bf.listProjects(statuses ? { status: statuses } : undefined),
+    const body = await listed(statuses?.join(',') ?? '', async () =>
+      JSON.stringify({
+        projects: (await bf.listProjects(statuses ? { status: statuses } : undefined)).map(projectJson),
+      }),
     );
-    return c.json({ projects: list.map(projectJson) });
+    return c.body(body, 200, { 'content-type': 'application/json' });
   });
 
   doc({
