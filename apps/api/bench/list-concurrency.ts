@@ -88,6 +88,7 @@ try {
     await changing;
     console.log(`  GET /api/projects ×${N} while ${created} projects were created meanwhile: ${stats(busy)}`);
   }
+  if (failures) console.log(`${failures} requests failed (connection reset)`);
   console.log(
     '(measured on a shared 2-core machine under load from other work: compare the lines, not absolutes)',
   );
