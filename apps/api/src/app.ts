@@ -222,6 +222,12 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
       ...(p.status === 'done' ? { videoUrl: u.video, thumbnailUrl: u.thumbnail } : {}),
     };
   };
+  // The screenshot is reached by its URL; its server path stays on the server.
+  const attentionJson = (id: string, a: NonNullable<ProjectDetail['attention']>) => ({
+    reason: maybeWithoutPaths(a.reason),
+    ...(a.screenshot ? { screenshotUrl: `/api/projects/${id}/attention/screenshot` } : {}),
+    ...(a.shotId ? { shotId: a.shotId } : {}),
+  });
   async function detail(id: string): Promise<ProjectDetail> {
     const bad = badId(id);
     if (bad) fail(400, 'INVALID', bad);
@@ -243,6 +249,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
       currentStage: d.currentStage,
       awaitingApproval: d.awaitingApproval,
       ...(d.reason ? { reason: maybeWithoutPaths(d.reason) } : {}),
+      ...(d.attention ? { attention: attentionJson(id, d.attention) } : {}),
       costs: d.costs,
       ...(d.song
         ? {
@@ -632,6 +639,18 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
   app.get('/api/projects/:id/thumbnail', async (c) => {
     const d = await detail(c.req.param('id'));
     return fileRoute(c, d.thumbnailPath, 'the thumbnail');
+  });
+
+  doc({
+    method: 'get',
+    path: '/api/projects/{id}/attention/screenshot',
+    summary: 'What the provider saw when it paused the project for a person (credential fields masked)',
+    request: { params: idParam },
+    responses: { 200: binary('image/png', 'image') },
+  });
+  app.get('/api/projects/:id/attention/screenshot', async (c) => {
+    const d = await detail(c.req.param('id'));
+    return fileRoute(c, d.attention?.screenshot, 'the screenshot');
   });
 
   doc({

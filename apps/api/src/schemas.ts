@@ -157,6 +157,10 @@ export const ProjectDetailJson = ProjectJson.extend({
   currentStage: StageName,
   awaitingApproval: z.boolean(),
   reason: z.string().optional(),
+  /** Paused until a person acts (a captcha, a sign-in, a changed site); the provider's screenshot by URL. */
+  attention: z
+    .object({ reason: z.string(), screenshotUrl: z.string().optional(), shotId: z.string().optional() })
+    .optional(),
   costs: CostsJson,
   song: z
     .object({

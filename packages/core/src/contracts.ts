@@ -58,6 +58,8 @@ export interface VideoProvider {
   download(ref: ProviderJobRef, dest: string, ctx: PluginContext): Promise<Clip>;
   remix?(ref: ProviderJobRef, prompt: string, ctx: PluginContext): Promise<ProviderJobRef>;
   cancel?(ref: ProviderJobRef, ctx: PluginContext): Promise<void>;
+  /** Releases what the provider holds open between calls (a browser); it opens again on the next call. */
+  close?(): Promise<void>;
 }
 
 /** A provider package's default export: settings in, provider out. */

@@ -44,10 +44,19 @@ export class ProviderError extends BeatframeError {
   readonly kind: ProviderErrorKind;
   readonly retryAfterSec: number | undefined;
   readonly providerCode: string | undefined;
+  /** A person must act before this can go on (see ProviderErrorInfo.needsPerson). */
+  readonly needsPerson: boolean;
+  readonly screenshot: string | undefined;
   constructor(
     kind: ProviderErrorKind,
     message: string,
-    opts: { retryAfterSec?: number; code?: string; cause?: unknown } = {},
+    opts: {
+      retryAfterSec?: number;
+      code?: string;
+      cause?: unknown;
+      needsPerson?: boolean;
+      screenshot?: string;
+    } = {},
   ) {
     super(message, {
       code: `PROVIDER_${kind.toUpperCase().replace('-', '_')}`,
@@ -58,6 +67,8 @@ export class ProviderError extends BeatframeError {
     this.kind = kind;
     this.retryAfterSec = opts.retryAfterSec;
     this.providerCode = opts.code;
+    this.needsPerson = opts.needsPerson ?? false;
+    this.screenshot = opts.screenshot;
   }
   get retryable(): boolean {
     return this.kind === 'retryable';
@@ -68,10 +79,17 @@ export class ProviderError extends BeatframeError {
       message: this.message,
       ...(this.retryAfterSec !== undefined ? { retryAfterSec: this.retryAfterSec } : {}),
       ...(this.providerCode ? { code: this.providerCode } : {}),
+      ...(this.needsPerson ? { needsPerson: true } : {}),
+      ...(this.screenshot ? { screenshot: this.screenshot } : {}),
     };
   }
   static fromInfo(info: ProviderErrorInfo): ProviderError {
-    return new ProviderError(info.kind, info.message, { retryAfterSec: info.retryAfterSec, code: info.code });
+    return new ProviderError(info.kind, info.message, {
+      retryAfterSec: info.retryAfterSec,
+      code: info.code,
+      needsPerson: info.needsPerson,
+      screenshot: info.screenshot,
+    });
   }
 }
 

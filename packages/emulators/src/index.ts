@@ -47,3 +47,10 @@ export {
 } from './replicate.js';
 export { benchRoundtrip, type RoundtripBench } from './roundtrip.js';
 export { errorOf, makeTestStill } from './testing.js';
+export type {
+  WebJob,
+  WebSiteFaults,
+  WebSiteStats,
+} from './web-site-kit.js';
+export { startWebVideoSite, type WebVideoSite, type WebVideoSiteOptions } from './web-video-site.js';
+export { startWebVideoSiteSpa } from './web-video-site-spa.js';

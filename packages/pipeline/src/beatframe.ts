@@ -36,6 +36,7 @@ import {
 import { probeMedia } from '@beatframe/media';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgBoss } from 'pg-boss';
+import { attentionOf } from './attention.js';
 import { utcDay } from './budget.js';
 import { songFilesInUse } from './cleanup.js';
 import { withDailyLimits } from './daily-limits.js';
@@ -316,6 +317,7 @@ class Service implements Beatframe {
       costs: await this.costSummary(row),
       awaitingApproval: row.status === 'paused' && (row.error ?? '').startsWith('awaiting approval'),
       ...(row.error ? { reason: row.error } : {}),
+      ...(await attentionOf(this.db, row).then((a) => (a ? { attention: a } : {}))),
       ...(out('ingest') ? { song: out('ingest') as Song } : {}),
       ...(evaluation && 'version' in evaluation ? { evaluation } : {}),
       ...(row.status === 'done' && row.outputPath ? { videoPath: row.outputPath } : {}),
@@ -754,6 +756,7 @@ class Service implements Beatframe {
     this.closed = true;
     await Promise.all(this.workers.map((w) => w.stop()));
     await this.engine.drain();
+    await this.engine.closeProviders();
     await this.boss.stop({ graceful: true, timeout: 5000 }).catch(() => {});
     await this.bus.close();
     await this.database.close();

@@ -38,6 +38,7 @@ import { applyRevisions, planRevisions } from '@beatframe/evaluate';
 import { runFfmpeg } from '@beatframe/media';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { fromPglite, PgBoss } from 'pg-boss';
+import { needsPersonReason } from './attention.js';
 import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.js';
 import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
 import type { EventBus } from './events.js';
@@ -146,6 +147,12 @@ export class Engine {
   }
 
   // ---------- plugins (cached per process) ----------
+
+  /** Lets providers release what they hold open (a web provider's browser). */
+  async closeProviders(): Promise<void> {
+    const all = await Promise.all([...this.providers.values()].map((p) => p.catch(() => undefined)));
+    await Promise.all(all.map((p) => p?.close?.().catch(() => {})));
+  }
 
   provider(name: string): Promise<VideoProvider> {
     let p = this.providers.get(name);
@@ -1193,6 +1200,13 @@ export class Engine {
       level: 'warn',
       message: `${row.id}: ${pe.kind}: ${pe.message}`,
     });
+    if (pe.needsPerson) {
+      // A captcha, a code, a refused sign-in, a changed site: pause for a person, keep the attempt (and its job).
+      await this.setShot(p.id, row.id, { status: 'paused', error: `${pe.kind}: ${pe.message}` });
+      if (pe.screenshot) await this.addAsset(p.id, 'screenshot', pe.screenshot, row.id);
+      await this.pauseProject(p.id, needsPersonReason(provider.name, pe));
+      return;
+    }
     const nextAttempt = async (patch: Partial<typeof shots.$inferInsert>, delaySec?: number) => {
       if (row.attempt >= limit) {
         await this.setShot(p.id, row.id, { status: 'failed', error: `${pe.kind}: ${pe.message}` });

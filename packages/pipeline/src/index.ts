@@ -1,4 +1,5 @@
 export { type Alert, deliverAlert, signWebhook, verifyWebhook, webhookFormat } from './alert-webhook.js';
+export { type Attention, attentionOf, NEEDS_PERSON, needsPersonReason } from './attention.js';
 export { type CreateBeatframeInternals, createBeatframe } from './beatframe.js';
 export { type BudgetAlert, checkBudgetAlerts, refundSpend, reserveSpend } from './budget.js';
 export { dailyLimitOf } from './daily-limits.js';

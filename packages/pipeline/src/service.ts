@@ -11,6 +11,7 @@ import type {
   StageName,
   StageStatus,
 } from '@beatframe/core';
+import type { Attention } from './attention.js';
 
 /**
  * The service the CLI, the HTTP API and the web dashboard drive. One `Beatframe` per process:
@@ -95,6 +96,8 @@ export interface ProjectDetail {
   awaitingApproval: boolean;
   /** Why the project is paused or failed, one line. */
   reason?: string;
+  /** Paused until a person acts (a captcha, a sign-in, a changed site), with the provider's screenshot. */
+  attention?: Attention;
   song?: Song;
   evaluation?: EvaluationReport;
   videoPath?: string;

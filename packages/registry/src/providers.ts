@@ -16,9 +16,13 @@ import openrouterFactory from '@beatframe/provider-openrouter';
 import replicateFactory from '@beatframe/provider-replicate';
 import runwayFactory from '@beatframe/provider-runway';
 import veoFactory from '@beatframe/provider-veo';
+import webFactory from '@beatframe/provider-web';
 
 /** What a config needs to pick and set up providers. */
-export type RegistryConfig = Pick<BeatframeConfig, 'dataDir' | 'providers'> & { plugins?: string[] };
+export type RegistryConfig = Pick<BeatframeConfig, 'dataDir' | 'providers'> & {
+  plugins?: string[];
+  browserExecutable?: string | undefined;
+};
 
 export interface ProviderEntry {
   name: string;
@@ -94,6 +98,17 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['open-router'],
     packageName: '@beatframe/provider-openrouter',
     factory: openrouterFactory,
+  },
+  {
+    name: 'web',
+    aliases: ['rpa', 'browser', 'sora-web'],
+    packageName: '@beatframe/provider-web',
+    factory: webFactory,
+    // Sessions, screenshots and traces live under the data dir; the browser is the one rendering uses.
+    defaults: (config) => ({
+      dataDir: join(config.dataDir, 'web'),
+      ...(config.browserExecutable ? { browserExecutable: config.browserExecutable } : {}),
+    }),
   },
 ];
 

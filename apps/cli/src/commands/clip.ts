@@ -11,6 +11,7 @@ import {
 import { generateClip, getProvider, loadProviderPlugins } from '@beatframe/registry';
 import type { Command } from 'commander';
 import { createProgress } from '../progress.js';
+import { addWebFlags, applyWebFlags } from '../web-flags.js';
 
 interface ClipOptions {
   provider: string;
@@ -25,6 +26,8 @@ interface ClipOptions {
   shot?: string;
   json?: boolean;
   timeout: string;
+  headed?: boolean;
+  trace?: boolean;
 }
 
 export function parseClipRequest(opts: ClipOptions): ClipRequest {
@@ -61,8 +64,7 @@ export function parseClipRequest(opts: ClipOptions): ClipRequest {
 
 /** `beatframe clip`: try any provider by hand. */
 export function register(program: Command): void {
-  program
-    .command('clip')
+  addWebFlags(program.command('clip'))
     .description('make one clip with a video provider, to try it by hand')
     .requiredOption('--provider <name>', 'provider name or alias (see `beatframe providers`)')
     .requiredOption('--prompt <text>', 'what the clip shows')
@@ -81,6 +83,7 @@ export function register(program: Command): void {
     .option('--json', 'print the clip as JSON')
     .action(async (opts: ClipOptions, cmd: Command) => {
       const write = cmd.configureOutput().writeOut ?? ((s: string) => process.stdout.write(s));
+      applyWebFlags(opts);
       const config = loadConfig();
       await loadProviderPlugins(config);
       const provider = getProvider(opts.provider, config);
@@ -126,6 +129,7 @@ export function register(program: Command): void {
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
+        await provider.close?.();
       }
     });
 }

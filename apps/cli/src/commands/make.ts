@@ -13,6 +13,7 @@ import {
 } from '@beatframe/pipeline';
 import type { Command } from 'commander';
 import { interruptSignal, openSession, usd, watchProgress, writers } from '../pipeline-session.js';
+import { addWebFlags, applyWebFlags } from '../web-flags.js';
 
 interface MakeOptions {
   theme?: string;
@@ -29,6 +30,8 @@ interface MakeOptions {
   maxCost?: string;
   yes?: boolean;
   concurrency: string;
+  headed?: boolean;
+  trace?: boolean;
 }
 
 /** Shots generated at once by one process: more only queues more work on the same machine. */
@@ -117,8 +120,7 @@ async function drive(
 
 /** `beatframe make`: song in, music video out. */
 export function register(program: Command): void {
-  program
-    .command('make')
+  addWebFlags(program.command('make'))
     .description('turn a song (file, URL or Suno id) into a beat-synced music video')
     .argument('<song>', 'an audio file, an http(s) URL, or a Suno song id or link')
     .option('--theme <text>', 'what the video should be about')
@@ -138,6 +140,7 @@ export function register(program: Command): void {
     .action(async (song: string, opts: MakeOptions, cmd: Command) => {
       const { out, err } = writers(cmd);
       const { maxCost, concurrency } = parseMakeOptions(opts);
+      applyWebFlags(opts);
       const input = songInput(song);
       if ('path' in input) {
         if (!existsSync(input.path)) throw new InputError(`song file ${input.path} does not exist`);
@@ -192,10 +195,14 @@ export function register(program: Command): void {
           out(`${final.outputPath}`);
           return;
         }
+        const shot = final.status === 'paused' ? (await bf.getProject(id)).attention?.screenshot : undefined;
         if (final.status === 'paused')
-          throw new BeatframeError(`paused: ${final.error}; go on with \`beatframe resume ${id}\``, {
-            code: 'PAUSED',
-          });
+          throw new BeatframeError(
+            `paused: ${final.error}${shot ? ` (screenshot: ${shot})` : ''}; go on with \`beatframe resume ${id}\``,
+            {
+              code: 'PAUSED',
+            },
+          );
         // A song that cannot be read fails in ingest or analysis: that is bad input, and the project is of no use.
         const failedAt = final.stages.find((s) => s.status === 'failed')?.name;
         if (failedAt === 'ingest' || failedAt === 'analyze') {

@@ -2,6 +2,7 @@ import { BeatframeError, type Project, UsageError } from '@beatframe/core';
 import { APPROVE_ANY } from '@beatframe/pipeline';
 import type { Command } from 'commander';
 import { interruptSignal, openSession, settle, usd, watchProgress, writers } from '../pipeline-session.js';
+import { applyWebFlags } from '../web-flags.js';
 
 /** `beatframe resume [PROJECT]`: goes on with paused, failed or interrupted projects. */
 export function register(program: Command): void {
@@ -15,12 +16,22 @@ export function register(program: Command): void {
     .option('--max-cost <usd>', 'approve spending up to this amount')
     .option('--concurrency <n>', 'shots generated at once by this process', '4')
     .option('--no-wait', 'only queue the work (for `beatframe worker` processes on PostgreSQL)')
+    .option('--headed', 'web provider: show the browser window (needs a display)')
+    .option('--trace', 'web provider: record Playwright traces (sign-ins left out)')
     .action(
       async (
         project: string | undefined,
-        opts: { yes?: boolean; maxCost?: string; concurrency: string; wait: boolean },
+        opts: {
+          yes?: boolean;
+          maxCost?: string;
+          concurrency: string;
+          wait: boolean;
+          headed?: boolean;
+          trace?: boolean;
+        },
         cmd: Command,
       ) => {
+        applyWebFlags(opts);
         const { out, err } = writers(cmd);
         const maxCost = opts.maxCost === undefined ? undefined : Number(opts.maxCost);
         if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost >= 0))

@@ -41,6 +41,10 @@ export function register(program: Command): void {
         const p = d.project;
         const status = bf.dbKind === 'pglite' && p.status === 'running' ? 'interrupted' : p.status;
         out(`${p.id}  ${p.name}  ${status}${d.reason ? `: ${d.reason}` : ''}`);
+        if (d.attention?.screenshot)
+          out(
+            `what it saw: ${d.attention.screenshot}${d.attention.shotId ? ` (${d.attention.shotId})` : ''}`,
+          );
         out(
           `provider ${p.options.provider}, renderer ${p.options.renderer}, crew ${p.options.crew}, ${p.options.aspect} ${p.options.resolution}`,
         );

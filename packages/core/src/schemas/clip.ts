@@ -57,6 +57,10 @@ export const ProviderErrorInfo = z.object({
   message: z.string(),
   retryAfterSec: z.number().nonnegative().optional(),
   code: z.string().optional(),
+  /** A person must act first (a captcha, a two-factor code, a login or a site that changed): pause, do not retry. */
+  needsPerson: z.boolean().optional(),
+  /** A screenshot of what the provider saw when it stopped (web providers). */
+  screenshot: z.string().optional(),
 });
 export type ProviderErrorInfo = z.infer<typeof ProviderErrorInfo>;
 
