@@ -341,7 +341,7 @@ export function createWebProvider(settings: WebSettings = {}): VideoProvider & {
     const re = typeof pattern === 'string' ? new RegExp(pattern) : pattern;
     const end = Date.now() + profile.timeouts.landmarkMs;
     for (;;) {
-      await site.waitForAny({ page: f.target ?? profile.signedIn }, 'finding the new job', v);
+      if (f.target) await site.waitForAny({ link: f.target }, 'finding the new job', v);
       const source =
         f.from === 'url'
           ? site.page.url()
