@@ -92,5 +92,5 @@ describe('the web provider in a worker that is killed mid-generation', () => {
     expect(site.stats.logins).toBe(1);
     expect(site.stats.downloads).toBe(1);
     expect(statSync(join(dataDir, 'web', 'sessions', 'sora.json')).mode & 0o777).toBe(0o600);
-  }, 420_000);
+  }, 600_000);
 });
