@@ -39,7 +39,12 @@ describe('openai-videos against the emulated Videos API', () => {
     expect(ref.model).toBe('sora-2');
     const seen: ProviderJobStatus[] = [];
     await pollUntilSettled(provider, ref, ctx, { intervalMs: 40, onStatus: (s) => seen.push(s) });
-    expect(seen[0]?.state).toBe('queued');
+    // The emulator is queued for the first fifth of its latency; on a loaded machine the first poll can come
+    // later, so the check is that states only move forward and start at queued or running.
+    const order = ['queued', 'running', 'done'];
+    const ranks = seen.map((s) => order.indexOf(s.state));
+    expect(ranks[0] === 0 || ranks[0] === 1).toBe(true);
+    expect(ranks.every((r, i) => r >= 0 && (i === 0 || r >= (ranks[i - 1] ?? 0)))).toBe(true);
     const running = seen.filter((s) => s.state === 'running');
     expect(running.some((s) => (s.progress ?? 0) > 0 && (s.progress ?? 1) < 1)).toBe(true);
     expect(seen.at(-1)).toEqual({ state: 'done', progress: 1 });
