@@ -32,7 +32,7 @@ runProviderConformance({
       pacing: { minMs: 0, maxMs: 5 },
       seed: 5,
       idleCloseMs: 3000,
-      timeouts: { stepMs: 5000, landmarkMs: 6000 },
+      timeouts: { stepMs: 15_000, landmarkMs: 20_000 }, // the profile defaults: a loaded CI machine is slow
     });
     made.push(p);
     return p;
