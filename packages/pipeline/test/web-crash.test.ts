@@ -38,21 +38,17 @@ describe('the web provider in a worker that is killed mid-generation', () => {
     const song = await makeSong(join(dir, 'song.mp3'), 4);
     const dataDir = join(dir, 'data');
     const config = loadConfig({ env: { BEATFRAME_DATA_DIR: dataDir }, cwd: dataDir });
+    // The account comes from the environment the service is given, never from the test runner's own.
+    const account = { SORA_BASE_URL: site.baseUrl, SORA_EMAIL: site.email, SORA_PASSWORD: site.password };
     const bf = await createBeatframe({
       config,
+      env: { ...process.env, ...account },
       logger: silentLogger(),
       deps: testDeps({ shots: 1, provider: getProvider('web', config) }),
     });
     const { id } = await bf.createProject({ song: { path: song }, options: { provider: 'web' } });
     await bf.close();
-    const env = {
-      BF_DATA_DIR: dataDir,
-      BF_PROJECTS: id,
-      BF_SHOTS: '1',
-      SORA_BASE_URL: site.baseUrl,
-      SORA_EMAIL: site.email,
-      SORA_PASSWORD: site.password,
-    };
+    const env = { BF_DATA_DIR: dataDir, BF_PROJECTS: id, BF_SHOTS: '1', ...account };
 
     const first = spawnWorker(env, WEB_CHILD);
     await first.ready;
