@@ -11,5 +11,14 @@ export {
   railwayTargets,
 } from './railway.js';
 export { type RotateOptions, type RotateReport, RotationError, rotateKey } from './rotate.js';
+export {
+  ROTATION_QUEUE,
+  type RotationRun,
+  type RotationSchedule,
+  rotationScheduleFromEnv,
+  runScheduledRotation,
+  type ScheduleQueue,
+  startRotationSchedule,
+} from './rotation-schedule.js';
 export { opsTargetOf, PIPELINE_QUEUES } from './target.js';
 export { type VendorKeys, vendorKeys } from './vendor-keys.js';

@@ -136,7 +136,7 @@ export async function createBeatframe(
   });
   let boss: PgBoss;
   try {
-    boss = await startBoss(database, logger, true);
+    boss = await startBoss(database, logger, true, Boolean(env.BEATFRAME_ROTATE_CRON?.trim()));
   } catch (err) {
     await database.close();
     throw err;

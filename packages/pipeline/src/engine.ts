@@ -88,9 +88,15 @@ interface StageCtx {
 }
 
 /** The pg-boss instance on either driver: PGlite through pg-boss's adapter, PostgreSQL by URL. */
-export async function startBoss(database: Database, logger: Logger, worker: boolean): Promise<PgBoss> {
+export async function startBoss(
+  database: Database,
+  logger: Logger,
+  worker: boolean,
+  /** Run pg-boss's cron monitor: only a deployment with a periodic job (key rotation) needs it. */
+  cron = false,
+): Promise<PgBoss> {
   // LISTEN/NOTIFY wakes workers the moment a job is sent, instead of at the next poll.
-  const common = { schema: 'pgboss', supervise: worker, schedule: false, useListenNotify: true } as const;
+  const common = { schema: 'pgboss', supervise: worker, schedule: cron, useListenNotify: true } as const;
   const boss =
     database.kind === 'pglite'
       ? new PgBoss({ ...common, db: fromPglite(database.pglite!), backend: 'pglite' })

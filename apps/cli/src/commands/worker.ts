@@ -1,5 +1,11 @@
 import { UsageError } from '@beatframe/core';
-import { opsTargetOf, startHealthServer, startQuotaWatcher } from '@beatframe/ops';
+import {
+  opsTargetOf,
+  rotationScheduleFromEnv,
+  startHealthServer,
+  startQuotaWatcher,
+  startRotationSchedule,
+} from '@beatframe/ops';
 import type { Command } from 'commander';
 import { openSession, shutdownGraceMs } from '../pipeline-session.js';
 
@@ -15,6 +21,8 @@ export function register(program: Command): void {
       if (!(Number.isInteger(concurrency) && concurrency > 0))
         throw new UsageError(`--concurrency must be a whole number above 0, not ${opts.concurrency}`);
       // A worker's output is its JSON log, one line per event, with projectId and stage.
+      // A bad rotation schedule stops the worker now, not at its first tick.
+      const schedule = rotationScheduleFromEnv(process.env);
       const { bf, logger } = await openSession({ logsToStderr: true });
       let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
       try {
@@ -26,6 +34,11 @@ export function register(program: Command): void {
         const worker = await bf.startWorker({ concurrency });
         // Projects paused on a quota go on when it resets or a new key arrives (a redeploy with it).
         const quota = startQuotaWatcher(bf, { logger });
+        // Periodic key rotation on pg-boss's cron, off unless BEATFRAME_ROTATE_CRON is set.
+        const boss = opsTargetOf(bf)?.boss;
+        const rotation = boss
+          ? await startRotationSchedule({ boss, schedule, env: process.env, logger })
+          : undefined;
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
@@ -33,6 +46,7 @@ export function register(program: Command): void {
         const graceMs = shutdownGraceMs();
         logger.info({ graceMs }, 'stopping: finishing the jobs in hand, then handing the rest back');
         quota.stop();
+        await rotation?.stop();
         await worker.stop({ graceMs });
       } finally {
         await health?.close();
