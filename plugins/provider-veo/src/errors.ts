@@ -18,8 +18,9 @@ export interface GoogleStatus {
 }
 
 // Word-bounded: "rai" alone would match "constraint" in an ordinary validation message.
+// "policies" too: Veo's operation errors say the prompt could "violate our policies".
 const POLICY =
-  /safety|\bpolicy|responsible ai|\bRAI\b|\bblocked|sensitive|celebrity|prohibited|usage guidelines/i;
+  /safety|\bpolic(y|ies)\b|responsible ai|\bRAI\b|\bblocked|sensitive|celebrity|prohibited|usage guidelines/i;
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 300);
@@ -44,16 +45,33 @@ export function retryDelayOf(st: GoogleStatus): number | undefined {
       if (Number.isFinite(s)) return s;
     }
   }
-  return undefined;
+  // The message says it too ("Please retry in 20.04s.") when the details were trimmed.
+  const m = /retry in (\d+(?:\.\d+)?)s/i.exec(st.message ?? '');
+  return m ? Number(m[1]) : undefined;
 }
 
 /**
- * RESOURCE_EXHAUSTED is either a rate limit (wait and retry) or a spent quota (a per-day quota, or billing):
- * QuotaFailure violations naming a per-day quota, or the "check your plan and billing" text, mean quota.
+ * RESOURCE_EXHAUSTED is either a rate limit (wait and retry) or a spent quota (pause). Every Gemini 429 says
+ * "check your plan and billing", so the text cannot tell them apart: the QuotaFailure violations can. A quota id
+ * naming a day (`GenerateRequestsPerDayPerProjectPerModel`) is spent for today; one naming a minute is a rate
+ * limit that the RetryInfo's delay clears. Without violations, only words about money mean quota.
  */
-function isQuotaExhaustion(st: GoogleStatus): boolean {
-  const text = `${st.message ?? ''} ${JSON.stringify(st.details ?? [])}`;
-  return /PerDay|per day|billing|plan and billing|prepayment|credits? (are )?depleted/i.test(text);
+export function isQuotaExhaustion(st: GoogleStatus): boolean {
+  const ids = quotaIdsOf(st);
+  if (ids.some((id) => /PerDay|Daily/i.test(id))) return true;
+  if (ids.length) return false;
+  return /prepayment|credits? (are )?depleted|billing account|PerDay|per day/i.test(st.message ?? '');
+}
+
+/** The quota ids of a google.rpc.QuotaFailure detail. */
+export function quotaIdsOf(st: GoogleStatus): string[] {
+  return (st.details ?? []).flatMap((d) =>
+    Array.isArray(d.violations)
+      ? (d.violations as Array<{ quotaId?: unknown }>).flatMap((v) =>
+          typeof v.quotaId === 'string' ? [v.quotaId] : [],
+        )
+      : [],
+  );
 }
 
 /** Classifies an operation's error (google.rpc.Status) or a failed call's. */

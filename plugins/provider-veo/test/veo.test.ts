@@ -219,3 +219,88 @@ describe('veo against the emulated Gemini API', () => {
     expect((await probeMedia(clip.path)).audio).toBeUndefined();
   });
 });
+
+// Bodies as the Gemini API sends them: every 429 says "check your plan and billing"; the quota id tells a
+// per-minute rate limit (retry after RetryInfo) from a per-day quota (pause until it resets).
+const perMinute = {
+  httpStatus: 429,
+  status: 'RESOURCE_EXHAUSTED',
+  message:
+    'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.\n* Quota exceeded for metric: generativelanguage.googleapis.com/generate_requests_per_model, limit: 2\nPlease retry in 1.02s.',
+  details: [
+    {
+      '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+      violations: [
+        {
+          quotaMetric: 'generativelanguage.googleapis.com/generate_requests_per_model',
+          quotaId: 'GenerateRequestsPerMinutePerProjectPerModel',
+          quotaDimensions: { location: 'global', model: 'veo-3.1-generate-preview' },
+          quotaValue: '2',
+        },
+      ],
+    },
+    {
+      '@type': 'type.googleapis.com/google.rpc.Help',
+      links: [
+        {
+          description: 'Learn more about Gemini API quotas',
+          url: 'https://ai.google.dev/gemini-api/docs/rate-limits',
+        },
+      ],
+    },
+    { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' },
+  ],
+};
+const perDay = {
+  httpStatus: 429,
+  status: 'RESOURCE_EXHAUSTED',
+  message:
+    'You exceeded your current quota. Go to https://aistudio.google.com/apikey to upgrade your quota tier, or submit a quota increase request in https://ai.google.dev/gemini-api/docs/rate-limits#request-rate-limit-increase',
+  details: [
+    {
+      '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+      violations: [
+        {
+          quotaMetric: 'generativelanguage.googleapis.com/generate_requests_per_model_per_day',
+          quotaId: 'GenerateRequestsPerDayPerProjectPerModel',
+        },
+      ],
+    },
+  ],
+};
+
+describe('veo error bodies', () => {
+  const provider = createVeoProvider();
+
+  it('a PerMinute 429 is a rate limit retried after its delay; a PerDay 429 is spent quota', async () => {
+    emu.failNext('create', perMinute);
+    expect(await errorOf(provider.submit(req, recordingContext(env)))).toMatchObject({
+      kind: 'retryable',
+      retryAfterSec: 1,
+    });
+    emu.failNext('create', perDay);
+    const err = await errorOf(provider.submit(req, recordingContext(env)));
+    expect(err).toMatchObject({ kind: 'quota' });
+    expect(err!.message).toMatch(/quota is spent/);
+  });
+
+  it('a RetryInfo-less 429 takes the delay from "Please retry in …s"', async () => {
+    emu.failNext('create', { ...perMinute, details: [] });
+    expect(await errorOf(provider.submit(req, recordingContext(env)))).toMatchObject({
+      kind: 'retryable',
+      retryAfterSec: 1.02,
+    });
+  });
+
+  it('an operation that ends "…could violate our policies" is content-policy, not fatal', async () => {
+    const ctx = recordingContext(env);
+    emu.failNextJob({
+      code: 3,
+      status: 'INVALID_ARGUMENT',
+      message:
+        "Sorry, we can't generate this video because the prompt could violate our policies. Try rephrasing it.",
+    });
+    const st = await pollUntilSettled(provider, await provider.submit(req, ctx), ctx, { intervalMs: 40 });
+    expect(st).toMatchObject({ state: 'failed', error: { kind: 'content-policy' } });
+  });
+});
