@@ -38,10 +38,11 @@ import { applyRevisions, planRevisions } from '@beatframe/evaluate';
 import { runFfmpeg } from '@beatframe/media';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { fromPglite, PgBoss } from 'pg-boss';
-import { needsPersonReason } from './attention.js';
+import { applyFailureDecision } from './apply-failure.js';
 import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.js';
 import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
 import type { EventBus } from './events.js';
+import { decideOnFailure } from './failure-policy.js';
 import { RateLimiter } from './rate.js';
 import type { CostEstimate, ShotStatus } from './service.js';
 import { type Lease, ProviderSlots } from './slots.js';
@@ -60,6 +61,8 @@ export const APPROVE_ANY = 1e12;
 const EPS = 1e-9;
 const MAX_SUBMIT_RETRIES = 5;
 const MAX_POLL_ERRORS = 8;
+/** Rate limits that say when to come back: a per-minute storm must finish unattended. */
+const MAX_RATE_LIMIT_RETRIES = 30;
 
 export interface EngineSettings {
   /** Poll interval per provider, ms (config providers.<name>.pollIntervalMs, default 2000). */
@@ -1095,7 +1098,11 @@ export class Engine {
         }
         if (st.state === 'done') break;
         if (st.state === 'failed') {
-          const info = st.error ?? { kind: 'fatal' as const, message: 'the provider failed the job' };
+          // A job failed without a reason is the vendor's failure (not charged): worth one more attempt.
+          const info = st.error ?? {
+            kind: 'retryable' as const,
+            message: 'the provider failed the job without a reason',
+          };
           await this.db
             .update(providerJobs)
             .set({ state: 'failed', error: info, finishedAt: new Date().toISOString() })
@@ -1197,7 +1204,6 @@ export class Engine {
     logger: Logger,
   ): Promise<void> {
     const pe = asProviderError(err);
-    const limit = options.maxAttemptsPerShot + 2;
     logger.warn({ kind: pe.kind, err: pe.message, submitted }, 'shot generation failed');
     await this.bus.publish({
       type: 'log',
@@ -1206,76 +1212,33 @@ export class Engine {
       level: 'warn',
       message: `${row.id}: ${pe.kind}: ${pe.message}`,
     });
-    if (pe.needsPerson) {
-      // A captcha, a code, a refused sign-in, a changed site: pause for a person, keep the attempt (and its job).
-      await this.setShot(p.id, row.id, { status: 'paused', error: `${pe.kind}: ${pe.message}` });
-      if (pe.screenshot) await this.addAsset(p.id, 'screenshot', pe.screenshot, row.id);
-      await this.pauseProject(p.id, needsPersonReason(provider.name, pe));
-      return;
-    }
-    const nextAttempt = async (patch: Partial<typeof shots.$inferInsert>, delaySec?: number) => {
-      if (row.attempt >= limit) {
-        await this.setShot(p.id, row.id, { status: 'failed', error: `${pe.kind}: ${pe.message}` });
-        await this.maybeFinishGenerate(p.id);
-        return;
-      }
-      await this.setShot(p.id, row.id, {
-        status: 'pending',
-        attempt: row.attempt + 1,
-        retries: 0,
-        progress: 0,
-        error: `${pe.kind}: ${pe.message}`,
-        ...patch,
-      });
-      await this.enqueueShot(p.id, { id: row.id, attempt: row.attempt + 1 }, provider.name, delaySec);
-    };
-    switch (pe.kind) {
-      case 'retryable': {
-        const delay = Math.max(pe.retryAfterSec ?? 0, this.backoffMs(row.retries + 1) / 1000);
-        if (!submitted) {
-          if (row.retries >= MAX_SUBMIT_RETRIES) {
-            await this.setShot(p.id, row.id, {
-              status: 'failed',
-              error: `gave up after ${row.retries} retries: ${pe.message}`,
-            });
-            await this.maybeFinishGenerate(p.id);
-            return;
-          }
-          // Nothing was created at the provider: the same attempt is submitted again after the wait.
-          await this.setShot(p.id, row.id, {
-            status: 'pending',
-            retries: row.retries + 1,
-            error: pe.message,
-          });
-          await this.enqueueShot(p.id, row, provider.name, delay);
-          return;
-        }
-        await nextAttempt({}, delay);
-        return;
-      }
-      case 'content-policy': {
-        const prompt = await this.revisePrompt(p, row, provider, pe.message, logger);
-        await nextAttempt({ prompt });
-        return;
-      }
-      case 'quota':
-        await this.setShot(
-          p.id,
-          row.id,
-          submitted ? { status: 'paused', attempt: row.attempt + 1 } : { status: 'paused' },
-        );
-        await this.pauseProject(
-          p.id,
-          `provider ${provider.name}: quota exhausted (${pe.message}); resume when it is restored`,
-        );
-        return;
-      case 'auth':
-        await this.setShot(p.id, row.id, { status: 'failed', error: pe.message });
-        await this.failProject(p.id, `provider ${provider.name}: ${pe.message}`);
-        return;
-      default:
-        await nextAttempt({});
-    }
+    const decision = decideOnFailure(
+      pe,
+      { attempt: row.attempt, retries: row.retries, submitted },
+      {
+        provider: provider.name,
+        maxAttempt: options.maxAttemptsPerShot + 2,
+        maxSubmitRetries: MAX_SUBMIT_RETRIES,
+        maxRateLimitRetries: MAX_RATE_LIMIT_RETRIES,
+        retryBaseSec: this.settings.retryBaseSec ?? 1,
+      },
+    );
+    await this.decisionSink(p.id, 'generate').record({
+      role: 'failure-policy',
+      shotId: row.id,
+      summary: `${row.id} attempt ${row.attempt}: ${pe.kind} → ${decision.action} (${decision.why})`,
+      output: { kind: pe.kind, message: pe.message, decision },
+    });
+    await applyFailureDecision(decision, row, pe, provider.name, {
+      setShot: (patch) => this.setShot(p.id, row.id, patch),
+      enqueue: (attempt, delaySec) =>
+        this.enqueueShot(p.id, { id: row.id, attempt }, provider.name, delaySec),
+      finishGenerate: () => this.maybeFinishGenerate(p.id),
+      pauseProject: (reason) => this.pauseProject(p.id, reason),
+      failProject: (reason) => this.failProject(p.id, reason),
+      addScreenshot: (path) => this.addAsset(p.id, 'screenshot', path, row.id),
+      revisePrompt: () => this.revisePrompt(p, row, provider, pe.message, logger),
+    });
   }
 
   private async revisePrompt(
