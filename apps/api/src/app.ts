@@ -251,6 +251,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
       ...(d.reason ? { reason: maybeWithoutPaths(d.reason) } : {}),
       ...(d.attention ? { attention: attentionJson(id, d.attention) } : {}),
       costs: d.costs,
+      notices: d.notices.map(maybeWithoutPaths),
       ...(d.song
         ? {
             song: {

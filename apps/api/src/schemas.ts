@@ -137,6 +137,13 @@ export const CostsJson = z.object({
   spentUsd: z.number(),
   maxUsd: z.number().optional(),
   approvedUsd: z.number().optional(),
+  /** The estimate's upper bound with retakes and revisions. */
+  estimateMaxUsd: z.number().optional(),
+  /** While awaiting approval: what the approval must reach to go on. */
+  approvalNeededUsd: z.number().optional(),
+  /** Seconds of video bought, and seconds of the song they fill. */
+  boughtSec: z.number().optional(),
+  usedSec: z.number().optional(),
   byProvider: z.record(z.string(), z.number()),
   todayUsd: z.number(),
   dailyCapUsd: z.number().optional(),
@@ -172,6 +179,8 @@ export const ProjectDetailJson = ProjectJson.extend({
     .optional(),
   shots: z.array(ShotJson),
   evaluation: EvaluationJson.optional(),
+  /** Said out loud: "delivered, but the evaluation did not pass …", "crew fell back: …". */
+  notices: z.array(z.string()),
   downloadUrl: z.string().optional(),
 });
 

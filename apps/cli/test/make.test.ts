@@ -124,8 +124,18 @@ describe('beatframe make: paid providers', () => {
   let emu: OpenAIVideosEmulator;
   beforeAll(async () => {
     emu = await startOpenAIVideosEmulator({ latencyMs: 100 });
+    // Polled every 200 ms, one round: these tests are about money, not about waiting.
+    const config = join(dir, 'fast.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ providers: { 'openai-videos': { pollIntervalMs: 200 } }, defaults: { maxRounds: 0 } }),
+    );
+    process.env.BEATFRAME_CONFIG = config;
   });
-  afterAll(() => emu.close());
+  afterAll(async () => {
+    process.env.BEATFRAME_CONFIG = '';
+    await emu.close();
+  });
 
   it('without --yes and without a terminal it prints the estimate and stops before spending', async () => {
     process.env.OPENAI_API_KEY = emu.apiKey;
@@ -149,4 +159,56 @@ describe('beatframe make: paid providers', () => {
       delete process.env.OPENAI_BASE_URL;
     }
   }, 120_000);
+
+  it('resume --yes approves the printed range; a 429 storm and a refused job finish unattended within it, nothing paid twice', async () => {
+    // Goes on with the project the test above stopped before spending (its plan is made and priced).
+    process.env.OPENAI_API_KEY = emu.apiKey;
+    process.env.OPENAI_BASE_URL = emu.baseUrl;
+    try {
+      const paused = (
+        (await projectsJson()) as Array<{ id: string; status: string; options: { provider: string } }>
+      ).filter((p) => p.options.provider === 'sora' && p.status === 'paused');
+      expect(paused).toHaveLength(1);
+      const id = paused[0]!.id;
+      emu.clearFaults();
+      const before = new Set(emu.videos.keys());
+      emu.failNext(
+        'create',
+        { status: 429, code: 'rate_limit_exceeded', type: 'requests', retryAfter: 1 },
+        3,
+      );
+      emu.failNextJob({
+        code: 'moderation_blocked',
+        message: 'Your request was blocked by our moderation system.',
+      });
+      const t = io();
+      const code = await main(['resume', id, '--yes'], t.io);
+      const err = t.err.join('');
+      expect(code, err).toBe(0);
+      const m =
+        /estimate: \$(\d+\.\d\d) for the first cut, up to \$(\d+\.\d\d) with retakes and revisions/.exec(err);
+      expect(m, err).not.toBeNull();
+      // The refused job was booked at $0 and its retake changed the prompt: no request was paid for twice.
+      const made = [...emu.videos.values()].filter((v) => !before.has(v.id));
+      const paid = made
+        .filter((v) => v.status === 'completed')
+        .map((v) => `${v.prompt}|${v.seconds}|${v.size}`);
+      expect(new Set(paid).size).toBe(paid.length);
+      expect(made.some((v) => v.status === 'failed')).toBe(true);
+      expect(emu.stats.faultsServed).toBeGreaterThanOrEqual(3);
+      const status = io();
+      expect(await main(['status', id, '--json'], status.io)).toBe(0);
+      const d = JSON.parse(status.out.join('')) as {
+        project: { status: string };
+        costs: Record<string, number>;
+      };
+      expect(d.project.status).toBe('done');
+      expect(d.costs.approvedUsd).toBe(Number(m![2]));
+      expect(d.costs.spentUsd).toBeLessThanOrEqual(d.costs.approvedUsd!);
+      expect(d.costs.spentUsd).toBeGreaterThan(0);
+    } finally {
+      delete process.env.OPENAI_API_KEY;
+      delete process.env.OPENAI_BASE_URL;
+    }
+  }, 240_000);
 });

@@ -42,6 +42,10 @@ export const projects = pgTable(
     spentUsd: doublePrecision('spent_usd').notNull().default(0),
     /** Spending up to this amount was approved (by --yes or a person); null: not yet. */
     approvedUsd: doublePrecision('approved_usd'),
+    /** The estimate's upper bound: the first cut plus the retakes and revision rounds it may need. */
+    estimateMaxUsd: doublePrecision('estimate_max_usd').notNull().default(0),
+    /** While paused for approval: the amount the approval must reach to go on. */
+    approvalNeededUsd: doublePrecision('approval_needed_usd'),
     /** Where the final video was delivered. */
     outputPath: text('output_path'),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -114,10 +118,18 @@ export const providerJobs = pgTable(
     state: text('state').notNull().default('submitted'),
     error: jsonb('error'),
     costUsd: doublePrecision('cost_usd').notNull().default(0),
+    /** sha256 of the request sent: a request already paid for is never sent again. */
+    requestDigest: text('request_digest'),
+    /** Seconds of video bought, and seconds of the song's slot the clip fills. */
+    boughtSec: doublePrecision('bought_sec'),
+    usedSec: doublePrecision('used_sec'),
     submittedAt: ts('submitted_at').notNull().defaultNow(),
     finishedAt: ts('finished_at'),
   },
-  (t) => [uniqueIndex('provider_jobs_attempt_uq').on(t.projectId, t.shotId, t.attempt)],
+  (t) => [
+    uniqueIndex('provider_jobs_attempt_uq').on(t.projectId, t.shotId, t.attempt),
+    index('provider_jobs_digest_idx').on(t.projectId, t.requestDigest),
+  ],
 );
 
 export const assets = pgTable(

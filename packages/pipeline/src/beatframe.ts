@@ -38,13 +38,16 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgBoss } from 'pg-boss';
 import { attentionOf } from './attention.js';
 import { utcDay } from './budget.js';
+import { estimateRange } from './ceiling.js';
 import { songFilesInUse } from './cleanup.js';
 import { withDailyLimits } from './daily-limits.js';
 import { loadDefaultDeps } from './default-deps.js';
 import type { IngestInput, StageDeps } from './deps.js';
 import { APPROVE_ANY, Engine, type EngineSettings, SHOT_QUEUE, STAGE_QUEUE, startBoss } from './engine.js';
 import { EventBus } from './events.js';
+import { approvalFor, boughtAndUsed } from './ledger.js';
 import { checkId, LIMITS, maxSongSec } from './limits.js';
+import { noticesOf } from './notices.js';
 import type {
   Beatframe,
   CostEstimate,
@@ -320,6 +323,12 @@ class Service implements Beatframe {
       ...(await attentionOf(this.db, row).then((a) => (a ? { attention: a } : {}))),
       ...(out('ingest') ? { song: out('ingest') as Song } : {}),
       ...(evaluation && 'version' in evaluation ? { evaluation } : {}),
+      notices: await noticesOf(
+        this.db,
+        id,
+        evaluation && 'version' in evaluation ? evaluation : undefined,
+        row.status,
+      ),
       ...(row.status === 'done' && row.outputPath ? { videoPath: row.outputPath } : {}),
       ...(existsSync(thumb) ? { thumbnailPath: thumb } : {}),
     };
@@ -339,6 +348,9 @@ class Service implements Beatframe {
       spentUsd: row.spentUsd,
       ...(row.maxUsd != null ? { maxUsd: row.maxUsd } : {}),
       ...(row.approvedUsd != null ? { approvedUsd: row.approvedUsd } : {}),
+      ...(row.estimateMaxUsd > 0 ? { estimateMaxUsd: row.estimateMaxUsd } : {}),
+      ...(row.approvalNeededUsd != null ? { approvalNeededUsd: row.approvalNeededUsd } : {}),
+      ...(await boughtAndUsed(this.db, row.id)),
       byProvider: Object.fromEntries(by.map((b) => [b.provider, Number(b.usd)])),
       todayUsd: Number(today?.usd ?? 0),
       ...(this.config.budget.dailyCapUsd !== undefined
@@ -434,22 +446,27 @@ class Service implements Beatframe {
       clipSeconds: typical,
     };
     const e = this.engine.estimateShots(provider, { ...options, ...(model ? { model } : {}) }, [one]);
+    const range = estimateRange(Array(n).fill(e.usd), options);
     return {
       ...e,
       shots: n,
       seconds: e.seconds * n,
-      usd: Math.round(e.usd * n * 10000) / 10000,
+      usd: range.firstCutUsd,
+      upToUsd: range.upToUsd,
       exact: false,
     };
   }
 
   async approveCost(projectId: string, maxUsd?: number): Promise<void> {
     const row = await this.row(projectId);
-    const approved = maxUsd ?? Math.max(row.estimateUsd, row.approvedUsd ?? 0);
-    await this.db.update(projects).set({ approvedUsd: approved }).where(eq(projects.id, projectId));
+    const approved = approvalFor(row, maxUsd);
+    await this.db
+      .update(projects)
+      .set({ approvedUsd: approved, approvalNeededUsd: null })
+      .where(eq(projects.id, projectId));
     await this.engine.decisionSink(projectId, 'generate').record({
       role: 'person',
-      summary: `spending up to ${approved >= APPROVE_ANY ? 'any amount' : `$${approved.toFixed(2)}`} approved`,
+      summary: `spending up to ${approved >= APPROVE_ANY ? 'the estimate, once priced,' : `$${approved.toFixed(2)}`} approved`,
     });
     if (row.status === 'paused' && (row.error ?? '').startsWith('awaiting approval'))
       await this.resume(projectId);
@@ -597,11 +614,20 @@ class Service implements Beatframe {
         if (projectId) throw new InputError(`project ${row.id} is already done: ${row.outputPath}`);
         continue;
       }
-      if (opts.approvedUsd !== undefined)
+      if (opts.approvedUsd !== undefined) {
+        const approved = Math.max(row.approvedUsd ?? 0, approvalFor(row, opts.approvedUsd));
+        // An explicit amount (`resume --max-cost N`) raises the project's cap with the approval: both are the
+        // person's word on what may be spent, and a cap left lower would pause again at once.
+        const raiseCap = opts.approvedUsd < APPROVE_ANY && row.maxUsd != null && row.maxUsd < approved;
         await this.db
           .update(projects)
-          .set({ approvedUsd: Math.max(row.approvedUsd ?? 0, opts.approvedUsd) })
+          .set({ approvedUsd: approved, approvalNeededUsd: null, ...(raiseCap ? { maxUsd: approved } : {}) })
           .where(eq(projects.id, row.id));
+        await this.engine.decisionSink(row.id, 'generate').record({
+          role: 'person',
+          summary: `spending up to $${approved.toFixed(2)} approved${raiseCap ? ` (the cap raised from $${row.maxUsd!.toFixed(2)})` : ''}`,
+        });
+      }
       await this.db
         .update(shots)
         .set({ status: 'pending' })

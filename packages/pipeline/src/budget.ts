@@ -1,7 +1,8 @@
 import type { Logger } from '@beatframe/core';
-import { budgetAlerts, type Database } from '@beatframe/db';
-import { sql } from 'drizzle-orm';
+import { budgetAlerts, type Database, projects } from '@beatframe/db';
+import { eq, sql } from 'drizzle-orm';
 import { deliverAlert } from './alert-webhook.js';
+import { approvalNeeded, ceilingReason } from './ceiling.js';
 
 export interface BudgetSettings {
   dailyCapUsd?: number;
@@ -10,7 +11,8 @@ export interface BudgetSettings {
 
 export type Reservation =
   | { ok: true; projectSpentUsd: number; todayUsd: number }
-  | { ok: false; reason: string };
+  /** `approvalNeededUsd`: the approval, not a cap, stopped it; this much would let the clip go on. */
+  | { ok: false; reason: string; approvalNeededUsd?: number };
 
 const EPS = 1e-9;
 
@@ -39,12 +41,27 @@ export async function reserveSpend(
       const proj = rowsOf(
         await tx.execute(sql`UPDATE projects SET spent_usd = spent_usd + ${p.usd}, updated_at = now()
           WHERE id = ${p.projectId} AND (max_usd IS NULL OR spent_usd + ${p.usd} <= max_usd + ${EPS})
+            AND (approved_usd IS NULL OR spent_usd + ${p.usd} <= approved_usd + ${EPS})
           RETURNING spent_usd, max_usd`),
       );
       if (!proj.length) {
         const [row] = rowsOf(
-          await tx.execute(sql`SELECT spent_usd, max_usd FROM projects WHERE id = ${p.projectId}`),
+          await tx.execute(
+            sql`SELECT spent_usd, max_usd, approved_usd FROM projects WHERE id = ${p.projectId}`,
+          ),
         );
+        const spent = Number(row?.spent_usd ?? 0);
+        const overCap = row?.max_usd != null && spent + p.usd > Number(row.max_usd) + EPS;
+        // The approval is a ceiling too: going past it asks a person again, never silently.
+        if (!overCap && row?.approved_usd != null)
+          throw new CapReached(
+            ceilingReason(p.projectId, {
+              approvedUsd: Number(row.approved_usd),
+              spentUsd: spent,
+              nextUsd: p.usd,
+            }),
+            approvalNeeded(spent, p.usd),
+          );
         throw new CapReached(
           `budget: the project's cap of $${Number(row?.max_usd ?? 0).toFixed(2)} is reached ($${Number(row?.spent_usd ?? 0).toFixed(2)} spent, next shot $${p.usd.toFixed(2)})`,
         );
@@ -74,7 +91,14 @@ export async function reserveSpend(
       return { ok: true as const, projectSpentUsd: Number(proj[0]?.spent_usd ?? 0), todayUsd };
     });
   } catch (err) {
-    if (err instanceof CapReached) return { ok: false, reason: err.message };
+    if (err instanceof CapReached) {
+      if (err.approvalNeededUsd === undefined) return { ok: false, reason: err.message };
+      await database.db
+        .update(projects)
+        .set({ approvalNeededUsd: err.approvalNeededUsd })
+        .where(eq(projects.id, p.projectId));
+      return { ok: false, reason: err.message, approvalNeededUsd: err.approvalNeededUsd };
+    }
     throw err;
   }
 }
@@ -83,7 +107,14 @@ function dailyMessage(cap: number, today: number, next: number): string {
   return `budget: the daily cap of $${cap.toFixed(2)} is reached ($${today.toFixed(2)} spent today, next shot $${next.toFixed(2)}); raise budget.dailyCapUsd or resume tomorrow`;
 }
 
-class CapReached extends Error {}
+class CapReached extends Error {
+  constructor(
+    message: string,
+    readonly approvalNeededUsd?: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Gives back a reservation whose submission never reached the provider. */
 export async function refundSpend(

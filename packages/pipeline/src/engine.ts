@@ -40,10 +40,14 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { fromPglite, PgBoss } from 'pg-boss';
 import { applyFailureDecision } from './apply-failure.js';
 import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.js';
+import { estimateLine, estimateRange } from './ceiling.js';
 import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
+import { recordEstimate } from './estimate-stage.js';
 import type { EventBus } from './events.js';
 import { decideOnFailure } from './failure-policy.js';
+import { bookFailedJobAtZero, paidTwin, requestDigest } from './ledger.js';
 import { RateLimiter } from './rate.js';
+import { reviewRetake } from './retake-gate.js';
 import type { CostEstimate, ShotStatus } from './service.js';
 import { type Lease, ProviderSlots } from './slots.js';
 import { sleep } from './util.js';
@@ -56,8 +60,8 @@ type ShotRow = typeof shots.$inferSelect;
 type StageJob = { projectId: string; stage: StageName };
 type ShotJob = { projectId: string; shotId: string; attempt: number };
 
-/** Approval meaning "any amount" (`--yes`). */
-export const APPROVE_ANY = 1e12;
+export { APPROVE_ANY } from './ceiling.js';
+
 const EPS = 1e-9;
 const MAX_SUBMIT_RETRIES = 5;
 const MAX_POLL_ERRORS = 8;
@@ -573,15 +577,7 @@ export class Engine {
           );
       });
       const estimate = this.estimateShots(provider, ctx.options, written, input.analysis);
-      await this.db
-        .update(projects)
-        .set({ estimateUsd: estimate.usd })
-        .where(eq(projects.id, ctx.project.id));
-      await ctx.decisions.record({
-        role: 'budget',
-        summary: `estimated $${estimate.usd.toFixed(2)} for ${estimate.shots} shots (${estimate.seconds}s of video) on ${estimate.provider}`,
-        output: estimate,
-      });
+      await recordEstimate(this.db, ctx, estimate);
       await this.bus.publish({
         type: 'cost',
         projectId: ctx.project.id,
@@ -595,16 +591,16 @@ export class Engine {
       const p = (await this.projectRow(ctx.project.id))!;
       // The gate before any paid generation: an estimate above $0 needs an approval that covers it.
       if (p.estimateUsd > EPS && (p.approvedUsd ?? -1) + EPS < p.estimateUsd) {
+        await this.db
+          .update(projects)
+          .set({ approvalNeededUsd: Math.max(p.estimateMaxUsd, p.estimateUsd) })
+          .where(eq(projects.id, p.id));
         await this.pauseProject(
           p.id,
-          `awaiting approval: the estimate is $${p.estimateUsd.toFixed(2)} on ${ctx.options.provider}; approve it with \`beatframe resume ${p.id} --yes\``,
+          `awaiting approval: the estimate is ${estimateLine({ firstCutUsd: p.estimateUsd, upToUsd: p.estimateMaxUsd })} on ${ctx.options.provider}; approve it with \`beatframe resume ${p.id} --yes\``,
         );
         return { kind: 'moved' };
       }
-      if (p.maxUsd != null && p.estimateUsd > p.maxUsd + EPS)
-        ctx.logger.warn(
-          `the estimate $${p.estimateUsd.toFixed(2)} is above the project's cap $${p.maxUsd.toFixed(2)}: generation will pause at the cap`,
-        );
       const rows = await this.shotRows(p.id);
       for (const s of rows) {
         if (s.status === 'generated' || s.status === 'accepted' || s.status === 'failed') continue;
@@ -662,7 +658,12 @@ export class Engine {
           },
           { ...ctx.plugin, logger: ctx.logger.child({ shotId: row.id }) },
         );
-        if (review.action !== 'accept' && row.attempt < ctx.options.maxAttemptsPerShot) {
+        const verdict = reviewRetake(review, {
+          attempt: row.attempt,
+          maxAttempts: ctx.options.maxAttemptsPerShot,
+          clipUsd: provider.capabilities.usdFor(asked),
+        });
+        if (verdict.retake) {
           again.push(row.id);
           await this.setShot(ctx.project.id, row.id, {
             status: 'pending',
@@ -677,7 +678,7 @@ export class Engine {
             await ctx.decisions.record({
               role: 'pipeline',
               shotId: row.id,
-              summary: `kept ${row.id} although the editor asked to ${review.action}: ${ctx.options.maxAttemptsPerShot} attempts used`,
+              summary: `kept ${row.id} although the editor asked to ${review.action}: ${verdict.why}`,
             });
           await this.setShot(ctx.project.id, row.id, { status: 'accepted' });
         }
@@ -926,7 +927,7 @@ export class Engine {
     rows: Shot[],
     analysis?: AudioAnalysis,
   ): CostEstimate {
-    let usd = 0;
+    const prices: number[] = [];
     let seconds = 0;
     for (const s of rows) {
       const req = this.clipRequest(
@@ -935,15 +936,17 @@ export class Engine {
         { id: s.id, shot: s, prompt: s.prompt ?? s.description } as ShotRow,
         analysis,
       );
-      usd += provider.capabilities.usdFor(req);
+      prices.push(provider.capabilities.usdFor(req));
       seconds += req.seconds;
     }
+    const range = estimateRange(prices, options);
     return {
       provider: provider.name,
       ...(options.model ? { model: options.model } : {}),
       shots: rows.length,
       seconds,
-      usd: Math.round(usd * 10000) / 10000,
+      usd: range.firstCutUsd,
+      upToUsd: range.upToUsd,
       exact: true,
     };
   }
@@ -1006,6 +1009,19 @@ export class Engine {
       } else {
         const req = this.clipRequest(provider, options, row, await this.analysisFor(p.id));
         const usd = provider.capabilities.usdFor(req);
+        const digest = requestDigest(req);
+        // Never pay twice for the same request: a retake that would resend it keeps the take instead.
+        const twin = usd > 0 ? await paidTwin(this.db, p.id, digest) : undefined;
+        if (twin && twin.shotId === row.id && row.clip) {
+          await this.decisionSink(p.id, 'generate').record({
+            role: 'budget',
+            shotId: row.id,
+            summary: `kept ${row.id}'s take from attempt ${twin.attempt}: attempt ${row.attempt} would resend the identical request, already paid for`,
+          });
+          await this.setShot(p.id, row.id, { status: 'accepted', error: null, progress: 1 });
+          await this.maybeFinishGenerate(p.id);
+          return;
+        }
         if (usd > 0) {
           const r = await reserveSpend(this.database, this.config.budget, {
             projectId: p.id,
@@ -1045,6 +1061,9 @@ export class Engine {
           jobId: ref.jobId,
           ref,
           costUsd: usd,
+          requestDigest: digest,
+          boughtSec: req.seconds,
+          usedSec: Math.min(req.seconds, Math.max(0, (row.shot as Shot).end - (row.shot as Shot).start)),
         });
         await this.db
           .update(shots)
@@ -1103,6 +1122,7 @@ export class Engine {
             kind: 'retryable' as const,
             message: 'the provider failed the job without a reason',
           };
+          await bookFailedJobAtZero(this.database, { projectId: p.id, shotId: row.id, attempt: row.attempt });
           await this.db
             .update(providerJobs)
             .set({ state: 'failed', error: info, finishedAt: new Date().toISOString() })

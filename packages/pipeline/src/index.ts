@@ -2,9 +2,11 @@ export { type Alert, deliverAlert, signWebhook, verifyWebhook, webhookFormat } f
 export { type Attention, attentionOf, NEEDS_PERSON, needsPersonReason } from './attention.js';
 export { type CreateBeatframeInternals, createBeatframe } from './beatframe.js';
 export { type BudgetAlert, checkBudgetAlerts, refundSpend, reserveSpend } from './budget.js';
+export { capWarning, type EstimateRange, estimateLine, estimateRange } from './ceiling.js';
 export { dailyLimitOf } from './daily-limits.js';
 export type { IngestInput, StageDeps } from './deps.js';
 export { APPROVE_ANY, Engine, type EngineSettings, SHOT_QUEUE, STAGE_QUEUE, softenPrompt } from './engine.js';
+export { decideOnFailure, type FailureDecision } from './failure-policy.js';
 export { checkCount, checkId, checkText, checkUsd, LIMITS, maxSongSec } from './limits.js';
 export type * from './service.js';
 export {

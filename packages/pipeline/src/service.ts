@@ -75,8 +75,14 @@ export interface ShotView {
 }
 
 export interface CostSummary {
-  /** What the plan is expected to cost, USD. */
+  /** What the plan is expected to cost, USD: the first cut, and up to this with retakes and revisions. */
   estimateUsd: number;
+  estimateMaxUsd?: number;
+  /** While paused for approval: what the approval must reach to go on. */
+  approvalNeededUsd?: number;
+  /** Seconds of video bought from providers, and seconds of the song those clips fill. */
+  boughtSec?: number;
+  usedSec?: number;
   spentUsd: number;
   maxUsd?: number;
   approvedUsd?: number;
@@ -100,6 +106,8 @@ export interface ProjectDetail {
   attention?: Attention;
   song?: Song;
   evaluation?: EvaluationReport;
+  /** Said out loud: "delivered, but the evaluation did not pass …", "crew fell back: …". */
+  notices: string[];
   videoPath?: string;
   thumbnailPath?: string;
 }
@@ -110,6 +118,8 @@ export interface CostEstimate {
   shots: number;
   seconds: number;
   usd: number;
+  /** The first cut plus its bounded retakes and revision rounds: what an approval of the estimate covers. */
+  upToUsd?: number;
   /** true when the shot list is known (after the prompt stage); otherwise a rough pre-plan figure. */
   exact: boolean;
 }

@@ -129,6 +129,33 @@ describe('fal against the emulated queue API', () => {
     expect((await pollUntilSettled(provider, ref, ctx, { intervalMs: 40 })).state).toBe('done');
   });
 
+  it("fal's bodies: a locked, exhausted balance (403) is quota; a flagged prompt (422) is content-policy", async () => {
+    emu.failNext('submit', {
+      status: 403,
+      body: {
+        detail: 'User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing.',
+      },
+    });
+    const quota = await errorOf(provider.submit(req, recordingContext(env)));
+    expect(quota).toMatchObject({ kind: 'quota' });
+    expect(quota!.message).toContain('Exhausted balance');
+    emu.failNext('submit', {
+      status: 422,
+      body: {
+        detail: [
+          {
+            loc: ['body', 'prompt'],
+            msg: 'The content could not be processed because it contained material flagged by a content checker.',
+            type: 'content_policy_violation',
+          },
+        ],
+      },
+    });
+    expect(await errorOf(provider.submit(req, recordingContext(env)))).toMatchObject({
+      kind: 'content-policy',
+    });
+  });
+
   it('a wrong key is auth naming FAL_KEY, never showing it; a missing key is a ConfigError', async () => {
     const wrong = 'fal-wrong-key:should-not-leak';
     const err = await errorOf(provider.submit(req, recordingContext({ ...env, FAL_KEY: wrong })));

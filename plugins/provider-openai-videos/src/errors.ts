@@ -21,6 +21,12 @@ export function retryAfterOf(headers: unknown): number | undefined {
   return parseRetryAfter(headerOf(headers, 'retry-after'));
 }
 
+function waitInText(text: string): number | undefined {
+  const m = /try again in (\d+(?:\.\d+)?)(ms|s)\b/i.exec(text);
+  if (!m) return undefined;
+  return m[2] === 'ms' ? Number(m[1]) / 1000 : Number(m[1]);
+}
+
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
@@ -71,7 +77,9 @@ export function toProviderError(
       );
     }
     const kind = providerErrorKindForStatus(status);
-    const retryAfterSec = kind === 'retryable' ? retryAfterOf(err.headers) : undefined;
+    // OpenAI's rate-limit text names the wait ("Please try again in 12s") when no header does.
+    const retryAfterSec =
+      kind === 'retryable' ? (retryAfterOf(err.headers) ?? waitInText(detail)) : undefined;
     return new ProviderError(kind, `${ctx.what} failed (${status}${tag ? ` ${tag}` : ''}): ${detail}`, {
       ...opts,
       ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),

@@ -83,6 +83,20 @@ describe('openai-videos against the emulated Videos API', () => {
     expect(emu.stats.faultsServed - before).toBe(1);
   });
 
+  it("a rate limit's wait is read from OpenAI's text when no header names it", async () => {
+    emu.failNext('create', {
+      status: 429,
+      code: 'rate_limit_exceeded',
+      type: 'requests',
+      message:
+        'Rate limit reached for sora-2 in organization org-x on requests per min (RPM): Limit 5, Used 5, Requested 1. Please try again in 12s. Visit https://platform.openai.com/account/rate-limits to learn more.',
+    });
+    expect(await errorOf(provider.submit(req, recordingContext(env)))).toMatchObject({
+      kind: 'retryable',
+      retryAfterSec: 12,
+    });
+  });
+
   it('insufficient_quota (a 429 too) is quota, not retryable', async () => {
     emu.failNext('create', {
       status: 429,

@@ -6,7 +6,7 @@ import { errorOf, makeTestStill } from '@beatframe/emulators';
 import { probeMedia } from '@beatframe/media';
 import { pollUntilSettled, recordingContext } from '@beatframe/provider-conformance';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRunwayProvider } from '../src/index.js';
+import { createRunwayProvider, failureKind } from '../src/index.js';
 import { type RunwayEmulator, startRunwayEmulator } from './runway-emulator.js';
 
 let emu: RunwayEmulator;
@@ -96,6 +96,24 @@ describe('runway against the emulated Runway API', () => {
     const bad = await errorOf(provider.submit(req, recordingContext(env)));
     expect(bad).toMatchObject({ kind: 'fatal' });
     expect(bad!.message).toContain('promptText: Required');
+  });
+
+  it("Runway's bodies: no credits is quota, a refused prompt is content-policy, THROTTLED tasks retry", async () => {
+    emu.failNext('create', {
+      status: 400,
+      body: { error: 'You do not have enough credits to run this task.' },
+    });
+    expect(await errorOf(provider.submit(req, recordingContext(env)))).toMatchObject({ kind: 'quota' });
+    emu.failNext('create', {
+      status: 400,
+      body: { error: 'Your prompt did not pass our content moderation. Please revise it.' },
+    });
+    expect(await errorOf(provider.submit(req, recordingContext(env)))).toMatchObject({
+      kind: 'content-policy',
+    });
+    expect(failureKind('SAFETY.OUTPUT.VIDEO', 'The output did not pass moderation.')).toBe('content-policy');
+    expect(failureKind('THROTTLED', 'Too many tasks.')).toBe('retryable');
+    expect(failureKind('ASSET.INVALID', 'The image could not be read.')).toBe('fatal');
   });
 
   it('an INTERNAL task failure is retryable; SAFETY is content-policy with the code', async () => {

@@ -12,6 +12,7 @@ import {
   type SongInput,
 } from '@beatframe/pipeline';
 import type { Command } from 'commander';
+import { amountToApprove, estimateLines, noticeLines, printEstimateWhenPriced } from '../paid.js';
 import { interruptSignal, openSession, usd, watchProgress, writers } from '../pipeline-session.js';
 import { addWebFlags, applyWebFlags } from '../web-flags.js';
 
@@ -101,20 +102,25 @@ async function drive(
     if (signal.aborted || project.status !== 'paused') return project;
     const detail = await bf.getProject(id);
     if (!detail.awaitingApproval) return project;
-    const est = await bf.estimateCost({ projectId: id });
-    const line = `estimated cost: ${usd(est.usd)} for ${est.shots} shots (${est.seconds}s of video) on ${est.provider}`;
-    err(line);
+    // First approval: the estimate's upper bound; later ones: what the approved amount no longer covers.
+    const need = amountToApprove(detail);
+    const again = detail.costs.spentUsd > 0;
+    if (!again) for (const line of estimateLines(detail)) err(line);
+    else
+      err(`the approved ${usd(detail.costs.approvedUsd ?? 0)} is used (${usd(detail.costs.spentUsd)} spent)`);
     if (!process.stdin.isTTY)
       throw new BeatframeError(
-        `stopped before spending ${usd(est.usd)}: pass --yes to approve, or run \`beatframe resume ${id} --yes\``,
+        again
+          ? `stopped at the approved amount: run \`beatframe resume ${id} --max-cost ${need.toFixed(2)}\` to allow more`
+          : `stopped before spending ${usd(detail.costs.estimateUsd)}: pass --yes to approve, or run \`beatframe resume ${id} --yes\``,
         { code: 'APPROVAL_NEEDED', exitCode: 2 },
       );
-    if (!(await ask(`spend up to ${usd(est.usd)}? [y/N] `)))
+    if (!(await ask(`${again ? 'raise the approval to' : 'spend up to'} ${usd(need)}? [y/N] `)))
       throw new BeatframeError(
-        `stopped before spending; run \`beatframe resume ${id} --yes\` to go on later`,
+        `stopped before spending more; run \`beatframe resume ${id} --max-cost ${need.toFixed(2)}\` to go on later`,
         { code: 'APPROVAL_NEEDED', exitCode: 1 },
       );
-    await bf.approveCost(id, est.usd);
+    await bf.approveCost(id, need);
   }
 }
 
@@ -135,7 +141,7 @@ export function register(program: Command): void {
     .option('--renderer <name>', 'remotion (default) or ffmpeg (fast)')
     .option('--crew <mode>', 'auto, llm or heuristic')
     .option('--max-cost <usd>', 'stop (pause) generation when this project has spent this much')
-    .option('--yes', 'approve the estimated cost without asking')
+    .option('--yes', "approve the estimate's upper bound (printed) without asking")
     .option('--concurrency <n>', 'shots generated at once by this process', '4')
     .action(async (song: string, opts: MakeOptions, cmd: Command) => {
       const { out, err } = writers(cmd);
@@ -174,6 +180,7 @@ export function register(program: Command): void {
         });
         id = project.id;
         err(`project ${id}${logFile ? ` (logs: ${logFile})` : ''}`);
+        const stopEstimate = opts.yes ? printEstimateWhenPriced(bf, id, err) : () => {};
         const stopWatching = watchProgress(bf, [id], () => '');
         const worker = await bf.startWorker({ concurrency, recover: false });
         let final: Project;
@@ -181,6 +188,7 @@ export function register(program: Command): void {
           final = await drive(bf, id, interrupt.signal, err);
         } finally {
           stopWatching();
+          stopEstimate();
           await worker.stop();
         }
         if (interrupt.signal.aborted) {
@@ -191,7 +199,12 @@ export function register(program: Command): void {
         if (final.status === 'done') {
           const detail = await bf.getProject(id);
           const score = detail.evaluation ? `, coherence ${detail.evaluation.score.toFixed(2)}` : '';
-          err(`done: spent ${usd(detail.costs.spentUsd)}${score}`);
+          const bought =
+            detail.costs.boughtSec != null
+              ? `; bought ${detail.costs.boughtSec.toFixed(0)}s of video for ${detail.costs.usedSec?.toFixed(1)}s of song`
+              : '';
+          err(`done: spent ${usd(detail.costs.spentUsd)}${score}${bought}`);
+          for (const line of noticeLines(detail)) err(line);
           out(`${final.outputPath}`);
           return;
         }

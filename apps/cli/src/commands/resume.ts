@@ -1,6 +1,7 @@
 import { BeatframeError, type Project, UsageError } from '@beatframe/core';
 import { APPROVE_ANY } from '@beatframe/pipeline';
 import type { Command } from 'commander';
+import { amountToApprove, estimateLines, noticeLines } from '../paid.js';
 import { interruptSignal, openSession, settle, usd, watchProgress, writers } from '../pipeline-session.js';
 import { applyWebFlags } from '../web-flags.js';
 
@@ -13,7 +14,7 @@ export function register(program: Command): void {
     )
     .argument('[project]', 'project id (see `beatframe status`)')
     .option('--yes', 'approve the estimated cost without asking')
-    .option('--max-cost <usd>', 'approve spending up to this amount')
+    .option('--max-cost <usd>', "approve spending up to this amount (raises the project's cap too)")
     .option('--concurrency <n>', 'shots generated at once by this process', '4')
     .option('--no-wait', 'only queue the work (for `beatframe worker` processes on PostgreSQL)')
     .option('--headed', 'web provider: show the browser window (needs a display)')
@@ -45,6 +46,11 @@ export function register(program: Command): void {
         );
         try {
           const approvedUsd = opts.yes ? APPROVE_ANY : maxCost;
+          // Approving is done knowing the amount: the estimate's range is printed, `--yes` or not.
+          if (project && approvedUsd !== undefined) {
+            const d = await bf.getProject(project);
+            if (d.awaitingApproval && !(d.costs.spentUsd > 0)) for (const line of estimateLines(d)) err(line);
+          }
           const ids = await bf.resume(project, approvedUsd === undefined ? {} : { approvedUsd });
           if (!ids.length) {
             err('nothing to resume: no unfinished project');
@@ -65,12 +71,14 @@ export function register(program: Command): void {
           if (interrupt.signal.aborted) throw new BeatframeError('interrupted', { exitCode: 130 });
           let ok = true;
           for (const p of results) {
-            if (p.status === 'done') out(`${p.outputPath}`);
-            else {
+            if (p.status === 'done') {
+              for (const line of noticeLines(await bf.getProject(p.id))) err(line);
+              out(`${p.outputPath}`);
+            } else {
               ok = false;
               const detail = await bf.getProject(p.id);
               const hint = detail.awaitingApproval
-                ? ` (estimate ${usd(detail.costs.estimateUsd)}; approve with \`beatframe resume ${p.id} --yes\`)`
+                ? ` (approve up to ${usd(amountToApprove(detail))} with \`beatframe resume ${p.id} --max-cost ${amountToApprove(detail).toFixed(2)}\`)`
                 : '';
               err(`${p.id}: ${p.status}: ${p.error ?? ''}${hint}`);
             }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { noticeLines } from '../paid.js';
 import { openSession, usd, writers } from '../pipeline-session.js';
 
 function pct(f: number): string {
@@ -49,8 +50,11 @@ export function register(program: Command): void {
           `provider ${p.options.provider}, renderer ${p.options.renderer}, crew ${p.options.crew}, ${p.options.aspect} ${p.options.resolution}`,
         );
         out(
-          `cost: spent ${usd(d.costs.spentUsd)} of estimate ${usd(d.costs.estimateUsd)}${d.costs.maxUsd != null ? `, cap ${usd(d.costs.maxUsd)}` : ''}; today ${usd(d.costs.todayUsd)}${d.costs.dailyCapUsd != null ? ` of ${usd(d.costs.dailyCapUsd)}` : ''}`,
+          `cost: spent ${usd(d.costs.spentUsd)} of estimate ${usd(d.costs.estimateUsd)}${d.costs.estimateMaxUsd != null ? ` (up to ${usd(d.costs.estimateMaxUsd)})` : ''}${d.costs.approvedUsd != null && d.costs.approvedUsd < 1e12 ? `, approved ${usd(d.costs.approvedUsd)}` : ''}${d.costs.maxUsd != null ? `, cap ${usd(d.costs.maxUsd)}` : ''}; today ${usd(d.costs.todayUsd)}${d.costs.dailyCapUsd != null ? ` of ${usd(d.costs.dailyCapUsd)}` : ''}`,
         );
+        if (d.costs.boughtSec != null)
+          out(`video bought: ${d.costs.boughtSec.toFixed(1)}s for ${d.costs.usedSec?.toFixed(1)}s of song`);
+        for (const line of noticeLines(d)) out(line);
         out('stages:');
         for (const s of p.stages)
           out(

@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, projects, providerJobs } from '@beatframe/db';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { reserveSpend } from '../src/budget.js';
+import { APPROVE_ANY, capWarning, estimateLine, estimateRange } from '../src/ceiling.js';
+import { approvalFor, bookFailedJobAtZero, paidTwin, requestDigest } from '../src/ledger.js';
+import { reviewRetake } from '../src/retake-gate.js';
+
+const opts = { maxAttemptsPerShot: 2, maxRounds: 1 };
+
+describe('the estimate range and the approval', () => {
+  it('says the first cut and the bounded upper figure; no retakes allowed means no allowance', () => {
+    const r = estimateRange([0.4, 0.4, 0.6, 0.4], opts);
+    expect(r).toEqual({ firstCutUsd: 1.8, upToUsd: 2.7 });
+    expect(estimateLine(r)).toBe('$1.80 for the first cut, up to $2.70 with retakes and revisions');
+    // One dear shot must be redoable even when half the first cut is less than it.
+    expect(estimateRange([3, 0.1], opts).upToUsd).toBe(6.1);
+    expect(estimateRange([1, 1], { maxAttemptsPerShot: 1, maxRounds: 0 })).toEqual({
+      firstCutUsd: 2,
+      upToUsd: 2,
+    });
+    expect(capWarning(1, r)).toMatch(/the cap \$1\.00 cannot cover the first cut \(\$1\.80\)/);
+    expect(capWarning(5, r)).toBeUndefined();
+  });
+
+  it('--yes approves the upper bound once priced, never an unbounded amount', () => {
+    const row = { estimateUsd: 4.2, estimateMaxUsd: 6.3, approvalNeededUsd: null };
+    expect(approvalFor(row, APPROVE_ANY)).toBe(6.3);
+    expect(approvalFor(row)).toBe(6.3);
+    expect(approvalFor({ ...row, approvalNeededUsd: 7 }, APPROVE_ANY)).toBe(7);
+    expect(approvalFor(row, 5)).toBe(5);
+    expect(approvalFor({ estimateUsd: 0, estimateMaxUsd: 0, approvalNeededUsd: null }, APPROVE_ANY)).toBe(
+      APPROVE_ANY,
+    );
+  });
+
+  it('a paid clip gets one review retake at most, none for pacing; free clips follow the review', () => {
+    const calm = { action: 'regenerate' as const, reasons: ['motion too calm for the chorus'] };
+    const wrong = { action: 'regenerate' as const, reasons: ['shows a car instead of a paper boat'] };
+    const o = { attempt: 1, maxAttempts: 3, clipUsd: 0.4 };
+    expect(reviewRetake(calm, o).retake).toBe(false);
+    expect(reviewRetake(wrong, o).retake).toBe(true);
+    expect(reviewRetake(wrong, { ...o, attempt: 2 }).retake).toBe(false);
+    expect(reviewRetake(calm, { ...o, clipUsd: 0 }).retake).toBe(true);
+  });
+
+  it('the digest changes with prompt, seed or start image, not with the shot id', () => {
+    const req = { prompt: 'a paper boat', seconds: 4, size: '1280x720', shotId: 's1' };
+    expect(requestDigest(req)).toBe(requestDigest({ ...req, shotId: 's2' }));
+    expect(requestDigest(req)).not.toBe(requestDigest({ ...req, seed: 2 }));
+    expect(requestDigest(req)).not.toBe(requestDigest({ ...req, imagePath: '/a.png' }));
+    expect(requestDigest(req)).not.toBe(requestDigest({ ...req, prompt: 'a paper boat, softly' }));
+  });
+});
+
+describe('the ledger (PGlite)', () => {
+  it('the approval is a hard cap that asks again; failed jobs are booked at $0; a paid twin is found', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-ceiling-'));
+    const database = await openDatabase({ dataDir: dir });
+    try {
+      await database.db
+        .insert(projects)
+        .values({ id: 'p', name: 'p', input: {}, options: {}, approvedUsd: 1 });
+      const at = (shotId: string, attempt = 1) => ({
+        projectId: 'p',
+        shotId,
+        attempt,
+        provider: 'veo',
+        usd: 0.4,
+      });
+      expect((await reserveSpend(database, {}, at('s1'))).ok).toBe(true);
+      expect((await reserveSpend(database, {}, at('s2'))).ok).toBe(true);
+      const third = await reserveSpend(database, {}, at('s3'));
+      expect(third).toMatchObject({ ok: false, approvalNeededUsd: 1.2 });
+      expect(third.ok ? '' : third.reason).toMatch(
+        /^awaiting approval: the approved \$1\.00 is used \(\$0\.80 spent, the next clip costs \$0\.40\); raise it with `beatframe resume p --max-cost 1\.20`/,
+      );
+      const [row] = await database.db.select().from(projects).where(eq(projects.id, 'p'));
+      expect(row).toMatchObject({ spentUsd: 0.8, approvalNeededUsd: 1.2 });
+
+      // s2's job fails at the vendor: its $0.40 comes back, so s3 fits under the approval.
+      const digest = requestDigest({ prompt: 'x', seconds: 4, size: '1280x720' });
+      await database.db.insert(providerJobs).values([
+        {
+          projectId: 'p',
+          shotId: 's1',
+          attempt: 1,
+          provider: 'veo',
+          jobId: 'j1',
+          ref: {},
+          costUsd: 0.4,
+          requestDigest: digest,
+          state: 'done',
+        },
+        {
+          projectId: 'p',
+          shotId: 's2',
+          attempt: 1,
+          provider: 'veo',
+          jobId: 'j2',
+          ref: {},
+          costUsd: 0.4,
+          state: 'failed',
+        },
+      ]);
+      expect(await bookFailedJobAtZero(database, { projectId: 'p', shotId: 's2', attempt: 1 })).toBeCloseTo(
+        0.4,
+      );
+      expect(await bookFailedJobAtZero(database, { projectId: 'p', shotId: 's2', attempt: 1 })).toBe(0);
+      expect((await reserveSpend(database, {}, at('s3'))).ok).toBe(true);
+      expect(await paidTwin(database.db, 'p', digest)).toMatchObject({ shotId: 's1', attempt: 1 });
+      expect(await paidTwin(database.db, 'p', 'other')).toBeUndefined();
+    } finally {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
