@@ -92,7 +92,7 @@ describe('beatframe clip', () => {
     expect(t.err.join('')).toBe('');
     expect(code).toBe(0);
     expect(t.out.join('')).toMatch(
-      /^wrote .*local\.mp4 \(320x180, 2\.\d\ds, 30 fps, local motion-graphics-v1, \$0\.00\)\n$/,
+      /^wrote .*local\.mp4 \(320x180, 2\.\d\ds, 30 fps, local scene-v1, \$0\.00\)\n$/,
     );
     const info = await probeMedia(out);
     expect(info.video).toMatchObject({ width: 320, height: 180, codec: 'h264' });

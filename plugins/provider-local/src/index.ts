@@ -9,7 +9,15 @@ export {
   type LocalProviderSettings,
   localJobFiles,
   lookOfJob,
+  MOTION_MODEL,
+  SCENE_MODEL,
+  sceneOfJob,
 } from './provider.js';
+export * from './scene/catalogue.js';
+export { cameraAt, drawFrame, frameState, pulseAt } from './scene/frame.js';
+export { buildStage } from './scene/paint.js';
+export { frameCount, renderScene, type SceneRenderOptions, sceneEncoderArgs } from './scene/render.js';
+export { type SceneSpec, sceneFor } from './scene/spec.js';
 
 /** The plugin's factory: settings in, provider out. */
 const factory: VideoProviderFactory = (settings) => createLocalProvider(settings ?? {});

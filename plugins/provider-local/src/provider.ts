@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   BeatframeError,
   type Clip,
@@ -17,8 +17,11 @@ import {
   type VideoProvider,
   validateSize,
 } from '@beatframe/core';
-import { ffmpegPath, probeMedia, runFfmpeg } from '@beatframe/media';
+import { ffmpegPath, probeMedia } from '@beatframe/media';
+import { coloursOfImage } from './image.js';
+import { jobFiles, readPid, removePartials, rendering } from './jobs.js';
 import { ffmpegArgs, type LocalLook, lookFor } from './look.js';
+import { type SceneSpec, sceneFor } from './scene/spec.js';
 
 export interface LocalProviderSettings {
   /** Where renders in flight and finished clips wait for download. */
@@ -52,68 +55,37 @@ export const LOCAL_DURATIONS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 /** Whether each ffmpeg binary runs, checked once per process. */
 const ffmpegFound: Record<string, boolean> = {};
 
-interface LocalJobData {
-  look: LocalLook;
-}
+/** The default model draws a scene from the prompt's words; the old abstract generator stays selectable. */
+export const SCENE_MODEL = 'scene-v1';
+export const MOTION_MODEL = 'motion-graphics-v1';
 
-/** Files of one job, all beside each other in the work folder. */
-function jobFiles(workDir: string, jobId: string) {
-  const base = join(workDir, jobId);
-  return {
-    final: `${base}.mp4`,
-    /** Each render attempt writes its own partial file, so two attempts never write into one file. */
-    partial: () => `${base}.${randomBytes(4).toString('hex')}.partial.mp4`,
-    /** What a render's command line contains. */
-    base,
-    pid: `${base}.pid`,
-    progress: `${base}.progress`,
-    status: `${base}.status`,
-    log: `${base}.log`,
-  };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
+/** The scene render process; built to dist/ (tests run after a build, as CI does). */
+const SCENE_WORKER = fileURLToPath(new URL('../dist/scene/worker.js', import.meta.url));
 /**
- * Is `pid` still our render of this job? Pid files outlive reboots, and pids get reused, so where /proc
- * exists the process's command line must name the job's output.
+ * mimalloc (inside Skia's binding) hands each frame's 3.6 MB readback back to the OS and faults it in again;
+ * keeping freed memory cuts that kernel time.
  */
-function rendering(pid: number, jobBase: string): boolean {
-  if (!alive(pid)) return false;
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${jobBase}.`);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync('/proc/self');
-  }
+const WORKER_ENV = { MIMALLOC_PURGE_DELAY: '-1', MIMALLOC_ALLOW_LARGE_OS_PAGES: '1' };
+
+interface LocalJobData {
+  look?: LocalLook;
+  scene?: SceneSpec;
 }
 
-function readPid(file: string): number | undefined {
-  try {
-    const n = Number(readFileSync(file, 'utf8').trim());
-    return Number.isInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** What a job renders and how it checks the result; either kind of job has these. */
+type JobPlan = { look: LocalLook; scene?: undefined } | { scene: SceneSpec; look?: undefined };
+const shapeOf = (p: JobPlan) => p.look ?? p.scene!;
 
-async function removePartials(workDir: string, jobId: string): Promise<void> {
-  const names = await readdir(workDir).catch(() => [] as string[]);
-  for (const n of names)
-    if (n.startsWith(`${jobId}.`) && n.endsWith('.partial.mp4')) await rm(join(workDir, n), { force: true });
+function planOf(ref: ProviderJobRef): JobPlan {
+  const { look, scene } = ref.data as Partial<LocalJobData>;
+  if (scene && typeof scene === 'object' && typeof scene.seed === 'number') return { scene };
+  if (look && typeof look === 'object' && typeof look.seed === 'number') return { look };
+  throw new ProviderError('fatal', `job ${ref.jobId} has no render parameters; submit the shot again`);
 }
 
 function lookOf(ref: ProviderJobRef): LocalLook {
-  const look = (ref.data as Partial<LocalJobData>).look;
-  if (!look || typeof look !== 'object' || typeof look.seed !== 'number') {
-    throw new ProviderError('fatal', `job ${ref.jobId} has no render parameters; submit the shot again`);
-  }
+  const { look } = planOf(ref);
+  if (!look) throw new ProviderError('fatal', `job ${ref.jobId} is a scene, not a motion-graphics look`);
   return look;
 }
 
@@ -130,35 +102,48 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
    * Starts the render in its own process group. A shell wraps ffmpeg so the finished file is moved
    * into place and the exit status written even if this process has died by then.
    */
-  function startRender(jobId: string, look: LocalLook, ctx: PluginContext): void {
+  function startRender(jobId: string, plan: JobPlan, ctx: PluginContext): void {
     const f = jobFiles(workDir, jobId);
     const partial = f.partial();
     for (const p of [f.progress, f.status]) rmSync(p, { force: true });
-    const args = [
-      '-hide_banner',
-      '-nostdin',
-      '-loglevel',
-      'error',
-      '-y',
-      '-progress',
-      f.progress,
-      '-nostats',
-      ...ffmpegArgs(look, partial, settings.preset ? { preset: settings.preset } : {}),
-    ];
+    const ffmpeg = ffmpegPath(ctx.env ?? process.env);
+    const command = plan.scene
+      ? [
+          process.execPath,
+          SCENE_WORKER,
+          JSON.stringify(plan.scene),
+          partial,
+          ffmpeg,
+          f.progress,
+          ...(settings.preset ? [settings.preset] : []),
+        ]
+      : [
+          ffmpeg,
+          '-hide_banner',
+          '-nostdin',
+          '-loglevel',
+          'error',
+          '-y',
+          '-progress',
+          f.progress,
+          '-nostats',
+          ...ffmpegArgs(plan.look, partial, settings.preset ? { preset: settings.preset } : {}),
+        ];
     const script =
       '"$@"; s=$?; if [ $s -eq 0 ]; then mv -f -- "$BF_PARTIAL" "$BF_FINAL" || s=97; fi; echo $s > "$BF_STATUS"';
     const logFd = openSync(f.log, 'w');
-    const child = spawn('sh', ['-c', script, 'sh', ffmpegPath(ctx.env ?? process.env), ...args], {
+    const child = spawn('sh', ['-c', script, 'sh', ...command], {
       detached: true,
       stdio: ['ignore', 'ignore', logFd],
-      env: { ...process.env, BF_PARTIAL: partial, BF_FINAL: f.final, BF_STATUS: f.status },
+      env: { ...process.env, ...WORKER_ENV, BF_PARTIAL: partial, BF_FINAL: f.final, BF_STATUS: f.status },
     });
     closeSync(logFd);
     child.on('error', (err) => ctx.logger.error({ err, jobId }, 'local render could not start'));
     child.unref();
     if (child.pid) writeFileSync(f.pid, String(child.pid));
+    const shape = shapeOf(plan);
     ctx.logger.debug(
-      { jobId, style: look.style, size: `${look.width}x${look.height}` },
+      { jobId, kind: plan.scene ? 'scene' : plan.look.style, size: `${shape.width}x${shape.height}` },
       'local render started',
     );
   }
@@ -175,27 +160,27 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
   }
 
   /** Renders and waits; a render that dies is started again, twice at most. */
-  async function renderNow(jobId: string, look: LocalLook, ctx: PluginContext): Promise<void> {
+  async function renderNow(jobId: string, plan: JobPlan, ctx: PluginContext): Promise<void> {
     await mkdir(workDir, { recursive: true });
-    startRender(jobId, look, ctx);
+    startRender(jobId, plan, ctx);
     let restarts = 0;
     for (;;) {
       if (ctx.signal?.aborted) throw new BeatframeError('cancelled', { code: 'ABORTED' });
-      const st = currentState(jobId, look);
+      const st = currentState(jobId, shapeOf(plan).seconds);
       if (st.state === 'done' || st.state === 'failed') {
         if (st.error) throw ProviderError.fromInfo(st.error);
         return;
       }
       if (st.state === 'queued') {
         if (restarts++ >= 2) throw new ProviderError('retryable', `local render of ${jobId} keeps dying`);
-        startRender(jobId, look, ctx);
+        startRender(jobId, plan, ctx);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
   /** What the files on disk say about a job; 'queued' means nothing is rendering it. */
-  function currentState(jobId: string, look: LocalLook): ProviderJobStatus {
+  function currentState(jobId: string, seconds: number): ProviderJobStatus {
     const f = jobFiles(workDir, jobId);
     if (existsSync(f.final)) return { state: 'done', progress: 1 };
     if (existsSync(f.status)) {
@@ -212,13 +197,13 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
     }
     const pid = readPid(f.pid);
     if (pid && rendering(pid, f.base) && !existsSync(f.status))
-      return { state: 'running', progress: progressOf(f, look.seconds) };
+      return { state: 'running', progress: progressOf(f, seconds) };
     return { state: 'queued', progress: 0 };
   }
 
   async function verified(
     path: string,
-    look: LocalLook,
+    look: { width: number; height: number; seconds: number },
   ): Promise<Awaited<ReturnType<typeof probeMedia>> | undefined> {
     try {
       const info = await probeMedia(path);
@@ -227,7 +212,7 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
         v &&
         v.width === look.width &&
         v.height === look.height &&
-        Math.abs(info.durationSec - look.seconds) < 0.5
+        Math.abs(info.durationSec - look.seconds) < Math.max(0.5, 1.5 / fps)
       )
         return info;
     } catch {
@@ -240,7 +225,7 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
     name: 'local',
     aliases: ['offline', 'motion-graphics'],
     description:
-      'Abstract motion graphics made on this machine with ffmpeg (colour and mood words, tempo, energy, colours of a reference image); offline, free; not a text-to-video model',
+      "Procedural scenes drawn on this machine (Skia): sky and time of day, weather, settings, silhouetted subjects and camera moves from the prompt's words, lights on the beat; offline, free; not a text-to-video model (motion-graphics-v1: the older abstract ffmpeg graphics)",
     capabilities: {
       durations: LOCAL_DURATIONS,
       sizes: LOCAL_SIZES,
@@ -248,13 +233,13 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
       imageToVideo: false,
       remix: false,
       maxPromptChars: 4000,
-      models: ['motion-graphics-v1'],
+      models: [SCENE_MODEL, MOTION_MODEL],
       audio: false,
       usdFor: () => 0,
       concurrency,
       rpm: 10_000,
       promptGuide:
-        'Abstract graphics only: name colours (e.g. "deep blue and gold") and a mood ("calm, dreamy" or "aggressive, strobing"); objects and people are not drawn.',
+        'Name a setting (city, street, coast, highway, mountains, forest, desert, space, underwater, room, neon grid), a time of day, weather (rain, snow, fog, lightning, wind), a simple subject (figure, dancer, car, boat, birds, lanterns, train), a camera move and colours; faces and detail are not drawn.',
     },
 
     status(ctx: PluginContext) {
@@ -275,44 +260,67 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
         provider: 'local',
         ...(req.shotId ? { shotId: req.shotId } : {}),
       });
-      // A reference image (the previous shot's last frame) lends its colours, for continuity between shots.
-      const imageColours = req.imagePath ? await coloursOfImage(req.imagePath, ctx) : [];
-      const look = lookFor({ ...req, size, seconds }, { fps, imageColours });
-      const jobId = `local-${digestOf(look).slice(0, 20)}`;
+      const model = req.model ?? SCENE_MODEL;
+      if (model !== SCENE_MODEL && model !== MOTION_MODEL)
+        throw new ProviderError(
+          'fatal',
+          `local has no model '${model}' (it has ${SCENE_MODEL}, ${MOTION_MODEL})`,
+        );
+      let plan: JobPlan;
+      let summary: string;
+      if (model === SCENE_MODEL) {
+        const scene = sceneFor({ ...req, size, seconds }, { fps });
+        plan = { scene };
+        summary =
+          `scene ${scene.setting} at ${scene.time}${scene.weather.length ? ` with ${scene.weather.join(', ')}` : ''}` +
+          `${scene.subjects.length ? `, ${scene.subjects.join(' and ')}` : ''}, ${scene.camera} camera; ` +
+          `matched ${scene.matched.join(' ') || 'nothing'}; fell back on ${scene.fallback.join(' ') || 'nothing'}`;
+      } else {
+        // A reference image (the previous shot's last frame) lends its colours, for continuity between shots.
+        const imageColours = req.imagePath ? await coloursOfImage(req.imagePath, ctx) : [];
+        const look = lookFor({ ...req, size, seconds }, { fps, imageColours });
+        plan = { look };
+        summary = `${look.style} motion, palette ${look.palette.join(' ')}, ${look.bpm} bpm, energy ${look.energy}`;
+      }
+      // The job id is the digest of everything the render depends on: the same request is the same clip.
+      const jobId = plan.look
+        ? `local-${digestOf(plan.look).slice(0, 20)}`
+        : `local-${digestOf({ model, scene: plan.scene }).slice(0, 20)}`;
       await mkdir(workDir, { recursive: true });
-      const st = currentState(jobId, look);
+      const st = currentState(jobId, seconds);
       // Same parameters, same clip: a finished or running render is reused rather than redone.
-      if (st.state === 'queued' || st.state === 'failed') startRender(jobId, look, ctx);
+      if (st.state === 'queued' || st.state === 'failed') startRender(jobId, plan, ctx);
       void ctx.decisions?.record({
         role: 'provider-local',
-        summary: `${look.style} motion, palette ${look.palette.join(' ')}, ${look.bpm} bpm, energy ${look.energy}`,
+        summary,
         ...(req.shotId ? { shotId: req.shotId } : {}),
-        output: look,
+        output: shapeOf(plan),
       });
       return {
         provider: 'local',
         jobId,
-        model: 'motion-graphics-v1',
+        model,
         submittedAt: new Date().toISOString(),
         seconds,
         size,
-        data: { look } satisfies LocalJobData as unknown as Record<string, unknown>,
+        data: plan as LocalJobData as unknown as Record<string, unknown>,
       };
     },
 
     async poll(ref: ProviderJobRef, ctx: PluginContext): Promise<ProviderJobStatus> {
-      const look = lookOf(ref);
-      const st = currentState(ref.jobId, look);
+      const plan = planOf(ref);
+      const st = currentState(ref.jobId, shapeOf(plan).seconds);
       if (st.state === 'queued') {
         // Nothing renders it (the process that did has died): start again, deterministically.
         await mkdir(workDir, { recursive: true });
-        startRender(ref.jobId, look, ctx);
+        startRender(ref.jobId, plan, ctx);
       }
       return st;
     },
 
     async download(ref: ProviderJobRef, dest: string, ctx: PluginContext): Promise<Clip> {
-      const look = lookOf(ref);
+      const plan = planOf(ref);
+      const look = shapeOf(plan);
       const f = jobFiles(workDir, ref.jobId);
       let info = existsSync(f.final) ? await verified(f.final, look) : undefined;
       // A clip moved already (a crash between moving and recording it) is still good where it went.
@@ -324,7 +332,7 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
         ctx.logger.warn({ jobId: ref.jobId, attempt }, 'local clip missing or corrupt; rendering it again');
         await rm(f.final, { force: true });
         await rm(f.pid, { force: true });
-        await renderNow(ref.jobId, look, ctx);
+        await renderNow(ref.jobId, plan, ctx);
         info = await verified(f.final, look);
       }
       if (!info)
@@ -359,41 +367,6 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
   return provider;
 }
 
-/** Three colours of an image: the average of its left, middle and right thirds. */
-async function coloursOfImage(path: string, ctx: PluginContext): Promise<string[]> {
-  try {
-    const { stdout } = await runFfmpeg(
-      [
-        '-i',
-        path,
-        '-frames:v',
-        '1',
-        '-vf',
-        'scale=3:1:flags=area',
-        '-f',
-        'rawvideo',
-        '-pix_fmt',
-        'rgb24',
-        'pipe:1',
-      ],
-      { binary: true },
-    );
-    const hex: string[] = [];
-    for (let i = 0; i + 2 < Math.min(stdout.length, 9); i += 3) {
-      hex.push(
-        [stdout[i], stdout[i + 1], stdout[i + 2]].map((v) => (v ?? 0).toString(16).padStart(2, '0')).join(''),
-      );
-    }
-    return hex;
-  } catch (err) {
-    ctx.logger.warn(
-      { path, err: (err as Error).message },
-      'reference image unreadable; its colours are not used',
-    );
-    return [];
-  }
-}
-
 function clipOf(ref: ProviderJobRef, path: string, info: Awaited<ReturnType<typeof probeMedia>>): Clip {
   return {
     path,
@@ -403,7 +376,7 @@ function clipOf(ref: ProviderJobRef, path: string, info: Awaited<ReturnType<type
     fps: info.video!.fps,
     hasAudio: !!info.audio,
     provider: 'local',
-    model: ref.model ?? 'motion-graphics-v1',
+    model: ref.model ?? MOTION_MODEL,
     jobId: ref.jobId,
     costUsd: 0,
   };
@@ -412,6 +385,13 @@ function clipOf(ref: ProviderJobRef, path: string, info: Awaited<ReturnType<type
 /** The parameters a clip was (or will be) rendered from, for tests and the decision log. */
 export function lookOfJob(ref: ProviderJobRef): LocalLook {
   return lookOf(ref);
+}
+
+/** The scene a scene job was (or will be) rendered from. */
+export function sceneOfJob(ref: ProviderJobRef): SceneSpec {
+  const { scene } = planOf(ref);
+  if (!scene) throw new ProviderError('fatal', `job ${ref.jobId} is a motion-graphics look, not a scene`);
+  return scene;
 }
 
 /** Where a job's files live, so a test can corrupt or kill them. */

@@ -16,7 +16,8 @@ import {
 
 const workDir = mkdtempSync(join(tmpdir(), 'bf-local-'));
 const out = mkdtempSync(join(tmpdir(), 'bf-local-out-'));
-const base: ClipRequest = { prompt: 'x', seconds: 2, size: '320x180' };
+// These tests are about the abstract generator, which is no longer the default model.
+const base: ClipRequest = { prompt: 'x', seconds: 2, size: '320x180', model: 'motion-graphics-v1' };
 
 async function render(p: VideoProvider, req: ClipRequest, name: string): Promise<string> {
   const ctx = recordingContext();

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createCanvas } from '@napi-rs/canvas';
+import { drawFrame } from './frame.js';
+import { buildStage } from './paint.js';
+import type { SceneSpec } from './spec.js';
+
+export interface SceneRenderOptions {
+  ffmpeg?: string;
+  /** x264 preset (default ultrafast: these clips are intermediates). */
+  preset?: string;
+  /** A file that gets ffmpeg-style `out_time_us=` lines, for the provider's progress. */
+  progressFile?: string;
+}
+
+/** The encoder half: raw RGBA frames on stdin to H.264 yuv420p. */
+export function sceneEncoderArgs(s: SceneSpec, out: string, preset = 'ultrafast'): string[] {
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgba',
+    '-s',
+    `${s.width}x${s.height}`,
+    '-r',
+    String(s.fps),
+    '-i',
+    '-',
+    '-c:v',
+    'libx264',
+    '-preset',
+    preset,
+    '-crf',
+    '20',
+    '-pix_fmt',
+    'yuv420p',
+    '-movflags',
+    '+faststart',
+    '-metadata',
+    'comment=beatframe provider-local: procedural scene',
+    '-f',
+    'mp4',
+    out,
+  ];
+}
+
+/** Frames a clip has: at least one, so a very short clip is still a valid file. */
+export function frameCount(s: SceneSpec): number {
+  return Math.max(1, Math.round(s.seconds * s.fps));
+}
+
+/**
+ * Draws every frame with Skia and pipes it to ffmpeg. Static layers are painted once (buildStage);
+ * each frame only blits them at camera offsets and draws what moves.
+ */
+export async function renderScene(s: SceneSpec, out: string, opts: SceneRenderOptions = {}): Promise<void> {
+  const stage = buildStage(s);
+  const canvas = createCanvas(s.width, s.height);
+  const g = canvas.getContext('2d', { alpha: false });
+  const ff = spawn(opts.ffmpeg ?? 'ffmpeg', sceneEncoderArgs(s, out, opts.preset), {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  ff.stderr.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-2000);
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    ff.on('error', reject);
+    ff.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`ffmpeg exited ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`)),
+    );
+  });
+  // A broken pipe surfaces through `done`; without a handler it would crash the process instead.
+  ff.stdin.on('error', () => {});
+  const total = frameCount(s);
+  for (let n = 0; n < total; n++) {
+    drawFrame(g, s, stage, n);
+    const ok = ff.stdin.write(canvas.data());
+    if (!ok) await new Promise<void>((r) => ff.stdin.once('drain', r));
+    if (ff.exitCode !== null) break;
+    if (opts.progressFile && n % 15 === 0)
+      writeFileSync(opts.progressFile, `out_time_us=${Math.round((n / s.fps) * 1e6)}\n`);
+  }
+  ff.stdin.end();
+  await done;
+}
