@@ -619,6 +619,7 @@ export class Engine {
       const provider = await this.provider(ctx.options.provider);
       const canRemix = provider.capabilities.remix && typeof provider.remix === 'function';
       const again: string[] = [];
+      const probed: string[] = [];
       let i = 0;
       for (const row of toReview) {
         ctx.progress(i++ / Math.max(1, toReview.length), row.id);
@@ -629,12 +630,24 @@ export class Engine {
           await this.shotThumbnail(ctx.project.id, row.id, row.attempt, clip).catch((err) =>
             ctx.logger.warn({ err: userMessage(err) }, 'no thumbnail for the clip'),
           );
+        const asked = this.clipRequest(provider, ctx.options, row);
+        const [width, height] = asked.size.split('x').map(Number);
+        // Local clips are deterministic and ffprobe-verified at download (size, length): a new take of the
+        // same request is the same clip, so sampling frames and a review (~2 s a clip) cannot improve them.
+        if (
+          provider.name === 'local' &&
+          clip.width === width &&
+          clip.height === height &&
+          Math.abs(clip.durationSec - asked.seconds) < 0.5
+        ) {
+          await this.setShot(ctx.project.id, row.id, { status: 'accepted' });
+          probed.push(row.id);
+          continue;
+        }
         const framePaths = await this.extractFrames(
           clip,
           join(ctx.dir, 'frames', `${row.id}-a${row.attempt}`),
         );
-        const asked = this.clipRequest(provider, ctx.options, row);
-        const [width, height] = asked.size.split('x').map(Number);
         const review = await crew.review(
           {
             shot,
@@ -683,6 +696,12 @@ export class Engine {
           await this.setShot(ctx.project.id, row.id, { status: 'accepted' });
         }
       }
+      if (probed.length)
+        await ctx.decisions.record({
+          role: 'editor',
+          summary: `accepted ${probed.length} local clip(s) on their ffprobe check alone (deterministic: a new take would be the same clip)`,
+          output: { shots: probed },
+        });
       if (again.length) {
         ctx.logger.info({ shots: again }, `review: ${again.length} shot(s) to generate again`);
         await this.moveBack(ctx.project.id, 'review', 'generate');

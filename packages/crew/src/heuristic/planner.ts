@@ -10,6 +10,7 @@ import {
 } from '@beatframe/core';
 import { barGrid, meanEnergy, nearest, normalizedSections, round3 } from '../grid.js';
 import { heuristicStyle, pick, seededRandom, visualNounsIn } from './styleBible.js';
+import { keepTheme, themeParts } from './theme.js';
 
 /** Scene and shot slots on the bar grid, before anyone writes a word about them. */
 export interface SlotPlan {
@@ -207,21 +208,44 @@ function sceneStory(
 function focusOf(nth: number, index: number, bible: StyleBible, loud: boolean): string {
   const who = bible.characters[0]?.description ?? 'a lone figure';
   const motif = bible.motifs[index % Math.max(1, bible.motifs.length)] ?? 'light';
-  const options = loud
-    ? [
-        `${who} moving with the beat`,
-        `${motif} flashing past`,
-        `${who}'s face lit in bursts`,
-        `streaks of light around ${who}`,
-        `${motif} in motion`,
-      ]
-    : [
-        `${who}'s face, thoughtful`,
-        `${motif}, in detail`,
-        `${who}'s hands`,
-        `${who} from behind, looking out`,
-        `${motif} in soft focus`,
-      ];
+  // A boat or a car has no face or hands: things get framings, people get close-ups.
+  const person =
+    /\b(man|woman|girl|boy|singer|figure|dancer|astronaut|couple|lovers|child|person|stranger|travell?er|runner|skater)\b/.test(
+      who,
+    );
+  const options = !person
+    ? loud
+      ? [
+          `${who} moving with the beat`,
+          `${motif} flashing past`,
+          `${who} rushing past`,
+          `streaks of light around ${who}`,
+          `${who} caught in a flash of light`,
+          `${motif} in motion`,
+          `${who} in silhouette against the lights`,
+        ]
+      : [
+          `${who}, in detail`,
+          `${motif}, in detail`,
+          `${who} seen from above`,
+          `${motif} in soft focus`,
+          `${who} at the edge of the frame`,
+        ]
+    : loud
+      ? [
+          `${who} moving with the beat`,
+          `${motif} flashing past`,
+          `${who}'s face lit in bursts`,
+          `streaks of light around ${who}`,
+          `${motif} in motion`,
+        ]
+      : [
+          `${who}'s face, thoughtful`,
+          `${motif}, in detail`,
+          `${who}'s hands`,
+          `${who} from behind, looking out`,
+          `${motif} in soft focus`,
+        ];
   return options[(nth - 1 + index) % options.length] as string;
 }
 
@@ -318,5 +342,13 @@ export function heuristicStoryboard(input: PlanInput): Storyboard {
       camera: `${move}, ${bible.lens}`,
     };
   });
-  return { brief, styleBible: bible, scenes, shots };
+  // The theme's subject, setting, weather and hour stay in every shot where they belong.
+  const theme = themeParts(options.theme);
+  const firsts = new Set(scenes.map((sc) => shots.find((sh) => sh.sceneId === sc.id)?.id));
+  return {
+    brief,
+    styleBible: bible,
+    scenes: scenes.map((sc) => ({ ...sc, description: keepTheme(sc.description, theme, true) })),
+    shots: shots.map((sh) => ({ ...sh, description: keepTheme(sh.description, theme, firsts.has(sh.id)) })),
+  };
 }

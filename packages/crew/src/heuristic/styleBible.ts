@@ -1,4 +1,5 @@
 import type { CreativeBrief, Song, StyleBible } from '@beatframe/core';
+import { themeParts, themePlace } from './theme.js';
 
 /** A small deterministic PRNG (mulberry32), so the same song and theme always give the same film. */
 export function seededRandom(seedHex: string): () => number {
@@ -441,8 +442,13 @@ export function heuristicStyle(input: StyleInputs): {
   const themeWords = words(input.theme);
   const lyricWords = words(lyricText);
   const placeHit = (ws: string[]) => ws.map((w) => PLACE_WORDS[w]).find(Boolean);
-  const homePlace = placeHit(themeWords) ?? placeHit(lyricWords) ?? (preset.places[0] as string);
-  const places = unique([homePlace, ...preset.places]).slice(0, 3);
+  // A theme that names its setting keeps it in every place, with its hour (theme.ts).
+  const theme = themeParts(input.theme);
+  const named = themePlace(theme);
+  const homePlace = named ?? placeHit(themeWords) ?? placeHit(lyricWords) ?? (preset.places[0] as string);
+  const places = named
+    ? [named, `the bright heart of ${named}`, `a quiet edge of ${named}`]
+    : unique([homePlace, ...preset.places]).slice(0, 3);
   const [home, big, contrast] = [
     places[0] as string,
     places[1] as string,
@@ -454,7 +460,10 @@ export function heuristicStyle(input: StyleInputs): {
     : /\bmale|\bman\b|boy/.test(tagText)
       ? 'male'
       : undefined;
-  const characterHit = [...themeWords, ...lyricWords].map((w) => CHARACTER_WORDS[w]).find(Boolean);
+  const characterHit =
+    themeWords.map((w) => CHARACTER_WORDS[w]).find(Boolean) ??
+    theme.subject ??
+    lyricWords.map((w) => CHARACTER_WORDS[w]).find(Boolean);
   const protagonist =
     characterHit ??
     (vocals ? `a ${vocals} singer` : pick(rand, ['a lone figure', 'a young woman', 'a young man']));
