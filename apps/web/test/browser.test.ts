@@ -136,7 +136,8 @@ describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
       const t0 = v.currentTime;
       // Playback advances at its own pace on a loaded machine: wait for it, up to 15 s.
       const end = Date.now() + 15_000;
-      while (v.currentTime < t0 + 0.5 && !v.ended && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      while (v.currentTime < t0 + 0.5 && !v.ended && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 100));
       return { duration: v.duration, t0, t1: v.currentTime, readyState: v.readyState, error: v.error?.code };
     });
     expect(meta.error).toBeUndefined();

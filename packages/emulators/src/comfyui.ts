@@ -78,6 +78,8 @@ export interface ComfyUIEmulator {
     deletions: number;
     restarts: number;
     sockets: number;
+    /** GET /queue and GET /history/{id}: a client looking at a prompt it queued. */
+    statusReads: number;
   };
   /** Validation answers (400 bodies) given, newest last. */
   refusals: unknown[];
@@ -140,6 +142,7 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
       deletions: 0,
       restarts: 0,
       sockets: 0,
+      statusReads: 0,
     },
     failNext: (route, f, times) => faults.push(route, f, times),
     failNextJob: (e) => void jobFaults.push(e),
@@ -551,6 +554,7 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
       return sendJson(res, 200, { exec_info: { queue_remaining: pending.length + (running ? 1 : 0) } });
     if (req.method === 'GET' && path === '/queue') {
       if (fault('queue')) return;
+      emu.stats.statusReads++;
       return sendJson(res, 200, {
         queue_running: running ? [queueItem(running.item)] : [],
         queue_pending: pending.map(queueItem),
@@ -585,6 +589,7 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
     if (req.method === 'GET' && hist) {
       if (fault('history')) return;
       if (!hist[1]) return sendJson(res, 200, Object.fromEntries(history));
+      emu.stats.statusReads++;
       const h = history.get(decodeURIComponent(hist[1]));
       return sendJson(res, 200, h ? { [decodeURIComponent(hist[1])]: h } : {});
     }

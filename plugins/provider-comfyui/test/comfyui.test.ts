@@ -225,7 +225,8 @@ describe('comfyui: queue, progress, restarts and cancel', () => {
 
     const twice = await p.submit({ prompt: 'restart me twice', seconds: 1, size: '512x768' }, c);
     emu.restart();
-    expect((await p.poll(twice, c)).state).toBe('queued');
+    // Queued again; on a busy machine the emulator may already have started it.
+    expect(['queued', 'running']).toContain((await p.poll(twice, c)).state);
     emu.restart();
     const failed = await pollUntilSettled(p, twice, c, settle);
     expect(failed.state).toBe('failed');
