@@ -11,7 +11,6 @@ import {
   type CrewMode,
   type DecisionSink,
   type EvaluationReport,
-  frameSize,
   type Logger,
   type PluginContext,
   ProjectOptions,
@@ -27,7 +26,6 @@ import {
   type StageName,
   type Storyboard,
   scrubSecrets,
-  snapDuration,
   type Timeline,
   userMessage,
   type VideoProvider,
@@ -41,6 +39,7 @@ import { fromPglite, PgBoss } from 'pg-boss';
 import { applyFailureDecision } from './apply-failure.js';
 import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.js';
 import { estimateLine, estimateRange } from './ceiling.js';
+import { clipRequestOf } from './clip-request.js';
 import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
 import { recordEstimate } from './estimate-stage.js';
 import type { EventBus } from './events.js';
@@ -919,25 +918,9 @@ export class Engine {
     options: ProjectOptions,
     row: ShotRow,
     analysis?: AudioAnalysis,
+    storyboard?: Storyboard,
   ): ClipRequest {
-    const shot = row.shot as Shot;
-    const caps = provider.capabilities;
-    const want = shot.clipSeconds ?? Math.max(0.5, shot.end - shot.start);
-    // The prompt engineer already snapped clipSeconds (and logged it); this only guards a stale row.
-    const seconds = snapDuration(want, caps.durations);
-    return {
-      shotId: row.id,
-      prompt: row.prompt || shot.description,
-      seconds,
-      size: pickSize(caps.sizes, options),
-      aspect: options.aspect,
-      ...(options.model ? { model: options.model } : {}),
-      music: {
-        bpm: analysis?.bpm ?? 0,
-        energy: shot.energy,
-        mood: shot.mood,
-      },
-    };
+    return clipRequestOf(provider, options, row, { analysis, storyboard });
   }
 
   estimateShots(
@@ -1026,7 +1009,13 @@ export class Engine {
         ref = existing.ref as ProviderJobRef;
         logger.info({ jobId: ref.jobId }, 'resuming a submitted provider job (polling, not resubmitting)');
       } else {
-        const req = this.clipRequest(provider, options, row, await this.analysisFor(p.id));
+        const req = this.clipRequest(
+          provider,
+          options,
+          row,
+          await this.analysisFor(p.id),
+          await this.storyboardFor(p.id),
+        );
         const usd = provider.capabilities.usdFor(req);
         const digest = requestDigest(req);
         // Never pay twice for the same request: a retake that would resend it keeps the take instead.
@@ -1227,6 +1216,14 @@ export class Engine {
       if (this.analyses.size > 100) this.analyses.delete(this.analyses.keys().next().value!);
     }
     return a;
+  }
+
+  /** The storyboard the shots were written from (its style bible's "avoid" list is the negative prompt). */
+  private storyboardFor(projectId: string): Promise<Storyboard | undefined> {
+    return this.stageOutput<{ storyboard: Storyboard }>(projectId, 'prompt').then(
+      (o) => o.storyboard,
+      () => undefined,
+    );
   }
 
   private backoffMs(n: number): number {
@@ -1475,20 +1472,6 @@ export class Engine {
     }
     return out;
   }
-}
-
-function pickSize(sizes: string[], options: ProjectOptions): string {
-  const { width, height } = frameSize(options.aspect, options.resolution);
-  const want = `${width}x${height}`;
-  if (!sizes.length || sizes.includes(want)) return want;
-  const parsed = sizes.map((s) => {
-    const [w, h] = s.split('x').map(Number);
-    return { s, w: w ?? 0, h: h ?? 0 };
-  });
-  const sameShape = parsed.filter((p) => Math.sign(p.w - p.h) === Math.sign(width - height));
-  const pool = sameShape.length ? sameShape : parsed;
-  pool.sort((a, b) => Math.abs(a.w * a.h - width * height) - Math.abs(b.w * b.h - width * height));
-  return pool[0]!.s;
 }
 
 export function asProviderError(err: unknown): ProviderError {

@@ -46,6 +46,7 @@ export async function noticesOf(
 }
 
 function firstReason(summary: string): string {
-  const m = /\(([^)]*)\)/.exec(summary);
+  // "LLM planner failed after 3 attempt(s) (invalid: …); falling back to …": the reason is the last parenthesis.
+  const m = /\(([^()]*)\);? falling back/.exec(summary) ?? /\(([^()]*)\)[^()]*$/.exec(summary);
   return (m?.[1] ?? summary).slice(0, 160);
 }

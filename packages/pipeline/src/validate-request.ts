@@ -68,6 +68,12 @@ export async function validateProjectRequest(
       `${provider.name} has no model ${JSON.stringify(options.model)}; known: ${caps.models.join(', ')} (add it under providers.${provider.name}.models)`,
       { code: 'UNKNOWN_MODEL' },
     );
+  // A model that cannot make the asked shape would be paid for at another shape and cropped: refuse it now.
+  if (caps.aspects.length && !caps.aspects.includes(options.aspect))
+    throw new InputError(
+      `${provider.name}${options.model ? ` ${options.model}` : ''} cannot make ${options.aspect} video (it makes ${caps.aspects.join(', ')}): choose --aspect ${caps.aspects[0]} or a provider that makes ${options.aspect}`,
+      { code: 'ASPECT' },
+    );
   // The price table must know the model: a budget check that cannot price a shot cannot protect anyone.
   try {
     const seconds = caps.durations[0] ?? 4;

@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, projects, providerJobs } from '@beatframe/db';
+import type { EvaluationReport } from '@beatframe/core';
+import { decisions, openDatabase, projects, providerJobs } from '@beatframe/db';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { reserveSpend } from '../src/budget.js';
 import { APPROVE_ANY, capWarning, estimateLine, estimateRange } from '../src/ceiling.js';
 import { approvalFor, bookFailedJobAtZero, paidTwin, requestDigest } from '../src/ledger.js';
+import { noticesOf } from '../src/notices.js';
 import { reviewRetake } from '../src/retake-gate.js';
 
 const opts = { maxAttemptsPerShot: 2, maxRounds: 1 };
@@ -113,6 +115,33 @@ describe('the ledger (PGlite)', () => {
       expect((await reserveSpend(database, {}, at('s3'))).ok).toBe(true);
       expect(await paidTwin(database.db, 'p', digest)).toMatchObject({ shotId: 's1', attempt: 1 });
       expect(await paidTwin(database.db, 'p', 'other')).toBeUndefined();
+
+      // Said out loud: the crew's fallback, and a delivered video whose evaluation failed, with what was tried.
+      await database.db.insert(decisions).values([
+        {
+          projectId: 'p',
+          role: 'planner',
+          summary:
+            'LLM planner failed after 3 attempt(s) (invalid: shots overlap); falling back to the heuristic planner',
+          output: { fallback: 'heuristic' },
+        },
+        {
+          projectId: 'p',
+          role: 'pipeline',
+          summary: 'evaluation scored 0.65 (did not pass): round 1 regenerates s3, s5',
+        },
+        {
+          projectId: 'p',
+          role: 'pipeline',
+          summary: 'evaluation scored 0.70 (did not pass); no rounds left (max 1): delivering this cut',
+        },
+      ]);
+      const evaluation = { score: 0.7, passed: false } as EvaluationReport;
+      expect(await noticesOf(database.db, 'p', evaluation, 'done')).toEqual([
+        'crew fell back: the LLM planner failed, the heuristic crew stood in (invalid: shots overlap)',
+        'delivered, but the evaluation did not pass (score 0.70): tried round 1 regenerates s3, s5',
+      ]);
+      expect(await noticesOf(database.db, 'p', { ...evaluation, passed: true }, 'done')).toHaveLength(1);
     } finally {
       await database.close();
       rmSync(dir, { recursive: true, force: true });

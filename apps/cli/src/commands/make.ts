@@ -208,7 +208,9 @@ export function register(program: Command): void {
           out(`${final.outputPath}`);
           return;
         }
-        const shot = final.status === 'paused' ? (await bf.getProject(id)).attention?.screenshot : undefined;
+        const settled = await bf.getProject(id);
+        for (const line of noticeLines(settled)) err(line);
+        const shot = final.status === 'paused' ? settled.attention?.screenshot : undefined;
         if (final.status === 'paused')
           throw new BeatframeError(
             `paused: ${final.error}${shot ? ` (screenshot: ${shot})` : ''}; go on with \`beatframe resume ${id}\``,

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import {
+  type AudioAnalysis,
+  type ClipRequest,
+  frameSize,
+  type ProjectOptions,
+  type Shot,
+  type Storyboard,
+  snapDuration,
+  type VideoProvider,
+} from '@beatframe/core';
+
+/**
+ * What a shot asks of its provider: the clip length that covers the slot with the least waste, the size of
+ * the asked shape, and the crew's negative prompt and seed for the providers that take them.
+ */
+
+/** How far the edit may slow a clip to fill its slot without it showing (playback at 0.85× or faster). */
+export const MAX_SLOWDOWN = 0.15;
+
+/**
+ * The shortest allowed length that fills the slot, counting a slow-down of up to MAX_SLOWDOWN: a 4.001-s slot
+ * buys a 4-s clip, not a 6-s one. The longest allowed when none does; the slot itself when any length goes.
+ */
+export function buySeconds(slotSec: number, durations: readonly number[]): number {
+  const allowed = [...durations].filter((d) => d > 0).sort((a, b) => a - b);
+  if (!allowed.length) return Math.max(0.5, slotSec);
+  const need = slotSec * (1 - MAX_SLOWDOWN);
+  return allowed.find((d) => d >= need - 1e-9) ?? (allowed[allowed.length - 1] as number);
+}
+
+/** Providers whose APIs take no seed: a new seed would not change what they make. */
+const SEEDLESS = new Set(['veo', 'openai-videos', 'manual']);
+
+export function takesSeed(provider: Pick<VideoProvider, 'name'>): boolean {
+  return !SEEDLESS.has(provider.name);
+}
+
+/** A stable seed per shot, moved on with each attempt so a retake is a different request. */
+export function shotSeed(projectId: string, shotId: string, attempt: number): number {
+  const base = createHash('sha256').update(`${projectId}:${shotId}`).digest().readUInt32BE(0) & 0x3fffffff;
+  return (base + Math.max(0, attempt - 1)) % 0x7fffffff;
+}
+
+export function clipRequestOf(
+  provider: VideoProvider,
+  options: ProjectOptions,
+  row: { id: string; projectId?: string; attempt?: number; shot: unknown; prompt: string },
+  ctx: { analysis?: AudioAnalysis | undefined; storyboard?: Storyboard | undefined } = {},
+): ClipRequest {
+  const shot = row.shot as Shot;
+  const caps = provider.capabilities;
+  const slot = Math.max(0.5, shot.end - shot.start);
+  // The crew's length is kept when it is shorter; a stale or over-long one is cut to what the slot needs.
+  const asked = shot.clipSeconds ? snapDuration(shot.clipSeconds, caps.durations) : Number.POSITIVE_INFINITY;
+  // Any length goes: the crew's choice (it may want room to trim), else the slot.
+  const seconds = caps.durations.length
+    ? Math.min(asked, buySeconds(slot, caps.durations))
+    : (shot.clipSeconds ?? slot);
+  const avoid = ctx.storyboard?.styleBible.avoid ?? [];
+  return {
+    shotId: row.id,
+    prompt: row.prompt || shot.description,
+    seconds,
+    size: pickSize(caps.sizes, options),
+    aspect: options.aspect,
+    ...(options.model ? { model: options.model } : {}),
+    ...(avoid.length ? { negativePrompt: avoid.join(', ') } : {}),
+    ...(row.projectId && takesSeed(provider)
+      ? { seed: shotSeed(row.projectId, row.id, row.attempt ?? 1) }
+      : {}),
+    music: {
+      bpm: ctx.analysis?.bpm ?? 0,
+      energy: shot.energy,
+      mood: shot.mood,
+    },
+  };
+}
+
+/** The provider size of the asked shape nearest in area; a size of another shape only when none has it. */
+export function pickSize(sizes: string[], options: ProjectOptions): string {
+  const { width, height } = frameSize(options.aspect, options.resolution);
+  const want = `${width}x${height}`;
+  if (!sizes.length || sizes.includes(want)) return want;
+  const parsed = sizes.map((s) => {
+    const [w, h] = s.split('x').map(Number);
+    return { s, w: w ?? 0, h: h ?? 0 };
+  });
+  const sameShape = parsed.filter((p) => Math.sign(p.w - p.h) === Math.sign(width - height));
+  const pool = sameShape.length ? sameShape : parsed;
+  pool.sort((a, b) => Math.abs(a.w * a.h - width * height) - Math.abs(b.w * b.h - width * height));
+  return pool[0]!.s;
+}
