@@ -44,6 +44,7 @@ import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
 import { recordEstimate } from './estimate-stage.js';
 import type { EventBus } from './events.js';
 import { decideOnFailure } from './failure-policy.js';
+import { lastFreeRecut } from './free-recut.js';
 import { bookFailedJobAtZero, paidTwin, requestDigest } from './ledger.js';
 import { RateLimiter } from './rate.js';
 import { reviewRetake } from './retake-gate.js';
@@ -836,6 +837,20 @@ export class Engine {
           await this.startNextRound(ctx.project.id, 'edit');
           return { kind: 'moved' };
         }
+      }
+      const freeFixes = await lastFreeRecut(
+        report,
+        { timeline, analysis, round: ctx.project.round, maxRounds: ctx.options.maxRounds, dir: ctx.dir },
+        ctx.plugin,
+      );
+      if (freeFixes.length) {
+        await ctx.decisions.record({
+          role: 'pipeline',
+          summary: `evaluation scored ${report.score.toFixed(2)} (did not pass): no round left for new clips; round ${ctx.project.round + 1} re-edits with ${freeFixes.length} free timeline revision(s)`,
+          output: { score: report.score, revisions: freeFixes },
+        });
+        await this.startNextRound(ctx.project.id, 'edit');
+        return { kind: 'moved' };
       }
       if (!report.passed)
         await ctx.decisions.record({

@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EvaluationReport } from '@beatframe/core';
+import { type EvaluationReport, silentLogger } from '@beatframe/core';
 import { decisions, openDatabase, projects, providerJobs } from '@beatframe/db';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { reserveSpend } from '../src/budget.js';
 import { APPROVE_ANY, capWarning, estimateLine, estimateRange } from '../src/ceiling.js';
+import { lastFreeRecut } from '../src/free-recut.js';
 import { approvalFor, bookFailedJobAtZero, paidTwin, requestDigest } from '../src/ledger.js';
 import { noticesOf } from '../src/notices.js';
 import { reviewRetake } from '../src/retake-gate.js';
@@ -55,6 +56,19 @@ describe('the estimate range and the approval', () => {
     expect(requestDigest(req)).not.toBe(requestDigest({ ...req, seed: 2 }));
     expect(requestDigest(req)).not.toBe(requestDigest({ ...req, imagePath: '/a.png' }));
     expect(requestDigest(req)).not.toBe(requestDigest({ ...req, prompt: 'a paper boat, softly' }));
+  });
+});
+
+describe('the free re-cut after the last round', () => {
+  it('is planned only when the rounds for new clips are used up and the evaluation failed', async () => {
+    const report = { passed: false, score: 0.6 } as EvaluationReport;
+    const p = { timeline: {} as never, analysis: {} as never, dir: '/nonexistent', round: 1, maxRounds: 2 };
+    const ctx = { logger: silentLogger() };
+    // Earlier rounds go through the ordinary revision path; a passed or round-less project delivers as is.
+    expect(await lastFreeRecut(report, p, ctx)).toEqual([]);
+    expect(await lastFreeRecut({ ...report, passed: true }, { ...p, round: 2 }, ctx)).toEqual([]);
+    expect(await lastFreeRecut(report, { ...p, round: 0, maxRounds: 0 }, ctx)).toEqual([]);
+    expect(await lastFreeRecut(report, { ...p, round: 3 }, ctx)).toEqual([]);
   });
 });
 
