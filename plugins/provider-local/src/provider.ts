@@ -61,12 +61,6 @@ export const MOTION_MODEL = 'motion-graphics-v1';
 
 /** The scene render process; built to dist/ (tests run after a build, as CI does). */
 const SCENE_WORKER = fileURLToPath(new URL('../dist/scene/worker.js', import.meta.url));
-/**
- * mimalloc (inside Skia's binding) hands each frame's 3.6 MB readback back to the OS and faults it in again;
- * keeping freed memory cuts that kernel time.
- */
-const WORKER_ENV = { MIMALLOC_PURGE_DELAY: '-1', MIMALLOC_ALLOW_LARGE_OS_PAGES: '1' };
-
 interface LocalJobData {
   look?: LocalLook;
   scene?: SceneSpec;
@@ -135,7 +129,7 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
     const child = spawn('sh', ['-c', script, 'sh', ...command], {
       detached: true,
       stdio: ['ignore', 'ignore', logFd],
-      env: { ...process.env, ...WORKER_ENV, BF_PARTIAL: partial, BF_FINAL: f.final, BF_STATUS: f.status },
+      env: { ...process.env, BF_PARTIAL: partial, BF_FINAL: f.final, BF_STATUS: f.status },
     });
     closeSync(logFd);
     child.on('error', (err) => ctx.logger.error({ err, jobId }, 'local render could not start'));

@@ -59,7 +59,7 @@ export const TIMES: Record<TimeId, TimeEntry> = {
   dawn: {
     keywords: ['dawn', 'sunrise', 'daybreak', 'first light', 'early morning', 'morning'],
     sky: ['2b3a6b', 'c9849b', 'ffc98a'],
-    light: { kind: 'sun', height: 0.08, colour: 'ffd9a0', radius: 0.07 },
+    light: { kind: 'sun', height: 0.45, colour: 'ffd9a0', radius: 0.07 },
     stars: 0.15,
     ambient: 0.45,
     lightsOn: false,

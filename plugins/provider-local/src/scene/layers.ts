@@ -216,11 +216,11 @@ export function paintLayer(id: LayerId, s: SceneSpec, st: LayerFrame, rand: () =
     case 'seabed': {
       const tall = H * 0.3;
       const [c, g] = canvas(w, tall);
-      g.fillStyle = css(mix('0a2830', st.accents[1] ?? '40a0ff', 0.15));
+      g.fillStyle = css(mix('04121a', st.accents[1] ?? '40a0ff', 0.1));
       ridge(g, w, tall, tall * 0.45, tall * 0.3, rand);
       // Kelp: tall wavy strokes.
-      g.strokeStyle = css('0d3b2c');
-      g.lineWidth = u * 0.012;
+      g.strokeStyle = css('1f6b4a');
+      g.lineWidth = u * 0.014;
       for (let i = 0; i < 14; i++) {
         const x = rand() * w;
         const hgt = tall * (0.5 + rand() * 0.9);

@@ -150,6 +150,20 @@ export function buildStage(s: SceneSpec): Stage {
     clouds = c;
   }
 
+  if (
+    time.lightsOn &&
+    [...setting.layers, s.extraLayer].some((l) => l === 'skyline' || l === 'far-skyline')
+  ) {
+    // The glow a lit city throws on the sky above it, so its skyline reads as a silhouette at night.
+    const g = sky.getContext('2d');
+    const pad = Math.ceil(H * 0.1);
+    const glow = g.createLinearGradient(0, pad + horizon - H * 0.4, 0, pad + horizon);
+    const hue = mix(s.accents[0] ?? 'ff9040', 'ff9a50', 0.5);
+    glow.addColorStop(0, css(hue, 0));
+    glow.addColorStop(1, css(hue, 0.45));
+    g.fillStyle = glow;
+    g.fillRect(0, pad + horizon - H * 0.4, W + 2 * margin, H * 0.4);
+  }
   const layers: Layer[] = setting.layers.map((id) => ({ ...paintLayer(id, s, st, rand), id }));
   if (s.extraLayer && !setting.layers.includes(s.extraLayer))
     layers.unshift({ ...paintLayer(s.extraLayer, s, st, rand), id: s.extraLayer });

