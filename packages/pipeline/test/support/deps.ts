@@ -113,6 +113,8 @@ export function emulatedProvider(
 export interface TestDepsOptions {
   shots?: number;
   provider: VideoProvider;
+  /** More providers, for a worker that serves projects on several. */
+  others?: VideoProvider[];
   /** Shot ids the editor sends back once. */
   rejectOnce?: string[];
   /** Prompt for a shot (by index); default "shot N of the test song". */
@@ -217,10 +219,11 @@ export function testDeps(o: TestDepsOptions): StageDeps & { reviews: string[] } 
     },
     crew: async () => crew,
     provider: async (name) => {
-      if (name !== o.provider.name) throw new Error(`unknown provider ${name}`);
-      return o.provider;
+      const found = [o.provider, ...(o.others ?? [])].find((p) => p.name === name);
+      if (!found) throw new Error(`unknown provider ${name}`);
+      return found;
     },
-    listProviders: async () => [o.provider],
+    listProviders: async () => [o.provider, ...(o.others ?? [])],
     renderer: async () => ({
       name: 'test-ffmpeg',
       description: 'concatenates clips under the song',
