@@ -615,17 +615,18 @@ class Service implements Beatframe {
         continue;
       }
       if (opts.approvedUsd !== undefined) {
-        const approved = Math.max(row.approvedUsd ?? 0, approvalFor(row, opts.approvedUsd));
+        const asked = approvalFor(row, opts.approvedUsd);
+        const approved = Math.max(row.approvedUsd ?? 0, asked);
         // An explicit amount (`resume --max-cost N`) raises the project's cap with the approval: both are the
         // person's word on what may be spent, and a cap left lower would pause again at once.
-        const raiseCap = opts.approvedUsd < APPROVE_ANY && row.maxUsd != null && row.maxUsd < approved;
+        const raiseCap = opts.approvedUsd < APPROVE_ANY && row.maxUsd != null && row.maxUsd < asked;
         await this.db
           .update(projects)
-          .set({ approvedUsd: approved, approvalNeededUsd: null, ...(raiseCap ? { maxUsd: approved } : {}) })
+          .set({ approvedUsd: approved, approvalNeededUsd: null, ...(raiseCap ? { maxUsd: asked } : {}) })
           .where(eq(projects.id, row.id));
         await this.engine.decisionSink(row.id, 'generate').record({
           role: 'person',
-          summary: `spending up to $${approved.toFixed(2)} approved${raiseCap ? ` (the cap raised from $${row.maxUsd!.toFixed(2)})` : ''}`,
+          summary: `spending up to $${approved.toFixed(2)} approved${raiseCap ? ` (the cap raised from $${row.maxUsd!.toFixed(2)} to $${asked.toFixed(2)})` : ''}`,
         });
       }
       await this.db

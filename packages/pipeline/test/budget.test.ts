@@ -99,6 +99,18 @@ describe('budgets, quotas and provider failures (PGlite)', () => {
       expect((await bf.decisions(p.id)).some((d) => d.role === 'person' && /approved/.test(d.summary))).toBe(
         true,
       );
+
+      // `resume --max-cost 3` raises the cap with the approval: the paused shot goes on instead of pausing again.
+      await bf.resume(p.id, { approvedUsd: 3 });
+      detail = await bf.getProject(p.id);
+      expect(detail.costs).toMatchObject({ maxUsd: 3 });
+      for (let i = 0; i < 200 && detail.costs.spentUsd < 3 - 1e-9; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        detail = await bf.getProject(p.id);
+      }
+      expect(detail.costs.spentUsd).toBeCloseTo(3);
+      expect(detail.project.status).not.toBe('paused');
+      await bf.cancel(p.id);
     });
   });
 
