@@ -780,7 +780,8 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
   doc({
     method: 'post',
     path: '/api/projects/{id}/approve',
-    summary: 'Let a project waiting for cost approval spend up to maxUsd (default its estimate)',
+    summary:
+      "Let a project waiting for cost approval spend up to maxUsd (default: the estimate's upper bound, or what the paused clip needs)",
     request: { params: idParam, body: { content: { 'application/json': { schema: S.ApproveRequest } } } },
     responses: { 202: json(S.Accepted, 'approved') },
   });

@@ -105,7 +105,20 @@ export interface ProjectDetail extends Project {
   currentStage: string;
   awaitingApproval: boolean;
   reason?: string;
-  costs: { estimateUsd: number; spentUsd: number; maxUsd?: number; todayUsd: number; dailyCapUsd?: number };
+  costs: {
+    estimateUsd: number;
+    /** The first cut plus its bounded retakes and revisions; an approval without an amount covers this. */
+    estimateMaxUsd?: number;
+    spentUsd: number;
+    maxUsd?: number;
+    approvedUsd?: number;
+    /** While awaiting approval: what the approval must reach to go on. */
+    approvalNeededUsd?: number;
+    todayUsd: number;
+    dailyCapUsd?: number;
+  };
+  /** Said out loud: a delivered video whose evaluation failed, a crew that fell back. */
+  notices?: string[];
   song?: { title: string; artist?: string; durationSec: number; styleTags: string[] };
   shots: Shot[];
   evaluation?: {

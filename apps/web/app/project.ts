@@ -64,6 +64,9 @@ export function projectPage(root: HTMLElement, id: string): () => void {
     void loadDecisions();
   };
 
+  const approvalAmount = (p: ProjectDetail) =>
+    Math.max(p.costs.approvalNeededUsd ?? 0, p.costs.estimateMaxUsd ?? 0, p.costs.estimateUsd);
+
   const renderHeader = (p: ProjectDetail) => {
     const working = p.status === 'queued' || p.status === 'running';
     fill(
@@ -86,6 +89,7 @@ export function projectPage(root: HTMLElement, id: string): () => void {
             .join(' · '),
         ),
         p.reason ? h('p', { class: 'reason' }, p.reason) : null,
+        ...(p.notices ?? []).map((n) => h('p', { class: 'reason notice' }, n)),
       ),
       h(
         'div',
@@ -95,6 +99,7 @@ export function projectPage(root: HTMLElement, id: string): () => void {
           { class: 'costs' },
           h('strong', {}, usd(p.costs.spentUsd)),
           ` spent of ${usd(p.costs.estimateUsd)} estimated`,
+          p.costs.estimateMaxUsd !== undefined ? ` (up to ${usd(p.costs.estimateMaxUsd)})` : '',
           p.costs.maxUsd !== undefined ? ` (cap ${usd(p.costs.maxUsd)})` : '',
         ),
         h(
@@ -103,8 +108,13 @@ export function projectPage(root: HTMLElement, id: string): () => void {
           p.awaitingApproval
             ? h(
                 'button',
-                { class: 'primary', onclick: () => act(() => post(`${base}/approve`, {})) },
-                `Approve ${usd(p.costs.estimateUsd)}`,
+                // The amount on the button is the amount approved: the estimate's upper bound, or what the
+                // paused clip needs once the approval is used up.
+                {
+                  class: 'primary',
+                  onclick: () => act(() => post(`${base}/approve`, { maxUsd: approvalAmount(p) })),
+                },
+                `Approve up to ${usd(approvalAmount(p))}`,
               )
             : null,
           (p.status === 'paused' && !p.awaitingApproval) || p.status === 'failed'
