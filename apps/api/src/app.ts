@@ -25,6 +25,7 @@ import {
   withoutPaths,
 } from './public-text.js';
 import * as S from './schemas.js';
+import { mountStudioRoutes } from './studio-routes.js';
 import { sweepUploads, throttled } from './uploads.js';
 import { badId } from './validate-request.js';
 
@@ -347,6 +348,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
       .trim()
       .slice(0, 120) || undefined;
 
+  mountStudioRoutes(app, { bf }); // compression, versions, models, takes, timeline (studio-routes.ts)
   // --- health, readiness, metrics; key rings and alerts (ops-routes.ts) ---
   mountOpsRoutes(app, { bf, ...(opts.token ? { token: opts.token } : {}) });
 

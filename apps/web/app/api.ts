@@ -42,12 +42,12 @@ export async function get<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-export async function post<T>(path: string, body?: unknown): Promise<T> {
+export async function post<T>(path: string, body?: unknown, method = 'POST'): Promise<T> {
   const init: RequestInit =
     body instanceof FormData
-      ? { method: 'POST', headers: headers(), body }
+      ? { method, headers: headers(), body }
       : {
-          method: 'POST',
+          method,
           headers: headers({ 'Content-Type': 'application/json' }),
           body: JSON.stringify(body ?? {}),
         };
@@ -64,10 +64,38 @@ export async function signIn(): Promise<boolean> {
   return res.status !== 401;
 }
 
+/** Uploads with progress (fetch cannot report it): resolves with the JSON answer. */
+export function upload<T>(path: string, data: FormData, onProgress: (fraction: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    const t = token();
+    if (t) xhr.setRequestHeader('Authorization', `Bearer ${t}`);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () =>
+      reject(new ApiError(0, 'the upload was interrupted; check the connection and try again'));
+    xhr.onload = () => {
+      let body: { error?: { message?: string } } | undefined;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
+      else reject(new ApiError(xhr.status, body?.error?.message ?? `${xhr.status} ${xhr.statusText}`));
+    };
+    xhr.send(data);
+  });
+}
+
 export interface Stage {
   name: string;
   status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
   progress: number;
+  startedAt?: string;
+  finishedAt?: string;
   error?: string;
 }
 
@@ -77,7 +105,17 @@ export interface Project {
   status: 'queued' | 'running' | 'paused' | 'failed' | 'done';
   createdAt: string;
   updatedAt: string;
-  options: { theme: string; provider: string; crew: string; renderer: string; aspect: string };
+  options: {
+    theme: string;
+    provider: string;
+    model?: string;
+    crew: string;
+    renderer: string;
+    aspect: string;
+    resolution?: string;
+    captions?: boolean;
+    titleCard?: boolean;
+  };
   budget: { estimateUsd: number; spentUsd: number; maxUsd?: number };
   stages: Stage[];
   error?: string;
@@ -105,6 +143,7 @@ export interface ProjectDetail extends Project {
   currentStage: string;
   awaitingApproval: boolean;
   reason?: string;
+  attention?: { reason: string; screenshotUrl?: string; shotId?: string };
   costs: {
     estimateUsd: number;
     /** The first cut plus its bounded retakes and revisions; an approval without an amount covers this. */
@@ -126,6 +165,7 @@ export interface ProjectDetail extends Project {
     passed: boolean;
     summary: string;
     components?: Record<string, number>;
+    metrics?: Record<string, number>;
     issues: Array<{ kind: string; message: string; severity: string }>;
     plotUrl?: string;
   };
@@ -133,6 +173,7 @@ export interface ProjectDetail extends Project {
 }
 
 export interface Decision {
+  id?: number;
   stage?: string;
   role: string;
   shotId?: string;
@@ -157,4 +198,48 @@ export interface Estimate {
   seconds: number;
   usd: number;
   exact: boolean;
+}
+
+export interface ProviderInfo {
+  name: string;
+  description: string;
+  configured: boolean;
+  hint?: string;
+  keyEnv?: string;
+  models: string[];
+  aspects: string[];
+  free: boolean;
+}
+
+export interface Version {
+  n: number;
+  at: string;
+  score?: number;
+  current: boolean;
+  videoUrl: string;
+  downloadUrl: string;
+  thumbnailUrl?: string;
+}
+
+export interface Take {
+  id: string;
+  label: string;
+  current: boolean;
+  clipUrl: string;
+  thumbnailUrl?: string;
+}
+
+export interface TimelineView {
+  durationSec: number;
+  bpm: number;
+  beats: number[];
+  downbeats: number[];
+  sections: Array<{ start: number; end: number; label: string }>;
+  shots: Array<{ shotId: string; index: number; start: number; end: number }>;
+  peaks: number[];
+  fromCut: boolean;
+}
+
+export interface EtaTable {
+  stages: Record<string, { secPerSongSec: number; samples: number }>;
 }

@@ -66,3 +66,40 @@ export function fill(el: Element, ...children: Child[]): void {
   el.replaceChildren();
   append(el, ...children);
 }
+
+/** What a person calls the state: a cancelled project is not a failure. */
+export function statusOf(p: { status: string; error?: string }): string {
+  return p.status === 'failed' && /^cancelled/.test(p.error ?? '') ? 'cancelled' : p.status;
+}
+
+/** Stage names in plain words. */
+export const STAGE_LABELS: Record<string, string> = {
+  ingest: 'Reading the song',
+  analyze: 'Finding beats and sections',
+  plan: 'Planning the storyboard',
+  prompt: 'Writing shot prompts',
+  generate: 'Making the clips',
+  review: 'Checking the clips',
+  edit: 'Cutting to the beat',
+  render: 'Rendering the video',
+  evaluate: 'Scoring the fit',
+  deliver: 'Delivering',
+};
+
+/** "1 min 05 s", "42 s". */
+export function duration(sec: number): string {
+  const s = Math.max(0, Math.round(sec));
+  return s >= 60 ? `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s` : `${s} s`;
+}
+
+/** Runs fn and shows its error next to where the person is (never at the top of the page). */
+export async function guarded(out: HTMLElement, fn: () => Promise<unknown>): Promise<boolean> {
+  out.textContent = '';
+  try {
+    await fn();
+    return true;
+  } catch (err) {
+    out.textContent = (err as Error).message;
+    return false;
+  }
+}

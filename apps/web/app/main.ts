@@ -14,6 +14,7 @@ function tokenPage(wrong: boolean): void {
     id: 'token',
     autocomplete: 'current-password',
     required: true,
+    'aria-describedby': 'token-help',
   });
   const form = h(
     'form',
@@ -21,10 +22,11 @@ function tokenPage(wrong: boolean): void {
     h('h2', {}, 'API token'),
     h(
       'p',
-      { class: 'muted' },
-      'This server needs its BEATFRAME_API_TOKEN. It is kept only for this browser tab session.',
+      { class: 'muted', id: 'token-help' },
+      'This server is protected. Ask whoever runs it for the access token (it is the server’s BEATFRAME_API_TOKEN setting). It is kept only for this browser tab.',
     ),
-    wrong ? h('p', { class: 'error' }, 'That token was not accepted.') : null,
+    wrong ? h('p', { class: 'error', role: 'alert' }, 'That token was not accepted.') : null,
+    h('label', { for: 'token', class: 'field-label' }, 'Access token'),
     input,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Continue')),
   );

@@ -11,6 +11,7 @@ import { type Beatframe, createBeatframe, type RunningWorker } from '@beatframe/
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webBuilt, webDir } from '../src/index.js';
+import { axeCheck } from './axe.js';
 
 // The dashboard driven in headless Chromium against the real API, pipeline (offline) and worker.
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,11 +46,11 @@ beforeAll(async () => {
     '-f',
     'lavfi',
     '-i',
-    'sine=frequency=196:duration=6',
+    'sine=frequency=196:duration=5',
     '-f',
     'lavfi',
     '-i',
-    'aevalsrc=0.8*sin(2*PI*1000*t)*lt(mod(t\\,0.5)\\,0.03):d=6',
+    'aevalsrc=0.8*sin(2*PI*1000*t)*lt(mod(t\\,0.5)\\,0.03):d=5',
     '-filter_complex',
     '[0][1]amix=inputs=2',
     '-c:a',
@@ -91,13 +92,30 @@ afterAll(async () => {
 });
 
 const shot = (name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+let projectId = '';
+
+/** Plays the video muted and reports whether its time moved on (at the machine's pace, up to 15 s). */
+const playsOn = () =>
+  page.$eval('#video', async (v: HTMLVideoElement) => {
+    if (v.readyState < 1) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+    v.muted = true;
+    if (v.ended) v.currentTime = 0;
+    await v.play();
+    const t0 = v.currentTime;
+    const end = Date.now() + 15_000;
+    while (v.currentTime < t0 + 0.5 && !v.ended && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 100));
+    v.pause();
+    return { src: v.currentSrc, duration: v.duration, t0, t1: v.currentTime, error: v.error?.code };
+  });
 
 describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
-  it('asks for the token once, then shows the form and the empty list', async () => {
+  it('asks for the token once (an accessible page), then shows the form and the empty list', async () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(server.url);
     await page.waitForSelector('#token');
+    expect(await axeCheck(page)).toEqual([]);
     await shot('1-token');
     await page.fill('#token', 'wrong');
     await page.click('button[type=submit]');
@@ -110,76 +128,162 @@ describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('starts a project through the form, watches it finish, and plays the video', async () => {
+  it('offers only the models set up here: veo without a key is greyed out and cannot be started', async () => {
+    await page.waitForSelector('#f-provider option[value="veo"]', { state: 'attached' });
+    expect(await page.$eval('#f-provider option[value="veo"]', (o: HTMLOptionElement) => o.disabled)).toBe(
+      true,
+    );
+    expect(await page.$eval('#f-provider option[value="local"]', (o: HTMLOptionElement) => o.disabled)).toBe(
+      false,
+    );
+    // The hint says how to set it up.
+    expect(await page.textContent('.setup-hint')).toContain('GEMINI_API_KEY');
+    // The API refuses it too, before anything is stored or paid.
+    const res = await page.request.post(`${server.url}/api/projects`, {
+      multipart: {
+        audio: { name: 'x.mp3', mimeType: 'audio/mpeg', buffer: readFileSync(song) },
+        provider: 'veo',
+      },
+    });
+    expect(res.status()).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/GEMINI_API_KEY/);
+    expect(await axeCheck(page)).toEqual([]);
+  });
+
+  it('makes a video through the form; the timeline seeks; a re-render keeps the old cut playing', async () => {
     await page.setInputFiles('#f-audio', song);
-    // The estimate comes from the API before anything is spent; the local model is free.
     await page.waitForFunction(() => document.querySelector('#estimate')?.textContent?.includes('Free'));
     await page.fill('#f-theme', 'a night drive through a neon city');
+    await page.fill('#f-title', 'Night Drive');
     await page.selectOption('#f-provider', 'local');
     await page.selectOption('#f-crew', 'heuristic');
     await page.selectOption('#f-renderer', 'ffmpeg');
+    await page.uncheck('#f-captions');
     await shot('2-new-project');
     await page.click('#f-submit');
     await page.waitForURL(/#\/projects\//);
-    // Mid-way: the storyboard is planned and shots are being made (or already made).
+    projectId = decodeURIComponent(/#\/projects\/([^/]+)/.exec(page.url())?.[1] ?? '');
     await page.waitForSelector('article.shot', { timeout: 120_000 });
+    await page.waitForSelector('[role=progressbar][aria-label="Overall progress"]');
     await shot('3-project-running');
 
-    // Live: the page shows the video when the pipeline delivers it (SSE, no reload).
-    await page.waitForSelector('#video', { timeout: 240_000 });
-    await page.waitForSelector('.shot img.shot-thumb');
-    await page.waitForSelector('#evaluation .score');
-    const meta = await page.$eval('#video', async (v: HTMLVideoElement) => {
-      if (v.readyState < 1) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
-      v.muted = true;
-      await v.play();
-      const t0 = v.currentTime;
-      // Playback advances at its own pace on a loaded machine: wait for it, up to 15 s.
-      const end = Date.now() + 15_000;
-      while (v.currentTime < t0 + 0.5 && !v.ended && Date.now() < end)
-        await new Promise((r) => setTimeout(r, 100));
-      return { duration: v.duration, t0, t1: v.currentTime, readyState: v.readyState, error: v.error?.code };
-    });
-    expect(meta.error).toBeUndefined();
-    expect(Math.abs(meta.duration - 6)).toBeLessThan(0.3);
-    expect(meta.t1).toBeGreaterThan(meta.t0 + 0.3);
-    expect(meta.readyState).toBeGreaterThanOrEqual(2);
-    await page.$eval('#video', (v: HTMLVideoElement) => {
-      v.pause();
-      v.currentTime = 2;
-    });
-    await page.waitForSelector('.badge-done');
-    await page.waitForSelector('#decisions table');
+    // Live: the video, the first version and the timeline appear without a reload.
+    await page.waitForSelector('#video:not(.hidden)', { timeout: 240_000 });
+    await page.waitForSelector('.project-header .badge-done', { timeout: 120_000 });
+    await page.waitForSelector('#timeline .block');
+    const first = await playsOn();
+    expect(first.error).toBeUndefined();
+    expect(first.src).toContain('/versions/1/video');
+    expect(Math.abs(first.duration - 5)).toBeLessThan(0.3);
+    expect(first.t1).toBeGreaterThan(first.t0 + 0.3);
+    expect(await page.title()).toContain('Night Drive');
+    const opts = await page.request.get(`${server.url}/api/projects/${projectId}`);
+    expect(((await opts.json()) as { options: { captions: boolean } }).options.captions).toBe(false);
+
+    // A block on the timeline seeks the video and opens that shot.
+    const blocks = page.locator('#timeline .block');
+    const n = await blocks.count();
+    expect(n).toBeGreaterThan(1);
+    const target = blocks.nth(n - 1);
+    const shotId = await target.getAttribute('data-shot');
+    await target.click();
+    expect(await page.$eval('#video', (v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(1);
+    await page.waitForSelector(`article[data-shot="${shotId}"] details[open]`);
+    expect(await axeCheck(page)).toEqual([]);
     await shot('4-project-done');
 
-    const href = await page.getAttribute('#download', 'href');
-    const res = await page.request.get(server.url + href);
-    expect(res.status()).toBe(200);
-    expect(res.headers()['content-disposition']).toMatch(/attachment; filename="Night_Drive\.mp4"/);
+    // Regenerate the first shot with a new prompt: the old cut stays playable while the new one is made.
+    const card = page.locator('article.shot').first();
+    const firstShot = await card.getAttribute('data-shot');
+    // (the timeline click may have opened it already)
+    await card.locator('details').evaluate((d: HTMLDetailsElement) => {
+      d.open = true;
+    });
+    await card.locator('textarea').fill('slow dolly through rain-soaked neon streets, magenta reflections');
+    await card.locator('button', { hasText: 'Regenerate' }).click();
+    await page.waitForSelector('#player-notice:has-text("stays playable")', { timeout: 60_000 });
+    const during = await playsOn();
+    expect(during.src).toContain('/versions/1/video');
+    expect(during.t1).toBeGreaterThan(during.t0 + 0.3);
+    expect(await page.getAttribute('#download', 'href')).toContain('/versions/1/video');
+    await shot('5-rerender-keeps-old-cut');
 
-    // Fix a shot by hand: a new prompt, regenerate; the page follows the new round to a new video.
-    const first = page.locator('article.shot').first();
-    await first.locator('summary').click();
-    await first.locator('textarea').fill('slow dolly through rain-soaked neon streets, magenta reflections');
-    await first.locator('button', { hasText: 'Regenerate' }).click();
-    await page.waitForSelector('article.shot >> text=try 2', { timeout: 120_000 });
-    await page.waitForSelector('.project-header .badge-done', { timeout: 240_000 });
-    await page.waitForFunction(
-      () => (document.querySelector('#video') as HTMLVideoElement | null)?.readyState,
+    // The new cut arrives as v2; the regenerated thumbnail is the new one without a reload.
+    await page.waitForSelector('[data-version="2"]', { timeout: 240_000 });
+    await page.waitForSelector('.project-header .badge-done', { timeout: 60_000 });
+    await page.waitForFunction(() =>
+      document.querySelector('#video')?.getAttribute('src')?.includes('/versions/2/'),
     );
-    expect(await page.textContent('article.shot')).toContain('rain-soaked neon streets');
-    await shot('6-after-regenerate');
+    const thumb = await page.getAttribute(`article[data-shot="${firstShot}"] img.shot-thumb`, 'src');
+    expect(thumb).toContain('a=2');
+    expect(await page.textContent(`article[data-shot="${firstShot}"]`)).toContain('rain-soaked neon streets');
 
-    await page.click('a.back');
+    // Both takes are kept; the first can be picked again.
+    await page.locator(`article[data-shot="${firstShot}"] details`).evaluate((d: HTMLDetailsElement) => {
+      d.open = true;
+    });
+    await page.waitForSelector(`article[data-shot="${firstShot}"] [data-take="a1"]`);
+    expect(await page.locator(`article[data-shot="${firstShot}"] .take`).count()).toBe(2);
+    await shot('6-takes-and-versions');
+
+    // v1 can be restored as the project's video.
+    await page.click('[data-version="1"] button:has-text("Restore v1")');
+    await page.waitForFunction(() =>
+      document.querySelector('[data-version="1"]')?.textContent?.includes('current'),
+    );
+    const restored = await page.request.get(`${server.url}/api/projects/${projectId}/video`);
+    const v1 = await page.request.get(`${server.url}/api/projects/${projectId}/versions/1/video`);
+    expect((await restored.body()).equals(await v1.body())).toBe(true);
+
+    // Text responses are compressed; the decision log comes a page at a time, newest first.
+    for (const [path, enc] of [
+      ['/style.css', 'br'],
+      [`/api/projects/${projectId}/decisions/page?limit=40`, 'gzip'],
+    ] as const) {
+      const r = await page.request.get(server.url + path, { headers: { 'accept-encoding': enc } });
+      expect(r.headers()['content-encoding']).toBe(enc);
+    }
+    const page1 = await page.request.get(`${server.url}/api/projects/${projectId}/decisions/page?limit=5`);
+    const log = (await page1.json()) as { total: number; decisions: Array<{ id: number }>; next?: number };
+    expect(log.decisions).toHaveLength(5);
+    expect(log.total).toBeGreaterThan(5);
+    expect(log.decisions[0]!.id).toBeGreaterThan(log.decisions[4]!.id);
+  }, 400_000);
+
+  it('the list is newest first with rename and delete; phone layout has no sideways scrolling', async () => {
+    await page.goto(`${server.url}/#/`);
     await page.waitForSelector('.project-row .badge-done');
     expect(await page.textContent('.project-row')).toContain('Night Drive');
-    await shot('5-project-list');
-  }, 300_000);
+    expect(await axeCheck(page)).toEqual([]);
+    page.once('dialog', (d) => void d.accept('Night Drive (final cut)'));
+    await page.click(`.project-row[data-id="${projectId}"] button:has-text("Rename")`);
+    await page.waitForSelector('.project-row >> text=Night Drive (final cut)');
+    await shot('7-project-list');
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const hash of ['#/', `#/projects/${projectId}`]) {
+      await page.goto(`${server.url}/${hash}`);
+      await page.waitForSelector(hash === '#/' ? '.project-row' : '#timeline .block');
+      const wide = await page.evaluate(() => {
+        const w = document.documentElement.clientWidth;
+        const over = [...document.querySelectorAll<HTMLElement>('body *')]
+          .filter((e) => e.getBoundingClientRect().right > w + 1)
+          .slice(0, 4)
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+        return { by: document.documentElement.scrollWidth - w, over };
+      });
+      expect(wide.by, `${hash}: ${wide.over.join(', ')}`).toBeLessThanOrEqual(0);
+    }
+    await shot('8-phone-project');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }, 60_000);
 
-  it('a paid model: the form shows the estimate and needs approval; a paused project offers Approve', async () => {
+  it('a paid model: the form shows the estimate and needs approval; Cancel leaves it cancelled, not failed', async () => {
     await page.goto(`${server.url}/#/`);
     await page.waitForSelector('#new-project');
     await page.setInputFiles('#f-audio', song);
+    await page.waitForSelector('#f-provider option[value="openai-videos"]:not([disabled])', {
+      state: 'attached',
+    });
     await page.selectOption('#f-provider', 'openai-videos');
     await page.waitForFunction(() =>
       /≈ \$\d+\.\d\d/.test(document.querySelector('#estimate')?.textContent ?? ''),
@@ -191,7 +295,6 @@ describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
         document.querySelector('.new-project .error')?.textContent ?? '',
       ),
     );
-    await shot('7-paid-estimate');
     expect(emu.stats.submissions).toBe(0);
 
     // Created without approval (as the CLI does without --yes): it pauses before spending.
@@ -207,10 +310,30 @@ describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
     const { id } = (await res.json()) as { id: string };
     await page.goto(`${server.url}/#/projects/${id}`);
     await page.waitForSelector('.project-header button.primary:has-text("Approve")', { timeout: 60_000 });
-    await shot('8-awaiting-approval');
-    expect(emu.stats.submissions).toBe(0);
+    await shot('9-awaiting-approval');
+    page.once('dialog', (d) => void d.accept());
     await page.click('.project-header button.danger:has-text("Cancel")');
-    await page.waitForSelector('.project-header .badge-failed', { timeout: 60_000 });
+    await page.waitForSelector('.project-header .badge-cancelled', { timeout: 60_000 });
     expect(emu.stats.submissions).toBe(0);
+
+    // A stuck project goes on with another model, but only one that is set up here.
+    const veo = await page.request.post(`${server.url}/api/projects/${id}/model`, {
+      data: { provider: 'veo' },
+    });
+    expect(veo.status()).toBe(400);
+    expect(((await veo.json()) as { error: { code: string } }).error.code).toBe('NOT_CONFIGURED');
+    await page.click('.switch-model summary');
+    await page.selectOption('#f-switch', 'local');
+    const [switched] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/api/projects/${id}/model`)),
+      page.click('.switch-model button:has-text("Switch and go on")'),
+    ]);
+    expect(switched.status(), await switched.text()).toBe(200);
+    expect(((await switched.json()) as { queued: string[] }).queued).toEqual([id]);
+    const after = (await (await page.request.get(`${server.url}/api/projects/${id}`)).json()) as {
+      options: { provider: string };
+    };
+    expect(after.options.provider).toBe('local');
+    await page.request.post(`${server.url}/api/projects/${id}/cancel`);
   }, 120_000);
 });

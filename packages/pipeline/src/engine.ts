@@ -51,6 +51,7 @@ import { reviewRetake } from './retake-gate.js';
 import type { CostEstimate, ShotStatus } from './service.js';
 import { type Lease, ProviderSlots } from './slots.js';
 import { sleep } from './util.js';
+import { keepVersion } from './versions.js';
 
 export const STAGE_QUEUE = 'beatframe-stage';
 export const SHOT_QUEUE = 'beatframe-shot';
@@ -869,6 +870,7 @@ export class Engine {
         ctx.logger.warn({ err: userMessage(err) }, 'no thumbnail'),
       );
       const p = (await this.projectRow(ctx.project.id))!;
+      await this.keepDeliveredVersion(ctx, out, thumb, render.path);
       const report = {
         project: p.id,
         name: p.name,
@@ -902,6 +904,18 @@ export class Engine {
       return { kind: 'moved' };
     },
   };
+
+  /** Every delivered cut stays watchable and restorable (versions/v<n>.mp4); a failure here only warns. */
+  private async keepDeliveredVersion(ctx: StageCtx, out: string, thumb: string, renderPath: string) {
+    const score = await this.stageOutput<{ score?: number }>(ctx.project.id, 'evaluate').catch(
+      () => undefined,
+    );
+    await keepVersion(ctx.dir, out, thumb, {
+      renderPath,
+      round: ctx.project.round,
+      ...(typeof score?.score === 'number' ? { score: score.score } : {}),
+    }).catch((err) => ctx.logger.warn({ err: userMessage(err) }, 'could not keep this cut as a version'));
+  }
 
   private async planInput(ctx: StageCtx) {
     const song = await this.stageOutput<Song>(ctx.project.id, 'ingest');

@@ -16,3 +16,12 @@ export {
   checkSunoId,
   validateProjectRequest,
 } from './validate-request.js';
+export {
+  keepVersion,
+  listVersions,
+  restoreVersion,
+  type VersionIndex,
+  type VideoVersion,
+  versionThumb,
+  versionVideo,
+} from './versions.js';
