@@ -149,6 +149,8 @@ export function projectPage(root: HTMLElement, id: string): () => void {
   const renderHeader = (p: ProjectDetail) => {
     const status = statusOf(p);
     const working = p.status === 'queued' || p.status === 'running';
+    // An open model switch keeps its state (what is picked) across live refreshes.
+    const openSwitch = header.querySelector<HTMLElement>('details.switch-model[open]');
     const stuck =
       p.status === 'paused' ||
       p.status === 'failed' ||
@@ -227,7 +229,7 @@ export function projectPage(root: HTMLElement, id: string): () => void {
             : null,
           working ? notifyButton() : null,
         ),
-        stuck ? switchModel(p) : null,
+        stuck ? (openSwitch ?? switchModel(p)) : null,
       ),
     );
   };
