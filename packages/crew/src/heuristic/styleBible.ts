@@ -447,7 +447,7 @@ export function heuristicStyle(input: StyleInputs): {
   const named = themePlace(theme);
   const homePlace = named ?? placeHit(themeWords) ?? placeHit(lyricWords) ?? (preset.places[0] as string);
   const places = named
-    ? [named, `the bright heart of ${named}`, `a quiet edge of ${named}`]
+    ? [named, `the heart of ${named}`, `a quiet edge of ${named}`]
     : unique([homePlace, ...preset.places]).slice(0, 3);
   const [home, big, contrast] = [
     places[0] as string,

@@ -303,7 +303,7 @@ export function drawWeather(g: SKRSContext2D, s: SceneSpec, st: Stage, f: FrameS
       const fog = g.createLinearGradient(0, y - H * 0.12, 0, y + H * 0.12);
       const c = mix(st.time.sky[2], 'd0d4dc', 0.5);
       fog.addColorStop(0, css(c, 0));
-      fog.addColorStop(0.5, css(c, 0.28 + 0.05 * Math.sin(f.t * 0.5 + k)));
+      fog.addColorStop(0.5, css(c, 0.16 + 0.04 * Math.sin(f.t * 0.5 + k)));
       fog.addColorStop(1, css(c, 0));
       g.fillStyle = fog;
       g.fillRect(0, y - H * 0.12, W, H * 0.24);

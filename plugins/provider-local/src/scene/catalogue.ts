@@ -65,7 +65,7 @@ export const TIMES: Record<TimeId, TimeEntry> = {
     lightsOn: false,
   },
   day: {
-    keywords: ['day', 'daytime', 'noon', 'midday', 'sunny', 'sunshine', 'bright', 'afternoon', 'summer'],
+    keywords: ['day', 'daytime', 'noon', 'midday', 'sunny', 'sunshine', 'afternoon', 'broad daylight', 'daylight'],
     sky: ['2f6fd0', '6fa8e8', 'cfe6f7'],
     light: { kind: 'sun', height: 0.75, colour: 'fff6d8', radius: 0.06 },
     stars: 0,

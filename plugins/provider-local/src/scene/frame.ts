@@ -52,7 +52,10 @@ export function pulseAt(s: SceneSpec, t: number): number {
 export function frameState(s: SceneSpec, n: number): FrameState {
   const t = n / s.fps;
   const speed = 0.4 + 1.2 * s.energy;
-  return { t, n, pulse: pulseAt(s, t) * (0.4 + 0.6 * s.energy), speed, cam: cameraAt(s, t, speed) };
+  const phase = s.bpm ? (t * s.bpm) / 60 : 0.5;
+  // A sharp hit for the flash: gone within a fifth of a beat, so most frames keep the scene's own light.
+  const hit = s.bpm ? Math.exp(-12 * (phase - Math.floor(phase))) : 0;
+  return { t, n, pulse: pulseAt(s, t) * (0.4 + 0.6 * s.energy), hit, speed, cam: cameraAt(s, t, speed) };
 }
 
 /**
@@ -127,10 +130,11 @@ export function drawFrame(g: SKRSContext2D, s: SceneSpec, st: Stage, n: number):
   if (s.setting === 'room') neon(g, st, f);
   drawSubjects(g, s, st, f);
   drawWeather(g, s, st, f);
-  if (s.energy > 0.5 && f.pulse > 0.05) {
-    // Loud music flashes the picture on the beat, in the first accent colour.
+  const hit = f.hit * (s.energy - 0.5);
+  if (hit > 0.01) {
+    // Loud music flashes the picture on the beat, briefly, in the brightest accent.
     g.globalCompositeOperation = 'lighter';
-    g.fillStyle = css(st.flash, f.pulse * (s.energy - 0.5) * 0.6);
+    g.fillStyle = css(st.flash, hit * 0.4);
     g.fillRect(0, 0, st.W, st.H);
     g.globalCompositeOperation = 'source-over';
   }

@@ -229,7 +229,7 @@ export function buildStage(s: SceneSpec): Stage {
     skyPad: Math.ceil(H * 0.1),
     ...(reflection ? { reflection } : {}),
     tintDots,
-    flash: mix([...s.accents].sort((a, b) => luma(b) - luma(a))[0] ?? 'ffffff', 'ffffff', 0.3),
+    flash: [...s.accents].sort((a, b) => luma(b) - luma(a))[0] ?? 'ffffff',
     ...(stars ? { stars } : {}),
     ...(light ? { light } : {}),
     ...(clouds ? { clouds } : {}),

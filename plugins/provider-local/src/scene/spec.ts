@@ -110,6 +110,8 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
     fallback.push(`time:${time}`);
   }
 
+  // A coast after dark shows the lights of a town across the water, named or not.
+  const lateLayer = !second && setting === 'coast' && TIMES[time].lightsOn ? 'far-skyline' : undefined;
   const weather = named(text, WEATHER);
   for (const w of weather) matched.push(`weather:${w}`);
 
@@ -151,7 +153,7 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
     subjects,
     camera,
     ground,
-    ...(extraLayer ? { extraLayer } : {}),
+    ...((extraLayer ?? lateLayer) ? { extraLayer: extraLayer ?? lateLayer } : {}),
     modifiers,
     accents,
     bpm,
