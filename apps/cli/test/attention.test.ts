@@ -1,24 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { startWebVideoSite, type WebVideoSite } from '@beatframe/emulators';
 import { runFfmpeg } from '@beatframe/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (arr: string[]) =>
-    new Writable({
-      write(c, _e, cb) {
-        arr.push(c.toString());
-        cb();
-      },
-    });
-  return { out, err, io: { stdout: sink(out), stderr: sink(err) } };
-}
+import { io } from './support/io.js';
 
 const TOKEN = 'attention-test-token';
 const auth = { Authorization: `Bearer ${TOKEN}` };

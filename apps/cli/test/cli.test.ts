@@ -1,19 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (arr: string[]) =>
-    new Writable({
-      write(c, _e, cb) {
-        arr.push(c.toString());
-        cb();
-      },
-    });
-  return { out, err, io: { stdout: sink(out), stderr: sink(err) } };
-}
+import { io } from './support/io.js';
 
 describe('cli', () => {
   it('an unknown option is a one-line error with exit code 2', async () => {

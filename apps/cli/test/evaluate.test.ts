@@ -2,23 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { EvaluationReport } from '@beatframe/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (arr: string[]) =>
-    new Writable({
-      write(c, _e, cb) {
-        arr.push(c.toString());
-        cb();
-      },
-    });
-  return { out, err, io: { stdout: sink(out), stderr: sink(err) } };
-}
+import { io } from './support/io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-cli-evaluate-'));
 const song = join(dir, 'clicks.wav');

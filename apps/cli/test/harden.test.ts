@@ -1,26 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { runFfmpeg } from '@beatframe/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
+import { io } from './support/io.js';
 
 // Regression tests for the hardening issue: the CLI refuses what cannot finish before any work,
 // names a folder as a folder, and a project stopped with Ctrl-C is not shown as running.
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (arr: string[]) =>
-    new Writable({
-      write(c, _e, cb) {
-        arr.push(c.toString());
-        cb();
-      },
-    });
-  return { out, err, io: { stdout: sink(out), stderr: sink(err) } };
-}
 
 const saved = { ...process.env };
 const dir = mkdtempSync(join(tmpdir(), 'bf-cli-harden-'));

@@ -1,22 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (arr: string[]) =>
-    new Writable({
-      write(c, _e, cb) {
-        arr.push(c.toString());
-        cb();
-      },
-    });
-  return { out, err, io: { stdout: sink(out), stderr: sink(err) } };
-}
+import { io } from './support/io.js';
 
 const saved = { ...process.env };
 const dir = mkdtempSync(join(tmpdir(), 'bf-cli-serve-'));
