@@ -17,8 +17,8 @@ function tri(x: number): number {
  */
 export function cameraAt(s: SceneSpec, t: number, speed: number): FrameState['cam'] {
   const u = s.seconds > 0 ? Math.min(1, t / s.seconds) : 0;
-  const rate = 0.03 + 0.12 * speed * speed; // sweeps per second
-  const shake = s.energy > 0.6 ? (s.energy - 0.6) * 0.05 : 0;
+  const rate = 0.03 + 0.5 * s.energy * s.energy; // sweeps per second: a loud shot whips across in a second
+  const shake = s.energy > 0.6 ? (s.energy - 0.6) * 0.15 : 0;
   const jx = shake * Math.sin(t * 23.7 + s.seed);
   const jy = shake * Math.sin(t * 19.3 + s.seed * 0.7);
   switch (s.camera) {
@@ -52,10 +52,7 @@ export function pulseAt(s: SceneSpec, t: number): number {
 export function frameState(s: SceneSpec, n: number): FrameState {
   const t = n / s.fps;
   const speed = 0.4 + 1.2 * s.energy;
-  const phase = s.bpm ? (t * s.bpm) / 60 : 0.5;
-  // A sharp hit for the flash: gone within a fifth of a beat, so most frames keep the scene's own light.
-  const hit = s.bpm ? Math.exp(-12 * (phase - Math.floor(phase))) : 0;
-  return { t, n, pulse: pulseAt(s, t) * (0.4 + 0.6 * s.energy), hit, speed, cam: cameraAt(s, t, speed) };
+  return { t, n, pulse: pulseAt(s, t) * (0.4 + 0.6 * s.energy), speed, cam: cameraAt(s, t, speed) };
 }
 
 /**
@@ -130,11 +127,13 @@ export function drawFrame(g: SKRSContext2D, s: SceneSpec, st: Stage, n: number):
   if (s.setting === 'room') neon(g, st, f);
   drawSubjects(g, s, st, f);
   drawWeather(g, s, st, f);
-  const hit = f.hit * (s.energy - 0.5);
-  if (hit > 0.01) {
-    // Loud music flashes the picture on the beat, briefly, in the brightest accent.
+  if (s.energy > 0.5) {
+    // Loud music swells the light once a beat: a smooth wave, not a flash, because the clip's beat phase is
+    // only a guess (the request carries the tempo, not where the song's beats fall) and a hard flash off the
+    // song's beat reads as a cut.
+    const phase = ((f.t * (s.bpm || 100)) / 60) % 1;
     g.globalCompositeOperation = 'lighter';
-    g.fillStyle = css(st.flash, hit * 0.4);
+    g.fillStyle = css(st.flash, (s.energy - 0.5) * 0.3 * (0.5 + 0.5 * Math.cos(2 * Math.PI * phase)));
     g.fillRect(0, 0, st.W, st.H);
     g.globalCompositeOperation = 'source-over';
   }

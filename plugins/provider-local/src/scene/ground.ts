@@ -10,8 +10,6 @@ export interface FrameState {
   n: number;
   /** 1 on the beat, decaying toward 0 before the next. */
   pulse: number;
-  /** 1 on the beat, gone a fifth of a beat later. */
-  hit: number;
   /** Movement speed from the energy. */
   speed: number;
   cam: { cx: number; cy: number; zoom: number; rot: number };
