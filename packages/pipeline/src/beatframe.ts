@@ -323,12 +323,7 @@ class Service implements Beatframe {
       ...(await attentionOf(this.db, row).then((a) => (a ? { attention: a } : {}))),
       ...(out('ingest') ? { song: out('ingest') as Song } : {}),
       ...(evaluation && 'version' in evaluation ? { evaluation } : {}),
-      notices: await noticesOf(
-        this.db,
-        id,
-        evaluation && 'version' in evaluation ? evaluation : undefined,
-        row.status,
-      ),
+      notices: await noticesOf(this.db, id, evaluation, row.status),
       ...(row.status === 'done' && row.outputPath ? { videoPath: row.outputPath } : {}),
       ...(existsSync(thumb) ? { thumbnailPath: thumb } : {}),
     };

@@ -1279,7 +1279,12 @@ export class Engine {
     });
     const decision = decideOnFailure(
       pe,
-      { attempt: row.attempt, retries: row.retries, submitted },
+      {
+        attempt: row.attempt,
+        retries: row.retries,
+        submitted,
+        clipUsd: provider.capabilities.usdFor(this.clipRequest(provider, options, row)),
+      },
       {
         provider: provider.name,
         maxAttempt: options.maxAttemptsPerShot + 2,

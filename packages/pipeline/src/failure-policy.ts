@@ -18,6 +18,8 @@ export interface ShotFacts {
   retries: number;
   /** Did the provider accept the job (so a new attempt is a new request)? */
   submitted: boolean;
+  /** What one take costs: a free one (a local render) may simply be tried again. */
+  clipUsd?: number;
 }
 
 export interface PolicyOptions {
@@ -105,7 +107,15 @@ export function decideOnFailure(err: FailureFacts, shot: ShotFacts, o: PolicyOpt
         why: 'the model is gone: switch provider or model',
       };
     default:
-      // A fatal error (a request the provider cannot take) fails again when resent unchanged.
+      // A free job that failed costs nothing to try again (a local render can fail on a busy machine).
+      if (shot.submitted && !(shot.clipUsd && shot.clipUsd > 0) && !lastAttempt)
+        return {
+          action: 'retake',
+          afterSec: 0,
+          change: 'none',
+          why: 'a free job failed: another take costs nothing',
+        };
+      // A paid request the provider cannot take fails again when resent unchanged.
       return { action: 'fail-shot', reason: line, why: 'the provider cannot take this request' };
   }
 }

@@ -10,10 +10,14 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 export async function noticesOf(
   db: Database['db'],
   projectId: string,
-  evaluation: EvaluationReport | undefined,
+  evaluation: EvaluationReport | { skipped: string } | undefined,
   status: string,
 ): Promise<string[]> {
   const out: string[] = [];
+  if (evaluation && 'skipped' in evaluation) {
+    if (status === 'done') out.push(`delivered without an evaluation: ${evaluation.skipped}`);
+    evaluation = undefined;
+  }
   const fallbacks = await db
     .select({ role: decisions.role, summary: decisions.summary })
     .from(decisions)

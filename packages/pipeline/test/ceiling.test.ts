@@ -156,6 +156,9 @@ describe('the ledger (PGlite)', () => {
         'delivered, but the evaluation did not pass (score 0.70): tried round 1 regenerates s3, s5',
       ]);
       expect(await noticesOf(database.db, 'p', { ...evaluation, passed: true }, 'done')).toHaveLength(1);
+      expect(
+        await noticesOf(database.db, 'p', { skipped: 'the render could not be probed' }, 'done'),
+      ).toContain('delivered without an evaluation: the render could not be probed');
     } finally {
       await database.close();
       rmSync(dir, { recursive: true, force: true });

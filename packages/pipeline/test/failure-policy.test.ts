@@ -46,6 +46,13 @@ describe('decideOnFailure', () => {
     expect(decide({ kind: 'auth' }).action).toBe('fail-project');
     expect(decide({ kind: 'retired' }).action).toBe('fail-project');
     expect(decide({ kind: 'fatal' }).action).toBe('fail-shot');
+    expect(decide({ kind: 'fatal' }, { submitted: true, clipUsd: 0.4 }).action).toBe('fail-shot');
+    // A free job (a local render) that failed is simply taken again, up to the last attempt.
+    expect(decide({ kind: 'fatal' }, { submitted: true, clipUsd: 0 })).toMatchObject({
+      action: 'retake',
+      change: 'none',
+    });
+    expect(decide({ kind: 'fatal' }, { submitted: true, attempt: 4 }).action).toBe('fail-shot');
   });
 
   it('a captcha or sign-in pauses for a person, whatever its kind', () => {
