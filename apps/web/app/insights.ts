@@ -63,6 +63,24 @@ export function renderEvaluation(box: HTMLElement, p: ProjectDetail): void {
   );
 }
 
+const ROLES: Record<string, string> = {
+  person: 'you',
+  planner: 'storyboard planner',
+  prompter: 'prompt writer',
+  editor: 'editor',
+  evaluator: 'evaluation',
+  pipeline: 'pipeline',
+  budget: 'budget',
+  keyring: 'API keys',
+  'audio-analysis': 'beat finder',
+};
+/** Who decided, in plain words: plugins by what they are. */
+function roleLabel(role: string): string {
+  const m = /^(provider|renderer)-(.+)$/.exec(role);
+  if (m) return `${m[1] === 'provider' ? 'video model' : 'renderer'} (${m[2]})`;
+  return ROLES[role] ?? role;
+}
+
 /** The decision log, newest first, a page at a time; live refreshes fetch only the first page. */
 export function createDecisionLog(base: string) {
   const root = h('div', {
@@ -81,7 +99,7 @@ export function createDecisionLog(base: string) {
       'tr',
       {},
       h('td', {}, d.stage ? (STAGE_LABELS[d.stage] ?? d.stage) : ''),
-      h('td', {}, d.role),
+      h('td', {}, roleLabel(d.role)),
       h(
         'td',
         {},

@@ -189,6 +189,10 @@ describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
     await target.click();
     expect(await page.$eval('#video', (v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(1);
     await page.waitForSelector(`article[data-shot="${shotId}"] details[open]`);
+    // The same from the keyboard: a block is a button.
+    await page.focus('#timeline .block');
+    await page.keyboard.press('Enter');
+    expect(await page.$eval('#video', (v: HTMLVideoElement) => v.currentTime)).toBeLessThan(0.5);
     expect(await axeCheck(page)).toEqual([]);
     await shot('4-project-done');
 
