@@ -167,6 +167,8 @@ export function buildStage(s: SceneSpec): Stage {
   const layers: Layer[] = setting.layers.map((id) => ({ ...paintLayer(id, s, st, rand), id }));
   if (s.extraLayer && !setting.layers.includes(s.extraLayer))
     layers.unshift({ ...paintLayer(s.extraLayer, s, st, rand), id: s.extraLayer });
+  // Far to near, so a borrowed skyline stands in front of the distant mountains, not behind them.
+  layers.sort((a, b) => a.depth - b.depth);
 
   let reflection: Canvas | undefined;
   if (s.ground === 'water' || s.ground === 'street') {
