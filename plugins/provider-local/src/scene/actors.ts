@@ -81,7 +81,8 @@ function drawSubject(g: SKRSContext2D, id: SubjectId, s: SceneSpec, st: Stage, f
         const ch = cw * 0.42;
         const x = W / 2 + W * 0.1 + Math.sin(f.t * 0.7) * u * 0.01;
         const y = H * 0.93 - ch;
-        g.fillStyle = css(mix(st.ink, '303040', 0.4));
+        // A shade lighter than the road, with a lit rim from the sky, so it reads against the asphalt.
+        g.fillStyle = css(mix(st.ink, st.time.sky[2], 0.3));
         g.beginPath();
         g.moveTo(x - cw / 2, y + ch);
         g.lineTo(x - cw / 2, y + ch * 0.45);
@@ -94,7 +95,7 @@ function drawSubject(g: SKRSContext2D, id: SubjectId, s: SceneSpec, st: Stage, f
         g.globalAlpha = (lit ? 0.9 : 0.6) * (0.75 + 0.25 * f.pulse);
         for (const side of [-1, 1]) {
           g.fillStyle = css('ff2030');
-          g.fillRect(x + side * cw * 0.36 - cw * 0.06, y + ch * 0.52, cw * 0.12, ch * 0.1);
+          g.fillRect(x + side * cw * 0.36 - cw * 0.08, y + ch * 0.5, cw * 0.16, ch * 0.14);
           g.drawImage(st.glowDot, x + side * cw * 0.36 - r, y + ch * 0.57 - r, r * 2, r * 2);
         }
         g.globalAlpha = 1;
