@@ -7,6 +7,14 @@ import { announceDone, loadEta, notifyButton, renderStages } from './progress.js
 import { createStoryboard } from './shots.js';
 import { createTimeline } from './timeline.js';
 
+/** The pipeline's reasons name CLI commands; in the page the same thing is a button. */
+function inPage(reason: string): string {
+  return reason
+    .replace(/approve it with `beatframe resume [^`]*`/, 'approve it with the Approve button')
+    .replace(/raise it with `beatframe resume [^`]*`/, 'raise it with the Approve button')
+    .replace(/go on with `beatframe resume [^`]*`/, 'go on with the Resume button');
+}
+
 /** What a person can do about a project a provider paused for them (a captcha, a sign-in, a changed site). */
 function attentionBox(p: ProjectDetail): HTMLElement | null {
   const a = p.attention;
@@ -45,7 +53,12 @@ export function projectPage(root: HTMLElement, id: string): () => void {
   const refreshSoon = () => void refresh();
   const player = createPlayer(base, refreshSoon);
   const storyboard = createStoryboard(base, refreshSoon);
-  const timeline = createTimeline(base, player.video, (shotId) => storyboard.open(shotId));
+  const timeline = createTimeline(
+    base,
+    player.video,
+    (shotId) => storyboard.open(shotId),
+    (view) => storyboard.setCut(view),
+  );
   const log = createDecisionLog(base);
   fill(
     root,
@@ -174,7 +187,7 @@ export function projectPage(root: HTMLElement, id: string): () => void {
             .filter(Boolean)
             .join(' · '),
         ),
-        p.reason && status !== 'cancelled' ? h('p', { class: 'reason' }, p.reason) : null,
+        p.reason && status !== 'cancelled' ? h('p', { class: 'reason' }, inPage(p.reason)) : null,
         ...(p.notices ?? []).map((n) => h('p', { class: 'reason notice' }, n)),
       ),
       h(
@@ -248,7 +261,7 @@ export function projectPage(root: HTMLElement, id: string): () => void {
       fill(attention, attentionBox(p));
       renderStages(stages, p);
       await player.update(p);
-      void timeline.update(
+      await timeline.update(
         `${p.shots.length}|${p.stages.find((s) => s.name === 'edit')?.status}|${p.updatedAt}`,
       );
       storyboard.update(p);

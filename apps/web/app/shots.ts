@@ -1,4 +1,4 @@
-import { get, type ProjectDetail, post, type Shot, type Take, upload } from './api.js';
+import { get, type ProjectDetail, post, type Shot, type Take, type TimelineView, upload } from './api.js';
 import { badge, fill, guarded, h, seconds, usd } from './dom.js';
 
 const FINISHED = ['accepted', 'generated', 'failed', 'paused'];
@@ -7,6 +7,8 @@ const FINISHED = ['accepted', 'generated', 'failed', 'paused'];
 export function createStoryboard(base: string, onChange: () => void) {
   const root = h('div', { class: 'storyboard', id: 'storyboard' });
   let aspect = '16x9';
+  // Where each shot sits in the final cut (it can differ from the plan, or appear twice).
+  let inCut = new Map<string, Array<{ start: number; end: number }>>();
 
   const takesBox = async (s: Shot, box: HTMLElement, message: HTMLElement) => {
     const { takes } = await get<{ takes: Take[] }>(`${base}/shots/${encodeURIComponent(s.id)}/takes`).catch(
@@ -166,7 +168,7 @@ export function createStoryboard(base: string, onChange: () => void) {
           'div',
           { class: 'shot-meta' },
           h('strong', {}, `#${n}`),
-          ` ${seconds(s.start)}–${seconds(s.end)} `,
+          ` ${(inCut.get(s.id) ?? [{ start: s.start, end: s.end }]).map((r) => `${seconds(r.start)}–${seconds(r.end)}`).join(', ')} `,
           badge(s.status),
           h('span', { class: 'muted' }, ` ${usd(s.costUsd)}${s.attempt > 1 ? ` · try ${s.attempt}` : ''}`),
         ),
@@ -201,5 +203,10 @@ export function createStoryboard(base: string, onChange: () => void) {
     a.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     a.querySelector<HTMLElement>('summary')?.focus();
   };
-  return { root, update, open };
+  const setCut = (view: TimelineView) => {
+    inCut = new Map();
+    if (!view.fromCut) return;
+    for (const c of view.shots) inCut.set(c.shotId, [...(inCut.get(c.shotId) ?? []), c]);
+  };
+  return { root, update, open, setCut };
 }

@@ -5,7 +5,12 @@ import { fill, h, seconds } from './dom.js';
  * The timeline under the player: the song's waveform with section labels and beat ticks, and the shots as
  * blocks on it. Clicking a block seeks the video there and opens that shot's card.
  */
-export function createTimeline(base: string, video: HTMLVideoElement, openShot: (shotId: string) => void) {
+export function createTimeline(
+  base: string,
+  video: HTMLVideoElement,
+  openShot: (shotId: string) => void,
+  onView: (view: TimelineView) => void = () => {},
+) {
   const root = h(
     'section',
     { class: 'card timeline-card', 'aria-labelledby': 'h-timeline' },
@@ -99,6 +104,7 @@ export function createTimeline(base: string, video: HTMLVideoElement, openShot: 
     try {
       view = await get<TimelineView>(`${base}/timeline`);
       draw(view);
+      onView(view);
     } catch {
       // not there yet (the song is still being read)
     }

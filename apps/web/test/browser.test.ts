@@ -315,6 +315,7 @@ describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
     await page.goto(`${server.url}/#/projects/${id}`);
     await page.waitForSelector('.project-header button.primary:has-text("Approve")', { timeout: 60_000 });
     await shot('9-awaiting-approval');
+    expect(await page.textContent('.project-header .reason')).toContain('the Approve button');
     page.once('dialog', (d) => void d.accept());
     await page.click('.project-header button.danger:has-text("Cancel")');
     await page.waitForSelector('.project-header .badge-cancelled', { timeout: 60_000 });
