@@ -5,6 +5,7 @@ export * from './fsx.js';
 export * from './logger.js';
 export * from './plugin-settings.js';
 export * from './provider-helpers.js';
+export * from './random.js';
 export * from './schemas/clip.js';
 export * from './schemas/evaluation.js';
 export * from './schemas/music.js';

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@beatframe/core';
 /** Small numeric helpers shared by the metrics. */
 
 export function mean(xs: ArrayLike<number>): number {
@@ -97,12 +98,5 @@ export function sampleAt(values: ArrayLike<number>, hop: number, t: number): num
 
 /** Deterministic PRNG (mulberry32) for shuffles and benches. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }

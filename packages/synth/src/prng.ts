@@ -1,13 +1,7 @@
+import { mulberry32 } from '@beatframe/core';
 /** mulberry32: a tiny, fast, well-distributed 32-bit PRNG. Same seed, same song, on every machine. */
 export function createRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** FNV-1a: derives independent seeds from names (a section group, an instrument) so material is keyed by name. */

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { mulberry32 } from '@beatframe/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { WebFault } from './faults.js';
 
@@ -40,14 +41,7 @@ export interface BrowserSettings {
 
 /** A small seeded PRNG (mulberry32): pacing that a test can repeat. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Writes a file only its owner may read (0600), atomically. */

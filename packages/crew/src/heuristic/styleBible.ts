@@ -1,16 +1,10 @@
 import type { CreativeBrief, Song, StyleBible } from '@beatframe/core';
+import { mulberry32 } from '@beatframe/core';
 import { themeParts, themePlace } from './theme.js';
 
 /** A small deterministic PRNG (mulberry32), so the same song and theme always give the same film. */
 export function seededRandom(seedHex: string): () => number {
-  let a = Number.parseInt(seedHex.slice(0, 8), 16) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(Number.parseInt(seedHex.slice(0, 8), 16));
 }
 
 export function pick<T>(rand: () => number, items: readonly T[]): T {

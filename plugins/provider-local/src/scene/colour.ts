@@ -1,3 +1,4 @@
+import { mulberry32 } from '@beatframe/core';
 /** Colour and randomness helpers shared by the painters. Colours are hex strings without '#'. */
 
 export type Rgb = [number, number, number];
@@ -36,14 +37,7 @@ export function luma(hex: string): number {
 
 /** mulberry32: small, fast and the same on every machine, so a seed always draws the same scene. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** A stable pseudo-random 0…1 for an integer pair, for per-frame choices that must not depend on history. */
