@@ -4,5 +4,5 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['@beatframe/source'] },
   ssr: { resolve: { conditions: ['@beatframe/source'] } },
-  test: { testTimeout: 30_000 },
+  test: { testTimeout: 30_000, hookTimeout: 120_000 },
 });

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BeatframeError, InputError, type Logger, STAGES } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
@@ -341,6 +342,14 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
       throw err;
     }
   }
+  /** Lyrics come as a text field; the pipeline reads them from a file at ingest, like the CLI's --lyrics. */
+  async function saveLyrics(text: string): Promise<string> {
+    const dir = join(uploadDir, 'lyrics');
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, `${randomUUID()}.lrc`);
+    await writeFile(path, text, 'utf8');
+    return path;
+  }
   const displayName = (fileName: string) =>
     fileName
       .replace(/\.[^.]*$/, '')
@@ -446,15 +455,20 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
         }).filter(([, v]) => v !== undefined),
       );
       const name = fields.name ?? fallbackName;
-      return bf.createProject({
-        song,
-        options,
-        ...(name ? { name } : {}),
-        ...(fields.title ? { title: fields.title } : {}),
-        ...(fields.artist ? { artist: fields.artist } : {}),
-        ...(fields.maxCostUsd !== undefined ? { maxCostUsd: fields.maxCostUsd } : {}),
-        ...(fields.approvedUsd !== undefined ? { approvedUsd: fields.approvedUsd } : {}),
-      });
+      const lyricsPath = fields.lyrics ? await saveLyrics(fields.lyrics) : undefined;
+      const run = () =>
+        bf.createProject({
+          song,
+          options,
+          ...(lyricsPath ? { lyricsPath } : {}),
+          ...(name ? { name } : {}),
+          ...(fields.title ? { title: fields.title } : {}),
+          ...(fields.artist ? { artist: fields.artist } : {}),
+          ...(fields.maxCostUsd !== undefined ? { maxCostUsd: fields.maxCostUsd } : {}),
+          ...(fields.approvedUsd !== undefined ? { approvedUsd: fields.approvedUsd } : {}),
+        });
+      // A refused project leaves no lyrics file behind; its message says "the lyrics", not a server path.
+      return lyricsPath ? withUpload(lyricsPath, 'the lyrics', run) : run();
     };
     let project: Awaited<ReturnType<Beatframe['createProject']>>;
     if (type.includes('multipart/form-data')) {

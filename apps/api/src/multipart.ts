@@ -52,7 +52,9 @@ export async function readMultipart(
   let tooLarge = false;
 
   const done = new Promise<void>((resolve, reject) => {
-    parser.on('field', (name, value) => {
+    parser.on('field', (name, value, info) => {
+      // A field cut at the size limit would be read as something else (half the lyrics): refuse it.
+      if (info.valueTruncated) return reject(new MultipartError(`the field \`${name}\` is over 64 KB`, 413));
       fields[name] = value;
     });
     parser.on('file', (name, stream, info) => {

@@ -82,6 +82,14 @@ export const CreateProjectFields = z.object({
   maxCostUsd: usd,
   /** Spend up to this much without pausing for approval (what the person agreed to after the estimate). */
   approvedUsd: usd,
+  /** The lyrics as text (LRC with timestamps, or plain lines), overriding what the source has. */
+  lyrics: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .max(64 * 1024)
+      .optional(),
+  ),
 });
 export type CreateProjectFields = z.infer<typeof CreateProjectFields>;
 

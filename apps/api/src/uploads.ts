@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Logger } from '@beatframe/core';
 
 /**
- * Uploads are stored under generated names in <uploadDir>/songs and <uploadDir>/clips. A song stays
- * while a project still has to read it; a clip is copied into its project at once. Anything else older
+ * Uploads are stored under generated names in <uploadDir>/songs, /lyrics and /clips. A song or lyrics
+ * file stays while a project still has to read it; a clip is copied into its project at once. Anything else older
  * than the grace period (an upload whose request died, a project deleted before its song was read) is
  * an orphan and is removed.
  */
@@ -20,7 +20,7 @@ export async function sweepUploads(opts: {
   const keep = new Set(await opts.inUse());
   const now = opts.now ?? Date.now();
   const removed: string[] = [];
-  for (const kind of ['songs', 'clips']) {
+  for (const kind of ['songs', 'clips', 'lyrics']) {
     const dir = join(opts.uploadDir, kind);
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const name of names) {

@@ -131,6 +131,12 @@ export function newProjectForm(options: Options): HTMLFormElement {
     maxlength: 200,
     placeholder: 'from the song’s tags',
   });
+  const lyricsFile = h('input', {
+    type: 'file',
+    id: 'f-lyrics',
+    name: 'lyricsFile',
+    accept: '.lrc,.txt,text/plain',
+  });
   const theme = h('input', {
     type: 'text',
     name: 'theme',
@@ -286,6 +292,7 @@ export function newProjectForm(options: Options): HTMLFormElement {
       field('…or a link to it', link, 'An MP3 URL or a suno.com/song/… link'),
     ),
     h('div', { class: 'grid2' }, field('Title', title), field('Artist', artist)),
+    field('Lyrics file', lyricsFile, 'Optional: an .lrc with timestamps (or plain lines) for the captions.'),
     field('Theme', theme, 'What the video is about; the storyboard is planned from it and the song.'),
     h('div', { class: 'grid2' }, field('Where it goes', preset), field('Resolution', resolution)),
     providerBox,
@@ -334,6 +341,15 @@ export function newProjectForm(options: Options): HTMLFormElement {
       maxCostUsd: budget.value,
     };
     if (estimate && estimate.usd > 0) fields.approvedUsd = String(Math.ceil(estimate.usd * 100) / 100);
+    // Lyrics travel as text; the server keeps them as the project's lyrics file.
+    const lrc = lyricsFile.files?.[0];
+    if (lrc) {
+      if (lrc.size > 64 * 1024) {
+        message.textContent = `The lyrics file is ${Math.round(lrc.size / 1024)} KB; lyrics are text of at most 64 KB.`;
+        return;
+      }
+      fields.lyrics = await lrc.text();
+    }
     for (const k of Object.keys(fields)) if (fields[k] === '') delete fields[k];
     submit.disabled = true;
     try {

@@ -19,7 +19,13 @@ export async function songFilesInUse(database: Database): Promise<string[]> {
     ).map((r) => r.id),
   );
   return rows.flatMap((r) => {
-    const source = (r.input as IngestInput | null)?.source;
-    return source?.kind === 'file' && !ingested.has(r.id) ? [source.path] : [];
+    if (ingested.has(r.id)) return [];
+    const input = r.input as IngestInput | null;
+    const source = input?.source;
+    // The lyrics file is read at ingest too: an uploaded one stays until then.
+    return [
+      ...(source?.kind === 'file' ? [source.path] : []),
+      ...(input?.lyricsPath ? [input.lyricsPath] : []),
+    ];
   });
 }
