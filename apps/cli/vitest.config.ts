@@ -4,6 +4,5 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['@beatframe/source'] },
   ssr: { resolve: { conditions: ['@beatframe/source'] } },
-  // Two test files at once: make and the crash tests mostly wait on ffmpeg and child processes.
-  test: { testTimeout: 120_000, hookTimeout: 120_000, maxWorkers: 2 },
+  test: { testTimeout: 120_000, hookTimeout: 120_000 },
 });

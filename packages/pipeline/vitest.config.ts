@@ -4,6 +4,5 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['@beatframe/source'] },
   ssr: { resolve: { conditions: ['@beatframe/source'] } },
-  // Two test files at once: this suite is the longest in CI, and mostly waits on ffmpeg and child workers.
-  test: { testTimeout: 180_000, hookTimeout: 60_000, maxWorkers: 2 },
+  test: { testTimeout: 180_000, hookTimeout: 60_000 },
 });

@@ -27,6 +27,7 @@ import {
 } from './public-text.js';
 import * as S from './schemas.js';
 import { mountStudioRoutes } from './studio-routes.js';
+import { fail, projectOr404 } from './studio-util.js';
 import { sweepUploads, throttled } from './uploads.js';
 import { badId } from './validate-request.js';
 
@@ -63,12 +64,6 @@ const AUDIO_EXT = new Set([
   '.webm',
 ]);
 const VIDEO_EXT = new Set(['.mp4', '.mov', '.webm', '.mkv', '.m4v']);
-
-function fail(status: 400 | 401 | 404 | 409 | 413, code: string, message: string): never {
-  throw new HTTPException(status, {
-    res: Response.json({ error: { code, message } }, { status }),
-  });
-}
 
 /** One line from zod's issues, e.g. "aspect: Invalid option". */
 function issues(err: z.ZodError): string {
@@ -230,16 +225,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
     ...(a.screenshot ? { screenshotUrl: `/api/projects/${id}/attention/screenshot` } : {}),
     ...(a.shotId ? { shotId: a.shotId } : {}),
   });
-  async function detail(id: string): Promise<ProjectDetail> {
-    const bad = badId(id);
-    if (bad) fail(400, 'INVALID', bad);
-    try {
-      return await bf.getProject(id);
-    } catch (err) {
-      if (err instanceof InputError) fail(404, 'NOT_FOUND', `no project with id ${id}`);
-      throw err;
-    }
-  }
+  const detail = (id: string): Promise<ProjectDetail> => projectOr404(bf, id);
   function detailJson(d: ProjectDetail) {
     const id = d.project.id;
     const u = urls(id);

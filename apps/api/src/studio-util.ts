@@ -6,7 +6,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
 import { badId } from './validate-request.js';
 
-export function fail(status: 400 | 404 | 409, code: string, message: string): never {
+/** Ends a request with a JSON error: `{ error: { code, message } }`. */
+export function fail(status: 400 | 401 | 404 | 409 | 413, code: string, message: string): never {
   throw new HTTPException(status, { res: Response.json({ error: { code, message } }, { status }) });
 }
 

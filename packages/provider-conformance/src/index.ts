@@ -258,7 +258,7 @@ export function runProviderConformance(opts: ProviderConformanceOptions): void {
               settle,
             );
             expect(err, `a ${kind} fault must surface as a ProviderError`).toBeInstanceOf(ProviderError);
-            expect(err!.kind).toBe(kind);
+            expect(err!.kind, err!.message).toBe(kind);
             expect(err!.message.length).toBeGreaterThan(0);
             expect(err!.message).not.toContain('\n');
             if (kind === 'retryable' && opts.faults!.retryAfter)

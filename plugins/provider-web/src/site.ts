@@ -104,12 +104,13 @@ export class SiteVisit {
     const end = Date.now() + this.o.profile.timeouts.landmarkMs;
     for (;;) {
       this.o.ctx.signal?.throwIfAborted();
-      for (const [k, t] of Object.entries(wanted) as Array<[K, Target]>)
-        if (await this.visible(t, vars)) return k;
+      // A fault on the page wins over what was wanted: a refusal shown beside an older job's link is a refusal.
       const seen = await detectFault(this.page, this.o.profile, vars).catch((e: unknown) => {
         throw faultOf(e, what);
       });
       if (seen) throw new WebFault(seen.fault, what);
+      for (const [k, t] of Object.entries(wanted) as Array<[K, Target]>)
+        if (await this.visible(t, vars)) return k;
       if (this.page.isClosed()) throw new WebFault('browser-crash', `${what}: the page closed`);
       if (Date.now() > end)
         throw new WebFault(
