@@ -632,41 +632,46 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
     return fileRoute(c, d.videoPath, 'the video', c.req.query('download') ? name : undefined);
   });
 
-  doc({
-    method: 'get',
-    path: '/api/projects/{id}/thumbnail',
-    summary: "The final video's thumbnail",
-    request: { params: idParam },
-    responses: { 200: binary('image/jpeg', 'image') },
-  });
-  app.get('/api/projects/:id/thumbnail', async (c) => {
-    const d = await detail(c.req.param('id'));
-    return fileRoute(c, d.thumbnailPath, 'the thumbnail');
-  });
-
-  doc({
-    method: 'get',
-    path: '/api/projects/{id}/attention/screenshot',
-    summary: 'What the provider saw when it paused the project for a person (credential fields masked)',
-    request: { params: idParam },
-    responses: { 200: binary('image/png', 'image') },
-  });
-  app.get('/api/projects/:id/attention/screenshot', async (c) => {
-    const d = await detail(c.req.param('id'));
-    return fileRoute(c, d.attention?.screenshot, 'the screenshot');
-  });
-
-  doc({
-    method: 'get',
-    path: '/api/projects/{id}/evaluation/plot',
-    summary: 'The evaluation plot (motion vs music energy, cuts vs beats)',
-    request: { params: idParam },
-    responses: { 200: binary('image/png', 'image') },
-  });
-  app.get('/api/projects/:id/evaluation/plot', async (c) => {
-    const d = await detail(c.req.param('id'));
-    return fileRoute(c, d.evaluation?.plotPath, 'the evaluation plot');
-  });
+  /** An image the project made, served from its file: documented and routed in one place. */
+  const projectImage = (
+    path: string,
+    summary: string,
+    type: 'image/jpeg' | 'image/png',
+    label: string,
+    fileOf: (d: ProjectDetail) => string | undefined,
+  ) => {
+    doc({
+      method: 'get',
+      path: `/api/projects/{id}/${path}`,
+      summary,
+      request: { params: idParam },
+      responses: { 200: binary(type, 'image') },
+    });
+    app.get(`/api/projects/:id/${path}`, async (c) =>
+      fileRoute(c, fileOf(await detail(c.req.param('id'))), label),
+    );
+  };
+  projectImage(
+    'thumbnail',
+    "The final video's thumbnail",
+    'image/jpeg',
+    'the thumbnail',
+    (d) => d.thumbnailPath,
+  );
+  projectImage(
+    'attention/screenshot',
+    'What the provider saw when it paused the project for a person (credential fields masked)',
+    'image/png',
+    'the screenshot',
+    (d) => d.attention?.screenshot,
+  );
+  projectImage(
+    'evaluation/plot',
+    'The evaluation plot (motion vs music energy, cuts vs beats)',
+    'image/png',
+    'the evaluation plot',
+    (d) => d.evaluation?.plotPath,
+  );
 
   doc({
     method: 'get',
