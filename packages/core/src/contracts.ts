@@ -2,6 +2,7 @@ import type { Logger } from './logger.js';
 import type { Clip, ClipRequest, ProviderJobRef, ProviderJobStatus } from './schemas/clip.js';
 import type { AudioAnalysis, Song } from './schemas/music.js';
 import type { DecisionSink, ProjectOptions } from './schemas/project.js';
+import type { ImageRequest, Still } from './schemas/still.js';
 import type { Shot, Storyboard } from './schemas/storyboard.js';
 import type { Timeline } from './schemas/timeline.js';
 
@@ -64,6 +65,51 @@ export interface VideoProvider {
 
 /** A provider package's default export: settings in, provider out. */
 export type VideoProviderFactory = (settings?: Record<string, unknown>) => VideoProvider;
+
+export interface ImageCapabilities {
+  /** Models the provider offers; the first is the default. */
+  models: string[];
+  /** The "WIDTHxHEIGHT" sizes the default model makes (a request gets the one nearest in aspect). */
+  sizes: string[];
+  /** Reference images one request takes (0: text only). */
+  maxReferenceImages: number;
+  /** Whether a seed makes the same still again. */
+  seed: boolean;
+  maxPromptChars: number;
+  /** Price of one still in USD (user-maintained tables for paid providers). */
+  usdFor(req: Pick<ImageRequest, 'size' | 'model' | 'referenceImagePaths'>): number;
+  concurrency: number;
+  rpm: number;
+}
+
+/** What an image provider's calls get: a video provider's context, plus where to store a job before polling. */
+export interface ImageContext extends PluginContext {
+  /**
+   * Called with the job's reference as soon as a queued vendor has accepted it, before any polling: the caller
+   * stores it, so that a restarted worker finishes the job with `resume` instead of paying for a second one.
+   * Synchronous APIs (the still is the response) never call it.
+   */
+  onJob?(ref: ProviderJobRef): void | Promise<void>;
+}
+
+/**
+ * An image model (keyframes, character and location references), beside VideoProvider. Errors are the same
+ * classified ProviderErrors (retryable, quota, auth, content-policy, retired, fatal).
+ */
+export interface ImageProvider {
+  name: string;
+  aliases?: string[];
+  description: string;
+  capabilities: ImageCapabilities;
+  status(ctx: PluginContext): ProviderStatusInfo;
+  /** Makes one still and writes it to `dest` (atomically, verified as an image). */
+  generate(req: ImageRequest, dest: string, ctx: ImageContext): Promise<Still>;
+  /** Finishes a job an earlier process started (its stored reference) without submitting again. */
+  resume?(ref: ProviderJobRef, dest: string, ctx: ImageContext): Promise<Still>;
+}
+
+/** An image plugin's export: settings in, provider out (named `image` beside the video factory). */
+export type ImageProviderFactory = (settings?: Record<string, unknown>) => ImageProvider;
 
 export interface RenderContext extends PluginContext {
   onProgress?(fraction: number): void;

@@ -10,5 +10,6 @@ export * from './schemas/clip.js';
 export * from './schemas/evaluation.js';
 export * from './schemas/music.js';
 export * from './schemas/project.js';
+export * from './schemas/still.js';
 export * from './schemas/storyboard.js';
 export * from './schemas/timeline.js';

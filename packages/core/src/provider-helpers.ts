@@ -108,3 +108,26 @@ export function apiKeyStatus(
   if (!env[apiKeyEnv]) return { configured: false, hint: `set ${apiKeyEnv} (and ${baseUrlEnv} for ${via})` };
   return { configured: true };
 }
+
+/**
+ * Of the sizes an image model makes, the one nearest in aspect ratio to `size` (ties go to the larger),
+ * because a still is cover-fitted to the clip later and a close aspect loses least to the crop.
+ */
+export function nearestAspectSize(size: string, sizes: readonly string[]): string {
+  const want = parseSize(size);
+  const ratio = Math.log(want.width / want.height);
+  let best = sizes[0] ?? size;
+  let bestGap = Number.POSITIVE_INFINITY;
+  let bestArea = 0;
+  for (const s of sizes) {
+    const { width, height } = parseSize(s);
+    const gap = Math.abs(Math.log(width / height) - ratio);
+    const area = width * height;
+    if (gap < bestGap - 1e-9 || (Math.abs(gap - bestGap) <= 1e-9 && area > bestArea)) {
+      best = s;
+      bestGap = gap;
+      bestArea = area;
+    }
+  }
+  return best;
+}

@@ -8,6 +8,13 @@ export {
 export { DEFAULT_MODEL_FILES, type ModelFiles } from './comfyui-nodes.js';
 export { type FalKeysEmulator, startFalKeysEmulator } from './fal-keys.js';
 export {
+  type GeminiImageFault,
+  type GoogleFault,
+  startVeoEmulator,
+  type VeoEmulator,
+  type VeoRoute,
+} from './gemini.js';
+export {
   closeServer,
   type DownloadFaults,
   downloadFaults,

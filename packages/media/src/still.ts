@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, parseSize } from '@beatframe/core';
+import { InputError, ProviderError, parseSize, produceAtomic } from '@beatframe/core';
 import { runFfmpeg } from './ffmpeg.js';
+import { probeMedia } from './probe.js';
 
 export interface FitStillOptions {
   /** Output image format (default png). */
@@ -41,5 +42,33 @@ export async function fitStill(path: string, size: string, what: string, opts: F
     throw new InputError(`${what} ${path} is not a readable image`, { cause: err });
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes image bytes a provider returned to `dest` atomically, after ffprobe has read them as a picture;
+ * bytes that are not one are a retryable ProviderError (a truncated or garbled response), never a file on disk.
+ */
+export async function saveStill(
+  bytes: Uint8Array,
+  dest: string,
+  what: string,
+): Promise<{ width: number; height: number }> {
+  return produceAtomic(dest, async (tmp) => {
+    await writeFile(tmp, bytes);
+    const size = await stillSize(tmp);
+    if (!size) throw new ProviderError('retryable', `${what}: the image received is not a readable picture`);
+    return size;
+  });
+}
+
+/** Width and height of the picture at `path`, or undefined when ffprobe cannot read one. */
+export async function stillSize(path: string): Promise<{ width: number; height: number } | undefined> {
+  try {
+    const info = await probeMedia(path);
+    if (!info.video || info.video.width <= 0 || info.video.height <= 0) return undefined;
+    return { width: info.video.width, height: info.video.height };
+  } catch {
+    return undefined;
   }
 }

@@ -311,3 +311,4 @@ export function runProviderConformance(opts: ProviderConformanceOptions): void {
     );
   });
 }
+export { type ImageConformanceOptions, runImageProviderConformance } from './image.js';

@@ -1,7 +1,9 @@
 export { type GenerateClipOptions, generateClip, lastFrameOf, withProviderRetries } from './generate.js';
 export {
   findProviderEntry,
+  getImageProvider,
   getProvider,
+  imageProviderNames,
   listProviders,
   loadProviderPlugins,
   type ProviderEntry,

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import {
   type BeatframeConfig,
   ConfigError,
+  type ImageProvider,
+  type ImageProviderFactory,
   UsageError,
   type VideoProvider,
   type VideoProviderFactory,
@@ -9,13 +11,13 @@ import {
 import { withKeyRing } from '@beatframe/keyring';
 import comfyuiFactory from '@beatframe/provider-comfyui';
 import falFactory from '@beatframe/provider-fal';
-import localFactory from '@beatframe/provider-local';
+import localFactory, { image as localImage } from '@beatframe/provider-local';
 import manualFactory from '@beatframe/provider-manual';
 import openaiVideosFactory from '@beatframe/provider-openai-videos';
 import openrouterFactory from '@beatframe/provider-openrouter';
 import replicateFactory from '@beatframe/provider-replicate';
 import runwayFactory from '@beatframe/provider-runway';
-import veoFactory from '@beatframe/provider-veo';
+import veoFactory, { image as veoImage } from '@beatframe/provider-veo';
 import webFactory from '@beatframe/provider-web';
 
 /** What a config needs to pick and set up providers. */
@@ -30,6 +32,8 @@ export interface ProviderEntry {
   /** The npm package the plugin comes from (`@beatframe/provider-*` or a third party's). */
   packageName: string;
   factory: VideoProviderFactory;
+  /** The vendor's image models (keyframes, references), set up from the same settings, when the plugin has them. */
+  image?: ImageProviderFactory;
   /** Settings derived from the config (e.g. a folder under the data dir); config settings override them. */
   defaults?(config: RegistryConfig): Record<string, unknown>;
   /** The variable holding the plugin's API key; its ring (the name plus S) is then used as well. */
@@ -43,6 +47,7 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['offline', 'motion-graphics'],
     packageName: '@beatframe/provider-local',
     factory: localFactory,
+    image: localImage,
     defaults: (config) => ({ workDir: join(config.dataDir, 'cache', 'provider-local') }),
   },
   {
@@ -63,6 +68,7 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['google', 'gemini', 'veo3'],
     packageName: '@beatframe/provider-veo',
     factory: veoFactory,
+    image: veoImage,
     keyEnv: 'GEMINI_API_KEY',
   },
   {
@@ -152,6 +158,25 @@ export function getProvider(name: string, config: RegistryConfig): VideoProvider
   const entry = findProviderEntry(name);
   if (!entry) throw new UsageError(`unknown provider "${name}"; known: ${describeKnown()}`);
   return instantiate(entry, config);
+}
+
+/** The image provider of plugin `name` (or an alias), set up from the same config section as its videos. */
+export function getImageProvider(name: string, config: RegistryConfig): ImageProvider {
+  const entry = findProviderEntry(name);
+  if (!entry) throw new UsageError(`unknown provider "${name}"; known: ${describeKnown()}`);
+  if (!entry.image) {
+    const have = PROVIDERS.filter((p) => p.image).map((p) => p.name);
+    throw new UsageError(
+      `provider ${entry.name} has no image model; image models come from: ${have.join(', ')}`,
+    );
+  }
+  const settings = { ...(entry.defaults?.(config) ?? {}), ...(config.providers?.[entry.name] ?? {}) };
+  return entry.image(settings);
+}
+
+/** Names of the plugins that offer image models. */
+export function imageProviderNames(): string[] {
+  return PROVIDERS.filter((p) => p.image).map((p) => p.name);
 }
 
 /** Every known provider, set up from the config. */

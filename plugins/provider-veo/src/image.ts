@@ -1,0 +1,215 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import {
+  apiKeyOf,
+  apiKeyStatus,
+  catalogueLookup,
+  endpointOf,
+  hostOfUrl,
+  type ImageProvider,
+  InputError,
+  nearestAspectSize,
+  type PluginContext,
+  ProviderError,
+} from '@beatframe/core';
+import { saveStill } from '@beatframe/media';
+import { type GenerateContentResponse, GoogleGenAI, type Part } from '@google/genai';
+import { toProviderError } from './errors.js';
+
+/**
+ * Gemini's image models through generateContent (`models.generateImages` is Imagen, Vertex-only in SDK 2.32).
+ * Prices are USD per generated image from Google's Gemini API pricing as read on 2026-11-24 (output tokens per
+ * image × the output token price), plus what each input image costs; user-maintained (config
+ * `providers.veo.imageModels.<id>`).
+ */
+export interface GeminiImageModel {
+  /** Aspect ratio → the size it comes out at. */
+  sizes: Record<string, string>;
+  maxReferenceImages: number;
+  perImage: number;
+  perReferenceImage: number;
+  maxPromptChars: number;
+}
+
+const SIZES_1K: Record<string, string> = {
+  '1:1': '1024x1024',
+  '2:3': '832x1248',
+  '3:2': '1248x832',
+  '3:4': '864x1184',
+  '4:3': '1184x864',
+  '4:5': '896x1152',
+  '5:4': '1152x896',
+  '9:16': '768x1344',
+  '16:9': '1344x768',
+  '21:9': '1536x672',
+};
+
+export const GEMINI_IMAGE_MODELS: Record<string, GeminiImageModel> = {
+  // 1290 output tokens at $30 / 1M; an input image is 258 tokens at $0.30 / 1M. Google: best with up to 3 inputs.
+  'gemini-2.5-flash-image': {
+    sizes: SIZES_1K,
+    maxReferenceImages: 3,
+    perImage: 0.039,
+    perReferenceImage: 0.0001,
+    maxPromptChars: 8000,
+  },
+  // 1K/2K image $0.134; an input image 560 tokens at $2 / 1M; up to 14 reference images.
+  'gemini-3-pro-image-preview': {
+    sizes: SIZES_1K,
+    maxReferenceImages: 14,
+    perImage: 0.134,
+    perReferenceImage: 0.0011,
+    maxPromptChars: 8000,
+  },
+};
+export const DEFAULT_GEMINI_IMAGE_MODEL = 'gemini-2.5-flash-image';
+
+/** finishReasons that mean the filters withheld the picture (as opposed to a glitch worth retrying). */
+const REFUSED = /SAFETY|PROHIBITED|BLOCKLIST|SPII|RECITATION/;
+
+const MIME: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
+
+export interface GeminiImageSettings {
+  model?: string;
+  imageModels?: Record<string, Partial<GeminiImageModel>>;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  baseUrlEnv?: string;
+  timeoutMs?: number;
+  concurrency?: number;
+  rpm?: number;
+  name?: string;
+}
+
+export function createGeminiImageProvider(settings: GeminiImageSettings = {}): ImageProvider {
+  const name = settings.name ?? 'veo';
+  const apiKeyEnv = settings.apiKeyEnv ?? 'GEMINI_API_KEY';
+  const baseUrlEnv = settings.baseUrlEnv ?? 'GOOGLE_GEMINI_BASE_URL';
+  const catalogue: Record<string, GeminiImageModel> = { ...GEMINI_IMAGE_MODELS };
+  const base = GEMINI_IMAGE_MODELS[DEFAULT_GEMINI_IMAGE_MODEL]!;
+  for (const [id, o] of Object.entries(settings.imageModels ?? {}))
+    catalogue[id] = { ...(catalogue[id] ?? base), ...o };
+  const defaultModel = settings.model ?? DEFAULT_GEMINI_IMAGE_MODEL;
+  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.veo.imageModels');
+  const [, def] = modelOf(defaultModel);
+
+  const endpoint = (ctx: PluginContext) => endpointOf(settings.baseUrl, baseUrlEnv, ctx.env);
+  function client(ctx: PluginContext): GoogleGenAI {
+    const apiKey = apiKeyOf(name, apiKeyEnv, ctx.env);
+    const baseUrl = endpoint(ctx);
+    return new GoogleGenAI({
+      apiKey,
+      httpOptions: { ...(baseUrl ? { baseUrl } : {}), timeout: settings.timeoutMs ?? 120_000 },
+    });
+  }
+
+  async function referencePart(path: string): Promise<Part> {
+    if (!existsSync(path)) throw new InputError(`reference image ${path} does not exist`);
+    const mimeType = MIME[extname(path).toLowerCase()];
+    if (!mimeType) throw new InputError(`reference image ${path} must be a PNG, JPEG or WebP file`);
+    return { inlineData: { mimeType, data: (await readFile(path)).toString('base64') } };
+  }
+
+  return {
+    name,
+    aliases: name === 'veo' ? ['google', 'gemini'] : [],
+    description:
+      'Gemini image models (gemini-2.5-flash-image, gemini-3-pro-image-preview) through generateContent (official @google/genai SDK); paid per image, needs GEMINI_API_KEY',
+    capabilities: {
+      models,
+      sizes: Object.values(def.sizes),
+      maxReferenceImages: def.maxReferenceImages,
+      seed: true,
+      maxPromptChars: def.maxPromptChars,
+      usdFor: (req) => {
+        const m = catalogue[req.model ?? defaultModel] ?? def;
+        const n = req.referenceImagePaths?.length ?? 0;
+        return Number((m.perImage + n * m.perReferenceImage).toFixed(4));
+      },
+      concurrency: settings.concurrency ?? 2,
+      rpm: settings.rpm ?? 10,
+    },
+    status: (ctx) => apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env),
+
+    async generate(req, dest, ctx) {
+      const [model, m] = modelOf(req.model);
+      const label = `${name} ${model}`;
+      const refs = req.referenceImagePaths ?? [];
+      if (refs.length > m.maxReferenceImages)
+        throw new InputError(
+          `${label} takes at most ${m.maxReferenceImages} reference images, not ${refs.length}`,
+        );
+      const size = nearestAspectSize(req.size, Object.values(m.sizes));
+      const aspectRatio = Object.entries(m.sizes).find(([, s]) => s === size)![0];
+      const ai = client(ctx); // a missing key fails here, before reading any file
+      const parts = await Promise.all(refs.map(referencePart));
+      const text = `${req.prompt}${req.negativePrompt ? `\nAvoid: ${req.negativePrompt}` : ''}`.slice(
+        0,
+        m.maxPromptChars,
+      );
+      const host = hostOfUrl(endpoint(ctx), 'generativelanguage.googleapis.com');
+      let res: GenerateContentResponse;
+      try {
+        res = await ai.models.generateContent({
+          model,
+          // The words first, then the references: Google's examples put the instruction beside the images.
+          contents: [{ role: 'user', parts: [{ text }, ...parts] }],
+          config: {
+            responseModalities: ['IMAGE'],
+            imageConfig: { aspectRatio },
+            ...(req.seed !== undefined ? { seed: req.seed } : {}),
+            ...(ctx.signal ? { abortSignal: ctx.signal } : {}),
+          },
+        });
+      } catch (err) {
+        throw toProviderError(err, { what: 'generating the image', model, host, apiKeyEnv });
+      }
+      const blocked = res.promptFeedback?.blockReason;
+      if (blocked)
+        throw new ProviderError(
+          'content-policy',
+          `Google's safety filters refused the image prompt (${blocked})`,
+          {
+            code: String(blocked),
+          },
+        );
+      const candidate = res.candidates?.[0];
+      const data = candidate?.content?.parts?.find((p) => p.inlineData?.data)?.inlineData?.data;
+      if (!data) {
+        const reason = String(candidate?.finishReason ?? 'none');
+        if (REFUSED.test(reason))
+          throw new ProviderError(
+            'content-policy',
+            `Google's safety filters withheld the image (${reason})`,
+            {
+              code: reason,
+            },
+          );
+        throw new ProviderError('retryable', `${label} answered without an image (finishReason ${reason})`);
+      }
+      const got = await saveStill(Buffer.from(data, 'base64'), dest, label);
+      const costUsd = Number((m.perImage + refs.length * m.perReferenceImage).toFixed(4));
+      ctx.logger.info(
+        { dest, model, aspectRatio, refs: refs.length, purpose: req.purpose },
+        'image generated',
+      );
+      return {
+        ...(req.purpose ? { purpose: req.purpose } : {}),
+        ...(req.shotId ? { shotId: req.shotId } : {}),
+        path: dest,
+        ...got,
+        provider: name,
+        model,
+        ...(res.responseId ? { jobId: res.responseId } : {}),
+        ...(req.seed !== undefined ? { seed: req.seed } : {}),
+        costUsd,
+      };
+    },
+  };
+}
