@@ -35,6 +35,8 @@ export interface ProviderCapabilities {
   rpm: number;
   /** One line on how to write prompts for this model, for the prompt engineer. */
   promptGuide?: string;
+  /** Does the API take a seed? False for Veo, OpenAI Videos and people: a new seed would not change the clip. */
+  seeds?: boolean;
 }
 
 export interface ProviderStatusInfo {

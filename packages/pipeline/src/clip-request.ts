@@ -29,11 +29,9 @@ export function buySeconds(slotSec: number, durations: readonly number[]): numbe
   return allowed.find((d) => d >= need - 1e-9) ?? (allowed[allowed.length - 1] as number);
 }
 
-/** Providers whose APIs take no seed: a new seed would not change what they make. */
-const SEEDLESS = new Set(['veo', 'openai-videos', 'manual']);
-
-export function takesSeed(provider: Pick<VideoProvider, 'name'>): boolean {
-  return !SEEDLESS.has(provider.name);
+/** A provider takes a seed unless its capabilities say it does not. */
+export function takesSeed(provider: Pick<VideoProvider, 'capabilities'>): boolean {
+  return provider.capabilities.seeds !== false;
 }
 
 /** A stable seed per shot, moved on with each attempt so a retake is a different request. */

@@ -33,13 +33,13 @@ import {
 } from '@beatframe/core';
 import { assets, type Database, decisions, projects, providerJobs, shots, stages } from '@beatframe/db';
 import { applyRevisions, planRevisions } from '@beatframe/evaluate';
-import { runFfmpeg } from '@beatframe/media';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { probeMedia, runFfmpeg } from '@beatframe/media';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { fromPglite, PgBoss } from 'pg-boss';
 import { applyFailureDecision } from './apply-failure.js';
 import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.js';
 import { estimateLine, estimateRange } from './ceiling.js';
-import { clipRequestOf } from './clip-request.js';
+import { clipRequestOf, takesSeed } from './clip-request.js';
 import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
 import { recordEstimate } from './estimate-stage.js';
 import type { EventBus } from './events.js';
@@ -68,6 +68,8 @@ const MAX_SUBMIT_RETRIES = 5;
 const MAX_POLL_ERRORS = 8;
 /** Rate limits that say when to come back: a per-minute storm must finish unattended. */
 const MAX_RATE_LIMIT_RETRIES = 30;
+/** How often a shot waiting for another shot's identical request looks again. */
+const TWIN_WAIT_SEC = 2;
 
 export interface EngineSettings {
   /** Poll interval per provider, ms (config providers.<name>.pollIntervalMs, default 2000). */
@@ -960,6 +962,8 @@ export class Engine {
   ): CostEstimate {
     const prices: number[] = [];
     let seconds = 0;
+    // On a seedless model, shots that send the identical request share one paid clip (shareTwinClip).
+    const priced = new Set<string>();
     for (const s of rows) {
       const req = this.clipRequest(
         provider,
@@ -967,8 +971,11 @@ export class Engine {
         { id: s.id, shot: s, prompt: s.prompt ?? s.description } as ShotRow,
         analysis,
       );
-      prices.push(provider.capabilities.usdFor(req));
-      seconds += req.seconds;
+      const digest = requestDigest(req);
+      const shared = !takesSeed(provider) && priced.has(digest);
+      priced.add(digest);
+      prices.push(shared ? 0 : provider.capabilities.usdFor(req));
+      seconds += shared ? 0 : req.seconds;
     }
     const range = estimateRange(prices, options);
     return {
@@ -1038,13 +1045,9 @@ export class Engine {
         ref = existing.ref as ProviderJobRef;
         logger.info({ jobId: ref.jobId }, 'resuming a submitted provider job (polling, not resubmitting)');
       } else {
-        const req = this.clipRequest(
-          provider,
-          options,
-          row,
-          await this.analysisFor(p.id),
-          await this.storyboardFor(p.id),
-        );
+        const analysis = await this.analysisFor(p.id);
+        const storyboard = await this.storyboardFor(p.id);
+        const req = this.clipRequest(provider, options, row, analysis, storyboard);
         const usd = provider.capabilities.usdFor(req);
         const digest = requestDigest(req);
         // Never pay twice for the same request: a retake that would resend it keeps the take instead.
@@ -1058,6 +1061,12 @@ export class Engine {
           await this.setShot(p.id, row.id, { status: 'accepted', error: null, progress: 1 });
           await this.maybeFinishGenerate(p.id);
           return;
+        }
+        if (usd > 0) {
+          const leader = await this.identicalRequestLeader(p.id, row, digest, twin, (other) =>
+            this.clipRequest(provider, options, other, analysis, storyboard),
+          );
+          if (leader && (await this.shareTwinClip(p.id, row, leader, provider.name))) return;
         }
         if (usd > 0) {
           const r = await reserveSpend(this.database, this.config.budget, {
@@ -1232,6 +1241,88 @@ export class Engine {
       untrack();
       await lease?.release().catch(() => {});
     }
+  }
+
+  /**
+   * The shot whose clip answers the same request as this one: one already paid for, else the first shot (by
+   * index) still to send it, so that shots in flight at once never both pay (an election, not a lock).
+   */
+  private async identicalRequestLeader(
+    projectId: string,
+    row: ShotRow,
+    digest: string,
+    twin: { shotId: string; attempt: number; state: string } | undefined,
+    requestOf: (other: ShotRow) => ClipRequest,
+  ): Promise<{ shotId: string; attempt: number; state: string } | undefined> {
+    if (twin) return twin.shotId === row.id ? undefined : twin;
+    const earlier = await this.db
+      .select()
+      .from(shots)
+      .where(
+        and(
+          eq(shots.projectId, projectId),
+          lt(shots.index, row.index),
+          inArray(shots.status, ['pending', 'queued', 'submitting', 'generating', 'downloading', 'paused']),
+        ),
+      )
+      .orderBy(shots.index);
+    const first = earlier.find((other) => requestDigest(requestOf(other)) === digest);
+    return first ? { shotId: first.id, attempt: first.attempt, state: 'pending' } : undefined;
+  }
+
+  /**
+   * Another shot sent the identical request (a repeated chorus prompt on a seedless model): its clip serves this
+   * shot too, so the request is paid once. While the twin is in flight this shot waits for it; a twin that fails
+   * stops being a twin (paidTwin skips failed jobs) and this shot then pays for its own. False: no clip to share.
+   */
+  private async shareTwinClip(
+    projectId: string,
+    row: ShotRow,
+    twin: { shotId: string; attempt: number; state: string },
+    providerName: string,
+  ): Promise<boolean> {
+    if (twin.state !== 'done') {
+      this.logger.info(
+        { projectId, shotId: row.id, twin: twin.shotId },
+        'waiting for the identical request of another shot',
+      );
+      await this.enqueueShot(projectId, row, providerName, TWIN_WAIT_SEC);
+      return true;
+    }
+    const [source] = await this.db
+      .select()
+      .from(shots)
+      .where(and(eq(shots.projectId, projectId), eq(shots.id, twin.shotId)));
+    const from = source?.clip as Clip | null | undefined;
+    const fromPath =
+      source?.attempt === twin.attempt && from?.path
+        ? from.path
+        : join(this.projectDir(projectId), 'clips', `${twin.shotId}-a${twin.attempt}.mp4`);
+    if (!existsSync(fromPath)) return false;
+    const dest = join(this.projectDir(projectId), 'clips', `${row.id}-a${row.attempt}.mp4`);
+    await copyFile(fromPath, dest);
+    const info = await probeMedia(dest);
+    const clip: Clip = {
+      path: dest,
+      durationSec: info.durationSec,
+      width: info.video?.width ?? from?.width ?? 1,
+      height: info.video?.height ?? from?.height ?? 1,
+      fps: info.video?.fps || from?.fps || 30,
+      hasAudio: Boolean(info.audio),
+      provider: providerName,
+      ...(from?.model ? { model: from.model } : {}),
+      costUsd: 0,
+      shotId: row.id,
+    };
+    await this.addAsset(projectId, 'clip', dest, row.id);
+    await this.setShot(projectId, row.id, { status: 'generated', clip, progress: 1, error: null });
+    await this.decisionSink(projectId, 'generate').record({
+      role: 'budget',
+      shotId: row.id,
+      summary: `${row.id} uses ${twin.shotId}'s clip: its request is identical to one already paid for (attempt ${twin.attempt})`,
+    });
+    await this.maybeFinishGenerate(projectId);
+    return true;
   }
 
   private readonly analyses = new Map<string, Promise<AudioAnalysis | undefined>>();

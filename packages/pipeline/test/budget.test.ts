@@ -42,18 +42,21 @@ describe('budgets, quotas and provider failures (PGlite)', () => {
       bf: Awaited<ReturnType<typeof createBeatframe>>;
       emu: Awaited<ReturnType<typeof startEmulator>>;
     }) => Promise<void>,
-    depsOpts: { prompt?: (i: number) => string } = {},
+    depsOpts: { prompt?: (i: number) => string; seeds?: boolean; concurrency?: number } = {},
   ) {
     const emu = await startEmulator(emuOpts);
     const config = { ...loadConfig({ env: { BEATFRAME_DATA_DIR: join(dir, name) }, cwd: dir }), budget };
-    const provider = emulatedProvider(emu.url, { usdPerSecond: 0.5 });
+    const provider = emulatedProvider(emu.url, {
+      usdPerSecond: 0.5,
+      ...(depsOpts.seeds === false ? { seeds: false } : {}),
+    });
     const bf = await createBeatframe({
       config,
       logger: silentLogger(),
       deps: testDeps({ shots: 3, provider, ...depsOpts }),
       settings: { pollIntervalMs: 50, retryBaseSec: 0.2 },
     });
-    const worker = await bf.startWorker({ concurrency: 1 });
+    const worker = await bf.startWorker({ concurrency: depsOpts.concurrency ?? 1 });
     try {
       await body({ bf, emu });
     } finally {
@@ -112,6 +115,35 @@ describe('budgets, quotas and provider failures (PGlite)', () => {
       expect(detail.project.status).not.toBe('paused');
       await bf.cancel(p.id);
     });
+  });
+
+  it('pays once for the identical request of two shots on a seedless model, and estimates it once', async () => {
+    const prompt = (i: number) => (i === 1 ? 'a bridge at dusk' : 'the chorus: a paper boat in the rain');
+    await run(
+      'twins',
+      { latencyMs: 300 },
+      {},
+      async ({ bf, emu }) => {
+        const p = await bf.createProject({
+          song: { path: song },
+          options: { provider: 'emulated' },
+          approvedUsd: APPROVE_ANY,
+        });
+        const now = await bf.waitFor(p.id);
+        const detail = await bf.getProject(p.id);
+        expect(now.status).toBe('done');
+        // Shots 1 and 3 send one request: two paid submissions for three shots, $2.00 not $3.00.
+        expect(detail.costs.estimateUsd).toBeCloseTo(2);
+        expect(emu.posts.filter((x) => x.status === 200).length).toBe(2);
+        expect(detail.costs.spentUsd).toBeCloseTo(2);
+        const third = detail.shots.find((s) => s.id === 'shot-3');
+        expect(third?.clip?.path).toMatch(/shot-3-a1\.mp4$/);
+        const shared = (await bf.decisions(p.id)).filter((d) => /uses shot-1's clip/.test(d.summary));
+        expect(shared.map((d) => d.shotId)).toEqual(['shot-3']);
+      },
+      // Three at once: shot 3 finds shot 1 in flight with its request and waits for its clip.
+      { prompt, seeds: false, concurrency: 3 },
+    );
   });
 
   it('stops at the global daily cap across projects', async () => {

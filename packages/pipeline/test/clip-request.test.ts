@@ -72,8 +72,10 @@ describe('buying clip lengths', () => {
     });
     expect(clipRequestOf(fal, options, { ...row, shot: shot(0, 4.2, 10) }).seconds).toBe(5);
     expect(clipRequestOf(fal, options, { ...row, attempt: 2 }).seed).not.toBe(req.seed);
-    // Veo's API takes no seed: sending one would only pretend a retake differs.
-    expect(clipRequestOf(provider('veo', [4, 6, 8], ['16:9']), options, row).seed).toBeUndefined();
+    // Veo's API takes no seed (its capabilities say so): sending one would only pretend a retake differs.
+    const veo = provider('veo', [4, 6, 8], ['16:9']);
+    veo.capabilities.seeds = false;
+    expect(clipRequestOf(veo, options, row).seed).toBeUndefined();
   });
 });
 

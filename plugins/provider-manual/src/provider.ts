@@ -65,6 +65,7 @@ export function createManualProvider(settings: ManualProviderSettings = {}): Vid
       models: ['manual'],
       audio: false,
       usdFor: () => 0,
+      seeds: false,
       concurrency: 4,
       rpm: 10_000,
       promptGuide: 'Prompts are not used: each shot takes the clip you put in the folder.',

@@ -192,6 +192,7 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
       models,
       audio: true,
       usdFor: usd,
+      seeds: false,
       concurrency: settings.concurrency ?? 2,
       rpm: settings.rpm ?? 10,
       promptGuide:

@@ -150,6 +150,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
       models,
       audio: def.audio && settings.audio !== false,
       usdFor: usd,
+      seeds: false,
       concurrency: settings.concurrency ?? 2,
       rpm: settings.rpm ?? 10,
       promptGuide:

@@ -183,6 +183,7 @@ export function createWebProvider(settings: WebSettings = {}): VideoProvider & {
       models: [profile.name],
       audio: caps.audio,
       usdFor: (req) => Number((perSecond * req.seconds).toFixed(4)),
+      seeds: false,
       concurrency: settings.concurrency ?? 2,
       rpm: settings.rpm ?? 4,
       ...(caps.promptGuide ? { promptGuide: caps.promptGuide } : {}),

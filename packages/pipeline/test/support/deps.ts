@@ -22,7 +22,14 @@ import type { StageDeps } from '../../src/index.js';
 /** A provider that speaks the emulator's HTTP protocol, classifying errors the way real plugins must. */
 export function emulatedProvider(
   baseUrl: string,
-  opts: { usdPerSecond?: number; concurrency?: number; rpm?: number; worker?: string } = {},
+  opts: {
+    usdPerSecond?: number;
+    concurrency?: number;
+    rpm?: number;
+    worker?: string;
+    /** false: a seedless API (like Veo's), where shots with one prompt send the identical request. */
+    seeds?: boolean;
+  } = {},
 ): VideoProvider {
   const fail = async (res: Response): Promise<never> => {
     const body = (await res.json().catch(() => ({}))) as { error?: { message?: string; code?: string } };
@@ -48,6 +55,7 @@ export function emulatedProvider(
       usdFor: (req) => (opts.usdPerSecond ?? 0) * req.seconds,
       concurrency: opts.concurrency ?? 4,
       rpm: opts.rpm ?? 1000,
+      ...(opts.seeds === false ? { seeds: false } : {}),
     },
     status: () => ({ configured: true }),
     async submit(req) {
