@@ -23,6 +23,15 @@ export { type LlmCrewOptions, llmCrew } from './llm/llmCrew.js';
 export { costUsd, DEFAULT_MODEL, type LlmSettings, resolveLlmSettings } from './llm/settings.js';
 export { describeInvalid } from './llm/validation.js';
 export {
+  charactersIn,
+  ensureCharacterSheets,
+  heuristicSheet,
+  isPerson,
+  sheetProblems,
+  sheetText,
+  withSheets,
+} from './lookdev.js';
+export {
   assignReferences,
   carriesStyle,
   clipRequestFor,

@@ -9,6 +9,7 @@ import type {
 } from '@beatframe/core';
 import { frameSize } from '@beatframe/core';
 import { placeKeyOf } from './heuristic/planner.js';
+import { charactersIn, sheetText } from './lookdev.js';
 
 /**
  * The clip length to ask for: the shortest allowed duration that covers the slot, so the edit
@@ -120,8 +121,13 @@ export function heuristicPrompt(
         : shot.energy > 0.3
           ? 'Measured, flowing movement.'
           : 'Slow, still, quiet.';
-  const character = bible.characters[0] ? `${bible.characters[0].description}.` : '';
-  return fitPrompt(
+  // The sheet of each character the shot shows goes first and whole, identical in every shot (look development);
+  // a character without a sheet (a car, a boat) is named in a droppable part as before.
+  const sheets = charactersIn(shot.description, bible).map(sheetText).join(' ');
+  const plain = bible.characters.find((c) => !c.sheet);
+  const character = !sheets && plain ? `${plain.description}.` : '';
+  const room = sheets ? caps.maxPromptChars - sheets.length - 1 : caps.maxPromptChars;
+  const rest = fitPrompt(
     [
       { text: `${capitalize(shot.description)}.`, priority: 10 },
       { text: `Camera: ${shot.camera ?? bible.camera}.`, priority: 6 },
@@ -135,8 +141,9 @@ export function heuristicPrompt(
       { text: motif, priority: 3 },
       { text: bible.avoid.length ? `Avoid: ${bible.avoid.join(', ')}.` : '', priority: 2 },
     ],
-    caps.maxPromptChars,
+    sheets && room >= 60 ? room : caps.maxPromptChars,
   );
+  return sheets && room >= 60 ? `${sheets} ${rest}` : rest;
 }
 
 function capitalize(s: string): string {

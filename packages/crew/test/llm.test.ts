@@ -42,7 +42,21 @@ function plannerAnswer(req: RecordedRequest, over: { dropShot?: boolean } = {}):
     styleBible: {
       look: 'wet neon noir with bloom',
       palette: ['cobalt', 'magenta', 'sodium orange'],
-      characters: [{ name: 'Ava', description: 'a courier in a yellow rain jacket' }],
+      characters: [
+        {
+          name: 'Ava',
+          description: 'a courier in a yellow rain jacket',
+          sheet: {
+            age: 'about 26',
+            face: 'narrow face, dark eyes, a scar on the chin',
+            hair: 'short black hair under a cap',
+            build: 'wiry',
+            wardrobe: 'a yellow rain jacket over a grey hoodie, black cycling tights',
+            colours: ['yellow', 'grey', 'black'],
+            props: ['a messenger bag'],
+          },
+        },
+      ],
       places: [{ name: 'Arcade Street', description: 'a rain-soaked street of arcades' }],
       lens: '35mm anamorphic',
       camera: 'low tracking shots',

@@ -19,14 +19,41 @@ export function frameSize(
   return { width: short, height: short };
 }
 
+/**
+ * A recurring subject's fixed, specific description, so every shot (and every reference still) shows the same
+ * person: text-only models get it verbatim in each prompt that shows them; image models get its reference stills.
+ */
+export const CharacterSheet = z.object({
+  age: z.string(),
+  face: z.string(),
+  hair: z.string(),
+  build: z.string(),
+  wardrobe: z.string(),
+  /** The wardrobe's colours, words. */
+  colours: z.array(z.string()),
+  props: z.array(z.string()).default([]),
+});
+export type CharacterSheet = z.infer<typeof CharacterSheet>;
+
+export const Character = z.object({
+  name: z.string(),
+  /** The short phrase shots name them by ("a young woman"). */
+  description: z.string(),
+  sheet: CharacterSheet.optional(),
+});
+export type Character = z.infer<typeof Character>;
+
 /** Keeps shots consistent: everything a prompt must carry so the clips look like one film. */
 export const StyleBible = z.object({
   look: z.string(),
   palette: z.array(z.string()).min(1),
-  characters: z.array(z.object({ name: z.string(), description: z.string() })).default([]),
+  characters: z.array(Character).default([]),
   places: z.array(z.object({ name: z.string(), description: z.string() })).default([]),
   lens: z.string(),
   camera: z.string(),
+  /** The look's light and grade (look development), when the crew set them. */
+  light: z.string().optional(),
+  grade: z.string().optional(),
   motifs: z.array(z.string()).default([]),
   avoid: z.array(z.string()).default([]),
 });

@@ -1,5 +1,6 @@
 import type { CreativeBrief, Song, StyleBible } from '@beatframe/core';
 import { mulberry32 } from '@beatframe/core';
+import { heuristicSheet, isPerson } from '../lookdev.js';
 import { themeParts, themePlace } from './theme.js';
 
 /** A small deterministic PRNG (mulberry32), so the same song and theme always give the same film. */
@@ -474,7 +475,14 @@ export function heuristicStyle(input: StyleInputs): {
   const bible: StyleBible = {
     look: preset.look,
     palette,
-    characters: [{ name: 'protagonist', description: protagonist }],
+    // Look development: a person gets a fixed sheet (face, hair, build, wardrobe in the palette's colours, props).
+    characters: [
+      {
+        name: 'protagonist',
+        description: protagonist,
+        ...(isPerson(protagonist) ? { sheet: heuristicSheet(protagonist, palette, input.seed) } : {}),
+      },
+    ],
     places: [
       { name: 'home', description: home },
       { name: 'peak', description: big },

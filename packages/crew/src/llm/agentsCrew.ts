@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   type ClipReview,
   type Decision,
+  digestOf,
   InputError,
   type PluginContext,
   type Shot,
@@ -39,6 +40,7 @@ import {
 } from '../heuristic/crew.js';
 import { clipProblems, type Revision } from '../heuristic/editor.js';
 import { minShotSecFor, planSlots } from '../heuristic/planner.js';
+import { ensureCharacterSheets, withSheets } from '../lookdev.js';
 import {
   assignReferences,
   carriesStyle,
@@ -261,7 +263,19 @@ export function buildLlmCrew(opts: LlmCrewOptions, settings: LlmSettings): Beatf
       const v = out.value;
       const storyboard: Storyboard = {
         brief: v.brief,
-        styleBible: StyleBible.parse(v.styleBible),
+        // Schema-valid is not enough: each person's sheet is checked, repaired or replaced (look development).
+        styleBible: await ensureCharacterSheets(
+          StyleBible.parse({
+            ...v.styleBible,
+            characters: v.styleBible.characters.map((c) => ({
+              name: c.name,
+              description: c.description,
+              ...(c.sheet ? { sheet: c.sheet } : {}),
+            })),
+          }),
+          ctx,
+          digestOf(digestInput),
+        ),
         scenes: slots.scenes.map((s) => {
           const a = v.scenes.find((x) => x.id === s.id);
           return { ...s, description: a?.description ?? s.label, mood: a?.mood ?? '' };
@@ -354,7 +368,16 @@ export function buildLlmCrew(opts: LlmCrewOptions, settings: LlmSettings): Beatf
             caps.maxPromptChars,
           );
         }
-        return { ...s, prompt, clipSeconds: clipSecondsFor(s.end - s.start, caps.durations) };
+        // Each character the shot shows rides in it as its sheet, verbatim and identical from shot to shot.
+        const withSheet = withSheets(
+          prompt,
+          `${s.description} ${prompt}`,
+          storyboard.styleBible,
+          caps.maxPromptChars,
+          (t, m) => fitPrompt([{ text: t, priority: 50 }], m),
+        );
+        if (withSheet !== prompt) fitted++;
+        return { ...s, prompt: withSheet, clipSeconds: clipSecondsFor(s.end - s.start, caps.durations) };
       });
       const result = caps.imageToVideo ? assignReferences(storyboard, shots) : shots;
       await recordDecision(ctx, {

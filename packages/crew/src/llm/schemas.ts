@@ -5,6 +5,17 @@ import { z } from 'zod';
 
 const Named = z.object({ name: z.string(), description: z.string() });
 
+/** A person's fixed look (null for things, which have none); the crew checks it, strict output cannot. */
+const Sheet = z.object({
+  age: z.string().describe('e.g. "about 27"'),
+  face: z.string().describe('face shape, eyes, one distinguishing mark'),
+  hair: z.string().describe('length, colour, style'),
+  build: z.string(),
+  wardrobe: z.string().describe('garments with their colours, the same in every shot'),
+  colours: z.array(z.string()).describe('the wardrobe colours, words'),
+  props: z.array(z.string()),
+});
+
 export const PlannerAnswer = z.object({
   brief: z.object({
     title: z.string(),
@@ -15,7 +26,11 @@ export const PlannerAnswer = z.object({
   styleBible: z.object({
     look: z.string().describe('the overall visual look in a short phrase'),
     palette: z.array(z.string()).describe('3-5 colour words'),
-    characters: z.array(Named),
+    characters: z.array(
+      Named.extend({
+        sheet: Sheet.nullable().describe('for a recurring person: a fixed, specific character sheet'),
+      }),
+    ),
     places: z.array(Named),
     lens: z.string(),
     camera: z.string().describe('camera language: moves and framing'),
