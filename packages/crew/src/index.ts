@@ -16,7 +16,13 @@ export {
   heuristicRevisions,
   type Revision,
 } from './heuristic/editor.js';
-export { heuristicStoryboard, minShotSecFor, planSlots, type SlotPlan } from './heuristic/planner.js';
+export {
+  heuristicStoryboard,
+  mergeShortSlots,
+  minShotSecFor,
+  planSlots,
+  type SlotPlan,
+} from './heuristic/planner.js';
 export { softenPrompt } from './heuristic/soften.js';
 export { heuristicStyle } from './heuristic/styleBible.js';
 export { type LlmCrewOptions, llmCrew } from './llm/llmCrew.js';

@@ -16,6 +16,7 @@ import {
   heuristicCrew,
   heuristicStoryboard,
   memoryDecisions,
+  mergeShortSlots,
 } from '../src/index.js';
 import {
   makeAnalysis,
@@ -289,6 +290,34 @@ describe('heuristic planner, musically', () => {
     const barSec = (60 / POP_SONG.bpm) * 4;
     // No paid slot is much shorter than the shortest clip it will be cut from (a bar of slack for the grid).
     for (const s of paid.shots) expect(s.end - s.start).toBeGreaterThanOrEqual(3 - barSec / 2);
+  });
+
+  test('leftovers fold away on a paid model: a 1-bar pickup and a 1-bar break buy no clip mostly thrown away', () => {
+    // 150 BPM: a bar is 1.6 s, Veo's shortest clip 4 s, so the minimum paid slot is 3 s.
+    const song: SongShape = {
+      bpm: 150,
+      sections: [
+        { label: 'intro', bars: 1, energy: 0.3 },
+        { label: 'verse', bars: 7, energy: 0.5 },
+        { label: 'breakdown', bars: 1, energy: 0.6 },
+        { label: 'chorus', bars: 9, energy: 0.95 },
+        { label: 'outro', bars: 3, energy: 0.2 },
+      ],
+    };
+    const veo = { durations: [4, 6, 8], usdFor: (r: { seconds: number }) => 0.4 * r.seconds };
+    const sb = heuristicStoryboard(planInput(song, veo));
+    expect(sb.shots.length).toBeGreaterThan(3);
+    for (const s of sb.shots) expect(s.end - s.start).toBeGreaterThanOrEqual(3 - 1e-6);
+    // The slots still tile the song on bar lines.
+    expect(sb.shots[0]?.start).toBe(0);
+    for (let i = 1; i < sb.shots.length; i++) expect(sb.shots[i]?.start).toBe(sb.shots[i - 1]?.end);
+    const cuts = [0, 2, 4, 5, 9];
+    mergeShortSlots(cuts, 3, 8);
+    expect(cuts).toEqual([0, 5, 9]);
+    // A short slot stays when joining it would outgrow the longest clip.
+    const kept = [0, 7, 8, 15];
+    mergeShortSlots(kept, 3, 7.5);
+    expect(kept).toEqual([0, 7, 8, 15]);
   });
 
   test('the arc: choruses share a place apart from the verses, the bridge contrasts, the outro returns home', () => {

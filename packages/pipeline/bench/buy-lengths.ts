@@ -1,10 +1,13 @@
 /**
- * Seconds of video bought for a 35-s song, by the old rule (the shortest allowed length ≥ the slot, 1 µs
- * tolerance) and by buySeconds (the shortest that fills the slot with at most a 15% slow-down), per model's
- * allowed lengths. Slots are two bars at each tempo from 80 to 160 BPM (the heuristic planner's usual cut), the
- * last one what is left of the song. Prints numbers; asserts nothing.
+ * Seconds of video bought against seconds used, for songs cut by the heuristic planner's slots (planSlots with
+ * the paid-provider minimum shot) and bought by buySeconds, per model's allowed lengths. Songs: 35 s and 180 s,
+ * 17 tempos from 80 to 160 BPM, sections of irregular bar counts (a 1-bar pickup, a 2-bar break, 8- and 6-bar
+ * parts) at energies from calm to loud. The target: no shot buys more than one model step beyond its slot.
+ * Prints numbers; asserts nothing.
  *   pnpm --filter @beatframe/pipeline bench:buy-lengths
  */
+import type { AudioAnalysis, SectionLabel } from '@beatframe/core';
+import { mergeShortSlots, planSlots } from '@beatframe/crew';
 import { buySeconds } from '../src/clip-request.js';
 
 const MODELS: Record<string, number[]> = {
@@ -13,44 +16,70 @@ const MODELS: Record<string, number[]> = {
   'sora 2': [4, 8, 12],
   'runway gen4.5': [2, 3, 4, 5, 6, 7, 8, 9, 10],
 };
-const SONG = 35;
+const BARS: Array<[SectionLabel, number, number]> = [
+  ['intro', 1, 0.3],
+  ['verse', 8, 0.45],
+  ['pre-chorus', 2, 0.6],
+  ['chorus', 8, 0.9],
+  ['breakdown', 1, 0.5],
+  ['verse', 6, 0.5],
+  ['chorus', 8, 0.95],
+  ['bridge', 3, 0.35],
+  ['chorus', 12, 0.9],
+  ['outro', 4, 0.25],
+];
 
-function oldRule(slot: number, durations: number[]): number {
-  const allowed = [...durations].sort((a, b) => a - b);
-  return allowed.find((d) => d >= slot - 1e-6) ?? allowed[allowed.length - 1]!;
-}
-
-function slots(bpm: number): number[] {
-  const bar2 = (8 * 60) / bpm;
-  const out: number[] = [];
+function songAt(bpm: number, durationSec: number): AudioAnalysis {
+  const beat = 60 / bpm;
+  const beats = Array.from({ length: Math.floor(durationSec / beat) }, (_, i) => +(i * beat).toFixed(3));
+  const sections: AudioAnalysis['sections'] = [];
   let t = 0;
-  while (t + bar2 < SONG - 1e-9) {
-    out.push(bar2);
-    t += bar2;
+  for (let i = 0; t < durationSec; i++) {
+    const [label, bars, energy] = BARS[i % BARS.length]!;
+    const end = Math.min(durationSec, t + bars * 4 * beat);
+    sections.push({ start: +t.toFixed(3), end: +end.toFixed(3), label, energy });
+    t = end;
   }
-  if (SONG - t > 1e-9) out.push(SONG - t);
-  return out;
+  return {
+    version: 1,
+    durationSec,
+    bpm,
+    tempoConfidence: 1,
+    meter: { beatsPerBar: 4, beatUnit: 4 },
+    beats,
+    downbeats: beats.filter((_, i) => i % 4 === 0),
+    sections,
+    energy: { hopSec: 1, values: sections.flatMap((s) => Array(Math.ceil(s.end - s.start)).fill(s.energy)) },
+  };
 }
 
-console.log(
-  'model           old bought  new bought  used   (sums over 17 tempos, 80–160 BPM; per song: /17)',
-);
+console.log('model           song   shots  bought   used   excess/shot (mean, worst)  shots over one step');
 for (const [name, durations] of Object.entries(MODELS)) {
-  let before = 0;
-  let after = 0;
-  let used = 0;
-  let worstOver = 0;
-  for (let bpm = 80; bpm <= 160; bpm += 5)
-    for (const s of slots(bpm)) {
-      const a = buySeconds(s, durations);
-      before += oldRule(s, durations);
-      after += a;
-      used += s;
-      worstOver = Math.max(worstOver, a - s);
+  const sorted = [...durations].sort((a, b) => a - b);
+  const step = Math.min(...sorted.slice(1).map((d, i) => d - sorted[i]!), sorted[0]!);
+  for (const song of [35, 180]) {
+    let shots = 0;
+    let bought = 0;
+    let used = 0;
+    let worst = 0;
+    let over = 0;
+    for (let bpm = 80; bpm <= 160; bpm += 5) {
+      const plan = planSlots(songAt(bpm, song), durations, { minShotSec: sorted[0]! * 0.75 });
+      for (const s of plan.shots) {
+        const slot = s.end - s.start;
+        const buy = buySeconds(slot, durations);
+        shots++;
+        bought += buy;
+        used += Math.min(buy, slot);
+        worst = Math.max(worst, buy - slot);
+        if (buy - slot > step + 1e-6) over++;
+      }
     }
-  console.log(
-    `${name.padEnd(15)} ${(before / 17).toFixed(1).padStart(9)}s ${(after / 17).toFixed(1).padStart(10)}s ${(used / 17).toFixed(1).padStart(5)}s   worst per-shot excess ${worstOver.toFixed(2)}s`,
-  );
+    console.log(
+      `${name.padEnd(15)} ${`${song}s`.padStart(5)} ${String(shots).padStart(6)} ${bought.toFixed(0).padStart(6)}s ${used.toFixed(0).padStart(5)}s   ${((bought - used) / shots).toFixed(2).padStart(5)}s, ${worst.toFixed(2)}s (step ${step}s)   ${over}`,
+    );
+  }
 }
-console.log(`a 4.001-s slot on veo: old ${oldRule(4.001, [4, 6, 8])}s, new ${buySeconds(4.001, [4, 6, 8])}s`);
-console.log(`a 6.3-s slot on kling: old ${oldRule(6.3, [5, 10])}s, new ${buySeconds(6.3, [5, 10])}s`);
+const cuts = [0, 2, 4, 5, 9];
+mergeShortSlots(cuts, 3, 8);
+console.log(`a 1-s leftover between 2-s slots on veo (min 3 s): cuts 0,2,4,5,9 → ${cuts.join(',')}`);

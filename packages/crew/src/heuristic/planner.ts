@@ -74,6 +74,16 @@ export function planSlots(
     else if (ok(s.start)) specs.push({ section: s, start: s.start });
   }
 
+  // A section shorter than the shortest shot worth paying for folds into its neighbour: its own shot would buy a
+  // clip mostly thrown away.
+  const minShot = opts.minShotSec ?? 0;
+  for (let k = 0; minShot > 0 && k < specs.length && specs.length > 1; ) {
+    const end = specs[k + 1]?.start ?? dur;
+    if (end - (specs[k] as { start: number }).start >= minShot) k++;
+    else if (k === 0) specs.splice(1, 1);
+    else specs.splice(k, 1);
+  }
+
   const scenes: SlotPlan['scenes'] = [];
   const shots: SlotPlan['shots'] = [];
   for (let k = 0; k < specs.length; k++) {
@@ -98,9 +108,11 @@ export function planSlots(
     let count = Math.max(1, Math.round(len / target));
     count = Math.max(count, Math.ceil(len / maxClip - 1e-9));
     count = Math.min(count, bars);
-    for (let j = 0; j < count; j++) {
-      const a = pts[Math.round((j * bars) / count)] as number;
-      const z = pts[Math.round(((j + 1) * bars) / count)] as number;
+    const cuts = Array.from({ length: count + 1 }, (_, j) => pts[Math.round((j * bars) / count)] as number);
+    mergeShortSlots(cuts, minShot, maxClip);
+    for (let j = 0; j + 1 < cuts.length; j++) {
+      const a = cuts[j] as number;
+      const z = cuts[j + 1] as number;
       shots.push({
         id: `s${shots.length + 1}`,
         sceneId,
@@ -112,6 +124,28 @@ export function planSlots(
     }
   }
   return { scenes, shots, barSec: grid.barSec };
+}
+
+/**
+ * Drops cut points until no slot is shorter than `minSec` (a bar-rounded leftover), joining each short slot to
+ * its shorter neighbour as long as the joined slot still fits the longest clip.
+ */
+export function mergeShortSlots(cuts: number[], minSec: number, maxSec: number): void {
+  if (!(minSec > 0)) return;
+  for (;;) {
+    let best: { cut: number; joined: number } | undefined;
+    for (let j = 0; j + 1 < cuts.length; j++) {
+      const len = (cuts[j + 1] as number) - (cuts[j] as number);
+      if (len >= minSec - 1e-9) continue;
+      for (const cut of [j, j + 1]) {
+        if (cut === 0 || cut === cuts.length - 1) continue;
+        const joined = (cuts[cut + 1] as number) - (cuts[cut - 1] as number);
+        if (joined <= maxSec + 1e-9 && (!best || joined < best.joined)) best = { cut, joined };
+      }
+    }
+    if (!best) return;
+    cuts.splice(best.cut, 1);
+  }
 }
 
 const SHOT_SIZES_CALM = [
