@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EvaluationReport, silentLogger } from '@beatframe/core';
+import { type AudioAnalysis, type EvaluationReport, silentLogger, Timeline } from '@beatframe/core';
 import { decisions, openDatabase, projects, providerJobs } from '@beatframe/db';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +69,68 @@ describe('the free re-cut after the last round', () => {
     expect(await lastFreeRecut({ ...report, passed: true }, { ...p, round: 2 }, ctx)).toEqual([]);
     expect(await lastFreeRecut(report, { ...p, round: 0, maxRounds: 0 }, ctx)).toEqual([]);
     expect(await lastFreeRecut(report, { ...p, round: 3 }, ctx)).toEqual([]);
+  });
+
+  it('at the limit, moves an off-beat cut onto the beat and stores it for the next edit, with no new clip', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bf-recut-'));
+    try {
+      // 120 BPM at 30 fps: a beat every 15 frames; the second shot starts 7 frames late.
+      const analysis = {
+        version: 1,
+        durationSec: 8,
+        bpm: 120,
+        tempoConfidence: 0.9,
+        meter: { beatsPerBar: 4, beatUnit: 4 },
+        beats: Array.from({ length: 16 }, (_, i) => i * 0.5),
+        downbeats: [0, 2, 4, 6],
+        sections: [{ start: 0, end: 8, label: 'verse', energy: 0.5 }],
+        energy: { hopSec: 1, values: Array(8).fill(0.5) },
+      } as AudioAnalysis;
+      const item = (i: number, start: number, end: number) => ({
+        id: `item${i}`,
+        shotId: `s${i}`,
+        src: `clip${i}.mp4`,
+        startFrame: start,
+        durationFrames: end - start,
+        clipDurationSec: 4,
+      });
+      const timeline = Timeline.parse({
+        version: 1,
+        fps: 30,
+        width: 320,
+        height: 180,
+        durationFrames: 240,
+        audio: { src: 'song.wav', durationSec: 8 },
+        beatFrames: analysis.beats.map((b) => Math.round(b * 30)),
+        items: [item(1, 0, 127), item(2, 127, 240)],
+      });
+      const report = {
+        version: 1,
+        videoPath: 'v.mp4',
+        score: 0.6,
+        passed: false,
+        metrics: {},
+        issues: [{ kind: 'cut-off-beat', severity: 'warn', message: 'off the beat', shotId: 's2' }],
+        summary: '',
+        cuts: [
+          { frame: 127, timeSec: 127 / 30, kind: 'hard', strength: 0.9, onBeat: false, beatDeltaSec: 7 / 30 },
+        ],
+      } as EvaluationReport;
+      const fixes = await lastFreeRecut(
+        report,
+        { timeline, analysis, round: 1, maxRounds: 1, dir },
+        { logger: silentLogger() },
+      );
+      expect(fixes).toEqual([
+        expect.objectContaining({ kind: 'recut', itemId: 'item2', fromFrame: 127, toFrame: 120 }),
+      ]);
+      // Regenerations are never among them: they would cost money the rounds no longer allow.
+      expect(fixes.some((f) => f.kind === 'regenerate')).toBe(false);
+      const stored = JSON.parse(readFileSync(join(dir, 'revisions', 'round-001.json'), 'utf8'));
+      expect(stored).toEqual(fixes);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
