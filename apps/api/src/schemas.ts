@@ -7,6 +7,7 @@ import {
   ProjectStatus,
   Resolution,
   StageName,
+  VisualizerKind,
 } from '@beatframe/core';
 import { LIMITS } from '@beatframe/pipeline';
 import { z } from '@hono/zod-openapi';
@@ -75,6 +76,8 @@ export const CreateProjectFields = z.object({
   maxRounds: rounds,
   captions: bool,
   titleCard: bool,
+  /** The audio-reactive layer over the shots. */
+  visualizer: z.preprocess((v) => (v === '' ? undefined : v), VisualizerKind.optional()),
   title: text,
   artist: text,
   name: text,
@@ -221,6 +224,7 @@ export const OptionsJson = z.object({
   crews: z.array(z.string()),
   aspects: z.array(z.string()),
   resolutions: z.array(z.string()),
+  visualizers: z.array(z.string()),
   statuses: z.array(z.string()),
   maxUploadBytes: z.number(),
 });

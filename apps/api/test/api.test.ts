@@ -118,6 +118,16 @@ describe('api: security and errors', () => {
     });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/aspect/);
+    const badViz = await fetch(`${t.server.url}/api/projects`, {
+      method: 'POST',
+      headers: auth,
+      body: form(
+        { ...fast, visualizer: 'sparkles' },
+        { field: 'audio', bytes: song, name: 'a.mp3', type: 'audio/mpeg' },
+      ),
+    });
+    expect(badViz.status).toBe(400);
+    expect(((await badViz.json()) as { error: { message: string } }).error.message).toMatch(/visualizer/);
     const noAudio = await fetch(`${t.server.url}/api/projects`, {
       method: 'POST',
       headers: auth,
@@ -177,7 +187,7 @@ describe('api: a project from upload to download', () => {
       method: 'POST',
       headers: auth,
       body: form(
-        { ...fast, theme: 'neon city at night' },
+        { ...fast, theme: 'neon city at night', visualizer: 'bars' },
         { field: 'audio', bytes: song, name: 'My Song.mp3', type: 'audio/mpeg' },
       ),
     });
@@ -186,9 +196,10 @@ describe('api: a project from upload to download', () => {
       id: string;
       status: string;
       name: string;
-      options: { theme: string };
+      options: { theme: string; visualizer: string };
     };
     id = created.id;
+    expect(created.options.visualizer).toBe('bars');
     expect(['queued', 'running']).toContain(created.status);
     expect(created.options.theme).toBe('neon city at night');
     expect(created.name).toBe('My Song');

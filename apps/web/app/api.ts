@@ -115,6 +115,7 @@ export interface Project {
     resolution?: string;
     captions?: boolean;
     titleCard?: boolean;
+    visualizer?: string;
   };
   budget: { estimateUsd: number; spentUsd: number; maxUsd?: number };
   stages: Stage[];
@@ -189,6 +190,7 @@ export interface Options {
   crews: string[];
   aspects: string[];
   resolutions: string[];
+  visualizers?: string[];
   maxUploadBytes: number;
 }
 

@@ -175,6 +175,12 @@ export function newProjectForm(options: Options): HTMLFormElement {
       chunked: 'Parallel (several workers)',
     },
   );
+  const visualizer = select('visualizer', options.visualizers ?? ['none', 'bars', 'wave', 'pulse'], 'none', {
+    none: 'None',
+    bars: 'Spectrum bars',
+    wave: 'Waveform',
+    pulse: 'Bass pulse',
+  });
   const captions = h('input', { type: 'checkbox', id: 'f-captions', name: 'captions', checked: true });
   const titleCard = h('input', { type: 'checkbox', id: 'f-titlecard', name: 'titleCard', checked: true });
   const budget = h('input', {
@@ -297,6 +303,7 @@ export function newProjectForm(options: Options): HTMLFormElement {
     h('div', { class: 'grid2' }, field('Where it goes', preset), field('Resolution', resolution)),
     providerBox,
     h('div', { class: 'grid2' }, field('Storyboard planner', crew), field('Renderer', renderer)),
+    field('Visualizer', visualizer, 'Moves with the music over the video, under the captions.'),
     h(
       'div',
       { class: 'checks' },
@@ -338,6 +345,7 @@ export function newProjectForm(options: Options): HTMLFormElement {
       resolution: resolution.value,
       captions: String(captions.checked),
       titleCard: String(titleCard.checked),
+      visualizer: visualizer.value,
       maxCostUsd: budget.value,
     };
     if (estimate && estimate.usd > 0) fields.approvedUsd = String(Math.ceil(estimate.usd * 100) / 100);

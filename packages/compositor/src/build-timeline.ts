@@ -306,6 +306,11 @@ export async function buildTimeline(
   const captions = options.captions ? await captionsOf(song, fps, totalFrames, decide) : [];
 
   const accent = storyboard.styleBible.palette.find((c) => /^#[0-9a-f]{6}$/i.test(c));
+  const visualizer = options.visualizer && options.visualizer !== 'none' ? options.visualizer : undefined;
+  if (visualizer)
+    await decide(
+      `${visualizer} visualizer over the shots, drawn from the song in the style's accent ${accent ?? '#ffcc00'}`,
+    );
   const timeline = Timeline.parse({
     version: 1,
     fps,
@@ -317,6 +322,7 @@ export async function buildTimeline(
     cards,
     captions,
     beatFrames: [...new Set(beats.map(toFrame))].filter((f) => f < totalFrames),
+    ...(visualizer ? { visualizer: { kind: visualizer, color: accent ?? '#ffcc00' } } : {}),
     style: { fontFamily: 'DejaVu Sans', accent: accent ?? '#ffcc00', captionColor: '#ffffff' },
   });
   checkTimeline(timeline);

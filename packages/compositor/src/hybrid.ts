@@ -8,7 +8,7 @@ import {
   type TimelineItem,
   type Transition,
 } from '@beatframe/core';
-import { probeMedia, runFfmpeg } from '@beatframe/media';
+import { probeMedia, runFfmpeg, visualizerFilter } from '@beatframe/media';
 import { decayFrames, EFFECT_TAIL, overlayKey, PULSE_SCALE } from './remotion/effects.js';
 import { OVERLAY_COMPOSITION_ID } from './remotion/ids.js';
 import { chromiumOptions, RENDER_TIMEOUT_MS, type RemotionSession } from './remotion-render.js';
@@ -292,7 +292,23 @@ export async function renderHybrid(
   const audio = await probeMedia(audioSrc);
   const durationSec = durationFrames / fps;
   // Overlay timestamps snapped to whole frames, so each change lands on its frame.
-  const filter = `${shots.filter};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p[ov];\n[shots][ov]overlay=0:0:format=yuv420:eof_action=repeat,format=yuv420p[v]`;
+  // The visualizer changes every frame, so ffmpeg draws it from the song (the same boxes as the
+  // composition); drawn in Chromium it would make every overlay frame distinct.
+  const viz = timeline.visualizer
+    ? `;\n${visualizerFilter({
+        visualizer: timeline.visualizer,
+        width,
+        height,
+        fps,
+        frames: durationFrames,
+        audio: `${audioInput}:a:0`,
+        video: 'shots',
+        out: 'shotsv',
+        beatFrames: timeline.beatFrames,
+      })}`
+    : '';
+  const under = timeline.visualizer ? 'shotsv' : 'shots';
+  const filter = `${shots.filter}${viz};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p[ov];\n[${under}][ov]overlay=0:0:format=yuv420:eof_action=repeat,format=yuv420p[v]`;
   const args = [
     ...shots.inputs,
     // Never rebuild the whole graph mid-stream for a change of image metadata.

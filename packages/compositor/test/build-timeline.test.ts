@@ -93,12 +93,21 @@ describe('buildTimeline', () => {
     expect(t.cards.filter((c) => c.kind === 'section').map((c) => c.text)).toEqual(['Chorus', 'Verse']);
     expect(t.captions[0]).toMatchObject({ text: 'light on the beat', startFrame: 30, endFrame: 90 });
     expect(t.captions[0]!.words!.map((w) => w.startFrame)).toEqual([30, 45, 60, 75]);
-    const none = await buildTimeline({
-      ...project,
-      options: { ...options, captions: false, titleCard: false },
-    });
+    expect(t.visualizer).toBeUndefined();
+    const s = sink();
+    const none = await buildTimeline(
+      {
+        ...project,
+        options: { ...options, captions: false, titleCard: false, visualizer: 'pulse' },
+      },
+      { decisions: s },
+    );
     expect(none.captions).toEqual([]);
     expect(none.cards).toEqual([]);
+    // The visualizer in the style's accent, said in the decision log.
+    const accent = project.storyboard.styleBible.palette.find((c) => /^#[0-9a-f]{6}$/i.test(c)) ?? '#ffcc00';
+    expect(none.visualizer).toEqual({ kind: 'pulse', color: accent });
+    expect(s.decisions.some((d) => /pulse visualizer over the shots/.test(d.summary))).toBe(true);
   });
 
   it('loops or slows clips shorter than their slot, and says so', async () => {

@@ -1,4 +1,5 @@
-import type { TimelineItem } from '@beatframe/core';
+import type { TimelineItem, TimelineVisualizer } from '@beatframe/core';
+import { pulseExpr, visualizerFilter } from '@beatframe/media';
 import { escapeFilterValue } from './escape.js';
 import { type PlannedSegment, xfadeName } from './plan.js';
 
@@ -18,6 +19,15 @@ export interface GraphOptions {
   startFrame?: number;
   /** xfade transition names this ffmpeg knows (others fall back to `fade`). */
   xfadeTransitions?: ReadonlySet<string>;
+  /** The audio-reactive layer, drawn from the song under the text: the graph reads the song itself. */
+  visualizer?: {
+    spec: TimelineVisualizer;
+    songPath: string;
+    /** Frames this graph lasts. */
+    frames: number;
+    /** Beat frames in timeline time. */
+    beatFrames: number[];
+  };
 }
 
 export interface GraphNote {
@@ -113,20 +123,7 @@ function inputArgs(spec: InputSpec): string[] {
   ];
 }
 
-/**
- * Level of a beat effect as an ffmpeg expression of frame variable `v`: `peak` on each beat frame,
- * decaying as exp(-since/decay) until the next beat (like the Remotion composition, which follows
- * the last beat only), cut off after four decays.
- */
-export function pulseExpr(frames: number[], decay: number, peak: number, v: string): string {
-  const sorted = [...new Set(frames)].sort((a, b) => a - b);
-  const cutoff = Math.ceil(decay * 4);
-  const terms = sorted.map((b, i) => {
-    const end = Math.min(b + cutoff, sorted[i + 1] ?? Number.POSITIVE_INFINITY) - 1;
-    return `between(${v},${b},${end})*${sec(peak)}*exp(-(${v}-${b})/${sec(decay)})`;
-  });
-  return terms.length ? terms.join('+') : '0';
-}
+export { pulseExpr };
 
 /** Zoom of the `zoom` transition, as in the Remotion composition: the new shot shrinks from 1.25. */
 const TRANSITION_ZOOM = 0.25;
@@ -275,7 +272,26 @@ export function buildGraph(
     );
     run = [out];
   });
-  const last = flush();
+  let last = flush();
+  if (o.visualizer) {
+    const v = o.visualizer;
+    const start = o.startFrame ?? 0;
+    args.push('-ss', sec(start / fps), '-t', sec(v.frames / fps + 1), '-i', v.songPath);
+    chains.push(
+      visualizerFilter({
+        visualizer: v.spec,
+        width: W,
+        height: H,
+        fps,
+        frames: v.frames,
+        audio: `${inputIndex++}:a:0`,
+        video: last,
+        out: 'viz_out',
+        beatFrames: v.beatFrames.map((b) => b - start),
+      }),
+    );
+    last = 'viz_out';
+  }
   // libass times events by frame timestamps: a later pass shifts to timeline time and back.
   const shift = o.startFrame ? [`setpts=PTS+${o.startFrame}/(${fps}*TB)`, 'setpts=PTS-STARTPTS'] : ['', ''];
   const overlay = o.assPath

@@ -217,6 +217,15 @@ export function createFfmpegRenderer(settings: FfmpegRendererSettings = {}): Ren
           String(fps),
         ];
 
+        // The visualizer needs ffmpeg's showfreqs/showwaves (bars, wave) or geq (pulse); said when missing.
+        let visualizer = timeline.visualizer;
+        if (visualizer) {
+          const needs = { bars: 'showfreqs', wave: 'showwaves', pulse: 'geq' }[visualizer.kind];
+          if (!caps.filters.has(needs)) {
+            await unsupportedFeature(`the ${visualizer.kind} visualizer: this ffmpeg has no ${needs} filter`);
+            visualizer = undefined;
+          } else await decide(`${visualizer.kind} visualizer drawn from the song by ffmpeg (${needs})`);
+        }
         const chunks = planChunks(plan.segments, plan.totalFrames, maxItemsPerPass);
         const done = new Array<number>(chunks.length).fill(0);
         const report = () =>
@@ -231,6 +240,16 @@ export function createFfmpegRenderer(settings: FfmpegRendererSettings = {}): Ren
               ...(assPath ? { assPath } : {}),
               ...(chunk.startFrame ? { startFrame: chunk.startFrame } : {}),
               xfadeTransitions: caps.xfade,
+              ...(visualizer
+                ? {
+                    visualizer: {
+                      spec: visualizer,
+                      songPath,
+                      frames: chunk.frames,
+                      beatFrames: timeline.beatFrames,
+                    },
+                  }
+                : {}),
             });
             const scriptPath = join(workDir, `graph-${k}.txt`);
             await writeFile(scriptPath, graph.script);

@@ -252,6 +252,54 @@ describe('renderer-ffmpeg', () => {
     expect(Math.abs(luma(50) - luma(39))).toBeLessThan(30);
   });
 
+  it('draws the visualizer from the song in its shared box: bars across passes, a ring that swells on the beat', async () => {
+    const magenta = (r: number, g: number, b: number) => r > 180 && g < 90 && b > 180;
+    const count = (f: Awaited<ReturnType<typeof decodeFrames>>, n: number, y0: number, y1: number) => {
+      let c = 0;
+      for (let y = y0; y < y1; y++) for (let x = 0; x < 320; x++) if (magenta(...f.pixel(n, x, y))) c++;
+      return c;
+    };
+    const bars = join(dir, 'viz-bars.mp4');
+    const decisions = sink();
+    await createFfmpegRenderer({ maxItemsPerPass: 1 }).render(
+      timeline({
+        durationFrames: 60,
+        items: [item('a', 'gray.mp4', 0, 30, { clipDurationSec: 4 }), item('b', 'red.mp4', 30, 30)],
+        visualizer: { kind: 'bars', color: '#ff00ff' },
+      }),
+      bars,
+      { logger: silentLogger(), baseDir: dir, decisions },
+    );
+    const fb = await decodeFrames(bars, { w: 320, h: 180 });
+    // visualizerBox('bars', 320, 180): x 16…304, y 136…172.
+    for (const n of [5, 45]) {
+      expect(count(fb, n, 136, 172)).toBeGreaterThan(100);
+      expect(count(fb, n, 0, 130)).toBe(0);
+    }
+    expect(decisions.decisions.some((d) => /bars visualizer drawn from the song/.test(d.summary))).toBe(true);
+
+    const pulse = join(dir, 'viz-pulse.mp4');
+    await createFfmpegRenderer().render(
+      timeline({
+        durationFrames: 60,
+        items: [item('a', 'gray.mp4', 0, 60, { clipDurationSec: 4 })],
+        beatFrames: [20, 40],
+        visualizer: { kind: 'pulse', color: '#ff00ff' },
+      }),
+      pulse,
+      { logger: silentLogger(), baseDir: dir },
+    );
+    const fp = await decodeFrames(pulse, { w: 320, h: 180 });
+    // The ring's leftmost lit pixel on the middle row: further out on the beat than just before it.
+    const left = (n: number) => {
+      for (let x = 0; x < 160; x++) if (magenta(...fp.pixel(n, x, 90))) return x;
+      return 160;
+    };
+    expect(left(19)).toBeLessThan(160);
+    expect(left(20)).toBeLessThan(left(19) - 5);
+    expect(left(39)).toBeGreaterThan(left(20) + 5);
+  });
+
   it('flashes between shots: the old holds to the middle, white peaks there, the new one follows', async () => {
     const out = join(dir, 'flash.mp4');
     const res = await createFfmpegRenderer().render(

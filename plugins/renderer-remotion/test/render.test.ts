@@ -100,7 +100,13 @@ describe('renderer-remotion', () => {
   }, 240_000);
 
   it('draws the same picture in hybrid and browser modes', async () => {
-    const small = { ...timeline, width: 320, height: 180 };
+    // With a bars visualizer: the browser draws it with visualizeAudio, the hybrid with ffmpeg, in one box.
+    const small: Timeline = {
+      ...timeline,
+      width: 320,
+      height: 180,
+      visualizer: { kind: 'bars', color: '#ff64b4' },
+    };
     const cacheDir = join(dir, 'cache');
     const hybrid = join(dir, 'hybrid.mp4');
     const browser = join(dir, 'browser.mp4');
@@ -119,6 +125,28 @@ describe('renderer-remotion', () => {
       '-',
     ]);
     const ssim = Number(/SSIM Y:([\d.]+)/.exec(stderr)?.[1]);
+    // visualizerBox('bars', 320, 180) is y 136…172: far more pink there than in the
+    // band above it, in both.
+    for (const video of [hybrid, browser]) {
+      const { stdout: raw } = await runProcess('ffmpeg', [
+        ...['-v', 'error', '-ss', '1.5', '-i', video, '-frames:v', '1'],
+        ...['-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+      ]);
+      const pink = (y0: number, y1: number) => {
+        let c = 0;
+        for (let i = y0 * 320 * 3; i < y1 * 320 * 3; i += 3)
+          if (
+            raw[i]! > 200 &&
+            raw[i + 1]! > 50 &&
+            raw[i + 1]! < 150 &&
+            raw[i + 2]! > 130 &&
+            raw[i + 2]! < 225
+          )
+            c++;
+        return c;
+      };
+      expect(pink(136, 172), video).toBeGreaterThan(pink(100, 136) + 300);
+    }
     // Same frames, same overlays; what differs is the browser path's JPEG step and encoder noise.
     expect(ssim).toBeGreaterThan(0.93);
   }, 240_000);

@@ -2,7 +2,15 @@ import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { validateAudio } from '@beatframe/audio';
-import { BeatframeError, CrewMode, InputError, loadConfig, type Project, UsageError } from '@beatframe/core';
+import {
+  BeatframeError,
+  CrewMode,
+  InputError,
+  loadConfig,
+  type Project,
+  UsageError,
+  VisualizerKind,
+} from '@beatframe/core';
 import {
   APPROVE_ANY,
   type Beatframe,
@@ -28,6 +36,7 @@ interface MakeOptions {
   model?: string;
   renderer?: string;
   crew?: string;
+  visualizer?: string;
   maxCost?: string;
   yes?: boolean;
   concurrency: string;
@@ -63,6 +72,8 @@ export function parseMakeOptions(opts: MakeOptions) {
     throw new UsageError(`--resolution must be 720p or 1080p, not ${opts.resolution}`);
   if (opts.crew && !CrewMode.safeParse(opts.crew).success)
     throw new UsageError(`--crew must be auto, llm or heuristic, not ${opts.crew}`);
+  if (opts.visualizer && !VisualizerKind.safeParse(opts.visualizer).success)
+    throw new UsageError(`--visualizer must be bars, wave, pulse or none, not ${opts.visualizer}`);
   const maxCost = opts.maxCost === undefined ? undefined : Number(opts.maxCost);
   if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost >= 0 && maxCost <= LIMITS.maxUsd))
     throw new UsageError(
@@ -140,6 +151,7 @@ export function register(program: Command): void {
     .option('--model <model>', "the provider's model")
     .option('--renderer <name>', 'remotion (default) or ffmpeg (fast)')
     .option('--crew <mode>', 'auto, llm or heuristic')
+    .option('--visualizer <kind>', 'audio-reactive layer over the shots: bars, wave, pulse or none', 'none')
     .option('--max-cost <usd>', 'stop (pause) generation when this project has spent this much')
     .option('--yes', "approve the estimate's upper bound (printed) without asking")
     .option('--concurrency <n>', 'shots generated at once by this process', '4')
@@ -174,6 +186,7 @@ export function register(program: Command): void {
             ...(opts.model ? { model: opts.model } : {}),
             ...(opts.renderer ? { renderer: opts.renderer } : {}),
             ...(opts.crew ? { crew: opts.crew as CrewMode } : {}),
+            ...(opts.visualizer ? { visualizer: opts.visualizer as VisualizerKind } : {}),
           },
           ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
           ...(opts.yes ? { approvedUsd: APPROVE_ANY } : {}),

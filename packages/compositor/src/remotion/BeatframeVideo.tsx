@@ -13,6 +13,7 @@ import {
 } from 'remotion';
 import { CAPTION_FADE_FRAMES, cardEdgeFrames, flashOpacity, pulseScale } from './effects.js';
 import { presentationFor } from './presentations.js';
+import { Visualizer } from './Visualizer.js';
 
 /** Media paths: URLs as they are, anything else is a file staged into the bundle's public folder. */
 export function mediaUrl(src: string): string {
@@ -167,6 +168,9 @@ export const BeatframeVideo: React.FC<Timeline> = (timeline) => {
           return parts;
         })}
       </TransitionSeries>
+      {timeline.visualizer && timeline.audio.src ? (
+        <Visualizer spec={timeline.visualizer} src={mediaUrl(timeline.audio.src)} />
+      ) : null}
       {timeline.cards.map((card, i) => (
         <Sequence
           // biome-ignore lint/suspicious/noArrayIndexKey: cards have no id.

@@ -34,6 +34,10 @@ export const Budget = z.object({
 });
 export type Budget = z.infer<typeof Budget>;
 
+/** The audio-reactive layer over the shots: spectrum bars, the waveform, a bass pulse, or none. */
+export const VisualizerKind = z.enum(['none', 'bars', 'wave', 'pulse']);
+export type VisualizerKind = z.infer<typeof VisualizerKind>;
+
 export const ProjectOptions = z.object({
   theme: z.string().default(''),
   provider: z.string().default('local'),
@@ -49,6 +53,7 @@ export const ProjectOptions = z.object({
   maxAttemptsPerShot: z.number().int().positive().default(2),
   captions: z.boolean().default(true),
   titleCard: z.boolean().default(true),
+  visualizer: VisualizerKind.default('none'),
 });
 export type ProjectOptions = z.infer<typeof ProjectOptions>;
 

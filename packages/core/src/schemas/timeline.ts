@@ -66,6 +66,13 @@ export const TextCard = z.object({
 });
 export type TextCard = z.infer<typeof TextCard>;
 
+/** The audio-reactive layer, drawn from the song itself by every renderer that can (over the shots, under text). */
+export const TimelineVisualizer = z.object({
+  kind: z.enum(['bars', 'wave', 'pulse']),
+  color: z.string().default('#ffcc00'),
+});
+export type TimelineVisualizer = z.infer<typeof TimelineVisualizer>;
+
 export const Timeline = z.object({
   version: z.literal(1),
   fps: z.number().int().positive(),
@@ -79,6 +86,7 @@ export const Timeline = z.object({
   captions: z.array(Caption).default([]),
   /** Beat frames, for renderers and previews that draw or pulse on the beat. */
   beatFrames: z.array(z.number().int().nonnegative()).default([]),
+  visualizer: TimelineVisualizer.optional(),
   style: z
     .object({
       fontFamily: z.string().default('DejaVu Sans'),
@@ -111,4 +119,32 @@ export function timelineProblem(timeline: Timeline): string | undefined {
   if (last.startFrame + last.durationFrames !== durationFrames)
     return `timeline: items end at frame ${last.startFrame + last.durationFrames}, the video at ${durationFrames}`;
   return undefined;
+}
+
+/** Bars of the spectrum visualizer, low notes on the left. */
+export const VISUALIZER_BARS = 32;
+/** How much a bass hit grows the pulse ring (1 + this at full strength). */
+export const VISUALIZER_PULSE_GROWTH = 0.35;
+
+/**
+ * Where each renderer draws the visualizer, in pixels (even, for ffmpeg's chroma): bars along the bottom,
+ * the waveform across the lower third, the pulse ring centred. Shared so every renderer draws the same box.
+ */
+export function visualizerBox(
+  kind: TimelineVisualizer['kind'],
+  width: number,
+  height: number,
+): { x: number; y: number; w: number; h: number } {
+  const even = (n: number) => 2 * Math.round(n / 2);
+  if (kind === 'bars') {
+    const w = even(width * 0.9);
+    const h = even(height * 0.2);
+    return { x: even((width - w) / 2), y: even(height - h - height * 0.04), w, h };
+  }
+  if (kind === 'wave') {
+    const h = even(height * 0.24);
+    return { x: 0, y: even(height * 0.78 - h / 2), w: even(width), h };
+  }
+  const size = even(Math.min(width, height) * 0.5);
+  return { x: even((width - size) / 2), y: even((height - size) / 2), w: size, h: size };
 }
