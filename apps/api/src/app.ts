@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BeatframeError, InputError, type Logger, STAGES, VisualizerKind } from '@beatframe/core';
+import { BeatframeError, InputError, type Logger, STAGES, VideoStyle, VisualizerKind } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
 import type { Beatframe, PipelineEvent, ProjectDetail } from '@beatframe/pipeline';
 import { providerNames, rendererNames } from '@beatframe/registry';
@@ -362,6 +362,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
       aspects: ['16:9', '9:16', '1:1'],
       resolutions: ['720p', '1080p'],
       visualizers: VisualizerKind.options,
+      styles: VideoStyle.options,
       statuses: ['queued', 'running', 'paused', 'failed', 'done'],
       maxUploadBytes: maxUpload,
     }),
@@ -440,6 +441,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
           captions: fields.captions,
           titleCard: fields.titleCard,
           visualizer: fields.visualizer,
+          style: fields.style,
         }).filter(([, v]) => v !== undefined),
       );
       const name = fields.name ?? fallbackName;

@@ -7,6 +7,7 @@ import {
   ProjectStatus,
   Resolution,
   StageName,
+  VideoStyle,
   VisualizerKind,
 } from '@beatframe/core';
 import { LIMITS } from '@beatframe/pipeline';
@@ -78,6 +79,8 @@ export const CreateProjectFields = z.object({
   titleCard: bool,
   /** The audio-reactive layer over the shots. */
   visualizer: z.preprocess((v) => (v === '' ? undefined : v), VisualizerKind.optional()),
+  /** 'lyric': the cover art (or a generated scene) behind large word-timed lyrics, the visualizer, the title. */
+  style: z.preprocess((v) => (v === '' ? undefined : v), VideoStyle.optional()),
   title: text,
   artist: text,
   name: text,
@@ -225,6 +228,7 @@ export const OptionsJson = z.object({
   aspects: z.array(z.string()),
   resolutions: z.array(z.string()),
   visualizers: z.array(z.string()),
+  styles: z.array(z.string()),
   statuses: z.array(z.string()),
   maxUploadBytes: z.number(),
 });

@@ -66,6 +66,7 @@ describe('beatframe make: bad input', () => {
       [['make', song, '--aspect', '4:3'], /--aspect must be 16:9, 9:16 or 1:1/],
       [['make', song, '--max-cost', 'lots'], /--max-cost must be an amount in USD/],
       [['make', song, '--visualizer', 'sparkles'], /--visualizer must be bars, wave, pulse or none/],
+      [['make', song, '--style', 'karaoke'], /--style must be video or lyric/],
     ];
     for (const [argv, message] of cases) {
       const t = io();

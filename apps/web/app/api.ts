@@ -116,6 +116,7 @@ export interface Project {
     captions?: boolean;
     titleCard?: boolean;
     visualizer?: string;
+    style?: string;
   };
   budget: { estimateUsd: number; spentUsd: number; maxUsd?: number };
   stages: Stage[];
@@ -191,6 +192,7 @@ export interface Options {
   aspects: string[];
   resolutions: string[];
   visualizers?: string[];
+  styles?: string[];
   maxUploadBytes: number;
 }
 

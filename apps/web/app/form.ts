@@ -181,6 +181,10 @@ export function newProjectForm(options: Options): HTMLFormElement {
     wave: 'Waveform',
     pulse: 'Bass pulse',
   });
+  const style = select('style', options.styles ?? ['video', 'lyric'], 'video', {
+    video: 'Music video (shots cut on the beat)',
+    lyric: 'Lyric video (cover art or a scene, big lyrics)',
+  });
   const captions = h('input', { type: 'checkbox', id: 'f-captions', name: 'captions', checked: true });
   const titleCard = h('input', { type: 'checkbox', id: 'f-titlecard', name: 'titleCard', checked: true });
   const budget = h('input', {
@@ -303,7 +307,12 @@ export function newProjectForm(options: Options): HTMLFormElement {
     h('div', { class: 'grid2' }, field('Where it goes', preset), field('Resolution', resolution)),
     providerBox,
     h('div', { class: 'grid2' }, field('Storyboard planner', crew), field('Renderer', renderer)),
-    field('Visualizer', visualizer, 'Moves with the music over the video, under the captions.'),
+    h(
+      'div',
+      { class: 'grid2' },
+      field('Kind of video', style, 'A lyric video always shows the lyrics, the title and a visualizer.'),
+      field('Visualizer', visualizer, 'Moves with the music over the video, under the captions.'),
+    ),
     h(
       'div',
       { class: 'checks' },
@@ -346,6 +355,7 @@ export function newProjectForm(options: Options): HTMLFormElement {
       captions: String(captions.checked),
       titleCard: String(titleCard.checked),
       visualizer: visualizer.value,
+      style: style.value,
       maxCostUsd: budget.value,
     };
     if (estimate && estimate.usd > 0) fields.approvedUsd = String(Math.ceil(estimate.usd * 100) / 100);

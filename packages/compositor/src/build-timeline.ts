@@ -20,6 +20,7 @@ import {
   type TransitionKind,
 } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
+import { BACKDROP_LOOP_SEC, coverBackdrop } from './backdrop.js';
 import { analyzeMotion, liveliestStart, type MotionProfile } from './motion.js';
 import { clipIssues } from './normalize.js';
 import { decayFrames, EFFECT_TAIL } from './remotion/effects.js';
@@ -62,7 +63,18 @@ export async function buildTimeline(
   input: BuildTimelineInput,
   ctx: BuildTimelineContext = {},
 ): Promise<Timeline> {
-  const { song, analysis, storyboard, options } = input;
+  const { song, analysis, storyboard } = input;
+  const lyric = input.options.style === 'lyric';
+  // A lyric video always has its title card, its lyrics and a visualizer (bars unless one was chosen).
+  const options = lyric
+    ? {
+        ...input.options,
+        titleCard: true,
+        captions: true,
+        visualizer:
+          input.options.visualizer && input.options.visualizer !== 'none' ? input.options.visualizer : 'bars',
+      }
+    : input.options;
   const fps = options.fps;
   const { width, height } = frameSize(options.aspect, options.resolution);
   const totalFrames = Math.round(song.durationSec * fps);
@@ -272,6 +284,32 @@ export async function buildTimeline(
   if (pulsed)
     await decide(`beat effects (zoom pulse, flash on downbeats) on ${pulsed} shots in loud sections`);
 
+  // A lyric video stands on the song's cover art when it has one: one slowly drifting shot, no cuts.
+  if (lyric && song.coverImagePath && existsSync(song.coverImagePath)) {
+    const src = await coverBackdrop(song.coverImagePath, {
+      width,
+      height,
+      fps,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    items.splice(0, items.length, {
+      id: 'item-001',
+      src,
+      startFrame: 0,
+      durationFrames: totalFrames,
+      clipStartSec: 0,
+      clipDurationSec: BACKDROP_LOOP_SEC,
+      playbackRate: 1,
+      loop: true,
+      effects: [],
+    });
+    await decide('lyric video: the cover art is the backdrop (one drifting shot, dimmed for the lyrics)');
+  } else if (lyric) {
+    await decide(
+      `lyric video: ${song.coverImagePath ? 'the cover art is missing on disk' : 'the song has no cover art'}; the generated scenes are the backdrop`,
+    );
+  }
+
   // Cards: the title over the opening, optional section names.
   const cards: TextCard[] = [];
   if (options.titleCard && song.title.trim()) {
@@ -323,7 +361,12 @@ export async function buildTimeline(
     captions,
     beatFrames: [...new Set(beats.map(toFrame))].filter((f) => f < totalFrames),
     ...(visualizer ? { visualizer: { kind: visualizer, color: accent ?? '#ffcc00' } } : {}),
-    style: { fontFamily: 'DejaVu Sans', accent: accent ?? '#ffcc00', captionColor: '#ffffff' },
+    style: {
+      fontFamily: 'DejaVu Sans',
+      accent: accent ?? '#ffcc00',
+      captionColor: '#ffffff',
+      ...(lyric ? { captionLayout: 'lyric' } : {}),
+    },
   });
   checkTimeline(timeline);
   return timeline;

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Decision, InputError, type ProjectOptions } from '@beatframe/core';
+import { probeMedia, runFfmpeg } from '@beatframe/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTimeline,
@@ -108,6 +109,34 @@ describe('buildTimeline', () => {
     const accent = project.storyboard.styleBible.palette.find((c) => /^#[0-9a-f]{6}$/i.test(c)) ?? '#ffcc00';
     expect(none.visualizer).toEqual({ kind: 'pulse', color: accent });
     expect(s.decisions.some((d) => /pulse visualizer over the shots/.test(d.summary))).toBe(true);
+  });
+
+  it('makes a lyric video: the cover art drifting behind large lyrics, bars and the title, or the scenes without it', async () => {
+    const cover = join(dir, 'cover.png');
+    await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=300x300', '-frames:v', '1', cover]);
+    const lyricOptions = { ...options, captions: false, titleCard: false, style: 'lyric' as const };
+    const s = sink();
+    const t = await buildTimeline(
+      { ...project, song: { ...project.song, coverImagePath: cover }, options: lyricOptions },
+      { decisions: s, motionAnalysis: false },
+    );
+    expect(t.items).toHaveLength(1);
+    expect(t.items[0]).toMatchObject({ startFrame: 0, durationFrames: t.durationFrames, loop: true });
+    const info = await probeMedia(t.items[0]!.src);
+    expect(info.video).toMatchObject({ width: 1280, height: 720 });
+    expect(t.style.captionLayout).toBe('lyric');
+    expect(t.visualizer?.kind).toBe('bars');
+    expect(t.captions.length).toBeGreaterThan(0);
+    expect(t.cards.some((c) => c.kind === 'title')).toBe(true);
+    expect(s.decisions.some((d) => /cover art is the backdrop/.test(d.summary))).toBe(true);
+    // Without cover art the generated scenes stay, cut on the beat; a chosen visualizer is kept.
+    const scenes = await buildTimeline(
+      { ...project, options: { ...lyricOptions, visualizer: 'wave' } },
+      { motionAnalysis: false },
+    );
+    expect(scenes.items.length).toBeGreaterThan(1);
+    expect(scenes.visualizer?.kind).toBe('wave');
+    expect(scenes.style.captionLayout).toBe('lyric');
   });
 
   it('loops or slows clips shorter than their slot, and says so', async () => {

@@ -81,7 +81,17 @@ export function buildAss(timeline: Timeline): AssResult {
     '',
     '[V4+ Styles]',
     'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
-    style('Caption', Math.round(base * 0.055), captionColour, 2, [side, side, Math.round(H * 0.08)], true),
+    // A lyric video's lines: large and in the middle, outlined and shadowed instead of boxed.
+    timeline.style.captionLayout === 'lyric'
+      ? style('Caption', Math.round(base * 0.1), captionColour, 5, [side, side, 0])
+      : style(
+          'Caption',
+          Math.round(base * 0.055),
+          captionColour,
+          2,
+          [side, side, Math.round(H * 0.08)],
+          true,
+        ),
     style('Title', Math.round(H * 0.09), '&H00FFFFFF', 5, [side, side, 0]),
     style('Section', Math.round(H * 0.05), '&H00FFFFFF', 7, [
       Math.round(H * 0.05),

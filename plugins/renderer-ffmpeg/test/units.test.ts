@@ -158,6 +158,20 @@ describe('buildAss', () => {
     expect(events[3]).toContain('Hey, you: {\\c&H0000CCFF&}hey{\\c&H00FFFFFF&}!');
     expect(ass.notes.join()).toMatch(/not highlighted: missing/);
   });
+
+  it("sets a lyric video's lines large in the middle, subtitles boxed at the bottom", () => {
+    const caption = (t: typeof base) =>
+      buildAss(t)
+        .script.split('\n')
+        .find((l) => l.startsWith('Style: Caption,'))!
+        .split(',');
+    // Fields: 2 Fontsize, 15 BorderStyle, 18 Alignment (2 bottom-centre, 5 middle-centre), 21 MarginV.
+    const sub = caption(base);
+    const lyric = caption({ ...base, style: { ...base.style, captionLayout: 'lyric' } });
+    expect([sub[15], sub[18]]).toEqual(['3', '2']);
+    expect([lyric[15], lyric[18], lyric[21]]).toEqual(['1', '5', '0']);
+    expect(Number(lyric[2])).toBeGreaterThan(Number(sub[2]) * 1.5);
+  });
 });
 
 describe('buildGraph', () => {

@@ -9,6 +9,7 @@ import {
   loadConfig,
   type Project,
   UsageError,
+  VideoStyle,
   VisualizerKind,
 } from '@beatframe/core';
 import {
@@ -37,6 +38,7 @@ interface MakeOptions {
   renderer?: string;
   crew?: string;
   visualizer?: string;
+  style?: string;
   maxCost?: string;
   yes?: boolean;
   concurrency: string;
@@ -74,6 +76,8 @@ export function parseMakeOptions(opts: MakeOptions) {
     throw new UsageError(`--crew must be auto, llm or heuristic, not ${opts.crew}`);
   if (opts.visualizer && !VisualizerKind.safeParse(opts.visualizer).success)
     throw new UsageError(`--visualizer must be bars, wave, pulse or none, not ${opts.visualizer}`);
+  if (opts.style && !VideoStyle.safeParse(opts.style).success)
+    throw new UsageError(`--style must be video or lyric, not ${opts.style}`);
   const maxCost = opts.maxCost === undefined ? undefined : Number(opts.maxCost);
   if (maxCost !== undefined && !(Number.isFinite(maxCost) && maxCost >= 0 && maxCost <= LIMITS.maxUsd))
     throw new UsageError(
@@ -152,6 +156,11 @@ export function register(program: Command): void {
     .option('--renderer <name>', 'remotion (default) or ffmpeg (fast)')
     .option('--crew <mode>', 'auto, llm or heuristic')
     .option('--visualizer <kind>', 'audio-reactive layer over the shots: bars, wave, pulse or none', 'none')
+    .option(
+      '--style <style>',
+      'video (shots cut on the beat) or lyric (cover art or a scene behind large timed lyrics, bars, title)',
+      'video',
+    )
     .option('--max-cost <usd>', 'stop (pause) generation when this project has spent this much')
     .option('--yes', "approve the estimate's upper bound (printed) without asking")
     .option('--concurrency <n>', 'shots generated at once by this process', '4')
@@ -187,6 +196,7 @@ export function register(program: Command): void {
             ...(opts.renderer ? { renderer: opts.renderer } : {}),
             ...(opts.crew ? { crew: opts.crew as CrewMode } : {}),
             ...(opts.visualizer ? { visualizer: opts.visualizer as VisualizerKind } : {}),
+            ...(opts.style ? { style: opts.style as VideoStyle } : {}),
           },
           ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
           ...(opts.yes ? { approvedUsd: APPROVE_ANY } : {}),

@@ -90,6 +90,9 @@ export const Card: React.FC<{ card: TextCard; timeline: Timeline; frame: number 
   );
 };
 
+/** Size of a lyric video's lines, as a share of the frame's short side (the ffmpeg renderer's too). */
+export const LYRIC_SIZE = 0.1;
+
 /** A lyric line at timeline frame `frame`, the sung word highlighted. */
 export const CaptionLine: React.FC<{ caption: Caption; timeline: Timeline; frame: number }> = ({
   caption,
@@ -100,8 +103,16 @@ export const CaptionLine: React.FC<{ caption: Caption; timeline: Timeline; frame
   const local = frame - caption.startFrame;
   const opacity = interpolate(local, [0, CAPTION_FADE_FRAMES], [0, 1], { extrapolateRight: 'clamp' });
   const { accent, captionColor, fontFamily } = timeline.style;
+  // A lyric video's lines: large, in the middle, on a shadow instead of a box.
+  const lyric = timeline.style.captionLayout === 'lyric';
   return (
-    <AbsoluteFill style={{ justifyContent: 'flex-end', alignItems: 'center', paddingBottom: height * 0.07 }}>
+    <AbsoluteFill
+      style={{
+        justifyContent: lyric ? 'center' : 'flex-end',
+        alignItems: 'center',
+        paddingBottom: lyric ? 0 : height * 0.07,
+      }}
+    >
       <div
         style={{
           opacity,
@@ -109,13 +120,17 @@ export const CaptionLine: React.FC<{ caption: Caption; timeline: Timeline; frame
           textAlign: 'center',
           fontFamily,
           fontWeight: 700,
-          fontSize: Math.round(Math.min(width, height) * 0.055),
+          fontSize: Math.round(Math.min(width, height) * (lyric ? LYRIC_SIZE : 0.055)),
           lineHeight: 1.25,
           color: captionColor,
-          backgroundColor: 'rgba(0,0,0,0.45)',
-          borderRadius: height * 0.012,
-          padding: `${height * 0.008}px ${height * 0.02}px`,
-          textShadow: '0 2px 6px rgba(0,0,0,0.7)',
+          ...(lyric
+            ? { textShadow: '0 3px 14px rgba(0,0,0,0.9), 0 0 4px rgba(0,0,0,0.8)' }
+            : {
+                backgroundColor: 'rgba(0,0,0,0.45)',
+                borderRadius: height * 0.012,
+                padding: `${height * 0.008}px ${height * 0.02}px`,
+                textShadow: '0 2px 6px rgba(0,0,0,0.7)',
+              }),
         }}
       >
         {caption.words

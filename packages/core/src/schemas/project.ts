@@ -38,6 +38,13 @@ export type Budget = z.infer<typeof Budget>;
 export const VisualizerKind = z.enum(['none', 'bars', 'wave', 'pulse']);
 export type VisualizerKind = z.infer<typeof VisualizerKind>;
 
+/**
+ * What kind of video: a music video of generated shots, or a lyric video (the song's cover art or a
+ * generated scene behind large word-timed lyrics, the visualizer and the title card).
+ */
+export const VideoStyle = z.enum(['video', 'lyric']);
+export type VideoStyle = z.infer<typeof VideoStyle>;
+
 export const ProjectOptions = z.object({
   theme: z.string().default(''),
   provider: z.string().default('local'),
@@ -54,6 +61,7 @@ export const ProjectOptions = z.object({
   captions: z.boolean().default(true),
   titleCard: z.boolean().default(true),
   visualizer: VisualizerKind.default('none'),
+  style: VideoStyle.default('video'),
 });
 export type ProjectOptions = z.infer<typeof ProjectOptions>;
 

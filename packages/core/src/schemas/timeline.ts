@@ -92,6 +92,8 @@ export const Timeline = z.object({
       fontFamily: z.string().default('DejaVu Sans'),
       accent: z.string().default('#ffcc00'),
       captionColor: z.string().default('#ffffff'),
+      /** 'lyric': large lines in the middle of the frame (a lyric video); subtitles at the bottom otherwise. */
+      captionLayout: z.enum(['subtitle', 'lyric']).optional(),
     })
     .default({ fontFamily: 'DejaVu Sans', accent: '#ffcc00', captionColor: '#ffffff' }),
 });
