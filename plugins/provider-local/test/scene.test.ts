@@ -56,6 +56,35 @@ describe('the prompt picks the scene', () => {
     expect(s.modifiers).toContain('paper');
   });
 
+  it('varies framing, horizon, mirror and grade between shots of one theme, the same for the same request', () => {
+    const theme = 'a night drive along a neon coastline, city lights pulsing like waves';
+    const specs = Array.from({ length: 12 }, (_, i) =>
+      sceneFor(small(theme, { shotId: `s${i + 1}` }), { fps: 30 }),
+    );
+    const kinds = (f: (s: SceneSpec) => unknown) => new Set(specs.map(f)).size;
+    expect(kinds((s) => s.framing)).toBeGreaterThanOrEqual(2);
+    expect(kinds((s) => s.horizonShift)).toBeGreaterThanOrEqual(4);
+    expect(kinds((s) => s.mirror)).toBe(2);
+    expect(kinds((s) => s.hueShift)).toBeGreaterThanOrEqual(4);
+    // The theme stays: every shot is the same coast at night.
+    expect(kinds((s) => `${s.setting}/${s.time}`)).toBe(1);
+    expect(sceneFor(small(theme, { shotId: 's3' }), { fps: 30 })).toEqual(specs[2]);
+    // The prompt's framing word wins over the seed; colour words keep their hue.
+    const close = sceneFor(small(`close-up of ${theme}`, { shotId: 's1' }), { fps: 30 });
+    expect(close.framing).toBe(1.3);
+    expect(close.matched).toContain('framing:close');
+    for (let i = 0; i < 8; i++)
+      expect(
+        Math.abs(sceneFor(small('a red car in a city', { shotId: `r${i}` }), { fps: 30 }).hueShift),
+      ).toBeLessThanOrEqual(12);
+    // Different framings draw different pictures.
+    const a = still({ ...specs[0]!, width: 160, height: 90, framing: 1 });
+    const b = still({ ...specs[0]!, width: 160, height: 90, framing: 1.3 });
+    let diff = 0;
+    for (let i = 0; i < a.length; i++) diff += Math.abs(a[i]! - b[i]!);
+    expect(diff / a.length).toBeGreaterThan(2);
+  });
+
   it('names time, weather, subjects and camera moves from the words', () => {
     const s = sceneFor(small('aerial shot of mountains at dawn, birds, light fog'), { fps: 30 });
     expect(s).toMatchObject({ setting: 'mountains', time: 'dawn', camera: 'aerial', subjects: ['birds'] });

@@ -52,7 +52,14 @@ export function pulseAt(s: SceneSpec, t: number): number {
 export function frameState(s: SceneSpec, n: number): FrameState {
   const t = n / s.fps;
   const speed = 0.4 + 1.2 * s.energy;
-  return { t, n, pulse: pulseAt(s, t) * (0.4 + 0.6 * s.energy), speed, cam: cameraAt(s, t, speed) };
+  const cam = cameraAt(s, t, speed);
+  return {
+    t,
+    n,
+    pulse: pulseAt(s, t) * (0.4 + 0.6 * s.energy),
+    speed,
+    cam: { ...cam, zoom: cam.zoom * s.framing },
+  };
 }
 
 /**

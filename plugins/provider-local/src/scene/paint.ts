@@ -90,7 +90,7 @@ export function buildStage(s: SceneSpec): Stage {
   const rand = prng(s.seed);
   const margin = Math.ceil(W * 0.3);
   const overcast = s.weather.some((w) => w === 'rain' || w === 'snow' || w === 'lightning');
-  const horizon = Math.round(H * setting.horizon);
+  const horizon = Math.round(H * Math.max(0.35, Math.min(0.8, setting.horizon + s.horizonShift)));
   const tint = s.matched.some((m) => m.startsWith('colours:')) ? s.accents[0] : undefined;
   const st = { W, H, margin, horizon, time, accents: s.accents, overcast };
   const sky = paintSky(s, st, tint);

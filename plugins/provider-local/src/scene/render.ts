@@ -31,6 +31,10 @@ export function sceneEncoderArgs(s: SceneSpec, out: string, preset = 'ultrafast'
     String(s.fps),
     '-i',
     '-',
+    // The shot's variation: mirrored and its grade turned a little, cheaper here than in the painter.
+    ...(s.mirror || s.hueShift
+      ? ['-vf', [s.mirror ? 'hflip' : '', s.hueShift ? `hue=h=${s.hueShift}` : ''].filter(Boolean).join(',')]
+      : []),
     '-c:v',
     'libx264',
     '-preset',

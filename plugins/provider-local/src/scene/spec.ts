@@ -38,6 +38,15 @@ export interface SceneSpec {
   modifiers: string[];
   /** Accent colours, hex without '#': the prompt's colour words first. */
   accents: string[];
+  /**
+   * How this shot differs from its neighbours within the theme (deterministic per request): framing as a base
+   * zoom (1 wide, 1.15 medium, 1.3 close), the horizon moved up or down (a share of the height), the picture
+   * mirrored, and the colour grade turned by some degrees of hue. Shots of one theme otherwise look alike.
+   */
+  framing: number;
+  horizonShift: number;
+  mirror: boolean;
+  hueShift: number;
   bpm: number;
   /** 0…1: speed of the camera and the particles, strength of the beat pulse. */
   energy: number;
@@ -137,6 +146,22 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
   const accents = [...new Set([...prompted, ...fromMusic, ...entry.accents])].slice(0, 4);
   if (!prompted.length) fallback.push(`colours:${accents.join(',')}`);
 
+  // Variety between shots: the prompt's framing words first, the seed for the rest.
+  const pick = (k: number) => ((seed >>> (k * 3)) & 7) / 7;
+  const framingWord = /\b(close-?up|close|tight|detail)\b/.test(text)
+    ? 'close'
+    : /\b(medium|mid-?shot)\b/.test(text)
+      ? 'medium'
+      : /\b(wide|establishing|aerial|vista|panorama)\b/.test(text)
+        ? 'wide'
+        : undefined;
+  const framingName = framingWord ?? (['wide', 'medium', 'close'] as const)[Math.floor(pick(1) * 2.99)]!;
+  (framingWord ? matched : fallback).push(`framing:${framingName}`);
+  const framing = { wide: 1, medium: 1.15, close: 1.3 }[framingName];
+  const horizonShift = Number(((pick(2) - 0.5) * 0.2).toFixed(3));
+  const mirror = pick(3) >= 0.5;
+  // Named colours stay near their hue (±12°); otherwise the grade may turn ±25°.
+  const hueShift = Math.round((pick(4) - 0.5) * (prompted.length ? 24 : 50));
   const bpm = req.music?.bpm && req.music.bpm >= 30 && req.music.bpm <= 300 ? req.music.bpm : 0;
   const calm = /\b(calm|gentle|slow|quiet|dreamy|serene|still|soft|peaceful)\b/.test(text);
   const wild = /\b(fast|wild|energetic|aggressive|explosive|frantic|rush|racing|intense)\b/.test(text);
@@ -156,6 +181,10 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
     ...((extraLayer ?? lateLayer) ? { extraLayer: extraLayer ?? lateLayer } : {}),
     modifiers,
     accents,
+    framing,
+    horizonShift,
+    mirror,
+    hueShift,
     bpm,
     energy: Number(Math.max(0, Math.min(1, energy)).toFixed(3)),
     matched,
