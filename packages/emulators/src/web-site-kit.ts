@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { makeTestClip } from './http.js';
+import { closeServer, listenLocal, makeTestClip } from './http.js';
+import type { WebVideoSite } from './web-video-site.js';
 
 /**
  * What the two fake video websites share: accounts and cookie sessions, a job store whose jobs advance with
@@ -240,4 +242,27 @@ export async function readForm(req: IncomingMessage): Promise<Record<string, str
     return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v ?? '')]));
   }
   return Object.fromEntries(new URLSearchParams(text));
+}
+
+/** Serves a fake site on loopback and hands its test the address, the account, the switches and a close. */
+export async function serveWebSite(
+  core: WebSiteCore,
+  server: Server,
+  workDir: string,
+  port = 0,
+): Promise<WebVideoSite> {
+  const baseUrl = await listenLocal(server, port);
+  return {
+    baseUrl,
+    email: core.email,
+    password: core.password,
+    faults: core.faults,
+    stats: core.stats,
+    jobs: core.jobs,
+    expireSessions: () => core.sessions.clear(),
+    async close() {
+      await closeServer(server);
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeServer, listenLocal, sendJson } from './http.js';
-import { createWebSiteCore, imageOfDataUrl, readForm, sendHtml } from './web-site-kit.js';
+import { sendJson } from './http.js';
+import { createWebSiteCore, imageOfDataUrl, readForm, sendHtml, serveWebSite } from './web-site-kit.js';
 import type { WebVideoSite, WebVideoSiteOptions } from './web-video-site.js';
 
 /**
@@ -165,18 +165,5 @@ export async function startWebVideoSiteSpa(opts: WebVideoSiteOptions = {}): Prom
   const server = createServer((req, res) => {
     handle(req, res).catch(() => (res.headersSent ? res.destroy() : sendJson(res, 500, { error: 'oops' })));
   });
-  const baseUrl = await listenLocal(server, opts.port ?? 0);
-  return {
-    baseUrl,
-    email: core.email,
-    password: core.password,
-    faults,
-    stats,
-    jobs: core.jobs,
-    expireSessions: () => core.sessions.clear(),
-    async close() {
-      await closeServer(server);
-      rmSync(workDir, { recursive: true, force: true });
-    },
-  };
+  return serveWebSite(core, server, workDir, opts.port ?? 0);
 }

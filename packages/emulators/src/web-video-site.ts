@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeServer, listenLocal } from './http.js';
 import {
   createWebSiteCore,
   escapeHtml,
@@ -10,6 +9,7 @@ import {
   readForm,
   redirect,
   sendHtml,
+  serveWebSite,
   type WebJob,
   type WebSiteFaults,
   type WebSiteStats,
@@ -305,18 +305,5 @@ ${alert}<button type="submit">Create video</button></form></main>`,
       else res.destroy();
     });
   });
-  const baseUrl = await listenLocal(server, opts.port ?? 0);
-  return {
-    baseUrl,
-    email: core.email,
-    password: core.password,
-    faults,
-    stats,
-    jobs: core.jobs,
-    expireSessions: () => core.sessions.clear(),
-    async close() {
-      await closeServer(server);
-      rmSync(workDir, { recursive: true, force: true });
-    },
-  };
+  return serveWebSite(core, server, workDir, opts.port ?? 0);
 }
