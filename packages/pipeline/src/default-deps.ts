@@ -3,7 +3,13 @@ import { buildTimeline } from '@beatframe/compositor';
 import { InputError } from '@beatframe/core';
 import { createCrew } from '@beatframe/crew';
 import { evaluateRender } from '@beatframe/evaluate';
-import { getProvider, getRenderer, listProviders } from '@beatframe/registry';
+import {
+  findProviderEntry,
+  getImageProvider,
+  getProvider,
+  getRenderer,
+  listProviders,
+} from '@beatframe/registry';
 import type { IngestInput, StageDeps } from './deps.js';
 import { maxSongSec } from './limits.js';
 
@@ -49,6 +55,8 @@ export async function loadDefaultDeps(): Promise<StageDeps> {
       }),
     crew: async (mode, { logger, env, config }) => createCrew({ mode, env, config, logger }),
     provider: async (name, config) => getProvider(name, config),
+    imageProvider: async (name, config) =>
+      findProviderEntry(name)?.image ? getImageProvider(name, config) : undefined,
     listProviders: async (config) => listProviders(config),
     renderer: async (name, config) => getRenderer(name, config),
     buildTimeline: (input, ctx) => buildTimeline(input, ctx),

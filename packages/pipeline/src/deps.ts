@@ -6,6 +6,7 @@ import type {
   CrewMode,
   DecisionSink,
   EvaluationReport,
+  ImageProvider,
   Logger,
   PluginContext,
   ProjectOptions,
@@ -54,6 +55,8 @@ export interface StageDeps {
     opts: { logger: Logger; env: Record<string, string | undefined>; config: BeatframeConfig },
   ): Promise<Crew>;
   provider(name: string, config: BeatframeConfig): Promise<VideoProvider>;
+  /** The image model of plugin `name`, or undefined when that plugin has none (then no keyframes are made). */
+  imageProvider?(name: string, config: BeatframeConfig): Promise<ImageProvider | undefined>;
   /** Every provider this install has, for the per-provider concurrency limits of a worker. */
   listProviders?(config: BeatframeConfig): Promise<Array<Pick<VideoProvider, 'name' | 'capabilities'>>>;
   renderer(name: string, config: BeatframeConfig): Promise<Renderer>;

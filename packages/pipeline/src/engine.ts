@@ -11,6 +11,7 @@ import {
   type CrewMode,
   type DecisionSink,
   type EvaluationReport,
+  type ImageProvider,
   type Logger,
   type PluginContext,
   ProjectOptions,
@@ -45,6 +46,7 @@ import { recordEstimate } from './estimate-stage.js';
 import type { EventBus } from './events.js';
 import { decideOnFailure } from './failure-policy.js';
 import { lastFreeRecut } from './free-recut.js';
+import { keyframePath, makeKeyframes, StillsPaused, stillsCount } from './keyframes.js';
 import { bookFailedJobAtZero, paidTwin, requestDigest } from './ledger.js';
 import { RateLimiter } from './rate.js';
 import { reviewRetake } from './retake-gate.js';
@@ -178,6 +180,16 @@ export class Engine {
       this.providers.set(name, p);
     }
     return p;
+  }
+
+  /** The image model keyframes come from: only when keyframes are on and the video model starts from a still. */
+  private async keyframeImages(
+    options: ProjectOptions,
+    video: VideoProvider,
+  ): Promise<ImageProvider | undefined> {
+    if (options.keyframes === false || !video.capabilities.imageToVideo || !this.deps.imageProvider)
+      return undefined;
+    return this.deps.imageProvider(options.imageProvider ?? options.provider, this.config);
   }
 
   private crew(mode: CrewMode): Promise<Crew> {
@@ -580,6 +592,19 @@ export class Engine {
           );
       });
       const estimate = this.estimateShots(provider, ctx.options, written, input.analysis);
+      // Reference stills and keyframes are bought before any video: they are in the estimate too.
+      const images = await this.keyframeImages(ctx.options, provider);
+      if (images && written[0]) {
+        const size = this.clipRequest(provider, ctx.options, {
+          id: 'x',
+          shot: written[0],
+          prompt: 'x',
+        } as ShotRow).size;
+        const stillsUsd = stillsCount(storyboard, written.length) * images.capabilities.usdFor({ size });
+        estimate.stillsUsd = Number(stillsUsd.toFixed(4));
+        estimate.usd = Number((estimate.usd + stillsUsd).toFixed(4));
+        estimate.upToUsd = Number(((estimate.upToUsd ?? estimate.usd) + stillsUsd).toFixed(4));
+      }
       await recordEstimate(this.db, ctx, estimate);
       await this.bus.publish({
         type: 'cost',
@@ -605,6 +630,7 @@ export class Engine {
         return { kind: 'moved' };
       }
       const rows = await this.shotRows(p.id);
+      if ((await this.makeShotKeyframes(ctx, rows)) === 'paused') return { kind: 'moved' };
       for (const s of rows) {
         if (s.status === 'generated' || s.status === 'accepted' || s.status === 'failed') continue;
         if (s.status === 'paused') await this.setShot(p.id, s.id, { status: 'pending' });
@@ -951,7 +977,52 @@ export class Engine {
     analysis?: AudioAnalysis,
     storyboard?: Storyboard,
   ): ClipRequest {
-    return clipRequestOf(provider, options, row, { analysis, storyboard });
+    const req = clipRequestOf(provider, options, row, { analysis, storyboard });
+    // A shot whose keyframe was made starts from it (image-to-video).
+    const keyframe = row.projectId ? keyframePath(this.projectDir(row.projectId), row.id) : undefined;
+    if (keyframe && options.keyframes !== false && provider.capabilities.imageToVideo && existsSync(keyframe))
+      return { ...req, imagePath: keyframe };
+    return req;
+  }
+
+  /** Look development and keyframes (keyframes.ts), after the approval and before any clip is paid for. */
+  private async makeShotKeyframes(ctx: StageCtx, rows: ShotRow[]): Promise<'done' | 'paused' | 'none'> {
+    const video = await this.provider(ctx.options.provider);
+    const image = await this.keyframeImages(ctx.options, video);
+    if (!image || !rows.length) return 'none';
+    const { storyboard } = await this.stageOutput<{ storyboard: Storyboard }>(ctx.project.id, 'prompt');
+    const projectId = ctx.project.id;
+    try {
+      const plan = await makeKeyframes({
+        dir: ctx.dir,
+        storyboard,
+        shots: rows.map((r) => ({ id: r.id, prompt: r.prompt, description: (r.shot as Shot).description })),
+        size: this.clipRequest(video, ctx.options, rows[0]!).size,
+        image,
+        ...(ctx.options.refs ? { userRefs: ctx.options.refs } : {}),
+        ctx: ctx.plugin,
+        onProgress: (f) => ctx.progress(f * 0.5),
+        reserve: async (usd, purpose) => {
+          const r = await reserveSpend(this.database, this.config.budget, {
+            projectId,
+            shotId: purpose,
+            attempt: 1,
+            provider: image.name,
+            usd,
+          });
+          return r.ok ? { ok: true } : { ok: false, reason: r.reason };
+        },
+      });
+      ctx.logger.info(
+        { keyframes: Object.keys(plan.keyframes).length, usd: plan.usd },
+        'look development and keyframes ready',
+      );
+      return 'done';
+    } catch (err) {
+      if (!(err instanceof StillsPaused)) throw err;
+      await this.pauseProject(projectId, err.message);
+      return 'paused';
+    }
   }
 
   estimateShots(

@@ -122,6 +122,8 @@ export interface CostEstimate {
   upToUsd?: number;
   /** true when the shot list is known (after the prompt stage); otherwise a rough pre-plan figure. */
   exact: boolean;
+  /** Of `usd`: the reference stills and keyframes, bought before the video. */
+  stillsUsd?: number;
 }
 
 export type EstimateInput =

@@ -44,6 +44,27 @@ interface MakeOptions {
   concurrency: string;
   headed?: boolean;
   trace?: boolean;
+  ref?: string[];
+  imageProvider?: string;
+  keyframes?: boolean;
+}
+
+const REF_ROLES = ['character', 'style', 'location'];
+
+/**
+ * `--ref [ROLE=]IMAGE` (repeatable): your own reference images, the artist ("character"), a "style" or a
+ * "location"; checked here so a typo fails before anything is created.
+ */
+export function parseRefs(values: string[] = []): Array<{ path: string; role?: string }> {
+  return values.map((v) => {
+    const m = /^([a-z]+)=(.+)$/.exec(v);
+    const role = m && REF_ROLES.includes(m[1]!) ? m[1] : undefined;
+    const path = resolve(role ? m![2]! : v);
+    if (!existsSync(path)) throw new InputError(`reference image ${path} does not exist`);
+    if (!/\.(png|jpe?g|webp)$/i.test(path))
+      throw new InputError(`reference image ${path} must be a PNG, JPEG or WebP file`);
+    return role ? { path, role } : { path };
+  });
 }
 
 /** Shots generated at once by one process: more only queues more work on the same machine. */
@@ -164,6 +185,16 @@ export function register(program: Command): void {
     .option('--max-cost <usd>', 'stop (pause) generation when this project has spent this much')
     .option('--yes', "approve the estimate's upper bound (printed) without asking")
     .option('--concurrency <n>', 'shots generated at once by this process', '4')
+    .option(
+      '--ref <[role=]image>',
+      'your own reference image (repeatable): role character (the artist), style or location',
+      (v: string, all: string[] = []) => [...all, v],
+    )
+    .option(
+      '--image-provider <name>',
+      "image model for reference stills and keyframes (default: the video provider's)",
+    )
+    .option('--no-keyframes', 'make every clip from text: no reference stills or keyframes')
     .action(async (song: string, opts: MakeOptions, cmd: Command) => {
       const { out, err } = writers(cmd);
       const { maxCost, concurrency } = parseMakeOptions(opts);
@@ -175,6 +206,7 @@ export function register(program: Command): void {
         await validateAudio(input.path, undefined, { maxDurationSec: maxSongSec(loadConfig()) });
       }
       if (opts.lyrics) await checkLyricsFile(resolve(opts.lyrics));
+      const refs = parseRefs(opts.ref);
       const { bf, logFile } = await openSession();
       let id: string | undefined;
       const interrupt = interruptSignal(() =>
@@ -197,6 +229,9 @@ export function register(program: Command): void {
             ...(opts.crew ? { crew: opts.crew as CrewMode } : {}),
             ...(opts.visualizer ? { visualizer: opts.visualizer as VisualizerKind } : {}),
             ...(opts.style ? { style: opts.style as VideoStyle } : {}),
+            ...(refs.length ? { refs } : {}),
+            ...(opts.imageProvider ? { imageProvider: opts.imageProvider } : {}),
+            ...(opts.keyframes === false ? { keyframes: false } : {}),
           },
           ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
           ...(opts.yes ? { approvedUsd: APPROVE_ANY } : {}),

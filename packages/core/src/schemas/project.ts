@@ -62,6 +62,12 @@ export const ProjectOptions = z.object({
   titleCard: z.boolean().default(true),
   visualizer: VisualizerKind.default('none'),
   style: VideoStyle.default('video'),
+  /** Your own reference images (`--ref`): the artist ("character"), a style or a place; keyframes carry them. */
+  refs: z.array(z.object({ path: z.string(), role: z.string().optional() })).optional(),
+  /** The plugin whose image model makes reference stills and keyframes (default: the video provider's own). */
+  imageProvider: z.string().optional(),
+  /** false: no look-development stills or keyframes; every clip from text. */
+  keyframes: z.boolean().optional(),
 });
 export type ProjectOptions = z.infer<typeof ProjectOptions>;
 

@@ -5,6 +5,7 @@ import {
   type ClipReview,
   type Crew,
   type EvaluationReport,
+  type ImageProvider,
   ProviderError,
   type ProviderJobRef,
   parseRetryAfter,
@@ -129,6 +130,10 @@ export interface TestDepsOptions {
   prompt?: (i: number) => string;
   /** The evaluation of each render; default: every render passes. */
   evaluate?: StageDeps['evaluate'];
+  /** Recurring characters of the style bible (with sheets: look development makes their stills). */
+  characters?: Storyboard['styleBible']['characters'];
+  /** The image model for reference stills and keyframes. */
+  imageProvider?: ImageProvider;
 }
 
 /**
@@ -160,7 +165,7 @@ export function testDeps(o: TestDepsOptions): StageDeps & { reviews: string[] } 
         styleBible: {
           look: 'flat',
           palette: ['#fff'],
-          characters: [],
+          characters: o.characters ?? [],
           places: [],
           lens: '35mm',
           camera: 'static',
@@ -232,6 +237,7 @@ export function testDeps(o: TestDepsOptions): StageDeps & { reviews: string[] } 
       return found;
     },
     listProviders: async () => [o.provider, ...(o.others ?? [])],
+    ...(o.imageProvider ? { imageProvider: async () => o.imageProvider } : {}),
     renderer: async () => ({
       name: 'test-ffmpeg',
       description: 'concatenates clips under the song',
