@@ -142,6 +142,8 @@ export const OPTIONS: ProjectOptions = {
   maxAttemptsPerShot: 2,
   captions: true,
   titleCard: true,
+  visualizer: 'none',
+  style: 'video',
 };
 
 export function planInput(
