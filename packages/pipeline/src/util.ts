@@ -1,12 +1,6 @@
-/** Waits `ms`, or less when the signal aborts. */
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** Waits `ms`, or less when the signal aborts (never rejects: the caller checks the signal itself). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+  return delay(ms, undefined, signal ? { signal } : {}).catch(() => {});
 }

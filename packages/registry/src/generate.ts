@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   BeatframeError,
   type Clip,
@@ -28,18 +29,10 @@ export interface GenerateClipOptions {
   maxPollMs?: number;
 }
 
+/** Waits `ms`; an abort rejects as a cancellation (the caller stops, it does not poll once more). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new BeatframeError('cancelled', { code: 'ABORTED' }));
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(new BeatframeError('cancelled', { code: 'ABORTED' }));
-      },
-      { once: true },
-    );
+  return delay(ms, undefined, signal ? { signal } : {}).catch(() => {
+    throw new BeatframeError('cancelled', { code: 'ABORTED' });
   });
 }
 
