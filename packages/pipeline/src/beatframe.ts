@@ -23,6 +23,7 @@ import {
   scrubSecrets,
   userMessage,
 } from '@beatframe/core';
+import { minShotSecFor, planSlots } from '@beatframe/crew';
 import {
   costs,
   type Database,
@@ -38,7 +39,6 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { PgBoss } from 'pg-boss';
 import { attentionOf } from './attention.js';
 import { utcDay } from './budget.js';
-import { estimateRange } from './ceiling.js';
 import { songFilesInUse } from './cleanup.js';
 import { withDailyLimits } from './daily-limits.js';
 import { loadDefaultDeps } from './default-deps.js';
@@ -63,6 +63,7 @@ import type {
   WorkerOptions,
 } from './service.js';
 import { stopAndHandBack } from './shutdown.js';
+import { typicalAnalysis } from './typical-song.js';
 import { sleep } from './util.js';
 import {
   checkLyricsFile,
@@ -426,30 +427,18 @@ class Service implements Beatframe {
         { code: 'OUT_OF_RANGE' },
       );
     const provider = await this.engine.provider(providerName);
-    const durations = [...provider.capabilities.durations].sort((a, b) => a - b);
-    const typical = durations[Math.floor(durations.length / 2)] ?? 4;
-    const n = Math.max(1, Math.ceil(durationSec / typical));
-    const one: Shot = {
-      id: 's0',
-      sceneId: 'x',
-      index: 0,
-      start: 0,
-      end: typical,
-      description: 'x',
+    // A typical song of this length, planned by the heuristic crew's slot planner: each slot one shot,
+    // each shot a distinct request (so a seedless provider's twin-clip sharing does not apply).
+    const plan = planSlots(typicalAnalysis(durationSec), provider.capabilities.durations, {
+      minShotSec: minShotSecFor(provider),
+    });
+    const shots: Shot[] = plan.shots.map((s) => ({
+      ...s,
+      description: `shot ${s.index + 1}`,
       mood: 'x',
-      energy: 0.5,
-      clipSeconds: typical,
-    };
-    const e = this.engine.estimateShots(provider, { ...options, ...(model ? { model } : {}) }, [one]);
-    const range = estimateRange(Array(n).fill(e.usd), options);
-    return {
-      ...e,
-      shots: n,
-      seconds: e.seconds * n,
-      usd: range.firstCutUsd,
-      upToUsd: range.upToUsd,
-      exact: false,
-    };
+    }));
+    const e = this.engine.estimateShots(provider, { ...options, ...(model ? { model } : {}) }, shots);
+    return { ...e, exact: false };
   }
 
   async approveCost(projectId: string, maxUsd?: number): Promise<void> {
