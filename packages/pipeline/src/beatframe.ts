@@ -20,6 +20,7 @@ import {
   STAGES,
   type StageName,
   type StageState,
+  type Storyboard,
   scrubSecrets,
   userMessage,
 } from '@beatframe/core';
@@ -392,12 +393,17 @@ class Service implements Beatframe {
       const options = ProjectOptions.parse(row.options);
       const provider = await this.engine.provider(options.provider);
       const rows = await this.engine.shotRows(row.id);
-      if (rows.length)
-        return this.engine.estimateShots(
+      if (rows.length) {
+        const prompted = await this.engine
+          .stageOutput<{ storyboard: Storyboard }>(row.id, 'prompt')
+          .catch(() => undefined);
+        return this.engine.estimateWithStills(
           provider,
           options,
           rows.map((r) => ({ ...(r.shot as Shot), prompt: r.prompt })),
+          prompted?.storyboard,
         );
+      }
       const song = await this.engine.stageOutput<Song>(row.id, 'ingest').catch(() => undefined);
       return this.roughEstimate(options.provider, options.model, song?.durationSec ?? 180, options);
     }

@@ -591,20 +591,13 @@ export class Engine {
             })),
           );
       });
-      const estimate = this.estimateShots(provider, ctx.options, written, input.analysis);
-      // Reference stills and keyframes are bought before any video: they are in the estimate too.
-      const images = await this.keyframeImages(ctx.options, provider);
-      if (images && written[0]) {
-        const size = this.clipRequest(provider, ctx.options, {
-          id: 'x',
-          shot: written[0],
-          prompt: 'x',
-        } as ShotRow).size;
-        const stillsUsd = stillsCount(storyboard, written.length) * images.capabilities.usdFor({ size });
-        estimate.stillsUsd = Number(stillsUsd.toFixed(4));
-        estimate.usd = Number((estimate.usd + stillsUsd).toFixed(4));
-        estimate.upToUsd = Number(((estimate.upToUsd ?? estimate.usd) + stillsUsd).toFixed(4));
-      }
+      const estimate = await this.estimateWithStills(
+        provider,
+        ctx.options,
+        written,
+        storyboard,
+        input.analysis,
+      );
       await recordEstimate(this.db, ctx, estimate);
       await this.bus.publish({
         type: 'cost',
@@ -1057,6 +1050,27 @@ export class Engine {
       usd: range.firstCutUsd,
       upToUsd: range.upToUsd,
       exact: true,
+    };
+  }
+
+  /** A shot list's estimate plus its reference stills and keyframes, bought first when keyframes will be made. */
+  async estimateWithStills(
+    provider: VideoProvider,
+    options: ProjectOptions,
+    rows: Shot[],
+    storyboard: Storyboard | undefined,
+    analysis?: AudioAnalysis,
+  ): Promise<CostEstimate> {
+    const estimate = this.estimateShots(provider, options, rows, analysis);
+    const images = await this.keyframeImages(options, provider);
+    if (!images || !rows[0] || !storyboard) return estimate;
+    const size = this.clipRequest(provider, options, { id: 'x', shot: rows[0], prompt: 'x' } as ShotRow).size;
+    const stillsUsd = stillsCount(storyboard, rows.length) * images.capabilities.usdFor({ size });
+    return {
+      ...estimate,
+      stillsUsd: Number(stillsUsd.toFixed(4)),
+      usd: Number((estimate.usd + stillsUsd).toFixed(4)),
+      upToUsd: Number(((estimate.upToUsd ?? estimate.usd) + stillsUsd).toFixed(4)),
     };
   }
 

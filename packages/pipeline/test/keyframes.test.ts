@@ -123,6 +123,9 @@ describe('keyframes first on Veo (Gemini API emulator)', () => {
       const budget = log.find((d) => d.role === 'budget' && /estimated/.test(d.summary));
       expect((budget?.output as { stillsUsd?: number } | undefined)?.stillsUsd).toBeCloseTo(4 * 0.039, 6);
 
+      const later = await bf.estimateCost({ projectId: created.id });
+      expect(later.stillsUsd).toBeCloseTo(4 * 0.039, 6);
+
       // Made again (a restarted worker): every still exists, nothing is bought twice.
       const before = emu.stats.images;
       const again = await makeKeyframes({
