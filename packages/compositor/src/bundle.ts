@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256 } from '@beatframe/core';
@@ -78,6 +79,15 @@ async function doBundle(
   if (existsSync(join(out, 'index.html'))) return out;
   await mkdir(cacheDir, { recursive: true });
   const tmp = `${out}.${process.pid}.${Date.now()}.tmp`;
+  const shared = sharedBundleDir(digest);
+  if (shared && existsSync(join(shared, 'index.html'))) {
+    // The same sources bundled for another data dir: a copy takes a fraction of a second, bundling ~10 s.
+    await cp(shared, tmp, { recursive: true, filter: (f) => !f.startsWith(join(shared, 'public', 'media')) });
+    await mkdir(join(tmp, 'public', 'media'), { recursive: true });
+    await settle(tmp, out);
+    opts.onProgress?.(1);
+    return out;
+  }
   const { bundle } = await import('@remotion/bundler');
   const emptyPublic = join(cacheDir, 'empty-public');
   await mkdir(emptyPublic, { recursive: true });
@@ -93,12 +103,41 @@ async function doBundle(
     enableCaching: false,
   });
   await mkdir(join(tmp, 'public', 'media'), { recursive: true });
+  if (shared) await keepShared(tmp, shared);
+  await settle(tmp, out);
+  return out;
+}
+
+/** Moves a finished bundle into place, or keeps the one another process finished first. */
+async function settle(tmp: string, out: string): Promise<void> {
   try {
     await rename(tmp, out);
   } catch (err) {
-    // Another process finished the same bundle first: use theirs.
     await rm(tmp, { recursive: true, force: true });
     if (!existsSync(join(out, 'index.html'))) throw err;
   }
-  return out;
+}
+
+/**
+ * Where bundles are shared between data dirs (every project of every data dir of this user):
+ * BEATFRAME_BUNDLE_CACHE_DIR, else ~/.cache/beatframe/remotion; BEATFRAME_BUNDLE_CACHE_DIR=off turns it off.
+ * A bundle depends only on the composition's sources, never on a project, so sharing it leaks nothing.
+ */
+export function sharedBundleDir(digest: string): string | undefined {
+  const base = process.env.BEATFRAME_BUNDLE_CACHE_DIR;
+  if (base === 'off') return undefined;
+  const root = base || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'beatframe', 'remotion');
+  return join(root, `bundle-${digest}`);
+}
+
+/** Best effort: a read-only home or a full disk only costs the next data dir a bundle. */
+async function keepShared(bundle: string, shared: string): Promise<void> {
+  const tmp = `${shared}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await mkdir(dirname(shared), { recursive: true });
+    await cp(bundle, tmp, { recursive: true });
+    await settle(tmp, shared);
+  } catch {
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+  }
 }

@@ -159,7 +159,8 @@ export interface HybridRenderOptions {
   x264Preset?: string;
   crf?: number;
   signal?: AbortSignal;
-  onProgress?: (fraction: number) => void;
+  /** 0…1 with the step: "overlays: 12/40" while Chromium draws, "overlays: convert", then "encode". */
+  onProgress?: (fraction: number, label: string) => void;
 }
 
 /**
@@ -210,7 +211,11 @@ export async function renderHybrid(
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       cancelSignal,
       onStart: () => undefined,
-      onFrameUpdate: (done: number) => opts.onProgress?.((overlayShare * done) / plan.unique.length),
+      onFrameUpdate: (done: number) =>
+        opts.onProgress?.(
+          (overlayShare * done) / plan.unique.length,
+          `overlays: ${done}/${plan.unique.length}`,
+        ),
     }).catch((err: unknown) => {
       if (opts.signal?.aborted) throw new BeatframeError('render cancelled', { code: 'ABORTED' });
       throw err;
@@ -226,6 +231,7 @@ export async function renderHybrid(
       `overlay render made ${drawnFiles.length} frames, expected ${plan.unique.length}`,
     );
   }
+  opts.onProgress?.(overlayShare, 'overlays: convert');
   // Chromium writes RGB or RGBA PNGs depending on the content; one pixel format for all, or ffmpeg
   // would reconfigure the whole graph mid-stream when it changes.
   const rgba = join(opts.workDir, 'overlays-rgba');
@@ -359,7 +365,8 @@ export async function renderHybrid(
   await writeFile(join(opts.workDir, 'ffmpeg-args.json'), JSON.stringify(args));
   await runFfmpeg(args, {
     ...(opts.signal ? { signal: opts.signal } : {}),
-    onTime: (sec) => opts.onProgress?.(overlayShare + (1 - overlayShare) * Math.min(1, sec / durationSec)),
+    onTime: (sec) =>
+      opts.onProgress?.(overlayShare + (1 - overlayShare) * Math.min(1, sec / durationSec), 'encode'),
   });
   opts.logger?.debug({ ms: Date.now() - t1 }, 'hybrid: shots composed and encoded');
   return { overlayFrames: plan.unique.length };

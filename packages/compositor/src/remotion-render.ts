@@ -13,7 +13,7 @@ import {
 } from '@beatframe/core';
 import { probeMedia, runFfmpeg } from '@beatframe/media';
 import { bundleComposition } from './bundle.js';
-import { normalizeClip } from './normalize.js';
+import { type ClipTarget, clipIssues, normalizeClip } from './normalize.js';
 import { COMPOSITION_ID } from './remotion/ids.js';
 
 export { COMPOSITION_ID };
@@ -50,7 +50,14 @@ export const RENDER_TIMEOUT_MS = 180_000;
 export async function stageMedia(
   timeline: Timeline,
   bundleDir: string,
-  opts: { normalize?: boolean; cacheDir: string; signal?: AbortSignal; logger?: Logger },
+  opts: {
+    normalize?: boolean;
+    cacheDir: string;
+    signal?: AbortSignal;
+    logger?: Logger;
+    /** After each distinct clip is ready: how many of how many. */
+    onClip?: (done: number, total: number) => void;
+  },
 ): Promise<Timeline> {
   const mediaDir = join(bundleDir, 'public', 'media');
   await mkdir(mediaDir, { recursive: true });
@@ -81,24 +88,38 @@ export async function stageMedia(
   const normDir = join(opts.cacheDir, 'clips');
   const items = [];
   const normalized = new Map<string, Promise<string>>();
+  const distinct = new Set(timeline.items.map((i) => i.src)).size;
+  let ready = 0;
   for (const item of timeline.items) {
     let src = item.src;
     if (opts.normalize !== false && !/^(https?|blob|data):/i.test(src)) {
       let p = normalized.get(src);
       if (!p) {
-        p = normalizeClip(
-          src,
-          { ...target, fit: item.fit ?? 'cover' },
-          normDir,
-          opts.signal ? { signal: opts.signal } : {},
-        );
+        p = clipAsTimelineNeeds(src, { ...target, fit: item.fit ?? 'cover' }, normDir, opts.signal);
         normalized.set(src, p);
-      }
-      src = await p;
+        src = await p;
+        opts.onClip?.(++ready, distinct);
+      } else src = await p;
     }
     items.push({ ...item, src: await stage(src) });
   }
   return { ...timeline, items, audio: { ...timeline.audio, src: await stage(timeline.audio.src) } };
+}
+
+/**
+ * The clip itself when it already is what the timeline needs (size, constant frame rate, H.264 yuv420p,
+ * upright), as a generator that was asked for the timeline's format delivers it; else its normalised copy.
+ * Re-encoding a clip that needs nothing cost ~1 s a clip and a generation loss.
+ */
+async function clipAsTimelineNeeds(
+  src: string,
+  target: ClipTarget,
+  normDir: string,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const info = await probeMedia(src, signal ? { signal } : {}).catch(() => undefined);
+  if (info && clipIssues(info, target).length === 0) return src;
+  return normalizeClip(src, target, normDir, signal ? { signal } : {});
 }
 
 /**
@@ -155,6 +176,11 @@ export interface RemotionSessionOptions {
   signal?: AbortSignal;
   logger?: Logger;
   onBundleProgress?: (fraction: number) => void;
+  /**
+   * Opening a session takes seconds (bundle on a cold cache, clips, browser): its progress 0…1 with the
+   * step ("bundle", "clips: 3/16", "browser"), so a render bar moves from its first second.
+   */
+  onProgress?: (fraction: number, label: string) => void;
 }
 
 /** A bundle, the staged timeline and an open Chromium, ready for one or more renderMedia calls. */
@@ -177,16 +203,23 @@ export async function openRemotionSession(
   const cacheDir = opts.cacheDir ?? compositorCacheDir(config);
   const exe = opts.browserExecutable ?? browserExecutable(config);
   const t0 = Date.now();
-  const serveUrl = await bundleComposition(
-    cacheDir,
-    opts.onBundleProgress ? { onProgress: opts.onBundleProgress } : {},
-  );
+  opts.onProgress?.(0, 'bundle');
+  const serveUrl = await bundleComposition(cacheDir, {
+    onProgress: (f) => {
+      opts.onBundleProgress?.(f);
+      opts.onProgress?.(0.4 * f, 'bundle');
+    },
+  });
+  const t1 = Date.now();
+  opts.onProgress?.(0.4, 'clips');
   const inputProps = await stageMedia(timeline, serveUrl, {
     cacheDir,
     ...(opts.normalize !== undefined ? { normalize: opts.normalize } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    onClip: (done, total) => opts.onProgress?.(0.4 + (0.5 * done) / total, `clips: ${done}/${total}`),
   });
-  opts.logger?.debug({ ms: Date.now() - t0 }, 'remotion: bundled and staged');
+  opts.logger?.debug({ bundleMs: t1 - t0, clipsMs: Date.now() - t1 }, 'remotion: bundled and staged');
+  opts.onProgress?.(0.9, 'browser');
   const { openBrowser, selectComposition } = await import('@remotion/renderer');
   const browser = await openBrowser('chrome', {
     browserExecutable: exe,
@@ -205,6 +238,7 @@ export async function openRemotionSession(
       timeoutInMilliseconds: RENDER_TIMEOUT_MS,
     });
     opts.logger?.debug({ ms: Date.now() - t0 }, 'remotion: browser open, composition selected');
+    opts.onProgress?.(1, 'browser');
     return {
       serveUrl,
       inputProps,

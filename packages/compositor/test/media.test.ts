@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeMedia, runFfmpeg } from '@beatframe/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeMotion, liveliestStart, makeTestClip, normalizeClip } from '../src/index.js';
+import { analyzeMotion, liveliestStart, makeTestClip, normalizeClip, stageMedia } from '../src/index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -96,5 +96,43 @@ describe('clip motion and normalisation', () => {
     expect(await normalizeClip(src.path, { width: 1280, height: 720, fps: 30 }, join(dir, 'cache'))).toBe(
       out,
     );
+  });
+
+  it('stages a clip already in the timeline format as it is, and normalises only the one that differs', async () => {
+    const ready = await makeTestClip(join(dir, 'ready.mp4'), { width: 320, height: 180, fps: 30, durationSec: 1 });
+    const off = await makeTestClip(join(dir, 'off.mp4'), { width: 320, height: 180, fps: 24, durationSec: 1 });
+    const item = (id: string, src: string, startFrame: number) => ({
+      id,
+      src,
+      startFrame,
+      durationFrames: 30,
+      clipStartSec: 0,
+      clipDurationSec: 1,
+      playbackRate: 1,
+      loop: false,
+      effects: [],
+    });
+    const bundle = join(dir, 'bundle');
+    const clips: string[] = [];
+    const staged = await stageMedia(
+      {
+        width: 320,
+        height: 180,
+        fps: 30,
+        durationFrames: 60,
+        items: [item('a', ready.path, 0), item('b', off.path, 30)],
+        audio: { src: ready.path },
+        // biome-ignore lint/suspicious/noExplicitAny: only the fields staging reads.
+      } as any,
+      bundle,
+      { cacheDir: join(dir, 'stage-cache'), onClip: (done, total) => clips.push(`${done}/${total}`) },
+    );
+    expect(clips).toEqual(['1/2', '2/2']);
+    // The ready clip is the same file (hard-linked, not re-encoded); the 24 fps one is a new 30 fps encode.
+    const [a, b] = staged.items.map((i) => join(bundle, 'public', i.src));
+    expect((await stat(a!)).ino).toBe((await stat(ready.path)).ino);
+    expect((await stat(b!)).ino).not.toBe((await stat(off.path)).ino);
+    expect((await probeMedia(b!)).video!.fps).toBeCloseTo(30, 3);
+    expect(await readdir(join(dir, 'stage-cache', 'clips'))).toHaveLength(1);
   });
 });

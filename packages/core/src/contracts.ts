@@ -114,7 +114,8 @@ export interface ImageProvider {
 export type ImageProviderFactory = (settings?: Record<string, unknown>) => ImageProvider;
 
 export interface RenderContext extends PluginContext {
-  onProgress?(fraction: number): void;
+  /** `label` names the step ("bundle", "overlays: 12/40", "encode"): `make --profile` adds up time per step. */
+  onProgress?(fraction: number, label?: string): void;
   /** Working folder for temporary files. */
   workDir?: string;
   /** Parallel jobs the renderer may use. */

@@ -467,6 +467,7 @@ export async function evaluateRender(
     outDir?: string;
     round?: number;
     thresholds?: Partial<EvaluationThresholds>;
+    onProgress?: (fraction: number, label: string) => void;
   },
   ctx: Partial<PluginContext> = {},
 ): Promise<EvaluationReport> {

@@ -80,6 +80,7 @@ export interface StageDeps {
       song?: Song;
       outDir?: string;
       round?: number;
+      onProgress?: (fraction: number, label: string) => void;
       /** `false`: no frame leaves the machine (the offline crew was chosen), whatever keys are set. */
       vision?: false;
     },

@@ -52,6 +52,7 @@ import { RateLimiter } from './rate.js';
 import { reviewRetake } from './retake-gate.js';
 import type { CostEstimate, ShotStatus } from './service.js';
 import { type Lease, ProviderSlots } from './slots.js';
+import { StepClock, type StepTime } from './step-clock.js';
 import { sleep } from './util.js';
 import { keepVersion } from './versions.js';
 
@@ -458,6 +459,7 @@ export class Engine {
     const decisionsSink = this.decisionSink(p.id, job.stage);
     const options = ProjectOptions.parse(p.options);
     const projectId = p.id;
+    const clock = new StepClock();
     const ctx: StageCtx = {
       project: p,
       options,
@@ -467,15 +469,22 @@ export class Engine {
       decisions: decisionsSink,
       plugin: { logger, signal: ac.signal, decisions: decisionsSink, env: this.env },
       progress: (fraction, label) => {
-        void this.setStage(projectId, job.stage, { progress: Math.max(0, Math.min(1, fraction)) });
-        void this.bus.progress(`${projectId}:${job.stage}`, fraction, {
-          type: 'stage',
-          projectId,
-          stage: job.stage,
-          status: 'running',
-          progress: fraction,
-          ...(label ? { label } : {}),
-        });
+        clock.mark(label);
+        // Stored at the pace events go out (every 300 ms), not at every frame a renderer reports.
+        void this.bus
+          .progress(`${projectId}:${job.stage}`, fraction, {
+            type: 'stage',
+            projectId,
+            stage: job.stage,
+            status: 'running',
+            progress: fraction,
+            ...(label ? { label } : {}),
+          })
+          .then((sent) =>
+            sent
+              ? this.setStage(projectId, job.stage, { progress: Math.max(0, Math.min(1, fraction)) })
+              : undefined,
+          );
       },
     };
     await this.setStage(p.id, job.stage, {
@@ -492,7 +501,7 @@ export class Engine {
         // A person may have sent the project back meanwhile (regenerate, replace): then this output is stale.
         const now = await this.projectRow(projectId);
         if (!this.isLive(now) || now.stage !== job.stage) return;
-        await this.finishStage(projectId, job.stage, result.output, logger);
+        await this.finishStage(projectId, job.stage, result.output, logger, clock.steps());
       }
     } catch (err) {
       const now = await this.projectRow(projectId);
@@ -518,6 +527,7 @@ export class Engine {
     stage: StageName,
     output: unknown,
     logger: Logger,
+    steps: StepTime[] = [],
   ): Promise<void> {
     await this.setStage(projectId, stage, {
       status: 'done',
@@ -525,8 +535,15 @@ export class Engine {
       output: (scrubSecrets(output) ?? {}) as object,
       finishedAt: new Date().toISOString(),
     });
-    await this.bus.publish({ type: 'stage', projectId, stage, status: 'done', progress: 1 });
-    logger.info(`stage ${stage} done`);
+    await this.bus.publish({
+      type: 'stage',
+      projectId,
+      stage,
+      status: 'done',
+      progress: 1,
+      ...(steps.length ? { steps } : {}),
+    });
+    logger.info(steps.length ? { steps } : {}, `stage ${stage} done`);
     await this.advance(projectId, stage);
   }
 
@@ -644,7 +661,7 @@ export class Engine {
       const probed: string[] = [];
       let i = 0;
       for (const row of toReview) {
-        ctx.progress(i++ / Math.max(1, toReview.length), row.id);
+        ctx.progress(i++ / Math.max(1, toReview.length), `review: ${row.id}`);
         const clip = row.clip as Clip;
         const shot = { ...(row.shot as Shot), prompt: row.prompt };
         // A worker that died before making a clip's thumbnail left it to this stage.
@@ -758,7 +775,7 @@ export class Engine {
         renderer.render(timeline, tmp, {
           ...ctx.plugin,
           workDir: join(ctx.dir, 'render', 'work'),
-          onProgress: (f) => ctx.progress(f),
+          onProgress: (f, label) => ctx.progress(f, label),
         }),
       );
       await this.addAsset(ctx.project.id, 'video', out);
@@ -782,6 +799,7 @@ export class Engine {
             song,
             outDir: join(ctx.dir, `evaluation-r${ctx.project.round}`),
             round: ctx.project.round,
+            onProgress: (f, label) => ctx.progress(f, label),
             // The offline crew means offline: no frame goes to a vision model, whatever keys are set.
             ...(ctx.options.crew === 'heuristic' ? { vision: false as const } : {}),
           },

@@ -9,6 +9,7 @@ export { APPROVE_ANY, Engine, type EngineSettings, SHOT_QUEUE, STAGE_QUEUE, soft
 export { decideOnFailure, type FailureDecision } from './failure-policy.js';
 export { checkCount, checkId, checkText, checkUsd, LIMITS, maxSongSec } from './limits.js';
 export type * from './service.js';
+export { StepClock, type StepTime, stepOf } from './step-clock.js';
 export {
   checkLyricsFile,
   checkReplacementClip,

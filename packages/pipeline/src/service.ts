@@ -12,6 +12,7 @@ import type {
   StageStatus,
 } from '@beatframe/core';
 import type { Attention } from './attention.js';
+import type { StepTime } from './step-clock.js';
 
 /**
  * The service the CLI, the HTTP API and the web dashboard drive. One `Beatframe` per process:
@@ -139,7 +140,15 @@ export type EstimateInput =
 /** What subscribers receive. `id` orders events; the same ids are used by eventsSince() for replay. */
 export type PipelineEvent = { id: number; projectId: string; at: string } & (
   | { type: 'project'; status: Project['status']; reason?: string }
-  | { type: 'stage'; stage: StageName; status: StageStatus; progress: number; label?: string }
+  | {
+      type: 'stage';
+      stage: StageName;
+      status: StageStatus;
+      progress: number;
+      label?: string;
+      /** On 'done': where the stage's time went, per step its progress named (`make --profile`). */
+      steps?: StepTime[];
+    }
   | {
       type: 'shot';
       shotId: string;

@@ -117,6 +117,7 @@ export function createFfmpegRenderer(settings: FfmpegRendererSettings = {}): Ren
       };
 
       // Inputs first: every problem a user can fix is reported before any encoding starts.
+      ctx.onProgress?.(0, 'probe');
       const songPath = abs(timeline.audio.src);
       if (!existsSync(songPath)) throw new InputError(`the song file is missing: ${songPath}`);
       const song = await probeMedia(songPath, ctx.signal ? { signal: ctx.signal } : {});
@@ -229,7 +230,7 @@ export function createFfmpegRenderer(settings: FfmpegRendererSettings = {}): Ren
         const chunks = planChunks(plan.segments, plan.totalFrames, maxItemsPerPass);
         const done = new Array<number>(chunks.length).fill(0);
         const report = () =>
-          ctx.onProgress?.(Math.min(1, done.reduce((a, b) => a + b, 0) / plan.totalFrames));
+          ctx.onProgress?.(Math.min(1, done.reduce((a, b) => a + b, 0) / plan.totalFrames), 'encode');
         // One pass per chunk: the graph, and its -i arguments; the song joins the only pass, or the final mux.
         const passes = await Promise.all(
           chunks.map(async (chunk, k) => {
@@ -319,6 +320,7 @@ export function createFfmpegRenderer(settings: FfmpegRendererSettings = {}): Ren
           await Promise.all(Array.from({ length: parallel }, worker));
           const list = join(workDir, 'parts.txt');
           await writeFile(list, parts.map((p) => `file '${p.replace(/'/g, "'\\''")}'`).join('\n'));
+          ctx.onProgress?.(Math.min(1, done.reduce((a, b) => a + b, 0) / plan.totalFrames), 'join');
           await produceAtomic(outPath, (tmp) =>
             runFfmpeg(
               [

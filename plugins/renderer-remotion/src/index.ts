@@ -50,9 +50,11 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
       const started = Date.now();
       checkTimeline(timeline);
       const work = ctx.workDir ?? (await mkdtemp(join(tmpdir(), 'beatframe-remotion-')));
-      const progress = (f: number) => ctx.onProgress?.(Math.max(0, Math.min(1, f)));
-      progress(0);
+      const progress = (f: number, label?: string) => ctx.onProgress?.(Math.max(0, Math.min(1, f)), label);
+      progress(0, 'bundle');
+      // Opening the session (bundle, clips, browser) is the first tenth of the bar, so it moves from the start.
       const session = await openRemotionSession(timeline, {
+        onProgress: (f, label) => progress(0.1 * f, label),
         ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
         ...(settings.browserExecutable ? { browserExecutable: settings.browserExecutable } : {}),
         ...(settings.normalize !== undefined ? { normalize: settings.normalize } : {}),
@@ -72,7 +74,7 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
                 ...(settings.x264Preset ? { x264Preset: settings.x264Preset } : {}),
                 ...(settings.crf !== undefined ? { crf: settings.crf } : {}),
                 ...(ctx.signal ? { signal: ctx.signal } : {}),
-                onProgress: (f) => progress(0.03 + f * 0.96),
+                onProgress: (f, label) => progress(0.1 + f * 0.89, label),
               })
             ).overlayFrames;
           });
@@ -84,7 +86,7 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
       }
       const silent = join(work, 'video.mp4');
       try {
-        progress(0.03);
+        progress(0.1, 'frames');
         await renderSilentVideo(session, silent, {
           concurrency: ctx.concurrency ?? settings.concurrency ?? 2,
           ...(settings.imageFormat ? { imageFormat: settings.imageFormat } : {}),
@@ -92,11 +94,12 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
           ...(settings.x264Preset ? { x264Preset: settings.x264Preset } : {}),
           ...(settings.crf !== undefined ? { crf: settings.crf } : {}),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
-          onProgress: (f) => progress(0.03 + f * 0.94),
+          onProgress: (f) => progress(0.1 + f * 0.87, 'frames'),
         });
       } finally {
         await session.close();
       }
+      progress(0.97, 'mux');
       await produceAtomic(outPath, (tmp) =>
         muxSong(silent, timeline.audio.src, tmp, {
           durationSec,

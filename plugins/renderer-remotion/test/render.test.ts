@@ -56,9 +56,14 @@ describe('renderer-remotion', () => {
     expect(timeline.captions.length).toBeGreaterThan(0);
     const out = join(dir, 'out.mp4');
     const progress: number[] = [];
+    const steps: string[] = [];
     const result = await createRenderer({ cacheDir: join(dir, 'cache') }).render(timeline, out, {
       logger: silentLogger(),
-      onProgress: (p) => progress.push(p),
+      onProgress: (p, label) => {
+        progress.push(p);
+        const step = label?.replace(/:.*/, '');
+        if (step && steps.at(-1) !== step) steps.push(step);
+      },
     });
     const info = await probeMedia(out);
     expect(info.video).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', width: 1280, height: 720 });
@@ -83,6 +88,9 @@ describe('renderer-remotion', () => {
     expect(result).toMatchObject({ path: out, frames: 90, width: 1280, height: 720 });
     expect(progress.at(-1)).toBe(1);
     expect(progress.some((p) => p > 0.2 && p < 0.9)).toBe(true);
+    // The bar moves and says what it is doing from the first second: no silent start before the frames.
+    expect(steps).toEqual(['bundle', 'clips', 'browser', 'overlays', 'encode']);
+    expect(progress.filter((p) => p > 0 && p <= 0.1).length).toBeGreaterThanOrEqual(3);
     // The song is the soundtrack as it was: same rate, same length as the video.
     expect(info.audio?.sampleRate).toBe(44100);
     const { stdout: a } = await runProcess('ffprobe', [

@@ -23,6 +23,7 @@ import {
 import type { Command } from 'commander';
 import { amountToApprove, estimateLines, noticeLines, printEstimateWhenPriced } from '../paid.js';
 import { interruptSignal, openSession, usd, watchProgress, writers } from '../pipeline-session.js';
+import { watchProfile } from '../profile.js';
 import { addWebFlags, applyWebFlags } from '../web-flags.js';
 
 interface MakeOptions {
@@ -47,6 +48,7 @@ interface MakeOptions {
   ref?: string[];
   imageProvider?: string;
   keyframes?: boolean;
+  profile?: boolean;
 }
 
 const REF_ROLES = ['character', 'style', 'location'];
@@ -160,6 +162,12 @@ async function drive(
   }
 }
 
+/** The song's length for the profile's per-second figure; none when the song never got read. */
+async function songSeconds(bf: Beatframe, id: string): Promise<number | undefined> {
+  const detail = await bf.getProject(id).catch(() => undefined);
+  return detail?.song?.durationSec;
+}
+
 /** `beatframe make`: song in, music video out. */
 export function register(program: Command): void {
   addWebFlags(program.command('make'))
@@ -195,6 +203,7 @@ export function register(program: Command): void {
       "image model for reference stills and keyframes (default: the video provider's)",
     )
     .option('--no-keyframes', 'make every clip from text: no reference stills or keyframes')
+    .option('--profile', 'print where the time went: each stage and the steps inside it')
     .action(async (song: string, opts: MakeOptions, cmd: Command) => {
       const { out, err } = writers(cmd);
       const { maxCost, concurrency } = parseMakeOptions(opts);
@@ -240,12 +249,15 @@ export function register(program: Command): void {
         err(`project ${id}${logFile ? ` (logs: ${logFile})` : ''}`);
         const stopEstimate = opts.yes ? printEstimateWhenPriced(bf, id, err) : () => {};
         const stopWatching = watchProgress(bf, [id], () => '');
+        const profile = opts.profile ? watchProfile(bf, id) : undefined;
         const worker = await bf.startWorker({ concurrency, recover: false });
         let final: Project;
         try {
           final = await drive(bf, id, interrupt.signal, err);
         } finally {
           stopWatching();
+          profile?.stop();
+          if (profile) for (const line of profile.lines(await songSeconds(bf, id))) err(line);
           stopEstimate();
           await worker.stop();
         }
