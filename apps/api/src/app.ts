@@ -442,6 +442,7 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
           titleCard: fields.titleCard,
           visualizer: fields.visualizer,
           style: fields.style,
+          preview: fields.preview,
         }).filter(([, v]) => v !== undefined),
       );
       const name = fields.name ?? fallbackName;
@@ -765,6 +766,22 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
     const id = c.req.param('id');
     await detail(id);
     await bf.cancel(id);
+    const p = await detail(id);
+    return c.json({ id, status: p.project.status }, 202);
+  });
+
+  doc({
+    method: 'post',
+    path: '/api/projects/{id}/final',
+    summary:
+      "A delivered preview (options.preview) becomes the final video: the same clips and cut rendered again at full size by the project's renderer",
+    request: { params: idParam },
+    responses: { 202: json(S.Accepted, 'final render queued') },
+  });
+  app.post('/api/projects/:id/final', async (c) => {
+    const id = c.req.param('id');
+    await detail(id);
+    await bf.renderFinal(id);
     const p = await detail(id);
     return c.json({ id, status: p.project.status }, 202);
   });

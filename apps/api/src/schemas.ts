@@ -81,6 +81,8 @@ export const CreateProjectFields = z.object({
   visualizer: z.preprocess((v) => (v === '' ? undefined : v), VisualizerKind.optional()),
   /** 'lyric': the cover art (or a generated scene) behind large word-timed lyrics, the visualizer, the title. */
   style: z.preprocess((v) => (v === '' ? undefined : v), VideoStyle.optional()),
+  /** A quick half-size render by the fastest renderer first; the final render on request. */
+  preview: bool,
   title: text,
   artist: text,
   name: text,

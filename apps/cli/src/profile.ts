@@ -39,7 +39,10 @@ export function watchProfile(bf: Beatframe, projectId: string, now: () => number
         out.push(
           `  ${s.stage.padEnd(9)} ${sec.toFixed(1).padStart(7)} s ${pct(sec, total)}${s.endMs === undefined ? ' (unfinished)' : ''}`,
         );
-        for (const st of s.steps)
+        // A stage that never named a step has one, 'start': nothing more to say than its own line.
+        const steps = s.steps.filter((st) => st.ms >= 50);
+        if (steps.length === 1 && steps[0]?.step === 'start') continue;
+        for (const st of steps)
           out.push(`    ${st.step.slice(0, 28).padEnd(28)} ${(st.ms / 1000).toFixed(1).padStart(7)} s`);
       }
       return out;

@@ -117,6 +117,8 @@ export interface Project {
     titleCard?: boolean;
     visualizer?: string;
     style?: string;
+    /** Rendered half size by the fastest renderer; POST /final renders it again in full. */
+    preview?: boolean;
   };
   budget: { estimateUsd: number; spentUsd: number; maxUsd?: number };
   stages: Stage[];

@@ -187,6 +187,8 @@ export function newProjectForm(options: Options): HTMLFormElement {
   });
   const captions = h('input', { type: 'checkbox', id: 'f-captions', name: 'captions', checked: true });
   const titleCard = h('input', { type: 'checkbox', id: 'f-titlecard', name: 'titleCard', checked: true });
+  // Offered first: a quick look at the cut in a fraction of the time; the final render is a button away.
+  const preview = h('input', { type: 'checkbox', id: 'f-preview', name: 'preview', checked: true });
   const budget = h('input', {
     type: 'number',
     name: 'maxCostUsd',
@@ -318,6 +320,12 @@ export function newProjectForm(options: Options): HTMLFormElement {
       { class: 'checks' },
       h('label', { for: 'f-captions' }, captions, ' Lyrics captions'),
       h('label', { for: 'f-titlecard' }, titleCard, ' Title card at the start'),
+      h(
+        'label',
+        { for: 'f-preview' },
+        preview,
+        ' Quick preview first (half size; render the final video after)',
+      ),
     ),
     field('Budget cap (USD)', budget, 'Spending stops here; leave empty for no cap.'),
     estimateBox,
@@ -356,6 +364,7 @@ export function newProjectForm(options: Options): HTMLFormElement {
       titleCard: String(titleCard.checked),
       visualizer: visualizer.value,
       style: style.value,
+      preview: String(preview.checked),
       maxCostUsd: budget.value,
     };
     if (estimate && estimate.usd > 0) fields.approvedUsd = String(Math.ceil(estimate.usd * 100) / 100);
@@ -387,6 +396,7 @@ export function newProjectForm(options: Options): HTMLFormElement {
           ...fields,
           captions: captions.checked,
           titleCard: titleCard.checked,
+          preview: preview.checked,
         };
         for (const k of ['maxCostUsd', 'approvedUsd']) if (json[k] !== undefined) json[k] = Number(json[k]);
         if (/suno\.(com|ai)\/song\//i.test(url)) json.sunoId = url;

@@ -182,7 +182,7 @@ export function projectPage(root: HTMLElement, id: string): () => void {
               ? `${p.song.title}${p.song.artist ? ` — ${p.song.artist}` : ''} (${seconds(p.song.durationSec)})`
               : '',
             p.options.theme ? `“${p.options.theme}”` : '',
-            `${p.options.provider}${p.options.model ? ` ${p.options.model}` : ''} · ${p.options.aspect}${p.options.resolution ? ` · ${p.options.resolution}` : ''}`,
+            `${p.options.provider}${p.options.model ? ` ${p.options.model}` : ''} · ${p.options.aspect}${p.options.resolution ? ` · ${p.options.resolution}` : ''}${p.options.preview ? ' · preview (half size)' : ''}`,
           ]
             .filter(Boolean)
             .join(' · '),
@@ -222,6 +222,19 @@ export function projectPage(root: HTMLElement, id: string): () => void {
                 'button',
                 { type: 'button', onclick: () => void act(() => post(`${base}/resume`, {})) },
                 status === 'cancelled' ? 'Start again' : 'Resume',
+              )
+            : null,
+          // A delivered preview: the same cut again, full size, by the project's renderer.
+          p.status === 'done' && p.options.preview
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'primary',
+                  title: `The same clips and cut rendered by ${p.options.renderer} at full size`,
+                  onclick: () => void act(() => post(`${base}/final`)),
+                },
+                'Render final video',
               )
             : null,
           working || p.status === 'paused'

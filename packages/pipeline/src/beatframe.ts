@@ -522,6 +522,26 @@ class Service implements Beatframe {
       );
   }
 
+  async renderFinal(projectId: string): Promise<void> {
+    const row = await this.row(projectId);
+    const options = ProjectOptions.parse(row.options);
+    if (!options.preview)
+      throw new InputError(`project ${projectId} is not a preview: its render is the final one`);
+    if (row.status !== 'done')
+      throw new InputError(
+        `project ${projectId} is ${row.status}: the final render follows a delivered preview`,
+      );
+    await this.db
+      .update(projects)
+      .set({ options: { ...(row.options as object), preview: false } })
+      .where(eq(projects.id, projectId));
+    await this.engine.decisionSink(projectId, 'render').record({
+      role: 'person',
+      summary: `final render asked for: the previewed cut again with ${options.renderer} at full size`,
+    });
+    await this.restartFrom(projectId, 'render');
+  }
+
   async replaceShotClip(projectId: string, shotId: string, filePath: string): Promise<void> {
     const row = await this.row(projectId);
     const s = await this.shotRow(projectId, shotId);

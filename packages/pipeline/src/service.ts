@@ -199,6 +199,11 @@ export interface Beatframe {
   regenerateShot(projectId: string, shotId: string, prompt?: string): Promise<void>;
   /** Uses a file a person supplies as the shot's clip, then edits and renders again. */
   replaceShotClip(projectId: string, shotId: string, filePath: string): Promise<void>;
+  /**
+   * A delivered preview becomes the final video: the same clips and cut rendered again by the project's
+   * renderer at full size (then evaluated and delivered as usual). Refused unless the project is a done preview.
+   */
+  renderFinal(projectId: string): Promise<void>;
   /** Stops the project (cancelling provider jobs where the provider can); it ends `failed: cancelled`. */
   cancel(projectId: string): Promise<void>;
   /**

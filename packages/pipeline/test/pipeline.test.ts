@@ -49,7 +49,8 @@ describe('the pipeline on PGlite', () => {
       const out = join(dir, 'out', 'video.mp4');
       const created = await bf.createProject({
         song: { path: song },
-        options: { provider: 'emulated', outPath: out },
+        // A preview first (half size, the fastest renderer), the final render on request at the end.
+        options: { provider: 'emulated', outPath: out, preview: true },
       });
       expect(created.status).toBe('queued');
       const worker = await bf.startWorker({ concurrency: 4 });
@@ -124,6 +125,25 @@ describe('the pipeline on PGlite', () => {
       expect(emu.submissions.get('shot-3')).toBe(2);
       expect(emu.submissions.get('shot-1')).toBe(1);
       expect((await bf.decisions(created.id)).filter((d) => d.role === 'person').length).toBe(2);
+
+      // The preview made way for the final render: the same cut, rendered again, and only on request.
+      const renders = (await bf.decisions(created.id)).filter((d) =>
+        /^preview: the cut rendered by ffmpeg at/.test(d.summary),
+      );
+      expect(renders.length).toBe(3); // first delivery, the new take, the replaced clip
+      await expect(bf.renderFinal('no-such-project')).rejects.toThrow();
+      const worker3 = await bf.startWorker({ concurrency: 4 });
+      await bf.renderFinal(created.id);
+      const finalRender = await bf.waitFor(created.id);
+      await worker3.stop();
+      expect(finalRender.status, finalRender.error).toBe('done');
+      const last = await bf.getProject(created.id);
+      expect(last.project.options.preview).toBe(false);
+      expect(last.shots.map((s) => s.attempt)).toEqual([2, 2, 2]); // no clip made again
+      const log2 = await bf.decisions(created.id);
+      expect(log2.filter((d) => /^preview: /.test(d.summary)).length).toBe(3);
+      expect(log2.some((d) => d.role === 'person' && /^final render asked for/.test(d.summary))).toBe(true);
+      await expect(bf.renderFinal(created.id)).rejects.toThrow(/not a preview/);
     } finally {
       await bf.close();
     }

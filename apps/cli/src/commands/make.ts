@@ -49,6 +49,7 @@ interface MakeOptions {
   imageProvider?: string;
   keyframes?: boolean;
   profile?: boolean;
+  preview?: boolean;
 }
 
 const REF_ROLES = ['character', 'style', 'location'];
@@ -204,6 +205,10 @@ export function register(program: Command): void {
     )
     .option('--no-keyframes', 'make every clip from text: no reference stills or keyframes')
     .option('--profile', 'print where the time went: each stage and the steps inside it')
+    .option(
+      '--preview',
+      'a quick look: the same cut at half size by the fastest renderer (final render on request)',
+    )
     .action(async (song: string, opts: MakeOptions, cmd: Command) => {
       const { out, err } = writers(cmd);
       const { maxCost, concurrency } = parseMakeOptions(opts);
@@ -241,6 +246,7 @@ export function register(program: Command): void {
             ...(refs.length ? { refs } : {}),
             ...(opts.imageProvider ? { imageProvider: opts.imageProvider } : {}),
             ...(opts.keyframes === false ? { keyframes: false } : {}),
+            ...(opts.preview ? { preview: true } : {}),
           },
           ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
           ...(opts.yes ? { approvedUsd: APPROVE_ANY } : {}),

@@ -68,6 +68,11 @@ export const ProjectOptions = z.object({
   imageProvider: z.string().optional(),
   /** false: no look-development stills or keyframes; every clip from text. */
   keyframes: z.boolean().optional(),
+  /**
+   * A quick look first: the same cut rendered at half size by the fastest renderer (ffmpeg). The final
+   * render (this off, the chosen renderer, full size) follows on request from the same clips and cut.
+   */
+  preview: z.boolean().default(false),
 });
 export type ProjectOptions = z.infer<typeof ProjectOptions>;
 
