@@ -99,8 +99,18 @@ describe('clip motion and normalisation', () => {
   });
 
   it('stages a clip already in the timeline format as it is, and normalises only the one that differs', async () => {
-    const ready = await makeTestClip(join(dir, 'ready.mp4'), { width: 320, height: 180, fps: 30, durationSec: 1 });
-    const off = await makeTestClip(join(dir, 'off.mp4'), { width: 320, height: 180, fps: 24, durationSec: 1 });
+    const ready = await makeTestClip(join(dir, 'ready.mp4'), {
+      width: 320,
+      height: 180,
+      fps: 30,
+      durationSec: 1,
+    });
+    const off = await makeTestClip(join(dir, 'off.mp4'), {
+      width: 320,
+      height: 180,
+      fps: 24,
+      durationSec: 1,
+    });
     const item = (id: string, src: string, startFrame: number) => ({
       id,
       src,
