@@ -66,8 +66,9 @@ export function buildAss(timeline: Timeline): AssResult {
     align: number,
     margins: [number, number, number],
     box = false,
+    outline = Math.max(1, Math.round(H / 300)),
   ) =>
-    `Style: ${name},${font},${size},${primary},${primary},${box ? '&H73000000' : '&H60000000'},&H80000000,1,0,0,0,100,100,0,0,${box ? 3 : 1},${box ? Math.max(2, Math.round(H * 0.012)) : Math.max(1, Math.round(H / 300))},${box ? 0 : shadow},${align},${margins.join(',')},1`;
+    `Style: ${name},${font},${size},${primary},${primary},${box ? '&H73000000' : '&H60000000'},&H80000000,1,0,0,0,100,100,0,0,${box ? 3 : 1},${box ? Math.max(2, Math.round(H * 0.012)) : outline},${box ? 0 : shadow},${align},${margins.join(',')},1`;
   const side = Math.round(W * 0.07);
 
   const lines: string[] = [
@@ -83,7 +84,15 @@ export function buildAss(timeline: Timeline): AssResult {
     'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
     // A lyric video's lines: large and in the middle, outlined and shadowed instead of boxed.
     timeline.style.captionLayout === 'lyric'
-      ? style('Caption', Math.round(base * 0.1), captionColour, 5, [side, side, 0])
+      ? style(
+          'Caption',
+          Math.round(base * 0.1),
+          captionColour,
+          5,
+          [side, side, 0],
+          false,
+          Math.round(H / 160),
+        )
       : style(
           'Caption',
           Math.round(base * 0.055),
