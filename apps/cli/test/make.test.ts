@@ -85,9 +85,18 @@ describe('beatframe make: offline end to end', () => {
   it('writes a video of the song with the song as its sound; status and decisions show the project', async () => {
     const out = join(dir, 'video.mp4');
     const t = io();
-    const code = await main(['make', song, '--renderer', 'ffmpeg', '--aspect', '9:16', '--out', out], t.io);
+    const code = await main(
+      ['make', song, '--renderer', 'ffmpeg', '--aspect', '9:16', '--out', out, '--profile'],
+      t.io,
+    );
     expect(code, t.err.join('')).toBe(0);
     expect(t.out.join('').trim()).toBe(out);
+    // --profile: every stage's wall time, and the render's steps inside it.
+    const profile = t.err.join('');
+    expect(profile).toMatch(/^profile: [\d.]+ s in all for 8\.\d s of song/m);
+    for (const stage of ['ingest', 'analyze', 'generate', 'edit', 'render', 'evaluate'])
+      expect(profile).toMatch(new RegExp(`^  ${stage}\\s+[\\d.]+ s`, 'm'));
+    expect(profile).toMatch(/^ {4}encode\s+[\d.]+ s$/m);
     const info = await probeMedia(out);
     expect(info.audio).toBeTruthy();
     expect(info.video).toMatchObject({ width: 720, height: 1280 });
@@ -106,6 +115,12 @@ describe('beatframe make: offline end to end', () => {
     const none = io();
     expect(await main(['status', 'no-such-project'], none.io)).toBe(2);
     expect(none.err.join('')).toBe('beatframe: no project with id no-such-project\n');
+    // A final render is for a delivered preview; this make was already final.
+    const notPreview = io();
+    expect(await main(['final', project!.id], notPreview.io)).toBe(2);
+    expect(notPreview.err.join('')).toBe(
+      `beatframe: project ${project!.id} is not a preview: its render is the final one\n`,
+    );
   }, 300_000);
 });
 

@@ -4,6 +4,7 @@ import * as clip from './clip.js';
 import * as decisions from './decisions.js';
 import * as doctor from './doctor.js';
 import * as evaluate from './evaluate.js';
+import * as final from './final.js';
 import * as make from './make.js';
 import * as providers from './providers.js';
 import * as resume from './resume.js';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
     providers,
     status,
     resume,
+    final,
     decisions,
     evaluate,
     studio,

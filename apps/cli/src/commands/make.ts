@@ -207,7 +207,7 @@ export function register(program: Command): void {
     .option('--profile', 'print where the time went: each stage and the steps inside it')
     .option(
       '--preview',
-      'a quick look: the same cut at half size by the fastest renderer (final render on request)',
+      'a quick look: the same cut at half size by the fastest renderer (then `beatframe final <project>`)',
     )
     .action(async (song: string, opts: MakeOptions, cmd: Command) => {
       const { out, err } = writers(cmd);
