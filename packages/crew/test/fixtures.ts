@@ -1,11 +1,5 @@
-import type {
-  AudioAnalysis,
-  PlanInput,
-  ProjectOptions,
-  SectionLabel,
-  Song,
-  VideoProvider,
-} from '@beatframe/core';
+import type { AudioAnalysis, PlanInput, SectionLabel, Song, VideoProvider } from '@beatframe/core';
+import { ProjectOptions } from '@beatframe/core';
 
 export interface SongShape {
   bpm: number;
@@ -130,7 +124,8 @@ export function makeProvider(
   };
 }
 
-export const OPTIONS: ProjectOptions = {
+/** The options a project gets, with the schema's defaults for every field not named (new fields included). */
+export const OPTIONS: ProjectOptions = ProjectOptions.parse({
   theme: 'a night drive through a city of light, searching for someone',
   provider: 'test-provider',
   crew: 'heuristic',
@@ -144,7 +139,7 @@ export const OPTIONS: ProjectOptions = {
   titleCard: true,
   visualizer: 'none',
   style: 'video',
-};
+});
 
 export function planInput(
   shape: SongShape = POP_SONG,
