@@ -50,7 +50,9 @@ export async function probeMedia(path: string, opts: { signal?: AbortSignal } = 
     );
     json = JSON.parse(stdout.toString());
   } catch (err) {
-    if ((err as { code?: string }).code === 'MISSING_TOOL') throw err;
+    // A cancelled probe is a cancellation, not a bad file (a render stopped at its first step says so).
+    const code = (err as { code?: string }).code;
+    if (code === 'MISSING_TOOL' || code === 'ABORTED') throw err;
     throw new InputError(`${path} is not a readable media file`, { code: 'NOT_MEDIA', cause: err });
   }
   const streams = json.streams ?? [];

@@ -471,7 +471,10 @@ describe('renderer-ffmpeg', () => {
         signal: ac.signal,
         workDir: work,
         concurrency,
-        onProgress: () => ac.abort(),
+        // Stopped once encoding has begun, so the passes' temporary files exist and must go.
+        onProgress: (_, step) => {
+          if (step === 'encode') ac.abort();
+        },
       },
     );
     await expect(p).rejects.toMatchObject({ code: 'ABORTED' });
