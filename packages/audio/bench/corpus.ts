@@ -198,11 +198,15 @@ function renderMidi(mid: string, wav: string, soundfont: string): void {
   });
 }
 
+/**
+ * mma humanises timing and velocity with Python's random generator, unseeded unless told: a fixed RndSeed (from
+ * the song's name) makes a song the same notes on every machine and every run.
+ */
 function renderMma(dir: string, name: string, text: string): string {
-  const mmaFile = join(dir, `${name}.mma`);
-  const mid = join(dir, `${name}.mid`);
+  const mmaFile = join(dir, `${name}-s.mma`);
+  const mid = join(dir, `${name}-s.mid`);
   if (!existsSync(mid)) {
-    writeFileSync(mmaFile, text);
+    writeFileSync(mmaFile, `RndSeed ${fnv1a(name) % 100_000}\n${text}`);
     execFileSync('mma', ['-f', mid, mmaFile], { stdio: 'ignore' });
   }
   return mid;
@@ -222,7 +226,7 @@ export function grooveSong(dir: string, fam: Family, bpm: number, opts: GrooveSo
   const bars = opts.bars ?? Math.max(12, Math.round((50 * bpm) / 60 / fam.bar / 4) * 4);
   const sf = opts.soundfont ?? (SOUNDFONTS[h % SOUNDFONTS.length] as string);
   const mid = renderMma(dir, `${name}-${bars}`, mmaGrooveSong(fam, bpm, bars, h));
-  const wav = join(dir, `${name}-${bars}-${sf.includes('TimGM') ? 'tim' : 'fluid'}.wav`);
+  const wav = mid.replace(/\.mid$/, `-${sf.includes('TimGM') ? 'tim' : 'fluid'}.wav`);
   renderMidi(mid, wav, sf);
   const map = readMidiMap(mid);
   const grid = tappedGrid(map, { beatTicks: map.division * fam.per, beatsPerBar: fam.bar });
@@ -321,7 +325,7 @@ export function sectionCorpus(dir: string): CorpusSong[] {
     const name = `sections-${lib}`;
     const mid = renderMma(dir, `${name}-${bpm}`, `${lines.join('\n')}\n`);
     const sf = SOUNDFONTS[h % SOUNDFONTS.length] as string;
-    const wav = join(dir, `${name}-${bpm}-${sf.includes('TimGM') ? 'tim' : 'fluid'}.wav`);
+    const wav = mid.replace(/\.mid$/, `-${sf.includes('TimGM') ? 'tim' : 'fluid'}.wav`);
     renderMidi(mid, wav, sf);
     const map = readMidiMap(mid);
     const grid = tappedGrid(map, { beatTicks: map.division * fam.per, beatsPerBar: fam.bar });
