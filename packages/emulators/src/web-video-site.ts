@@ -82,7 +82,6 @@ function menu(label: string, name: string, values: Array<[string, string]>, curr
 
 const COMPOSER_JS = `
 document.querySelectorAll('button[data-menu]').forEach((b) => b.addEventListener('click', () => {
-  if (window.missClicks > 0) { window.missClicks--; return; }
   const m = document.querySelector('[role=menu][data-for="' + b.dataset.menu + '"]');
   document.querySelectorAll('[role=menu]').forEach((x) => { if (x !== m) x.hidden = true; });
   m.hidden = !m.hidden;
@@ -199,7 +198,7 @@ ${error}<button type="submit">Continue</button></form></main>`,
 <label for="upload">Upload image</label><input id="upload" type="file" accept="image/*" style="display:none">
 <input type="hidden" name="image" value=""><span id="attached"></span>
 ${alert}<button type="submit">Create video</button></form></main>`,
-      `window.missClicks = ${faults.menuMissesClicks ?? 0};${COMPOSER_JS}`,
+      COMPOSER_JS,
     );
   }
 
