@@ -37,6 +37,11 @@ export interface ProviderCapabilities {
   promptGuide?: string;
   /** Does the API take a seed? False for Veo, OpenAI Videos and people: a new seed would not change the clip. */
   seeds?: boolean;
+  /**
+   * Free and deterministic (the same request makes the same clip, at no cost), like the offline generator:
+   * a preview asks for its clips at the preview's size, and the final makes them again at full size.
+   */
+  deterministic?: boolean;
 }
 
 export interface ProviderStatusInfo {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { InputError } from '@beatframe/core';
 import { ffprobePath, runProcess } from './ffmpeg.js';
 
@@ -36,8 +37,34 @@ function rate(r: string | undefined): number {
   return d ? (n ?? 0) / d : Number(n ?? 0);
 }
 
-/** ffprobe a file; a file ffprobe cannot read is an InputError naming it. */
+/**
+ * Answers of earlier probes, by path, inode, size and modification time: a clip is probed at download, by the
+ * edit, the renderer and the evaluation, and each ffprobe costs ~0.3 s of CPU (mostly loading its libraries),
+ * which on a 3-minute song's 50 clips was the renderer's whole 47-s first step under load.
+ */
+const probed = new Map<string, MediaInfo>();
+const MAX_PROBED = 4096;
+
+/** ffprobe a file (once per version of it, per process); a file ffprobe cannot read is an InputError naming it. */
 export async function probeMedia(path: string, opts: { signal?: AbortSignal } = {}): Promise<MediaInfo> {
+  let key: string | undefined;
+  try {
+    const st = statSync(path);
+    key = `${path}\0${st.ino}\0${st.size}\0${st.mtimeMs}`;
+  } catch {
+    // missing: ffprobe says so below, in the usual words
+  }
+  const hit = key ? probed.get(key) : undefined;
+  if (hit) return structuredClone(hit);
+  const info = await probeUncached(path, opts);
+  if (key) {
+    if (probed.size >= MAX_PROBED) probed.delete(probed.keys().next().value as string);
+    probed.set(key, structuredClone(info));
+  }
+  return info;
+}
+
+async function probeUncached(path: string, opts: { signal?: AbortSignal }): Promise<MediaInfo> {
   let json: {
     format?: { format_name?: string; duration?: string; tags?: Record<string, string> };
     streams?: Array<Record<string, unknown>>;

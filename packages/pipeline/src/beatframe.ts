@@ -41,6 +41,7 @@ import type { PgBoss } from 'pg-boss';
 import { attentionOf } from './attention.js';
 import { utcDay } from './budget.js';
 import { songFilesInUse } from './cleanup.js';
+import { clipSizeOf } from './clip-request.js';
 import { withDailyLimits } from './daily-limits.js';
 import { loadDefaultDeps } from './default-deps.js';
 import type { IngestInput, StageDeps } from './deps.js';
@@ -539,6 +540,52 @@ class Service implements Beatframe {
       role: 'person',
       summary: `final render asked for: the previewed cut again with ${options.renderer} at full size`,
     });
+    // A free, deterministic provider made the preview's clips at half size: it makes the same clips again
+    // at full size (same requests but the size, same seeds), and the cut follows them. Paid clips are reused.
+    const provider = await this.engine.provider(options.provider);
+    if (
+      clipSizeOf(provider.capabilities, options) !==
+      clipSizeOf(provider.capabilities, { ...options, preview: false })
+    ) {
+      const remade = (await this.engine.shotRows(projectId)).filter(
+        (s) => (s.clip as Clip | null)?.provider === provider.name,
+      );
+      if (remade.length) {
+        await this.db.transaction(async (tx) => {
+          for (const s of remade) {
+            // The preview's $0 jobs give way: a shot's attempt holds one job, and this one is the same take.
+            await tx
+              .delete(providerJobs)
+              .where(
+                and(
+                  eq(providerJobs.projectId, projectId),
+                  eq(providerJobs.shotId, s.id),
+                  eq(providerJobs.attempt, s.attempt),
+                  eq(providerJobs.costUsd, 0),
+                ),
+              );
+            await tx
+              .update(shots)
+              .set({
+                status: 'pending',
+                clip: null,
+                thumbnailPath: null,
+                progress: 0,
+                retries: 0,
+                error: null,
+              })
+              .where(and(eq(shots.projectId, projectId), eq(shots.id, s.id)));
+          }
+        });
+        await this.engine.decisionSink(projectId, 'generate').record({
+          role: 'pipeline',
+          summary: `final: ${remade.length} ${provider.name} clip(s) made again at full size (the preview's were half size; free and deterministic, so the same pictures)`,
+          output: { shots: remade.map((s) => s.id) },
+        });
+        await this.restartFrom(projectId, 'generate');
+        return;
+      }
+    }
     await this.restartFrom(projectId, 'render');
   }
 

@@ -60,7 +60,7 @@ export function clipRequestOf(
     shotId: row.id,
     prompt: row.prompt || shot.description,
     seconds,
-    size: pickSize(caps.sizes, options),
+    size: clipSizeOf(caps, options),
     aspect: options.aspect,
     ...(options.model ? { model: options.model } : {}),
     ...(avoid.length ? { negativePrompt: avoid.join(', ') } : {}),
@@ -75,9 +75,30 @@ export function clipRequestOf(
   };
 }
 
-/** The provider size of the asked shape nearest in area; a size of another shape only when none has it. */
-export function pickSize(sizes: string[], options: ProjectOptions): string {
-  const { width, height } = frameSize(options.aspect, options.resolution);
+/** Half a side, even (H.264 yuv420p needs even sides): a preview is made and rendered at half size. */
+export function halfSide(n: number): number {
+  return Math.max(2, 2 * Math.round(n / 4));
+}
+
+/**
+ * The size a shot's clip is asked at: the provider's size of the frame's shape nearest in area. A preview on
+ * a free, deterministic provider asks for the preview's own frame (half size): such clips cost nothing to
+ * make again at full size for the final, and a quarter of the pixels is the preview's main saving.
+ */
+export function clipSizeOf(
+  caps: Pick<VideoProvider['capabilities'], 'sizes' | 'deterministic'>,
+  options: Pick<ProjectOptions, 'aspect' | 'resolution' | 'preview'>,
+): string {
+  const frame = frameSize(options.aspect, options.resolution);
+  const small = caps.deterministic && options.preview;
+  return nearestSize(caps.sizes, {
+    width: small ? halfSide(frame.width) : frame.width,
+    height: small ? halfSide(frame.height) : frame.height,
+  });
+}
+
+/** The size of the frame's shape nearest in area; a size of another shape only when none has it. */
+function nearestSize(sizes: string[], { width, height }: { width: number; height: number }): string {
   const want = `${width}x${height}`;
   if (!sizes.length || sizes.includes(want)) return want;
   const parsed = sizes.map((s) => {

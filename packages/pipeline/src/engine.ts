@@ -40,7 +40,7 @@ import { fromPglite, PgBoss } from 'pg-boss';
 import { applyFailureDecision } from './apply-failure.js';
 import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.js';
 import { estimateLine, estimateRange } from './ceiling.js';
-import { clipRequestOf, takesSeed } from './clip-request.js';
+import { clipRequestOf, halfSide, takesSeed } from './clip-request.js';
 import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
 import { recordEstimate } from './estimate-stage.js';
 import type { EventBus } from './events.js';
@@ -72,8 +72,7 @@ export const PREVIEW_RENDERER = 'ffmpeg';
 
 /** A preview's timeline: the same cut at half the size (even sides, as H.264 yuv420p needs). */
 export function previewTimeline(timeline: Timeline): Timeline {
-  const half = (n: number) => Math.max(2, 2 * Math.round(n / 4));
-  return { ...timeline, width: half(timeline.width), height: half(timeline.height) };
+  return { ...timeline, width: halfSide(timeline.width), height: halfSide(timeline.height) };
 }
 const MAX_SUBMIT_RETRIES = 5;
 const MAX_POLL_ERRORS = 8;
@@ -679,10 +678,10 @@ export class Engine {
           );
         const asked = this.clipRequest(provider, ctx.options, row);
         const [width, height] = asked.size.split('x').map(Number);
-        // Local clips are deterministic and ffprobe-verified at download (size, length): a new take of the
-        // same request is the same clip, so sampling frames and a review (~2 s a clip) cannot improve them.
+        // Deterministic clips are ffprobe-verified at download (size, length): a new take of the same
+        // request is the same clip, so sampling frames and a review (~2 s a clip) cannot improve them.
         if (
-          provider.name === 'local' &&
+          provider.capabilities.deterministic &&
           clip.width === width &&
           clip.height === height &&
           Math.abs(clip.durationSec - asked.seconds) < 0.5
@@ -746,7 +745,7 @@ export class Engine {
       if (probed.length)
         await ctx.decisions.record({
           role: 'editor',
-          summary: `accepted ${probed.length} local clip(s) on their ffprobe check alone (deterministic: a new take would be the same clip)`,
+          summary: `accepted ${probed.length} ${provider.name} clip(s) on their ffprobe check alone (deterministic: a new take would be the same clip)`,
           output: { shots: probed },
         });
       if (again.length) {

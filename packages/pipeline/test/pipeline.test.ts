@@ -149,6 +149,50 @@ describe('the pipeline on PGlite', () => {
     }
   });
 
+  it('a preview on a free, deterministic provider asks for half-size clips; the final makes them again at full size', async () => {
+    const provider = emulatedProvider(emu.url, { deterministic: true, sizes: ['1280x720', '640x360'] });
+    const asked: string[] = [];
+    const submit = provider.submit.bind(provider);
+    provider.submit = (req, ctx) => {
+      asked.push(`${req.shotId}@${req.size}`);
+      return submit(req, ctx);
+    };
+    const bf = await createBeatframe({
+      config: config(join(dir, 'det')),
+      logger: silentLogger(),
+      deps: testDeps({ shots: 2, provider }),
+      settings: { pollIntervalMs: 50 },
+    });
+    try {
+      const created = await bf.createProject({
+        song: { path: song },
+        options: { provider: 'emulated', outPath: join(dir, 'det', 'video.mp4'), preview: true },
+      });
+      const worker = await bf.startWorker({ concurrency: 4 });
+      const preview = await bf.waitFor(created.id);
+      expect(preview.status, preview.error).toBe('done');
+      expect(asked.sort()).toEqual(['shot-1@640x360', 'shot-2@640x360']);
+      await bf.renderFinal(created.id);
+      const final = await bf.waitFor(created.id);
+      await worker.stop();
+      expect(final.status, final.error).toBe('done');
+      expect(asked.slice(2).sort()).toEqual(['shot-1@1280x720', 'shot-2@1280x720']);
+      const after = await bf.getProject(created.id);
+      // The same takes (same seeds), made again: no new attempt, nothing else asked for.
+      expect(after.shots.map((s) => [s.id, s.status, s.attempt])).toEqual([
+        ['shot-1', 'accepted', 1],
+        ['shot-2', 'accepted', 1],
+      ]);
+      expect(after.project.options.preview).toBe(false);
+      const log = await bf.decisions(created.id);
+      expect(log.some((d) => /^final: 2 emulated clip\(s\) made again at full size/.test(d.summary))).toBe(
+        true,
+      );
+    } finally {
+      await bf.close();
+    }
+  });
+
   it('resume() without a project goes on with every unfinished one; cancel stops one for good', async () => {
     const provider = emulatedProvider(emu.url, { usdPerSecond: 0.1 });
     const bf = await createBeatframe({

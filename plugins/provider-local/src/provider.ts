@@ -34,7 +34,7 @@ export interface LocalProviderSettings {
   preset?: string;
 }
 
-/** Sizes it offers: the usual 720p/1080p frames plus small ones for previews and tests. */
+/** Sizes it offers: the usual 720p/1080p frames, their halves (previews), and small ones for tests. */
 export const LOCAL_SIZES = [
   '1280x720',
   '720x1280',
@@ -42,6 +42,10 @@ export const LOCAL_SIZES = [
   '1920x1080',
   '1080x1920',
   '1080x1080',
+  '960x540',
+  '540x960',
+  '540x540',
+  '360x360',
   '854x480',
   '480x854',
   '640x360',
@@ -230,6 +234,7 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
       models: [SCENE_MODEL, MOTION_MODEL],
       audio: false,
       usdFor: () => 0,
+      deterministic: true,
       concurrency,
       rpm: 10_000,
       promptGuide:

@@ -123,12 +123,26 @@ export function createFfmpegRenderer(settings: FfmpegRendererSettings = {}): Ren
       const song = await probeMedia(songPath, ctx.signal ? { signal: ctx.signal } : {});
       if (!song.audio) throw new InputError(`the song has no audio track: ${songPath}`);
       const sources = new Map<string, SourceInfo>();
-      const probed = new Map<string, MediaInfo>(); // a clip used by several items is probed once
       for (const item of timeline.items) {
         const path = abs(item.src);
         if (!existsSync(path)) throw new InputError(`clip for timeline item ${item.id} is missing: ${path}`);
-        const info = probed.get(path) ?? (await probeMedia(path, ctx.signal ? { signal: ctx.signal } : {}));
-        probed.set(path, info);
+      }
+      // A clip used by several items is probed once; four at a time (ffprobe spends most of its time starting).
+      const probed = new Map<string, Promise<MediaInfo>>();
+      const paths = [...new Set(timeline.items.map((i) => abs(i.src)))];
+      let nextProbe = 0;
+      const prober = async () => {
+        while (nextProbe < paths.length) {
+          const path = paths[nextProbe++]!;
+          const info = probeMedia(path, ctx.signal ? { signal: ctx.signal } : {});
+          probed.set(path, info);
+          await info.catch(() => {}); // reported below, in timeline order
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, paths.length) }, prober));
+      for (const item of timeline.items) {
+        const path = abs(item.src);
+        const info = await probed.get(path)!;
         if (!info.video)
           throw new InputError(`clip for timeline item ${item.id} has no video stream: ${path}`);
         const differs = describeClip(info, timeline);

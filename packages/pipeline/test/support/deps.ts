@@ -30,6 +30,9 @@ export function emulatedProvider(
     worker?: string;
     /** false: a seedless API (like Veo's), where shots with one prompt send the identical request. */
     seeds?: boolean;
+    /** Free and deterministic, like the offline generator (a preview asks for half-size clips). */
+    deterministic?: boolean;
+    sizes?: string[];
   } = {},
 ): VideoProvider {
   const fail = async (res: Response): Promise<never> => {
@@ -46,7 +49,7 @@ export function emulatedProvider(
     description: 'test: a loopback video API',
     capabilities: {
       durations: [2],
-      sizes: ['160x90', '90x160', '90x90'],
+      sizes: opts.sizes ?? ['160x90', '90x160', '90x90'],
       aspects: ['16:9', '9:16', '1:1'],
       imageToVideo: false,
       remix: false,
@@ -57,6 +60,7 @@ export function emulatedProvider(
       concurrency: opts.concurrency ?? 4,
       rpm: opts.rpm ?? 1000,
       ...(opts.seeds === false ? { seeds: false } : {}),
+      ...(opts.deterministic ? { deterministic: true } : {}),
     },
     status: () => ({ configured: true }),
     async submit(req) {
