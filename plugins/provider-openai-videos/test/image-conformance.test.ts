@@ -36,7 +36,8 @@ runImageProviderConformance({
           status: 429,
           type: 'requests',
           code: 'rate_limit_exceeded',
-          message: 'Rate limit reached for gpt-image-1.5 on images per minute (IPM): Limit 5, Used 5. Please try again in 12s.',
+          message:
+            'Rate limit reached for gpt-image-1.5 on images per minute (IPM): Limit 5, Used 5. Please try again in 12s.',
           retryAfter: 12,
         });
       if (kind === 'content-policy')
