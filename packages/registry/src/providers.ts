@@ -8,7 +8,7 @@ import {
   type VideoProvider,
   type VideoProviderFactory,
 } from '@beatframe/core';
-import { withKeyRing } from '@beatframe/keyring';
+import { withImageKeyRing, withKeyRing } from '@beatframe/keyring';
 import comfyuiFactory from '@beatframe/provider-comfyui';
 import falFactory, { image as falImage } from '@beatframe/provider-fal';
 import localFactory, { image as localImage } from '@beatframe/provider-local';
@@ -173,7 +173,10 @@ export function getImageProvider(name: string, config: RegistryConfig): ImagePro
     );
   }
   const settings = { ...(entry.defaults?.(config) ?? {}), ...(config.providers?.[entry.name] ?? {}) };
-  return entry.image(settings);
+  const image = entry.image(settings);
+  const keyEnv = typeof settings.apiKeyEnv === 'string' ? settings.apiKeyEnv : entry.keyEnv;
+  // The same key ring as the plugin's videos (OPENAI_API_KEYS beside OPENAI_API_KEY), sharing what is refused.
+  return keyEnv ? withImageKeyRing(image, { keyEnv }) : image;
 }
 
 /** Names of the plugins that offer image models. */
