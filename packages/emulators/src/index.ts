@@ -28,6 +28,11 @@ export {
   sendJson,
 } from './http.js';
 export {
+  DEFAULT_IMAGE_MODELS,
+  type ImageRequestRecord,
+  type OpenAIImagesOptions,
+} from './openai-images.js';
+export {
   type EmulatedVideo,
   type HttpFault,
   type OpenAIVideosEmulator,
@@ -44,6 +49,7 @@ export {
   type OpenRouterRoute,
   startOpenRouterEmulator,
 } from './openrouter.js';
+export { type PictureFormat, pictureFormatOf, pictureMaker } from './pictures.js';
 export { type RailwayEmulator, type RailwayEmulatorOptions, startRailwayEmulator } from './railway.js';
 export {
   REPLICATE_SCHEMAS,

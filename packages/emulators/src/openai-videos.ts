@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeMedia, runFfmpeg } from '@beatframe/media';
 import { closeServer, readBodyBytes, sendJson } from './http.js';
+import { type ImageRequestRecord, type OpenAIImagesOptions, openAIImagesRoutes } from './openai-images.js';
 
 /**
  * A local stand-in for the OpenAI Videos API (`/v1/videos`), shaped after the official SDK's types
  * (openai/resources/videos.d.ts): Video objects, queued → in_progress → completed|failed, content variants,
  * remix, delete, and the error bodies and status codes OpenAI sends. The assets are real files made by ffmpeg.
+ * It serves the Images API beside it (openai-images.ts), as one OpenAI base URL does.
  */
 
 export type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
@@ -43,9 +45,17 @@ export interface HttpFault {
   retryAfter?: number;
 }
 
-export type Route = 'create' | 'retrieve' | 'content' | 'remix' | 'delete' | 'list';
+export type Route =
+  | 'create'
+  | 'retrieve'
+  | 'content'
+  | 'remix'
+  | 'delete'
+  | 'list'
+  | 'image-generate'
+  | 'image-edit';
 
-export interface OpenAIVideosEmulatorOptions {
+export interface OpenAIVideosEmulatorOptions extends OpenAIImagesOptions {
   /** The key clients must send (Authorization: Bearer …). */
   apiKey?: string;
   /** More keys of the same account it accepts (a key ring). */
@@ -89,6 +99,11 @@ export interface OpenAIVideosEmulator {
     quotaRefusals: number;
   };
   videos: Map<string, EmulatedVideo>;
+  /** The Images API's side: every image request received (refused ones too) and the ones served. */
+  images: {
+    requests: ImageRequestRecord[];
+    stats: { generations: number; edits: number; moderationRefusals: number };
+  };
   /** The next `times` requests to `route` ('any' for every route) fail with this HTTP error. */
   failNext(route: Route | 'any', fault: HttpFault, times?: number): void;
   /** The next created job ends `failed` with this error instead of completing. */
@@ -134,6 +149,7 @@ export async function startOpenAIVideosEmulator(
   const blocked = (opts.blockedWords ?? []).map((w) => w.toLowerCase());
   const fps = opts.fps ?? 8;
   const dir = mkdtempSync(join(tmpdir(), 'bf-openai-emulator-'));
+  const images = openAIImagesRoutes(dir, opts);
   const jobs = new Map<string, Job>();
   const videos = new Map<string, EmulatedVideo>();
   const faults: Array<{ route: Route | 'any'; fault: HttpFault; left: number }> = [];
@@ -329,7 +345,11 @@ export async function startOpenAIVideosEmulator(
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const parts = url.pathname.replace(/\/+$/, '').split('/').filter(Boolean);
-    if (parts[0] !== 'v1' || parts[1] !== 'videos') {
+    const imageRoute = parts[1] === 'images' && req.method === 'POST' ? parts[2] : undefined;
+    if (
+      parts[0] !== 'v1' ||
+      (parts[1] !== 'videos' && imageRoute !== 'generations' && imageRoute !== 'edits')
+    ) {
       return send(
         res,
         404,
@@ -363,6 +383,13 @@ export async function startOpenAIVideosEmulator(
           'invalid_api_key',
         ),
       );
+    }
+    if (imageRoute === 'generations' || imageRoute === 'edits') {
+      const raw = await readBodyBytes(req);
+      const fault = takeFault(imageRoute === 'edits' ? 'image-edit' : 'image-generate');
+      if (fault) return sendFault(res, fault);
+      const a = await images.answer(imageRoute, req, raw);
+      return send(res, a.status, a.body);
     }
     const id = parts[2];
     const sub = parts[3];
@@ -607,6 +634,7 @@ export async function startOpenAIVideosEmulator(
     apiKey,
     stats,
     videos,
+    images: { requests: images.requests, stats: images.stats },
     failNext(route, fault, times = 1) {
       faults.push({ route, fault, left: times });
     },

@@ -8,4 +8,4 @@ export {
   ringStatus,
   ringVariable,
 } from './ring.js';
-export { defaultKeyHealth, type KeyRingOptions, withKeyRing } from './wrap.js';
+export { defaultKeyHealth, type KeyRingOptions, withImageKeyRing, withKeyRing } from './wrap.js';

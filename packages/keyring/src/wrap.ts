@@ -1,4 +1,6 @@
 import {
+  type ImageContext,
+  type ImageProvider,
   type PluginContext,
   ProviderError,
   type ProviderJobRef,
@@ -19,18 +21,12 @@ export const defaultKeyHealth = new KeyHealth();
 
 type Env = Record<string, string | undefined>;
 
-/**
- * Wraps a provider plugin so that it uses a ring of keys: the plugin keeps reading its one variable
- * (ctx.env[keyEnv]); the wrapper hands it each key in turn. A submission refused as `auth` (401/403) or
- * `quota` is tried with the next key (the vendor created nothing, so nothing is paid twice); the switch
- * is logged and recorded as a decision with both keys' fingerprints. A job is polled and downloaded
- * with the key that created it. With one key or none the plugin behaves exactly as unwrapped.
- */
-export function withKeyRing(inner: VideoProvider, opts: KeyRingOptions): VideoProvider {
+/** Key rotation for one provider `inner` (its name in messages): what the video and image wrappers share. */
+function keyRotation(inner: { name: string }, opts: KeyRingOptions) {
   const health = opts.health ?? defaultKeyHealth;
   const keyEnv = opts.keyEnv;
   const envOf = (ctx: PluginContext): Env => ctx.env ?? process.env;
-  const withKey = (ctx: PluginContext, key: string): PluginContext => ({
+  const withKey = <C extends PluginContext>(ctx: C, key: string): C => ({
     ...ctx,
     env: { ...envOf(ctx), [keyEnv]: key },
   });
@@ -81,9 +77,9 @@ export function withKeyRing(inner: VideoProvider, opts: KeyRingOptions): VideoPr
   }
 
   /** Runs `call` with each usable key until one is not refused; marks the ones that are. */
-  async function acrossKeys<T>(
-    ctx: PluginContext,
-    call: (c: PluginContext, fp: string) => Promise<T>,
+  async function acrossKeys<T, C extends PluginContext>(
+    ctx: C,
+    call: (c: C, fp: string) => Promise<T>,
     o: { preferFp?: string; shotId?: string; markQuota: boolean },
   ): Promise<T> {
     const keys = usable(ctx, o.preferFp);
@@ -109,9 +105,21 @@ export function withKeyRing(inner: VideoProvider, opts: KeyRingOptions): VideoPr
     throw exhaustedError(ctx, last);
   }
 
-  const fpOf = (ref: ProviderJobRef): string | undefined =>
-    typeof ref.data?.keyFingerprint === 'string' ? ref.data.keyFingerprint : undefined;
+  return { usable, withKey, acrossKeys };
+}
 
+const fpOf = (ref: ProviderJobRef): string | undefined =>
+  typeof ref.data?.keyFingerprint === 'string' ? ref.data.keyFingerprint : undefined;
+
+/**
+ * Wraps a provider plugin so that it uses a ring of keys: the plugin keeps reading its one variable
+ * (ctx.env[keyEnv]); the wrapper hands it each key in turn. A submission refused as `auth` (401/403) or
+ * `quota` is tried with the next key (the vendor created nothing, so nothing is paid twice); the switch
+ * is logged and recorded as a decision with both keys' fingerprints. A job is polled and downloaded
+ * with the key that created it. With one key or none the plugin behaves exactly as unwrapped.
+ */
+export function withKeyRing(inner: VideoProvider, opts: KeyRingOptions): VideoProvider {
+  const { usable, withKey, acrossKeys } = keyRotation(inner, opts);
   const wrapped: VideoProvider = {
     ...inner,
     status(ctx) {
@@ -149,6 +157,60 @@ export function withKeyRing(inner: VideoProvider, opts: KeyRingOptions): VideoPr
         },
         { preferFp: fpOf(ref), markQuota: true },
       );
+  }
+  return wrapped;
+}
+
+/** Carries an error raised after the vendor queued the still past the key rotation, unchanged. */
+class AfterQueued extends Error {
+  constructor(readonly inner: unknown) {
+    super('after queued');
+  }
+}
+
+/**
+ * The same ring for an image plugin: a still refused as `auth` or `quota` before the vendor queued it is made with
+ * the next key. Once a queued vendor has accepted it (onJob), a refusal is not retried with another key (that would
+ * pay twice); the stored reference carries the key's fingerprint, and `resume` tries that key first.
+ */
+export function withImageKeyRing(inner: ImageProvider, opts: KeyRingOptions): ImageProvider {
+  const { usable, withKey, acrossKeys } = keyRotation(inner, opts);
+  const wrapped: ImageProvider = {
+    ...inner,
+    status(ctx) {
+      const [first] = usable(ctx);
+      return inner.status(first ? withKey(ctx, first) : ctx);
+    },
+    async generate(req, dest, ctx) {
+      let queued = false;
+      try {
+        return await acrossKeys(
+          ctx,
+          async (c: ImageContext, fp) => {
+            try {
+              return await inner.generate(req, dest, {
+                ...c,
+                onJob: async (ref) => {
+                  queued = true;
+                  await ctx.onJob?.(fp ? { ...ref, data: { ...ref.data, keyFingerprint: fp } } : ref);
+                },
+              });
+            } catch (err) {
+              // Accepted and queued: another key would be a second, paid request, so the error goes out as it is.
+              throw queued ? new AfterQueued(err) : err;
+            }
+          },
+          { markQuota: true, ...(req.shotId ? { shotId: req.shotId } : {}) },
+        );
+      } catch (err) {
+        throw err instanceof AfterQueued ? err.inner : err;
+      }
+    },
+  };
+  if (inner.resume) {
+    const resume = inner.resume.bind(inner);
+    wrapped.resume = (ref, dest, ctx) =>
+      acrossKeys(ctx, (c) => resume(ref, dest, c), { preferFp: fpOf(ref), markQuota: false });
   }
   return wrapped;
 }

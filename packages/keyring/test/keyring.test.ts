@@ -1,11 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Decision, ProviderError, silentLogger } from '@beatframe/core';
+import { type Decision, type ImageProvider, ProviderError, silentLogger } from '@beatframe/core';
 import { type OpenAIVideosEmulator, startOpenAIVideosEmulator } from '@beatframe/emulators';
 import { createOpenAIVideosProvider } from '@beatframe/provider-openai-videos';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprint, KeyHealth, nextUtcMidnight, ringKeys, withKeyRing } from '../src/index.js';
+import {
+  fingerprint,
+  KeyHealth,
+  nextUtcMidnight,
+  ringKeys,
+  withImageKeyRing,
+  withKeyRing,
+} from '../src/index.js';
 
 const GOOD = 'sk-ring-good-0000000000000001';
 const SPARE = 'sk-ring-spare-000000000000002';
@@ -138,5 +145,80 @@ describe('withKeyRing around the real openai-videos plugin', () => {
     );
     expect(err?.message).toContain('OPENAI_API_KEY');
     expect(provider.status(ctxWith({ OPENAI_API_KEYS: GOOD }, [])).configured).toBe(true);
+  });
+});
+
+describe('withImageKeyRing', () => {
+  const still = (key: string) => ({
+    path: '/tmp/x.png',
+    width: 8,
+    height: 8,
+    provider: 'img',
+    costUsd: 0,
+    jobId: key,
+  });
+  /** An image plugin that accepts only GOOD; `queueFirst` stores a job before it learns the key is refused. */
+  function fakeImages(seen: string[], queueFirst = false): ImageProvider {
+    return {
+      name: 'img',
+      description: 'a fake image plugin',
+      capabilities: {
+        models: ['m'],
+        sizes: ['8x8'],
+        maxReferenceImages: 0,
+        seed: false,
+        maxPromptChars: 100,
+        usdFor: () => 0.01,
+        concurrency: 1,
+        rpm: 1,
+      },
+      status: () => ({ configured: true }),
+      async generate(_req, _dest, ctx) {
+        const key = ctx.env?.IMG_KEY ?? '';
+        seen.push(key);
+        if (queueFirst)
+          await ctx.onJob?.({
+            provider: 'img',
+            jobId: 'j1',
+            submittedAt: '',
+            seconds: 1,
+            size: '8x8',
+            data: {},
+          });
+        if (key === BROKE) throw new ProviderError('quota', 'out of credit');
+        if (key !== GOOD) throw new ProviderError('auth', 'refused');
+        return still(key);
+      },
+    };
+  }
+  const req = { prompt: 'a face', size: '8x8', shotId: 's1' };
+
+  it('makes the still with the next key when one is refused before anything was queued', async () => {
+    const seen: string[] = [];
+    const decisions: Decision[] = [];
+    const p = withImageKeyRing(fakeImages(seen), { keyEnv: 'IMG_KEY', health: new KeyHealth() });
+    const ctx = {
+      logger: silentLogger(),
+      env: { IMG_KEYS: `${WRONG},${BROKE},${GOOD}` },
+      decisions: { record: async (d: Decision) => void decisions.push(d) },
+    };
+    expect((await p.generate(req, '/tmp/x.png', ctx)).jobId).toBe(GOOD);
+    expect(seen).toEqual([WRONG, BROKE, GOOD]);
+    expect(decisions.map((d) => (d.output as { kind: string }).kind)).toEqual(['auth', 'quota']);
+  });
+
+  it('never tries a second key once the vendor queued the still, and stores the key it used', async () => {
+    const seen: string[] = [];
+    const stored: Array<Record<string, unknown>> = [];
+    const p = withImageKeyRing(fakeImages(seen, true), { keyEnv: 'IMG_KEY', health: new KeyHealth() });
+    const ctx = {
+      logger: silentLogger(),
+      env: { IMG_KEYS: `${WRONG},${GOOD}` },
+      onJob: (ref: { data: Record<string, unknown> }) => void stored.push(ref.data),
+    };
+    const err = await p.generate(req, '/tmp/x.png', ctx).catch((e: unknown) => e);
+    expect((err as ProviderError).kind).toBe('auth');
+    expect(seen).toEqual([WRONG]);
+    expect(stored).toEqual([{ keyFingerprint: fingerprint(WRONG) }]);
   });
 });

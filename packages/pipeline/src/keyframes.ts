@@ -82,24 +82,34 @@ async function makeStill(
   if (existsSync(dest) && (await stillSize(dest))) return { usd: 0 }; // made before a restart: never bought twice
   const jobFile = `${dest}.job.json`;
   const retry = { ...(ctx.signal ? { signal: ctx.signal } : {}) };
-  let still: Still;
-  if (existsSync(jobFile) && image.resume) {
-    const ref = ProviderJobRefSchema.parse(JSON.parse(await readFile(jobFile, 'utf8'))) as ProviderJobRef;
-    ctx.logger.info({ jobId: ref.jobId, dest }, 'resuming a stored image job (not resubmitting)');
-    still = await withProviderRetries('finishing the still', () => image.resume!(ref, dest, ctx), retry);
-  } else {
+  /** The job an earlier attempt (or process) stored once a queued vendor accepted it, if any. */
+  const storedJob = async (): Promise<ProviderJobRef | undefined> =>
+    existsSync(jobFile) && image.resume
+      ? (ProviderJobRefSchema.parse(JSON.parse(await readFile(jobFile, 'utf8'))) as ProviderJobRef)
+      : undefined;
+  const first = await storedJob();
+  if (first) ctx.logger.info({ jobId: first.jobId, dest }, 'resuming a stored image job (not resubmitting)');
+  else {
     const usd = image.capabilities.usdFor(req);
     if (usd > 0) {
       const r = await input.reserve(usd, req.purpose ?? role);
       if (!r.ok) throw new StillsPaused(r.reason);
     }
-    still = await withProviderRetries(
-      'making the still',
-      () =>
-        image.generate(req, dest, { ...ctx, onJob: (ref) => writeFileAtomic(jobFile, JSON.stringify(ref)) }),
-      retry,
-    );
   }
+  // Each attempt looks for a stored job first: a retry after the vendor queued the still finishes that one
+  // (a failed poll or an expired link) instead of paying for a second.
+  const still: Still = await withProviderRetries(
+    first ? 'finishing the still' : 'making the still',
+    async () => {
+      const ref = await storedJob();
+      if (ref) return image.resume!(ref, dest, ctx);
+      return image.generate(req, dest, {
+        ...ctx,
+        onJob: (job) => writeFileAtomic(jobFile, JSON.stringify(job)),
+      });
+    },
+    retry,
+  );
   await rm(jobFile, { force: true });
   await ctx.decisions?.record({
     role,

@@ -8,12 +8,12 @@ import {
   type VideoProvider,
   type VideoProviderFactory,
 } from '@beatframe/core';
-import { withKeyRing } from '@beatframe/keyring';
+import { withImageKeyRing, withKeyRing } from '@beatframe/keyring';
 import comfyuiFactory from '@beatframe/provider-comfyui';
-import falFactory from '@beatframe/provider-fal';
+import falFactory, { image as falImage } from '@beatframe/provider-fal';
 import localFactory, { image as localImage } from '@beatframe/provider-local';
 import manualFactory from '@beatframe/provider-manual';
-import openaiVideosFactory from '@beatframe/provider-openai-videos';
+import openaiVideosFactory, { image as openaiImage } from '@beatframe/provider-openai-videos';
 import openrouterFactory from '@beatframe/provider-openrouter';
 import replicateFactory from '@beatframe/provider-replicate';
 import runwayFactory from '@beatframe/provider-runway';
@@ -61,6 +61,7 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['sora', 'openai'],
     packageName: '@beatframe/provider-openai-videos',
     factory: openaiVideosFactory,
+    image: openaiImage,
     keyEnv: 'OPENAI_API_KEY',
   },
   {
@@ -76,6 +77,7 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['fal-ai', 'kling', 'wan', 'seedance', 'hailuo'],
     packageName: '@beatframe/provider-fal',
     factory: falFactory,
+    image: falImage,
     keyEnv: 'FAL_KEY',
   },
   {
@@ -171,7 +173,10 @@ export function getImageProvider(name: string, config: RegistryConfig): ImagePro
     );
   }
   const settings = { ...(entry.defaults?.(config) ?? {}), ...(config.providers?.[entry.name] ?? {}) };
-  return entry.image(settings);
+  const image = entry.image(settings);
+  const keyEnv = typeof settings.apiKeyEnv === 'string' ? settings.apiKeyEnv : entry.keyEnv;
+  // The same key ring as the plugin's videos (OPENAI_API_KEYS beside OPENAI_API_KEY), sharing what is refused.
+  return keyEnv ? withImageKeyRing(image, { keyEnv }) : image;
 }
 
 /** Names of the plugins that offer image models. */

@@ -6,8 +6,10 @@ import { probeMedia } from '@beatframe/media';
 import { describe, expect, it } from 'vitest';
 import {
   generateClip,
+  getImageProvider,
   getProvider,
   getRenderer,
+  imageProviderNames,
   lastFrameOf,
   listProviders,
   listRenderers,
@@ -26,6 +28,20 @@ describe('provider registry', () => {
     expect(getProvider('sora', config).name).toBe('openai-videos');
     expect(getProvider('LOCAL', config).name).toBe('local');
     expect(listProviders(config).map((p) => p.name)).toEqual(providerNames());
+  });
+
+  it("offers the image models of local, OpenAI, Google and fal, set up from their providers' config sections", () => {
+    expect(imageProviderNames()).toEqual(expect.arrayContaining(['local', 'openai-videos', 'veo', 'fal']));
+    const withImages = {
+      ...config,
+      providers: { 'openai-videos': { imageModel: 'gpt-image-1-mini' }, fal: { imageModel: 'flux-dev' } },
+    };
+    expect(getImageProvider('openai', withImages).capabilities.models[0]).toBe('gpt-image-1-mini');
+    expect(getImageProvider('fal', withImages).capabilities.models[0]).toBe('flux-dev');
+    expect(() => getImageProvider('fal', { ...config, providers: { fal: { imageModle: 'x' } } })).toThrow(
+      ConfigError,
+    );
+    expect(() => getImageProvider('runway', config)).toThrow(UsageError);
   });
 
   it('an unknown name is a usage error listing the known ones', () => {

@@ -11,16 +11,16 @@ import {
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
-  parseRetryAfter,
   parseSize,
   snapDuration,
   type VideoProvider,
   validateSize,
 } from '@beatframe/core';
 import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
-import { createFalClient, type FalClient, type QueueStatus } from '@fal-ai/client';
+import type { FalClient, QueueStatus } from '@fal-ai/client';
 import { DEFAULT_FAL_MODEL, type FalModel, inputFor, mergeFalCatalogue } from './catalogue.js';
-import { detailOf, FalHttpError, kindOf, toProviderError } from './errors.js';
+import { falClient } from './client.js';
+import { detailOf, kindOf, toProviderError } from './errors.js';
 
 export interface FalSettings {
   /** Default model id from the catalogue (else kling-2.5-turbo-pro). */
@@ -46,9 +46,6 @@ interface FalJobData {
   host?: string;
 }
 
-/** The hosts the SDK builds URLs for; FAL_BASE_URL takes their place. */
-const FAL_HOSTS = /^https:\/\/(queue\.|rest\.)?fal\.run\//;
-
 export function createFalProvider(settings: FalSettings = {}): VideoProvider {
   const name = settings.name ?? 'fal';
   const apiKeyEnv = settings.apiKeyEnv ?? 'FAL_KEY';
@@ -67,25 +64,7 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
   }
 
   function client(ctx: PluginContext): FalClient {
-    const key = apiKeyOf(name, apiKeyEnv, ctx.env);
-    const base = endpointUrl(ctx);
-    return createFalClient({
-      credentials: key,
-      suppressLocalCredentialsWarning: true,
-      // The client has no base-URL option: its request middleware is where requests are re-routed.
-      requestMiddleware: async (req) =>
-        base ? { ...req, url: req.url.replace(FAL_HOSTS, `${base}/`) } : req,
-      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
-        const res = await fetch(input, init);
-        if (settings.sdkRetries || (res.status !== 429 && res.status < 500)) return res;
-        const text = await res.text();
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {}
-        throw new FalHttpError(res.status, body, parseRetryAfter(res.headers.get('retry-after')));
-      },
-    });
+    return falClient(apiKeyOf(name, apiKeyEnv, ctx.env), endpointUrl(ctx), settings.sdkRetries);
   }
 
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {

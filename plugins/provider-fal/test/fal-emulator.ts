@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +10,13 @@ import {
   faultQueue,
   listenLocal,
   makeTestClip,
+  pictureMaker,
   readBody,
   sendClip,
   sendJson,
 } from '@beatframe/emulators';
+import { runFfmpeg } from '@beatframe/media';
+import { FAL_IMAGE_ENDPOINTS, type ImageJob, imageJobOf } from './fal-image-endpoints.js';
 
 /**
  * A local stand-in for fal's queue (queue.fal.run), shaped after @fal-ai/client's queue.ts and fal's queue docs:
@@ -21,6 +24,7 @@ import {
  * {id}/status?logs=1` moves IN_QUEUE → IN_PROGRESS (with logs) → COMPLETED; `GET …/requests/{id}` is the result
  * (`{video: {url, content_type, file_name, file_size}}`), or the 422/500 a failed request ends with; `PUT …/cancel`.
  * Each endpoint checks its input schema (enums, image_url) when it runs, as fal's apps do. Files are real MP4s.
+ * Image apps (fal-image-endpoints.ts) answer `{images: [{url, width, height, content_type}], seed}` the same way.
  */
 
 export interface FalFault {
@@ -97,6 +101,8 @@ interface Request {
   file?: Promise<string>;
   ready?: string;
   cancelled?: boolean;
+  /** An image request's checked input (image apps only). */
+  image?: ImageJob;
 }
 
 export interface FalEmulator {
@@ -111,6 +117,8 @@ export interface FalEmulator {
     cancels: number;
     faultsServed: number;
   };
+  /** Image results served (each a paid image). */
+  imagesServed: number;
   /** Inputs received, in order, with the endpoint they were queued on. */
   inputs: Array<{ endpoint: string; input: Record<string, unknown> }>;
   failNext(route: FalRoute, fault: FalFault, times?: number): void;
@@ -141,7 +149,14 @@ function pngSize(dataUri: string): { width: number; height: number } | undefined
 
 export async function startFalEmulator(
   /** statusErrors: false leaves `error` out of a failed request's COMPLETED status (only its result says). */
-  opts: { latencyMs?: number; apiKey?: string; fps?: number; statusErrors?: boolean } = {},
+  /** nsfwWords: prompts FLUX's safety checker flags (a black image and has_nsfw_concepts: [true]). */
+  opts: {
+    latencyMs?: number;
+    apiKey?: string;
+    fps?: number;
+    statusErrors?: boolean;
+    nsfwWords?: string[];
+  } = {},
 ): Promise<FalEmulator> {
   const apiKey = opts.apiKey ?? 'fal-emulator-key-id:secret-0000';
   const latencyMs = opts.latencyMs ?? 500;
@@ -210,6 +225,28 @@ export async function startFalEmulator(
       : Number(i.duration ?? spec.durations?.[0] ?? 5);
   }
 
+  const picture = pictureMaker(dir);
+  let imagesServed = 0;
+
+  /** An image app's run: its input checked (a 422 when wrong), then the picture written to a file. */
+  function runImage(r: Request): void {
+    const job = imageJobOf(r.endpoint, r.input, opts.nsfwWords ?? []);
+    if ('issues' in job) {
+      r.fail = { status: 422, detail: job.issues };
+      return;
+    }
+    r.image = job;
+    const out = join(dir, `${r.id}.${job.format}`);
+    r.file = job.nsfw
+      ? runFfmpeg(['-f', 'lavfi', '-i', `color=black:size=${job.size}`, '-frames:v', '1', out]).then(
+          () => out,
+        )
+      : picture(job.size, job.format, job.reference).then(async (bytes) => {
+          await writeFile(out, bytes);
+          return out;
+        });
+  }
+
   function render(r: Request): Promise<string> {
     return makeTestClip(join(dir, `${r.id}.mp4`), { size: r.size!, fps, seconds: r.seconds });
   }
@@ -219,13 +256,14 @@ export async function startFalEmulator(
     if (r.cancelled) return 'COMPLETED';
     if (elapsed < latencyMs * 0.25) return 'IN_QUEUE';
     if (!r.file && !r.fail) {
-      validate(r);
-      if (!r.fail) {
-        r.file = render(r);
-        r.file.then((p) => {
-          r.ready = p;
-        });
+      if (FAL_IMAGE_ENDPOINTS[r.endpoint]) runImage(r);
+      else {
+        validate(r);
+        if (!r.fail) r.file = render(r);
       }
+      r.file?.then((p) => {
+        r.ready = p;
+      });
     }
     return elapsed >= latencyMs && (r.fail || r.ready) ? 'COMPLETED' : 'IN_PROGRESS';
   }
@@ -241,12 +279,17 @@ export async function startFalEmulator(
     try {
       const url = new URL(req.url ?? '/', 'http://emulator');
       // Result files are public CDN links (no key), like v3.fal.media's.
-      const file = /^\/files\/([a-f0-9]+)\/output\.mp4$/.exec(url.pathname);
+      const file = /^\/files\/([a-f0-9]+)\/(output\.mp4|image\.(png|jpeg))$/.exec(url.pathname);
       if (file && req.method === 'GET') {
         stats.fileHits++;
         const r = requests.get(file[1]!);
         if (downloads.expired()) return send(res, 403, { detail: 'Signed URL expired' });
         if (!r?.ready) return send(res, 404, { detail: 'File not found' });
+        if (r.image) {
+          const bytes = await readFile(r.ready);
+          res.writeHead(200, { 'content-type': `image/${r.image.format}`, 'content-length': bytes.length });
+          return res.end(bytes);
+        }
         return sendClip(res, r.ready, downloads.corrupted());
       }
       if (req.headers.authorization !== `Key ${apiKey}`)
@@ -305,6 +348,28 @@ export async function startFalEmulator(
           if (state(r) !== 'COMPLETED') return send(res, 400, { detail: 'Request is still in progress' });
           if (r.cancelled) return send(res, 400, { detail: 'Request was cancelled' });
           if (r.fail) return send(res, r.fail.status, { detail: r.fail.detail });
+          if (r.image) {
+            imagesServed++;
+            const [width, height] = r.image.size.split('x').map(Number);
+            const { format, flux, nsfw } = r.image;
+            return send(res, 200, {
+              images: [
+                {
+                  url: `${base}/files/${r.id}/image.${format}`,
+                  width,
+                  height,
+                  content_type: `image/${format}`,
+                  ...(flux
+                    ? {}
+                    : { file_name: `image.${format}`, file_size: (await readFile(r.ready!)).length }),
+                },
+              ],
+              seed: Number(r.input.seed ?? 42),
+              ...(flux
+                ? { has_nsfw_concepts: [nsfw], prompt: r.input.prompt, timings: { inference: 0.4 } }
+                : {}),
+            });
+          }
           return send(res, 200, {
             video: {
               url: `${base}/files/${r.id}/output.mp4`,
@@ -321,7 +386,7 @@ export async function startFalEmulator(
         const f = faults.take('submit');
         if (f) return sendFault(res, f);
         const endpoint = path;
-        if (!FAL_ENDPOINTS[endpoint])
+        if (!FAL_ENDPOINTS[endpoint] && !FAL_IMAGE_ENDPOINTS[endpoint])
           return send(res, 404, { detail: `Application '${endpoint.split('/')[1] ?? endpoint}' not found` });
         const input = JSON.parse(text || '{}') as Record<string, unknown>;
         stats.submissions++;
@@ -350,6 +415,9 @@ export async function startFalEmulator(
     baseUrl: base,
     apiKey,
     stats,
+    get imagesServed() {
+      return imagesServed;
+    },
     inputs,
     failNext: (route, f, times) => faults.push(route, f, times),
     failNextJob: (f) => void jobFaults.push(f),

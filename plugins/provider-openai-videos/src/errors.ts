@@ -31,11 +31,15 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
-/** Maps an error the SDK threw to a classified ProviderError, with a message a user can act on. */
+/**
+ * Maps an error the SDK threw to a classified ProviderError, with a message a user can act on. `api` names the
+ * API in messages (default the Videos API) and `retiredHint` says what to do when the model is gone.
+ */
 export function toProviderError(
   err: unknown,
-  ctx: { what: string; model?: string; host?: string; apiKeyEnv: string },
+  ctx: { what: string; model?: string; host?: string; apiKeyEnv: string; api?: string; retiredHint?: string },
 ): Error {
+  const api = ctx.api ?? 'the Videos API';
   if (err instanceof ProviderError || (err instanceof BeatframeError && err.code !== 'BEATFRAME_ERROR'))
     return err;
   if (err instanceof APIUserAbortError)
@@ -51,23 +55,19 @@ export function toProviderError(
     if (status === 404 && code === 'model_not_found') {
       return new ProviderError(
         'retired',
-        `model ${ctx.model ?? '(default)'} is not available at ${ctx.host ?? 'the Videos API'} (model_not_found): OpenAI shut the Sora 2 Videos API down on 2026-09-24; switch with ${ALTERNATIVES}, or point OPENAI_BASE_URL at a gateway that serves it`,
+        `model ${ctx.model ?? '(default)'} is not available at ${ctx.host ?? api} (model_not_found): ${ctx.retiredHint ?? `OpenAI shut the Sora 2 Videos API down on 2026-09-24; switch with ${ALTERNATIVES}, or point OPENAI_BASE_URL at a gateway that serves it`}`,
         opts,
       );
     }
     if (status === 401 || status === 403) {
       return new ProviderError(
         'auth',
-        `the Videos API refused the key (${status}${tag ? ` ${tag}` : ''}): check ${ctx.apiKeyEnv}`,
+        `${api} refused the key (${status}${tag ? ` ${tag}` : ''}): check ${ctx.apiKeyEnv}`,
         opts,
       );
     }
     if (QUOTA.test(`${code ?? ''} ${type ?? ''}`) || status === 402) {
-      return new ProviderError(
-        'quota',
-        `the Videos API account is out of quota (${status}): ${detail}`,
-        opts,
-      );
+      return new ProviderError('quota', `${api} account is out of quota (${status}): ${detail}`, opts);
     }
     if (status === 400 && CONTENT_POLICY.test(`${code ?? ''} ${type ?? ''} ${detail}`)) {
       return new ProviderError(
@@ -88,7 +88,7 @@ export function toProviderError(
   if (err instanceof APIConnectionError) {
     return new ProviderError(
       'retryable',
-      `${ctx.what}: cannot reach ${ctx.host ?? 'the Videos API'} (${oneLine(err.message)})`,
+      `${ctx.what}: cannot reach ${ctx.host ?? api} (${oneLine(err.message)})`,
       {
         cause: err,
       },

@@ -1,7 +1,17 @@
-import type { VideoProviderFactory } from '@beatframe/core';
+import type { ImageProviderFactory, VideoProviderFactory } from '@beatframe/core';
+import { createOpenAIImageProvider } from './image.js';
 import { createOpenAIVideosProvider, type OpenAIVideosSettings } from './provider.js';
 
 export { ALTERNATIVES, jobErrorKind, retryAfterOf, toProviderError } from './errors.js';
+export { createOpenAIImageProvider } from './image.js';
+export {
+  DEFAULT_OPENAI_IMAGE_MODEL,
+  type ImageQuality,
+  OPENAI_IMAGE_MODELS,
+  OpenAIImageModel,
+  openAIImageUsd,
+} from './image-catalogue.js';
+export { OpenAIImageSettings } from './image-settings.js';
 export {
   createOpenAIVideosProvider,
   DEFAULT_MODEL_SIZES,
@@ -17,3 +27,6 @@ export {
 const factory: VideoProviderFactory = (settings) =>
   createOpenAIVideosProvider((settings ?? {}) as OpenAIVideosSettings);
 export default factory;
+
+/** The plugin's image models (keyframes, references), configured under the same `providers["openai-videos"]`. */
+export const image: ImageProviderFactory = (settings) => createOpenAIImageProvider(settings ?? {});

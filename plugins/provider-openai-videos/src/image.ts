@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import {
+  apiKeyOf,
+  apiKeyStatus,
+  catalogueLookup,
+  endpointOf,
+  hostOfUrl,
+  type ImageProvider,
+  InputError,
+  nearestAspectSize,
+  type PluginContext,
+  ProviderError,
+  parsePluginSettings,
+} from '@beatframe/core';
+import { saveStill } from '@beatframe/media';
+import OpenAI, { toFile } from 'openai';
+import { toProviderError } from './errors.js';
+import {
+  DEFAULT_OPENAI_IMAGE_MODEL,
+  OPENAI_IMAGE_MODELS,
+  type OpenAIImageModel,
+  openAIImageUsd,
+} from './image-catalogue.js';
+import { OpenAIImageSettings } from './image-settings.js';
+
+const MIME: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
+
+/**
+ * OpenAI's GPT image models through the official SDK: `images.generate` from text, `images.edit` (multipart, the
+ * references as `image[]`) when the still must keep a character or a look. The API is synchronous (the image is
+ * the response), so there is no job to store or resume. Settings come from config `providers["openai-videos"]`.
+ */
+export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
+  const s = parsePluginSettings(OpenAIImageSettings, raw, 'providers.openai-videos');
+  const name = 'openai-images';
+  const apiKeyEnv = s.apiKeyEnv ?? 'OPENAI_API_KEY';
+  const baseUrlEnv = s.baseUrlEnv ?? 'OPENAI_BASE_URL';
+  const quality = s.imageQuality ?? 'medium';
+  const catalogue: Record<string, OpenAIImageModel> = { ...OPENAI_IMAGE_MODELS };
+  const base = OPENAI_IMAGE_MODELS[DEFAULT_OPENAI_IMAGE_MODEL]!;
+  for (const [id, o] of Object.entries(s.imageModels ?? {}))
+    catalogue[id] = { ...(catalogue[id] ?? base), ...o };
+  const defaultModel = s.imageModel ?? DEFAULT_OPENAI_IMAGE_MODEL;
+  const configKey = 'providers["openai-videos"].imageModels';
+  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, configKey);
+  const [, def] = modelOf(defaultModel);
+
+  const endpoint = (ctx: PluginContext) => endpointOf(s.baseUrl, baseUrlEnv, ctx.env);
+  function client(ctx: PluginContext): OpenAI {
+    const apiKey = apiKeyOf(name, apiKeyEnv, ctx.env);
+    const baseURL = endpoint(ctx);
+    return new OpenAI({
+      apiKey,
+      ...(baseURL ? { baseURL } : {}),
+      maxRetries: s.maxRetries ?? 0,
+      timeout: s.timeoutMs ?? 180_000,
+    });
+  }
+
+  async function referenceFile(path: string) {
+    if (!existsSync(path)) throw new InputError(`reference image ${path} does not exist`);
+    const type = MIME[extname(path).toLowerCase()];
+    if (!type) throw new InputError(`reference image ${path} must be a PNG, JPEG or WebP file`);
+    return toFile(await readFile(path), basename(path), { type });
+  }
+
+  function usdFor(req: { size: string; model?: string; referenceImagePaths?: string[] }): number {
+    const m = catalogue[req.model ?? defaultModel] ?? def;
+    const size = nearestAspectSize(req.size, m.sizes);
+    return openAIImageUsd(m, size, quality, req.referenceImagePaths?.length ?? 0);
+  }
+
+  return {
+    name,
+    aliases: ['gpt-image'],
+    description:
+      'OpenAI GPT image models (gpt-image-1.5, gpt-image-1-mini, gpt-image-2) through the official openai SDK, references via image edits; paid per image, needs OPENAI_API_KEY',
+    capabilities: {
+      models,
+      sizes: def.sizes,
+      maxReferenceImages: def.maxReferenceImages,
+      seed: false,
+      maxPromptChars: def.maxPromptChars,
+      usdFor,
+      concurrency: s.imageConcurrency ?? 2,
+      rpm: s.imageRpm ?? 5,
+    },
+    status: (ctx) => apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env, 'a gateway'),
+
+    async generate(req, dest, ctx) {
+      const [model, m] = modelOf(req.model);
+      const label = `${name} ${model}`;
+      const refs = req.referenceImagePaths ?? [];
+      if (refs.length > m.maxReferenceImages)
+        throw new InputError(
+          `${label} takes at most ${m.maxReferenceImages} reference images, not ${refs.length}`,
+        );
+      const size = nearestAspectSize(req.size, m.sizes);
+      const c = client(ctx); // a missing key fails here, before reading any file
+      const images = await Promise.all(refs.map(referenceFile));
+      // The Images API has no negative prompt: the words to avoid go in the prompt.
+      const prompt = `${req.prompt}${req.negativePrompt ? `\nAvoid: ${req.negativePrompt}` : ''}`.slice(
+        0,
+        m.maxPromptChars,
+      );
+      const common = { model, prompt, size, quality, output_format: 'png' as const, n: 1 };
+      const opts = ctx.signal ? { signal: ctx.signal } : {};
+      const host = hostOfUrl(endpoint(ctx), 'api.openai.com');
+      let res: OpenAI.Images.ImagesResponse;
+      let requestId: string | null = null;
+      try {
+        ({ data: res, request_id: requestId } = await (images.length
+          ? c.images.edit(
+              { ...common, image: images, ...(m.inputFidelity ? { input_fidelity: m.inputFidelity } : {}) },
+              opts,
+            )
+          : c.images.generate(common, opts)
+        ).withResponse());
+      } catch (err) {
+        throw toProviderError(err, {
+          what: images.length ? 'editing the image' : 'generating the image',
+          model,
+          host,
+          apiKeyEnv,
+          api: 'the Images API',
+          retiredHint: `OpenAI no longer serves it (gpt-image-1 was shut down on 2026-10-23); pick another under providers["openai-videos"].imageModel (known: ${models.join(', ')})`,
+        });
+      }
+      const b64 = res.data?.[0]?.b64_json;
+      if (!b64) throw new ProviderError('retryable', `${label} answered without an image`);
+      const got = await saveStill(Buffer.from(b64, 'base64'), dest, label);
+      const costUsd = openAIImageUsd(m, size, quality, refs.length);
+      ctx.logger.info(
+        {
+          dest,
+          model,
+          size,
+          quality,
+          refs: refs.length,
+          purpose: req.purpose,
+          tokens: res.usage?.total_tokens,
+        },
+        'image generated',
+      );
+      return {
+        ...(req.purpose ? { purpose: req.purpose } : {}),
+        ...(req.shotId ? { shotId: req.shotId } : {}),
+        path: dest,
+        ...got,
+        provider: name,
+        model,
+        ...(requestId ? { jobId: requestId } : {}),
+        costUsd,
+      };
+    },
+  };
+}
