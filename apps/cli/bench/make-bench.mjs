@@ -8,7 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -91,10 +91,14 @@ async function make(kind) {
   ];
   if (kind === 'preview') args.push('--preview');
   const started = Date.now();
-  const child = spawn(cli, args, {
+  // CPU seconds of the whole tree (node, ffmpeg, Chromium) via /usr/bin/time: unlike wall time, it barely moves
+  // with what else the machine is doing, and CPU / cores is the wall time an idle machine could reach.
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const child = spawn(timeBin ?? cli, timeBin ? ['-f', 'cpu-seconds: %U %S', cli, ...args] : args, {
     env: { ...process.env, BEATFRAME_DATA_DIR: data },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const load = loadavg()[0];
   let err = '';
   child.stderr.on('data', (b) => {
     err += b;
@@ -107,11 +111,13 @@ async function make(kind) {
   clearInterval(timer);
   const sec = (Date.now() - started) / 1000;
   if (code !== 0) throw new Error(`make ${kind} failed (${code}): ${err.slice(-2000)}`);
+  const cpuLine = /cpu-seconds: ([\d.]+) ([\d.]+)/.exec(err);
+  const cpu = cpuLine ? Number(cpuLine[1]) + Number(cpuLine[2]) : Number.NaN;
   const profile = err
     .slice(err.indexOf('profile:'))
     .split('\n')
-    .filter((l) => !/^done:/.test(l));
-  return { kind, sec, peak, profile };
+    .filter((l) => !/^(done:|cpu-seconds:)/.test(l));
+  return { kind, sec, cpu, peak, profile, load: Math.max(load, loadavg()[0]) };
 }
 
 const targets = { preview: 1, final: 2 }; // seconds of make per second of song
@@ -124,12 +130,13 @@ for (const kind of runs) {
   results.push(r);
   console.log(`\n--- ${kind}\n${r.profile.join('\n')}`);
 }
-console.log('\nkind      make s   × song   target       peak memory');
+console.log(`\n${availableParallelism()} cores; "cpu/cores" is the wall time an idle machine could reach`);
+console.log('kind      make s   × song   target       cpu s  cpu/cores × song  load  peak memory');
 for (const r of results) {
   const ratio = r.sec / songSec;
   const t = targets[r.kind];
   const mem = r.peak / 2 ** 30;
   console.log(
-    `${r.kind.padEnd(8)} ${r.sec.toFixed(1).padStart(7)} ${ratio.toFixed(2).padStart(8)}   ≤ ${t}× ${ratio <= t ? 'met ' : 'MISSED'}   ${mem.toFixed(2)} GB${songSec >= 600 ? (mem <= 1.5 ? ' (≤ 1.5 GB: met)' : ' (≤ 1.5 GB: MISSED)') : ''}`,
+    `${r.kind.padEnd(8)} ${r.sec.toFixed(1).padStart(7)} ${ratio.toFixed(2).padStart(8)}   ≤ ${t}× ${ratio <= t ? 'met ' : 'MISSED'} ${r.cpu.toFixed(0).padStart(7)} ${(r.cpu / availableParallelism() / songSec).toFixed(2).padStart(16)} ${r.load.toFixed(1).padStart(5)}  ${mem.toFixed(2)} GB${songSec >= 600 ? (mem <= 1.5 ? ' (≤ 1.5 GB: met)' : ' (≤ 1.5 GB: MISSED)') : ''}`,
   );
 }

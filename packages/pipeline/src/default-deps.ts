@@ -1,5 +1,5 @@
 import { analyzeAudio, ingestSong, sunoSongId, validateAudio } from '@beatframe/audio';
-import { buildTimeline } from '@beatframe/compositor';
+import { analyzeMotion, buildTimeline } from '@beatframe/compositor';
 import { InputError } from '@beatframe/core';
 import { createCrew } from '@beatframe/crew';
 import { evaluateRender } from '@beatframe/evaluate';
@@ -60,6 +60,10 @@ export async function loadDefaultDeps(): Promise<StageDeps> {
     listProviders: async (config) => listProviders(config),
     renderer: async (name, config) => getRenderer(name, config),
     buildTimeline: (input, ctx) => buildTimeline(input, ctx),
+    // Kept by path in this process: the edit's buildTimeline finds it measured.
+    prepareClip: async (path, ctx) => {
+      await analyzeMotion(path, ctx.signal ? { signal: ctx.signal } : {});
+    },
     evaluate: (input, ctx) => evaluateRender(input, ctx),
   };
 }

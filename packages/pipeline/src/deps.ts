@@ -70,6 +70,11 @@ export interface StageDeps {
     },
     ctx: PluginContext,
   ): Promise<Timeline>;
+  /**
+   * Measures, once a clip is made, what the edit will need of it (its motion), while later clips are still
+   * being made: the edit of a 3-minute song otherwise decodes ~50 clips in a row before it can cut.
+   */
+  prepareClip?(path: string, ctx: PluginContext): Promise<void>;
   evaluate(
     input: {
       videoPath: string;

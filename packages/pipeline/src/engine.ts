@@ -1345,11 +1345,19 @@ export class Engine {
       });
       // The thumbnail is made after the provider slot is given back (review makes any that are missing).
       // One at a time, in the background: many ffmpeg processes at once would slow the shots in flight.
-      this.thumbQueue = this.thumbQueue.then(() =>
-        this.shotThumbnail(p.id, row.id, row.attempt, clip).catch((err) =>
-          logger.warn({ err: userMessage(err) }, 'no thumbnail for the clip'),
-        ),
-      );
+      this.thumbQueue = this.thumbQueue
+        .then(() =>
+          this.shotThumbnail(p.id, row.id, row.attempt, clip).catch((err) =>
+            logger.warn({ err: userMessage(err) }, 'no thumbnail for the clip'),
+          ),
+        )
+        .then(() =>
+          this.deps
+            .prepareClip?.(clip.path, { logger })
+            .catch((err) =>
+              logger.warn({ err: userMessage(err) }, 'the clip could not be measured ahead of the edit'),
+            ),
+        );
       logger.info({ clip: clip.path }, 'clip ready');
       await lease.release();
       lease = undefined;

@@ -94,7 +94,9 @@ function lookOf(ref: ProviderJobRef): LocalLook {
 export function createLocalProvider(settings: LocalProviderSettings = {}): VideoProvider {
   const workDir = settings.workDir ?? join(tmpdir(), 'beatframe-provider-local');
   const fps = settings.fps ?? 30;
-  const concurrency = settings.concurrency ?? Math.max(1, Math.floor(availableParallelism() / 2));
+  // One render a core: a scene draws on one thread (Skia) and its encoder is light, so one render leaves a
+  // core idle (at half size, a preview's, the drawing is nearly all of it).
+  const concurrency = settings.concurrency ?? Math.max(1, availableParallelism());
 
   /**
    * Starts the render in its own process group. A shell wraps ffmpeg so the finished file is moved
