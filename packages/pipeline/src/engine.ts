@@ -12,6 +12,7 @@ import {
   type DecisionSink,
   type EvaluationReport,
   type ImageProvider,
+  InputError,
   type Logger,
   type PluginContext,
   ProjectOptions,
@@ -39,20 +40,28 @@ import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { fromPglite, PgBoss } from 'pg-boss';
 import { applyFailureDecision } from './apply-failure.js';
 import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.js';
-import { estimateLine, estimateRange } from './ceiling.js';
+import { estimateRange } from './ceiling.js';
 import { clipRequestOf, takesSeed } from './clip-request.js';
 import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
 import { recordEstimate } from './estimate-stage.js';
 import type { EventBus } from './events.js';
 import { decideOnFailure } from './failure-policy.js';
 import { lastFreeRecut } from './free-recut.js';
-import { keyframePath, makeKeyframes, StillsPaused, stillsCount } from './keyframes.js';
+import {
+  keyframePath,
+  keyframesMade,
+  makeKeyframes,
+  rerollKeyframe,
+  StillsPaused,
+  stillsCount,
+} from './keyframes.js';
 import { bookFailedJobAtZero, paidTwin, requestDigest } from './ledger.js';
 import { RateLimiter } from './rate.js';
 import { reviewRetake } from './retake-gate.js';
-import type { CostEstimate, ShotStatus } from './service.js';
+import type { CostEstimate, RerollResult, ShotStatus, StoryboardView } from './service.js';
 import { type Lease, ProviderSlots } from './slots.js';
 import { StepClock, type StepTime } from './step-clock.js';
+import { type GateInput, storyboardGate, storyboardPhase, videoRange } from './storyboard-gate.js';
 import { sleep } from './util.js';
 import { keepVersion } from './versions.js';
 
@@ -635,20 +644,9 @@ export class Engine {
     },
     generate: async (ctx) => {
       const p = (await this.projectRow(ctx.project.id))!;
-      // The gate before any paid generation: an estimate above $0 needs an approval that covers it.
-      if (p.estimateUsd > EPS && (p.approvedUsd ?? -1) + EPS < p.estimateUsd) {
-        await this.db
-          .update(projects)
-          .set({ approvalNeededUsd: Math.max(p.estimateMaxUsd, p.estimateUsd) })
-          .where(eq(projects.id, p.id));
-        await this.pauseProject(
-          p.id,
-          `awaiting approval: the estimate is ${estimateLine({ firstCutUsd: p.estimateUsd, upToUsd: p.estimateMaxUsd })} on ${ctx.options.provider}; approve it with \`beatframe resume ${p.id} --yes\``,
-        );
-        return { kind: 'moved' };
-      }
       const rows = await this.shotRows(p.id);
-      if ((await this.makeShotKeyframes(ctx, rows)) === 'paused') return { kind: 'moved' };
+      // The gate before any paid generation: the stills first, then one approval of the storyboard and its cost.
+      if ((await this.storyboardStep(ctx, p, rows)) === 'paused') return { kind: 'moved' };
       for (const s of rows) {
         if (s.status === 'generated' || s.status === 'accepted' || s.status === 'failed') continue;
         if (s.status === 'paused') await this.setShot(p.id, s.id, { status: 'pending' });
@@ -1009,6 +1007,192 @@ export class Engine {
     if (keyframe && options.keyframes !== false && provider.capabilities.imageToVideo && existsSync(keyframe))
       return { ...req, imagePath: keyframe };
     return req;
+  }
+
+  /** What the stills cost so far (reference stills, keyframes and re-rolls), from the ledger. */
+  async stillsSpentUsd(projectId: string): Promise<number> {
+    const [row] = await this.database.query<{ usd: number | string | null }>(
+      `SELECT coalesce(sum(usd), 0) AS usd FROM costs WHERE project_id = $1 AND (shot_id LIKE 'keyframe %' OR shot_id LIKE 'character %')`,
+      [projectId],
+    );
+    return Number(row?.usd ?? 0);
+  }
+
+  /** The storyboard gate's facts for a project (storyboard-gate.ts). */
+  private async gateInput(p: ProjectRow, options: ProjectOptions, rows: ShotRow[]) {
+    const video = await this.provider(options.provider);
+    const image = rows.length ? await this.keyframeImages(options, video) : undefined;
+    const prompted = await this.stageOutput<{ estimate?: CostEstimate }>(p.id, 'prompt').catch(
+      () => undefined,
+    );
+    const dir = this.projectDir(p.id);
+    return {
+      image,
+      gate: {
+        projectId: p.id,
+        provider: options.provider,
+        estimateUsd: p.estimateUsd,
+        estimateMaxUsd: p.estimateMaxUsd,
+        stillsUsd: image ? (prompted?.estimate?.stillsUsd ?? 0) : 0,
+        approvedUsd: p.approvedUsd,
+        keyframes: !!image,
+        stillsMade: image
+          ? await keyframesMade(
+              dir,
+              rows.map((r) => r.id),
+            )
+          : true,
+        stills: rows.length,
+        stillsSpentUsd: image ? await this.stillsSpentUsd(p.id) : 0,
+      } satisfies GateInput,
+    };
+  }
+
+  /** Makes the stills when they may be bought, and pauses where a person approves (storyboard-gate.ts). */
+  private async storyboardStep(ctx: StageCtx, p: ProjectRow, rows: ShotRow[]): Promise<'go' | 'paused'> {
+    let { gate } = await this.gateInput(p, ctx.options, rows);
+    let step = storyboardGate(gate);
+    if (step.kind === 'make-stills') {
+      if ((await this.makeShotKeyframes(ctx, rows)) === 'paused') return 'paused';
+      ({ gate } = await this.gateInput((await this.projectRow(p.id))!, ctx.options, rows));
+      step = storyboardGate(gate);
+    }
+    if (step.kind !== 'pause') return 'go';
+    await this.db
+      .update(projects)
+      .set({ approvalNeededUsd: step.approvalNeededUsd })
+      .where(eq(projects.id, p.id));
+    await this.pauseProject(p.id, step.reason);
+    return 'paused';
+  }
+
+  /** The storyboard a person approves on: the keyframes, what they cost, the video still to come. */
+  async storyboardOf(p: ProjectRow): Promise<StoryboardView | undefined> {
+    const options = ProjectOptions.parse(p.options);
+    const phase = p.status === 'paused' ? storyboardPhase(p.error) : undefined;
+    const dir = this.projectDir(p.id);
+    if (options.keyframes === false || (!phase && !existsSync(join(dir, 'keyframes')))) return undefined;
+    const rows = await this.shotRows(p.id);
+    const { image, gate } = await this.gateInput(p, options, rows).catch(() => ({
+      image: undefined,
+      gate: undefined,
+    }));
+    if (!image || !gate || !rows[0]) return undefined;
+    const video = videoRange(gate);
+    const size = this.clipRequest(await this.provider(options.provider), options, rows[0]).size;
+    return {
+      ...(phase ? { phase } : {}),
+      stills: rows.map((r) => {
+        const path = keyframePath(dir, r.id);
+        return { shotId: r.id, index: r.index, prompt: r.prompt, ...(existsSync(path) ? { path } : {}) };
+      }),
+      stillsUsd: gate.stillsUsd,
+      stillsSpentUsd: gate.stillsSpentUsd,
+      rerollUsd: image.capabilities.usdFor({ size }),
+      videoUsd: video.firstCutUsd,
+      videoMaxUsd: video.upToUsd,
+      imageProvider: image.name,
+    };
+  }
+
+  /**
+   * A person re-rolls a still of the storyboard they are approving (a new seed; a new prompt when given, which
+   * becomes the shot's). The still's price joins the estimate and, being asked for, the approval; it is booked
+   * in the ledger and logged like every still.
+   */
+  async rerollStill(projectId: string, shotId: string, prompt?: string): Promise<RerollResult> {
+    const p = await this.projectRow(projectId);
+    if (!p) throw new InputError(`no project with id ${projectId}`);
+    if (p.status !== 'paused' || storyboardPhase(p.error) !== 'review')
+      throw new InputError(
+        `project ${projectId} is not waiting for its storyboard to be approved (it is ${p.status}${p.error ? `: ${p.error.slice(0, 80)}` : ''})`,
+      );
+    const options = ProjectOptions.parse(p.options);
+    const video = await this.provider(options.provider);
+    const image = await this.keyframeImages(options, video);
+    const [row] = await this.db
+      .select()
+      .from(shots)
+      .where(and(eq(shots.projectId, projectId), eq(shots.id, shotId)));
+    if (!image) throw new InputError(`project ${projectId} makes no keyframes`);
+    if (!row) throw new InputError(`project ${projectId} has no shot ${shotId}`);
+    const text = prompt?.trim();
+    if (prompt !== undefined && !text) throw new InputError('the new prompt is empty');
+    const { storyboard } = await this.stageOutput<{ storyboard: Storyboard }>(projectId, 'prompt');
+    const size = this.clipRequest(video, options, row).size;
+    const price = image.capabilities.usdFor({ size });
+    const sink = this.decisionSink(projectId, 'generate');
+    if (text) await this.setShot(projectId, shotId, { prompt: text });
+    await sink.record({
+      role: 'person',
+      shotId,
+      summary: `asked to ${text ? 'remake the still of' : 're-roll the still of'} ${shotId}${text ? ' with a new prompt' : ' (a new seed)'}: $${price.toFixed(2)} added to the estimate and the approval`,
+      ...(text ? { output: { prompt: text } } : {}),
+    });
+    const raise = (usd: number) =>
+      this.db
+        .update(projects)
+        .set({
+          estimateUsd: sql`${projects.estimateUsd} + ${usd}`,
+          estimateMaxUsd: sql`${projects.estimateMaxUsd} + ${usd}`,
+          approvedUsd: sql`CASE WHEN ${projects.approvedUsd} IS NULL THEN NULL ELSE ${projects.approvedUsd} + ${usd} END`,
+        } as never)
+        .where(eq(projects.id, projectId));
+    await raise(price);
+    const logger = this.logger.child({ projectId, shotId });
+    let result: Awaited<ReturnType<typeof rerollKeyframe>>;
+    try {
+      result = await rerollKeyframe(
+        {
+          dir: this.projectDir(projectId),
+          storyboard,
+          size,
+          image,
+          ...(options.refs ? { userRefs: options.refs } : {}),
+          ctx: { logger, decisions: sink, env: this.env },
+          reserve: async (usd, purpose) => {
+            const r = await reserveSpend(this.database, this.config.budget, {
+              projectId,
+              shotId: purpose,
+              attempt: 1,
+              provider: image.name,
+              usd,
+            });
+            return r.ok ? { ok: true } : { ok: false, reason: r.reason };
+          },
+        },
+        { id: shotId, prompt: text ?? row.prompt, description: (row.shot as Shot).description },
+      );
+    } catch (err) {
+      await raise(-price);
+      if (err instanceof StillsPaused) throw new InputError(`the still was not re-rolled: ${err.message}`);
+      throw err;
+    }
+    if (!(result.usd > 0)) await raise(-price); // a take finished from a stored job was paid before
+    // The pause's reason says the storyboard's figures: said again with this still in them.
+    const now = (await this.projectRow(projectId))!;
+    const { gate } = await this.gateInput(now, options, await this.shotRows(projectId));
+    const step = storyboardGate(gate);
+    if (step.kind === 'pause') {
+      await this.db
+        .update(projects)
+        .set({ error: step.reason, approvalNeededUsd: step.approvalNeededUsd })
+        .where(eq(projects.id, projectId));
+    }
+    await this.bus.publish({
+      type: 'cost',
+      projectId,
+      spentUsd: now.spentUsd,
+      estimateUsd: now.estimateUsd,
+      ...(now.maxUsd != null ? { maxUsd: now.maxUsd } : {}),
+    });
+    return {
+      shotId,
+      take: result.take,
+      seed: result.seed,
+      usd: result.usd,
+      path: keyframePath(this.projectDir(projectId), shotId),
+    };
   }
 
   /** Look development and keyframes (keyframes.ts), after the approval and before any clip is paid for. */
