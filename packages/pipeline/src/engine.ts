@@ -7,6 +7,7 @@ import {
   BeatframeError,
   type Clip,
   type ClipRequest,
+  type ClipReview,
   type Crew,
   type CrewMode,
   type DecisionSink,
@@ -42,6 +43,7 @@ import { applyFailureDecision } from './apply-failure.js';
 import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.js';
 import { estimateRange } from './ceiling.js';
 import { clipRequestOf, takesSeed } from './clip-request.js';
+import { continuityOf } from './continuity.js';
 import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
 import { recordEstimate } from './estimate-stage.js';
 import type { EventBus } from './events.js';
@@ -76,6 +78,9 @@ type ShotJob = { projectId: string; shotId: string; attempt: number };
 export { APPROVE_ANY } from './ceiling.js';
 
 const EPS = 1e-9;
+/** Added to a shot's prompt when its clip is made again because it left its keyframe. */
+export const CONTINUITY_CUE =
+  'Hold the start image: the same subject, face, wardrobe, colours, light and framing as its first frame.';
 /** The renderer of a preview: the fastest one (ffmpeg filter graphs, 2–4× real time at 720p). */
 export const PREVIEW_RENDERER = 'ffmpeg';
 
@@ -716,7 +721,8 @@ export class Engine {
           },
           { ...ctx.plugin, logger: ctx.logger.child({ shotId: row.id }) },
         );
-        const verdict = reviewRetake(review, {
+        const judged = await this.judgeContinuity(ctx, provider, row, clip, review);
+        const verdict = reviewRetake(judged, {
           attempt: row.attempt,
           maxAttempts: ctx.options.maxAttemptsPerShot,
           clipUsd: provider.capabilities.usdFor(asked),
@@ -725,18 +731,18 @@ export class Engine {
           again.push(row.id);
           await this.setShot(ctx.project.id, row.id, {
             status: 'pending',
-            prompt: review.prompt ?? row.prompt,
+            prompt: judged.prompt ?? row.prompt,
             attempt: row.attempt + 1,
             retries: 0,
             progress: 0,
             error: null,
           });
         } else {
-          if (review.action !== 'accept')
+          if (judged.action !== 'accept')
             await ctx.decisions.record({
               role: 'pipeline',
               shotId: row.id,
-              summary: `kept ${row.id} although the editor asked to ${review.action}: ${verdict.why}`,
+              summary: `kept ${row.id} although the editor asked to ${judged.action}${judged === review ? '' : ` (${judged.reasons.join('; ')})`}: ${verdict.why}`,
             });
           await this.setShot(ctx.project.id, row.id, { status: 'accepted' });
         }
@@ -1009,6 +1015,77 @@ export class Engine {
     return req;
   }
 
+  /**
+   * Books a still before it is bought, once: a still whose booking is in the ledger but whose file never came
+   * (a worker killed while the vendor answered, a stage retried after an error) keeps that booking, so a restart
+   * neither books it twice nor eats into an approval that covered the stills exactly.
+   */
+  private async reserveStill(
+    projectId: string,
+    provider: string,
+    usd: number,
+    purpose: string,
+    logger: Logger,
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const [booked] = await this.database.query<{ usd: number }>(
+      'SELECT usd FROM costs WHERE project_id = $1 AND shot_id = $2 AND usd > 0 LIMIT 1',
+      [projectId, purpose],
+    );
+    if (booked) {
+      logger.info({ purpose, usd: Number(booked.usd) }, 'the still is booked already: not booked again');
+      return { ok: true };
+    }
+    const r = await reserveSpend(this.database, this.config.budget, {
+      projectId,
+      shotId: purpose,
+      attempt: 1,
+      provider,
+      usd,
+    });
+    return r.ok ? { ok: true } : { ok: false, reason: r.reason };
+  }
+
+  /**
+   * The editor's continuity check (continuity.ts): a clip made from its keyframe whose first frames drifted from
+   * it is sent back to be made again from the keyframe, with words that hold it to the start image (so a seedless
+   * model's retake is not the identical request). The retake then goes through the one-retake rule and the budget.
+   */
+  private async judgeContinuity(
+    ctx: StageCtx,
+    provider: VideoProvider,
+    row: ShotRow,
+    clip: Clip,
+    review: ClipReview,
+  ): Promise<ClipReview> {
+    const keyframe = keyframePath(ctx.dir, row.id);
+    if (
+      review.action !== 'accept' ||
+      ctx.options.keyframes === false ||
+      !provider.capabilities.imageToVideo ||
+      provider.name === 'manual' ||
+      !existsSync(keyframe)
+    )
+      return review;
+    const check = await continuityOf(keyframe, clip.path).catch((err) => {
+      ctx.logger.warn({ err: userMessage(err) }, 'continuity could not be measured');
+      return undefined;
+    });
+    if (!check) return review;
+    await ctx.decisions.record({
+      role: 'editor',
+      shotId: row.id,
+      summary: `continuity of ${row.id} (attempt ${row.attempt}): its first frames are ${check.distance} from its keyframe (threshold ${check.threshold}, colour histogram and 32x18 thumbnail): ${check.drifted ? 'drifted, to be made again from the keyframe' : 'holds'}`,
+      output: check,
+    });
+    if (!check.drifted) return review;
+    return {
+      ...review,
+      action: 'regenerate',
+      reasons: [`drifted from its keyframe (distance ${check.distance} > ${check.threshold})`],
+      prompt: row.prompt.includes(CONTINUITY_CUE) ? row.prompt : `${row.prompt} ${CONTINUITY_CUE}`,
+    };
+  }
+
   /** What the stills cost so far (reference stills, keyframes and re-rolls), from the ledger. */
   async stillsSpentUsd(projectId: string): Promise<number> {
     const [row] = await this.database.query<{ usd: number | string | null }>(
@@ -1150,16 +1227,7 @@ export class Engine {
           image,
           ...(options.refs ? { userRefs: options.refs } : {}),
           ctx: { logger, decisions: sink, env: this.env },
-          reserve: async (usd, purpose) => {
-            const r = await reserveSpend(this.database, this.config.budget, {
-              projectId,
-              shotId: purpose,
-              attempt: 1,
-              provider: image.name,
-              usd,
-            });
-            return r.ok ? { ok: true } : { ok: false, reason: r.reason };
-          },
+          reserve: (usd, purpose) => this.reserveStill(projectId, image.name, usd, purpose, logger),
         },
         { id: shotId, prompt: text ?? row.prompt, description: (row.shot as Shot).description },
       );
@@ -1212,16 +1280,7 @@ export class Engine {
         ...(ctx.options.refs ? { userRefs: ctx.options.refs } : {}),
         ctx: ctx.plugin,
         onProgress: (f) => ctx.progress(f * 0.5),
-        reserve: async (usd, purpose) => {
-          const r = await reserveSpend(this.database, this.config.budget, {
-            projectId,
-            shotId: purpose,
-            attempt: 1,
-            provider: image.name,
-            usd,
-          });
-          return r.ok ? { ok: true } : { ok: false, reason: r.reason };
-        },
+        reserve: (usd, purpose) => this.reserveStill(projectId, image.name, usd, purpose, ctx.logger),
       });
       ctx.logger.info(
         { keyframes: Object.keys(plan.keyframes).length, usd: plan.usd },
@@ -1282,7 +1341,7 @@ export class Engine {
     const images = await this.keyframeImages(options, provider);
     if (!images || !rows[0] || !storyboard) return estimate;
     const size = this.clipRequest(provider, options, { id: 'x', shot: rows[0], prompt: 'x' } as ShotRow).size;
-    const stillsUsd = stillsCount(storyboard, rows.length) * images.capabilities.usdFor({ size });
+    const stillsUsd = stillsCount(storyboard, rows.length, options.refs) * images.capabilities.usdFor({ size });
     return {
       ...estimate,
       stillsUsd: Number(stillsUsd.toFixed(4)),

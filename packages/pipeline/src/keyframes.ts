@@ -66,9 +66,14 @@ export function referencePrompt(c: Character, storyboard: Storyboard): string {
   return `Character reference still, full figure standing, facing the camera, plain neutral background, even soft light. ${sheetText(c)} Film look: ${bible.look}; palette ${bible.palette.join(', ')}${bible.grade ? `; grade ${bible.grade}` : ''}.`;
 }
 
-/** What the stills will cost, for the estimate: one per character with a sheet, one per shot. */
-export function stillsCount(storyboard: Storyboard, shots: number): number {
-  return storyboard.styleBible.characters.filter((c) => c.sheet).length + shots;
+/**
+ * What the stills will cost, for the estimate: one per character with a sheet (but the first, when the user's own
+ * picture of the artist stands in for it), one per shot.
+ */
+export function stillsCount(storyboard: Storyboard, shots: number, userRefs: UserReference[] = []): number {
+  const people = storyboard.styleBible.characters.filter((c) => c.sheet).length;
+  const artist = people > 0 && userRefs.some((r) => r.role === 'character') ? 1 : 0;
+  return people - artist + shots;
 }
 
 export class StillsPaused extends Error {}

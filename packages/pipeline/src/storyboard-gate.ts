@@ -10,6 +10,8 @@ import { estimateLine, usd } from './ceiling.js';
  */
 
 const EPS = 1e-9;
+/** Up to the cent: an approval asked for never falls short of the amount by rounding. */
+const cents = (usd: number) => Math.ceil(usd * 100 - 1e-6) / 100;
 
 /** Reasons start "awaiting approval" (every surface asks), then say which of the two pauses this is. */
 export const STILLS_FIRST = 'awaiting approval: the storyboard first';
@@ -71,8 +73,8 @@ export function storyboardGate(g: GateInput): GateStep {
     if (coversAll || !(g.stillsUsd > EPS) || approved + EPS >= g.stillsUsd) return { kind: 'make-stills' };
     return {
       kind: 'pause',
-      approvalNeededUsd: g.stillsUsd,
-      reason: `${STILLS_FIRST}: ${g.stills} stills for ${usd(g.stillsUsd)}, then the video (${estimateLine(video)} on ${g.provider}) is approved on the stills; make them with \`beatframe resume ${g.projectId} --max-cost ${g.stillsUsd.toFixed(2)}\`, or approve everything with \`beatframe resume ${g.projectId} --yes\``,
+      approvalNeededUsd: cents(g.stillsUsd),
+      reason: `${STILLS_FIRST}: ${g.stills} stills for ${usd(g.stillsUsd)}, then the video (${estimateLine(video)} on ${g.provider}) is approved on the stills; make them with \`beatframe resume ${g.projectId} --max-cost ${cents(g.stillsUsd).toFixed(2)}\`, or approve everything with \`beatframe resume ${g.projectId} --yes\``,
     };
   }
   if (coversAll || !(video.firstCutUsd > EPS)) return { kind: 'go' };
