@@ -44,6 +44,7 @@ import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.j
 import { estimateRange } from './ceiling.js';
 import { clipRequestOf, takesSeed } from './clip-request.js';
 import { continuityOf } from './continuity.js';
+import { coverArtSummary, withCoverArt } from './cover-reference.js';
 import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
 import { recordEstimate } from './estimate-stage.js';
 import type { EventBus } from './events.js';
@@ -56,6 +57,7 @@ import {
   rerollKeyframe,
   StillsPaused,
   stillsCount,
+  type UserReference,
 } from './keyframes.js';
 import { bookFailedJobAtZero, paidTwin, requestDigest } from './ledger.js';
 import { RateLimiter } from './rate.js';
@@ -1086,6 +1088,19 @@ export class Engine {
     };
   }
 
+  /** The user's references, and the song's cover art as a style reference when its source had one. */
+  private async stillRefs(
+    projectId: string,
+    options: ProjectOptions,
+    decisions?: DecisionSink,
+  ): Promise<UserReference[]> {
+    const song = await this.stageOutput<Song>(projectId, 'ingest').catch(() => undefined);
+    const { refs, cover } = withCoverArt(options.refs, song);
+    if (cover)
+      await decisions?.record({ role: 'pipeline', summary: coverArtSummary(cover), output: { cover } });
+    return refs;
+  }
+
   /** What the stills cost so far (reference stills, keyframes and re-rolls), from the ledger. */
   async stillsSpentUsd(projectId: string): Promise<number> {
     const [row] = await this.database.query<{ usd: number | string | null }>(
@@ -1225,7 +1240,7 @@ export class Engine {
           storyboard,
           size,
           image,
-          ...(options.refs ? { userRefs: options.refs } : {}),
+          userRefs: await this.stillRefs(projectId, options),
           ctx: { logger, decisions: sink, env: this.env },
           reserve: (usd, purpose) => this.reserveStill(projectId, image.name, usd, purpose, logger),
         },
@@ -1277,7 +1292,7 @@ export class Engine {
         shots: rows.map((r) => ({ id: r.id, prompt: r.prompt, description: (r.shot as Shot).description })),
         size: this.clipRequest(video, ctx.options, rows[0]!).size,
         image,
-        ...(ctx.options.refs ? { userRefs: ctx.options.refs } : {}),
+        userRefs: await this.stillRefs(projectId, ctx.options, ctx.decisions),
         ctx: ctx.plugin,
         onProgress: (f) => ctx.progress(f * 0.5),
         reserve: (usd, purpose) => this.reserveStill(projectId, image.name, usd, purpose, ctx.logger),
@@ -1341,7 +1356,8 @@ export class Engine {
     const images = await this.keyframeImages(options, provider);
     if (!images || !rows[0] || !storyboard) return estimate;
     const size = this.clipRequest(provider, options, { id: 'x', shot: rows[0], prompt: 'x' } as ShotRow).size;
-    const stillsUsd = stillsCount(storyboard, rows.length, options.refs) * images.capabilities.usdFor({ size });
+    const stillsUsd =
+      stillsCount(storyboard, rows.length, options.refs) * images.capabilities.usdFor({ size });
     return {
       ...estimate,
       stillsUsd: Number(stillsUsd.toFixed(4)),
