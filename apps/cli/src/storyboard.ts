@@ -2,6 +2,8 @@ import { InputError } from '@beatframe/core';
 import { type Beatframe, estimateLine, type ProjectDetail } from '@beatframe/pipeline';
 import { usd } from './pipeline-session.js';
 
+const shots = (n: number) => (n === 1 ? '1 shot' : `${n} shots`);
+
 /**
  * The storyboard screen of the CLI: the contact sheet's path (written now), the stills' cost and the video's
  * still to come, and how to re-roll, edit or approve. One approval for both, where the stills could be bought.
@@ -13,13 +15,13 @@ export async function storyboardLines(bf: Beatframe, d: ProjectDetail): Promise<
   const video = estimateLine({ firstCutUsd: sb.videoUsd, upToUsd: sb.videoMaxUsd });
   if (sb.phase === 'stills')
     return [
-      `storyboard first: ${sb.stills.length} stills for ${usd(sb.stillsUsd)} on ${sb.imageProvider}, shown before any video is paid for`,
+      `storyboard first: a still for each of the ${shots(sb.stills.length)} for ${usd(sb.stillsUsd)} on ${sb.imageProvider}, shown before any video is paid for`,
       `the video after them: ${video} (approved on the stills)`,
     ];
   const sheet = await bf.contactSheet(id);
   return [
     `storyboard: ${sheet}`,
-    `${sb.stills.length} stills (${usd(sb.stillsSpentUsd)} spent on them); the video still to come: ${video}`,
+    `a keyframe for each of the ${shots(sb.stills.length)} (${usd(sb.stillsSpentUsd)} spent on stills); the video still to come: ${video}`,
     `re-roll a still (${usd(sb.rerollUsd)}): \`beatframe stills ${id} --reroll N\`; new words for a shot: \`beatframe stills ${id} --edit N --prompt "..."\``,
     `approve the storyboard and its video: \`beatframe resume ${id} --yes\``,
   ];

@@ -1,6 +1,8 @@
 import { type ProjectDetail, post } from './api.js';
 import { h, usd } from './dom.js';
 
+const shots = (n: number) => (n === 1 ? '1 shot' : `${n} shots`);
+
 /** "$4.20 for the first cut, up to $6.30 with retakes and revisions" for the video still to come. */
 function videoLine(sb: NonNullable<ProjectDetail['storyboard']>): string {
   return sb.videoMaxUsd > sb.videoUsd + 1e-9
@@ -33,7 +35,7 @@ export function stillsBox(
       h(
         'p',
         {},
-        `First the storyboard: ${sb.stills.length} stills for ${usd(sb.stillsUsd)} (${sb.imageProvider}), one per shot. You approve the video, ${videoLine(sb)}, when you have seen them.`,
+        `First the storyboard: a still for each of the ${shots(sb.stills.length)} (and the characters' reference stills), ${usd(sb.stillsUsd)} on ${sb.imageProvider}. You approve the video, ${videoLine(sb)}, when you have seen them.`,
       ),
       h(
         'div',
@@ -86,7 +88,7 @@ export function stillsBox(
     h(
       'p',
       {},
-      `${sb.stills.length} stills (${usd(sb.stillsSpentUsd)} spent on them). The video still to come: ${videoLine(sb)}. Re-roll any still you do not like, then approve the storyboard and its video at once.`,
+      `A keyframe for each of the ${shots(sb.stills.length)} (${usd(sb.stillsSpentUsd)} spent on stills). The video still to come: ${videoLine(sb)}. Re-roll any still you do not like, then approve the storyboard and its video at once.`,
     ),
     grid,
     h(

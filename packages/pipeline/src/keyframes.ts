@@ -143,7 +143,12 @@ function keyframeRequest(
   const shown = charactersIn(`${shot.description} ${shot.prompt}`, input.storyboard.styleBible)
     .map((c) => characters[c.name])
     .filter((p): p is string => !!p);
-  const userRefs = (input.userRefs ?? []).map((r) => r.path);
+  // The artist's picture stands in for the first character, so it goes with the shots that show them; with no
+  // character to stand in for, it goes with every shot like the other references.
+  const stands = Object.values(characters).length > 0;
+  const userRefs = (input.userRefs ?? [])
+    .filter((r) => !(stands && r.role === 'character'))
+    .map((r) => r.path);
   const refs = [...new Set([...shown, ...userRefs])].slice(0, image.capabilities.maxReferenceImages);
   return {
     purpose: `keyframe ${shot.id}`,

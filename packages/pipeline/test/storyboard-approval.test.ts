@@ -118,7 +118,7 @@ describe('storyboard approval on stills (Gemini API emulator)', () => {
       expect(d.shots[0]!.prompt).toBe('Mara at a lighthouse in a snowstorm, its beam sweeping');
       expect(d.costs.spentUsd).toBeCloseTo(4 * 0.039, 3);
       expect(d.storyboard!.stillsSpentUsd).toBeCloseTo(4 * 0.039, 3);
-      expect(d.reason).toContain('$0.16 spent on them');
+      expect(d.reason).toContain('$0.16 spent on stills');
       const log = await bf.decisions(id);
       expect(log.filter((x) => x.role === 'person' && /re-roll|remake/.test(x.summary))).toHaveLength(2);
       const stills = log.filter((x) => x.role === 'keyframe');

@@ -26,7 +26,7 @@ describe('storyboard gate', () => {
     const step = storyboardGate({ ...free, stillsMade: true });
     expect(step).toMatchObject({ kind: 'pause', approvalNeededUsd: 6 });
     expect(step.kind === 'pause' && step.reason).toMatch(
-      /^awaiting approval: the storyboard is ready \(2 stills, \$0\.00 spent on them\); the video still to come costs \$4\.00 for the first cut, up to \$6\.00/,
+      /^awaiting approval: the storyboard is ready \(a keyframe for each of the 2 shots, \$0\.00 spent on stills\); the video still to come costs \$4\.00 for the first cut, up to \$6\.00/,
     );
   });
 
