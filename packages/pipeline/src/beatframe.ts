@@ -405,6 +405,8 @@ class Service implements Beatframe {
           options,
           rows.map((r) => ({ ...(r.shot as Shot), prompt: r.prompt })),
           prompted?.storyboard,
+          undefined,
+          await this.engine.stageOutput<Song>(row.id, 'ingest').catch(() => undefined),
         );
       }
       const song = await this.engine.stageOutput<Song>(row.id, 'ingest').catch(() => undefined);

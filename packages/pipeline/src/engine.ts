@@ -56,7 +56,7 @@ import {
   makeKeyframes,
   rerollKeyframe,
   StillsPaused,
-  stillsCount,
+  stillsPrice,
   type UserReference,
 } from './keyframes.js';
 import { bookFailedJobAtZero, paidTwin, requestDigest } from './ledger.js';
@@ -638,6 +638,7 @@ export class Engine {
         written,
         storyboard,
         input.analysis,
+        input.song,
       );
       await recordEstimate(this.db, ctx, estimate);
       await this.bus.publish({
@@ -1111,7 +1112,8 @@ export class Engine {
   }
 
   /** The storyboard gate's facts for a project (storyboard-gate.ts). */
-  private async gateInput(p: ProjectRow, options: ProjectOptions, rows: ShotRow[]) {
+  /** `probe`: keyframes are checked with ffprobe (the stage); a view only looks that their files are there. */
+  private async gateInput(p: ProjectRow, options: ProjectOptions, rows: ShotRow[], probe = true) {
     const video = await this.provider(options.provider);
     const image = rows.length ? await this.keyframeImages(options, video) : undefined;
     const prompted = await this.stageOutput<{ estimate?: CostEstimate }>(p.id, 'prompt').catch(
@@ -1128,12 +1130,14 @@ export class Engine {
         stillsUsd: image ? (prompted?.estimate?.stillsUsd ?? 0) : 0,
         approvedUsd: p.approvedUsd,
         keyframes: !!image,
-        stillsMade: image
-          ? await keyframesMade(
-              dir,
-              rows.map((r) => r.id),
-            )
-          : true,
+        stillsMade: !image
+          ? true
+          : probe
+            ? await keyframesMade(
+                dir,
+                rows.map((r) => r.id),
+              )
+            : rows.every((r) => existsSync(keyframePath(dir, r.id))),
         stills: rows.length,
         stillsSpentUsd: image ? await this.stillsSpentUsd(p.id) : 0,
       } satisfies GateInput,
@@ -1165,7 +1169,7 @@ export class Engine {
     const dir = this.projectDir(p.id);
     if (options.keyframes === false || (!phase && !existsSync(join(dir, 'keyframes')))) return undefined;
     const rows = await this.shotRows(p.id);
-    const { image, gate } = await this.gateInput(p, options, rows).catch(() => ({
+    const { image, gate } = await this.gateInput(p, options, rows, false).catch(() => ({
       image: undefined,
       gate: undefined,
     }));
@@ -1212,7 +1216,10 @@ export class Engine {
     if (prompt !== undefined && !text) throw new InputError('the new prompt is empty');
     const { storyboard } = await this.stageOutput<{ storyboard: Storyboard }>(projectId, 'prompt');
     const size = this.clipRequest(video, options, row).size;
-    const price = image.capabilities.usdFor({ size });
+    const userRefs = await this.stillRefs(projectId, options);
+    const price = stillsPrice({ dir: this.projectDir(projectId), storyboard, size, image, userRefs }, [
+      { id: shotId, prompt: text ?? row.prompt, description: (row.shot as Shot).description },
+    ]);
     const sink = this.decisionSink(projectId, 'generate');
     if (text) await this.setShot(projectId, shotId, { prompt: text });
     await sink.record({
@@ -1240,7 +1247,7 @@ export class Engine {
           storyboard,
           size,
           image,
-          userRefs: await this.stillRefs(projectId, options),
+          userRefs,
           ctx: { logger, decisions: sink, env: this.env },
           reserve: (usd, purpose) => this.reserveStill(projectId, image.name, usd, purpose, logger),
         },
@@ -1351,13 +1358,16 @@ export class Engine {
     rows: Shot[],
     storyboard: Storyboard | undefined,
     analysis?: AudioAnalysis,
+    song?: Song,
   ): Promise<CostEstimate> {
     const estimate = this.estimateShots(provider, options, rows, analysis);
     const images = await this.keyframeImages(options, provider);
     if (!images || !rows[0] || !storyboard) return estimate;
     const size = this.clipRequest(provider, options, { id: 'x', shot: rows[0], prompt: 'x' } as ShotRow).size;
-    const stillsUsd =
-      stillsCount(storyboard, rows.length, options.refs) * images.capabilities.usdFor({ size });
+    const stillsUsd = stillsPrice(
+      { dir: '', storyboard, size, image: images, userRefs: withCoverArt(options.refs, song).refs },
+      rows.map((r) => ({ id: r.id, prompt: r.prompt ?? r.description, description: r.description })),
+    );
     return {
       ...estimate,
       stillsUsd: Number(stillsUsd.toFixed(4)),

@@ -67,13 +67,26 @@ export function referencePrompt(c: Character, storyboard: Storyboard): string {
 }
 
 /**
- * What the stills will cost, for the estimate: one per character with a sheet (but the first, when the user's own
- * picture of the artist stands in for it), one per shot.
+ * What the stills will cost, priced request by request as they will be sent (a reference image adds to an image
+ * model's price): each character's reference still (but the one the user's picture stands in for), each keyframe.
  */
-export function stillsCount(storyboard: Storyboard, shots: number, userRefs: UserReference[] = []): number {
-  const people = storyboard.styleBible.characters.filter((c) => c.sheet).length;
-  const artist = people > 0 && userRefs.some((r) => r.role === 'character') ? 1 : 0;
-  return people - artist + shots;
+export function stillsPrice(
+  input: Pick<KeyframeInput, 'dir' | 'storyboard' | 'userRefs' | 'size' | 'image'>,
+  shots: KeyframeInput['shots'],
+): number {
+  const { image } = input;
+  const characters = characterPaths(input);
+  const style = (input.userRefs ?? []).filter((r) => r.role !== 'character').map((r) => r.path);
+  const people = input.storyboard.styleBible.characters.filter((c) => c.sheet);
+  let usd = 0;
+  for (const [i, c] of people.entries())
+    if (characters[c.name] === referencePath(input.dir, i))
+      usd += image.capabilities.usdFor({
+        size: input.size,
+        referenceImagePaths: style.slice(0, image.capabilities.maxReferenceImages),
+      });
+  for (const shot of shots) usd += image.capabilities.usdFor(keyframeRequest(input, characters, shot));
+  return usd;
 }
 
 export class StillsPaused extends Error {}

@@ -71,9 +71,10 @@ describe('storyboard approval on stills (Gemini API emulator)', () => {
       expect(emu.imageBodies).toHaveLength(0);
       expect(emu.bodies).toHaveLength(0);
       const stillsUsd = d.storyboard!.stillsUsd;
-      expect(stillsUsd).toBeCloseTo(2 * 0.039, 6);
+      // Priced as they will be sent: Mara's keyframe carries the artist's picture ($0.0001 more).
+      expect(stillsUsd).toBeCloseTo(2 * 0.039 + 0.0001, 6);
 
-      // 2. The stills approved (to the cent, as the CLI and the dashboard ask: a reference adds $0.0001 to a still):
+      // 2. The stills approved (to the cent, as the CLI and the dashboard ask):
       // they are made, and the one approval screen is the storyboard with the video's cost.
       expect(d.costs.approvalNeededUsd).toBe(0.08);
       await bf.resume(id, { approvedUsd: 0.08 });
@@ -91,7 +92,7 @@ describe('storyboard approval on stills (Gemini API emulator)', () => {
       expect(d.storyboard!.videoUsd).toBeCloseTo(d.costs.estimateUsd - stillsUsd, 6);
       expect(emu.imageBodies).toHaveLength(2);
       expect(emu.bodies).toHaveLength(0);
-      expect(d.costs.spentUsd).toBeCloseTo(stillsUsd, 3);
+      expect(d.costs.spentUsd).toBeCloseTo(stillsUsd, 6);
 
       // The contact sheet: both stills side by side, 320x180 cells.
       const sheet = await bf.contactSheet(id);
