@@ -156,7 +156,9 @@ describe('storyboard approval on stills (Gemini API emulator)', () => {
       const kept = (await bf.decisions(id)).find(
         (x) => x.shotId === 'shot-1' && /^kept shot-1/.test(x.summary),
       );
-      expect(kept?.summary).toMatch(/drifted from its keyframe .*one retake at most/);
+      expect(kept?.summary).toMatch(
+        /drifted from its keyframe \(distance [\d.]+ > 0\.25\)\): 2 attempts used$/,
+      );
 
       // A re-roll once the storyboard is approved is refused in one line.
       await expect(bf.rerollStill(id, 'shot-1')).rejects.toThrow(InputError);
