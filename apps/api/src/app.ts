@@ -204,6 +204,8 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
   });
 
   // --- helpers ---
+  /** A file's modification time, for URLs that must change when the file does (a re-rolled still). */
+  const stillVersion = (path: string) => Math.round(statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0);
   const urls = (id: string) => ({
     video: `/api/projects/${id}/video`,
     thumbnail: `/api/projects/${id}/thumbnail`,
@@ -266,6 +268,31 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
         ...(s.thumbnailPath ? { thumbnailUrl: `/api/projects/${id}/shots/${s.id}/thumbnail` } : {}),
         ...(s.clipPath ? { clipUrl: `/api/projects/${id}/shots/${s.id}/clip` } : {}),
       })),
+      ...(d.storyboard
+        ? {
+            storyboard: {
+              ...(d.storyboard.phase ? { phase: d.storyboard.phase } : {}),
+              stills: d.storyboard.stills.map((x) => ({
+                shotId: x.shotId,
+                index: x.index,
+                prompt: x.prompt,
+                // The file's time in the URL: a re-rolled still is a new address, never a cached old picture.
+                ...(x.path
+                  ? { stillUrl: `/api/projects/${id}/shots/${x.shotId}/still?v=${stillVersion(x.path)}` }
+                  : {}),
+              })),
+              stillsUsd: d.storyboard.stillsUsd,
+              stillsSpentUsd: d.storyboard.stillsSpentUsd,
+              rerollUsd: d.storyboard.rerollUsd,
+              videoUsd: d.storyboard.videoUsd,
+              videoMaxUsd: d.storyboard.videoMaxUsd,
+              imageProvider: d.storyboard.imageProvider,
+              ...(d.storyboard.stills.some((x) => x.path)
+                ? { sheetUrl: `/api/projects/${id}/storyboard/sheet` }
+                : {}),
+            },
+          }
+        : {}),
       ...(ev
         ? {
             evaluation: {
@@ -731,6 +758,56 @@ export function createApi(opts: ApiOptions): OpenAPIHono {
     await bf.regenerateShot(d.project.id, s.id, body.prompt);
     const p = await detail(d.project.id);
     return c.json({ id: p.project.id, status: p.project.status }, 202);
+  });
+
+  doc({
+    method: 'get',
+    path: '/api/projects/{id}/shots/{shotId}/still',
+    summary: "A shot's keyframe: the still its clip starts from",
+    request: { params: shotParams },
+    responses: { 200: binary('image/png', 'image') },
+  });
+  app.get('/api/projects/:id/shots/:shotId/still', async (c) => {
+    const { d, s } = await shot(c.req.param('id'), c.req.param('shotId'));
+    return fileRoute(c, d.storyboard?.stills.find((x) => x.shotId === s.id)?.path, "the shot's still");
+  });
+
+  doc({
+    method: 'get',
+    path: '/api/projects/{id}/storyboard/sheet',
+    summary: "The storyboard's contact sheet: every keyframe in shot order, numbered, in one JPEG",
+    request: { params: idParam },
+    responses: { 200: binary('image/jpeg', 'image') },
+  });
+  app.get('/api/projects/:id/storyboard/sheet', async (c) => {
+    const d = await detail(c.req.param('id'));
+    if (!d.storyboard?.stills.some((x) => x.path))
+      fail(404, 'NOT_FOUND', 'the storyboard has no still (yet)');
+    return fileRoute(c, await bf.contactSheet(d.project.id), 'the contact sheet');
+  });
+
+  doc({
+    method: 'post',
+    path: '/api/projects/{id}/shots/{shotId}/reroll',
+    summary:
+      "While the storyboard waits for approval: make the shot's still again (a new seed; with `prompt`, the shot's new words), paying for one still",
+    request: {
+      params: shotParams,
+      body: { content: { 'application/json': { schema: S.RerollRequest } } },
+    },
+    responses: { 200: json(S.RerollJson, 'the new still') },
+  });
+  app.post('/api/projects/:id/shots/:shotId/reroll', async (c) => {
+    const { d, s } = await shot(c.req.param('id'), c.req.param('shotId'));
+    const body = parse(S.RerollRequest, await jsonBody(c));
+    const r = await bf.rerollStill(d.project.id, s.id, body.prompt);
+    return c.json({
+      shotId: r.shotId,
+      take: r.take,
+      seed: r.seed,
+      usd: r.usd,
+      stillUrl: `/api/projects/${d.project.id}/shots/${s.id}/still?v=${stillVersion(r.path)}`,
+    });
   });
 
   doc({

@@ -176,6 +176,28 @@ export const EvaluationJson = z.object({
   plotUrl: z.string().optional(),
 });
 
+/** The storyboard a person approves on, before the video is paid for (projects that make keyframes). */
+export const StoryboardJson = z.object({
+  /** While paused for it: 'stills' (the stills are asked for first), 'review' (the stills are there to approve). */
+  phase: z.enum(['stills', 'review']).optional(),
+  stills: z.array(
+    z.object({
+      shotId: z.string(),
+      index: z.number(),
+      prompt: z.string(),
+      stillUrl: z.string().optional(),
+    }),
+  ),
+  stillsUsd: z.number(),
+  stillsSpentUsd: z.number(),
+  rerollUsd: z.number(),
+  videoUsd: z.number(),
+  videoMaxUsd: z.number(),
+  imageProvider: z.string(),
+  /** The stills tiled and numbered in one JPEG. */
+  sheetUrl: z.string().optional(),
+});
+
 export const ProjectDetailJson = ProjectJson.extend({
   currentStage: StageName,
   awaitingApproval: z.boolean(),
@@ -194,6 +216,7 @@ export const ProjectDetailJson = ProjectJson.extend({
     })
     .optional(),
   shots: z.array(ShotJson),
+  storyboard: StoryboardJson.optional(),
   evaluation: EvaluationJson.optional(),
   /** Said out loud: "delivered, but the evaluation did not pass …", "crew fell back: …". */
   notices: z.array(z.string()),
@@ -239,6 +262,19 @@ export const RegenerateRequest = z.object({
   prompt: safeText(4000)
     .refine((s) => s.length > 0, 'an empty prompt')
     .optional(),
+});
+export const RerollRequest = z.object({
+  /** New words for the shot: its prompt from now on, and its still made again with them. */
+  prompt: safeText(4000)
+    .refine((s) => s.length > 0, 'an empty prompt')
+    .optional(),
+});
+export const RerollJson = z.object({
+  shotId: z.string(),
+  take: z.number(),
+  seed: z.number(),
+  usd: z.number(),
+  stillUrl: z.string(),
 });
 export const ReplaceMultipart = z.object({
   clip: z.string().openapi({ type: 'string', format: 'binary', description: 'a video file for the shot' }),

@@ -401,6 +401,9 @@ describe('api: a project from upload to download', () => {
       'post /api/projects/{id}/cancel',
       'post /api/projects/{id}/resume',
       'post /api/projects/{id}/approve',
+      'get /api/projects/{id}/shots/{shotId}/still',
+      'post /api/projects/{id}/shots/{shotId}/reroll',
+      'get /api/projects/{id}/storyboard/sheet',
       'post /api/estimate',
       'get /api/options',
     ])

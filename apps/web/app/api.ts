@@ -164,6 +164,8 @@ export interface ProjectDetail extends Project {
   notices?: string[];
   song?: { title: string; artist?: string; durationSec: number; styleTags: string[] };
   shots: Shot[];
+  /** The keyframes a person approves before the video is paid for (projects that make them). */
+  storyboard?: Storyboard;
   evaluation?: {
     score: number;
     passed: boolean;
@@ -174,6 +176,18 @@ export interface ProjectDetail extends Project {
     plotUrl?: string;
   };
   downloadUrl?: string;
+}
+
+export interface Storyboard {
+  phase?: 'stills' | 'review';
+  stills: Array<{ shotId: string; index: number; prompt: string; stillUrl?: string }>;
+  stillsUsd: number;
+  stillsSpentUsd: number;
+  rerollUsd: number;
+  videoUsd: number;
+  videoMaxUsd: number;
+  imageProvider: string;
+  sheetUrl?: string;
 }
 
 export interface Decision {

@@ -5,6 +5,7 @@ import { createDecisionLog, renderEvaluation } from './insights.js';
 import { createPlayer } from './player.js';
 import { announceDone, loadEta, notifyButton, renderStages } from './progress.js';
 import { createStoryboard } from './shots.js';
+import { stillsBox } from './stills.js';
 import { createTimeline } from './timeline.js';
 
 /** The pipeline's reasons name CLI commands; in the page the same thing is a button. */
@@ -12,7 +13,8 @@ function inPage(reason: string): string {
   return reason
     .replace(/approve it with `beatframe resume [^`]*`/, 'approve it with the Approve button')
     .replace(/raise it with `beatframe resume [^`]*`/, 'raise it with the Approve button')
-    .replace(/go on with `beatframe resume [^`]*`/, 'go on with the Resume button');
+    .replace(/go on with `beatframe resume [^`]*`/, 'go on with the Resume button')
+    .replace(/re-roll a still with `beatframe stills [^`]*`/, 're-roll a still with its button');
 }
 
 /** What a person can do about a project a provider paused for them (a captcha, a sign-in, a changed site). */
@@ -204,7 +206,8 @@ export function projectPage(root: HTMLElement, id: string): () => void {
         h(
           'div',
           { class: 'actions' },
-          p.awaitingApproval
+          // The storyboard's approval has its own buttons, in the "Needs you" panel.
+          p.awaitingApproval && !p.storyboard?.phase
             ? h(
                 'button',
                 {
@@ -271,7 +274,7 @@ export function projectPage(root: HTMLElement, id: string): () => void {
     try {
       const p = await get<ProjectDetail>(base);
       renderHeader(p);
-      fill(attention, attentionBox(p));
+      fill(attention, attentionBox(p) ?? stillsBox(p, approvalAmount(p), act));
       renderStages(stages, p);
       await player.update(p);
       await timeline.update(

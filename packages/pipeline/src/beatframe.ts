@@ -42,6 +42,7 @@ import { attentionOf } from './attention.js';
 import { utcDay } from './budget.js';
 import { songFilesInUse } from './cleanup.js';
 import { clipSizeOf } from './clip-request.js';
+import { writeContactSheet } from './contact-sheet.js';
 import { withDailyLimits } from './daily-limits.js';
 import { loadDefaultDeps } from './default-deps.js';
 import type { IngestInput, StageDeps } from './deps.js';
@@ -59,6 +60,7 @@ import type {
   EstimateInput,
   PipelineEvent,
   ProjectDetail,
+  RerollResult,
   RunningWorker,
   ShotStatus,
   ShotView,
@@ -325,6 +327,7 @@ class Service implements Beatframe {
       ...(row.error ? { reason: row.error } : {}),
       ...(await attentionOf(this.db, row).then((a) => (a ? { attention: a } : {}))),
       ...(out('ingest') ? { song: out('ingest') as Song } : {}),
+      ...(await this.engine.storyboardOf(row).then((sb) => (sb ? { storyboard: sb } : {}))),
       ...(evaluation && 'version' in evaluation ? { evaluation } : {}),
       notices: await noticesOf(this.db, id, evaluation, row.status),
       ...(row.status === 'done' && row.outputPath ? { videoPath: row.outputPath } : {}),
@@ -403,6 +406,8 @@ class Service implements Beatframe {
           options,
           rows.map((r) => ({ ...(r.shot as Shot), prompt: r.prompt })),
           prompted?.storyboard,
+          undefined,
+          await this.engine.stageOutput<Song>(row.id, 'ingest').catch(() => undefined),
         );
       }
       const song = await this.engine.stageOutput<Song>(row.id, 'ingest').catch(() => undefined);
@@ -521,6 +526,24 @@ class Service implements Beatframe {
         { id: shotId, attempt: s.attempt + 1 },
         ProjectOptions.parse(row.options).provider,
       );
+  }
+
+  async rerollStill(projectId: string, shotId: string, prompt?: string): Promise<RerollResult> {
+    await this.row(projectId);
+    checkId('shot', shotId);
+    return this.engine.rerollStill(projectId, shotId, prompt);
+  }
+
+  async contactSheet(projectId: string): Promise<string> {
+    const row = await this.row(projectId);
+    const sb = await this.engine.storyboardOf(row);
+    const stills = (sb?.stills ?? []).flatMap((s) =>
+      s.path ? [{ path: s.path, label: String(s.index + 1) }] : [],
+    );
+    if (!stills.length) throw new InputError(`project ${projectId} has no keyframes (yet)`);
+    const dest = join(this.engine.projectDir(projectId), 'keyframes', 'contact-sheet.jpg');
+    await writeContactSheet(stills, dest);
+    return dest;
   }
 
   async renderFinal(projectId: string): Promise<void> {

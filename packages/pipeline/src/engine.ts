@@ -7,11 +7,13 @@ import {
   BeatframeError,
   type Clip,
   type ClipRequest,
+  type ClipReview,
   type Crew,
   type CrewMode,
   type DecisionSink,
   type EvaluationReport,
   type ImageProvider,
+  InputError,
   type Logger,
   type PluginContext,
   ProjectOptions,
@@ -39,20 +41,31 @@ import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { fromPglite, PgBoss } from 'pg-boss';
 import { applyFailureDecision } from './apply-failure.js';
 import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.js';
-import { estimateLine, estimateRange } from './ceiling.js';
+import { estimateRange } from './ceiling.js';
 import { clipRequestOf, halfSide, takesSeed } from './clip-request.js';
+import { continuityOf } from './continuity.js';
+import { coverArtSummary, withCoverArt } from './cover-reference.js';
 import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
 import { recordEstimate } from './estimate-stage.js';
 import type { EventBus } from './events.js';
 import { decideOnFailure } from './failure-policy.js';
 import { lastFreeRecut } from './free-recut.js';
-import { keyframePath, makeKeyframes, StillsPaused, stillsCount } from './keyframes.js';
+import {
+  keyframePath,
+  keyframesMade,
+  makeKeyframes,
+  rerollKeyframe,
+  StillsPaused,
+  stillsPrice,
+  type UserReference,
+} from './keyframes.js';
 import { bookFailedJobAtZero, paidTwin, requestDigest } from './ledger.js';
 import { RateLimiter } from './rate.js';
 import { reviewRetake } from './retake-gate.js';
-import type { CostEstimate, ShotStatus } from './service.js';
+import type { CostEstimate, RerollResult, ShotStatus, StoryboardView } from './service.js';
 import { type Lease, ProviderSlots } from './slots.js';
 import { StepClock, type StepTime } from './step-clock.js';
+import { type GateInput, storyboardGate, storyboardPhase, videoRange } from './storyboard-gate.js';
 import { sleep } from './util.js';
 import { keepVersion } from './versions.js';
 
@@ -67,6 +80,9 @@ type ShotJob = { projectId: string; shotId: string; attempt: number };
 export { APPROVE_ANY } from './ceiling.js';
 
 const EPS = 1e-9;
+/** Added to a shot's prompt when its clip is made again because it left its keyframe. */
+export const CONTINUITY_CUE =
+  'Hold the start image: the same subject, face, wardrobe, colours, light and framing as its first frame.';
 /** The renderer of a preview: the fastest one (ffmpeg filter graphs, 2–4× real time at 720p). */
 export const PREVIEW_RENDERER = 'ffmpeg';
 
@@ -621,6 +637,7 @@ export class Engine {
         written,
         storyboard,
         input.analysis,
+        input.song,
       );
       await recordEstimate(this.db, ctx, estimate);
       await this.bus.publish({
@@ -634,20 +651,9 @@ export class Engine {
     },
     generate: async (ctx) => {
       const p = (await this.projectRow(ctx.project.id))!;
-      // The gate before any paid generation: an estimate above $0 needs an approval that covers it.
-      if (p.estimateUsd > EPS && (p.approvedUsd ?? -1) + EPS < p.estimateUsd) {
-        await this.db
-          .update(projects)
-          .set({ approvalNeededUsd: Math.max(p.estimateMaxUsd, p.estimateUsd) })
-          .where(eq(projects.id, p.id));
-        await this.pauseProject(
-          p.id,
-          `awaiting approval: the estimate is ${estimateLine({ firstCutUsd: p.estimateUsd, upToUsd: p.estimateMaxUsd })} on ${ctx.options.provider}; approve it with \`beatframe resume ${p.id} --yes\``,
-        );
-        return { kind: 'moved' };
-      }
       const rows = await this.shotRows(p.id);
-      if ((await this.makeShotKeyframes(ctx, rows)) === 'paused') return { kind: 'moved' };
+      // The gate before any paid generation: the stills first, then one approval of the storyboard and its cost.
+      if ((await this.storyboardStep(ctx, p, rows)) === 'paused') return { kind: 'moved' };
       for (const s of rows) {
         if (s.status === 'generated' || s.status === 'accepted' || s.status === 'failed') continue;
         if (s.status === 'paused') await this.setShot(p.id, s.id, { status: 'pending' });
@@ -717,7 +723,8 @@ export class Engine {
           },
           { ...ctx.plugin, logger: ctx.logger.child({ shotId: row.id }) },
         );
-        const verdict = reviewRetake(review, {
+        const judged = await this.judgeContinuity(ctx, provider, row, clip, review);
+        const verdict = reviewRetake(judged, {
           attempt: row.attempt,
           maxAttempts: ctx.options.maxAttemptsPerShot,
           clipUsd: provider.capabilities.usdFor(asked),
@@ -726,18 +733,18 @@ export class Engine {
           again.push(row.id);
           await this.setShot(ctx.project.id, row.id, {
             status: 'pending',
-            prompt: review.prompt ?? row.prompt,
+            prompt: judged.prompt ?? row.prompt,
             attempt: row.attempt + 1,
             retries: 0,
             progress: 0,
             error: null,
           });
         } else {
-          if (review.action !== 'accept')
+          if (judged.action !== 'accept')
             await ctx.decisions.record({
               role: 'pipeline',
               shotId: row.id,
-              summary: `kept ${row.id} although the editor asked to ${review.action}: ${verdict.why}`,
+              summary: `kept ${row.id} although the editor asked to ${judged.action}${judged === review ? '' : ` (${judged.reasons.join('; ')})`}: ${verdict.why}`,
             });
           await this.setShot(ctx.project.id, row.id, { status: 'accepted' });
         }
@@ -1010,6 +1017,273 @@ export class Engine {
     return req;
   }
 
+  /**
+   * Books a still before it is bought, once: a still whose booking is in the ledger but whose file never came
+   * (a worker killed while the vendor answered, a stage retried after an error) keeps that booking, so a restart
+   * neither books it twice nor eats into an approval that covered the stills exactly.
+   */
+  private async reserveStill(
+    projectId: string,
+    provider: string,
+    usd: number,
+    purpose: string,
+    logger: Logger,
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const [booked] = await this.database.query<{ usd: number }>(
+      'SELECT usd FROM costs WHERE project_id = $1 AND shot_id = $2 AND usd > 0 LIMIT 1',
+      [projectId, purpose],
+    );
+    if (booked) {
+      logger.info({ purpose, usd: Number(booked.usd) }, 'the still is booked already: not booked again');
+      return { ok: true };
+    }
+    const r = await reserveSpend(this.database, this.config.budget, {
+      projectId,
+      shotId: purpose,
+      attempt: 1,
+      provider,
+      usd,
+    });
+    return r.ok ? { ok: true } : { ok: false, reason: r.reason };
+  }
+
+  /**
+   * The editor's continuity check (continuity.ts): a clip made from its keyframe whose first frames drifted from
+   * it is sent back to be made again from the keyframe, with words that hold it to the start image (so a seedless
+   * model's retake is not the identical request). The retake then goes through the one-retake rule and the budget.
+   */
+  private async judgeContinuity(
+    ctx: StageCtx,
+    provider: VideoProvider,
+    row: ShotRow,
+    clip: Clip,
+    review: ClipReview,
+  ): Promise<ClipReview> {
+    const keyframe = keyframePath(ctx.dir, row.id);
+    if (
+      review.action !== 'accept' ||
+      ctx.options.keyframes === false ||
+      !provider.capabilities.imageToVideo ||
+      provider.name === 'manual' ||
+      !existsSync(keyframe)
+    )
+      return review;
+    const check = await continuityOf(keyframe, clip.path).catch((err) => {
+      ctx.logger.warn({ err: userMessage(err) }, 'continuity could not be measured');
+      return undefined;
+    });
+    if (!check) return review;
+    await ctx.decisions.record({
+      role: 'editor',
+      shotId: row.id,
+      summary: `continuity of ${row.id} (attempt ${row.attempt}): its first frames are ${check.distance} from its keyframe (threshold ${check.threshold}, colour histogram and 32x18 thumbnail): ${check.drifted ? 'drifted, to be made again from the keyframe' : 'holds'}`,
+      output: check,
+    });
+    if (!check.drifted) return review;
+    return {
+      ...review,
+      action: 'regenerate',
+      reasons: [`drifted from its keyframe (distance ${check.distance} > ${check.threshold})`],
+      prompt: row.prompt.includes(CONTINUITY_CUE) ? row.prompt : `${row.prompt} ${CONTINUITY_CUE}`,
+    };
+  }
+
+  /** The user's references, and the song's cover art as a style reference when its source had one. */
+  private async stillRefs(
+    projectId: string,
+    options: ProjectOptions,
+    decisions?: DecisionSink,
+  ): Promise<UserReference[]> {
+    const song = await this.stageOutput<Song>(projectId, 'ingest').catch(() => undefined);
+    const { refs, cover } = withCoverArt(options.refs, song);
+    if (cover)
+      await decisions?.record({ role: 'pipeline', summary: coverArtSummary(cover), output: { cover } });
+    return refs;
+  }
+
+  /** What the stills cost so far (reference stills, keyframes and re-rolls), from the ledger. */
+  async stillsSpentUsd(projectId: string): Promise<number> {
+    const [row] = await this.database.query<{ usd: number | string | null }>(
+      `SELECT coalesce(sum(usd), 0) AS usd FROM costs WHERE project_id = $1 AND (shot_id LIKE 'keyframe %' OR shot_id LIKE 'character %')`,
+      [projectId],
+    );
+    return Number(row?.usd ?? 0);
+  }
+
+  /** The storyboard gate's facts for a project (storyboard-gate.ts). */
+  /** `probe`: keyframes are checked with ffprobe (the stage); a view only looks that their files are there. */
+  private async gateInput(p: ProjectRow, options: ProjectOptions, rows: ShotRow[], probe = true) {
+    const video = await this.provider(options.provider);
+    const image = rows.length ? await this.keyframeImages(options, video) : undefined;
+    const prompted = await this.stageOutput<{ estimate?: CostEstimate }>(p.id, 'prompt').catch(
+      () => undefined,
+    );
+    const dir = this.projectDir(p.id);
+    return {
+      image,
+      gate: {
+        projectId: p.id,
+        provider: options.provider,
+        estimateUsd: p.estimateUsd,
+        estimateMaxUsd: p.estimateMaxUsd,
+        stillsUsd: image ? (prompted?.estimate?.stillsUsd ?? 0) : 0,
+        approvedUsd: p.approvedUsd,
+        keyframes: !!image,
+        stillsMade: !image
+          ? true
+          : probe
+            ? await keyframesMade(
+                dir,
+                rows.map((r) => r.id),
+              )
+            : rows.every((r) => existsSync(keyframePath(dir, r.id))),
+        stills: rows.length,
+        stillsSpentUsd: image ? await this.stillsSpentUsd(p.id) : 0,
+      } satisfies GateInput,
+    };
+  }
+
+  /** Makes the stills when they may be bought, and pauses where a person approves (storyboard-gate.ts). */
+  private async storyboardStep(ctx: StageCtx, p: ProjectRow, rows: ShotRow[]): Promise<'go' | 'paused'> {
+    let { gate } = await this.gateInput(p, ctx.options, rows);
+    let step = storyboardGate(gate);
+    if (step.kind === 'make-stills') {
+      if ((await this.makeShotKeyframes(ctx, rows)) === 'paused') return 'paused';
+      ({ gate } = await this.gateInput((await this.projectRow(p.id))!, ctx.options, rows));
+      step = storyboardGate(gate);
+    }
+    if (step.kind !== 'pause') return 'go';
+    await this.db
+      .update(projects)
+      .set({ approvalNeededUsd: step.approvalNeededUsd })
+      .where(eq(projects.id, p.id));
+    await this.pauseProject(p.id, step.reason);
+    return 'paused';
+  }
+
+  /** The storyboard a person approves on: the keyframes, what they cost, the video still to come. */
+  async storyboardOf(p: ProjectRow): Promise<StoryboardView | undefined> {
+    const options = ProjectOptions.parse(p.options);
+    const phase = p.status === 'paused' ? storyboardPhase(p.error) : undefined;
+    const dir = this.projectDir(p.id);
+    if (options.keyframes === false || (!phase && !existsSync(join(dir, 'keyframes')))) return undefined;
+    const rows = await this.shotRows(p.id);
+    const { image, gate } = await this.gateInput(p, options, rows, false).catch(() => ({
+      image: undefined,
+      gate: undefined,
+    }));
+    if (!image || !gate || !rows[0]) return undefined;
+    const video = videoRange(gate);
+    const size = this.clipRequest(await this.provider(options.provider), options, rows[0]).size;
+    return {
+      ...(phase ? { phase } : {}),
+      stills: rows.map((r) => {
+        const path = keyframePath(dir, r.id);
+        return { shotId: r.id, index: r.index, prompt: r.prompt, ...(existsSync(path) ? { path } : {}) };
+      }),
+      stillsUsd: gate.stillsUsd,
+      stillsSpentUsd: gate.stillsSpentUsd,
+      rerollUsd: image.capabilities.usdFor({ size }),
+      videoUsd: video.firstCutUsd,
+      videoMaxUsd: video.upToUsd,
+      imageProvider: image.name,
+    };
+  }
+
+  /**
+   * A person re-rolls a still of the storyboard they are approving (a new seed; a new prompt when given, which
+   * becomes the shot's). The still's price joins the estimate and, being asked for, the approval; it is booked
+   * in the ledger and logged like every still.
+   */
+  async rerollStill(projectId: string, shotId: string, prompt?: string): Promise<RerollResult> {
+    const p = await this.projectRow(projectId);
+    if (!p) throw new InputError(`no project with id ${projectId}`);
+    if (p.status !== 'paused' || storyboardPhase(p.error) !== 'review')
+      throw new InputError(
+        `project ${projectId} is not waiting for its storyboard to be approved (it is ${p.status}${p.error ? `: ${p.error.slice(0, 80)}` : ''})`,
+      );
+    const options = ProjectOptions.parse(p.options);
+    const video = await this.provider(options.provider);
+    const image = await this.keyframeImages(options, video);
+    const [row] = await this.db
+      .select()
+      .from(shots)
+      .where(and(eq(shots.projectId, projectId), eq(shots.id, shotId)));
+    if (!image) throw new InputError(`project ${projectId} makes no keyframes`);
+    if (!row) throw new InputError(`project ${projectId} has no shot ${shotId}`);
+    const text = prompt?.trim();
+    if (prompt !== undefined && !text) throw new InputError('the new prompt is empty');
+    const { storyboard } = await this.stageOutput<{ storyboard: Storyboard }>(projectId, 'prompt');
+    const size = this.clipRequest(video, options, row).size;
+    const userRefs = await this.stillRefs(projectId, options);
+    const price = stillsPrice({ dir: this.projectDir(projectId), storyboard, size, image, userRefs }, [
+      { id: shotId, prompt: text ?? row.prompt, description: (row.shot as Shot).description },
+    ]);
+    const sink = this.decisionSink(projectId, 'generate');
+    if (text) await this.setShot(projectId, shotId, { prompt: text });
+    await sink.record({
+      role: 'person',
+      shotId,
+      summary: `asked to ${text ? 'remake the still of' : 're-roll the still of'} ${shotId}${text ? ' with a new prompt' : ' (a new seed)'}: $${price.toFixed(2)} added to the estimate and the approval`,
+      ...(text ? { output: { prompt: text } } : {}),
+    });
+    const raise = (usd: number) =>
+      this.db
+        .update(projects)
+        .set({
+          estimateUsd: sql`${projects.estimateUsd} + ${usd}`,
+          estimateMaxUsd: sql`${projects.estimateMaxUsd} + ${usd}`,
+          approvedUsd: sql`CASE WHEN ${projects.approvedUsd} IS NULL THEN NULL ELSE ${projects.approvedUsd} + ${usd} END`,
+        } as never)
+        .where(eq(projects.id, projectId));
+    await raise(price);
+    const logger = this.logger.child({ projectId, shotId });
+    let result: Awaited<ReturnType<typeof rerollKeyframe>>;
+    try {
+      result = await rerollKeyframe(
+        {
+          dir: this.projectDir(projectId),
+          storyboard,
+          size,
+          image,
+          userRefs,
+          ctx: { logger, decisions: sink, env: this.env },
+          reserve: (usd, purpose) => this.reserveStill(projectId, image.name, usd, purpose, logger),
+        },
+        { id: shotId, prompt: text ?? row.prompt, description: (row.shot as Shot).description },
+      );
+    } catch (err) {
+      await raise(-price);
+      if (err instanceof StillsPaused) throw new InputError(`the still was not re-rolled: ${err.message}`);
+      throw err;
+    }
+    if (!(result.usd > 0)) await raise(-price); // a take finished from a stored job was paid before
+    // The pause's reason says the storyboard's figures: said again with this still in them.
+    const now = (await this.projectRow(projectId))!;
+    const { gate } = await this.gateInput(now, options, await this.shotRows(projectId));
+    const step = storyboardGate(gate);
+    if (step.kind === 'pause') {
+      await this.db
+        .update(projects)
+        .set({ error: step.reason, approvalNeededUsd: step.approvalNeededUsd })
+        .where(eq(projects.id, projectId));
+    }
+    await this.bus.publish({
+      type: 'cost',
+      projectId,
+      spentUsd: now.spentUsd,
+      estimateUsd: now.estimateUsd,
+      ...(now.maxUsd != null ? { maxUsd: now.maxUsd } : {}),
+    });
+    return {
+      shotId,
+      take: result.take,
+      seed: result.seed,
+      usd: result.usd,
+      path: keyframePath(this.projectDir(projectId), shotId),
+    };
+  }
+
   /** Look development and keyframes (keyframes.ts), after the approval and before any clip is paid for. */
   private async makeShotKeyframes(ctx: StageCtx, rows: ShotRow[]): Promise<'done' | 'paused' | 'none'> {
     const video = await this.provider(ctx.options.provider);
@@ -1024,19 +1298,10 @@ export class Engine {
         shots: rows.map((r) => ({ id: r.id, prompt: r.prompt, description: (r.shot as Shot).description })),
         size: this.clipRequest(video, ctx.options, rows[0]!).size,
         image,
-        ...(ctx.options.refs ? { userRefs: ctx.options.refs } : {}),
+        userRefs: await this.stillRefs(projectId, ctx.options, ctx.decisions),
         ctx: ctx.plugin,
         onProgress: (f) => ctx.progress(f * 0.5),
-        reserve: async (usd, purpose) => {
-          const r = await reserveSpend(this.database, this.config.budget, {
-            projectId,
-            shotId: purpose,
-            attempt: 1,
-            provider: image.name,
-            usd,
-          });
-          return r.ok ? { ok: true } : { ok: false, reason: r.reason };
-        },
+        reserve: (usd, purpose) => this.reserveStill(projectId, image.name, usd, purpose, ctx.logger),
       });
       ctx.logger.info(
         { keyframes: Object.keys(plan.keyframes).length, usd: plan.usd },
@@ -1092,12 +1357,16 @@ export class Engine {
     rows: Shot[],
     storyboard: Storyboard | undefined,
     analysis?: AudioAnalysis,
+    song?: Song,
   ): Promise<CostEstimate> {
     const estimate = this.estimateShots(provider, options, rows, analysis);
     const images = await this.keyframeImages(options, provider);
     if (!images || !rows[0] || !storyboard) return estimate;
     const size = this.clipRequest(provider, options, { id: 'x', shot: rows[0], prompt: 'x' } as ShotRow).size;
-    const stillsUsd = stillsCount(storyboard, rows.length) * images.capabilities.usdFor({ size });
+    const stillsUsd = stillsPrice(
+      { dir: '', storyboard, size, image: images, userRefs: withCoverArt(options.refs, song).refs },
+      rows.map((r) => ({ id: r.id, prompt: r.prompt ?? r.description, description: r.description })),
+    );
     return {
       ...estimate,
       stillsUsd: Number(stillsUsd.toFixed(4)),

@@ -3,6 +3,7 @@ export { type Attention, attentionOf, NEEDS_PERSON, needsPersonReason } from './
 export { type CreateBeatframeInternals, createBeatframe } from './beatframe.js';
 export { type BudgetAlert, checkBudgetAlerts, refundSpend, reserveSpend } from './budget.js';
 export { capWarning, type EstimateRange, estimateLine, estimateRange } from './ceiling.js';
+export { CELL, type SheetStill, writeContactSheet } from './contact-sheet.js';
 export { dailyLimitOf } from './daily-limits.js';
 export type { IngestInput, StageDeps } from './deps.js';
 export { APPROVE_ANY, Engine, type EngineSettings, SHOT_QUEUE, STAGE_QUEUE, softenPrompt } from './engine.js';
@@ -10,6 +11,13 @@ export { decideOnFailure, type FailureDecision } from './failure-policy.js';
 export { checkCount, checkId, checkText, checkUsd, LIMITS, maxSongSec } from './limits.js';
 export type * from './service.js';
 export { StepClock, type StepTime, stepOf } from './step-clock.js';
+export {
+  STILLS_FIRST,
+  STORYBOARD_READY,
+  type StoryboardPhase,
+  storyboardGate,
+  storyboardPhase,
+} from './storyboard-gate.js';
 export {
   checkLyricsFile,
   checkReplacementClip,

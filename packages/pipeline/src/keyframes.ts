@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type Character,
@@ -8,6 +8,7 @@ import {
   type PluginContext,
   type ProviderJobRef,
   ProviderJobRef as ProviderJobRefSchema,
+  produceAtomic,
   type Still,
   type Storyboard,
   writeFileAtomic,
@@ -65,15 +66,33 @@ export function referencePrompt(c: Character, storyboard: Storyboard): string {
   return `Character reference still, full figure standing, facing the camera, plain neutral background, even soft light. ${sheetText(c)} Film look: ${bible.look}; palette ${bible.palette.join(', ')}${bible.grade ? `; grade ${bible.grade}` : ''}.`;
 }
 
-/** What the stills will cost, for the estimate: one per character with a sheet, one per shot. */
-export function stillsCount(storyboard: Storyboard, shots: number): number {
-  return storyboard.styleBible.characters.filter((c) => c.sheet).length + shots;
+/**
+ * What the stills will cost, priced request by request as they will be sent (a reference image adds to an image
+ * model's price): each character's reference still (but the one the user's picture stands in for), each keyframe.
+ */
+export function stillsPrice(
+  input: Pick<KeyframeInput, 'dir' | 'storyboard' | 'userRefs' | 'size' | 'image'>,
+  shots: KeyframeInput['shots'],
+): number {
+  const { image } = input;
+  const characters = characterPaths(input);
+  const style = (input.userRefs ?? []).filter((r) => r.role !== 'character').map((r) => r.path);
+  const people = input.storyboard.styleBible.characters.filter((c) => c.sheet);
+  let usd = 0;
+  for (const [i, c] of people.entries())
+    if (characters[c.name] === referencePath(input.dir, i))
+      usd += image.capabilities.usdFor({
+        size: input.size,
+        referenceImagePaths: style.slice(0, image.capabilities.maxReferenceImages),
+      });
+  for (const shot of shots) usd += image.capabilities.usdFor(keyframeRequest(input, characters, shot));
+  return usd;
 }
 
 export class StillsPaused extends Error {}
 
 async function makeStill(
-  input: KeyframeInput,
+  input: Pick<KeyframeInput, 'image' | 'ctx' | 'reserve'>,
   req: ImageRequest,
   dest: string,
   role: string,
@@ -126,6 +145,43 @@ async function makeStill(
   return { still, usd: still.costUsd };
 }
 
+/** The reference stills of the characters (generated, or the user's picture of the artist), by name. */
+function characterPaths(
+  input: Pick<KeyframeInput, 'dir' | 'storyboard' | 'userRefs'>,
+): Record<string, string> {
+  const people = input.storyboard.styleBible.characters.filter((c) => c.sheet);
+  const artist = (input.userRefs ?? []).find((r) => r.role === 'character');
+  return Object.fromEntries(
+    people.map((c, i) => [c.name, i === 0 && artist ? artist.path : referencePath(input.dir, i)]),
+  );
+}
+
+/** A shot's keyframe request: the references of the characters it shows and the user's own. */
+function keyframeRequest(
+  input: Pick<KeyframeInput, 'storyboard' | 'userRefs' | 'size' | 'image'>,
+  characters: Record<string, string>,
+  shot: KeyframeInput['shots'][number],
+): ImageRequest {
+  const { image } = input;
+  const shown = charactersIn(`${shot.description} ${shot.prompt}`, input.storyboard.styleBible)
+    .map((c) => characters[c.name])
+    .filter((p): p is string => !!p);
+  // The artist's picture stands in for the first character, so it goes with the shots that show them; with no
+  // character to stand in for, it goes with every shot like the other references.
+  const stands = Object.values(characters).length > 0;
+  const userRefs = (input.userRefs ?? [])
+    .filter((r) => !(stands && r.role === 'character'))
+    .map((r) => r.path);
+  const refs = [...new Set([...shown, ...userRefs])].slice(0, image.capabilities.maxReferenceImages);
+  return {
+    purpose: `keyframe ${shot.id}`,
+    shotId: shot.id,
+    prompt: `First frame of the shot: ${shot.prompt}`.slice(0, image.capabilities.maxPromptChars),
+    size: input.size,
+    ...(refs.length ? { referenceImagePaths: refs } : {}),
+  };
+}
+
 export async function makeKeyframes(input: KeyframeInput): Promise<KeyframePlan> {
   const { storyboard, dir, image } = input;
   const bible = storyboard.styleBible;
@@ -134,18 +190,14 @@ export async function makeKeyframes(input: KeyframeInput): Promise<KeyframePlan>
   let done = 0;
   let usd = 0;
   const step = () => input.onProgress?.(++done / Math.max(1, total));
-  const userRefs = (input.userRefs ?? []).map((r) => r.path);
-  const characters: Record<string, string> = {};
+  const characters = characterPaths(input);
   for (const [i, c] of people.entries()) {
     const dest = referencePath(dir, i);
-    // The user's own picture of the artist stands in for the generated one of the first character.
-    const style = (input.userRefs ?? []).filter((r) => r.role !== 'character').map((r) => r.path);
-    const artist = (input.userRefs ?? []).find((r) => r.role === 'character');
-    if (i === 0 && artist) {
-      characters[c.name] = artist.path;
-      step();
+    if (characters[c.name] !== dest) {
+      step(); // the user's own picture of the artist stands in for the generated one
       continue;
     }
+    const style = (input.userRefs ?? []).filter((r) => r.role !== 'character').map((r) => r.path);
     const r = await makeStill(
       input,
       {
@@ -158,31 +210,48 @@ export async function makeKeyframes(input: KeyframeInput): Promise<KeyframePlan>
       'lookdev',
     );
     usd += r.usd;
-    characters[c.name] = dest;
     step();
   }
   const keyframes: Record<string, string> = {};
   for (const shot of input.shots) {
-    const shown = charactersIn(`${shot.description} ${shot.prompt}`, bible)
-      .map((c) => characters[c.name])
-      .filter((p): p is string => !!p);
-    const refs = [...new Set([...shown, ...userRefs])].slice(0, image.capabilities.maxReferenceImages);
     const dest = keyframePath(dir, shot.id);
-    const r = await makeStill(
-      input,
-      {
-        purpose: `keyframe ${shot.id}`,
-        shotId: shot.id,
-        prompt: `First frame of the shot: ${shot.prompt}`.slice(0, image.capabilities.maxPromptChars),
-        size: input.size,
-        ...(refs.length ? { referenceImagePaths: refs } : {}),
-      },
-      dest,
-      'keyframe',
-    );
+    const r = await makeStill(input, keyframeRequest(input, characters, shot), dest, 'keyframe');
     usd += r.usd;
     keyframes[shot.id] = dest;
     step();
   }
   return { characters, keyframes, usd };
+}
+
+/** Every keyframe of the shots exists (made before, or by a worker before a restart). */
+export async function keyframesMade(dir: string, shotIds: string[]): Promise<boolean> {
+  for (const id of shotIds) if (!(await stillSize(keyframePath(dir, id)))) return false;
+  return true;
+}
+
+/**
+ * A still re-rolled (a new seed, and a new prompt when the shot's was edited): take n is made beside the
+ * keyframe (`shot-3.take-2.png`, paid once like any still: a take whose job was stored is finished, not
+ * bought again) and then becomes the shot's keyframe.
+ */
+export async function rerollKeyframe(
+  input: Omit<KeyframeInput, 'shots' | 'onProgress'>,
+  shot: KeyframeInput['shots'][number],
+): Promise<{ take: number; seed: number; still?: Still; usd: number; path: string }> {
+  const kdir = join(input.dir, 'keyframes');
+  await mkdir(kdir, { recursive: true });
+  const takes = (await readdir(kdir)).flatMap((f) => {
+    const m = new RegExp(`^${shot.id.replace(/[^\w-]/g, '')}\\.take-(\\d+)\\.png(\\.job\\.json)?$`).exec(f);
+    return m ? [{ n: Number(m[1]), job: !!m[2] }] : [];
+  });
+  const last = Math.max(1, ...takes.map((t) => t.n));
+  // A take whose job was stored but whose still never arrived (a crash) is finished, not bought again.
+  const unfinished = takes.some((t) => t.n === last && t.job);
+  const take = unfinished ? last : last + 1;
+  const dest = join(kdir, `${shot.id}.take-${take}.png`);
+  const seed = take * 7919 + 13;
+  const req = { ...keyframeRequest(input, characterPaths(input), shot), seed };
+  const r = await makeStill(input, { ...req, purpose: `${req.purpose} take ${take}` }, dest, 'keyframe');
+  await produceAtomic(keyframePath(input.dir, shot.id), (tmp) => copyFile(dest, tmp));
+  return { take, seed, usd: r.usd, path: dest, ...(r.still ? { still: r.still } : {}) };
 }

@@ -93,6 +93,40 @@ export interface CostSummary {
   dailyCapUsd?: number;
 }
 
+/** A keyframe of the storyboard. */
+export interface StillView {
+  shotId: string;
+  index: number;
+  prompt: string;
+  /** The keyframe file, once made. */
+  path?: string;
+}
+
+/** The storyboard a person approves before the video is paid for (projects that make keyframes). */
+export interface StoryboardView {
+  /** While paused for it: 'stills' (asked to buy the stills first), 'review' (the stills are there to approve). */
+  phase?: 'stills' | 'review';
+  stills: StillView[];
+  /** What the estimate counts for the stills, and what was spent on them (re-rolls included). */
+  stillsUsd: number;
+  stillsSpentUsd: number;
+  /** One re-roll. */
+  rerollUsd: number;
+  /** The video still to come: the first cut, and up to this with retakes and revisions. */
+  videoUsd: number;
+  videoMaxUsd: number;
+  imageProvider: string;
+}
+
+export interface RerollResult {
+  shotId: string;
+  /** 2 for the first re-roll (take 1 is the first still). */
+  take: number;
+  seed: number;
+  usd: number;
+  path: string;
+}
+
 export interface ProjectDetail {
   project: Project;
   /** The stage the project is at (the next to run, or the one running). */
@@ -106,6 +140,8 @@ export interface ProjectDetail {
   /** Paused until a person acts (a captcha, a sign-in, a changed site), with the provider's screenshot. */
   attention?: Attention;
   song?: Song;
+  /** The keyframes and their cost, on projects that make them. */
+  storyboard?: StoryboardView;
   evaluation?: EvaluationReport;
   /** Said out loud: "delivered, but the evaluation did not pass …", "crew fell back: …". */
   notices: string[];
@@ -197,6 +233,13 @@ export interface Beatframe {
   approveCost(projectId: string, maxUsd?: number): Promise<void>;
   /** Generates the shot again (with a new prompt when given), then edits and renders again. */
   regenerateShot(projectId: string, shotId: string, prompt?: string): Promise<void>;
+  /**
+   * While the storyboard waits for approval: makes the shot's keyframe again (a new seed; with `prompt`, the
+   * shot's new prompt), paying for one still.
+   */
+  rerollStill(projectId: string, shotId: string, prompt?: string): Promise<RerollResult>;
+  /** The storyboard's keyframes tiled into one labelled JPEG (written now); its path. */
+  contactSheet(projectId: string): Promise<string>;
   /** Uses a file a person supplies as the shot's clip, then edits and renders again. */
   replaceShotClip(projectId: string, shotId: string, filePath: string): Promise<void>;
   /**

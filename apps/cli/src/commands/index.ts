@@ -11,6 +11,7 @@ import * as resume from './resume.js';
 import * as secrets from './secrets.js';
 import * as serve from './serve.js';
 import * as status from './status.js';
+import * as stills from './stills.js';
 import * as studio from './studio.js';
 import * as worker from './worker.js';
 
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
     providers,
     status,
     resume,
+    stills,
     final,
     decisions,
     evaluate,

@@ -18,12 +18,14 @@ import {
   checkLyricsFile,
   LIMITS,
   maxSongSec,
+  type ProjectDetail,
   type SongInput,
 } from '@beatframe/pipeline';
 import type { Command } from 'commander';
 import { amountToApprove, estimateLines, noticeLines, printEstimateWhenPriced } from '../paid.js';
 import { interruptSignal, openSession, usd, watchProgress, writers } from '../pipeline-session.js';
 import { watchProfile } from '../profile.js';
+import { shotOf, storyboardLines } from '../storyboard.js';
 import { addWebFlags, applyWebFlags } from '../web-flags.js';
 
 interface MakeOptions {
@@ -117,13 +119,17 @@ export function parseMakeOptions(opts: MakeOptions) {
   return { maxCost, concurrency };
 }
 
-async function ask(question: string): Promise<boolean> {
+async function askLine(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
+    return (await rl.question(question)).trim();
   } finally {
     rl.close();
   }
+}
+
+async function ask(question: string): Promise<boolean> {
+  return /^y(es)?$/i.test(await askLine(question));
 }
 
 /**
@@ -141,6 +147,10 @@ async function drive(
     if (signal.aborted || project.status !== 'paused') return project;
     const detail = await bf.getProject(id);
     if (!detail.awaitingApproval) return project;
+    if (detail.storyboard?.phase) {
+      await approveStoryboard(bf, detail, err);
+      continue;
+    }
     // First approval: the estimate's upper bound; later ones: what the approved amount no longer covers.
     const need = amountToApprove(detail);
     const again = detail.costs.spentUsd > 0;
@@ -160,6 +170,54 @@ async function drive(
         { code: 'APPROVAL_NEEDED', exitCode: 1 },
       );
     await bf.approveCost(id, need);
+  }
+}
+
+/**
+ * The storyboard pause: first (when the stills cost money and nothing is approved) the stills alone, then the
+ * stills on a contact sheet with the video still to come, approved once. On a terminal a still can be re-rolled
+ * ("r 3") before approving; elsewhere the way on is printed and the command stops (exit 2).
+ */
+async function approveStoryboard(bf: Beatframe, detail: ProjectDetail, err: (s: string) => void) {
+  const id = detail.project.id;
+  const sb = detail.storyboard!;
+  for (const line of await storyboardLines(bf, detail)) err(line);
+  if (!process.stdin.isTTY)
+    throw new BeatframeError(
+      sb.phase === 'stills'
+        ? `stopped before spending ${usd(sb.stillsUsd)} on the storyboard's stills: run \`beatframe resume ${id} --max-cost ${sb.stillsUsd.toFixed(2)}\` to see them before the video, or \`beatframe resume ${id} --yes\` to approve everything`
+        : `stopped on the storyboard: look at the contact sheet, then \`beatframe resume ${id} --yes\``,
+      { code: 'APPROVAL_NEEDED', exitCode: 2 },
+    );
+  if (sb.phase === 'stills') {
+    const need = detail.costs.spentUsd + sb.stillsUsd;
+    if (!(await ask(`make the ${sb.stills.length} stills for ${usd(sb.stillsUsd)}? [y/N] `)))
+      throw new BeatframeError(
+        `stopped before the stills; run \`beatframe resume ${id} --max-cost ${need.toFixed(2)}\` to go on later`,
+        { code: 'APPROVAL_NEEDED', exitCode: 1 },
+      );
+    await bf.approveCost(id, Math.ceil(need * 100 - 1e-6) / 100);
+    return;
+  }
+  for (;;) {
+    const answer = await askLine(
+      `approve the storyboard and spend up to ${usd(amountToApprove(detail))}? [y/N, or r N to re-roll still N] `,
+    );
+    const reroll = /^r(?:e-?roll)?\s+(\S+)$/i.exec(answer);
+    if (reroll) {
+      const current = await bf.getProject(id);
+      const r = await bf.rerollStill(id, shotOf(current, reroll[1]!));
+      err(`re-rolled the still of ${r.shotId} (take ${r.take}, ${usd(r.usd)})`);
+      for (const line of await storyboardLines(bf, await bf.getProject(id))) err(line);
+      continue;
+    }
+    if (!/^y(es)?$/i.test(answer))
+      throw new BeatframeError(
+        `stopped on the storyboard; run \`beatframe resume ${id} --yes\` to approve it later`,
+        { code: 'APPROVAL_NEEDED', exitCode: 1 },
+      );
+    await bf.approveCost(id);
+    return;
   }
 }
 

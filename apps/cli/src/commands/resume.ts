@@ -3,6 +3,7 @@ import { APPROVE_ANY } from '@beatframe/pipeline';
 import type { Command } from 'commander';
 import { amountToApprove, estimateLines, noticeLines } from '../paid.js';
 import { interruptSignal, openSession, settle, usd, watchProgress, writers } from '../pipeline-session.js';
+import { storyboardLines } from '../storyboard.js';
 import { applyWebFlags } from '../web-flags.js';
 
 /** `beatframe resume [PROJECT]`: goes on with paused, failed or interrupted projects. */
@@ -77,9 +78,11 @@ export function register(program: Command): void {
             } else {
               ok = false;
               const detail = await bf.getProject(p.id);
-              const hint = detail.awaitingApproval
-                ? ` (approve up to ${usd(amountToApprove(detail))} with \`beatframe resume ${p.id} --max-cost ${amountToApprove(detail).toFixed(2)}\`)`
-                : '';
+              if (detail.storyboard?.phase) for (const line of await storyboardLines(bf, detail)) err(line);
+              const hint =
+                detail.awaitingApproval && !detail.storyboard?.phase
+                  ? ` (approve up to ${usd(amountToApprove(detail))} with \`beatframe resume ${p.id} --max-cost ${amountToApprove(detail).toFixed(2)}\`)`
+                  : '';
               err(`${p.id}: ${p.status}: ${p.error ?? ''}${hint}`);
             }
           }

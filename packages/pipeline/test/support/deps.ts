@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import {
   type AudioAnalysis,
+  type Character,
   type Clip,
   type ClipReview,
   type Crew,
@@ -122,6 +123,21 @@ export function emulatedProvider(
     },
   };
 }
+
+/** A recurring character with a sheet: look development makes a reference still of her. */
+export const MARA: Character = {
+  name: 'Mara',
+  description: 'a young woman',
+  sheet: {
+    age: 'about 27',
+    face: 'oval face, deep brown eyes, a small scar through the left eyebrow',
+    hair: 'shoulder-length black hair in a loose low braid',
+    build: 'slim and tall',
+    wardrobe: 'a long red wool coat over a black turtleneck, indigo jeans',
+    colours: ['red', 'black'],
+    props: ['a battered silver film camera'],
+  },
+};
 
 export interface TestDepsOptions {
   shots?: number;
