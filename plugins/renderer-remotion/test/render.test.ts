@@ -133,7 +133,7 @@ describe('renderer-remotion', () => {
       '-',
     ]);
     const ssim = Number(/SSIM Y:([\d.]+)/.exec(stderr)?.[1]);
-    // visualizerBox('bars', 320, 180) is y 136…172: far more pink there than in the
+    // visualizerBox('bars', 320, 180) is y 168…176, a slim strip: far more pink there than in the
     // band above it, in both.
     for (const video of [hybrid, browser]) {
       const { stdout: raw } = await runProcess('ffmpeg', [
@@ -153,7 +153,7 @@ describe('renderer-remotion', () => {
             c++;
         return c;
       };
-      expect(pink(136, 172), video).toBeGreaterThan(pink(100, 136) + 300);
+      expect(pink(168, 176), video).toBeGreaterThan(pink(140, 168) + 60);
     }
     // Same frames, same overlays; what differs is the browser path's JPEG step and encoder noise.
     expect(ssim).toBeGreaterThan(0.93);
