@@ -13,6 +13,7 @@ import {
   renderScene,
   SCENE_MODEL,
   type SceneSpec,
+  sceneEncoderArgs,
   sceneFor,
   sceneOfJob,
 } from '../src/index.js';
@@ -87,6 +88,14 @@ describe('the prompt picks the scene', () => {
     let diff = 0;
     for (let i = 0; i < a.length; i++) diff += Math.abs(a[i]! - b[i]!);
     expect(diff / a.length).toBeGreaterThan(2);
+  });
+
+  it('draws 720p frames at 3/4 size for the encoder to scale up; small frames at their size', () => {
+    const hd = sceneFor(small('rain over a city', { size: '1280x720' }), { fps: 30 });
+    const args = sceneEncoderArgs(hd, 'out.mp4').join(' ');
+    expect(args).toContain('-s 960x540');
+    expect(args).toMatch(/-vf scale=1280:720:flags=bicubic/);
+    expect(sceneEncoderArgs(sceneFor(small('rain'), { fps: 30 }), 'o.mp4').join(' ')).toContain('-s 320x180');
   });
 
   it('names time, weather, subjects and camera moves from the words', () => {
