@@ -138,13 +138,10 @@ export const CaptionLine: React.FC<{ caption: Caption; timeline: Timeline; frame
         {caption.words
           ? caption.words.map((w, i) => {
               const current = frame >= w.startFrame && frame < w.endFrame;
-              const future = frame < w.startFrame;
+              const opacity = frame < w.startFrame ? UNSUNG_OPACITY : 1;
               return (
                 // biome-ignore lint/suspicious/noArrayIndexKey: words repeat; their order is their identity.
-                <span
-                  key={i}
-                  style={{ color: current ? accent : captionColor, opacity: future ? UNSUNG_OPACITY : 1 }}
-                >
+                <span key={i} style={{ color: current ? accent : captionColor, opacity }}>
                   {i > 0 ? ' ' : ''}
                   {w.text}
                 </span>
