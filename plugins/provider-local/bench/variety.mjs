@@ -82,6 +82,9 @@ console.log(`${shots.length} shots, ${seconds}s each at 320x180`);
 console.log(
   `  frame difference: across cuts ${mean(across).toFixed(1)} % (min ${Math.min(...across).toFixed(1)}), within shots ${mean(within).toFixed(2)} %; ratio ${(mean(across) / mean(within)).toFixed(1)}`,
 );
+// The evaluator's hard-cut test on thumbnails: 2.5 × this difference above 0.18 (before its adaptive check).
+const strong = across.filter((d) => (2.5 * d) / 100 > 0.18).length;
+console.log(`  cuts passing the evaluator's absolute hard-cut test: ${strong} of ${across.length}`);
 console.log(
   `  scdet (threshold 10): ${hits} of ${cuts.length} cuts detected, ${times.length - hits} elsewhere`,
 );

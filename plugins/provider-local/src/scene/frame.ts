@@ -29,9 +29,10 @@ export function cameraAt(s: SceneSpec, t: number, speed: number): FrameState['ca
     case 'track':
       return { cx: jx + tri(rate * 1.3 * t - 0.25), cy: jy, zoom: 1.04, rot: 0 };
     case 'aerial':
+      // A loud shot cranes up fast and holds; a calm one rises over the whole clip, so it never stands still.
       return {
         cx: jx + (u - 0.5) * 0.3,
-        cy: jy + Math.max(0, 1 - rate * 2 * t),
+        cy: jy + 1 - (s.energy < 0.5 ? u : Math.min(1, rate * 2 * t)),
         zoom: 1.08 - 0.06 * u,
         rot: 0,
       };
