@@ -20,6 +20,7 @@ import {
   type TransitionKind,
 } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
+import { accentOf } from './accent.js';
 import { BACKDROP_LOOP_SEC, coverBackdrop } from './backdrop.js';
 import { analyzeMotion, liveliestStart, type MotionProfile } from './motion.js';
 import { clipIssues } from './normalize.js';
@@ -343,11 +344,11 @@ export async function buildTimeline(
 
   const captions = options.captions ? await captionsOf(song, fps, totalFrames, decide) : [];
 
-  const accent = storyboard.styleBible.palette.find((c) => /^#[0-9a-f]{6}$/i.test(c));
+  const accent = accentOf(storyboard.styleBible.palette);
   const visualizer = options.visualizer && options.visualizer !== 'none' ? options.visualizer : undefined;
   if (visualizer)
     await decide(
-      `${visualizer} visualizer over the shots, drawn from the song in the style's accent ${accent ?? '#ffcc00'}`,
+      `${visualizer} visualizer over the shots, drawn from the song in the style's accent ${accent}`,
     );
   const timeline = Timeline.parse({
     version: 1,
@@ -360,10 +361,10 @@ export async function buildTimeline(
     cards,
     captions,
     beatFrames: [...new Set(beats.map(toFrame))].filter((f) => f < totalFrames),
-    ...(visualizer ? { visualizer: { kind: visualizer, color: accent ?? '#ffcc00' } } : {}),
+    ...(visualizer ? { visualizer: { kind: visualizer, color: accent } } : {}),
     style: {
       fontFamily: 'DejaVu Sans',
-      accent: accent ?? '#ffcc00',
+      accent,
       captionColor: '#ffffff',
       ...(lyric ? { captionLayout: 'lyric' } : {}),
     },

@@ -1,3 +1,4 @@
+export { accentOf } from './accent.js';
 export {
   type BuildTimelineContext,
   type BuildTimelineInput,

@@ -5,6 +5,7 @@ import { type Decision, InputError, type ProjectOptions } from '@beatframe/core'
 import { probeMedia, runFfmpeg } from '@beatframe/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  accentOf,
   buildTimeline,
   checkTimeline,
   loadTimeline,
@@ -106,7 +107,7 @@ describe('buildTimeline', () => {
     expect(none.captions).toEqual([]);
     expect(none.cards).toEqual([]);
     // The visualizer in the style's accent, said in the decision log.
-    const accent = project.storyboard.styleBible.palette.find((c) => /^#[0-9a-f]{6}$/i.test(c)) ?? '#ffcc00';
+    const accent = accentOf(project.storyboard.styleBible.palette);
     expect(none.visualizer).toEqual({ kind: 'pulse', color: accent });
     expect(s.decisions.some((d) => /pulse visualizer over the shots/.test(d.summary))).toBe(true);
   });
@@ -195,5 +196,14 @@ describe('buildTimeline', () => {
     const back = await loadTimeline(file);
     expect(back.items[0]!.src).toBe(join(dir, t.items[0]!.src.split('/').pop()!));
     await expect(loadTimeline(join(dir, 'nope.json'))).rejects.toThrow(/does not exist/);
+  });
+});
+
+describe('accentOf', () => {
+  it('reads colour words and hex, skipping colours too dark to read', () => {
+    expect(accentOf(['neon', 'magenta', 'electric cyan'])).toBe('#ff3ec8');
+    expect(accentOf(['charcoal black', 'molten orange'])).toBe('#ff8a2a');
+    expect(accentOf(['#101010', '#40e0d0'])).toBe('#40e0d0');
+    expect(accentOf(['nothing here'])).toBe('#ffcc00');
   });
 });

@@ -1,6 +1,8 @@
 import {
   type TimelineVisualizer,
   VISUALIZER_BARS,
+  VISUALIZER_GAP,
+  VISUALIZER_OPACITY,
   VISUALIZER_PULSE_GROWTH,
   visualizerBox,
 } from '@beatframe/core';
@@ -60,16 +62,20 @@ export function visualizerFilter(o: VisualizerFilterOptions): string {
   const over = (layer: string, x: string, y: string, extra = '') =>
     `${layer};\n[${o.video}][viz]overlay=${x}:${y}${extra}:format=auto,format=yuv420p[${o.out}]`;
   if (kind === 'bars') {
-    // A low-resolution spectrum, log frequency and amplitude, blown up into chunky bars.
+    // A low-resolution spectrum, log frequency and amplitude, blown up into slim translucent bars; the gaps
+    // between them are made transparent by geq (drawbox on this stream crashes ffmpeg 7), as Remotion draws.
+    const slot = box.w / VISUALIZER_BARS;
+    const gap = Math.max(1, Math.round(slot * VISUALIZER_GAP));
+    const alpha = `if(lt(mod(X,${num(slot)}),${num(slot - gap)}),${VISUALIZER_OPACITY}*alpha(X,Y),0)`;
     return over(
-      `[${o.audio}]aformat=channel_layouts=mono,showfreqs=s=${VISUALIZER_BARS}x64:r=${o.fps}:mode=bar:ascale=log:fscale=log:win_size=2048:averaging=2:colors=${color},format=rgba,scale=${box.w}:${box.h}:flags=neighbor,colorchannelmixer=aa=0.85,${end}[viz]`,
+      `[${o.audio}]aformat=channel_layouts=mono,showfreqs=s=${VISUALIZER_BARS}x64:r=${o.fps}:mode=bar:ascale=log:fscale=log:win_size=2048:averaging=2:colors=${color},format=rgba,scale=${box.w}:${box.h}:flags=neighbor,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='${alpha}',${end}[viz]`,
       String(box.x),
       String(box.y),
     );
   }
   if (kind === 'wave') {
     return over(
-      `[${o.audio}]aformat=channel_layouts=mono,showwaves=s=${box.w}x${box.h}:r=${o.fps}:mode=cline:scale=cbrt:draw=full:colors=${color}@0.85,format=rgba,${end}[viz]`,
+      `[${o.audio}]aformat=channel_layouts=mono,showwaves=s=${box.w}x${box.h}:r=${o.fps}:mode=cline:scale=cbrt:draw=full:colors=${color}@${VISUALIZER_OPACITY},format=rgba,${end}[viz]`,
       String(box.x),
       String(box.y),
     );

@@ -13,6 +13,7 @@ import {
   renderScene,
   SCENE_MODEL,
   type SceneSpec,
+  sceneEncoderArgs,
   sceneFor,
   sceneOfJob,
 } from '../src/index.js';
@@ -66,12 +67,16 @@ describe('the prompt picks the scene', () => {
     expect(kinds((s) => s.horizonShift)).toBeGreaterThanOrEqual(4);
     expect(kinds((s) => s.mirror)).toBe(2);
     expect(kinds((s) => s.hueShift)).toBeGreaterThanOrEqual(4);
+    expect(kinds((s) => s.shot)).toBeGreaterThanOrEqual(4);
+    // Neighbours never share a sky: each lights it with the next accent.
+    for (let i = 1; i < specs.length; i++) expect(specs[i]!.tint).not.toBe(specs[i - 1]!.tint);
     // The theme stays: every shot is the same coast at night.
     expect(kinds((s) => `${s.setting}/${s.time}`)).toBe(1);
     expect(sceneFor(small(theme, { shotId: 's3' }), { fps: 30 })).toEqual(specs[2]);
     // The prompt's framing word wins over the seed; colour words keep their hue.
     const close = sceneFor(small(`close-up of ${theme}`, { shotId: 's1' }), { fps: 30 });
-    expect(close.framing).toBe(1.3);
+    expect(close.shot).toBe('close');
+    expect(close.framing).toBe(1.2);
     expect(close.matched).toContain('framing:close');
     for (let i = 0; i < 8; i++)
       expect(
@@ -83,6 +88,14 @@ describe('the prompt picks the scene', () => {
     let diff = 0;
     for (let i = 0; i < a.length; i++) diff += Math.abs(a[i]! - b[i]!);
     expect(diff / a.length).toBeGreaterThan(2);
+  });
+
+  it('draws 720p frames at 3/4 size for the encoder to scale up; small frames at their size', () => {
+    const hd = sceneFor(small('rain over a city', { size: '1280x720' }), { fps: 30 });
+    const args = sceneEncoderArgs(hd, 'out.mp4').join(' ');
+    expect(args).toContain('-s 960x540');
+    expect(args).toMatch(/-vf scale=1280:720:flags=bicubic/);
+    expect(sceneEncoderArgs(sceneFor(small('rain'), { fps: 30 }), 'o.mp4').join(' ')).toContain('-s 320x180');
   });
 
   it('names time, weather, subjects and camera moves from the words', () => {
@@ -159,13 +172,17 @@ describe('scene clips', () => {
     expect(readFileSync(join(out, 'a.mp4')).equals(readFileSync(join(out, 'b.mp4')))).toBe(true);
   });
 
-  it('renders a half-second clip, a 4000-character prompt and an empty one, at 9:16 and 1:1', async () => {
-    const cases: Array<[string, string, number]> = [
+  it('renders a half-second clip, a 4000-character prompt, an empty one, unknown words and a one-colour palette, at 9:16 and 1:1', async () => {
+    const cases: Array<[string, string, number, string[]?]> = [
       ['', '180x320', 0.5],
       ['snow in a forest at night '.repeat(160).slice(0, 4000), '320x320', 1],
+      ['quixotic ineffable zeugma, all in red', '320x180', 0.5, ['#ff0000']],
     ];
-    for (const [prompt, size, seconds] of cases) {
-      const s = sceneFor({ prompt, size, seconds }, { fps: 15 });
+    for (const [prompt, size, seconds, palette] of cases) {
+      const s = sceneFor(
+        { prompt, size, seconds, ...(palette ? { music: { bpm: 0, energy: 0.5, palette } } : {}) },
+        { fps: 15 },
+      );
       const file = join(out, `edge-${size}.mp4`);
       await renderScene(s, file);
       const [w, h] = size.split('x').map(Number);

@@ -187,7 +187,7 @@ export function buildAss(timeline: Timeline): AssResult {
       const to = points[i + 1]!;
       // The latest word whose interval covers this stretch is the current one.
       const current = [...lit].reverse().find((l) => l.span && l.from <= from && l.to >= to && l.to > l.from);
-      // Words not sung yet are dimmed to 70 %, as in the composition.
+      // Words not sung yet are dimmed, as in the composition.
       const sung = Math.min(
         cap.text.length,
         ...lit.filter((l) => l.span && l.from > from).map((l) => l.span!.from),
@@ -210,6 +210,7 @@ export function buildAss(timeline: Timeline): AssResult {
       ? `${escapeAssText(head.slice(0, current.from))}{\\c${accent}&}${escapeAssText(head.slice(current.from, current.to))}{\\c${captionColour}&}${escapeAssText(head.slice(current.to))}`
       : escapeAssText(head);
     const rest = text.slice(sung);
-    return rest ? `${lit}{\\alpha&H4D&}${escapeAssText(rest)}` : lit;
+    // Words not sung yet at 60 % (alpha &H66&), as in the composition.
+    return rest ? `${lit}{\\alpha&H66&}${escapeAssText(rest)}` : lit;
   }
 }

@@ -153,8 +153,8 @@ describe('buildAss', () => {
     });
     const events = ass.script.split('\n').filter((l) => l.startsWith('Dialogue'));
     expect(events.length).toBe(5);
-    expect(events[0]).toContain('{\\alpha&H4D&}Hey, you: hey!');
-    expect(events[1]).toContain('{\\c&H0000CCFF&}Hey{\\c&H00FFFFFF&}, you: {\\alpha&H4D&}hey!');
+    expect(events[0]).toContain('{\\alpha&H66&}Hey, you: hey!');
+    expect(events[1]).toContain('{\\c&H0000CCFF&}Hey{\\c&H00FFFFFF&}, you: {\\alpha&H66&}hey!');
     expect(events[3]).toContain('Hey, you: {\\c&H0000CCFF&}hey{\\c&H00FFFFFF&}!');
     expect(ass.notes.join()).toMatch(/not highlighted: missing/);
   });

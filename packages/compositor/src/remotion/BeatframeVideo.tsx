@@ -92,6 +92,8 @@ export const Card: React.FC<{ card: TextCard; timeline: Timeline; frame: number 
 
 /** Size of a lyric video's lines, as a share of the frame's short side (the ffmpeg renderer's too). */
 export const LYRIC_SIZE = 0.1;
+/** Words not sung yet: readable at 60 % over any backdrop (with the line's shadow), the sung ones at full. */
+export const UNSUNG_OPACITY = 0.6;
 
 /** A lyric line at timeline frame `frame`, the sung word highlighted. */
 export const CaptionLine: React.FC<{ caption: Caption; timeline: Timeline; frame: number }> = ({
@@ -136,10 +138,10 @@ export const CaptionLine: React.FC<{ caption: Caption; timeline: Timeline; frame
         {caption.words
           ? caption.words.map((w, i) => {
               const current = frame >= w.startFrame && frame < w.endFrame;
-              const future = frame < w.startFrame;
+              const opacity = frame < w.startFrame ? UNSUNG_OPACITY : 1;
               return (
                 // biome-ignore lint/suspicious/noArrayIndexKey: words repeat; their order is their identity.
-                <span key={i} style={{ color: current ? accent : captionColor, opacity: future ? 0.7 : 1 }}>
+                <span key={i} style={{ color: current ? accent : captionColor, opacity }}>
                   {i > 0 ? ' ' : ''}
                   {w.text}
                 </span>

@@ -1,6 +1,8 @@
 import {
   type TimelineVisualizer,
   VISUALIZER_BARS,
+  VISUALIZER_GAP,
+  VISUALIZER_OPACITY,
   VISUALIZER_PULSE_GROWTH,
   visualizerBox,
 } from '@beatframe/core/schemas';
@@ -48,15 +50,16 @@ export const Visualizer: React.FC<{ spec: TimelineVisualizer; src: string }> = (
     const w = box.w / VISUALIZER_BARS;
     return (
       <AbsoluteFill>
-        <div style={{ ...at, opacity: 0.85 }}>
+        <div style={{ ...at, opacity: VISUALIZER_OPACITY }}>
           {bars.map((v, i) => (
             <div
               // biome-ignore lint/suspicious/noArrayIndexKey: a bar is its position.
               key={i}
               style={{
                 position: 'absolute',
-                left: i * w,
-                width: Math.ceil(w),
+                left: Math.round(i * w),
+                width:
+                  Math.round((i + 1) * w) - Math.max(1, Math.round(w * VISUALIZER_GAP)) - Math.round(i * w),
                 bottom: 0,
                 height: Math.max(1, v * box.h),
                 backgroundColor: spec.color,
@@ -84,7 +87,11 @@ export const Visualizer: React.FC<{ spec: TimelineVisualizer; src: string }> = (
     return (
       <AbsoluteFill>
         <svg style={at} viewBox={`0 0 ${box.w} ${box.h}`} aria-hidden="true">
-          <polygon points={[...top, ...bottom].join(' ')} fill={spec.color} fillOpacity={0.85} />
+          <polygon
+            points={[...top, ...bottom].join(' ')}
+            fill={spec.color}
+            fillOpacity={VISUALIZER_OPACITY}
+          />
         </svg>
       </AbsoluteFill>
     );

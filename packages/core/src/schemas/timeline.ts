@@ -125,6 +125,10 @@ export function timelineProblem(timeline: Timeline): string | undefined {
 
 /** Bars of the spectrum visualizer, low notes on the left. */
 export const VISUALIZER_BARS = 32;
+/** Opacity of the bars and the waveform: the picture shows through. */
+export const VISUALIZER_OPACITY = 0.7;
+/** Share of each bar's slot left empty between bars. */
+export const VISUALIZER_GAP = 0.35;
 /** How much a bass hit grows the pulse ring (1 + this at full strength). */
 export const VISUALIZER_PULSE_GROWTH = 0.35;
 
@@ -139,9 +143,10 @@ export function visualizerBox(
 ): { x: number; y: number; w: number; h: number } {
   const even = (n: number) => 2 * Math.round(n / 2);
   if (kind === 'bars') {
-    const w = even(width * 0.9);
-    const h = even(height * 0.2);
-    return { x: even((width - w) / 2), y: even(height - h - height * 0.04), w, h };
+    // A slim strip under the picture (a few % of the height), clear of the captions above it.
+    const w = even(width * 0.5);
+    const h = even(Math.max(8, height * 0.045));
+    return { x: even((width - w) / 2), y: even(height - h - height * 0.025), w, h };
   }
   if (kind === 'wave') {
     const h = even(height * 0.24);

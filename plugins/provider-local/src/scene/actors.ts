@@ -41,7 +41,8 @@ function person(g: SKRSContext2D, x: number, feet: number, h: number, arms: numb
 
 function drawSubject(g: SKRSContext2D, id: SubjectId, s: SceneSpec, st: Stage, f: FrameState, slot: number) {
   const { W, H } = st;
-  const u = Math.min(W, H);
+  // A close or low shot draws its subject bigger (SHOT_KINDS); specs from before shot kinds have no scale.
+  const u = Math.min(W, H) * (s.subjectScale ?? 1);
   const lit = st.time.lightsOn;
   g.fillStyle = css(st.ink);
   g.strokeStyle = css(st.ink);

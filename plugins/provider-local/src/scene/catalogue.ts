@@ -271,3 +271,20 @@ export const FALLBACK_SETTING: SettingEntry = {
   subject: 'lanterns',
   accents: ['ffb8d0', '9ad0ff', 'ffe0a0'],
 };
+
+export type ShotKindId = 'wide' | 'medium' | 'close' | 'low' | 'high' | 'detail';
+
+/**
+ * How a shot frames the scene, so consecutive shots of one theme do not repeat one composition: a base zoom,
+ * where the horizon sits (added to the setting's, as a share of the height: + lower, more sky), and how big
+ * the subject is drawn. The prompt's framing words pick one; otherwise the shot's number or seed does.
+ */
+// biome-ignore format: a data table, one entry per line
+export const SHOT_KINDS: Record<ShotKindId, { keywords: string[]; zoom: number; horizon: number; subject: number }> = {
+  wide: { keywords: ['wide', 'establishing', 'vista', 'panorama', 'long shot'], zoom: 1, horizon: 0, subject: 1 },
+  medium: { keywords: ['medium', 'mid-shot', 'mid shot', 'two-shot'], zoom: 1.12, horizon: 0.06, subject: 1.4 },
+  close: { keywords: ['extreme close-up', 'close-up', 'closeup', 'close', 'tight', 'portrait'], zoom: 1.2, horizon: 0.1, subject: 2 },
+  low: { keywords: ['low-angle', 'low angle', 'worm', 'looking up', 'towering'], zoom: 1.05, horizon: 0.2, subject: 1.5 },
+  high: { keywords: ['aerial', 'overhead', "bird's-eye", 'drone', 'high angle', 'top-down', 'from above'], zoom: 1, horizon: -0.22, subject: 0.8 },
+  detail: { keywords: ['detail', 'telephoto', 'insert', 'macro'], zoom: 1.55, horizon: 0.04, subject: 1 },
+};

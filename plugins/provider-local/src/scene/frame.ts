@@ -1,6 +1,6 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import { drawSubjects, drawWeather } from './actors.js';
-import { css } from './colour.js';
+import { css, hash01 } from './colour.js';
 import { drawGround, type FrameState, shiftOf } from './ground.js';
 import type { Layer, Stage } from './paint.js';
 import type { SceneSpec } from './spec.js';
@@ -29,9 +29,10 @@ export function cameraAt(s: SceneSpec, t: number, speed: number): FrameState['ca
     case 'track':
       return { cx: jx + tri(rate * 1.3 * t - 0.25), cy: jy, zoom: 1.04, rot: 0 };
     case 'aerial':
+      // A loud shot cranes up fast and holds; a calm one rises over the whole clip, so it never stands still.
       return {
         cx: jx + (u - 0.5) * 0.3,
-        cy: jy + Math.max(0, 1 - rate * 2 * t),
+        cy: jy + 1 - (s.energy < 0.5 ? u : Math.min(1, rate * 2 * t)),
         zoom: 1.08 - 0.06 * u,
         rot: 0,
       };
@@ -133,6 +134,7 @@ export function drawFrame(g: SKRSContext2D, s: SceneSpec, st: Stage, n: number):
   if (s.setting === 'underwater') underwater(g, s, st, f);
   if (s.setting === 'room') neon(g, st, f);
   drawSubjects(g, s, st, f);
+  if (st.time.lightsOn && (s.shot === 'close' || s.shot === 'detail')) bokeh(g, s, st, f);
   drawWeather(g, s, st, f);
   if (s.energy > 0.5) {
     // Loud music swells the light once a beat: a smooth wave, not a flash, because the clip's beat phase is
@@ -192,4 +194,17 @@ function neon(g: SKRSContext2D, st: Stage, f: FrameState) {
     g.fillStyle = `rgba(${Math.min(255, r + 80)},${Math.min(255, gr + 80)},${Math.min(255, b + 80)},${(0.7 + 0.3 * f.pulse).toFixed(3)})`;
     g.fillRect(x0, y - u * 0.006, len, u * 0.012);
   });
+}
+
+/** Out-of-focus lights in front of a close or detail shot, in the accent colours: a long lens after dark. */
+function bokeh(g: SKRSContext2D, s: SceneSpec, st: Stage, f: FrameState) {
+  const u = Math.min(st.W, st.H);
+  for (let i = 0; i < 14; i++) {
+    const r = u * (0.08 + 0.12 * hash01(i, s.seed + 81));
+    const x = hash01(i, s.seed + 82) * (st.W + 2 * st.margin) - st.margin + shiftOf(st, f, 1);
+    const y = st.H * (0.15 + 0.8 * hash01(i, s.seed + 83));
+    g.globalAlpha = 0.4 + 0.3 * f.pulse * hash01(i, 84);
+    g.drawImage(st.tintDots[i % st.tintDots.length] ?? st.glowDot, x - r, y - r, r * 2, r * 2);
+  }
+  g.globalAlpha = 1;
 }

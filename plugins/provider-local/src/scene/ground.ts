@@ -74,7 +74,7 @@ export function drawGround(g: SKRSContext2D, s: SceneSpec, st: Stage, f: FrameSt
         // The sun or moon's glitter path, then swell lines rolling toward the camera.
         if (st.light) {
           const lx = st.light.x - st.margin + st.light.sprite.width / 2 + shiftOf(st, f, 0.05);
-          g.fillStyle = css(st.time.light.colour, 0.55);
+          g.fillStyle = css(st.time.light.colour, 0.35);
           for (let k = 0; k < 40; k++) {
             const p = (k + 0.5) / 40;
             const y = horizon + (H - horizon) * p * p;

@@ -53,7 +53,7 @@ function paintSky(s: SceneSpec, st: LayerFrame, tint: string | undefined): Canva
   const [c, g] = canvas(W + 2 * margin, H + 2 * pad);
   g.translate(0, pad);
   let [top, mid, low] = time.sky;
-  if (tint) [mid, low] = [mix(mid, tint, 0.3), mix(low, tint, 0.35)];
+  if (tint) [mid, low] = [mix(mid, tint, 0.35), mix(low, tint, 0.45)];
   if (st.overcast)
     [top, mid, low] = [mix(top, '3a3f4a', 0.5), mix(mid, '4a4f5a', 0.55), mix(low, '5a5f6a', 0.5)];
   if (s.setting === 'underwater') [top, mid, low] = ['2aa0c0', '0b5a80', '03182a'];
@@ -91,7 +91,8 @@ export function buildStage(s: SceneSpec): Stage {
   const margin = Math.ceil(W * 0.3);
   const overcast = s.weather.some((w) => w === 'rain' || w === 'snow' || w === 'lightning');
   const horizon = Math.round(H * Math.max(0.35, Math.min(0.8, setting.horizon + s.horizonShift)));
-  const tint = s.matched.some((m) => m.startsWith('colours:')) ? s.accents[0] : undefined;
+  // Older specs have no tint of their own: their prompt's first colour, as before.
+  const tint = s.tint ?? (s.matched.some((m) => m.startsWith('colours:')) ? s.accents[0] : undefined);
   const st = { W, H, margin, horizon, time, accents: s.accents, overcast };
   const sky = paintSky(s, st, tint);
 

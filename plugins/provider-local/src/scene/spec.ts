@@ -9,6 +9,8 @@ import {
   MOOD_TIMES,
   SETTINGS,
   type SettingEntry,
+  SHOT_KINDS,
+  type ShotKindId,
   SUBJECTS,
   type SubjectId,
   TIMES,
@@ -16,6 +18,7 @@ import {
   WEATHER,
   type WeatherId,
 } from './catalogue.js';
+import { luma } from './colour.js';
 
 /** Everything a scene render depends on; the job id is its digest, so the same request is the same clip. */
 export interface SceneSpec {
@@ -39,11 +42,15 @@ export interface SceneSpec {
   /** Accent colours, hex without '#': the prompt's colour words first. */
   accents: string[];
   /**
-   * How this shot differs from its neighbours within the theme (deterministic per request): framing as a base
-   * zoom (1 wide, 1.15 medium, 1.3 close), the horizon moved up or down (a share of the height), the picture
-   * mirrored, and the colour grade turned by some degrees of hue. Shots of one theme otherwise look alike.
+   * How this shot differs from its neighbours within the theme (deterministic per request): its framing (a
+   * SHOT_KINDS entry: base zoom, horizon, subject size), the horizon moved up or down (a share of the height),
+   * the picture mirrored, the sky lit by one of the accents, and the grade turned by some degrees of hue.
    */
+  shot: ShotKindId;
   framing: number;
+  subjectScale: number;
+  /** The accent the sky and its reflection are tinted with. */
+  tint?: string;
   horizonShift: number;
   mirror: boolean;
   hueShift: number;
@@ -54,6 +61,9 @@ export interface SceneSpec {
   matched: string[];
   fallback: string[];
 }
+
+/** Framings in the order shots without framing words take them, neighbours as unlike as possible. */
+const ORDER: ShotKindId[] = ['wide', 'close', 'high', 'medium', 'low', 'detail'];
 
 /** Where in the text a keyword first appears as whole words; -1 if absent. */
 function firstAt(text: string, keywords: string[]): number {
@@ -146,22 +156,25 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
   const accents = [...new Set([...prompted, ...fromMusic, ...entry.accents])].slice(0, 4);
   if (!prompted.length) fallback.push(`colours:${accents.join(',')}`);
 
-  // Variety between shots: the prompt's framing words first, the seed for the rest.
+  // Variety between shots: the prompt's framing words first, then the shot's number (so neighbours differ),
+  // then the seed.
   const pick = (k: number) => ((seed >>> (k * 3)) & 7) / 7;
-  const framingWord = /\b(close-?up|close|tight|detail)\b/.test(text)
-    ? 'close'
-    : /\b(medium|mid-?shot)\b/.test(text)
-      ? 'medium'
-      : /\b(wide|establishing|aerial|vista|panorama)\b/.test(text)
-        ? 'wide'
-        : undefined;
-  const framingName = framingWord ?? (['wide', 'medium', 'close'] as const)[Math.floor(pick(1) * 2.99)]!;
-  (framingWord ? matched : fallback).push(`framing:${framingName}`);
-  const framing = { wide: 1, medium: 1.15, close: 1.3 }[framingName];
-  const horizonShift = Number(((pick(2) - 0.5) * 0.2).toFixed(3));
+  const number = req.shotIndex ?? Number(/(\d+)\D*$/.exec(req.shotId ?? '')?.[1] ?? seed % 97);
+  const framingWords = named(text, SHOT_KINDS);
+  const shot: ShotKindId = framingWords[0] ?? ORDER[(number + (seed % 3)) % ORDER.length]!;
+  (framingWords[0] ? matched : fallback).push(`framing:${shot}`);
+  const kind = SHOT_KINDS[shot];
+  // Odd and even shots sit the horizon on either side of the kind's, a little more by the seed.
+  const horizonShift = Number(
+    (kind.horizon + (number % 2 ? 0.05 : -0.05) + (pick(2) - 0.5) * 0.06).toFixed(3),
+  );
   const mirror = pick(3) >= 0.5;
   // Named colours stay near their hue (±12°); otherwise the grade may turn ±25°.
   const hueShift = Math.round((pick(4) - 0.5) * (prompted.length ? 24 : 50));
+  // Each shot lights its sky with the next of the theme's accents: one palette, a shift at every cut.
+  // Near-black words ("night", "midnight") are colours of the prompt but no light to tint a sky with.
+  const lights = accents.filter((a) => luma(a) > 0.2);
+  const tint = lights[number % Math.min(3, lights.length)];
   const bpm = req.music?.bpm && req.music.bpm >= 30 && req.music.bpm <= 300 ? req.music.bpm : 0;
   const calm = /\b(calm|gentle|slow|quiet|dreamy|serene|still|soft|peaceful)\b/.test(text);
   const wild = /\b(fast|wild|energetic|aggressive|explosive|frantic|rush|racing|intense)\b/.test(text);
@@ -181,8 +194,11 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
     ...((extraLayer ?? lateLayer) ? { extraLayer: extraLayer ?? lateLayer } : {}),
     modifiers,
     accents,
-    framing,
+    shot,
+    framing: kind.zoom,
+    subjectScale: kind.subject,
     horizonShift,
+    ...(tint ? { tint } : {}),
     mirror,
     hueShift,
     bpm,
