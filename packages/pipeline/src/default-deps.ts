@@ -55,8 +55,11 @@ export async function loadDefaultDeps(): Promise<StageDeps> {
       }),
     crew: async (mode, { logger, env, config }) => createCrew({ mode, env, config, logger }),
     provider: async (name, config) => getProvider(name, config),
-    imageProvider: async (name, config) =>
-      findProviderEntry(name)?.image ? getImageProvider(name, config) : undefined,
+    imageProvider: async (name, config, opts) => {
+      const entry = findProviderEntry(name);
+      if (!entry?.image || (opts?.byDefault && entry.imageOnRequest)) return undefined;
+      return getImageProvider(name, config);
+    },
     listProviders: async (config) => listProviders(config),
     renderer: async (name, config) => getRenderer(name, config),
     buildTimeline: (input, ctx) => buildTimeline(input, ctx),

@@ -56,7 +56,12 @@ export interface StageDeps {
   ): Promise<Crew>;
   provider(name: string, config: BeatframeConfig): Promise<VideoProvider>;
   /** The image model of plugin `name`, or undefined when that plugin has none (then no keyframes are made). */
-  imageProvider?(name: string, config: BeatframeConfig): Promise<ImageProvider | undefined>;
+  imageProvider?(
+    name: string,
+    config: BeatframeConfig,
+    /** `byDefault`: asked for the video plugin's own, not named by the user (some plugins' only on request). */
+    opts?: { byDefault?: boolean },
+  ): Promise<ImageProvider | undefined>;
   /** Every provider this install has, for the per-provider concurrency limits of a worker. */
   listProviders?(config: BeatframeConfig): Promise<Array<Pick<VideoProvider, 'name' | 'capabilities'>>>;
   renderer(name: string, config: BeatframeConfig): Promise<Renderer>;

@@ -213,7 +213,9 @@ export class Engine {
   ): Promise<ImageProvider | undefined> {
     if (options.keyframes === false || !video.capabilities.imageToVideo || !this.deps.imageProvider)
       return undefined;
-    return this.deps.imageProvider(options.imageProvider ?? options.provider, this.config);
+    return options.imageProvider
+      ? this.deps.imageProvider(options.imageProvider, this.config)
+      : this.deps.imageProvider(options.provider, this.config, { byDefault: true });
   }
 
   private crew(mode: CrewMode): Promise<Crew> {

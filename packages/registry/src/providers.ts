@@ -34,6 +34,12 @@ export interface ProviderEntry {
   factory: VideoProviderFactory;
   /** The vendor's image models (keyframes, references), set up from the same settings, when the plugin has them. */
   image?: ImageProviderFactory;
+  /**
+   * Only with `--image-provider`: its video runs do not make keyframes with it unasked. For vendors whose
+   * video endpoint may be a gateway without their image API (OpenAI Videos), or whose default image model is
+   * a different product with its own terms (fal).
+   */
+  imageOnRequest?: boolean;
   /** Settings derived from the config (e.g. a folder under the data dir); config settings override them. */
   defaults?(config: RegistryConfig): Record<string, unknown>;
   /** The variable holding the plugin's API key; its ring (the name plus S) is then used as well. */
@@ -62,6 +68,7 @@ const PROVIDERS: ProviderEntry[] = [
     packageName: '@beatframe/provider-openai-videos',
     factory: openaiVideosFactory,
     image: openaiImage,
+    imageOnRequest: true,
     keyEnv: 'OPENAI_API_KEY',
   },
   {
@@ -78,6 +85,7 @@ const PROVIDERS: ProviderEntry[] = [
     packageName: '@beatframe/provider-fal',
     factory: falFactory,
     image: falImage,
+    imageOnRequest: true,
     keyEnv: 'FAL_KEY',
   },
   {
