@@ -15,13 +15,13 @@ export async function storyboardLines(bf: Beatframe, d: ProjectDetail): Promise<
   const video = estimateLine({ firstCutUsd: sb.videoUsd, upToUsd: sb.videoMaxUsd });
   if (sb.phase === 'stills')
     return [
-      `storyboard first: a still for each of the ${shots(sb.stills.length)} for ${usd(sb.stillsUsd)} on ${sb.imageProvider}, shown before any video is paid for`,
+      `storyboard first: a still for ${sb.stills.length === 1 ? 'the one shot' : `each of the ${shots(sb.stills.length)}`} for ${usd(sb.stillsUsd)} on ${sb.imageProvider}, shown before any video is paid for`,
       `the video after them: ${video} (approved on the stills)`,
     ];
   const sheet = await bf.contactSheet(id);
   return [
     `storyboard: ${sheet}`,
-    `a keyframe for each of the ${shots(sb.stills.length)} (${usd(sb.stillsSpentUsd)} spent on stills); the video still to come: ${video}`,
+    `a keyframe for ${sb.stills.length === 1 ? 'the one shot' : `each of the ${shots(sb.stills.length)}`} (${usd(sb.stillsSpentUsd)} spent on stills); the video still to come: ${video}`,
     `re-roll a still (${usd(sb.rerollUsd)}): \`beatframe stills ${id} --reroll N\`; new words for a shot: \`beatframe stills ${id} --edit N --prompt "..."\``,
     `approve the storyboard and its video: \`beatframe resume ${id} --yes\``,
   ];

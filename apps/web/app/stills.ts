@@ -35,7 +35,7 @@ export function stillsBox(
       h(
         'p',
         {},
-        `First the storyboard: a still for each of the ${shots(sb.stills.length)} (and the characters' reference stills), ${usd(sb.stillsUsd)} on ${sb.imageProvider}. You approve the video, ${videoLine(sb)}, when you have seen them.`,
+        `First the storyboard: a still for ${sb.stills.length === 1 ? 'the one shot' : `each of the ${shots(sb.stills.length)}`} (and the characters' reference stills), ${usd(sb.stillsUsd)} on ${sb.imageProvider}. You approve the video, ${videoLine(sb)}, when you have seen them.`,
       ),
       h(
         'div',
@@ -88,7 +88,7 @@ export function stillsBox(
     h(
       'p',
       {},
-      `A keyframe for each of the ${shots(sb.stills.length)} (${usd(sb.stillsSpentUsd)} spent on stills). The video still to come: ${videoLine(sb)}. Re-roll any still you do not like, then approve the storyboard and its video at once.`,
+      `A keyframe for ${sb.stills.length === 1 ? 'the one shot' : `each of the ${shots(sb.stills.length)}`} (${usd(sb.stillsSpentUsd)} spent on stills). The video still to come: ${videoLine(sb)}. Re-roll any still you do not like, then approve the storyboard and its video at once.`,
     ),
     grid,
     h(

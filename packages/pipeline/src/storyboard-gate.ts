@@ -75,13 +75,13 @@ export function storyboardGate(g: GateInput): GateStep {
     return {
       kind: 'pause',
       approvalNeededUsd: cents(g.stillsUsd),
-      reason: `${STILLS_FIRST}: a still for each of the ${shots(g.stills)} (and the characters' reference stills) for ${usd(g.stillsUsd)}, then the video (${estimateLine(video)} on ${g.provider}) is approved on the stills; make them with \`beatframe resume ${g.projectId} --max-cost ${cents(g.stillsUsd).toFixed(2)}\`, or approve everything with \`beatframe resume ${g.projectId} --yes\``,
+      reason: `${STILLS_FIRST}: a still for ${g.stills === 1 ? 'the one shot' : `each of the ${shots(g.stills)}`} (and the characters' reference stills) for ${usd(g.stillsUsd)}, then the video (${estimateLine(video)} on ${g.provider}) is approved on the stills; make them with \`beatframe resume ${g.projectId} --max-cost ${cents(g.stillsUsd).toFixed(2)}\`, or approve everything with \`beatframe resume ${g.projectId} --yes\``,
     };
   }
   if (coversAll || !(video.firstCutUsd > EPS)) return { kind: 'go' };
   return {
     kind: 'pause',
     approvalNeededUsd: Math.max(g.estimateMaxUsd, g.estimateUsd),
-    reason: `${STORYBOARD_READY} (a keyframe for each of the ${shots(g.stills)}, ${usd(g.stillsSpentUsd)} spent on stills); the video still to come costs ${estimateLine(video)} on ${g.provider}; re-roll a still with \`beatframe stills ${g.projectId} --reroll N\`, ${approve}`,
+    reason: `${STORYBOARD_READY} (a keyframe for ${g.stills === 1 ? 'the one shot' : `each of the ${shots(g.stills)}`}, ${usd(g.stillsSpentUsd)} spent on stills); the video still to come costs ${estimateLine(video)} on ${g.provider}; re-roll a still with \`beatframe stills ${g.projectId} --reroll N\`, ${approve}`,
   };
 }
