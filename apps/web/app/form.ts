@@ -54,7 +54,7 @@ export function modelPicker(providers: ProviderInfo[], value: string, id = 'f-pr
       h(
         'option',
         { value: p.name, selected: p.name === value, disabled: !p.configured },
-        `${p.name === 'local' ? 'local — offline motion graphics, free' : p.name}${p.configured ? (p.free && p.name !== 'local' ? ' (free)' : '') : ' — not set up here'}`,
+        `${p.name === 'local' ? 'local — offline scenes drawn here, free' : p.name}${p.configured ? (p.free && p.name !== 'local' ? ' (free)' : '') : ' — not set up here'}`,
       ),
     ),
   );
