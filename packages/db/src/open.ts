@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type Logger, silentLogger } from '@beatframe/core';
@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { LOCK_FILE, seedFromTemplate } from './pglite-template.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -118,7 +119,7 @@ function pidAlive(pid: number): boolean {
  * A pid lock file says who has it; a lock left by a dead process (a crash, SIGKILL) is taken over.
  */
 function takePgliteLock(dir: string): () => void {
-  const lock = join(dir, 'beatframe.lock');
+  const lock = join(dir, LOCK_FILE);
   if (existsSync(lock)) {
     const pid = Number(readFileSync(lock, 'utf8').trim());
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
@@ -143,7 +144,15 @@ async function openPglite(dataDir: string, logger: Logger): Promise<Database> {
   const release = takePgliteLock(dir);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dir);
+    const seeded = await seedFromTemplate(dir, migrationsFolder, logger);
+    pglite = await PGlite.create(dir).catch(async (err) => {
+      if (!seeded) throw err;
+      // A template this PGlite cannot read: start the folder over with initdb.
+      logger.warn({ err: (err as Error).message }, 'the database template did not open; running initdb');
+      for (const name of readdirSync(dir))
+        if (name !== LOCK_FILE) rmSync(join(dir, name), { recursive: true });
+      return PGlite.create(dir);
+    });
     const db = drizzlePglite(pglite, { schema });
     await migratePglite(db, { migrationsFolder });
   } catch (err) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -52,6 +52,43 @@ describe('openDatabase on PGlite', () => {
     writeFileSync(lock, '999999999'); // no such process: a crashed worker's lock
     const database = await openDatabase({ dataDir: dir });
     await database.close();
+  });
+});
+
+describe('a new embedded database from its template', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bf-db-tpl-'));
+  const before = process.env.BEATFRAME_DB_TEMPLATE_DIR;
+  process.env.BEATFRAME_DB_TEMPLATE_DIR = join(dir, 'templates');
+  afterAll(() => {
+    if (before === undefined) delete process.env.BEATFRAME_DB_TEMPLATE_DIR;
+    else process.env.BEATFRAME_DB_TEMPLATE_DIR = before;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is made once per schema, and each copy is a database of its own', async () => {
+    const a = await openDatabase({ dataDir: join(dir, 'a') });
+    await roundTrip(a);
+    await a.close();
+    const made = readdirSync(join(dir, 'templates'));
+    expect(made).toHaveLength(1);
+    // The second database starts from the same template, without the first one's rows.
+    const b = await openDatabase({ dataDir: join(dir, 'b') });
+    expect(await b.query('SELECT id FROM projects')).toEqual([]);
+    await roundTrip(b);
+    await b.close();
+    expect(readdirSync(join(dir, 'templates'))).toEqual(made);
+    expect(readdirSync(join(dir, 'templates', made[0]!)).some((f) => f.startsWith('beatframe'))).toBe(false);
+  });
+
+  it('falls back to initdb when the template cannot be opened', async () => {
+    const [key] = readdirSync(join(dir, 'templates'));
+    const template = join(dir, 'templates', key!);
+    // A template from some other PostgreSQL: PGlite refuses it, the folder is started over.
+    writeFileSync(join(template, 'PG_VERSION'), '9\n');
+    const c = await openDatabase({ dataDir: join(dir, 'c') });
+    await roundTrip(c);
+    await c.close();
+    expect(readFileSync(join(dir, 'c', 'db', 'PG_VERSION'), 'utf8').trim()).not.toBe('9');
   });
 });
 

@@ -16,7 +16,7 @@ import {
   validateSize,
 } from '@beatframe/core';
 import { clipOfProbe, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
-import { OpenRouter } from '@openrouter/sdk';
+import type { OpenRouter } from '@openrouter/sdk';
 import type { FrameImage } from '@openrouter/sdk/models';
 import { ALTERNATIVES, jobFailure, toProviderError } from './errors.js';
 import {
@@ -52,9 +52,12 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
   const baseOf = (ctx: PluginContext) =>
     endpointOf(settings.baseUrl, baseUrlEnv, ctx.env)?.replace(/\/+$/, '');
   const hostOf = (ctx: PluginContext) => hostOfUrl(baseOf(ctx), 'openrouter.ai');
-  function client(ctx: PluginContext): OpenRouter {
+  // The SDK loads on the first call: importing it costs ~2.8 s of CPU, which every CLI command and worker
+  // that lists the providers paid whether or not it used OpenRouter.
+  async function client(ctx: PluginContext): Promise<OpenRouter> {
     const apiKey = apiKeyOf(name, apiKeyEnv, ctx.env);
     const serverURL = baseOf(ctx);
+    const { OpenRouter } = await import('@openrouter/sdk');
     return new OpenRouter({
       apiKey,
       ...(serverURL ? { serverURL } : {}),
@@ -81,8 +84,8 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
   /** The live listing (reused for `listingTtlMs`): each model's durations, sizes and frame images. */
   async function listed(ctx: PluginContext): Promise<ListedModel[]> {
     if (listing && Date.now() - listing.at < ttl) return listing.models;
-    const res = await call('reading the video models listing', ctx, undefined, () =>
-      client(ctx).videoGeneration.listVideosModels(undefined, opts(ctx)),
+    const res = await call('reading the video models listing', ctx, undefined, async () =>
+      (await client(ctx)).videoGeneration.listVideosModels(undefined, opts(ctx)),
     );
     listing = { at: Date.now(), models: res.data };
     return res.data;
@@ -139,7 +142,7 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
     async submit(req, ctx) {
       const model = req.model ?? defaultModel;
       const label = `${name} ${model}`;
-      const or = client(ctx); // a missing key fails here, before the listing is read
+      const or = await client(ctx); // a missing key fails here, before the listing is read
       const m = (await listed(ctx)).find((x) => x.id === model);
       if (!m) {
         const known = (listing?.models ?? []).map((x) => x.id).join(', ');
@@ -203,8 +206,8 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
     },
 
     async poll(ref, ctx): Promise<ProviderJobStatus> {
-      const job = await call('checking the video job', ctx, ref.model, () =>
-        client(ctx).videoGeneration.getGeneration({ jobId: ref.jobId }, opts(ctx)),
+      const job = await call('checking the video job', ctx, ref.model, async () =>
+        (await client(ctx)).videoGeneration.getGeneration({ jobId: ref.jobId }, opts(ctx)),
       );
       if (job.status === 'pending') return { state: 'queued', progress: 0 };
       if (job.status === 'in_progress') return { state: 'running' };
@@ -213,7 +216,7 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
     },
 
     async download(ref, dest, ctx): Promise<Clip> {
-      const or = client(ctx);
+      const or = await client(ctx);
       let charged: number | null | undefined;
       const info = await downloadVerified({
         dest,
@@ -222,7 +225,7 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
         logger: ctx.logger,
         retryMessage: 'download failed; fetching the content again',
         source: async () => {
-          const job = await call('checking the video job', ctx, ref.model, () =>
+          const job = await call('checking the video job', ctx, ref.model, async () =>
             or.videoGeneration.getGeneration({ jobId: ref.jobId }, opts(ctx)),
           );
           if (job.status !== 'completed')
@@ -236,7 +239,7 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
         },
         save: async (_job, tmp) => {
           // The authenticated content proxy (unsigned_urls[0]) streams the video from the upstream provider.
-          const body = await call('downloading the video', ctx, ref.model, () =>
+          const body = await call('downloading the video', ctx, ref.model, async () =>
             or.videoGeneration.getVideoContent({ jobId: ref.jobId, index: 0 }, opts(ctx)),
           );
           await saveBody(body, tmp, ref.jobId);

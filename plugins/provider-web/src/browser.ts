@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { mulberry32 } from '@beatframe/core';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { WebFault } from './faults.js';
 
 /**
@@ -85,6 +85,8 @@ export class AccountBrowser {
   }
 
   private async launch(): Promise<BrowserContext> {
+    // Playwright loads when a browser is first needed (importing it costs ~1.2 s of CPU in every process).
+    const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: this.settings.executablePath,
       headless: this.settings.headless,
