@@ -14,12 +14,13 @@ export interface SceneRenderOptions {
 }
 
 /**
- * The size frames are drawn at: three quarters of a frame larger than 640x360, scaled up by the encoder. The
+ * The size frames are drawn at: three quarters of a frame of 640x360 or larger, scaled up by the encoder. The
  * picture is soft shapes, glows and thin streaks that survive it, and it is how a 720p scene with rain, a
  * skyline and a moving camera draws at twice real time (Skia draws on one core; x264 and the scaler on the other).
+ * A preview's 640x360 clips are drawn at 480x270 too: 18% less CPU for 16 s of two scenes (5.4 s, not 6.6 s).
  */
 export function drawSize(s: Pick<SceneSpec, 'width' | 'height'>): { width: number; height: number } {
-  if (s.width * s.height <= 640 * 360) return { width: s.width, height: s.height };
+  if (s.width * s.height < 640 * 360) return { width: s.width, height: s.height };
   const even = (n: number) => 2 * Math.round((n * 0.75) / 2);
   return { width: even(s.width), height: even(s.height) };
 }
