@@ -163,7 +163,8 @@ export function adaptPrompt(shot: ShotPrompt, style: PromptStyle): AdaptedPrompt
   const avoid = [...shot.avoid];
   if (style.negative === 'field')
     for (const w of style.audio?.avoid ?? []) if (!avoid.includes(w)) avoid.push(w);
-  if (style.negative === 'inline' && avoid.length)
+  // Inline in prose only: a tag list has no grammar for "avoid", so its words would be drawn.
+  if (style.negative === 'inline' && style.form !== 'tags' && avoid.length)
     parts.push({ kind: 'avoid', text: `Avoid: ${avoid.join(', ')}.` });
   const rank = (k: Part['kind']) => {
     const i = k === 'avoid' ? -1 : style.order.indexOf(k);
