@@ -185,7 +185,8 @@ export function adaptPrompt(shot: ShotPrompt, style: PromptStyle): AdaptedPrompt
   const over = (text: string) => text.length > style.maxChars || words(text) > maxWords;
 
   while (over(render(parts))) {
-    const droppable = parts.filter((p) => p.kind !== 'subject');
+    // The subject is cut, not dropped; the sound cue is one short sentence that keeps music and voices out.
+    const droppable = parts.filter((p) => p.kind !== 'subject' && p.kind !== 'audio');
     if (!droppable.length) break;
     const victim = droppable.reduce((lo, p) => (DROP_ORDER[p.kind] < DROP_ORDER[lo.kind] ? p : lo));
     parts.splice(parts.lastIndexOf(victim), 1);
@@ -196,13 +197,19 @@ export function adaptPrompt(shot: ShotPrompt, style: PromptStyle): AdaptedPrompt
   if (over(prompt)) {
     // Only the subject is left beside the sheets: cut it to the room the sheets leave (at least a few words of
     // it stay while the hard limit allows: the word limit is advice, the character limit is the API's).
-    const sep = sheets ? (tags ? 2 : 1) : 0;
-    const roomChars = style.maxChars - sheets.length - sep;
-    const roomWords = Math.max(8, maxWords - words(sheets));
-    const body = parts.map((p) => (tags ? asTags(p.text) : p.text.trim())).join(tags ? ', ' : ' ');
+    const glue = tags ? ', ' : ' ';
+    const text = (ps: Part[]) => ps.map((p) => (tags ? asTags(p.text) : p.text.trim())).join(glue);
+    const tail = text(parts.filter((p) => p.kind === 'audio'));
+    const body = text(parts.filter((p) => p.kind !== 'audio'));
+    const fixed = [sheets, tail].filter(Boolean);
+    const roomChars = style.maxChars - fixed.join(glue).length - fixed.length * glue.length;
+    const roomWords = Math.max(8, maxWords - words(sheets) - words(tail));
     const kept = roomChars > 0 ? cutToFit(body, roomChars, roomWords) : '';
     cut = kept !== body;
-    prompt = [sheets, kept].filter(Boolean).join(tags ? ', ' : ' ');
+    prompt = [sheets, kept ? (tags ? kept : `${kept.replace(/[.!?]$/, '')}.`) : '', tail]
+      .filter(Boolean)
+      .join(glue);
+    if (prompt.length > style.maxChars) prompt = [sheets, kept].filter(Boolean).join(glue);
     if (prompt.length > style.maxChars) {
       prompt = cutToFit(sheets, style.maxChars);
       notes.push(
