@@ -130,6 +130,12 @@ function asTags(text: string): string {
     .toLowerCase();
 }
 
+/** A part as a sentence of prose: trimmed, ending in a full stop (parts are joined with spaces). */
+function sentence(text: string): string {
+  const t = text.trim();
+  return !t || /[.!?"')]$/.test(t) ? t : `${t}.`;
+}
+
 /** At most `maxChars` characters and `maxWords` words, cut at a word boundary, trailing punctuation trimmed. */
 export function cutToFit(text: string, maxChars: number, maxWords = Number.POSITIVE_INFINITY): string {
   let out = text.trim();
@@ -178,7 +184,7 @@ export function adaptPrompt(shot: ShotPrompt, style: PromptStyle): AdaptedPrompt
   const tags = style.form === 'tags';
   const sheets = shot.sheets.join(' ');
   const render = (ps: Part[]) => {
-    const body = ps.map((p) => (tags ? asTags(p.text) : p.text.trim())).filter(Boolean);
+    const body = ps.map((p) => (tags ? asTags(p.text) : sentence(p.text))).filter(Boolean);
     return [sheets, ...body].filter(Boolean).join(tags ? ', ' : ' ');
   };
   const maxWords = style.maxWords ?? Number.POSITIVE_INFINITY;
@@ -198,7 +204,7 @@ export function adaptPrompt(shot: ShotPrompt, style: PromptStyle): AdaptedPrompt
     // Only the subject is left beside the sheets: cut it to the room the sheets leave (at least a few words of
     // it stay while the hard limit allows: the word limit is advice, the character limit is the API's).
     const glue = tags ? ', ' : ' ';
-    const text = (ps: Part[]) => ps.map((p) => (tags ? asTags(p.text) : p.text.trim())).join(glue);
+    const text = (ps: Part[]) => ps.map((p) => (tags ? asTags(p.text) : sentence(p.text))).join(glue);
     const tail = text(parts.filter((p) => p.kind === 'audio'));
     const body = text(parts.filter((p) => p.kind !== 'audio'));
     const fixed = [sheets, tail].filter(Boolean);
