@@ -2,6 +2,7 @@ import type { Logger } from './logger.js';
 import type { Clip, ClipRequest, ProviderJobRef, ProviderJobStatus } from './schemas/clip.js';
 import type { AudioAnalysis, Song } from './schemas/music.js';
 import type { DecisionSink, ProjectOptions } from './schemas/project.js';
+import type { PromptStyle } from './schemas/prompt-style.js';
 import type { ImageRequest, Still } from './schemas/still.js';
 import type { Shot, Storyboard } from './schemas/storyboard.js';
 import type { Timeline } from './schemas/timeline.js';
@@ -35,6 +36,17 @@ export interface ProviderCapabilities {
   rpm: number;
   /** One line on how to write prompts for this model, for the prompt engineer. */
   promptGuide?: string;
+  /**
+   * How a model (the default when none is named) wants its prompt written, from its catalogue entry: the pipeline
+   * rewrites each shot's prompt into it (crew `adaptPrompt`). Undefined: the prompt is sent as the crew wrote it.
+   */
+  promptStyleOf?(model?: string): PromptStyle | undefined;
+  /**
+   * What a model (the default when none is named) does with a start image and a last frame: `lastFrame` when it
+   * can end on a given still (first + last frame), and the clip lengths it then makes (Veo 3.1 makes 8 s only).
+   * Undefined: no last frame.
+   */
+  framesOf?(model?: string): { lastFrame: boolean; lastFrameDurations?: number[] } | undefined;
   /** Does the API take a seed? False for Veo, OpenAI Videos and people: a new seed would not change the clip. */
   seeds?: boolean;
   /**

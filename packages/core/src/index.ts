@@ -10,6 +10,7 @@ export * from './schemas/clip.js';
 export * from './schemas/evaluation.js';
 export * from './schemas/music.js';
 export * from './schemas/project.js';
+export * from './schemas/prompt-style.js';
 export * from './schemas/still.js';
 export * from './schemas/storyboard.js';
 export * from './schemas/timeline.js';

@@ -1,3 +1,11 @@
+export {
+  type AdaptedPrompt,
+  adaptPrompt,
+  cutToFit,
+  type ShotPrompt,
+  type ShotPromptPart,
+  shotPromptOf,
+} from './adapt-prompt.js';
 export { type ClipMetrics, imageDataUrl, measureClip, sampleFrames } from './clipCheck.js';
 export { type CreateCrewOptions, createCrew } from './createCrew.js';
 export { type CrewRole, type DecisionFacts, memoryDecisions, recordDecision } from './decisions.js';
@@ -42,8 +50,10 @@ export {
   carriesStyle,
   clipRequestFor,
   clipSecondsFor,
+  continuesPrevious,
   fitPrompt,
   heuristicShots,
+  markContinuous,
   type PromptPart,
   styleLine,
   stylePart,

@@ -103,6 +103,35 @@ export function assignReferences(storyboard: Storyboard, shots: Shot[]): Shot[] 
   });
 }
 
+/**
+ * One continuous scene: the shot follows the previous one in the same scene (the same section of the song, so the
+ * same setting), with no gap between their slots, showing the same characters (or none), and the storyboard has
+ * not said otherwise (`continuous: false`). A new setting, a jump in time or a cut to another subject is a cut.
+ */
+export function continuesPrevious(
+  prev: Pick<Shot, 'sceneId' | 'end' | 'description'> | undefined,
+  shot: Pick<Shot, 'sceneId' | 'start' | 'description' | 'continuous'>,
+  bible: Pick<StyleBible, 'characters'>,
+): boolean {
+  if (shot.continuous !== undefined) return shot.continuous;
+  if (!prev || prev.sceneId !== shot.sceneId || Math.abs(shot.start - prev.end) > 0.05) return false;
+  const who = (d: string) =>
+    bible.characters
+      .filter((c) => d.toLowerCase().includes(c.description.toLowerCase()) || d.includes(c.name))
+      .map((c) => c.name)
+      .sort()
+      .join('|');
+  return who(prev.description) === who(shot.description);
+}
+
+/** The crew marks each shot that carries on the previous one (`continuous`), so the storyboard says so. */
+export function markContinuous(shots: Shot[], bible: Pick<StyleBible, 'characters'>): Shot[] {
+  return shots.map((shot, i) => {
+    const { continuous: _asked, ...bare } = shot;
+    return continuesPrevious(shots[i - 1], bare, bible) ? { ...shot, continuous: true } : shot;
+  });
+}
+
 /** Heuristic prompt for one shot, in the order most video models weigh words: subject, action, camera, look. */
 export function heuristicPrompt(
   shot: Shot,
@@ -161,7 +190,8 @@ export function heuristicShots(storyboard: Storyboard, input: Pick<PlanInput, 'p
       clipSeconds: clipSecondsFor(shot.end - shot.start, caps.durations),
     };
   });
-  return caps.imageToVideo ? assignReferences(storyboard, shots) : shots;
+  if (!caps.imageToVideo) return shots;
+  return markContinuous(assignReferences(storyboard, shots), storyboard.styleBible);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   snapDuration,
   type VideoProvider,
 } from '@beatframe/core';
+import { adaptPrompt, shotPromptOf } from '@beatframe/crew';
 
 /**
  * What a shot asks of its provider: the clip length that covers the slot with the least waste, the size of
@@ -56,14 +57,21 @@ export function clipRequestOf(
     ? Math.min(asked, buySeconds(slot, caps.durations))
     : (shot.clipSeconds ?? slot);
   const avoid = ctx.storyboard?.styleBible.avoid ?? [];
-  return {
+  const written = row.prompt || shot.description;
+  // The prompt in the model's idiom (its catalogue's promptStyle); as the crew wrote it for a model without one.
+  const style = caps.promptStyleOf?.(options.model);
+  const adapted = style
+    ? adaptPrompt(shotPromptOf(written, ctx.storyboard?.styleBible ?? { characters: [], avoid }), style)
+    : undefined;
+  const negativePrompt = adapted ? adapted.negativePrompt : avoid.length ? avoid.join(', ') : undefined;
+  const req: ClipRequest = {
     shotId: row.id,
-    prompt: row.prompt || shot.description,
+    prompt: adapted?.prompt || written,
     seconds,
     size: clipSizeOf(caps, options),
     aspect: options.aspect,
     ...(options.model ? { model: options.model } : {}),
-    ...(avoid.length ? { negativePrompt: avoid.join(', ') } : {}),
+    ...(negativePrompt ? { negativePrompt } : {}),
     ...(row.projectId && takesSeed(provider)
       ? { seed: shotSeed(row.projectId, row.id, row.attempt ?? 1) }
       : {}),
@@ -73,6 +81,42 @@ export function clipRequestOf(
       mood: shot.mood,
     },
   };
+  if (adapted?.notes.length) NOTES.set(req, adapted.notes);
+  return req;
+}
+
+/** What adapting a request's prompt cost it (a sheet that pushed style words out), for the decision log. */
+const NOTES = new WeakMap<ClipRequest, string[]>();
+
+/** The notes of a request built here (they travel with a request spread into a new object via `carryNotes`). */
+export function requestNotes(req: ClipRequest): string[] {
+  return NOTES.get(req) ?? [];
+}
+
+/** The same notes on a request made from another (`{ ...req, imagePath }`). */
+export function carryNotes(from: ClipRequest, to: ClipRequest): ClipRequest {
+  const n = NOTES.get(from);
+  if (n) NOTES.set(to, n);
+  return to;
+}
+
+/** `req` with more notes (kept from the request it was made from, if any). */
+export function addNotes(req: ClipRequest, notes: string[], from: ClipRequest = req): ClipRequest {
+  NOTES.set(req, [...(NOTES.get(from) ?? []), ...notes]);
+  return req;
+}
+
+/** Records a request's notes in the decision log (once, when the request is submitted). */
+export async function recordRequestNotes(
+  req: ClipRequest,
+  decisions: { record(d: { role: string; summary: string; shotId?: string }): unknown },
+): Promise<void> {
+  for (const summary of requestNotes(req))
+    await decisions.record({
+      role: 'prompt-engineer',
+      summary,
+      ...(req.shotId ? { shotId: req.shotId } : {}),
+    });
 }
 
 /** Half a side, even (H.264 yuv420p needs even sides): a preview is made and rendered at half size. */

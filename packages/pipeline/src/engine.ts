@@ -42,7 +42,8 @@ import { fromPglite, PgBoss } from 'pg-boss';
 import { applyFailureDecision } from './apply-failure.js';
 import { checkBudgetAlerts, refundSpend, reserveSpend, utcDay } from './budget.js';
 import { estimateRange } from './ceiling.js';
-import { clipRequestOf, halfSide, takesSeed } from './clip-request.js';
+import { chainShot, existingKeyframe } from './chaining.js';
+import { carryNotes, clipRequestOf, halfSide, recordRequestNotes, takesSeed } from './clip-request.js';
 import { continuityOf } from './continuity.js';
 import { coverArtSummary, withCoverArt } from './cover-reference.js';
 import type { CrewExtras, IngestInput, StageDeps } from './deps.js';
@@ -1015,7 +1016,13 @@ export class Engine {
     // A shot whose keyframe was made starts from it (image-to-video).
     const keyframe = row.projectId ? keyframePath(this.projectDir(row.projectId), row.id) : undefined;
     if (keyframe && options.keyframes !== false && provider.capabilities.imageToVideo && existsSync(keyframe))
-      return { ...req, imagePath: keyframe };
+      // ...and, in one continuous scene, may end on the next shot's keyframe (chaining.ts).
+      return chainShot(carryNotes(req, { ...req, imagePath: keyframe }), {
+        provider,
+        options,
+        storyboard,
+        keyframeOf: (id) => existingKeyframe(this.projectDir(row.projectId!), id),
+      });
     return req;
   }
 
@@ -1514,6 +1521,7 @@ export class Engine {
           });
         }
         logger.info({ jobId: ref.jobId, usd }, 'submitted');
+        await recordRequestNotes(req, this.decisionSink(p.id, 'generate')); // prompt idiom and chaining (chaining.ts)
       }
       await this.setShot(p.id, row.id, { status: 'generating' });
       const pollMs = Number(

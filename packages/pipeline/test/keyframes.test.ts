@@ -36,10 +36,11 @@ describe('keyframes first on Veo (Gemini API emulator)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('makes the character still, one keyframe per shot with its references, and starts every clip from its keyframe', {
+  it('makes the character still, one keyframe per shot with its references, starts every clip from its keyframe, chains one continuous scene, and writes prompts in Veo idiom', {
     timeout: 300_000,
   }, async () => {
-    const song = await makeSong(join(dir, 'song.mp3'), 6);
+    // 8-s slots: Veo 3.1 ends on a given last frame in 8-s clips only, so these shots chain at no extra cost.
+    const song = await makeSong(join(dir, 'song.mp3'), 24);
     const dataDir = join(dir, 'data');
     const env = { GEMINI_API_KEY: emu.apiKey, GOOGLE_GEMINI_BASE_URL: emu.baseUrl };
     const config = loadConfig({ env: { BEATFRAME_DATA_DIR: dataDir }, cwd: dataDir });
@@ -61,6 +62,7 @@ describe('keyframes first on Veo (Gemini API emulator)', () => {
         imageProvider: image,
         characters: [MARA],
         prompt: (i) => prompts[i]!,
+        clipSeconds: 8,
       }),
       settings: { pollIntervalMs: 50 },
     });
@@ -114,8 +116,42 @@ describe('keyframes first on Veo (Gemini API emulator)', () => {
         expect(inst.referenceImages).toBeUndefined();
       }
 
+      // One continuous scene (the test crew's three shots: one scene, no gaps, no character named in their
+      // descriptions): shot 1 ends on the still shot 2 starts from, shot 2 on shot 3's; shot 3 ends the scene.
+      const bodyOf = (words: string) => {
+        const b = emu.bodies.find((x) => String(x.body.instances[0]!.prompt).includes(words))!;
+        return b as typeof b & {
+          body: { instances: Array<{ prompt: string; image?: Img; lastFrame?: Img }> };
+        };
+      };
+      type Img = { bytesBase64Encoded?: string };
+      const [walks, street, looks] = [
+        bodyOf('Mara walks under a streetlight'),
+        bodyOf('an empty wet street'),
+        bodyOf('Mara looks up'),
+      ];
+      expect(walks.body.instances[0]!.lastFrame?.bytesBase64Encoded).toBe(
+        street.body.instances[0]!.image?.bytesBase64Encoded,
+      );
+      expect(street.body.instances[0]!.lastFrame?.bytesBase64Encoded).toBe(
+        looks.body.instances[0]!.image?.bytesBase64Encoded,
+      );
+      expect(looks.body.instances[0]!.lastFrame).toBeUndefined();
+      for (const b of emu.bodies) expect(b.body.parameters.durationSeconds).toBe(8);
+      // In Veo's idiom: the sheet verbatim first, then the shot, then the sound it should make; what not to hear
+      // goes to Veo's negativePrompt field.
+      expect(walks.body.instances[0]!.prompt).toBe(
+        `${sheet} Mara walks under a streetlight. Audio: only the quiet ambient sound of the place.`,
+      );
+      for (const b of emu.bodies)
+        expect(b.body.parameters.negativePrompt).toBe('music, singing, dialogue, speech, voice-over');
+
       // The stills' cost is in the decision log and the spend.
       const log = await bf.decisions(created.id);
+      const chained = log.filter(
+        (d) => d.role === 'prompt-engineer' && /one continuous scene/.test(d.summary),
+      );
+      expect(chained.map((d) => d.shotId).sort()).toEqual(['shot-1', 'shot-2']);
       const stills = log.filter((d) => d.role === 'lookdev' || d.role === 'keyframe');
       expect(stills).toHaveLength(4);
       const stillsUsd = stills.reduce((a, d) => a + (d.costUsd ?? 0), 0);

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '@beatframe/core';
+import { ConfigError, type PromptStyle } from '@beatframe/core';
 import type { ComfyUISettings } from './settings.js';
 import { durationsOf, type LoadedWorkflow, loadWorkflow } from './workflow.js';
 
@@ -32,6 +32,32 @@ export function workflowFor(m: ComfyModel, withImage: boolean): LoadedWorkflow |
 /** The mapping that describes the model for capabilities (its text-to-video workflow when it has one). */
 export function primaryOf(m: ComfyModel): LoadedWorkflow {
   return (m.t2v ?? m.i2v)!;
+}
+
+/**
+ * How a workflow's model wants its prompt: LTX-Video's and Wan's guides ask for one detailed paragraph in the order
+ * things happen (subject and action, setting, camera, look; up to ~200 words); CLIP-encoded Stable Diffusion
+ * workflows want comma tags (`promptForm: 'tags'`, 77 tokens, ~60 words). What to avoid goes to the workflow's
+ * negative node when it has one.
+ */
+export function promptStyleOf(m: ComfyModel): PromptStyle {
+  const mapping = primaryOf(m).mapping;
+  const tags = mapping.promptForm === 'tags';
+  return {
+    maxChars: 2000,
+    maxWords: tags ? 60 : 200,
+    cameraTerms: !tags,
+    negative: mapping.nodes.negative ? 'field' : 'none',
+    order: tags
+      ? ['subject', 'setting', 'style', 'mood', 'motif']
+      : ['subject', 'setting', 'camera', 'mood', 'style', 'motif'],
+    form: tags ? 'tags' : 'prose',
+  };
+}
+
+/** A model ends on a given last frame when its image-to-video workflow has an end-image node. */
+export function lastFrameOf(m: ComfyModel): boolean {
+  return !!workflowFor(m, true)?.mapping.nodes.endImage;
 }
 
 export function durationsOfModel(m: ComfyModel): number[] {

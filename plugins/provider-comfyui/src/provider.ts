@@ -17,7 +17,15 @@ import {
   validateSize,
 } from '@beatframe/core';
 import { clipOfProbe, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
-import { catalogueOf, DEFAULT_COMFYUI_MODEL, durationsOfModel, primaryOf, workflowFor } from './catalogue.js';
+import {
+  catalogueOf,
+  DEFAULT_COMFYUI_MODEL,
+  durationsOfModel,
+  lastFrameOf,
+  primaryOf,
+  promptStyleOf,
+  workflowFor,
+} from './catalogue.js';
 import { ComfyClient, type HistoryEntry, liveFraction, ProgressChannel, type SavedFile } from './client.js';
 import { executionFailure, toProviderError } from './errors.js';
 import { ComfyUISettings } from './settings.js';
@@ -189,6 +197,8 @@ export function createComfyUIProvider(raw: unknown = {}): VideoProvider {
       rpm: settings.rpm ?? 60,
       promptGuide:
         'One shot per clip in plain, literal sentences: subject, action, setting, camera move, lighting, style; open-weight models follow concrete descriptions best; no on-screen text.',
+      promptStyleOf: (model) => promptStyleOf(modelOf(model)),
+      framesOf: (model) => ({ lastFrame: lastFrameOf(modelOf(model)) }),
     },
 
     status(ctx) {

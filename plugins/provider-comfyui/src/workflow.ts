@@ -61,6 +61,11 @@ export const WorkflowMapping = z
     optional: z.array(z.enum(['startImage', 'endImage'])).default([]),
     /** Title of the node that saves the video (default: the graph's only video-saving node). */
     output: z.string().optional(),
+    /**
+     * How the workflow's text encoder wants its prompt: prose for T5/UMT5 video models (LTX-Video, Wan), comma
+     * tags for CLIP-encoded Stable Diffusion checkpoints (AnimateDiff and the like). Default prose.
+     */
+    promptForm: z.enum(['prose', 'tags']).optional(),
   })
   .strict();
 export type WorkflowMapping = z.infer<typeof WorkflowMapping>;

@@ -4,6 +4,8 @@
  * Endpoints, enums and prices are from fal's model pages as read on 2026-11-24. fal changes them: users must keep
  * them current (override any field in config `providers.fal.models.<id>`, or add a model there).
  */
+import type { PromptStyle } from '@beatframe/core';
+
 export interface FalModel {
   /** Endpoint id for text-to-video. */
   textToVideo: string;
@@ -29,6 +31,25 @@ export interface FalModel {
   perSecondBySize?: Record<string, number>;
   maxPromptChars: number;
   audio: boolean;
+  /** How the model wants its prompt written (crew `adaptPrompt`). */
+  promptStyle?: PromptStyle;
+}
+
+/**
+ * Prose prompts in the order the open video models weigh words: subject and action, setting, camera, look.
+ * Kling's guide (subject, movement, scene, camera, lighting, atmosphere) and Wan's (subject, scene, motion, camera,
+ * style) agree; a model with a negative_prompt input gets what to avoid there, the others none (Seedance and
+ * Hailuo follow positive descriptions; naming what to avoid draws it).
+ */
+export function openModelStyle(maxChars: number, negative: boolean, maxWords: number): PromptStyle {
+  return {
+    maxChars,
+    maxWords,
+    cameraTerms: true,
+    negative: negative ? 'field' : 'none',
+    order: ['subject', 'setting', 'camera', 'mood', 'style', 'motif'],
+    form: 'prose',
+  };
 }
 
 export const FAL_MODELS: Record<string, FalModel> = {
@@ -47,6 +68,7 @@ export const FAL_MODELS: Record<string, FalModel> = {
     perSecond: 0.07,
     maxPromptChars: 2500,
     audio: false,
+    promptStyle: openModelStyle(2500, true, 80),
   },
   'wan-2.2': {
     textToVideo: 'fal-ai/wan/v2.2-a14b/text-to-video',
@@ -65,6 +87,7 @@ export const FAL_MODELS: Record<string, FalModel> = {
     perSecondBySize: { '854x480': 0.04, '480x854': 0.04 },
     maxPromptChars: 2000,
     audio: false,
+    promptStyle: openModelStyle(2000, true, 120),
   },
   'seedance-1-pro': {
     textToVideo: 'fal-ai/bytedance/seedance/v1/pro/text-to-video',
@@ -82,6 +105,7 @@ export const FAL_MODELS: Record<string, FalModel> = {
     perSecondBySize: { '1280x720': 0.06, '720x1280': 0.06 },
     maxPromptChars: 2000,
     audio: false,
+    promptStyle: openModelStyle(2000, false, 100),
   },
   'hailuo-02': {
     textToVideo: 'fal-ai/minimax/hailuo-02/standard/text-to-video',
@@ -94,6 +118,7 @@ export const FAL_MODELS: Record<string, FalModel> = {
     perSecond: 0.045,
     maxPromptChars: 2000,
     audio: false,
+    promptStyle: openModelStyle(2000, false, 100),
   },
 };
 

@@ -136,6 +136,7 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
       rpm: settings.rpm ?? 10,
       promptGuide:
         'One shot per clip: subject, action, setting, camera move, lighting, style, in plain sentences; no real people or brands.',
+      promptStyleOf: (model) => (catalogue[model ?? defaultModel] ?? def).promptStyle,
     },
 
     status(ctx) {

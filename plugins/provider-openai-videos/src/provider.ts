@@ -9,6 +9,7 @@ import {
   endpointOf,
   hostOfUrl,
   type PluginContext,
+  type PromptStyle,
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
@@ -86,6 +87,21 @@ export interface OpenAIVideosProvider extends VideoProvider {
     ctx: PluginContext,
   ): Promise<string>;
 }
+
+/**
+ * OpenAI's Sora 2 prompting guide: the style up front (it sets the frame for everything after), then the scene and
+ * subject, the cinematography (shot, lens, camera move), the action, and the sound; no negative prompt field, and a
+ * negative phrase is read as something to show, so what to avoid is left out. Sora makes sound: ask for ambience.
+ */
+export const SORA_PROMPT_STYLE: PromptStyle = {
+  maxChars: 4000,
+  maxWords: 180,
+  cameraTerms: true,
+  negative: 'none',
+  audio: { cue: 'Sound: only the quiet ambient sound of the place, without music or voices.', avoid: [] },
+  order: ['style', 'subject', 'setting', 'camera', 'mood', 'motif', 'audio'],
+  form: 'prose',
+};
 
 export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}): OpenAIVideosProvider {
   const name = settings.name ?? 'openai-videos';
@@ -197,6 +213,7 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
       rpm: settings.rpm ?? 10,
       promptGuide:
         'Describe one shot like a cinematographer: subject, action, setting, camera move, lens, lighting, palette; one scene per clip; no real people or copyrighted characters.',
+      promptStyleOf: () => SORA_PROMPT_STYLE,
     },
 
     status(ctx: PluginContext) {

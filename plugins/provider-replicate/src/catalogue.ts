@@ -1,3 +1,4 @@
+import { PromptStyle } from '@beatframe/core';
 import { z } from 'zod';
 
 /**
@@ -37,6 +38,8 @@ export const ReplicateModel = z
     perSecond: z.number().nonnegative(),
     perSecondBySize: z.record(z.string(), z.number().nonnegative()).optional(),
     maxPromptChars: z.number().int().positive().default(2000),
+    /** How the model wants its prompt written (crew `adaptPrompt`). */
+    promptStyle: PromptStyle.optional(),
   })
   .strict();
 export type ReplicateModel = z.infer<typeof ReplicateModel>;
@@ -45,6 +48,20 @@ const BY_ASPECT = (res: string, sizes: Record<string, string>) =>
   Object.fromEntries(
     Object.entries(sizes).map(([size, aspect]) => [size, { resolution: res, aspect_ratio: aspect }]),
   );
+
+/**
+ * Prose in the order these open models weigh words (subject and action, setting, camera, look); none of the three
+ * takes a negative prompt here, and naming what to avoid would draw it (Seedance's and MiniMax's guides ask for
+ * positive descriptions).
+ */
+const openModelStyle = (maxWords: number): PromptStyle => ({
+  maxChars: 2000,
+  maxWords,
+  cameraTerms: true,
+  negative: 'none',
+  order: ['subject', 'setting', 'camera', 'mood', 'style', 'motif'],
+  form: 'prose',
+});
 
 export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
   'wan-2.2-fast': {
@@ -63,6 +80,7 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
     perSecond: 0.02,
     perSecondBySize: { '832x480': 0.01, '480x832': 0.01 },
     maxPromptChars: 2000,
+    promptStyle: openModelStyle(120),
   },
   'seedance-1-lite': {
     model: 'bytedance/seedance-1-lite',
@@ -78,6 +96,7 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
     perSecond: 0.036,
     perSecondBySize: { '864x480': 0.018, '480x864': 0.018, '640x640': 0.018 },
     maxPromptChars: 2000,
+    promptStyle: openModelStyle(100),
   },
   'hailuo-02': {
     model: 'minimax/hailuo-02',
@@ -89,6 +108,7 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
     extra: { prompt_optimizer: false },
     perSecond: 0.045,
     maxPromptChars: 2000,
+    promptStyle: openModelStyle(100),
   },
 };
 export const DEFAULT_REPLICATE_MODEL = 'wan-2.2-fast';

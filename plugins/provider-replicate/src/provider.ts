@@ -127,6 +127,7 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
       rpm: settings.rpm ?? 10,
       promptGuide:
         'One shot per clip: subject, action, setting, camera move, lighting, style, in plain sentences; no real people or brands.',
+      promptStyleOf: (model) => (catalogue[model ?? defaultModel] ?? def).promptStyle,
     },
 
     status(ctx) {

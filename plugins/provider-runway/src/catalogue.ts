@@ -5,6 +5,8 @@
  * Prices are USD per second (Runway bills credits at $0.01 each), from Runway's API pricing page as read on
  * 2026-11-24. They change: users must keep them current (config `providers.runway.models.<id>.perSecond`).
  */
+import type { PromptStyle } from '@beatframe/core';
+
 export interface RunwayModel {
   /** Clip lengths the model takes, seconds. */
   durations: number[];
@@ -22,7 +24,37 @@ export interface RunwayModel {
   /** Price per second without sound, for models that price it lower. */
   perSecondSilent?: number;
   maxPromptChars: number;
+  /** How the model wants its prompt written (crew `adaptPrompt`). */
+  promptStyle?: PromptStyle;
 }
+
+/**
+ * Runway's Gen-4 prompting guide (help.runwayml.com): simple prompts that describe the motion (subject motion, camera
+ * motion, scene motion, then style), positive phrasing only (a negative prompt draws what it names), and no negative
+ * field; the API takes up to 1000 characters.
+ */
+const GEN4_STYLE: PromptStyle = {
+  maxChars: 1000,
+  maxWords: 90,
+  cameraTerms: true,
+  negative: 'none',
+  order: ['subject', 'camera', 'mood', 'setting', 'style', 'motif'],
+  form: 'prose',
+};
+
+/** Veo 3.1 through Runway: Google's order and sound cues, its negative prompt field, Runway's 1000 characters. */
+const RUNWAY_VEO_STYLE: PromptStyle = {
+  maxChars: 1000,
+  maxWords: 150,
+  cameraTerms: true,
+  negative: 'field',
+  audio: {
+    cue: 'Audio: only the quiet ambient sound of the place.',
+    avoid: ['music', 'singing', 'dialogue', 'speech', 'voice-over'],
+  },
+  order: ['subject', 'setting', 'camera', 'mood', 'style', 'motif', 'audio'],
+  form: 'prose',
+};
 
 const GEN4_IMAGE = ['1280x720', '720x1280', '1104x832', '832x1104', '960x960', '1584x672'];
 const VEO = ['1280x720', '720x1280', '1920x1080', '1080x1920'];
@@ -37,6 +69,7 @@ export const RUNWAY_MODELS: Record<string, RunwayModel> = {
     negativePrompt: false,
     perSecond: 0.12,
     maxPromptChars: 1000,
+    promptStyle: GEN4_STYLE,
   },
   gen4_turbo: {
     durations: [5, 10],
@@ -47,6 +80,7 @@ export const RUNWAY_MODELS: Record<string, RunwayModel> = {
     negativePrompt: false,
     perSecond: 0.05,
     maxPromptChars: 1000,
+    promptStyle: GEN4_STYLE,
   },
   'veo3.1': {
     durations: [4, 6, 8],
@@ -59,6 +93,7 @@ export const RUNWAY_MODELS: Record<string, RunwayModel> = {
     perSecond: 0.4,
     perSecondSilent: 0.2,
     maxPromptChars: 1000,
+    promptStyle: RUNWAY_VEO_STYLE,
   },
   'veo3.1_fast': {
     durations: [4, 6, 8],
@@ -71,6 +106,7 @@ export const RUNWAY_MODELS: Record<string, RunwayModel> = {
     perSecond: 0.15,
     perSecondSilent: 0.1,
     maxPromptChars: 1000,
+    promptStyle: RUNWAY_VEO_STYLE,
   },
 };
 

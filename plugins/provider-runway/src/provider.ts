@@ -124,6 +124,8 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
       rpm: settings.rpm ?? 10,
       promptGuide:
         'Up to 1000 characters: describe the motion and camera in plain sentences (subject, action, camera move, lighting); with a start image, describe what moves, not what is seen.',
+      promptStyleOf: (model) => (catalogue[model ?? defaultModel] ?? def).promptStyle,
+      framesOf: (model) => ({ lastFrame: (catalogue[model ?? defaultModel] ?? def).lastFrame }),
     },
 
     status(ctx) {

@@ -4,6 +4,8 @@
  * Prices are USD per second of generated video, taken from Google's Gemini API pricing and Veo pages as read on
  * 2026-11-24. They change: users must keep them current (override in config `providers.veo.models.<id>.perSecond`).
  */
+import type { PromptStyle } from '@beatframe/core';
+
 export type VeoAspect = '16:9' | '9:16';
 export type VeoResolution = '720p' | '1080p' | '4k';
 
@@ -25,6 +27,29 @@ export interface VeoModel {
   /** USD per second at other resolutions, where it differs. */
   perSecondByResolution?: Partial<Record<VeoResolution, number>>;
   maxPromptChars: number;
+  /** How the model wants its prompt written (crew `adaptPrompt`). */
+  promptStyle?: PromptStyle;
+}
+
+/**
+ * Veo's prompt guide (ai.google.dev, "Veo prompt guide"): subject and action first, then context, camera and lens,
+ * ambiance, style; it makes sound, so the prompt names what to hear, and what not to hear goes to `negativePrompt`
+ * as plain nouns (the guide: describe what to exclude, without "no" or "don't"). A music video keeps the song:
+ * ambient sound only, no music, no dialogue. 50-200 words is the guide's range.
+ */
+export function veoPromptStyle(maxChars: number): PromptStyle {
+  return {
+    maxChars,
+    maxWords: 200,
+    cameraTerms: true,
+    negative: 'field',
+    audio: {
+      cue: 'Audio: only the quiet ambient sound of the place.',
+      avoid: ['music', 'singing', 'dialogue', 'speech', 'voice-over'],
+    },
+    order: ['subject', 'setting', 'camera', 'mood', 'style', 'motif', 'audio'],
+    form: 'prose',
+  };
 }
 
 /** The catalogue as of 2026-11-24 (user-maintained; config overrides any field, or adds models). */
@@ -41,6 +66,7 @@ export const VEO_MODELS: Record<string, VeoModel> = {
     perSecond: 0.4,
     perSecondByResolution: { '4k': 0.6 },
     maxPromptChars: 1024 * 4,
+    promptStyle: veoPromptStyle(1024 * 4),
   },
   'veo-3.1-fast-generate-preview': {
     durations: [4, 6, 8],
@@ -54,6 +80,7 @@ export const VEO_MODELS: Record<string, VeoModel> = {
     perSecond: 0.1,
     perSecondByResolution: { '1080p': 0.12, '4k': 0.3 },
     maxPromptChars: 1024 * 4,
+    promptStyle: veoPromptStyle(1024 * 4),
   },
   'veo-3.1-lite-generate-preview': {
     durations: [4, 6, 8],
@@ -67,6 +94,7 @@ export const VEO_MODELS: Record<string, VeoModel> = {
     perSecond: 0.05,
     perSecondByResolution: { '1080p': 0.08 },
     maxPromptChars: 1024 * 4,
+    promptStyle: veoPromptStyle(1024 * 4),
   },
   'gemini-omni-flash-preview': {
     durations: [3, 4, 5, 6, 7, 8, 9, 10],
@@ -78,6 +106,7 @@ export const VEO_MODELS: Record<string, VeoModel> = {
     maxReferenceImages: 5,
     perSecond: 0.1,
     maxPromptChars: 2000,
+    promptStyle: veoPromptStyle(2000),
   },
 };
 

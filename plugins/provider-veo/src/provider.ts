@@ -155,6 +155,14 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
       rpm: settings.rpm ?? 10,
       promptGuide:
         'One shot per clip: subject, action, setting, camera move, lens, lighting, style; Veo also hears the prompt: name sounds or say "no dialogue"; no real people.',
+      promptStyleOf: (model) => (catalogue[model ?? defaultModel] ?? def).promptStyle,
+      framesOf: (model) => {
+        const m = catalogue[model ?? defaultModel] ?? def;
+        return {
+          lastFrame: m.lastFrame,
+          ...(m.conditionedDurations ? { lastFrameDurations: m.conditionedDurations } : {}),
+        };
+      },
     },
 
     status(ctx) {

@@ -97,6 +97,12 @@ export const Shot = z.object({
   clipSeconds: z.number().positive().optional(),
   /** Shot id whose last frame seeds this one (image-to-video continuity). */
   referenceShotId: z.string().optional(),
+  /**
+   * This shot carries on the previous one without a cut in time or place (one continuous scene): on a model that
+   * ends a clip on a given last frame, the previous clip is asked to end on this shot's keyframe. Set by the crew;
+   * absent, the pipeline applies the crew's rule (`continuesPrevious`).
+   */
+  continuous: z.boolean().optional(),
 });
 export type Shot = z.infer<typeof Shot>;
 

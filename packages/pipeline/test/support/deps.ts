@@ -154,6 +154,8 @@ export interface TestDepsOptions {
   characters?: Storyboard['styleBible']['characters'];
   /** The image model for reference stills and keyframes. */
   imageProvider?: ImageProvider;
+  /** The clip length the crew asks for (default 2 s). */
+  clipSeconds?: number;
 }
 
 /**
@@ -177,7 +179,7 @@ export function testDeps(o: TestDepsOptions): StageDeps & { reviews: string[] } 
         description: `shot ${i + 1}`,
         mood: 'bright',
         energy: 0.5,
-        clipSeconds: 2,
+        clipSeconds: o.clipSeconds ?? 2,
       }));
       await ctx.decisions?.record({ role: 'planner', summary: `planned ${n} shots` });
       return {
