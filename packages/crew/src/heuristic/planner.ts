@@ -258,6 +258,15 @@ export function heuristicStoryboard(input: PlanInput): Storyboard {
   return heuristicPlan(input).storyboard;
 }
 
+/** How a repeated section opens: the same place, framed a little wider each time. */
+const WIDE_OPENERS = ['wide establishing shot', 'extreme wide shot', 'sweeping wide shot'];
+const FRAMING_VARIANTS: Record<string, string[]> = {
+  'close-up': ['close-up', 'extreme close-up', 'slow close-up'],
+  'aerial shot': ['aerial shot', 'high aerial shot', 'drone shot from above'],
+  'wide shot': ['wide shot', 'extreme wide shot', 'wide establishing shot'],
+  'detail shot': ['detail shot', 'macro detail shot', 'insert detail shot'],
+};
+
 /** What a subject does in a shot that shows it, calm or loud, in turn. */
 const SUBJECT_CALM = ['small in the distance', 'passing slowly', 'at the edge of the frame'];
 const SUBJECT_LOUD = ['moving with the beat', 'rushing past', 'caught in a flash of light'];
@@ -346,9 +355,14 @@ export function heuristicPlan(input: PlanInput): {
         (loud ? MOVES_LOUD : MOVES_CALM).filter((x) => x !== prevMove),
       );
     const firstOfScene = slots.shots.find((s) => s.sceneId === scene.id)?.id === slot.id;
+    const nthOfLabel = scenes.filter((s) => s.label === scene.label && s.start <= scene.start).length;
     if (firstOfScene && (scene.label === 'intro' || scene.label === 'chorus' || scene.label === 'bridge'))
-      size = 'wide establishing shot';
-    if (look.framing) size = look.framing;
+      size = WIDE_OPENERS[(nthOfLabel - 1) % WIDE_OPENERS.length] as string;
+    // A place that asks for a framing (an aerial, a close look) gets one of its variants, in turn.
+    if (look.framing) {
+      const variants = FRAMING_VARIANTS[look.framing] ?? [look.framing];
+      size = variants[slot.index % variants.length] as string;
+    }
     prevSize = size;
     prevMove = move;
     const story = sceneStory(

@@ -71,7 +71,7 @@ const FAMILIES: Record<string, Family> = {
   road: {
     nouns: ['highway', 'road'],
     home: look('highway', 'the highway running to the horizon'),
-    peak: look('highway', 'the highway at speed, headlights streaming past'),
+    peak: look('highway-speed', 'the highway at speed, headlights streaming past'),
     contrast: look('desert', 'dunes beside the road, empty and still', 'none', 'wide shot'),
     aerial: look('aerial-road', 'the road winding far below', 'with', 'aerial shot'),
     cutaways: [
@@ -83,7 +83,7 @@ const FAMILIES: Record<string, Family> = {
   mountains: {
     nouns: ['mountains', 'mountain', 'peaks', 'valley', 'canyon', 'cliff', 'cliffs'],
     home: look('mountains', 'mountain peaks above the valley'),
-    peak: look('mountains', 'the summit ridge, the whole range below'),
+    peak: look('summit', 'the summit ridge, the whole range below'),
     contrast: look('lake', 'a still lake at the foot of the mountains', 'none', 'wide shot'),
     aerial: look('aerial-mountains', 'mountain ridges far below', 'with', 'aerial shot'),
     cutaways: [
@@ -95,7 +95,7 @@ const FAMILIES: Record<string, Family> = {
   forest: {
     nouns: ['forest', 'woods', 'jungle', 'garden', 'park', 'field', 'fields', 'grove'],
     home: look('forest', 'a forest path between tall pines'),
-    peak: look('forest', 'the forest opening into a clearing'),
+    peak: look('clearing', 'the forest opening into a clearing'),
     contrast: look('lake', 'a still lake among the trees', 'none', 'wide shot'),
     aerial: look('aerial-forest', 'the treetops of the forest far below', 'with', 'aerial shot'),
     cutaways: [
@@ -107,36 +107,36 @@ const FAMILIES: Record<string, Family> = {
   desert: {
     nouns: ['desert', 'dunes', 'dune'],
     home: look('desert', 'dunes rolling to the horizon'),
-    peak: look('highway', 'the highway cutting through the desert'),
+    peak: look('desert-road', 'dunes along the highway'),
     contrast: look('cliffs', 'cliffs of the mesa casting long shadows', 'none', 'wide shot'),
     aerial: look('aerial-desert', 'dunes far below', 'with', 'aerial shot'),
     cutaways: [
       look('cliffs', 'cliffs above the dunes'),
-      look('highway', 'the highway cutting through the desert'),
+      look('desert-road', 'dunes along the highway'),
       look('desert', 'dunes in the wind', 'none'),
     ],
   },
   space: {
     nouns: ['space', 'galaxy', 'planet', 'cosmos', 'stars'],
     home: look('space', 'space, a ringed planet drifting by'),
-    peak: look('space', 'a nebula blazing across space'),
+    peak: look('nebula', 'a nebula blazing across space'),
     contrast: look('space-quiet', 'the silence of space, a distant sun', 'none', 'wide shot'),
     aerial: look('desert', 'dunes of an alien world under a huge sky', 'with', 'wide shot'),
     cutaways: [
       look('grid', 'a grid of light stretching through the void'),
-      look('space', 'galaxy light wheeling overhead', 'none'),
+      look('galaxy', 'galaxy light wheeling overhead', 'none'),
       look('window', 'a window of the station looking out on the planet'),
     ],
   },
   underwater: {
     nouns: ['underwater', 'reef'],
     home: look('underwater', 'underwater among kelp and light rays'),
-    peak: look('underwater', 'underwater, a reef alive with light'),
+    peak: look('reef', 'underwater, a reef alive with light'),
     contrast: look('coast', 'the sea surface seen from the shore', 'none', 'wide shot'),
     aerial: look('coast', 'the ocean far below', 'with', 'aerial shot'),
     cutaways: [
-      look('coast', 'waves rolling over the bay'),
-      look('underwater', 'underwater, bubbles rising to the light', 'none'),
+      look('bay', 'waves rolling over the bay'),
+      look('bubbles', 'underwater, bubbles rising to the light', 'none'),
       look('space', 'a starfield like plankton, a dream of space', 'none'),
     ],
   },
@@ -149,13 +149,13 @@ const FAMILIES: Record<string, Family> = {
     cutaways: [
       look('window', 'a window looking out over the city', 'none'),
       look('city', 'the skyline with lit windows'),
-      look('grid', 'a grid of light pulsing', 'none'),
+      look('grid-pulse', 'a grid of light pulsing', 'none'),
     ],
   },
   grid: {
     nouns: ['grid'],
     home: look('grid', 'a neon grid racing to the horizon'),
-    peak: look('grid', 'a neon grid pulsing under a huge sun'),
+    peak: look('grid-sun', 'a neon grid pulsing under a huge sun'),
     contrast: look('city', 'a city skyline of glowing windows', 'none', 'wide shot'),
     aerial: look('aerial-grid', 'the grid far below', 'with', 'aerial shot'),
     cutaways: [
