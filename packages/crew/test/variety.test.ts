@@ -72,7 +72,9 @@ test("the demo's planned shots, drawn by the offline renderer, look different fr
   // What the renderer read from the prompts: several settings, and neighbours differ in setting or framing.
   expect(new Set(specs.map((s) => s.setting)).size).toBeGreaterThanOrEqual(5);
   for (let i = 1; i < specs.length; i++)
-    expect(`${specs[i]?.setting}/${specs[i]?.shot}`).not.toBe(`${specs[i - 1]?.setting}/${specs[i - 1]?.shot}`);
+    expect(`${specs[i]?.setting}/${specs[i]?.shot}`).not.toBe(
+      `${specs[i - 1]?.setting}/${specs[i - 1]?.shot}`,
+    );
 
   // What it drew: one small frame per shot; each cut changes the picture a lot, not just its tint.
   const frames = specs.map((s) => sceneStill(s, 15));
