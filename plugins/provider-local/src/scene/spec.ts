@@ -125,7 +125,8 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
   let ground: GroundId = entry.ground;
   if (second?.ground === 'road' && entry.ground !== 'none') ground = 'road';
   if (ground === 'grass' && /\b(snow|snowy|winter|frozen|frost)\b/.test(text)) ground = 'snowfield';
-  const extraLayer = second && !entry.skyless ? second.layers[0] : undefined;
+  // Only an outdoor place lends a far layer: "a street, a window close by" is not a room painted over the street.
+  const extraLayer = second && !entry.skyless && !second.skyless ? second.layers[0] : undefined;
   const modifiers = ['paper', 'neon', 'glowing', 'red', 'lonely'].filter((w) =>
     new RegExp(`\\b${w}\\b`).test(text),
   );
