@@ -354,6 +354,10 @@ export function heuristicPlan(input: PlanInput): {
         rand,
         (loud ? MOVES_LOUD : MOVES_CALM).filter((x) => x !== prevMove),
       );
+    // A near-silent shot held locked-off has nothing moving in it and plays as a frozen frame (the evaluator
+    // flagged the demo's outro for it): it drifts instead.
+    if (slot.energy < 0.3 && move === 'locked-off static frame')
+      move = prevMove === 'drifting handheld' ? 'gentle pan' : 'drifting handheld';
     const firstOfScene = slots.shots.find((s) => s.sceneId === scene.id)?.id === slot.id;
     const nthOfLabel = scenes.filter((s) => s.label === scene.label && s.start <= scene.start).length;
     if (firstOfScene && (scene.label === 'intro' || scene.label === 'chorus' || scene.label === 'bridge'))
