@@ -17,7 +17,13 @@ export {
 export * from './scene/catalogue.js';
 export { cameraAt, drawFrame, frameState, pulseAt } from './scene/frame.js';
 export { buildStage } from './scene/paint.js';
-export { frameCount, renderScene, type SceneRenderOptions, sceneEncoderArgs } from './scene/render.js';
+export {
+  frameCount,
+  renderScene,
+  type SceneRenderOptions,
+  sceneEncoderArgs,
+  sceneStill,
+} from './scene/render.js';
 export { type SceneSpec, sceneFor } from './scene/spec.js';
 export { createLocalImageProvider } from './still.js';
 

@@ -51,6 +51,25 @@ describe('the prompt picks the scene', () => {
     expect(s.matched).toEqual(expect.arrayContaining(['setting:coast', 'time:night', 'subject:car']));
   });
 
+  it('borrows a far layer only from an outdoor place, and leaves vehicles out of a room', () => {
+    const street = sceneFor(small('a street shining with reflections, a paper boat, a window close by'), {
+      fps: 30,
+    });
+    expect(street).toMatchObject({ setting: 'street', subjects: ['boat'] });
+    expect(street.extraLayer).toBeUndefined();
+    const inside = sceneFor(small('close-up of the driver inside the car, against the window'), { fps: 30 });
+    expect(inside).toMatchObject({ setting: 'room', subjects: ['figure'] });
+  });
+
+  it('lights a loud shot brighter than a quiet one of the same prompt and hour', () => {
+    const prompt = 'the highway along the coast at night, headlights streaming past';
+    const quiet = sceneFor(small(prompt, { music: { bpm: 120, energy: 0.3 } }), { fps: 30 });
+    const loud = sceneFor(small(prompt, { music: { bpm: 120, energy: 0.95 } }), { fps: 30 });
+    expect(quiet.lift).toBeUndefined();
+    expect(loud.lift).toBeGreaterThan(0.9);
+    expect(meanLuma(still(loud))).toBeGreaterThan(meanLuma(still(quiet)) * 1.2);
+  });
+
   it('keeps every element of a rainy-city theme: the setting, the weather and a paper boat', () => {
     const s = sceneFor(small('a paper boat drifting through a rainy city'), { fps: 30 });
     expect(s).toMatchObject({ setting: 'city', weather: ['rain'], subjects: ['boat'] });

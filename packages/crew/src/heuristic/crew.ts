@@ -11,7 +11,7 @@ import { type ClipMetrics, measureClip } from '../clipCheck.js';
 import { recordDecision } from '../decisions.js';
 import { heuristicShots } from '../prompting.js';
 import { heuristicReview, heuristicRevisions, type Revision } from './editor.js';
-import { heuristicStoryboard } from './planner.js';
+import { heuristicPlan } from './planner.js';
 import { softenPrompt } from './soften.js';
 
 export type ReviewInput = Parameters<Crew['review']>[0];
@@ -76,10 +76,12 @@ export function heuristicCrew(): BeatframeCrew {
     name: 'heuristic',
     async plan(input, ctx) {
       const t0 = performance.now();
-      const storyboard = heuristicStoryboard(input);
+      const { storyboard, looks, family } = heuristicPlan(input);
+      const places = [...new Set(looks.map((l) => l.key))];
       await recordDecision(ctx, {
         role: 'planner',
-        summary: `storyboard: ${storyboard.scenes.length} scenes, ${storyboard.shots.length} shots; ${storyboard.brief.mood}`,
+        // Which places the shots visit, so a reader of the log sees why consecutive shots differ.
+        summary: `storyboard: ${storyboard.scenes.length} scenes, ${storyboard.shots.length} shots; ${storyboard.brief.mood}; ${places.length} places from the theme's ${family} family, none twice in a row (${places.join(', ')})`,
         input: planDigestInput(input),
         output: storyboard,
         model: HEURISTIC_MODEL,

@@ -11,6 +11,7 @@ import {
 import { barGrid, meanEnergy, nearest, normalizedSections, round3 } from '../grid.js';
 import { heuristicStyle, pick, seededRandom, visualNounsIn } from './styleBible.js';
 import { keepTheme, themeParts } from './theme.js';
+import { familyOf, pickLooks, type ShotLook } from './variety.js';
 
 /** Scene and shot slots on the bar grid, before anyone writes a word about them. */
 export interface SlotPlan {
@@ -238,51 +239,6 @@ function sceneStory(
   }
 }
 
-/** What the later shots of a scene look at, in turn: the protagonist, details, motifs, the place. */
-function focusOf(nth: number, index: number, bible: StyleBible, loud: boolean): string {
-  const who = bible.characters[0]?.description ?? 'a lone figure';
-  const motif = bible.motifs[index % Math.max(1, bible.motifs.length)] ?? 'light';
-  // A boat or a car has no face or hands: things get framings, people get close-ups.
-  const person =
-    /\b(man|woman|girl|boy|singer|figure|dancer|astronaut|couple|lovers|child|person|stranger|travell?er|runner|skater)\b/.test(
-      who,
-    );
-  const options = !person
-    ? loud
-      ? [
-          `${who} moving with the beat`,
-          `${motif} flashing past`,
-          `${who} rushing past`,
-          `streaks of light around ${who}`,
-          `${who} caught in a flash of light`,
-          `${motif} in motion`,
-          `${who} in silhouette against the lights`,
-        ]
-      : [
-          `${who}, in detail`,
-          `${motif}, in detail`,
-          `${who} seen from above`,
-          `${motif} in soft focus`,
-          `${who} at the edge of the frame`,
-        ]
-    : loud
-      ? [
-          `${who} moving with the beat`,
-          `${motif} flashing past`,
-          `${who}'s face lit in bursts`,
-          `streaks of light around ${who}`,
-          `${motif} in motion`,
-        ]
-      : [
-          `${who}'s face, thoughtful`,
-          `${motif}, in detail`,
-          `${who}'s hands`,
-          `${who} from behind, looking out`,
-          `${motif} in soft focus`,
-        ];
-  return options[(nth - 1 + index) % options.length] as string;
-}
-
 /** Which place each scene is set in, for image-to-video continuity. */
 export function placeKeyOf(scene: Pick<Scene, 'label'>): string {
   return sceneStory(scene.label, 1, {
@@ -299,6 +255,28 @@ export function placeKeyOf(scene: Pick<Scene, 'label'>): string {
 
 /** The offline planner: a storyboard from the music alone, the same for the same input. */
 export function heuristicStoryboard(input: PlanInput): Storyboard {
+  return heuristicPlan(input).storyboard;
+}
+
+/** How a repeated section opens: the same place, framed a little wider each time. */
+const WIDE_OPENERS = ['wide establishing shot', 'extreme wide shot', 'sweeping wide shot'];
+const FRAMING_VARIANTS: Record<string, string[]> = {
+  'close-up': ['close-up', 'extreme close-up', 'slow close-up'],
+  'aerial shot': ['aerial shot', 'high aerial shot', 'drone shot from above'],
+  'wide shot': ['wide shot', 'extreme wide shot', 'wide establishing shot'],
+  'detail shot': ['detail shot', 'macro detail shot', 'insert detail shot'],
+};
+
+/** What a subject does in a shot that shows it, calm or loud, in turn. */
+const SUBJECT_CALM = ['small in the distance', 'passing slowly', 'at the edge of the frame'];
+const SUBJECT_LOUD = ['moving with the beat', 'rushing past', 'caught in a flash of light'];
+
+/** The storyboard, and the place each shot shows (for the decision log and the variety tests). */
+export function heuristicPlan(input: PlanInput): {
+  storyboard: Storyboard;
+  looks: ShotLook[];
+  family: string;
+} {
   const { analysis, song, options, provider } = input;
   const seed = digestOf({
     title: song.title,
@@ -336,9 +314,31 @@ export function heuristicStoryboard(input: PlanInput): Storyboard {
     };
   });
 
+  // Shot-to-shot variety within the theme: each shot's place from the theme's family of related places, by
+  // its section's rotation (variety.ts).
+  const theme = themeParts(options.theme);
+  const family = familyOf(theme, bible.places[0]?.description);
+  const neon = /\b(neon|synthwave|retrowave|outrun|cyber\w*|laser)/.test(
+    `${options.theme} ${song.styleTags.join(' ')} ${bible.look}`.toLowerCase(),
+  );
+  const looks = pickLooks(
+    slots.shots.map((slot) => {
+      const scene = scenes.find((s) => s.id === slot.sceneId) as Scene;
+      return {
+        sceneLabel: scene.label,
+        nthInScene: slots.shots.filter((s) => s.sceneId === scene.id && s.index < slot.index).length,
+      };
+    }),
+    family,
+    theme,
+    { neon },
+  );
+  const who = bible.characters[0]?.description ?? 'a lone figure';
+
   let prevSize = '';
   let prevMove = '';
-  const shots: Shot[] = slots.shots.map((slot) => {
+  const shots: Shot[] = slots.shots.map((slot, k) => {
+    const look = looks[k] as ShotLook;
     const scene = scenes.find((s) => s.id === slot.sceneId) as Scene;
     const loud = slot.energy > 0.55;
     // Never the same framing or move twice in a row: variety without randomness for its own sake.
@@ -354,9 +354,19 @@ export function heuristicStoryboard(input: PlanInput): Storyboard {
         rand,
         (loud ? MOVES_LOUD : MOVES_CALM).filter((x) => x !== prevMove),
       );
+    // A near-silent shot held locked-off has nothing moving in it and plays as a frozen frame (the evaluator
+    // flagged the demo's outro for it): it drifts instead.
+    if (slot.energy < 0.3 && move === 'locked-off static frame')
+      move = prevMove === 'drifting handheld' ? 'gentle pan' : 'drifting handheld';
     const firstOfScene = slots.shots.find((s) => s.sceneId === scene.id)?.id === slot.id;
+    const nthOfLabel = scenes.filter((s) => s.label === scene.label && s.start <= scene.start).length;
     if (firstOfScene && (scene.label === 'intro' || scene.label === 'chorus' || scene.label === 'bridge'))
-      size = 'wide establishing shot';
+      size = WIDE_OPENERS[(nthOfLabel - 1) % WIDE_OPENERS.length] as string;
+    // A place that asks for a framing (an aerial, a close look) gets one of its variants, in turn.
+    if (look.framing) {
+      const variants = FRAMING_VARIANTS[look.framing] ?? [look.framing];
+      size = variants[slot.index % variants.length] as string;
+    }
     prevSize = size;
     prevMove = move;
     const story = sceneStory(
@@ -366,23 +376,22 @@ export function heuristicStoryboard(input: PlanInput): Storyboard {
       lyricMotifs.get(scene.id),
     );
     const nthInScene = slots.shots.filter((s) => s.sceneId === scene.id && s.index < slot.index).length;
+    const doing = (loud ? SUBJECT_LOUD : SUBJECT_CALM)[slot.index % 3] as string;
+    const view = look.subject === 'with' ? `${look.place}, ${who} ${doing}` : look.place;
     return {
       ...slot,
-      description:
-        nthInScene === 0
-          ? `${size} in ${story.place}: ${story.action}`
-          : `${size} of ${focusOf(nthInScene, slot.index, bible, loud)}, in ${story.place}`,
+      description: nthInScene === 0 ? `${size} of ${view}: ${story.action}` : `${size} of ${view}`,
       mood: moodFor(slot.energy, scene.label),
       camera: `${move}, ${bible.lens}`,
     };
   });
   // The theme's subject, setting, weather and hour stay in every shot where they belong.
-  const theme = themeParts(options.theme);
   const firsts = new Set(scenes.map((sc) => shots.find((sh) => sh.sceneId === sc.id)?.id));
-  return {
+  const storyboard: Storyboard = {
     brief,
     styleBible: bible,
     scenes: scenes.map((sc) => ({ ...sc, description: keepTheme(sc.description, theme, true) })),
     shots: shots.map((sh) => ({ ...sh, description: keepTheme(sh.description, theme, firsts.has(sh.id)) })),
   };
+  return { storyboard, looks, family };
 }

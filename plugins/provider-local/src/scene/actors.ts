@@ -62,7 +62,7 @@ function drawSubject(g: SKRSContext2D, id: SubjectId, s: SceneSpec, st: Stage, f
         g.globalAlpha = 1;
       }
       person(g, x, feet, h, dancer ? 1.2 + 1.4 * beat : 0.05, dancer ? 0.25 * beat : 0.05);
-      if (s.weather.includes('rain') && !dancer) {
+      if (s.weather.includes('rain') && !dancer && s.setting !== 'room') {
         // An umbrella over a figure in the rain.
         g.beginPath();
         g.arc(x, feet - h * 1.02, h * 0.28, Math.PI, 0);
@@ -234,6 +234,8 @@ export function drawSubjects(g: SKRSContext2D, s: SceneSpec, st: Stage, f: Frame
 
 /** Rain, snow, fog, wind-blown dust and lightning, over everything but the vignette. */
 export function drawWeather(g: SKRSContext2D, s: SceneSpec, st: Stage, f: FrameState): void {
+  // Indoors the weather stays outside: the window shows its sky, the room stays dry.
+  if (s.setting === 'room') return;
   const { W, H } = st;
   const u = Math.min(W, H);
   const wind = s.weather.includes('wind') ? 0.35 : 0.08;

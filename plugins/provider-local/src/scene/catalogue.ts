@@ -131,8 +131,8 @@ export const SETTINGS: Record<string, SettingEntry> = {
   },
   street: {
     keywords: ['street', 'streets', 'alley', 'sidewalk', 'avenue', 'boulevard', 'crosswalk', 'wet street', 'puddle', 'puddles'],
-    horizon: 0.62,
-    layers: ['far-skyline', 'skyline'],
+    horizon: 0.5,
+    layers: ['skyline'],
     ground: 'street',
     time: 'night',
     accents: ['ffcc66', 'ff4fa0', '40d0ff'],
@@ -217,7 +217,7 @@ export const SETTINGS: Record<string, SettingEntry> = {
 // biome-ignore format: a data table, one entry per line
 export const SUBJECTS: Record<SubjectId, { keywords: string[]; settingHint?: string }> = {
   figure: {
-    keywords: ['figure', 'person', 'man', 'woman', 'girl', 'boy', 'stranger', 'wanderer', 'traveller', 'traveler', 'singer', 'astronaut', 'lover', 'lovers', 'silhouette', 'someone', 'walker', 'walking', 'kid', 'child'],
+    keywords: ['figure', 'person', 'driver', 'rider', 'man', 'woman', 'girl', 'boy', 'stranger', 'wanderer', 'traveller', 'traveler', 'singer', 'astronaut', 'lover', 'lovers', 'silhouette', 'someone', 'walker', 'walking', 'kid', 'child'],
   },
   car: {
     keywords: ['car', 'cars', 'convertible', 'taxi', 'truck', 'motorcycle', 'bike', 'vehicle', 'chrome car', 'drive', 'driving'],

@@ -54,6 +54,18 @@ function shimmer(g: SKRSContext2D, st: Stage, f: FrameState, s: SceneSpec, stren
   }
 }
 
+/** The most saturated of the accents: what a neon grid glows in. */
+export function vivid(accents: string[]): string | undefined {
+  const spread = (h: string) => {
+    const c = [0, 2, 4].map((i) => Number.parseInt(h.slice(i, i + 2), 16));
+    return Math.max(...c) - Math.min(...c);
+  };
+  return accents.reduce<string | undefined>(
+    (best, a) => (!best || spread(a) > spread(best) ? a : best),
+    undefined,
+  );
+}
+
 /** Draws the ground below the horizon for this frame. */
 export function drawGround(g: SKRSContext2D, s: SceneSpec, st: Stage, f: FrameState): void {
   if (s.ground === 'none') return;
@@ -170,10 +182,15 @@ export function drawGround(g: SKRSContext2D, s: SceneSpec, st: Stage, f: FrameSt
       return;
     }
     case 'grid': {
-      const neon = st.accents[0] ?? 'ff2fb0';
+      const neon = vivid(st.accents) ?? 'ff2fb0';
       const vx = W / 2 + shiftOf(st, f, 0.2);
-      g.strokeStyle = css(neon, 0.55 + 0.45 * f.pulse);
-      g.lineWidth = 1.5 + 1.5 * f.pulse;
+      // A haze of the neon over the floor near the horizon, then the lines twice: a wide soft glow, a bright core.
+      const haze = g.createLinearGradient(0, horizon, 0, horizon + (H - horizon) * 0.5);
+      haze.addColorStop(0, css(neon, 0.35 + 0.2 * f.pulse));
+      haze.addColorStop(1, css(neon, 0));
+      g.fillStyle = haze;
+      g.fillRect(0, horizon, W, H - horizon);
+      const unit = Math.min(W, H) / 360;
       g.beginPath();
       for (let k = -16; k <= 16; k++) {
         g.moveTo(vx + k * W * 0.01, horizon);
@@ -187,6 +204,11 @@ export function drawGround(g: SKRSContext2D, s: SceneSpec, st: Stage, f: FrameSt
         g.moveTo(0, y);
         g.lineTo(W, y);
       }
+      g.strokeStyle = css(neon, 0.25 + 0.25 * f.pulse);
+      g.lineWidth = unit * (6 + 4 * f.pulse);
+      g.stroke();
+      g.strokeStyle = css(mix(neon, 'ffffff', 0.35), 0.75 + 0.25 * f.pulse);
+      g.lineWidth = unit * (1.6 + 1.2 * f.pulse);
       g.stroke();
       // A glow line on the horizon.
       g.fillStyle = css(neon, 0.6);

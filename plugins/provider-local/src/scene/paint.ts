@@ -1,6 +1,7 @@
 import type { Canvas } from '@napi-rs/canvas';
 import { type LayerId, type SettingEntry, TIMES, type TimeEntry } from './catalogue.js';
 import { css, luma, mix, prng } from './colour.js';
+import { vivid } from './ground.js';
 import { canvas, type LayerFrame, paintLayer } from './layers.js';
 import { type SceneSpec, settingOf } from './spec.js';
 
@@ -81,18 +82,31 @@ function paintSky(s: SceneSpec, st: LayerFrame, tint: string | undefined): Canva
   return c;
 }
 
+/** The hour lit brighter for a loud shot: a sky washed toward its accent, silhouettes and ground lifted. */
+function lifted(time: TimeEntry, lift: number, accent: string | undefined): TimeEntry {
+  if (!(lift > 0)) return time;
+  const glow = mix(accent ?? 'ff80c0', 'ffffff', 0.2);
+  const [top, mid, low] = time.sky;
+  return {
+    ...time,
+    sky: [mix(top, glow, 0.18 * lift), mix(mid, glow, 0.35 * lift), mix(low, glow, 0.5 * lift)],
+    ambient: Math.min(1, time.ambient + 0.35 * lift),
+    stars: time.stars * (1 - 0.6 * lift),
+  };
+}
+
 /** Builds every static part of a scene once; frames then only blit and add what moves. */
 export function buildStage(s: SceneSpec): Stage {
   const W = s.width;
   const H = s.height;
   const setting = settingOf(s);
-  const time = TIMES[s.time];
+  // Older specs have no tint of their own: their prompt's first colour, as before.
+  const tint = s.tint ?? (s.matched.some((m) => m.startsWith('colours:')) ? s.accents[0] : undefined);
+  const time = lifted(TIMES[s.time], s.lift ?? 0, tint ?? s.accents[0]);
   const rand = prng(s.seed);
   const margin = Math.ceil(W * 0.3);
   const overcast = s.weather.some((w) => w === 'rain' || w === 'snow' || w === 'lightning');
   const horizon = Math.round(H * Math.max(0.35, Math.min(0.8, setting.horizon + s.horizonShift)));
-  // Older specs have no tint of their own: their prompt's first colour, as before.
-  const tint = s.tint ?? (s.matched.some((m) => m.startsWith('colours:')) ? s.accents[0] : undefined);
   const st = { W, H, margin, horizon, time, accents: s.accents, overcast };
   const sky = paintSky(s, st, tint);
 
@@ -110,7 +124,34 @@ export function buildStage(s: SceneSpec): Stage {
   }
 
   let light: Stage['light'];
-  if (!overcast && !setting.skyless && s.setting !== 'space') {
+  if (s.setting === 'grid' && !setting.skyless) {
+    // The synthwave sun: a big disc on the horizon, yellow to the neon, its lower half cut by bands.
+    const r = Math.min(W, H) * 0.3;
+    const size = Math.ceil(r * 2.6);
+    const [c, g] = canvas(size, size);
+    const mid = size / 2;
+    const halo = g.createRadialGradient(mid, mid, r * 0.9, mid, mid, size / 2);
+    const neon = vivid(s.accents) ?? 'ff2fb0';
+    halo.addColorStop(0, css(neon, 0.35));
+    halo.addColorStop(1, css(neon, 0));
+    g.fillStyle = halo;
+    g.fillRect(0, 0, size, size);
+    const disc = g.createLinearGradient(0, mid - r, 0, mid + r);
+    disc.addColorStop(0, css('ffe86a'));
+    disc.addColorStop(0.55, css('ff8a3c'));
+    disc.addColorStop(1, css(neon));
+    g.fillStyle = disc;
+    g.beginPath();
+    g.arc(mid, mid, r, 0, Math.PI * 2);
+    g.fill();
+    g.globalCompositeOperation = 'destination-out';
+    for (let k = 0; k < 7; k++) {
+      const y = mid + r * (0.05 + k * 0.14);
+      g.fillRect(0, y, size, r * (0.02 + k * 0.012));
+    }
+    g.globalCompositeOperation = 'source-over';
+    light = { sprite: c, x: margin + W / 2 - mid, y: horizon - mid - r * 0.6 };
+  } else if (!overcast && !setting.skyless && s.setting !== 'space') {
     const r = H * time.light.radius;
     const size = Math.ceil(r * 6);
     const [c, g] = canvas(size, size);

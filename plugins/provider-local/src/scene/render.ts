@@ -69,6 +69,14 @@ export function sceneEncoderArgs(s: SceneSpec, out: string, preset = 'ultrafast'
   ];
 }
 
+/** Frame n of a scene drawn at the spec's own size, as RGBA bytes (for tests and previews; no ffmpeg). */
+export function sceneStill(s: SceneSpec, n = 0): Uint8Array {
+  const canvas = createCanvas(s.width, s.height);
+  const g = canvas.getContext('2d', { alpha: false });
+  drawFrame(g, s, buildStage(s), n);
+  return new Uint8Array(canvas.data());
+}
+
 /** Frames a clip has: at least one, so a very short clip is still a valid file. */
 export function frameCount(s: SceneSpec): number {
   return Math.max(1, Math.round(s.seconds * s.fps));

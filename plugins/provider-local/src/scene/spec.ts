@@ -57,6 +57,8 @@ export interface SceneSpec {
   bpm: number;
   /** 0…1: speed of the camera and the particles, strength of the beat pulse. */
   energy: number;
+  /** 0…1: how much brighter than its hour the shot is lit (loud shots, "blazing" words); absent is 0. */
+  lift?: number;
   /** What the prompt's words matched, and what fell back to a default, for the decision log. */
   matched: string[];
   fallback: string[];
@@ -101,7 +103,7 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
   const fallback: string[] = [];
 
   const settings = named(text, SETTINGS);
-  const subjects = named(text, SUBJECTS).slice(0, 2);
+  let subjects = named(text, SUBJECTS);
   // A boat needs water: "a paper boat in a rainy city" floats down a flooded street.
   let setting = settings[0];
   if (setting) matched.push(`setting:${setting}`);
@@ -111,12 +113,20 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
     fallback.push(`setting:${setting}`);
   }
   const entry = SETTINGS[setting] ?? FALLBACK_SETTING;
+  // Indoors a vehicle is where we are, not what we see: "the driver inside the car" is a figure by a window.
+  if (entry.skyless && setting === 'room') {
+    const aboard = subjects.some((x) => x === 'car' || x === 'train' || x === 'boat');
+    subjects = subjects.filter((x) => x !== 'car' && x !== 'train' && x !== 'boat');
+    if (aboard && !subjects.includes('figure')) subjects.unshift('figure');
+  }
+  subjects = subjects.slice(0, 2);
   const second = settings[1] ? SETTINGS[settings[1]] : undefined;
   if (settings[1]) matched.push(`setting:${settings[1]}`);
   let ground: GroundId = entry.ground;
   if (second?.ground === 'road' && entry.ground !== 'none') ground = 'road';
   if (ground === 'grass' && /\b(snow|snowy|winter|frozen|frost)\b/.test(text)) ground = 'snowfield';
-  const extraLayer = second && !entry.skyless ? second.layers[0] : undefined;
+  // Only an outdoor place lends a far layer: "a street, a window close by" is not a room painted over the street.
+  const extraLayer = second && !entry.skyless && !second.skyless ? second.layers[0] : undefined;
   const modifiers = ['paper', 'neon', 'glowing', 'red', 'lonely'].filter((w) =>
     new RegExp(`\\b${w}\\b`).test(text),
   );
@@ -129,8 +139,6 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
     fallback.push(`time:${time}`);
   }
 
-  // A coast after dark shows the lights of a town across the water, named or not.
-  const lateLayer = !second && setting === 'coast' && TIMES[time].lightsOn ? 'far-skyline' : undefined;
   const weather = named(text, WEATHER);
   for (const w of weather) matched.push(`weather:${w}`);
 
@@ -179,6 +187,9 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
   const calm = /\b(calm|gentle|slow|quiet|dreamy|serene|still|soft|peaceful)\b/.test(text);
   const wild = /\b(fast|wild|energetic|aggressive|explosive|frantic|rush|racing|intense)\b/.test(text);
   const energy = req.music?.energy ?? (wild ? 0.8 : calm ? 0.25 : 0.5);
+  // Loud shots (a chorus, the drop) are lit brighter than quiet ones in the same hour: sky, silhouettes, lights.
+  const bright = /\b(blazing|bright|brighter|ablaze|dazzling|lit up)\b/.test(text) ? 0.3 : 0;
+  const lift = Number(Math.min(1, Math.max(0, (energy - 0.55) / 0.4) + bright).toFixed(3));
   return {
     width,
     height,
@@ -191,7 +202,7 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
     subjects,
     camera,
     ground,
-    ...((extraLayer ?? lateLayer) ? { extraLayer: extraLayer ?? lateLayer } : {}),
+    ...(extraLayer ? { extraLayer } : {}),
     modifiers,
     accents,
     shot,
@@ -203,6 +214,7 @@ export function sceneFor(req: ClipRequest, opts: { fps: number }): SceneSpec {
     hueShift,
     bpm,
     energy: Number(Math.max(0, Math.min(1, energy)).toFixed(3)),
+    ...(lift > 0 ? { lift } : {}),
     matched,
     fallback,
   };
