@@ -102,8 +102,11 @@ export function shotPromptOf(prompt: string, bible?: Pick<StyleBible, 'character
       );
       continue;
     }
+    // The first plain sentence describes the shot even when it opens with its framing ("Aerial shot of rooftops
+    // of the city…"); later plain sentences that open with camera language are camera directions.
+    const lead = !label && !parts.some((p) => p.kind === 'subject');
     parts.push({
-      kind: (label?.[1] as PromptPartKind) ?? (CAMERA_SENTENCE.test(s) ? 'camera' : 'subject'),
+      kind: (label?.[1] as PromptPartKind) ?? (!lead && CAMERA_SENTENCE.test(s) ? 'camera' : 'subject'),
       text: s,
     });
   }
