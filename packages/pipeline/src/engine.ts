@@ -1,3 +1,8 @@
+/**
+ * The engine: the orchestrator of stage jobs and shot jobs (see docs/architecture-notes.md). Over 400 lines
+ * because the class also binds the ~40 functions of its concern modules (store, queue, stages, shot job…) under
+ * their names, one line each; the logic here is the stage job's run and the moves between stages.
+ */
 import { join } from 'node:path';
 import {
   type AudioAnalysis,

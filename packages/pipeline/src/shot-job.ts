@@ -1,4 +1,9 @@
-/** A shot's job: lease, resume, budget, rate limit, submit, poll, download and thumbnails. */
+/**
+ * A shot's job: lease, resume, budget, rate limit, submit, poll, download and thumbnails.
+ * Over 400 lines because `runShotJob` is one loop (~260 lines) whose steps share the slot lease, the attempt,
+ * the abort signal and the spend booked for it; split into submit, poll and download steps over a loop shared
+ * with the CLI's `clip` (issue 13) once the clip-request change in flight has landed on it.
+ */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
