@@ -8,6 +8,7 @@ import {
   frameSize,
   InputError,
   type Logger,
+  mapLimit,
   type ProjectOptions,
   type Section,
   type Shot,
@@ -213,13 +214,9 @@ export async function buildTimeline(
   const profiles = new Map<string, MotionProfile>();
   if (ctx.motionAnalysis !== false) {
     const paths = [...new Set(usableShots.map((s) => clipByShot.get(s.id)!.path))];
-    for (let i = 0; i < paths.length; i += 2) {
-      await Promise.all(
-        paths.slice(i, i + 2).map(async (p) => {
-          profiles.set(p, await analyzeMotion(p, ctx.signal ? { signal: ctx.signal } : {}));
-        }),
-      );
-    }
+    await mapLimit(paths, 2, async (p) => {
+      profiles.set(p, await analyzeMotion(p, ctx.signal ? { signal: ctx.signal } : {}));
+    });
   }
 
   // Items: shots assigned to slots, each slot's part of its clip chosen.

@@ -3,6 +3,7 @@ export * from './contracts.js';
 export * from './errors.js';
 export * from './fsx.js';
 export * from './logger.js';
+export * from './map-limit.js';
 export * from './plugin-settings.js';
 export * from './provider-helpers.js';
 export * from './random.js';

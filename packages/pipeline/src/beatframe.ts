@@ -46,11 +46,12 @@ import { writeContactSheet } from './contact-sheet.js';
 import { withDailyLimits } from './daily-limits.js';
 import { loadDefaultDeps } from './default-deps.js';
 import type { IngestInput, StageDeps } from './deps.js';
-import { APPROVE_ANY, Engine, type EngineSettings, SHOT_QUEUE, STAGE_QUEUE, startBoss } from './engine.js';
+import { APPROVE_ANY, Engine, type EngineSettings } from './engine.js';
 import { EventBus } from './events.js';
 import { approvalFor, boughtAndUsed } from './ledger.js';
 import { checkId, LIMITS, maxSongSec } from './limits.js';
 import { noticesOf } from './notices.js';
+import { SHOT_QUEUE, STAGE_QUEUE, startBoss } from './queue.js';
 import type {
   Beatframe,
   CostEstimate,

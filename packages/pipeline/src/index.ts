@@ -6,10 +6,12 @@ export { capWarning, type EstimateRange, estimateLine, estimateRange } from './c
 export { CELL, type SheetStill, writeContactSheet } from './contact-sheet.js';
 export { dailyLimitOf } from './daily-limits.js';
 export type { IngestInput, StageDeps } from './deps.js';
-export { APPROVE_ANY, Engine, type EngineSettings, SHOT_QUEUE, STAGE_QUEUE, softenPrompt } from './engine.js';
+export { APPROVE_ANY, Engine, type EngineSettings } from './engine.js';
 export { decideOnFailure, type FailureDecision } from './failure-policy.js';
 export { checkCount, checkId, checkText, checkUsd, LIMITS, maxSongSec } from './limits.js';
+export { SHOT_QUEUE, STAGE_QUEUE } from './queue.js';
 export type * from './service.js';
+export { softenPrompt } from './shot-error.js';
 export { StepClock, type StepTime, stepOf } from './step-clock.js';
 export {
   STILLS_FIRST,

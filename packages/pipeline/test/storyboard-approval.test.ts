@@ -6,9 +6,9 @@ import { startVeoEmulator, type VeoEmulator } from '@beatframe/emulators';
 import { probeMedia, runFfmpeg } from '@beatframe/media';
 import { getImageProvider, getProvider } from '@beatframe/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTINUITY_CUE } from '../src/engine.js';
 import { createBeatframe, STILLS_FIRST, STORYBOARD_READY } from '../src/index.js';
 import { keyframePath } from '../src/keyframes.js';
+import { CONTINUITY_CUE } from '../src/stages/review.js';
 import { MARA, makeSong, testDeps } from './support/deps.js';
 
 // The storyboard approved on stills before any video is paid for, on the Gemini API emulator (image and Veo);

@@ -6,6 +6,7 @@ import {
   BeatframeError,
   InputError,
   type Logger,
+  mapLimit,
   produceAtomic,
   type RenderContext,
   type Renderer,
@@ -130,16 +131,11 @@ export function createFfmpegRenderer(settings: FfmpegRendererSettings = {}): Ren
       // A clip used by several items is probed once; four at a time (ffprobe spends most of its time starting).
       const probed = new Map<string, Promise<MediaInfo>>();
       const paths = [...new Set(timeline.items.map((i) => abs(i.src)))];
-      let nextProbe = 0;
-      const prober = async () => {
-        while (nextProbe < paths.length) {
-          const path = paths[nextProbe++]!;
-          const info = probeMedia(path, ctx.signal ? { signal: ctx.signal } : {});
-          probed.set(path, info);
-          await info.catch(() => {}); // reported below, in timeline order
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(4, paths.length) }, prober));
+      await mapLimit(paths, 4, async (path) => {
+        const info = probeMedia(path, ctx.signal ? { signal: ctx.signal } : {});
+        probed.set(path, info);
+        await info.catch(() => {}); // reported below, in timeline order
+      });
       for (const item of timeline.items) {
         const path = abs(item.src);
         const info = await probed.get(path)!;
@@ -305,33 +301,27 @@ export function createFfmpegRenderer(settings: FfmpegRendererSettings = {}): Ren
         } else {
           log.info({ passes: passes.length }, 'long timeline: rendering in passes, joined by stream copy');
           const parts = passes.map((_, k) => join(workDir, `part-${k}.mp4`));
-          let next = 0;
-          const worker = async () => {
-            while (next < passes.length) {
-              const k = next++;
-              const { chunk, graph, scriptPath } = passes[k]!;
-              const args = [
-                ...graph.inputArgs,
-                '-filter_complex_script',
-                scriptPath,
-                '-map',
-                '[vout]',
-                ...videoOut,
-                '-an',
-                parts[k]!,
-              ];
-              log.debug({ args, graph: graph.script, pass: k }, 'ffmpeg render pass');
-              try {
-                await run(args, k, chunk.frames);
-              } catch (err) {
-                stop.abort();
-                throw err;
-              }
-              done[k] = chunk.frames;
+          // `ctx.concurrency` passes at once; the first failure stops the others (their ffmpeg is aborted).
+          await mapLimit(passes, ctx.concurrency ?? 1, async ({ chunk, graph, scriptPath }, k) => {
+            const args = [
+              ...graph.inputArgs,
+              '-filter_complex_script',
+              scriptPath,
+              '-map',
+              '[vout]',
+              ...videoOut,
+              '-an',
+              parts[k]!,
+            ];
+            log.debug({ args, graph: graph.script, pass: k }, 'ffmpeg render pass');
+            try {
+              await run(args, k, chunk.frames);
+            } catch (err) {
+              stop.abort();
+              throw err;
             }
-          };
-          const parallel = Math.max(1, Math.min(ctx.concurrency ?? 1, passes.length));
-          await Promise.all(Array.from({ length: parallel }, worker));
+            done[k] = chunk.frames;
+          });
           const list = join(workDir, 'parts.txt');
           await writeFile(list, parts.map((p) => `file '${p.replace(/'/g, "'\\''")}'`).join('\n'));
           ctx.onProgress?.(Math.min(1, done.reduce((a, b) => a + b, 0) / plan.totalFrames), 'join');
