@@ -184,9 +184,13 @@ export class SiteVisit {
         if (s.state === 'done') return { state: 'done', progress: 1 };
         let progress: number | undefined;
         if (s.progress) {
-          const raw = s.progress.attribute
-            ? await loc.getAttribute(s.progress.attribute)
-            : await loc.textContent();
+          // The page may redraw between the visibility check and this read (a progress bar replaced as the job
+          // moves on, or by the finished job's page): the state stands, its progress is read at the next poll.
+          const read = { timeout: 2000 };
+          const raw = await (s.progress.attribute
+            ? loc.getAttribute(s.progress.attribute, read)
+            : loc.textContent(read)
+          ).catch(() => null);
           const n = Number(/(\d+(?:\.\d+)?)/.exec(raw ?? '')?.[1]);
           if (Number.isFinite(n)) progress = Math.max(0, Math.min(1, n / s.progress.scale));
         }
