@@ -15,7 +15,17 @@ export interface FrameFeatures {
   diff: number;
   /** Largest absolute luma change of any pixel from the previous frame, 0…1. */
   maxDiff: number;
+  /**
+   * Mean and largest absolute luma change from the first frame of the still run this frame belongs to (as ffmpeg's
+   * freezedetect compares with a reference, not with the previous frame): a slow pan changes little frame to frame
+   * but drifts away from where it started; a stuck clip does not. Absent on features made by hand.
+   */
+  stillDiff?: number;
+  stillMaxDiff?: number;
 }
+
+/** Below these a frame is the same picture as another (codec noise at the analysis size): mean, largest pixel. */
+export const SAME_PICTURE = { meanDiff: 0.0015, maxDiff: 0.04 } as const;
 
 export interface DecodedVideo {
   info: MediaInfo;
@@ -66,6 +76,8 @@ export async function decodeVideo(
   const hist: Float32Array[] = [];
   const thumbs: Uint8Array[] = [];
   let prevGrey: Float32Array | null = null;
+  // The first frame of the current still run: a frame that is not the same picture as it starts a new run.
+  let refGrey: Float32Array | null = null;
   const pixels = w * h;
 
   const handleFrame = (buf: Buffer, off: number) => {
@@ -102,6 +114,18 @@ export async function decodeVideo(
       }
       diff /= pixels;
     }
+    let stillDiff = 0;
+    let stillMaxDiff = 0;
+    if (refGrey) {
+      for (let p = 0; p < pixels; p++) {
+        const d = Math.abs(grey[p]! - refGrey[p]!);
+        stillDiff += d;
+        if (d > stillMaxDiff) stillMaxDiff = d;
+      }
+      stillDiff /= pixels;
+    }
+    if (!refGrey || stillDiff >= SAME_PICTURE.meanDiff || stillMaxDiff >= SAME_PICTURE.maxDiff)
+      refGrey = grey;
     const mean = sumY / pixels;
     frames.push({
       luma: mean,
@@ -110,6 +134,8 @@ export async function decodeVideo(
       warmth: sumWarm / pixels,
       diff,
       maxDiff,
+      stillDiff,
+      stillMaxDiff,
     });
     hist.push(hst);
     thumbs.push(thumbnail(grey, w, h));

@@ -1,4 +1,4 @@
-import type { DecodedVideo } from './decode.js';
+import { type DecodedVideo, SAME_PICTURE } from './decode.js';
 
 export interface IntegrityOptions {
   /** A frame is black when its mean luma is below this and it is nearly uniform (0…1). */
@@ -33,10 +33,20 @@ export interface IntegrityResult {
 export function measureIntegrity(v: DecodedVideo, opts: IntegrityOptions = {}): IntegrityResult {
   const n = v.frames.length;
   const blackLuma = opts.blackLuma ?? 0.07;
-  const repeatDiff = opts.repeatDiff ?? 0.0015;
+  const repeatDiff = opts.repeatDiff ?? SAME_PICTURE.meanDiff;
   const freezeMin = Math.max(2, Math.round((opts.freezeMinSec ?? 0.5) * v.fps));
   const black = v.frames.map((f) => f.luma < blackLuma && f.lumaStd < 0.03);
-  const repeat = v.frames.map((f, i) => i > 0 && f.diff < repeatDiff && f.maxDiff < 0.04 && !black[i]);
+  // A repeat is the same picture as the frame before it and as the first frame of its run: slow, smooth motion
+  // changes little from frame to frame at this size, but it drifts from where the run began, and is no freeze.
+  const repeat = v.frames.map(
+    (f, i) =>
+      i > 0 &&
+      f.diff < repeatDiff &&
+      f.maxDiff < SAME_PICTURE.maxDiff &&
+      (f.stillDiff ?? 0) < repeatDiff &&
+      (f.stillMaxDiff ?? 0) < SAME_PICTURE.maxDiff &&
+      !black[i],
+  );
   const frozen = new Array<boolean>(n).fill(false);
   const duplicate = new Array<boolean>(n).fill(false);
   for (let i = 1; i < n; ) {

@@ -130,4 +130,44 @@ describe('black, frozen and duplicated frames', () => {
     expect(r.duplicateShare).toBeLessThan(0.36);
     expect(r.frozenShare).toBe(0);
   });
+
+  it('a slow push-in on a dark, soft picture is motion, not a freeze; the same picture held is one', async () => {
+    // A quiet outro's camera: a push-in of 5% over 4 s on a dim, blurred frame. Frame to frame it changes less than
+    // codec noise at the analysis size (every consecutive-frame test called it 100% frozen), but each frame drifts
+    // further from where the run began; a held copy of the same picture does not.
+    const still = join(dir, 'still.png');
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=640x360:d=1',
+      '-frames:v',
+      '1',
+      '-vf',
+      'eq=brightness=-0.35,gblur=sigma=6,scale=2560:1440',
+      still,
+    ]);
+    const clip = async (name: string, zoom: string) => {
+      const path = join(dir, name);
+      await runFfmpeg([
+        '-i',
+        still,
+        '-vf',
+        `zoompan=z='${zoom}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=120:s=640x360:fps=30`,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        path,
+      ]);
+      return measureIntegrity(await decodeVideo(path));
+    };
+    const push = await clip('push.mp4', '1+0.0004*on');
+    const held = await clip('held.mp4', '1.02');
+    expect(push.frozenShare).toBe(0);
+    expect(push.duplicateShare).toBe(0);
+    expect(held.frozenShare).toBeGreaterThan(0.9);
+  });
 });
