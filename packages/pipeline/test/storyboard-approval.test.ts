@@ -101,29 +101,37 @@ describe('storyboard approval on stills (Gemini API emulator)', () => {
 
       // 3. A re-roll: one more still, a new seed, paid once, logged, and in the ledger. (The emulator's picture
       // depends on the frame and the first reference only, so the seed in the request is what shows the re-roll.)
-      const r = await bf.rerollStill(id, 'shot-2');
-      expect(r).toMatchObject({ shotId: 'shot-2', take: 2 });
+      // Asked twice at once (a double click), it makes two takes one after the other, each bought once with its
+      // own seed, never the same still twice.
+      const [r0, r] = await Promise.all([bf.rerollStill(id, 'shot-2'), bf.rerollStill(id, 'shot-2')]);
+      expect([r0!.take, r!.take]).toEqual([2, 3]);
+      expect(r0!.seed).not.toBe(r!.seed);
+      expect(r).toMatchObject({ shotId: 'shot-2', take: 3 });
       expect(r.usd).toBeCloseTo(0.039, 6);
-      expect(emu.imageBodies).toHaveLength(3);
-      const reroll = emu.imageBodies[2]!.body;
+      expect(r0!.usd).toBeCloseTo(0.039, 6);
+      expect(emu.imageBodies).toHaveLength(4);
+      const seeds = emu.imageBodies
+        .slice(2)
+        .map((b) => (b.body.generationConfig as { seed?: number } | undefined)?.seed);
+      expect(seeds).toEqual([r0!.seed, r.seed]);
+      const reroll = emu.imageBodies[3]!.body;
       expect(JSON.stringify(reroll)).toContain('waves breaking on rocks');
-      expect((reroll.generationConfig as { seed?: number } | undefined)?.seed).toBe(r.seed);
       const after = readFileSync(keyframePath(dirOf, 'shot-2')).toString('base64');
-      expect(after).toBe(readFileSync(join(dirOf, 'keyframes', 'shot-2.take-2.png')).toString('base64'));
+      expect(after).toBe(readFileSync(join(dirOf, 'keyframes', 'shot-2.take-3.png')).toString('base64'));
 
       // 4. An edited prompt remakes that keyframe with the new words, which the shot keeps.
       await bf.rerollStill(id, 'shot-1', 'Mara at a lighthouse in a snowstorm, its beam sweeping');
-      expect(emu.imageBodies).toHaveLength(4);
-      expect(JSON.stringify(emu.imageBodies[3]!.body)).toContain('at a lighthouse in a snowstorm');
+      expect(emu.imageBodies).toHaveLength(5);
+      expect(JSON.stringify(emu.imageBodies[4]!.body)).toContain('at a lighthouse in a snowstorm');
       d = await bf.getProject(id);
       expect(d.shots[0]!.prompt).toBe('Mara at a lighthouse in a snowstorm, its beam sweeping');
-      expect(d.costs.spentUsd).toBeCloseTo(4 * 0.039, 3);
-      expect(d.storyboard!.stillsSpentUsd).toBeCloseTo(4 * 0.039, 3);
-      expect(d.reason).toContain('$0.16 spent on stills');
+      expect(d.costs.spentUsd).toBeCloseTo(5 * 0.039, 3);
+      expect(d.storyboard!.stillsSpentUsd).toBeCloseTo(5 * 0.039, 3);
+      expect(d.reason).toContain('$0.20 spent on stills');
       const log = await bf.decisions(id);
-      expect(log.filter((x) => x.role === 'person' && /re-roll|remake/.test(x.summary))).toHaveLength(2);
+      expect(log.filter((x) => x.role === 'person' && /re-roll|remake/.test(x.summary))).toHaveLength(3);
       const stills = log.filter((x) => x.role === 'keyframe');
-      expect(stills).toHaveLength(4);
+      expect(stills).toHaveLength(5);
       expect(stills.every((x) => (x.costUsd ?? 0) > 0)).toBe(true);
 
       // 5. Approved once: the video is made, every clip from its keyframe (fitted to the video's frame by the plugin).
@@ -132,7 +140,7 @@ describe('storyboard approval on stills (Gemini API emulator)', () => {
       await worker.stop();
       expect(p.error).toBeUndefined();
       expect(p.status).toBe('done');
-      expect(emu.imageBodies).toHaveLength(4);
+      expect(emu.imageBodies).toHaveLength(5);
       // 6. Continuity: Mara's clip (a test pattern from a blue keyframe) drifted and was made again once, from its
       // keyframe, with words that hold it there; its second take drifted too and was kept (one paid retake).
       expect(emu.bodies).toHaveLength(3);
