@@ -265,6 +265,7 @@ export function projectPage(root: HTMLElement, id: string): () => void {
 
   let loading = false;
   let again = false;
+  let attentionShown = '';
   const refresh = async (): Promise<void> => {
     if (loading) {
       again = true;
@@ -274,7 +275,12 @@ export function projectPage(root: HTMLElement, id: string): () => void {
     try {
       const p = await get<ProjectDetail>(base);
       renderHeader(p);
-      fill(attention, attentionBox(p) ?? stillsBox(p, approvalAmount(p), act));
+      // Rebuilt only when what it shows changed, so a prompt being edited in it keeps its words and focus.
+      const shown = JSON.stringify([p.status, p.reason, p.awaitingApproval, p.costs, p.storyboard]);
+      if (shown !== attentionShown) {
+        attentionShown = shown;
+        fill(attention, attentionBox(p) ?? stillsBox(p, approvalAmount(p), act));
+      }
       renderStages(stages, p);
       await player.update(p);
       await timeline.update(

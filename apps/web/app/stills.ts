@@ -1,6 +1,9 @@
 import { type ProjectDetail, post } from './api.js';
 import { h, usd } from './dom.js';
 
+/** Prompts being edited, by project/shot, kept when the panel is drawn again (another still arrived). */
+const drafts = new Map<string, { open: boolean; text: string }>();
+
 const shots = (n: number) => (n === 1 ? '1 shot' : `${n} shots`);
 
 /** "$4.20 for the first cut, up to $6.30 with retakes and revisions" for the video still to come. */
@@ -73,6 +76,48 @@ export function stillsBox(
         },
         `Re-roll (${usd(sb.rerollUsd)})`,
       );
+      // New words remake the still (the same price as a re-roll) and become the shot's prompt for its video.
+      const draftKey = `${p.id}/${s.shotId}`;
+      const draft = drafts.get(draftKey);
+      const words = h(
+        'textarea',
+        {
+          id: `still-words-${n}`,
+          rows: 4,
+          maxlength: 4000,
+          oninput: () => drafts.set(draftKey, { open: true, text: words.value }),
+        },
+        draft?.text ?? s.prompt,
+      );
+      const remake = h(
+        'button',
+        {
+          type: 'button',
+          class: 'remake',
+          onclick: () =>
+            void act(async () => {
+              const prompt = words.value.trim();
+              if (!prompt) throw new Error('The prompt is empty: write what the shot shows.');
+              remake.disabled = true;
+              remake.textContent = 'Remaking…';
+              await post(`${base}/shots/${encodeURIComponent(s.shotId)}/reroll`, { prompt });
+              drafts.delete(draftKey);
+            }),
+        },
+        `Remake with these words (${usd(sb.rerollUsd)})`,
+      );
+      const edit = h(
+        'details',
+        {
+          class: 'still-edit',
+          open: draft?.open ?? false,
+          ontoggle: () => drafts.set(draftKey, { open: edit.open, text: words.value }),
+        },
+        h('summary', {}, 'Edit the prompt'),
+        h('label', { for: `still-words-${n}` }, `Prompt of shot ${n}`),
+        words,
+        remake,
+      );
       return h(
         'li',
         { class: 'still', 'data-shot': s.shotId },
@@ -81,6 +126,7 @@ export function stillsBox(
           : h('div', { class: 'still-missing' }, 'no still'),
         h('span', { class: 'still-label' }, `Shot ${n}`),
         reroll,
+        edit,
       );
     }),
   );
@@ -88,7 +134,7 @@ export function stillsBox(
     h(
       'p',
       {},
-      `A keyframe for ${sb.stills.length === 1 ? 'the one shot' : `each of the ${shots(sb.stills.length)}`} (${usd(sb.stillsSpentUsd)} spent on stills). The video still to come: ${videoLine(sb)}. Re-roll any still you do not like, then approve the storyboard and its video at once.`,
+      `A keyframe for ${sb.stills.length === 1 ? 'the one shot' : `each of the ${shots(sb.stills.length)}`} (${usd(sb.stillsSpentUsd)} spent on stills). The video still to come: ${videoLine(sb)}. Re-roll any still you do not like or edit its prompt, then approve the storyboard and its video at once.`,
     ),
     grid,
     h(

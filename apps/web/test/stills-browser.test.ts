@@ -119,6 +119,24 @@ describe.skipIf(!existsSync(CHROMIUM))('storyboard approval in the dashboard', (
     expect(emu.imageBodies).toHaveLength(made + 1);
     await shot('stills-2-rerolled');
 
+    // Edit its prompt: the still is made again from the new words, which the shot keeps for its video.
+    const rerolled = await src();
+    const words = 'a paper lantern floating over a flooded street at dawn';
+    await page.click('.stills-grid li.still .still-edit summary');
+    await page.fill('.stills-grid li.still .still-edit textarea', words);
+    expect(await axeCheck(page)).toEqual([]);
+    await shot('stills-3-edit-prompt');
+    await page.click('.stills-grid li.still button.remake');
+    await page.waitForFunction((old) => {
+      const img = document.querySelector<HTMLImageElement>('.stills-grid li.still img');
+      return !!img && img.src !== old && img.complete && img.naturalWidth > 0;
+    }, rerolled);
+    expect(emu.imageBodies).toHaveLength(made + 2);
+    expect(JSON.stringify(emu.imageBodies.at(-1)!.body)).toContain(words);
+    const edited = await bf.getProject(projectId);
+    expect(edited.shots[0]!.prompt).toBe(words);
+    expect(await page.inputValue('.stills-grid li.still .still-edit textarea')).toBe(words);
+
     // One approval for the stills and the video: the project goes on to generate the clips.
     await page.click('#approve-storyboard');
     await page.waitForFunction(() => !document.querySelector('#stills'), undefined, { timeout: 30_000 });
@@ -126,7 +144,14 @@ describe.skipIf(!existsSync(CHROMIUM))('storyboard approval in the dashboard', (
     expect(['queued', 'running']).toContain(d.project.status);
     expect(d.costs.approvedUsd).toBeGreaterThanOrEqual(d.costs.estimateUsd);
     const log = await bf.decisions(projectId);
+    // Each re-roll raised the estimate by its one still (the character's reference still was made already).
+    const asked = log.filter((x) => x.role === 'person' && /re-roll|remake/.test(x.summary));
+    const rerollUsd = `$${edited.storyboard!.rerollUsd.toFixed(2)}`;
+    expect(asked.map((x) => x.summary.includes(`${rerollUsd} added`))).toEqual([true, true]);
     expect(log.some((x) => x.role === 'person' && /re-roll the still/.test(x.summary))).toBe(true);
+    expect(
+      log.some((x) => x.role === 'person' && /remake the still of .* with a new prompt/.test(x.summary)),
+    ).toBe(true);
     await bf.cancel(projectId);
     expect(errors).toEqual([]);
   });

@@ -73,6 +73,7 @@ export function referencePrompt(c: Character, storyboard: Storyboard): string {
 export function stillsPrice(
   input: Pick<KeyframeInput, 'dir' | 'storyboard' | 'userRefs' | 'size' | 'image'>,
   shots: KeyframeInput['shots'],
+  { references = true }: { references?: boolean } = {},
 ): number {
   const { image } = input;
   const characters = characterPaths(input);
@@ -80,7 +81,7 @@ export function stillsPrice(
   const people = input.storyboard.styleBible.characters.filter((c) => c.sheet);
   let usd = 0;
   for (const [i, c] of people.entries())
-    if (characters[c.name] === referencePath(input.dir, i))
+    if (references && characters[c.name] === referencePath(input.dir, i))
       usd += image.capabilities.usdFor({
         size: input.size,
         referenceImagePaths: style.slice(0, image.capabilities.maxReferenceImages),

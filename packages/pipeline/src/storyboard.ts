@@ -238,9 +238,12 @@ async function rerollOnce(
   const { storyboard } = await this.stageOutput<{ storyboard: Storyboard }>(projectId, 'prompt');
   const size = this.clipRequest(video, options, row).size;
   const userRefs = await this.stillRefs(projectId, options);
-  const price = stillsPrice({ dir: this.projectDir(projectId), storyboard, size, image, userRefs }, [
-    { id: shotId, prompt: text ?? row.prompt, description: (row.shot as Shot).description },
-  ]);
+  // The characters' reference stills were made with the storyboard: a re-roll buys the shot's keyframe alone.
+  const price = stillsPrice(
+    { dir: this.projectDir(projectId), storyboard, size, image, userRefs },
+    [{ id: shotId, prompt: text ?? row.prompt, description: (row.shot as Shot).description }],
+    { references: false },
+  );
   const sink = this.decisionSink(projectId, 'generate');
   if (text) await this.setShot(projectId, shotId, { prompt: text });
   await sink.record({
