@@ -175,6 +175,29 @@ export interface ClipReview {
   score?: number;
 }
 
+/** A clip made from a keyframe, to be compared with it and with the characters' reference stills. */
+export interface ContinuityInput {
+  shot: Shot;
+  storyboard: Storyboard;
+  clipPath: string;
+  /** The still the clip was started from. */
+  keyframePath: string;
+  /** The reference stills of the characters (at most three are shown). */
+  referenceImagePaths: string[];
+  /** The measured distance of the clip's first frames from the keyframe (0 same … 1), for the record. */
+  measured?: { distance: number; threshold: number };
+}
+
+/** A vision editor's continuity verdict: whether the clip keeps its keyframe's subject, wardrobe, place and look. */
+export interface ContinuityVerdict {
+  holds: boolean;
+  reasons: string[];
+  /** 0 (another picture) … 1 (the keyframe set in motion). */
+  score?: number;
+  /** Who judged (the model's name). */
+  by: string;
+}
+
 /** The crew: planner, prompt engineer, editor. LLM-backed or heuristic, same outputs. */
 export interface Crew {
   name: string;
@@ -197,4 +220,9 @@ export interface Crew {
     },
     ctx: PluginContext,
   ): Promise<ClipReview>;
+  /**
+   * Continuity by eye (a vision model): undefined when the crew has none or its model failed, and the
+   * pipeline then measures the drift from the keyframe itself.
+   */
+  judgeContinuity?(input: ContinuityInput, ctx: PluginContext): Promise<ContinuityVerdict | undefined>;
 }

@@ -295,6 +295,59 @@ describe('LLM editor (vision)', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  test('judges continuity by eye: the keyframe first, the references, then the clip frames; a failure gives no verdict', async () => {
+    const { storyboard, shot } = setup(0.6);
+    fake.queue.push({
+      json: { holds: false, reasons: ['she wears a green coat, the keyframe a yellow one'], score: 1.7 },
+      usage: { input: 2500, output: 40 },
+    });
+    const decisions = memoryDecisions();
+    const input = {
+      shot,
+      storyboard,
+      clipPath: clips.busy as string,
+      keyframePath: clips.thumb as string,
+      referenceImagePaths: [
+        clips.thumb as string,
+        clips.thumb as string,
+        clips.thumb as string,
+        clips.thumb as string,
+      ],
+      measured: { distance: 0.12, threshold: 0.25 },
+    };
+    const v = await crew().judgeContinuity!(input, { logger: silentLogger(), decisions });
+    expect(v).toEqual({
+      holds: false,
+      reasons: ['she wears a green coat, the keyframe a yellow one'],
+      score: 1,
+      by: 'gpt-4.1',
+    });
+    const images = requestImages(fake.requests[0] as RecordedRequest);
+    // The keyframe (PNG), at most three references, then three frames of the clip (JPEG).
+    expect(images).toHaveLength(1 + 3 + 3);
+    for (const img of images.slice(0, 4)) expect(img).toMatch(/^data:image\/png;base64,/);
+    for (const img of images.slice(4)) expect(img).toMatch(/^data:image\/jpeg;base64,/);
+    const asked = JSON.parse(firstUserText(fake.requests[0] as RecordedRequest));
+    expect(asked.images).toEqual({ keyframe: 1, references: 3, clipFrames: 3 });
+    expect(asked.shot.id).toBe(shot.id);
+    expect(decisions.list[0]).toMatchObject({
+      role: 'editor',
+      shotId: shot.id,
+      model: 'gpt-4.1',
+      summary: expect.stringMatching(/^continuity judged by eye: drifted: she wears a green coat/),
+    });
+
+    // A refusal: no verdict (the pipeline measures the drift itself), and the failure is on the record.
+    fake.queue.push({ refusal: 'I cannot compare these images.' });
+    fake.queue.push({ refusal: 'I cannot compare these images.' });
+    fake.queue.push({ refusal: 'I cannot compare these images.' });
+    const after = memoryDecisions();
+    expect(
+      await crew().judgeContinuity!(input, { logger: silentLogger(), decisions: after }),
+    ).toBeUndefined();
+    expect(after.list.at(-1)?.summary).toMatch(/LLM editor failed/);
+  });
+
   test('a regenerate without a prompt is sent back; a refusal falls back to the heuristic editor', async () => {
     const { storyboard, shot } = setup(0.7);
     fake.queue.push({ json: { action: 'regenerate', reasons: ['meh'], prompt: null, score: 0.3 } });

@@ -157,6 +157,17 @@ function characterPaths(
   );
 }
 
+/** The reference stills of the characters a shot shows (the artist's picture for the first), those made. */
+export function shotCharacterReferences(
+  input: Pick<KeyframeInput, 'dir' | 'storyboard' | 'userRefs'>,
+  shot: { description: string; prompt: string },
+): string[] {
+  const characters = characterPaths(input);
+  return charactersIn(`${shot.description} ${shot.prompt}`, input.storyboard.styleBible)
+    .map((c) => characters[c.name])
+    .filter((p): p is string => !!p && existsSync(p));
+}
+
 /** A shot's keyframe request: the references of the characters it shows and the user's own. */
 function keyframeRequest(
   input: Pick<KeyframeInput, 'storyboard' | 'userRefs' | 'size' | 'image'>,

@@ -1,13 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Character, loadConfig, silentLogger } from '@beatframe/core';
+import { type Character, type ContinuityInput, loadConfig, silentLogger } from '@beatframe/core';
 import { sheetText } from '@beatframe/crew';
 import { startVeoEmulator, type VeoEmulator } from '@beatframe/emulators';
 import { getImageProvider, getProvider } from '@beatframe/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVE_ANY, createBeatframe } from '../src/index.js';
 import { keyframePath, makeKeyframes } from '../src/keyframes.js';
+import { CONTINUITY_CUE } from '../src/stages/review.js';
 import { makeSong, testDeps } from './support/deps.js';
 
 const MARA: Character = {
@@ -47,6 +48,7 @@ describe('keyframes first on Veo (Gemini API emulator)', () => {
     const video = getProvider('veo', config);
     const image = getImageProvider('veo', config);
     const sheet = sheetText(MARA);
+    const judged: ContinuityInput[] = [];
     const prompts = [
       `${sheet} Mara walks under a streetlight`,
       'an empty wet street, no one',
@@ -63,6 +65,18 @@ describe('keyframes first on Veo (Gemini API emulator)', () => {
         characters: [MARA],
         prompt: (i) => prompts[i]!,
         clipSeconds: 8,
+        // A vision editor: Mara's close-up left its keyframe on its first take (by eye, whatever the
+        // measurement says); every other clip holds.
+        continuity: (input) => {
+          judged.push(input);
+          const first = judged.filter((j) => j.shot.id === input.shot.id).length === 1;
+          const drifted = first && !!input.shot.prompt?.includes('Mara looks up');
+          return {
+            holds: !drifted,
+            reasons: [drifted ? 'her coat is blue, the keyframe red' : 'the same woman, coat and street'],
+            by: 'test-vision',
+          };
+        },
       }),
       settings: { pollIntervalMs: 50 },
     });
@@ -105,8 +119,31 @@ describe('keyframes first on Veo (Gemini API emulator)', () => {
       for (const k of keys) expect(k.body.generationConfig?.responseModalities).toEqual(['IMAGE']);
       expect(keys.every((k) => k.body.generationConfig?.imageConfig?.aspectRatio === '16:9')).toBe(true);
 
+      // The vision editor saw every clip with its keyframe and the references of the characters it shows; the
+      // clip it judged drifted was made again once from its keyframe, with words that hold it there.
+      const shotIds = ['shot-1', 'shot-2', 'shot-3'];
+      expect(judged.map((j) => j.shot.id).sort()).toEqual(['shot-1', 'shot-2', 'shot-3', 'shot-3']);
+      for (const j of judged) {
+        expect(j.keyframePath).toBe(keyframePath(projectDir, j.shot.id));
+        expect(j.clipPath).toMatch(/\.mp4$/);
+        expect(j.measured?.threshold).toBe(0.25);
+        const refs = j.shot.prompt?.includes('Mara') ? [join(projectDir, 'lookdev', 'character-1.png')] : [];
+        expect(j.referenceImagePaths).toEqual(refs);
+      }
+      expect(shotIds.every((id) => judged.some((j) => j.shot.id === id))).toBe(true);
+      const byEye = (await bf.decisions(created.id)).filter(
+        (d) => d.role === 'editor' && /judged by eye \(test-vision\)/.test(d.summary),
+      );
+      expect(byEye).toHaveLength(4);
+      expect(byEye.filter((d) => /drifted \(her coat is blue/.test(d.summary)).map((d) => d.shotId)).toEqual([
+        'shot-3',
+      ]);
+      expect(
+        emu.bodies.filter((b) => String(b.body.instances[0]!.prompt).includes(CONTINUITY_CUE)),
+      ).toHaveLength(1);
+
       // Every video submission starts from its keyframe (start image, so no reference images beside it).
-      expect(emu.bodies).toHaveLength(3);
+      expect(emu.bodies).toHaveLength(4);
       for (const b of emu.bodies) {
         const inst = b.body.instances[0] as {
           image?: { bytesBase64Encoded?: string };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type ClipReview,
+  type ContinuityVerdict,
   type Decision,
   digestOf,
   InputError,
@@ -50,7 +51,14 @@ import {
   stylePart,
 } from '../prompting.js';
 import type { LlmCrewOptions } from './llmCrew.js';
-import { EditorAnswer, PlannerAnswer, PrompterAnswer, RevisionsAnswer, RewriteAnswer } from './schemas.js';
+import {
+  ContinuityAnswer,
+  EditorAnswer,
+  PlannerAnswer,
+  PrompterAnswer,
+  RevisionsAnswer,
+  RewriteAnswer,
+} from './schemas.js';
 import { costUsd, type LlmSettings } from './settings.js';
 import { runStructured, type StructuredOutcome, type Tokens } from './structured.js';
 
@@ -67,6 +75,10 @@ Answer with JSON only: one entry per shot id you were given.`;
 
 const EDITOR_INSTRUCTIONS = `You are the editor of a music-video crew. You review one generated clip (sampled frames are attached, in order) against the shot's intent and the style bible, together with measured facts (duration, size, black and frozen frames, motion against the music's energy).
 Accept clips that serve the shot even if imperfect. Ask to regenerate (with a revised prompt that fixes what is wrong) when the clip misses the intent or the style, is broken, or its motion contradicts the music. Ask to remix (same clip, revised prompt) only when remix is available and the clip is close.
+Answer with JSON only.`;
+
+const CONTINUITY_INSTRUCTIONS = `You are the editor of a music-video crew, checking continuity. The first image is the keyframe a clip was generated from; the next images (when there are any before the clip's frames) are the reference stills of the characters; the last images are frames sampled from the clip, in order.
+Judge whether the clip keeps its keyframe: the same subject (face, hair, build), the same wardrobe and its colours, the same place, light and look. Motion, a camera move and small changes of pose are expected and fine. Say it does not hold only when a viewer would see another person, other clothes, another place or another look.
 Answer with JSON only.`;
 
 const REVISER_INSTRUCTIONS = `You are the editor of a music-video crew. An evaluation of the rendered video scored how well picture and music fit. Propose the fewest changes that would raise the score: regenerate specific shots (with revised prompts), recut (move cuts onto beats), or add transitions at section changes. Answer with JSON only.`;
@@ -127,6 +139,7 @@ export function buildLlmCrew(opts: LlmCrewOptions, settings: LlmSettings): Beatf
   const editor = agent('editor', 'Editor', EDITOR_INSTRUCTIONS, EditorAnswer);
   const reviser = agent('editor', 'Editor (revisions)', REVISER_INSTRUCTIONS, RevisionsAnswer);
   const rewriter = agent('prompter', 'Prompt engineer (refusals)', REWRITER_INSTRUCTIONS, RewriteAnswer);
+  const continuityJudge = agent('editor', 'Editor (continuity)', CONTINUITY_INSTRUCTIONS, ContinuityAnswer);
 
   async function call<T>(
     role: CrewRole,
@@ -480,6 +493,67 @@ export function buildLlmCrew(opts: LlmCrewOptions, settings: LlmSettings): Beatf
           ms: performance.now() - t0,
         });
         return review;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+
+    async judgeContinuity(input, ctx): Promise<ContinuityVerdict | undefined> {
+      const t0 = performance.now();
+      const dir = await mkdtemp(join(tmpdir(), 'beatframe-continuity-'));
+      try {
+        const refs = input.referenceImagePaths.slice(0, 3);
+        const frames = await sampleFrames(input.clipPath, dir, {
+          count: 3,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
+        if (!frames.length) return undefined;
+        const images = await Promise.all([input.keyframePath, ...refs, ...frames].map(imageDataUrl));
+        const characters = input.storyboard.styleBible.characters
+          .filter((c) => c.sheet)
+          .map((c) => ({ name: c.name, sheet: c.sheet }));
+        const text = JSON.stringify({
+          shot: { id: input.shot.id, description: input.shot.description, prompt: input.shot.prompt },
+          characters,
+          look: input.storyboard.styleBible.look,
+          images: { keyframe: 1, references: refs.length, clipFrames: frames.length },
+        });
+        const message = user([
+          { type: 'input_text', text },
+          ...images.map((image) => ({ type: 'input_image' as const, image, detail: 'low' })),
+        ]);
+        const out = await call('editor', continuityJudge, ContinuityAnswer, [message], ctx);
+        const digestInput = { shotId: input.shot.id, clip: input.clipPath, keyframe: input.keyframePath };
+        if (!out.ok) {
+          await fellBack('editor', out, digestInput, ctx, input.shot.id);
+          return undefined;
+        }
+        const verdict: ContinuityVerdict = {
+          holds: out.value.holds,
+          reasons: out.value.reasons.length ? out.value.reasons : [out.value.holds ? 'holds' : 'drifted'],
+          score: Math.min(1, Math.max(0, out.value.score)),
+          by: settings.models.editor,
+        };
+        await recordDecision(ctx, {
+          role: 'editor',
+          shotId: input.shot.id,
+          summary:
+            `continuity judged by eye: ${verdict.holds ? 'holds' : 'drifted'}: ${verdict.reasons.join('; ')}`.slice(
+              0,
+              300,
+            ),
+          input: digestInput,
+          output: {
+            ...verdict,
+            images: images.length,
+            ...(input.measured ? { measured: input.measured } : {}),
+          },
+          model: settings.models.editor,
+          tokens: out.tokens,
+          ...(out.cost !== undefined ? { costUsd: out.cost } : {}),
+          ms: performance.now() - t0,
+        });
+        return verdict;
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -30,6 +30,7 @@ export function llmCrew(opts: LlmCrewOptions = {}): BeatframeCrew {
     plan: async (input, ctx) => (await load()).plan(input, ctx),
     writePrompts: async (storyboard, input, ctx) => (await load()).writePrompts(storyboard, input, ctx),
     review: async (input, ctx) => (await load()).review(input, ctx),
+    judgeContinuity: async (input, ctx) => (await load()).judgeContinuity?.(input, ctx),
     proposeRevisions: async (input, ctx) => (await load()).proposeRevisions(input, ctx),
     revisePromptAfterRefusal: async (input, ctx) => (await load()).revisePromptAfterRefusal(input, ctx),
   };

@@ -62,6 +62,17 @@ export const EditorAnswer = z.object({
 });
 export type EditorAnswer = z.infer<typeof EditorAnswer>;
 
+export const ContinuityAnswer = z.object({
+  holds: z
+    .boolean()
+    .describe(
+      'true when the clip keeps the keyframe: the same subject, face, wardrobe, place, light and look',
+    ),
+  reasons: z.array(z.string()).describe('what changed from the keyframe or the references, or what held'),
+  score: z.number().describe('0 (another picture) to 1 (the keyframe set in motion)'),
+});
+export type ContinuityAnswer = z.infer<typeof ContinuityAnswer>;
+
 export const RevisionsAnswer = z.object({
   revisions: z.array(
     z.object({

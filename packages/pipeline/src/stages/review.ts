@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   type Clip,
   type ClipReview,
+  type Crew,
   type Shot,
   type Storyboard,
   userMessage,
@@ -11,7 +12,7 @@ import {
 } from '@beatframe/core';
 import { continuityOf } from '../continuity.js';
 import type { Engine } from '../engine.js';
-import { keyframePath } from '../keyframes.js';
+import { keyframePath, shotCharacterReferences } from '../keyframes.js';
 import { reviewRetake } from '../retake-gate.js';
 import type { ShotRow } from '../store.js';
 import type { StageCtx, StageResult } from './stage.js';
@@ -78,7 +79,7 @@ export async function reviewStage(this: Engine, ctx: StageCtx): Promise<StageRes
       },
       { ...ctx.plugin, logger: ctx.logger.child({ shotId: row.id }) },
     );
-    const judged = await this.judgeContinuity(ctx, provider, row, clip, review);
+    const judged = await this.judgeContinuity(ctx, provider, row, clip, review, { crew, storyboard });
     const verdict = reviewRetake(judged, {
       attempt: row.attempt,
       maxAttempts: ctx.options.maxAttemptsPerShot,
@@ -119,9 +120,11 @@ export async function reviewStage(this: Engine, ctx: StageCtx): Promise<StageRes
 }
 
 /**
- * The editor's continuity check (continuity.ts): a clip made from its keyframe whose first frames drifted from
- * it is sent back to be made again from the keyframe, with words that hold it to the start image (so a seedless
- * model's retake is not the identical request). The retake then goes through the one-retake rule and the budget.
+ * The editor's continuity check: a clip made from its keyframe that left it is sent back to be made again from
+ * the keyframe, with words that hold it to the start image (so a seedless model's retake is not the identical
+ * request). A crew with a vision model judges by eye, against the keyframe and the characters' reference stills;
+ * without one (or when its model fails) the drift is measured (continuity.ts). The retake then goes through the
+ * one-retake rule and the budget.
  */
 export async function judgeContinuity(
   this: Engine,
@@ -130,6 +133,7 @@ export async function judgeContinuity(
   row: ShotRow,
   clip: Clip,
   review: ClipReview,
+  by: { crew: Crew; storyboard: Storyboard },
 ): Promise<ClipReview> {
   const keyframe = keyframePath(ctx.dir, row.id);
   if (
@@ -144,18 +148,54 @@ export async function judgeContinuity(
     ctx.logger.warn({ err: userMessage(err) }, 'continuity could not be measured');
     return undefined;
   });
-  if (!check) return review;
+  const shot = { ...(row.shot as Shot), prompt: row.prompt };
+  const eye = by.crew.judgeContinuity
+    ? await by.crew
+        .judgeContinuity(
+          {
+            shot,
+            storyboard: by.storyboard,
+            clipPath: clip.path,
+            keyframePath: keyframe,
+            referenceImagePaths: shotCharacterReferences(
+              {
+                dir: ctx.dir,
+                storyboard: by.storyboard,
+                userRefs: await this.stillRefs(ctx.project.id, ctx.options),
+              },
+              shot,
+            ),
+            ...(check ? { measured: { distance: check.distance, threshold: check.threshold } } : {}),
+          },
+          { ...ctx.plugin, logger: ctx.logger.child({ shotId: row.id }) },
+        )
+        .catch((err) => {
+          ctx.logger.warn({ err: userMessage(err) }, 'the vision editor could not judge continuity');
+          return undefined;
+        })
+    : undefined;
+  if (!check && !eye) return review;
+  const drifted = eye ? !eye.holds : check!.drifted;
+  const measured = check
+    ? `its first frames are ${check.distance} from its keyframe (threshold ${check.threshold}, colour histogram and 32x18 thumbnail)`
+    : 'not measured';
   await ctx.decisions.record({
     role: 'editor',
     shotId: row.id,
-    summary: `continuity of ${row.id} (attempt ${row.attempt}): its first frames are ${check.distance} from its keyframe (threshold ${check.threshold}, colour histogram and 32x18 thumbnail): ${check.drifted ? 'drifted, to be made again from the keyframe' : 'holds'}`,
-    output: check,
+    summary: eye
+      ? `continuity of ${row.id} (attempt ${row.attempt}) judged by eye (${eye.by}): ${drifted ? `drifted (${eye.reasons.join('; ')}), to be made again from the keyframe` : 'holds'}; measured: ${measured}`
+      : `continuity of ${row.id} (attempt ${row.attempt}): ${measured}: ${drifted ? 'drifted, to be made again from the keyframe' : 'holds'}`,
+    output: { ...(check ?? {}), drifted, ...(eye ? { eye } : {}) },
   });
-  if (!check.drifted) return review;
+  if (!drifted) return review;
   return {
     ...review,
     action: 'regenerate',
-    reasons: [`drifted from its keyframe (distance ${check.distance} > ${check.threshold})`],
+    reasons: [
+      eye
+        ? `drifted from its keyframe, judged by eye: ${eye.reasons.join('; ')}`
+        : `drifted from its keyframe (distance ${check!.distance} > ${check!.threshold})`,
+    ],
     prompt: row.prompt.includes(CONTINUITY_CUE) ? row.prompt : `${row.prompt} ${CONTINUITY_CUE}`,
   };
 }

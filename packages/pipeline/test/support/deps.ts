@@ -4,9 +4,12 @@ import {
   type Character,
   type Clip,
   type ClipReview,
+  type ContinuityInput,
+  type ContinuityVerdict,
   type Crew,
   type EvaluationReport,
   type ImageProvider,
+  type PluginContext,
   ProviderError,
   type ProviderJobRef,
   parseRetryAfter,
@@ -156,6 +159,8 @@ export interface TestDepsOptions {
   imageProvider?: ImageProvider;
   /** The clip length the crew asks for (default 2 s). */
   clipSeconds?: number;
+  /** A vision editor's continuity verdicts (a crew without one leaves the pipeline to measure the drift). */
+  continuity?: (input: ContinuityInput) => ContinuityVerdict | undefined;
 }
 
 /**
@@ -224,6 +229,19 @@ export function testDeps(o: TestDepsOptions): StageDeps & { reviews: string[] } 
       }
       return { action: 'accept', reasons: [] };
     },
+    ...(o.continuity
+      ? {
+          async judgeContinuity(input: ContinuityInput, ctx: PluginContext) {
+            const verdict = o.continuity!(input);
+            await ctx.decisions?.record({
+              role: 'editor',
+              shotId: input.shot.id,
+              summary: `test vision editor: ${verdict ? (verdict.holds ? 'holds' : 'drifted') : 'no verdict'}`,
+            });
+            return verdict;
+          },
+        }
+      : {}),
   };
   return {
     reviews,
