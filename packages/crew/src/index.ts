@@ -10,20 +10,8 @@ export { type ClipMetrics, imageDataUrl, measureClip, sampleFrames } from './cli
 export { type CreateCrewOptions, createCrew } from './createCrew.js';
 export { type CrewRole, type DecisionFacts, memoryDecisions, recordDecision } from './decisions.js';
 export { type BarGrid, barGrid } from './grid.js';
-export {
-  type BeatframeCrew,
-  heuristicCrew,
-  type RefusalInput,
-  type ReviewInput,
-  type RevisionInput,
-} from './heuristic/crew.js';
-export {
-  clipProblems,
-  expectedMotion,
-  heuristicReview,
-  heuristicRevisions,
-  type Revision,
-} from './heuristic/editor.js';
+export { heuristicCrew } from './heuristic/crew.js';
+export { clipProblems, expectedMotion, heuristicReview, heuristicRevisions } from './heuristic/editor.js';
 export {
   heuristicStoryboard,
   mergeShortSlots,

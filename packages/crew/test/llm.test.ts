@@ -406,9 +406,15 @@ describe('LLM revisions after an evaluation', () => {
       { report, storyboard, shots: storyboard.shots },
       ctxWith(decisions),
     );
+    // The recut note names no timeline item: the shots to take again are what the crew's editor returns.
     expect(out).toEqual([
-      { kind: 'regenerate', shotId: 's2', prompt: 'Ava spins under neon, constant motion', reason: 'frozen' },
-      { kind: 'recut', reason: 'cuts off the beat' },
+      {
+        kind: 'regenerate',
+        shotId: 's2',
+        prompt: 'Ava spins under neon, constant motion',
+        reason: 'frozen',
+        estimatedUsd: 0,
+      },
     ]);
     expect(lastUserText(fake.requests[1] as RecordedRequest)).toContain('known shotId');
     expect(JSON.parse(firstUserText(fake.requests[0] as RecordedRequest)).report.issues[0].shotId).toBe('s2');

@@ -1,6 +1,5 @@
-import type { BeatframeConfig, Logger } from '@beatframe/core';
+import type { BeatframeConfig, Crew, Logger } from '@beatframe/core';
 import type OpenAI from 'openai';
-import type { BeatframeCrew } from '../heuristic/crew.js';
 import { type LlmSettings, resolveLlmSettings } from './settings.js';
 
 export interface LlmCrewOptions {
@@ -18,9 +17,9 @@ export interface LlmCrewOptions {
  * logged. Settings are checked now (a missing key is a ConfigError at once); the SDK itself, a
  * second of start-up, loads on the first call, so commands that never plan do not pay for it.
  */
-export function llmCrew(opts: LlmCrewOptions = {}): BeatframeCrew {
+export function llmCrew(opts: LlmCrewOptions = {}): Required<Crew> {
   const settings = resolveLlmSettings(opts.env ?? process.env, opts.config, opts.settings);
-  let crew: Promise<BeatframeCrew> | undefined;
+  let crew: Promise<Required<Crew>> | undefined;
   const load = () => {
     crew ??= import('./agentsCrew.js').then((m) => m.buildLlmCrew(opts, settings));
     return crew;
