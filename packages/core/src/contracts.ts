@@ -55,6 +55,17 @@ export interface ProviderCapabilities {
    * a preview asks for its clips at the preview's size, and the final makes them again at full size.
    */
   deterministic?: boolean;
+  /**
+   * The clips are the user's own files, not generated (the folder provider): the editor does not check them
+   * against a request (the compositor fits them; a new take would be the same file), continuity does not judge
+   * them, and the studio does not offer the provider as a model.
+   */
+  userClips?: boolean;
+  /**
+   * How often to poll a job when no setting says (the pipeline's default is 5000 ms: remote models take minutes
+   * and dislike eager polling). Generators on this machine, done in seconds, say 500.
+   */
+  pollIntervalMs?: number;
 }
 
 export interface ProviderStatusInfo {
