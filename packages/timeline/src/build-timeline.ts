@@ -23,9 +23,9 @@ import {
 import { probeMedia } from '@beatframe/media';
 import { accentOf } from './accent.js';
 import { BACKDROP_LOOP_SEC, coverBackdrop } from './backdrop.js';
+import { clipIssues } from './clip-issues.js';
+import { decayFrames, EFFECT_TAIL } from './effects.js';
 import { analyzeMotion, liveliestStart, type MotionProfile } from './motion.js';
-import { clipIssues } from './normalize.js';
-import { decayFrames, EFFECT_TAIL } from './remotion/effects.js';
 import { checkTimeline } from './timeline-io.js';
 
 export interface BuildTimelineInput {
