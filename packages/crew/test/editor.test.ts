@@ -11,16 +11,14 @@ import {
 } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import {
-  heuristicCrew,
-  heuristicRevisions,
-  heuristicShots,
-  heuristicStoryboard,
-  llmCrew,
-  measureClip,
-  memoryDecisions,
-  proposeRevisions,
-} from '../src/index.js';
+import { measureClip } from '../src/clipCheck.js';
+import { memoryDecisions } from '../src/decisions.js';
+import { heuristicCrew } from '../src/heuristic/crew.js';
+import { heuristicRevisions } from '../src/heuristic/editor.js';
+import { heuristicStoryboard } from '../src/heuristic/planner.js';
+import { llmCrew } from '../src/llm/llmCrew.js';
+import { heuristicShots } from '../src/prompting.js';
+import { proposeRevisions } from '../src/revisions.js';
 import {
   type FakeOpenAI,
   firstUserText,

@@ -1,13 +1,10 @@
 import { ConfigError, type Decision, Storyboard, silentLogger, UsageError } from '@beatframe/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import {
-  createCrew,
-  heuristicStoryboard,
-  type LlmSettings,
-  llmCrew,
-  memoryDecisions,
-  revisePromptAfterRefusal,
-} from '../src/index.js';
+import { memoryDecisions } from '../src/decisions.js';
+import { heuristicStoryboard } from '../src/heuristic/planner.js';
+import { createCrew, type LlmSettings } from '../src/index.js';
+import { llmCrew } from '../src/llm/llmCrew.js';
+import { revisePromptAfterRefusal } from '../src/revisions.js';
 import {
   type FakeOpenAI,
   firstUserText,

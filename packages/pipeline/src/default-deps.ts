@@ -29,7 +29,7 @@ function ingestRef(source: IngestInput['source']): string {
   return ref;
 }
 
-/** The real stage implementations: @beatframe/audio, crew, registry, compositor, evaluate. */
+/** The real stage implementations: @beatframe/audio, crew, registry, timeline, evaluate. */
 export async function loadDefaultDeps(): Promise<StageDeps> {
   return {
     async validateSong(path, opts) {
