@@ -1,4 +1,9 @@
-/** `createBeatframe`: the service the CLI, the API and the web app drive, over the database, pg-boss and the engine. */
+/**
+ * `createBeatframe`: the service the CLI, the API and the web app drive, over the database, pg-boss and the engine.
+ * Over 400 lines because it is one class implementing the `Beatframe` interface call by call (create, list, get,
+ * events, approve, regenerate, replace, cancel, resume, delete, workers); each method is short and leans on
+ * store.ts and the engine, and the class is read beside the interface it implements.
+ */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rm } from 'node:fs/promises';

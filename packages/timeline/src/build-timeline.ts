@@ -1,3 +1,8 @@
+/**
+ * buildTimeline: song, analysis, storyboard and clips in, the frame-exact Timeline out. Over 400 lines because it is
+ * one pass over the song's sections (slots on beats, in-points from the clips' motion, loops and slow motion,
+ * transitions, beat effects, captions, cards, the cover backdrop) whose steps share the slot arithmetic.
+ */
 import { existsSync } from 'node:fs';
 import {
   type AudioAnalysis,
