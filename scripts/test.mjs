@@ -39,6 +39,7 @@ const LONGEST_FIRST = [
   'audio',
   'provider-openai-videos',
   'compositor',
+  'timeline',
   'provider-local',
   'renderer-ffmpeg',
 ];

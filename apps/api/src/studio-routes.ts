@@ -105,7 +105,7 @@ export function mountStudioRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): vo
       const p = await engine()
         .provider(entry.name)
         .catch(() => undefined);
-      if (!p || p.name === 'manual') continue; // "your own files" is a shot's Replace, not a model
+      if (!p || p.capabilities.userClips) continue; // "your own files" is a shot's Replace, not a model
       const status = p.status({ logger, env });
       const caps = p.capabilities;
       const seconds = caps.durations[0] ?? 4;

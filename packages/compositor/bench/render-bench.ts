@@ -12,15 +12,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLogger, loadConfig, type Renderer, silentLogger, type Timeline } from '@beatframe/core';
 import { probeMedia, runFfmpeg } from '@beatframe/media';
+import { buildTimeline } from '@beatframe/timeline';
 import {
-  buildTimeline,
   makeTestSong,
-  openRemotionSession,
-  planOverlays,
   syntheticAnalysis,
   syntheticSong,
   syntheticStoryboard,
-} from '../src/index.js';
+} from '@beatframe/timeline/testing';
+import { openRemotionSession, planOverlays } from '../src/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const seconds = Number(process.env.BEATFRAME_BENCH_SECONDS ?? 60);

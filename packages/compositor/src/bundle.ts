@@ -24,7 +24,7 @@ function coreSchemasFile(): string {
   return require.resolve('@beatframe/core/schemas');
 }
 
-/** Source digest: the composition, core's schemas and the Remotion version; a change means a new bundle. */
+/** Source digest: the composition, core's schemas, the timeline's effects and the Remotion version; a change means a new bundle. */
 export async function compositionDigest(): Promise<string> {
   const dir = compositionDir();
   const files = (await readdir(dir)).filter((f) => /\.(tsx?|css)$/.test(f)).sort();
@@ -33,6 +33,8 @@ export async function compositionDigest(): Promise<string> {
   const schemas = dirname(coreSchemasFile());
   for (const f of (await readdir(schemas)).filter((x) => x.endsWith('.js')).sort())
     parts.push(f, await readFile(join(schemas, f), 'utf8'));
+  // The composition draws with the timeline's effect math: its built file is bundled, so it is part of the digest.
+  parts.push('effects', await readFile(require.resolve('@beatframe/timeline/effects'), 'utf8'));
   const remotionPkg = JSON.parse(await readFile(require.resolve('remotion/package.json'), 'utf8')) as {
     version: string;
   };

@@ -9,7 +9,7 @@ import {
   type Transition,
 } from '@beatframe/core';
 import { probeMedia, runFfmpeg, visualizerFilter } from '@beatframe/media';
-import { decayFrames, EFFECT_TAIL, overlayKey, PULSE_SCALE } from './remotion/effects.js';
+import { decayFrames, EFFECT_TAIL, overlayKey, PULSE_SCALE } from '@beatframe/timeline/effects';
 import { OVERLAY_COMPOSITION_ID } from './remotion/ids.js';
 import { chromiumOptions, RENDER_TIMEOUT_MS, type RemotionSession } from './remotion-render.js';
 

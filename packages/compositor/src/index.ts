@@ -1,22 +1,4 @@
-export { accentOf } from './accent.js';
-export {
-  type BuildTimelineContext,
-  type BuildTimelineInput,
-  beatsPerShot,
-  buildTimeline,
-  transitionFor,
-} from './build-timeline.js';
 export { bundleComposition, compositionDigest, compositionEntry, resolveJsToTs } from './bundle.js';
-export {
-  makeTestClip,
-  makeTestProject,
-  makeTestSong,
-  syntheticAnalysis,
-  syntheticSong,
-  syntheticStoryboard,
-  type TestClipOptions,
-  type TestProject,
-} from './fixtures.js';
 export {
   type HybridRenderOptions,
   type OverlayPlan,
@@ -24,9 +6,7 @@ export {
   renderHybrid,
   shotsGraph,
 } from './hybrid.js';
-export { analyzeMotion, type LiveliestOptions, liveliestStart, type MotionProfile } from './motion.js';
-export { type ClipTarget, clipIssues, normalizeClip, normalizeFilter } from './normalize.js';
-export * as effects from './remotion/effects.js';
+export { normalizeClip, normalizeFilter } from './normalize.js';
 export {
   browserExecutable,
   COMPOSITION_ID,
@@ -42,4 +22,3 @@ export {
   stageMedia,
 } from './remotion-render.js';
 export { type StudioHandle, type StudioOptions, startStudio } from './studio.js';
-export { checkTimeline, loadTimeline, saveTimeline } from './timeline-io.js';

@@ -2,33 +2,8 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestOf, InputError, produceAtomic } from '@beatframe/core';
-import { type MediaInfo, probeMedia, runFfmpeg } from '@beatframe/media';
-
-export interface ClipTarget {
-  width: number;
-  height: number;
-  fps: number;
-  fit?: 'cover' | 'contain';
-}
-
-/** What is off about a clip compared with the timeline, in words for the decision log; empty when nothing. */
-export function clipIssues(info: MediaInfo, target: ClipTarget): string[] {
-  const v = info.video;
-  if (!v) return ['no video stream'];
-  const issues: string[] = [];
-  const rotated = v.rotation === 90 || v.rotation === 270;
-  const w = rotated ? v.height : v.width;
-  const h = rotated ? v.width : v.height;
-  if (v.rotation) issues.push(`rotated ${v.rotation}°`);
-  if (w !== target.width || h !== target.height)
-    issues.push(`${w}x${h} instead of ${target.width}x${target.height}`);
-  if (Math.abs(v.fps - target.fps) > 0.01)
-    issues.push(`${Math.round(v.fps * 100) / 100} fps instead of ${target.fps}`);
-  if (v.variableFrameRate) issues.push('variable frame rate');
-  if (v.pixFmt && v.pixFmt !== 'yuv420p') issues.push(`pixel format ${v.pixFmt}`);
-  if (v.codec !== 'h264') issues.push(`codec ${v.codec}`);
-  return issues;
-}
+import { probeMedia, runFfmpeg } from '@beatframe/media';
+import { type ClipTarget, clipIssues } from '@beatframe/timeline';
 
 /** The ffmpeg filter that turns any clip into the target size (cover or contain), fps (constant) and yuv420p. */
 export function normalizeFilter(target: ClipTarget): string {
@@ -85,4 +60,4 @@ export async function normalizeClip(
   return out;
 }
 
-export { probeMedia };
+export { type ClipTarget, clipIssues, probeMedia };

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Timeline } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
+import { effects } from '@beatframe/timeline';
+import { makeTestClip } from '@beatframe/timeline/testing';
 import { describe, expect, it } from 'vitest';
-import { effects, makeTestClip, planOverlays, shotsGraph } from '../src/index.js';
+import { planOverlays, shotsGraph } from '../src/index.js';
 
 const base: Timeline = {
   version: 1,

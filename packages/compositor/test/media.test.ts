@@ -2,8 +2,10 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeMedia, runFfmpeg } from '@beatframe/media';
+import { analyzeMotion, liveliestStart } from '@beatframe/timeline';
+import { makeTestClip } from '@beatframe/timeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeMotion, liveliestStart, makeTestClip, normalizeClip, stageMedia } from '../src/index.js';
+import { normalizeClip, stageMedia } from '../src/index.js';
 
 let dir: string;
 beforeAll(async () => {

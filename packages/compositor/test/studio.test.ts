@@ -2,8 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@beatframe/core';
+import { buildTimeline } from '@beatframe/timeline';
+import { makeTestProject } from '@beatframe/timeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTimeline, makeTestProject, startStudio } from '../src/index.js';
+import { startStudio } from '../src/index.js';
 
 let dir: string;
 

@@ -1,5 +1,6 @@
 import type { Logger } from './logger.js';
 import type { Clip, ClipRequest, ProviderJobRef, ProviderJobStatus } from './schemas/clip.js';
+import type { EvaluationReport, Revision } from './schemas/evaluation.js';
 import type { AudioAnalysis, Song } from './schemas/music.js';
 import type { DecisionSink, ProjectOptions } from './schemas/project.js';
 import type { PromptStyle } from './schemas/prompt-style.js';
@@ -54,6 +55,17 @@ export interface ProviderCapabilities {
    * a preview asks for its clips at the preview's size, and the final makes them again at full size.
    */
   deterministic?: boolean;
+  /**
+   * The clips are the user's own files, not generated (the folder provider): the editor does not check them
+   * against a request (the compositor fits them; a new take would be the same file), continuity does not judge
+   * them, and the studio does not offer the provider as a model.
+   */
+  userClips?: boolean;
+  /**
+   * How often to poll a job when no setting says (the pipeline's default is 5000 ms: remote models take minutes
+   * and dislike eager polling). Generators on this machine, done in seconds, say 500.
+   */
+  pollIntervalMs?: number;
 }
 
 export interface ProviderStatusInfo {
@@ -198,31 +210,61 @@ export interface ContinuityVerdict {
   by: string;
 }
 
-/** The crew: planner, prompt engineer, editor. LLM-backed or heuristic, same outputs. */
+/** What the editor reviews: one take of a shot, with what was asked of the provider. */
+export interface ReviewInput {
+  shot: Shot;
+  clip: Clip;
+  storyboard: Storyboard;
+  framePaths: string[];
+  /** 1 for the first take of the shot, 2 for the first regeneration, … */
+  attempt: number;
+  /** Takes allowed per shot (options.maxAttemptsPerShot); at the last one the editor accepts. */
+  maxAttempts?: number;
+  /** What was asked of the provider, so the editor can check the clip against it. */
+  expected?: { width?: number; height?: number; seconds?: number; maxPromptChars?: number };
+  /** Whether the provider can remix a finished clip (capabilities.remix). */
+  canRemix?: boolean;
+}
+
+/** What the editor reads after a failing evaluation: the report and the shots as they were generated. */
+export interface RevisionInput {
+  report: EvaluationReport;
+  storyboard: Storyboard;
+  shots: Shot[];
+}
+
+/** A prompt a provider refused under its content policy, for the prompt engineer to rewrite. */
+export interface RefusalInput {
+  shot: Shot;
+  /** The prompt the provider refused. */
+  prompt: string;
+  /** The provider's error message. */
+  error: string;
+  storyboard?: Storyboard;
+  /** The provider's prompt limit; without it the new prompt stays within max(prompt length, 400). */
+  maxPromptChars?: number;
+}
+
+/**
+ * The crew: planner, prompt engineer, editor. LLM-backed or heuristic, same outputs. The last two members are
+ * optional (@beatframe/crew's crews have both): without them the pipeline softens refused prompts itself and
+ * regenerates the shots an evaluation's issues name.
+ */
 export interface Crew {
   name: string;
   plan(input: PlanInput, ctx: PluginContext): Promise<Storyboard>;
   writePrompts(storyboard: Storyboard, input: PlanInput, ctx: PluginContext): Promise<Shot[]>;
-  review(
-    input: {
-      shot: Shot;
-      clip: Clip;
-      storyboard: Storyboard;
-      framePaths: string[];
-      /** 1 for the first take of the shot, 2 for the first regeneration, … */
-      attempt: number;
-      /** Takes allowed per shot (options.maxAttemptsPerShot); at the last one the editor accepts. */
-      maxAttempts?: number;
-      /** What was asked of the provider, so the editor can check the clip against it. */
-      expected?: { width?: number; height?: number; seconds?: number; maxPromptChars?: number };
-      /** Whether the provider can remix a finished clip (capabilities.remix). */
-      canRemix?: boolean;
-    },
-    ctx: PluginContext,
-  ): Promise<ClipReview>;
+  review(input: ReviewInput, ctx: PluginContext): Promise<ClipReview>;
   /**
-   * Continuity by eye (a vision model): undefined when the crew has none or its model failed, and the
-   * pipeline then measures the drift from the keyframe itself.
+   * The editor after a failing evaluation: the shots to generate again, each a `regenerate` Revision with its
+   * revised prompt. Timeline revisions (recut, transition) need the timeline and come from @beatframe/evaluate.
+   */
+  proposeRevisions?(input: RevisionInput, ctx: PluginContext): Promise<Revision[]>;
+  /** The prompt engineer after a content-policy refusal: the prompt rewritten so that it passes. */
+  revisePromptAfterRefusal?(input: RefusalInput, ctx: PluginContext): Promise<string>;
+  /**
+   * Continuity by eye (a vision model): undefined when the crew has none (the heuristic crew) or its model
+   * failed, and the pipeline then measures the drift from the keyframe itself.
    */
   judgeContinuity?(input: ContinuityInput, ctx: PluginContext): Promise<ContinuityVerdict | undefined>;
 }

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { silentLogger } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
 import { test } from 'vitest';
-import { heuristicCrew, heuristicStoryboard, llmCrew, measureClip } from '../src/index.js';
+import { measureClip } from '../src/clipCheck.js';
+import { heuristicCrew } from '../src/heuristic/crew.js';
+import { heuristicStoryboard } from '../src/heuristic/planner.js';
+import { llmCrew } from '../src/llm/llmCrew.js';
 import { firstUserText, startFakeOpenAI } from '../test/fakeOpenAI.js';
 import { POP_SONG, planInput, type SongShape } from '../test/fixtures.js';
 

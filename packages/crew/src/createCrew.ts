@@ -1,6 +1,13 @@
-import { type BeatframeConfig, type CrewMode, type Logger, silentLogger, UsageError } from '@beatframe/core';
+import {
+  type BeatframeConfig,
+  type Crew,
+  type CrewMode,
+  type Logger,
+  silentLogger,
+  UsageError,
+} from '@beatframe/core';
 import type { OpenAI } from 'openai';
-import { type BeatframeCrew, heuristicCrew } from './heuristic/crew.js';
+import { heuristicCrew } from './heuristic/crew.js';
 import { llmCrew } from './llm/llmCrew.js';
 import type { LlmSettings } from './llm/settings.js';
 
@@ -14,8 +21,8 @@ export interface CreateCrewOptions {
   client?: OpenAI;
 }
 
-/** The crew for a project: `--crew auto|llm|heuristic`. */
-export function createCrew(opts: CreateCrewOptions = {}): BeatframeCrew {
+/** The crew for a project: `--crew auto|llm|heuristic`. Both have every member of core's contract. */
+export function createCrew(opts: CreateCrewOptions = {}): Required<Crew> {
   const env = opts.env ?? process.env;
   const mode = opts.mode ?? 'auto';
   const logger = opts.logger ?? silentLogger();

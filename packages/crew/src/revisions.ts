@@ -1,22 +1,13 @@
-import type { PluginContext } from '@beatframe/core';
-import {
-  type BeatframeCrew,
-  heuristicCrew,
-  type RefusalInput,
-  type RevisionInput,
-} from './heuristic/crew.js';
-import type { Revision } from './heuristic/editor.js';
+import type { Crew, PluginContext, RefusalInput, Revision, RevisionInput } from '@beatframe/core';
+import { heuristicCrew } from './heuristic/crew.js';
 
 /**
- * What the editor would change after an evaluation (regenerate shots, recut on beats, add
- * transitions). Uses the given crew's editor (the LLM one when it is an LLM crew), else heuristics.
+ * The shots the editor would generate again after an evaluation (regenerate revisions with revised prompts).
+ * Uses the given crew's editor (the LLM one when it is an LLM crew), else heuristics.
  */
-export function proposeRevisions(
-  input: RevisionInput,
-  ctx: PluginContext,
-  crew?: BeatframeCrew,
-): Promise<Revision[]> {
-  return (crew ?? heuristicCrew()).proposeRevisions(input, ctx);
+export function proposeRevisions(input: RevisionInput, ctx: PluginContext, crew?: Crew): Promise<Revision[]> {
+  if (crew?.proposeRevisions) return crew.proposeRevisions(input, ctx);
+  return heuristicCrew().proposeRevisions(input, ctx);
 }
 
 /**
@@ -26,7 +17,8 @@ export function proposeRevisions(
 export function revisePromptAfterRefusal(
   input: RefusalInput,
   ctx: PluginContext,
-  crew?: BeatframeCrew,
+  crew?: Crew,
 ): Promise<string> {
-  return (crew ?? heuristicCrew()).revisePromptAfterRefusal(input, ctx);
+  if (crew?.revisePromptAfterRefusal) return crew.revisePromptAfterRefusal(input, ctx);
+  return heuristicCrew().revisePromptAfterRefusal(input, ctx);
 }

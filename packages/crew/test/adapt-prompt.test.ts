@@ -1,15 +1,10 @@
 import { type PromptStyle, type Shot, type Storyboard, silentLogger } from '@beatframe/core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import {
-  adaptPrompt,
-  continuesPrevious,
-  cutToFit,
-  heuristicCrew,
-  markContinuous,
-  memoryDecisions,
-  sheetText,
-  shotPromptOf,
-} from '../src/index.js';
+import { cutToFit } from '../src/adapt-prompt.js';
+import { memoryDecisions } from '../src/decisions.js';
+import { heuristicCrew } from '../src/heuristic/crew.js';
+import { adaptPrompt, continuesPrevious, sheetText, shotPromptOf } from '../src/index.js';
+import { markContinuous } from '../src/prompting.js';
 import { POP_SONG, planInput } from './fixtures.js';
 
 const ctx = () => ({ logger: silentLogger(), decisions: memoryDecisions() });

@@ -1,13 +1,10 @@
 import { ConfigError, type Decision, Storyboard, silentLogger, UsageError } from '@beatframe/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import {
-  createCrew,
-  heuristicStoryboard,
-  type LlmSettings,
-  llmCrew,
-  memoryDecisions,
-  revisePromptAfterRefusal,
-} from '../src/index.js';
+import { memoryDecisions } from '../src/decisions.js';
+import { heuristicStoryboard } from '../src/heuristic/planner.js';
+import { createCrew, type LlmSettings } from '../src/index.js';
+import { llmCrew } from '../src/llm/llmCrew.js';
+import { revisePromptAfterRefusal } from '../src/revisions.js';
 import {
   type FakeOpenAI,
   firstUserText,
@@ -406,9 +403,15 @@ describe('LLM revisions after an evaluation', () => {
       { report, storyboard, shots: storyboard.shots },
       ctxWith(decisions),
     );
+    // The recut note names no timeline item: the shots to take again are what the crew's editor returns.
     expect(out).toEqual([
-      { kind: 'regenerate', shotId: 's2', prompt: 'Ava spins under neon, constant motion', reason: 'frozen' },
-      { kind: 'recut', reason: 'cuts off the beat' },
+      {
+        kind: 'regenerate',
+        shotId: 's2',
+        prompt: 'Ava spins under neon, constant motion',
+        reason: 'frozen',
+        estimatedUsd: 0,
+      },
     ]);
     expect(lastUserText(fake.requests[1] as RecordedRequest)).toContain('known shotId');
     expect(JSON.parse(firstUserText(fake.requests[0] as RecordedRequest)).report.issues[0].shotId).toBe('s2');

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { type Shot, silentLogger } from '@beatframe/core';
 import { createLocalProvider } from '@beatframe/provider-local';
 import { afterAll, expect, test } from 'vitest';
-import { clipRequestFor, heuristicCrew, measureClip, memoryDecisions } from '../src/index.js';
+import { measureClip } from '../src/clipCheck.js';
+import { memoryDecisions } from '../src/decisions.js';
+import { heuristicCrew } from '../src/heuristic/crew.js';
+import { clipRequestFor } from '../src/prompting.js';
 import { POP_SONG, planInput } from './fixtures.js';
 
 let dir: string | undefined;

@@ -1,6 +1,10 @@
 import { type Decision, silentLogger } from '@beatframe/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { heuristicCrew, llmCrew, memoryDecisions, sheetProblems, sheetText } from '../src/index.js';
+import { memoryDecisions } from '../src/decisions.js';
+import { heuristicCrew } from '../src/heuristic/crew.js';
+import { sheetText } from '../src/index.js';
+import { llmCrew } from '../src/llm/llmCrew.js';
+import { sheetProblems } from '../src/lookdev.js';
 import { type FakeOpenAI, firstUserText, startFakeOpenAI } from './fakeOpenAI.js';
 import { POP_SONG, planInput } from './fixtures.js';
 

@@ -8,16 +8,11 @@ import {
 } from '@beatframe/core';
 import { arrangeSong, benchmarkSuite, demoSong, type SongSpec } from '@beatframe/synth';
 import { describe, expect, test } from 'vitest';
-import {
-  carriesStyle,
-  clipRequestFor,
-  clipSecondsFor,
-  fitPrompt,
-  heuristicCrew,
-  heuristicStoryboard,
-  memoryDecisions,
-  mergeShortSlots,
-} from '../src/index.js';
+import { memoryDecisions } from '../src/decisions.js';
+import { heuristicCrew } from '../src/heuristic/crew.js';
+import { heuristicStoryboard } from '../src/heuristic/planner.js';
+import { mergeShortSlots } from '../src/index.js';
+import { carriesStyle, clipRequestFor, clipSecondsFor, fitPrompt } from '../src/prompting.js';
 import {
   makeAnalysis,
   makeProvider,

@@ -1,8 +1,10 @@
 import { silentLogger } from '@beatframe/core';
 import { sceneFor, sceneStill } from '@beatframe/provider-local';
 import { describe, expect, test } from 'vitest';
+import { memoryDecisions } from '../src/decisions.js';
+import { heuristicCrew } from '../src/heuristic/crew.js';
 import { heuristicPlan } from '../src/heuristic/planner.js';
-import { clipRequestFor, heuristicCrew, memoryDecisions } from '../src/index.js';
+import { clipRequestFor } from '../src/prompting.js';
 import { POP_SONG, planInput } from './fixtures.js';
 
 const DEMO = 'a night drive along a neon coastline, city lights pulsing like waves';

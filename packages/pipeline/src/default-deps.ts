@@ -1,5 +1,4 @@
 import { analyzeAudio, ingestSong, sunoSongId, validateAudio } from '@beatframe/audio';
-import { analyzeMotion, buildTimeline } from '@beatframe/compositor';
 import { InputError } from '@beatframe/core';
 import { createCrew } from '@beatframe/crew';
 import { evaluateRender } from '@beatframe/evaluate';
@@ -10,6 +9,7 @@ import {
   getRenderer,
   listProviders,
 } from '@beatframe/registry';
+import { analyzeMotion, buildTimeline } from '@beatframe/timeline';
 import type { IngestInput, StageDeps } from './deps.js';
 import { maxSongSec } from './limits.js';
 
@@ -29,7 +29,7 @@ function ingestRef(source: IngestInput['source']): string {
   return ref;
 }
 
-/** The real stage implementations: @beatframe/audio, crew, registry, compositor, evaluate. */
+/** The real stage implementations: @beatframe/audio, crew, registry, timeline, evaluate. */
 export async function loadDefaultDeps(): Promise<StageDeps> {
   return {
     async validateSong(path, opts) {

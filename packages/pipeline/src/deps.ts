@@ -11,7 +11,6 @@ import type {
   PluginContext,
   ProjectOptions,
   Renderer,
-  Shot,
   Song,
   SongSource,
   Storyboard,
@@ -96,19 +95,4 @@ export interface StageDeps {
     },
     ctx: PluginContext,
   ): Promise<EvaluationReport>;
-}
-
-/**
- * What a crew may offer beyond the core contract (@beatframe/crew's does). Without these the
- * engine softens refused prompts itself and regenerates the shots an evaluation blames.
- */
-export interface CrewExtras {
-  revisePromptAfterRefusal?(
-    input: { shot: Shot; prompt: string; error: string; storyboard?: Storyboard; maxPromptChars?: number },
-    ctx: PluginContext,
-  ): Promise<string>;
-  proposeRevisions?(
-    input: { report: EvaluationReport; storyboard: Storyboard; shots: Shot[] },
-    ctx: PluginContext,
-  ): Promise<Array<{ kind: string; shotId?: string; prompt?: string; reason: string }>>;
 }

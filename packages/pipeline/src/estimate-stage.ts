@@ -1,8 +1,8 @@
 import type { DecisionSink, Logger } from '@beatframe/core';
 import { type Database, projects } from '@beatframe/db';
 import { eq } from 'drizzle-orm';
+import type { CostEstimate } from './beatframe.js';
 import { APPROVE_ANY, capWarning, estimateLine, usd } from './ceiling.js';
-import type { CostEstimate } from './service.js';
 
 /**
  * Stores the priced plan: the first cut and its upper bound. A `--yes` given before the price was known

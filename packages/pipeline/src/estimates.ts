@@ -1,12 +1,12 @@
 /** A project's cost estimate: its shots at the provider's prices, plus the stills when keyframes are on. */
 import type { AudioAnalysis, ProjectOptions, Shot, Song, Storyboard, VideoProvider } from '@beatframe/core';
+import type { CostEstimate } from './beatframe.js';
 import { estimateRange } from './ceiling.js';
 import { takesSeed } from './clip-request.js';
 import { withCoverArt } from './cover-reference.js';
 import type { Engine } from './engine.js';
 import { stillsPrice } from './keyframes.js';
 import { requestDigest } from './ledger.js';
-import type { CostEstimate } from './service.js';
 import type { ShotRow } from './store.js';
 
 export function estimateShots(

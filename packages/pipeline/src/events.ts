@@ -1,7 +1,7 @@
 import { type Logger, scrubSecrets } from '@beatframe/core';
 import { type Database, events } from '@beatframe/db';
 import { and, asc, eq, gt } from 'drizzle-orm';
-import type { PipelineEvent } from './service.js';
+import type { PipelineEvent } from './beatframe.js';
 
 const CHANNEL = 'beatframe_events';
 // NOTIFY payloads are limited to 8000 bytes; larger events are announced by id and read back.

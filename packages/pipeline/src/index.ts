@@ -1,6 +1,7 @@
 export { type Alert, deliverAlert, signWebhook, verifyWebhook, webhookFormat } from './alert-webhook.js';
 export { type Attention, attentionOf, NEEDS_PERSON, needsPersonReason } from './attention.js';
-export { type CreateBeatframeInternals, createBeatframe } from './beatframe.js';
+export type * from './beatframe.js';
+export { type CreateBeatframeInternals, createBeatframe } from './beatframe-service.js';
 export { type BudgetAlert, checkBudgetAlerts, refundSpend, reserveSpend } from './budget.js';
 export { capWarning, type EstimateRange, estimateLine, estimateRange } from './ceiling.js';
 export { CELL, type SheetStill, writeContactSheet } from './contact-sheet.js';
@@ -10,7 +11,6 @@ export { APPROVE_ANY, Engine, type EngineSettings } from './engine.js';
 export { decideOnFailure, type FailureDecision } from './failure-policy.js';
 export { checkCount, checkId, checkText, checkUsd, LIMITS, maxSongSec } from './limits.js';
 export { SHOT_QUEUE, STAGE_QUEUE } from './queue.js';
-export type * from './service.js';
 export { softenPrompt } from './shot-error.js';
 export { StepClock, type StepTime, stepOf } from './step-clock.js';
 export {

@@ -1,7 +1,6 @@
 /** What happens when a shot fails: the failure policy's decision applied, prompt softening, budget alerts. */
 import {
   BeatframeError,
-  type Crew,
   type Logger,
   ProjectOptions,
   ProviderError,
@@ -12,7 +11,6 @@ import {
 } from '@beatframe/core';
 import { applyFailureDecision } from './apply-failure.js';
 import { checkBudgetAlerts, utcDay } from './budget.js';
-import type { CrewExtras } from './deps.js';
 import type { Engine } from './engine.js';
 import { decideOnFailure } from './failure-policy.js';
 import type { ProjectRow, ShotRow } from './store.js';
@@ -83,9 +81,7 @@ export async function revisePrompt(
   logger: Logger,
 ): Promise<string> {
   const sink = this.decisionSink(p.id, 'generate');
-  const crew = (await this.crew(ProjectOptions.parse(p.options).crew).catch(() => undefined)) as
-    | (Crew & CrewExtras)
-    | undefined;
+  const crew = await this.crew(ProjectOptions.parse(p.options).crew).catch(() => undefined);
   if (crew?.revisePromptAfterRefusal) {
     const storyboard = await this.stageOutput<{ storyboard: Storyboard }>(p.id, 'prompt').then(
       (o) => o.storyboard,

@@ -202,8 +202,9 @@ export async function runShotJob(this: Engine, job: ShotJob): Promise<void> {
     const pollMs = Number(
       this.providerSetting(provider.name, 'pollIntervalMs') ??
         this.settings.pollIntervalMs ??
-        // Local generators finish in seconds; remote models take minutes and dislike eager polling.
-        (provider.name === 'local' || provider.name === 'manual' ? 500 : 5000),
+        // Local generators say 500 ms (capabilities.pollIntervalMs); remote models take minutes and dislike eager polling.
+        provider.capabilities.pollIntervalMs ??
+        5000,
     );
     let pollErrors = 0;
     let checkedAt = 0;

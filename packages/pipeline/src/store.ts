@@ -3,8 +3,8 @@ import { stat } from 'node:fs/promises';
 import { BeatframeError, type DecisionSink, type StageName, scrubSecrets } from '@beatframe/core';
 import { assets, decisions, projects, shots, stages } from '@beatframe/db';
 import { and, asc, eq } from 'drizzle-orm';
+import type { ShotStatus } from './beatframe.js';
 import type { Engine } from './engine.js';
-import type { ShotStatus } from './service.js';
 
 export type ProjectRow = typeof projects.$inferSelect;
 export type ShotRow = typeof shots.$inferSelect;

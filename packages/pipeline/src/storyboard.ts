@@ -14,6 +14,7 @@ import {
 } from '@beatframe/core';
 import { projects, shots } from '@beatframe/db';
 import { and, eq, sql } from 'drizzle-orm';
+import type { CostEstimate, RerollResult, StoryboardView } from './beatframe.js';
 import { reserveSpend } from './budget.js';
 import { coverArtSummary, withCoverArt } from './cover-reference.js';
 import type { Engine } from './engine.js';
@@ -26,7 +27,6 @@ import {
   stillsPrice,
   type UserReference,
 } from './keyframes.js';
-import type { CostEstimate, RerollResult, StoryboardView } from './service.js';
 import type { StageCtx } from './stages/stage.js';
 import type { ProjectRow, ShotRow } from './store.js';
 import { type GateInput, storyboardGate, storyboardPhase, videoRange } from './storyboard-gate.js';

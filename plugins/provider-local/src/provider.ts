@@ -237,6 +237,7 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
       audio: false,
       usdFor: () => 0,
       deterministic: true,
+      pollIntervalMs: 500,
       concurrency,
       rpm: 10_000,
       promptGuide:

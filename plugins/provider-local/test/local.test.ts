@@ -218,6 +218,9 @@ describe('provider-local clips', () => {
     const ref = await p.submit({ ...base, prompt: 'gold and teal, dreamy', shotId: 'shot-7' }, ctx);
     expect(ctx.recorded.find((d) => d.role === 'provider-local')?.shotId).toBe('shot-7');
     expect(p.capabilities.usdFor(ref)).toBe(0);
+    // Generated here, done in seconds: polled every 500 ms; generated, not the user's own clips.
+    expect(p.capabilities.pollIntervalMs).toBe(500);
+    expect(p.capabilities.userClips).toBeUndefined();
     await p.cancel!(ref, ctx);
   });
 });

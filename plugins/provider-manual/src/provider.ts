@@ -69,6 +69,8 @@ export function createManualProvider(settings: ManualProviderSettings = {}): Vid
       concurrency: 4,
       rpm: 10_000,
       promptGuide: 'Prompts are not used: each shot takes the clip you put in the folder.',
+      userClips: true,
+      pollIntervalMs: 500,
     },
 
     status(ctx: PluginContext) {

@@ -46,6 +46,10 @@ describe('provider-manual', () => {
   const p = createManualProvider({ dir });
   const ctx = recordingContext({});
 
+  it("declares its clips as the user's own, polled quickly (capabilities the pipeline reads, not its name)", () => {
+    expect(createManualProvider().capabilities).toMatchObject({ userClips: true, pollIntervalMs: 500 });
+  });
+
   it('a shot without a clip is a one-line error saying what to add', async () => {
     const err = await p
       .submit({ prompt: 'x', seconds: 2, size: '1280x720', shotId: 'outro', shotIndex: 6 }, ctx)

@@ -2,24 +2,8 @@ import type { ImageProviderFactory, VideoProviderFactory } from '@beatframe/core
 import { createGeminiImageProvider, type GeminiImageSettings } from './image.js';
 import { createVeoProvider, type VeoSettings } from './provider.js';
 
-export {
-  DEFAULT_VEO_MODEL,
-  mergeCatalogue,
-  paramsOfSize,
-  sizesOf,
-  VEO_MODELS,
-  type VeoAspect,
-  type VeoModel,
-  type VeoResolution,
-} from './catalogue.js';
-export { ALTERNATIVES, kindOfStatus, retryDelayOf, statusOf, toProviderError } from './errors.js';
-export {
-  createGeminiImageProvider,
-  DEFAULT_GEMINI_IMAGE_MODEL,
-  GEMINI_IMAGE_MODELS,
-  type GeminiImageModel,
-  type GeminiImageSettings,
-} from './image.js';
+// The factories and their settings; the catalogue and the error mapping stay inside the plugin.
+export { createGeminiImageProvider, type GeminiImageSettings } from './image.js';
 export { createVeoProvider, type VeoSettings } from './provider.js';
 
 /** The plugin's factory: settings (from config `providers.veo`) in, provider out. */

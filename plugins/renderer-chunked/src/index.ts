@@ -2,7 +2,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  checkTimeline,
   muxSong,
   openRemotionSession,
   type RemotionSession,
@@ -20,6 +19,7 @@ import {
   type Timeline,
 } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
+import { checkTimeline } from '@beatframe/timeline';
 
 /** An inclusive frame range, as Remotion's `frameRange` takes it. */
 export type FrameRange = [number, number];

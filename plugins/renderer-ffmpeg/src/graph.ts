@@ -1,5 +1,6 @@
 import type { TimelineItem, TimelineVisualizer } from '@beatframe/core';
 import { pulseExpr, visualizerFilter } from '@beatframe/media';
+import { FLASH_DECAY_SEC, FLASH_OPACITY, PULSE_DECAY_SEC, PULSE_SCALE } from '@beatframe/timeline/effects';
 import { escapeFilterValue } from './escape.js';
 import { type PlannedSegment, xfadeName } from './plan.js';
 
@@ -144,11 +145,11 @@ function effectFilters(seg: PlannedSegment, next: PlannedSegment | undefined, o:
   }
   for (const e of seg.effects) {
     if (e.kind === 'zoomPulse') {
-      // Scale up to 7 % around the centre, decaying over ~0.12 s.
-      zooms.push(`1+${pulseExpr(e.frames, o.fps * 0.12, 0.07 * e.strength, 'on')}`);
+      // Scale up by PULSE_SCALE (7 %) around the centre, decaying over PULSE_DECAY_SEC (~0.12 s).
+      zooms.push(`1+${pulseExpr(e.frames, o.fps * PULSE_DECAY_SEC, PULSE_SCALE * e.strength, 'on')}`);
     } else {
       // A white layer at opacity a: contrast and saturation × (1-a), brightness + a/2 (eq's mid-grey pivot).
-      const a = `(${pulseExpr(e.frames, o.fps * 0.07, 0.7 * e.strength, 'n')})`;
+      const a = `(${pulseExpr(e.frames, o.fps * FLASH_DECAY_SEC, FLASH_OPACITY * e.strength, 'n')})`;
       out.push(
         `eq=contrast=${escapeFilterValue(`1-${a}`)}:brightness=${escapeFilterValue(`0.5*${a}`)}:saturation=${escapeFilterValue(`1-${a}`)}:eval=frame`,
       );

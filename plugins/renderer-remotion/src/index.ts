@@ -2,7 +2,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  checkTimeline,
   muxSong,
   openRemotionSession,
   type RenderFramesToVideoOptions,
@@ -19,6 +18,7 @@ import {
   type Timeline,
 } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
+import { checkTimeline } from '@beatframe/timeline';
 
 /** Settings (config `renderers.remotion`): speed/quality knobs of the render. */
 export interface RemotionRendererSettings {

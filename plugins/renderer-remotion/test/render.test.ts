@@ -1,9 +1,10 @@
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildTimeline, makeTestProject } from '@beatframe/compositor';
 import { silentLogger, type Timeline } from '@beatframe/core';
 import { probeMedia, runProcess } from '@beatframe/media';
+import { buildTimeline } from '@beatframe/timeline';
+import { makeTestProject } from '@beatframe/timeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import createRenderer from '../src/index.js';
 

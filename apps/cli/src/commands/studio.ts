@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compositorCacheDir, loadTimeline, startStudio } from '@beatframe/compositor';
+import { compositorCacheDir, startStudio } from '@beatframe/compositor';
 import { createLogger, InputError, loadConfig, UsageError } from '@beatframe/core';
+import { loadTimeline } from '@beatframe/timeline';
 import type { Command } from 'commander';
 
 /** A timeline file, a project folder holding timeline.json, or a project id under the data dir. */

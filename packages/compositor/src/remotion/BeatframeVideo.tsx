@@ -1,4 +1,5 @@
 import type { Caption, TextCard, Timeline, TimelineItem } from '@beatframe/core/schemas';
+import { CAPTION_FADE_FRAMES, cardEdgeFrames, flashOpacity, pulseScale } from '@beatframe/timeline/effects';
 import { Audio, Video } from '@remotion/media';
 import { linearTiming, TransitionSeries } from '@remotion/transitions';
 import type React from 'react';
@@ -11,7 +12,6 @@ import {
   useCurrentFrame,
   useVideoConfig,
 } from 'remotion';
-import { CAPTION_FADE_FRAMES, cardEdgeFrames, flashOpacity, pulseScale } from './effects.js';
 import { presentationFor } from './presentations.js';
 import { Visualizer } from './Visualizer.js';
 

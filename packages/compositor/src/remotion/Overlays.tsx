@@ -1,8 +1,8 @@
 import type { Timeline } from '@beatframe/core/schemas';
+import { flashOpacity } from '@beatframe/timeline/effects';
 import type React from 'react';
 import { AbsoluteFill, useCurrentFrame } from 'remotion';
 import { CaptionLine, Card } from './BeatframeVideo.js';
-import { flashOpacity } from './effects.js';
 
 /** Props of the overlay composition: the timeline, and which timeline frame each of its frames shows. */
 export interface OverlayProps extends Record<string, unknown> {

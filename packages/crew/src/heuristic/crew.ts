@@ -4,43 +4,15 @@ import {
   InputError,
   type PlanInput,
   type PluginContext,
-  type Shot,
-  type Storyboard,
+  type RefusalInput,
+  type ReviewInput,
 } from '@beatframe/core';
 import { type ClipMetrics, measureClip } from '../clipCheck.js';
 import { recordDecision } from '../decisions.js';
 import { heuristicShots } from '../prompting.js';
-import { heuristicReview, heuristicRevisions, type Revision } from './editor.js';
+import { heuristicReview, heuristicRevisions } from './editor.js';
 import { heuristicPlan } from './planner.js';
 import { softenPrompt } from './soften.js';
-
-export type ReviewInput = Parameters<Crew['review']>[0];
-
-export interface RevisionInput {
-  report: import('@beatframe/core').EvaluationReport;
-  storyboard: Storyboard;
-  shots: Shot[];
-}
-
-export interface RefusalInput {
-  shot: Shot;
-  /** The prompt the provider refused. */
-  prompt: string;
-  /** The provider's error message. */
-  error: string;
-  storyboard?: Storyboard;
-  /** The provider's prompt limit; without it the new prompt stays within max(prompt length, 400). */
-  maxPromptChars?: number;
-}
-
-/**
- * A crew as this package builds it: the core contract plus the editor's revisions after an
- * evaluation and the prompt engineer's rewrite after a provider's content-policy refusal.
- */
-export interface BeatframeCrew extends Crew {
-  proposeRevisions(input: RevisionInput, ctx: PluginContext): Promise<Revision[]>;
-  revisePromptAfterRefusal(input: RefusalInput, ctx: PluginContext): Promise<string>;
-}
 
 export function refusalLimit(input: RefusalInput): number {
   return input.maxPromptChars ?? Math.max(input.prompt.length, 400);
@@ -70,8 +42,8 @@ function summarizeReview(r: ClipReview): string {
   return `${r.action}: ${r.reasons.join('; ')}`;
 }
 
-/** The offline crew: deterministic, music-driven, needs no key and no network. */
-export function heuristicCrew(): BeatframeCrew {
+/** The offline crew: deterministic, music-driven, needs no key and no network. It has every member of the contract. */
+export function heuristicCrew(): Required<Crew> {
   return {
     name: 'heuristic',
     async plan(input, ctx) {
@@ -124,6 +96,10 @@ export function heuristicCrew(): BeatframeCrew {
         ms: performance.now() - t0,
       });
       return review;
+    },
+    // No eyes here: the pipeline measures a clip's drift from its keyframe itself.
+    async judgeContinuity() {
+      return undefined;
     },
     async revisePromptAfterRefusal(input, ctx) {
       const t0 = performance.now();

@@ -1,4 +1,4 @@
-import type { ClipReview, EvaluationReport, Shot, Storyboard, StyleBible } from '@beatframe/core';
+import type { ClipReview, Revision, RevisionInput, Shot, Storyboard, StyleBible } from '@beatframe/core';
 import type { ClipMetrics } from '../clipCheck.js';
 import { fitPrompt, stylePart } from '../prompting.js';
 
@@ -105,23 +105,12 @@ export function heuristicReview(f: ReviewFacts): ClipReview {
   return { action: onlyMotion && f.canRemix ? 'remix' : 'regenerate', reasons, prompt, score };
 }
 
-/** One change the iterate loop can make after an evaluation. */
-export interface Revision {
-  kind: 'regenerate' | 'recut' | 'transition';
-  shotId?: string;
-  prompt?: string;
-  reason: string;
-}
-
 /**
- * Changes the editor proposes from an evaluation report: new takes for shots the report blames,
- * a re-cut when cuts miss the beat, section transitions when the edit is monotonous.
+ * The shots the editor would generate again after an evaluation: the ones the report blames, or the loudest when
+ * motion follows the music weakly and nobody is blamed. Re-cuts and transitions are the timeline's business
+ * (@beatframe/evaluate's planRevisions, which has the timeline).
  */
-export function heuristicRevisions(input: {
-  report: EvaluationReport;
-  storyboard: Storyboard;
-  shots: Shot[];
-}): Revision[] {
+export function heuristicRevisions(input: RevisionInput): Revision[] {
   const { report, storyboard, shots } = input;
   const m = report.metrics;
   const out: Revision[] = [];
@@ -154,6 +143,7 @@ export function heuristicRevisions(input: {
       shotId: shot.id,
       prompt: revise(shot, fix),
       reason: `${issue.kind}: ${issue.message}`,
+      estimatedUsd: 0,
     });
   }
   // Weak motion–energy fit with nobody blamed: re-take the loudest shots, the ones viewers feel most.
@@ -167,17 +157,8 @@ export function heuristicRevisions(input: {
         shotId: shot.id,
         prompt: revise(shot, 'Fast, dynamic camera movement and energetic action.'),
         reason: `motion follows the music weakly (correlation ${m.motionEnergyCorrelation.toFixed(2)}); more movement where the song is loudest`,
+        estimatedUsd: 0,
       });
   }
-  if (m.cutsOnBeatShare !== undefined && m.cutsOnBeatShare < Math.max(0.6, (m.cutsOnBeatChance ?? 0) + 0.2))
-    out.push({
-      kind: 'recut',
-      reason: `only ${Math.round(m.cutsOnBeatShare * 100)}% of cuts land on beats; snap cuts to beats`,
-    });
-  if (m.shotLengthCv !== undefined && m.shotLengthCv < 0.1 && storyboard.scenes.length > 1)
-    out.push({
-      kind: 'transition',
-      reason: `shot lengths barely vary (cv ${m.shotLengthCv.toFixed(2)}); mark section changes with transitions`,
-    });
   return out;
 }

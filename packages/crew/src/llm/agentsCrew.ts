@@ -4,10 +4,15 @@ import { join } from 'node:path';
 import {
   type ClipReview,
   type ContinuityVerdict,
+  type Crew,
   type Decision,
   digestOf,
   InputError,
   type PluginContext,
+  type RefusalInput,
+  type ReviewInput,
+  type Revision,
+  type RevisionInput,
   type Shot,
   type Storyboard,
   StyleBible,
@@ -29,17 +34,8 @@ import OpenAI from 'openai';
 import type { z } from 'zod';
 import { imageDataUrl, measureClip, sampleFrames } from '../clipCheck.js';
 import { type CrewRole, recordDecision } from '../decisions.js';
-import {
-  type BeatframeCrew,
-  heuristicCrew,
-  planDigestInput,
-  type RefusalInput,
-  type ReviewInput,
-  type RevisionInput,
-  refusalLimit,
-  reviewDigestInput,
-} from '../heuristic/crew.js';
-import { clipProblems, type Revision } from '../heuristic/editor.js';
+import { heuristicCrew, planDigestInput, refusalLimit, reviewDigestInput } from '../heuristic/crew.js';
+import { clipProblems } from '../heuristic/editor.js';
 import { minShotSecFor, planSlots } from '../heuristic/planner.js';
 import { ensureCharacterSheets, withSheets } from '../lookdev.js';
 import {
@@ -90,7 +86,7 @@ function strip<T extends object>(o: T): T {
 }
 
 /** The LLM crew on the OpenAI Agents SDK, built once the SDK is loaded (see llmCrew). */
-export function buildLlmCrew(opts: LlmCrewOptions, settings: LlmSettings): BeatframeCrew {
+export function buildLlmCrew(opts: LlmCrewOptions, settings: LlmSettings): Required<Crew> {
   const env = opts.env ?? process.env;
   const log = (opts.logger ?? silentLogger()).child({ component: 'crew' });
   const fallback = heuristicCrew();
@@ -630,12 +626,21 @@ export function buildLlmCrew(opts: LlmCrewOptions, settings: LlmSettings): Beatf
         await fellBack('editor', out, input, ctx, undefined, 'evaluate');
         return fallback.proposeRevisions(input, ctx);
       }
-      const revisions: Revision[] = out.value.revisions.map((r) => ({
-        kind: r.kind,
-        ...(r.shotId ? { shotId: r.shotId } : {}),
-        ...(r.prompt ? { prompt: r.prompt } : {}),
-        reason: r.reason,
-      }));
+      // The shots to take again; the model's recut and transition notes name no timeline item, and the
+      // timeline's revisions come from the evaluation's own planner (@beatframe/evaluate), so they are not kept.
+      const revisions: Revision[] = out.value.revisions.flatMap((r) =>
+        r.kind === 'regenerate' && r.shotId && r.prompt
+          ? [
+              {
+                kind: 'regenerate' as const,
+                shotId: r.shotId,
+                prompt: r.prompt,
+                reason: r.reason,
+                estimatedUsd: 0,
+              },
+            ]
+          : [],
+      );
       await recordDecision(ctx, {
         role: 'editor',
         stage: 'evaluate',

@@ -1,6 +1,5 @@
-import type { BeatframeConfig, Logger } from '@beatframe/core';
+import type { BeatframeConfig, Crew, Logger } from '@beatframe/core';
 import type OpenAI from 'openai';
-import type { BeatframeCrew } from '../heuristic/crew.js';
 import { type LlmSettings, resolveLlmSettings } from './settings.js';
 
 export interface LlmCrewOptions {
@@ -18,9 +17,9 @@ export interface LlmCrewOptions {
  * logged. Settings are checked now (a missing key is a ConfigError at once); the SDK itself, a
  * second of start-up, loads on the first call, so commands that never plan do not pay for it.
  */
-export function llmCrew(opts: LlmCrewOptions = {}): BeatframeCrew {
+export function llmCrew(opts: LlmCrewOptions = {}): Required<Crew> {
   const settings = resolveLlmSettings(opts.env ?? process.env, opts.config, opts.settings);
-  let crew: Promise<BeatframeCrew> | undefined;
+  let crew: Promise<Required<Crew>> | undefined;
   const load = () => {
     crew ??= import('./agentsCrew.js').then((m) => m.buildLlmCrew(opts, settings));
     return crew;
@@ -30,7 +29,7 @@ export function llmCrew(opts: LlmCrewOptions = {}): BeatframeCrew {
     plan: async (input, ctx) => (await load()).plan(input, ctx),
     writePrompts: async (storyboard, input, ctx) => (await load()).writePrompts(storyboard, input, ctx),
     review: async (input, ctx) => (await load()).review(input, ctx),
-    judgeContinuity: async (input, ctx) => (await load()).judgeContinuity?.(input, ctx),
+    judgeContinuity: async (input, ctx) => (await load()).judgeContinuity(input, ctx),
     proposeRevisions: async (input, ctx) => (await load()).proposeRevisions(input, ctx),
     revisePromptAfterRefusal: async (input, ctx) => (await load()).revisePromptAfterRefusal(input, ctx),
   };

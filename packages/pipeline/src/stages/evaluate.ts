@@ -2,7 +2,6 @@
 import { join } from 'node:path';
 import {
   type AudioAnalysis,
-  type Crew,
   type EvaluationReport,
   type RenderResult,
   type Shot,
@@ -13,7 +12,6 @@ import {
   writeFileAtomic,
 } from '@beatframe/core';
 import { planRevisions } from '@beatframe/evaluate';
-import type { CrewExtras } from '../deps.js';
 import type { Engine } from '../engine.js';
 import { lastFreeRecut } from '../free-recut.js';
 import type { StageCtx, StageResult } from './stage.js';
@@ -67,7 +65,7 @@ export async function evaluateStage(this: Engine, ctx: StageCtx): Promise<StageR
         JSON.stringify(timelineFixes, null, 2),
       );
     const rows = await this.shotRows(ctx.project.id);
-    const crew = (await this.crew(ctx.options.crew)) as Crew & CrewExtras;
+    const crew = await this.crew(ctx.options.crew);
     let redo: Array<{ shotId: string; prompt?: string }>;
     if (crew.proposeRevisions) {
       const revisions = await crew.proposeRevisions(

@@ -65,7 +65,7 @@ export async function reviewStage(this: Engine, ctx: StageCtx): Promise<StageRes
         attempt: row.attempt,
         maxAttempts: ctx.options.maxAttemptsPerShot,
         // A hand-supplied clip is what the user chose: the compositor fits it, a new take would not differ.
-        ...(provider.name === 'manual'
+        ...(provider.capabilities.userClips
           ? {}
           : {
               expected: {
@@ -140,7 +140,7 @@ export async function judgeContinuity(
     review.action !== 'accept' ||
     ctx.options.keyframes === false ||
     !provider.capabilities.imageToVideo ||
-    provider.name === 'manual' ||
+    provider.capabilities.userClips ||
     !existsSync(keyframe)
   )
     return review;

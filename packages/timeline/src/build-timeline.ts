@@ -1,3 +1,8 @@
+/**
+ * buildTimeline: song, analysis, storyboard and clips in, the frame-exact Timeline out. Over 400 lines because it is
+ * one pass over the song's sections (slots on beats, in-points from the clips' motion, loops and slow motion,
+ * transitions, beat effects, captions, cards, the cover backdrop) whose steps share the slot arithmetic.
+ */
 import { existsSync } from 'node:fs';
 import {
   type AudioAnalysis,
@@ -23,9 +28,9 @@ import {
 import { probeMedia } from '@beatframe/media';
 import { accentOf } from './accent.js';
 import { BACKDROP_LOOP_SEC, coverBackdrop } from './backdrop.js';
+import { clipIssues } from './clip-issues.js';
+import { decayFrames, EFFECT_TAIL } from './effects.js';
 import { analyzeMotion, liveliestStart, type MotionProfile } from './motion.js';
-import { clipIssues } from './normalize.js';
-import { decayFrames, EFFECT_TAIL } from './remotion/effects.js';
 import { checkTimeline } from './timeline-io.js';
 
 export interface BuildTimelineInput {

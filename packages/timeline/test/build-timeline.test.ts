@@ -4,16 +4,8 @@ import { join } from 'node:path';
 import { type Decision, InputError, type ProjectOptions } from '@beatframe/core';
 import { probeMedia, runFfmpeg } from '@beatframe/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accentOf,
-  buildTimeline,
-  checkTimeline,
-  loadTimeline,
-  makeTestClip,
-  makeTestProject,
-  saveTimeline,
-  type TestProject,
-} from '../src/index.js';
+import { makeTestClip, makeTestProject, type TestProject } from '../src/fixtures.js';
+import { accentOf, buildTimeline, checkTimeline, loadTimeline, saveTimeline } from '../src/index.js';
 
 const options: Pick<ProjectOptions, 'aspect' | 'resolution' | 'fps' | 'captions' | 'titleCard'> = {
   aspect: '16:9',
