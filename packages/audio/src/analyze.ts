@@ -3,7 +3,7 @@ import type { AudioAnalysis, DecisionSink, Lyrics, Section, SectionLabel } from 
 import { BeatframeError, InputError } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
 import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from './decode.js';
-import { trackBeats, trackTempo, trimBeats } from './dsp/beats.js';
+import { tempoClarity, trackBeats, trackTempo, trimBeats } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
 import { estimateMeter } from './dsp/meter.js';
 import { alternativeGrid, chooseBeatPhase, chooseTempo } from './dsp/reading.js';
@@ -98,8 +98,12 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
   opts.onProgress?.(0.7);
   checkAbort(opts.signal);
   const reading = chooseTempo(f.onset, f.lowOnset, f.hopSec);
-  const tempo = trackTempo(f.onset, f.hopSec, reading.bpm || undefined);
-  const tracked = trimBeats(trackBeats(f.onset, tempo.periodAt), f.onset, tempo.periodAt);
+  const env = f.beatOnset;
+  const tempo = trackTempo(env, f.hopSec, reading.bpm || undefined);
+  const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
+  // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram and of the
+  // tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
+  const confidence = Math.min(tempo.confidence, tempoClarity(f.onset, f.hopSec));
   const rawBeats = chooseBeatPhase(tracked, f.onset, f.lowOnset, tempo.periodAt).beats;
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);
@@ -124,7 +128,7 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
     version: 1,
     durationSec: round3(durationSec),
     bpm: Math.round(bpm * 100) / 100,
-    tempoConfidence: Math.round(tempo.confidence * 1000) / 1000,
+    tempoConfidence: Math.round(confidence * 1000) / 1000,
     meter: { beatsPerBar: meter.beatsPerBar, beatUnit: meter.beatUnit },
     beats,
     downbeats,
@@ -145,7 +149,7 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
         }
       : {}),
   };
-  recordDecisions(opts.decisions, analysis, tempo.confidence, meter.confidence);
+  recordDecisions(opts.decisions, analysis, confidence, meter.confidence);
   opts.onProgress?.(1);
   return analysis;
 }

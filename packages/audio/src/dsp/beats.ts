@@ -44,12 +44,22 @@ function at(a: Float64Array, i: number): number {
  * `globalBpm`, when given, is the reading chosen from metrical evidence (reading.ts); the local path is
  * then held closer to it so a strong sub-beat or 2:3 pulse cannot take over.
  */
-export function trackTempo(onset: Float32Array, hopSec: number, globalBpm?: number): TempoTrack {
-  const n = onset.length;
-  const periods = Float64Array.from({ length: STATES }, (_, k) => {
+function statePeriods(hopSec: number): Float64Array {
+  return Float64Array.from({ length: STATES }, (_, k) => {
     const bpm = MIN_BPM * (MAX_BPM / MIN_BPM) ** (k / (STATES - 1));
     return 60 / bpm / hopSec;
   });
+}
+
+interface Tempogram {
+  centers: number[];
+  salience: Float64Array[];
+  /** Prior-weighted salience summed over windows. */
+  total: Float64Array;
+}
+
+function tempogram(onset: Float32Array, hopSec: number, periods: Float64Array, stepSec: number): Tempogram {
+  const n = onset.length;
   const prior = Float64Array.from(periods, (p) => {
     const bpm = 60 / (p * hopSec);
     const o = Math.log2(bpm / PRIOR_BPM) / PRIOR_OCTAVES;
@@ -57,7 +67,7 @@ export function trackTempo(onset: Float32Array, hopSec: number, globalBpm?: numb
   });
   const maxLag = Math.ceil((periods[0] as number) * 2) + 2;
   const win = Math.min(n, Math.round(WINDOW_SEC / hopSec));
-  const step = Math.max(1, Math.round(STEP_SEC / hopSec));
+  const step = Math.max(1, Math.round(stepSec / hopSec));
   const centers: number[] = [];
   for (let c = Math.floor(win / 2); c <= Math.max(Math.floor(win / 2), n - Math.ceil(win / 2)); c += step)
     centers.push(c);
@@ -79,12 +89,33 @@ export function trackTempo(onset: Float32Array, hopSec: number, globalBpm?: numb
     for (let k = 0; k < STATES; k++)
       total[k] = (total[k] as number) + (s[k] as number) * (prior[k] as number);
   }
+  return { centers, salience, total };
+}
+
+/** How much the best period stands out of the summed tempogram (0 = no periodicity, 1 = one clear period). */
+function clarity(total: Float64Array): number {
+  const sorted = Array.from(total).sort((a, b) => b - a);
+  const mean = sorted.reduce((a, b) => a + b, 0) / STATES;
+  return Math.max(0, Math.min(1, ((sorted[0] ?? 0) - mean) / ((sorted[0] ?? 0) + 1e-9)));
+}
+
+/**
+ * The tempogram clarity of an onset envelope on coarser windows (every 2 s): a cheap confidence that a
+ * steady beat is there at all, independent of which envelope the tracker follows.
+ */
+export function tempoClarity(onset: Float32Array, hopSec: number): number {
+  if (onset.length < 8) return 0;
+  return clarity(tempogram(onset, hopSec, statePeriods(hopSec), 2).total);
+}
+
+export function trackTempo(onset: Float32Array, hopSec: number, globalBpm?: number): TempoTrack {
+  const n = onset.length;
+  const periods = statePeriods(hopSec);
+  const { centers, salience, total } = tempogram(onset, hopSec, periods, STEP_SEC);
   // Global estimate first; the local path is kept near it.
   let best = 0;
   for (let k = 1; k < STATES; k++) if ((total[k] as number) > (total[best] as number)) best = k;
-  const sorted = Array.from(total).sort((a, b) => b - a);
-  const mean = sorted.reduce((a, b) => a + b, 0) / STATES;
-  const confidence = Math.max(0, Math.min(1, ((sorted[0] ?? 0) - mean) / ((sorted[0] ?? 0) + 1e-9)));
+  const confidence = clarity(total);
 
   // Viterbi over windows: emissions = log salience × prior centred on the global tempo,
   // transitions = squared change of log-period.

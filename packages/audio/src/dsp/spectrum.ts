@@ -10,6 +10,11 @@ export interface Features {
   onset: Float32Array;
   /** Onset strength of the bass bands only (kick drums, bass notes): downbeat evidence. */
   lowOnset: Float32Array;
+  /**
+   * Spectral flux of linear (not log-compressed) mel magnitudes, high-passed: loud attacks (kick,
+   * snare, bass) dominate it and soft sustained notes barely count, which is what the beat tracker follows.
+   */
+  beatOnset: Float32Array;
   /** RMS per onset frame. */
   rms: Float32Array;
   /** Log mel band energies, `bands` values per frame. */
@@ -270,11 +275,14 @@ export class FeatureExtractor {
     // and slides do not read as onsets.
     const rawOnset = new Float32Array(frames);
     const rawLow = new Float32Array(frames);
+    const rawLin = new Float32Array(frames);
+    const mel = this.mel;
     const lag = 2;
     const lowBand = this.filters.map((f) => f.low);
     for (let t = lag; t < frames; t++) {
       let s = 0;
       let low = 0;
+      let lin = 0;
       const r0 = (t - lag) * MEL_BANDS;
       const c0 = t * MEL_BANDS;
       for (let b = 0; b < MEL_BANDS; b++) {
@@ -286,9 +294,15 @@ export class FeatureExtractor {
           s += d;
           if (lowBand[b]) low += d;
         }
+        let lref = mel[r0 + b] as number;
+        if (b > 0) lref = Math.max(lref, mel[r0 + b - 1] as number);
+        if (b < MEL_BANDS - 1) lref = Math.max(lref, mel[r0 + b + 1] as number);
+        const dl = (mel[c0 + b] as number) - lref;
+        if (dl > 0) lin += dl;
       }
       rawOnset[t] = s;
       rawLow[t] = low;
+      rawLin[t] = gain * lin;
     }
     const hopSec = ONSET_HOP / sampleRate;
     const hw = Math.round(0.4 / hopSec);
@@ -298,6 +312,7 @@ export class FeatureExtractor {
       frames,
       onset: highPass(rawOnset, hw),
       lowOnset: highPass(rawLow, hw),
+      beatOnset: highPass(rawLin, hw),
       rms,
       logMel,
       bands: MEL_BANDS,
