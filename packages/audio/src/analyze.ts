@@ -104,7 +104,7 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram and of the
   // tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
   const confidence = Math.min(tempo.confidence, tempoClarity(f.onset, f.hopSec));
-  const rawBeats = chooseBeatPhase(tracked, f.onset, f.lowOnset, tempo.periodAt).beats;
+  const rawBeats = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt).beats;
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);
   const beats = beatFrames.map((b) => round3(Math.max(0, b * f.hopSec + ONSET_LATENCY_SEC)));

@@ -15,6 +15,8 @@ export interface Features {
    * snare, bass) dominate it and soft sustained notes barely count, which is what the beat tracker follows.
    */
   beatOnset: Float32Array;
+  /** The same linear flux over the bass bands only: where the kick and the bass attack. */
+  lowBeatOnset: Float32Array;
   /** RMS per onset frame. */
   rms: Float32Array;
   /** Log mel band energies, `bands` values per frame. */
@@ -276,6 +278,7 @@ export class FeatureExtractor {
     const rawOnset = new Float32Array(frames);
     const rawLow = new Float32Array(frames);
     const rawLin = new Float32Array(frames);
+    const rawLowLin = new Float32Array(frames);
     const mel = this.mel;
     const lag = 2;
     const lowBand = this.filters.map((f) => f.low);
@@ -283,6 +286,7 @@ export class FeatureExtractor {
       let s = 0;
       let low = 0;
       let lin = 0;
+      let lowLin = 0;
       const r0 = (t - lag) * MEL_BANDS;
       const c0 = t * MEL_BANDS;
       for (let b = 0; b < MEL_BANDS; b++) {
@@ -298,11 +302,15 @@ export class FeatureExtractor {
         if (b > 0) lref = Math.max(lref, mel[r0 + b - 1] as number);
         if (b < MEL_BANDS - 1) lref = Math.max(lref, mel[r0 + b + 1] as number);
         const dl = (mel[c0 + b] as number) - lref;
-        if (dl > 0) lin += dl;
+        if (dl > 0) {
+          lin += dl;
+          if (lowBand[b]) lowLin += dl;
+        }
       }
       rawOnset[t] = s;
       rawLow[t] = low;
       rawLin[t] = gain * lin;
+      rawLowLin[t] = gain * lowLin;
     }
     const hopSec = ONSET_HOP / sampleRate;
     const hw = Math.round(0.4 / hopSec);
@@ -313,6 +321,7 @@ export class FeatureExtractor {
       onset: highPass(rawOnset, hw),
       lowOnset: highPass(rawLow, hw),
       beatOnset: highPass(rawLin, hw),
+      lowBeatOnset: highPass(rawLowLin, hw),
       rms,
       logMel,
       bands: MEL_BANDS,
