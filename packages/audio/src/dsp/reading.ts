@@ -116,6 +116,9 @@ const W_LOW: Array<[number, number]> = [
 const PRIOR_BPM = 140;
 const PRIOR_OCTAVES = 1;
 const PRIOR_WEIGHT = 0.6;
+/** Below this confidence a reading at double tempo up to FAST_TAP_BPM wins (fitted on the train slice). */
+const OCTAVE_DOUBT = 0.2;
+const FAST_TAP_BPM = 190;
 
 /** Score of one beat period (frames). */
 function readingScore(full: Float64Array, low: Float64Array, period: number, hopSec: number): number {
@@ -155,7 +158,13 @@ export function chooseTempo(onset: Float32Array, lowOnset: Float32Array, hopSec:
     }
   }
   const margin = Number.isFinite(alt.s) ? best.s - alt.s : 1;
-  return { bpm: best.bpm, confidence: Math.max(0, Math.min(1, margin / 0.5)), alternativeBpm: alt.bpm };
+  const confidence = Math.max(0, Math.min(1, margin / 0.5));
+  // The comb cannot tell a fast beat from its half when the two score alike (a backbeat at half
+  // tempo repeats as well as the beat): listeners tap the faster one up to about 190 bpm.
+  const ratio = alt.bpm / best.bpm;
+  if (confidence < OCTAVE_DOUBT && ratio > 1.9 && ratio < 2.1 && alt.bpm <= FAST_TAP_BPM)
+    return { bpm: alt.bpm, confidence, alternativeBpm: best.bpm };
+  return { bpm: best.bpm, confidence, alternativeBpm: alt.bpm };
 }
 
 /**
