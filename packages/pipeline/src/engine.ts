@@ -16,6 +16,7 @@ import {
   STAGES,
   type StageName,
   scrubSecrets,
+  sleep,
   userMessage,
   type VideoProvider,
 } from '@beatframe/core';
@@ -74,7 +75,6 @@ import {
   storyboardStep,
 } from './storyboard.js';
 import { extractFrames, shotThumbnail, thumbnail } from './thumbnails.js';
-import { sleep } from './util.js';
 
 export { APPROVE_ANY } from './ceiling.js';
 

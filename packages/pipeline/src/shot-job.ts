@@ -17,6 +17,7 @@ import {
   type ProviderJobRef,
   type Shot,
   type Storyboard,
+  sleep,
   userMessage,
   type VideoProvider,
 } from '@beatframe/core';
@@ -33,7 +34,6 @@ import type { ShotJob } from './queue.js';
 import { asProviderError } from './shot-error.js';
 import type { Lease } from './slots.js';
 import type { ShotRow } from './store.js';
-import { sleep } from './util.js';
 
 const MAX_POLL_ERRORS = 8;
 /** How often a shot waiting for another shot's identical request looks again. */
