@@ -287,3 +287,83 @@ export const Accepted = z.object({
   queued: z.array(z.string()).optional(),
 });
 export const StatusFilter = z.object({ status: z.string().optional() });
+
+// --- the studio: models set up here, versions of the cut, takes, the timeline view, an ETA ---
+export const ProviderInfoJson = z.object({
+  name: z.string(),
+  description: z.string(),
+  configured: z.boolean(),
+  /** How to set it up, when it is not. */
+  hint: z.string().optional(),
+  keyEnv: z.string().optional(),
+  models: z.array(z.string()),
+  aspects: z.array(z.string()),
+  free: z.boolean(),
+});
+export const ProvidersJson = z.object({ providers: z.array(ProviderInfoJson) });
+export const RenameRequest = z.object({ name: z.string().trim().min(1).max(120) });
+export const RenamedJson = z.object({ id: z.string(), name: z.string() });
+export const VersionJson = z.object({
+  n: z.number(),
+  at: z.string(),
+  score: z.number().optional(),
+  round: z.number().optional(),
+  current: z.boolean(),
+  videoUrl: z.string(),
+  downloadUrl: z.string(),
+  thumbnailUrl: z.string().optional(),
+});
+export const VersionsJson = z.object({ current: z.number().optional(), versions: z.array(VersionJson) });
+export const RestoredJson = z.object({ id: z.string(), current: z.number() });
+export const SwitchModelRequest = z.object({
+  provider: z.string().min(1).max(64),
+  model: z.string().min(1).max(128).optional(),
+  approvedUsd: z.number().nonnegative().optional(),
+});
+export const SwitchedModelJson = z.object({
+  id: z.string(),
+  provider: z.string(),
+  model: z.string().optional(),
+  queued: z.array(z.string()),
+});
+export const DecisionPageQuery = z.object({ limit: z.string().optional(), before: z.string().optional() });
+export const DecisionPageJson = z.object({
+  total: z.number(),
+  decisions: z.array(
+    Decision.pick({
+      stage: true,
+      role: true,
+      shotId: true,
+      summary: true,
+      model: true,
+      costUsd: true,
+      at: true,
+    }).extend({ id: z.number() }),
+  ),
+  /** The `before` of the next page, when there is one. */
+  next: z.number().optional(),
+});
+export const TakeJson = z.object({
+  id: z.string(),
+  label: z.string(),
+  current: z.boolean(),
+  clipUrl: z.string(),
+  thumbnailUrl: z.string().optional(),
+});
+export const TakesJson = z.object({ takes: z.array(TakeJson) });
+export const UsedTakeJson = z.object({ id: z.string(), take: z.string(), unchanged: z.boolean().optional() });
+export const TimelineViewJson = z.object({
+  durationSec: z.number(),
+  bpm: z.number(),
+  beats: z.array(z.number()),
+  downbeats: z.array(z.number()),
+  sections: z.array(z.object({ start: z.number(), end: z.number(), label: z.string() })),
+  shots: z.array(z.object({ shotId: z.string(), index: z.number(), start: z.number(), end: z.number() })),
+  /** Loudness peaks of the song, 0…1. */
+  peaks: z.array(z.number()),
+  /** The shots' times are the cut's (else the plan's). */
+  fromCut: z.boolean(),
+});
+export const EtaJson = z.object({
+  stages: z.record(z.string(), z.object({ secPerSongSec: z.number(), samples: z.number() })),
+});

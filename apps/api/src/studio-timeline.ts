@@ -5,10 +5,14 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { type AudioAnalysis, type Song, type Timeline, writeFileAtomic } from '@beatframe/core';
 import type { Beatframe } from '@beatframe/pipeline';
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { fileResponse } from './files.js';
+import { binary, idParam, json, route, shotParams } from './openapi.js';
+import * as S from './schemas.js';
 import { engineOf, fail, projectOr404 } from './studio-util.js';
+
+const takeParams = z.object({ id: z.string(), shotId: z.string(), take: z.string() });
 
 const run = promisify(execFile);
 const PEAKS = 600;
@@ -92,88 +96,151 @@ export function mountTimelineRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): 
     return { ...r, t };
   };
 
-  app.get('/api/projects/:id/shots/:shotId/takes', async (c) => {
-    const { takes } = await takesOf(c);
-    return c.json({ takes: takes.map(({ path: _p, thumb: _t, ...t }) => t) });
-  });
-  app.on(['GET', 'HEAD'], '/api/projects/:id/shots/:shotId/takes/:take/clip', async (c) => {
-    const { t } = await pick(c);
-    return fileResponse(c.req.raw, t.path);
-  });
-  app.get('/api/projects/:id/shots/:shotId/takes/:take/thumbnail', async (c) => {
-    const { t } = await pick(c);
-    if (!t.thumb || !existsSync(t.thumb)) fail(404, 'NOT_FOUND', 'no thumbnail for that take');
-    return fileResponse(c.req.raw, t.thumb);
-  });
-  app.post('/api/projects/:id/shots/:shotId/takes/:take/use', async (c) => {
-    const { d, s, t } = await pick(c);
-    if (t.current) return c.json({ id: d.project.id, take: t.id, unchanged: true });
-    // The same path as a replaced clip: the shot takes it, and the cut is edited and rendered again.
-    await bf.replaceShotClip(d.project.id, s.id, t.path);
-    return c.json({ id: d.project.id, take: t.id }, 202);
-  });
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/projects/{id}/shots/{shotId}/takes',
+      summary: 'Every take of a shot (each generation is kept)',
+      request: { params: shotParams },
+      responses: { 200: json(S.TakesJson) },
+    },
+    async (c) => {
+      const { takes } = await takesOf(c);
+      return c.json({ takes: takes.map(({ path: _p, thumb: _t, ...t }) => t) });
+    },
+  );
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/projects/{id}/shots/{shotId}/takes/{take}/clip',
+      summary: "One take's clip (HTTP Range)",
+      request: { params: takeParams },
+      responses: { 200: binary('video/mp4', 'the clip') },
+    },
+    async (c) => {
+      const { t } = await pick(c);
+      return fileResponse(c.req.raw, t.path);
+    },
+    ['GET', 'HEAD'],
+  );
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/projects/{id}/shots/{shotId}/takes/{take}/thumbnail',
+      summary: "One take's thumbnail",
+      request: { params: takeParams },
+      responses: { 200: binary('image/jpeg', 'the thumbnail') },
+    },
+    async (c) => {
+      const { t } = await pick(c);
+      if (!t.thumb || !existsSync(t.thumb)) fail(404, 'NOT_FOUND', 'no thumbnail for that take');
+      return fileResponse(c.req.raw, t.thumb);
+    },
+  );
+  route(
+    app,
+    {
+      method: 'post',
+      path: '/api/projects/{id}/shots/{shotId}/takes/{take}/use',
+      summary: 'Use this take for the shot, then edit and render again',
+      request: { params: takeParams },
+      responses: {
+        200: json(S.UsedTakeJson, 'already the current take'),
+        202: json(S.UsedTakeJson, 'queued'),
+      },
+    },
+    async (c) => {
+      const { d, s, t } = await pick(c);
+      if (t.current) return c.json({ id: d.project.id, take: t.id, unchanged: true });
+      // The same path as a replaced clip: the shot takes it, and the cut is edited and rendered again.
+      await bf.replaceShotClip(d.project.id, s.id, t.path);
+      return c.json({ id: d.project.id, take: t.id }, 202);
+    },
+  );
 
-  app.get('/api/projects/:id/timeline', async (c) => {
-    const d = await projectOr404(bf, c.req.param('id') ?? '');
-    const id = d.project.id;
-    const e = engine();
-    const song = await e.stageOutput<Song>(id, 'ingest').catch(() => undefined);
-    if (!song) fail(404, 'NOT_FOUND', 'the song is not read yet');
-    const analysis = await e.stageOutput<AudioAnalysis>(id, 'analyze').catch(() => undefined);
-    const edit = await e.stageOutput<{ timeline: Timeline }>(id, 'edit').catch(() => undefined);
-    const cut = edit?.timeline;
-    // The cut's own times when it exists (they differ from the storyboard's), else the plan's.
-    const shots = cut
-      ? cut.items
-          .filter((i) => i.shotId)
-          .map((i) => ({
-            shotId: i.shotId as string,
-            start: i.startFrame / cut.fps,
-            end: (i.startFrame + i.durationFrames) / cut.fps,
-          }))
-      : d.shots.map((s) => ({ shotId: s.id, start: s.start, end: s.end }));
-    const indexOf = new Map(d.shots.map((s) => [s.id, s.index]));
-    const wave = existsSync(song.audioPath)
-      ? await peaks(song.audioPath, join(e.projectDir(id), 'waveform.json')).catch(() => [])
-      : [];
-    return c.json({
-      durationSec: song.durationSec,
-      bpm: analysis?.bpm ?? 0,
-      beats: analysis?.beats ?? [],
-      downbeats: analysis?.downbeats ?? [],
-      sections: (analysis?.sections ?? []).map((s) => ({ start: s.start, end: s.end, label: s.label })),
-      shots: shots.map((s) => ({ ...s, index: indexOf.get(s.shotId) ?? 0 })),
-      peaks: wave,
-      fromCut: Boolean(cut),
-    });
-  });
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/projects/{id}/timeline',
+      summary: "Waveform peaks, beats, sections and the cut's shots, for the timeline view",
+      request: { params: idParam },
+      responses: { 200: json(S.TimelineViewJson) },
+    },
+    async (c) => {
+      const d = await projectOr404(bf, c.req.param('id') ?? '');
+      const id = d.project.id;
+      const e = engine();
+      const song = await e.stageOutput<Song>(id, 'ingest').catch(() => undefined);
+      if (!song) fail(404, 'NOT_FOUND', 'the song is not read yet');
+      const analysis = await e.stageOutput<AudioAnalysis>(id, 'analyze').catch(() => undefined);
+      const edit = await e.stageOutput<{ timeline: Timeline }>(id, 'edit').catch(() => undefined);
+      const cut = edit?.timeline;
+      // The cut's own times when it exists (they differ from the storyboard's), else the plan's.
+      const shots = cut
+        ? cut.items
+            .filter((i) => i.shotId)
+            .map((i) => ({
+              shotId: i.shotId as string,
+              start: i.startFrame / cut.fps,
+              end: (i.startFrame + i.durationFrames) / cut.fps,
+            }))
+        : d.shots.map((s) => ({ shotId: s.id, start: s.start, end: s.end }));
+      const indexOf = new Map(d.shots.map((s) => [s.id, s.index]));
+      const wave = existsSync(song.audioPath)
+        ? await peaks(song.audioPath, join(e.projectDir(id), 'waveform.json')).catch(() => [])
+        : [];
+      return c.json({
+        durationSec: song.durationSec,
+        bpm: analysis?.bpm ?? 0,
+        beats: analysis?.beats ?? [],
+        downbeats: analysis?.downbeats ?? [],
+        sections: (analysis?.sections ?? []).map((s) => ({ start: s.start, end: s.end, label: s.label })),
+        shots: shots.map((s) => ({ ...s, index: indexOf.get(s.shotId) ?? 0 })),
+        peaks: wave,
+        fromCut: Boolean(cut),
+      });
+    },
+  );
 
   // Seconds each stage took per second of song on this machine (median of the last runs), for an ETA.
-  app.get('/api/studio/eta', async (c) => {
-    const rows = await engine().database.query<{ name: string; sec: number; song: number | null }>(
-      `SELECT s.name, extract(epoch FROM (s.finished_at - s.started_at))::float8 AS sec,
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/studio/eta',
+      summary: 'Seconds per song second each stage took on this machine (median), for an ETA',
+      responses: { 200: json(S.EtaJson) },
+    },
+    async (c) => {
+      const rows = await engine().database.query<{ name: string; sec: number; song: number | null }>(
+        `SELECT s.name, extract(epoch FROM (s.finished_at - s.started_at))::float8 AS sec,
               (i.output->>'durationSec')::float8 AS song
        FROM stages s JOIN stages i ON i.project_id = s.project_id AND i.name = 'ingest'
        WHERE s.status = 'done' AND s.started_at IS NOT NULL AND s.finished_at IS NOT NULL
        ORDER BY s.finished_at DESC LIMIT 2000`,
-    );
-    const by = new Map<string, number[]>();
-    for (const r of rows) {
-      const song = Number(r.song);
-      const sec = Number(r.sec);
-      if (!(song > 0) || !(sec >= 0)) continue;
-      const list = by.get(r.name) ?? [];
-      if (list.length < 50) list.push(sec / song);
-      by.set(r.name, list);
-    }
-    const median = (xs: number[]) => {
-      const s = [...xs].sort((a, b) => a - b);
-      return s[Math.floor(s.length / 2)] ?? 0;
-    };
-    return c.json({
-      stages: Object.fromEntries(
-        [...by].map(([name, xs]) => [name, { secPerSongSec: median(xs), samples: xs.length }]),
-      ),
-    });
-  });
+      );
+      const by = new Map<string, number[]>();
+      for (const r of rows) {
+        const song = Number(r.song);
+        const sec = Number(r.sec);
+        if (!(song > 0) || !(sec >= 0)) continue;
+        const list = by.get(r.name) ?? [];
+        if (list.length < 50) list.push(sec / song);
+        by.set(r.name, list);
+      }
+      const median = (xs: number[]) => {
+        const s = [...xs].sort((a, b) => a - b);
+        return s[Math.floor(s.length / 2)] ?? 0;
+      };
+      return c.json({
+        stages: Object.fromEntries(
+          [...by].map(([name, xs]) => [name, { secPerSongSec: median(xs), samples: xs.length }]),
+        ),
+      });
+    },
+  );
 }

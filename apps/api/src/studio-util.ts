@@ -1,6 +1,5 @@
 import { InputError } from '@beatframe/core';
 import type { Beatframe, Engine, ProjectDetail } from '@beatframe/pipeline';
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { z } from 'zod';
@@ -43,24 +42,4 @@ export async function jsonOf<T extends z.ZodType>(c: Context, schema: T): Promis
   if (!r.success)
     fail(400, 'INVALID', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   return r.data;
-}
-
-/** Lists a studio route in the OpenAPI document (its shapes are in the web app's api.ts). */
-export function describeRoute(
-  app: OpenAPIHono,
-  method: 'get' | 'post' | 'patch',
-  path: string,
-  summary: string,
-): void {
-  app.openAPIRegistry.registerPath({
-    method,
-    path,
-    summary,
-    security: [{ bearer: [] }],
-    responses: {
-      200: { description: 'OK' },
-      400: { description: 'invalid input' },
-      404: { description: 'not found' },
-    },
-  });
 }

@@ -90,176 +90,19 @@ export function upload<T>(path: string, data: FormData, onProgress: (fraction: n
   });
 }
 
-export interface Stage {
-  name: string;
-  status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
-  progress: number;
-  startedAt?: string;
-  finishedAt?: string;
-  error?: string;
-}
-
-export interface Project {
-  id: string;
-  name: string;
-  status: 'queued' | 'running' | 'paused' | 'failed' | 'done';
-  createdAt: string;
-  updatedAt: string;
-  options: {
-    theme: string;
-    provider: string;
-    model?: string;
-    crew: string;
-    renderer: string;
-    aspect: string;
-    resolution?: string;
-    captions?: boolean;
-    titleCard?: boolean;
-    visualizer?: string;
-    style?: string;
-    /** Rendered half size by the fastest renderer; POST /final renders it again in full. */
-    preview?: boolean;
-  };
-  budget: { estimateUsd: number; spentUsd: number; maxUsd?: number };
-  stages: Stage[];
-  error?: string;
-  videoUrl?: string;
-  thumbnailUrl?: string;
-}
-
-export interface Shot {
-  id: string;
-  index: number;
-  start: number;
-  end: number;
-  description: string;
-  prompt: string;
-  status: string;
-  attempt: number;
-  progress: number;
-  costUsd: number;
-  error?: string;
-  thumbnailUrl?: string;
-  clipUrl?: string;
-}
-
-export interface ProjectDetail extends Project {
-  currentStage: string;
-  awaitingApproval: boolean;
-  reason?: string;
-  attention?: { reason: string; screenshotUrl?: string; shotId?: string };
-  costs: {
-    estimateUsd: number;
-    /** The first cut plus its bounded retakes and revisions; an approval without an amount covers this. */
-    estimateMaxUsd?: number;
-    spentUsd: number;
-    maxUsd?: number;
-    approvedUsd?: number;
-    /** While awaiting approval: what the approval must reach to go on. */
-    approvalNeededUsd?: number;
-    todayUsd: number;
-    dailyCapUsd?: number;
-  };
-  /** Said out loud: a delivered video whose evaluation failed, a crew that fell back. */
-  notices?: string[];
-  song?: { title: string; artist?: string; durationSec: number; styleTags: string[] };
-  shots: Shot[];
-  /** The keyframes a person approves before the video is paid for (projects that make them). */
-  storyboard?: Storyboard;
-  evaluation?: {
-    score: number;
-    passed: boolean;
-    summary: string;
-    components?: Record<string, number>;
-    metrics?: Record<string, number>;
-    issues: Array<{ kind: string; message: string; severity: string }>;
-    plotUrl?: string;
-  };
-  downloadUrl?: string;
-}
-
-export interface Storyboard {
-  phase?: 'stills' | 'review';
-  stills: Array<{ shotId: string; index: number; prompt: string; stillUrl?: string }>;
-  stillsUsd: number;
-  stillsSpentUsd: number;
-  rerollUsd: number;
-  videoUsd: number;
-  videoMaxUsd: number;
-  imageProvider: string;
-  sheetUrl?: string;
-}
-
-export interface Decision {
-  id?: number;
-  stage?: string;
-  role: string;
-  shotId?: string;
-  summary: string;
-  model?: string;
-  costUsd?: number;
-  at: string;
-}
-
-export interface Options {
-  providers: string[];
-  renderers: string[];
-  crews: string[];
-  aspects: string[];
-  resolutions: string[];
-  visualizers?: string[];
-  styles?: string[];
-  maxUploadBytes: number;
-}
-
-export interface Estimate {
-  provider: string;
-  shots: number;
-  seconds: number;
-  usd: number;
-  exact: boolean;
-}
-
-export interface ProviderInfo {
-  name: string;
-  description: string;
-  configured: boolean;
-  hint?: string;
-  keyEnv?: string;
-  models: string[];
-  aspects: string[];
-  free: boolean;
-}
-
-export interface Version {
-  n: number;
-  at: string;
-  score?: number;
-  current: boolean;
-  videoUrl: string;
-  downloadUrl: string;
-  thumbnailUrl?: string;
-}
-
-export interface Take {
-  id: string;
-  label: string;
-  current: boolean;
-  clipUrl: string;
-  thumbnailUrl?: string;
-}
-
-export interface TimelineView {
-  durationSec: number;
-  bpm: number;
-  beats: number[];
-  downbeats: number[];
-  sections: Array<{ start: number; end: number; label: string }>;
-  shots: Array<{ shotId: string; index: number; start: number; end: number }>;
-  peaks: number[];
-  fromCut: boolean;
-}
-
-export interface EtaTable {
-  stages: Record<string, { secPerSongSec: number; samples: number }>;
-}
+/** The JSON shapes, from the API's own schemas (type-only: nothing of the server reaches the browser). */
+export type {
+  Decision,
+  Estimate,
+  EtaTable,
+  Options,
+  Project,
+  ProjectDetail,
+  ProviderInfo,
+  Shot,
+  Stage,
+  Storyboard,
+  Take,
+  TimelineView,
+  Version,
+} from '@beatframe/api/types';

@@ -15,3 +15,4 @@ export * from './schemas/prompt-style.js';
 export * from './schemas/still.js';
 export * from './schemas/storyboard.js';
 export * from './schemas/timeline.js';
+export * from './sleep.js';

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, normalize, relative, sep } from 'node:path';
+import { sleep } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
@@ -96,8 +97,6 @@ export interface ComfyUIEmulator {
   queueLength(): number;
   close(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): Promise<ComfyUIEmulator> {
   const latencyMs = opts.latencyMs ?? 1500;

@@ -4,13 +4,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseSize } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
+import { makeTestClip } from '@beatframe/media/testing';
 import {
   closeServer,
   downloadFaults,
   faultQueue,
   listenLocal,
-  makeTestClip,
   readBody,
   sendClip,
   sendJson,
@@ -205,11 +206,11 @@ export async function startVeoEmulator(
 
   function render(job: Job): Promise<string> {
     return makeTestClip(join(dir, `${job.fileId}.mp4`), {
-      size: job.size,
+      ...parseSize(job.size),
       fps,
-      seconds: job.seconds,
+      durationSec: job.seconds,
       toneHz: 440,
-    });
+    }).then((c) => c.path);
   }
 
   /** The Operation resource as the REST API returns it, advanced by wall-clock time. */

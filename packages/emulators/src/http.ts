@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runFfmpeg } from '@beatframe/media';
 
-/** Plumbing the vendor emulators share: JSON answers, request bodies, fault queues, test clips, listening. */
+/** Plumbing the vendor emulators share: JSON answers, request bodies, fault queues, listening (test clips: `@beatframe/media/testing`). */
 
 /** Answers JSON (`content-type: application/json` unless `headers` says otherwise); no body when undefined. */
 export function sendJson(
@@ -52,37 +51,6 @@ export function faultQueue<R extends string, F>(onServed: () => void = () => {})
       faults.length = 0;
     },
   };
-}
-
-/** Makes a small real MP4 (test pattern, H.264, faststart) at `out`, with a sine tone when `toneHz` is set. */
-export async function makeTestClip(
-  out: string,
-  opts: { size: string; fps: number; seconds: number; toneHz?: number; motion?: boolean },
-): Promise<string> {
-  const tone =
-    opts.toneHz === undefined
-      ? []
-      : ['-f', 'lavfi', '-i', `sine=frequency=${opts.toneHz}:sample_rate=48000:duration=${opts.seconds}`];
-  const audio = opts.toneHz === undefined ? [] : ['-c:a', 'aac', '-b:a', '48k', '-shortest'];
-  await runFfmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    // `motion` scrolls the pattern, so a reviewer that measures movement sees a moving shot.
-    `testsrc2=size=${opts.size}:rate=${opts.fps}:duration=${opts.seconds}${opts.motion ? ',scroll=h=0.012:v=0.006' : ''}`,
-    ...tone,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    ...audio,
-    '-movflags',
-    '+faststart',
-    out,
-  ]);
-  return out;
 }
 
 /** Starts `server` on a free loopback port; resolves to its base URL (http://127.0.0.1:PORT). */

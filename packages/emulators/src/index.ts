@@ -21,7 +21,6 @@ export {
   type FaultQueue,
   faultQueue,
   listenLocal,
-  makeTestClip,
   readBody,
   readBodyBytes,
   sendClip,

@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseSize } from '@beatframe/core';
+import { makeTestClip } from '@beatframe/media/testing';
 import {
   closeServer,
   downloadFaults,
   faultQueue,
   listenLocal,
-  makeTestClip,
   readBody,
   sendClip,
   sendJson,
@@ -164,11 +165,11 @@ export async function startOpenRouterEmulator(
     if (age < latencyMs * 0.25) return 'pending';
     if (!j.file && !j.fail) {
       j.file = makeTestClip(join(dir, `${j.id}.mp4`), {
-        size: j.size,
+        ...parseSize(j.size),
         fps: opts.fps ?? 12,
-        seconds: j.seconds,
+        durationSec: j.seconds,
         motion: true,
-      });
+      }).then((c) => c.path);
       j.file.then((f) => {
         j.ready = f;
       });

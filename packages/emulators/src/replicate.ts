@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseSize } from '@beatframe/core';
+import { makeTestClip } from '@beatframe/media/testing';
 import {
   closeServer,
   downloadFaults,
   faultQueue,
   listenLocal,
-  makeTestClip,
   readBody,
   sendClip,
   sendJson,
@@ -159,11 +160,11 @@ export async function startReplicateEmulator(
     if (age < latencyMs * 0.25) return 'starting';
     if (!p.file && !p.fail) {
       p.file = makeTestClip(join(dir, `${p.id}.mp4`), {
-        size: p.size!,
+        ...parseSize(p.size!),
         fps: opts.fps ?? 16,
-        seconds: p.seconds,
+        durationSec: p.seconds,
         motion: true,
-      });
+      }).then((c) => c.path);
       p.file.then((f) => {
         p.ready = f;
       });

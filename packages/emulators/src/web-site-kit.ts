@@ -3,7 +3,9 @@ import { rmSync } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { closeServer, listenLocal, makeTestClip } from './http.js';
+import { parseSize } from '@beatframe/core';
+import { makeTestClip } from '@beatframe/media/testing';
+import { closeServer, listenLocal } from './http.js';
 import type { WebVideoSite } from './web-video-site.js';
 
 /**
@@ -91,7 +93,11 @@ function videoOf(job: WebJob, clips: Map<string, Promise<string>>, workDir: stri
   let made = clips.get(key);
   if (!made) {
     made = mkdir(workDir, { recursive: true }).then(() =>
-      makeTestClip(join(workDir, `${key}.mp4`), { size: job.size, fps: TINY_FPS, seconds: job.seconds }),
+      makeTestClip(join(workDir, `${key}.mp4`), {
+        ...parseSize(job.size),
+        fps: TINY_FPS,
+        durationSec: job.seconds,
+      }).then((c) => c.path),
     );
     clips.set(key, made);
   }

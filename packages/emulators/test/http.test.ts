@@ -11,7 +11,6 @@ import {
   errorOf,
   faultQueue,
   listenLocal,
-  makeTestClip,
   makeTestStill,
   readBody,
   sendJson,
@@ -54,19 +53,6 @@ describe('emulator http helpers', () => {
     d.corruptNext(3);
     d.clear();
     expect(d.corrupted()).toBe(false);
-  });
-
-  it('makes real clips, with sound when asked', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bf-emu-http-'));
-    const silent = await probeMedia(
-      await makeTestClip(join(dir, 'a.mp4'), { size: '160x90', fps: 8, seconds: 1 }),
-    );
-    expect(silent.video).toMatchObject({ width: 160, height: 90 });
-    expect(silent.audio).toBeUndefined();
-    const sound = await probeMedia(
-      await makeTestClip(join(dir, 'b.mp4'), { size: '160x90', fps: 8, seconds: 1, toneHz: 440 }),
-    );
-    expect(sound.audio).toBeDefined();
   });
 
   it('makes stills, and errorOf gives what a call rejected with', async () => {

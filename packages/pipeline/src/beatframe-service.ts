@@ -28,6 +28,7 @@ import {
   type StageState,
   type Storyboard,
   scrubSecrets,
+  sleep,
   userMessage,
 } from '@beatframe/core';
 import { minShotSecFor, planSlots } from '@beatframe/crew';
@@ -75,7 +76,6 @@ import { noticesOf } from './notices.js';
 import { SHOT_QUEUE, STAGE_QUEUE, startBoss } from './queue.js';
 import { stopAndHandBack } from './shutdown.js';
 import { typicalAnalysis } from './typical-song.js';
-import { sleep } from './util.js';
 import {
   checkLyricsFile,
   checkReplacementClip,

@@ -16,6 +16,7 @@ import {
   STAGES,
   type StageName,
   scrubSecrets,
+  sleep,
   userMessage,
   type VideoProvider,
 } from '@beatframe/core';
@@ -28,16 +29,7 @@ import type { EventBus } from './events.js';
 import { enqueueShot, enqueueStage, type StageJob } from './queue.js';
 import { RateLimiter } from './rate.js';
 import { budgetAlerts, onShotError, revisePrompt } from './shot-error.js';
-import {
-  analysisFor,
-  backoffMs,
-  clipRequest,
-  identicalRequestLeader,
-  rateLimit,
-  runShotJob,
-  shareTwinClip,
-  storyboardFor,
-} from './shot-job.js';
+import { analysisFor, backoffMs, clipRequest, rateLimit, runShotJob, storyboardFor } from './shot-job.js';
 import { ProviderSlots } from './slots.js';
 import { analyzeStage } from './stages/analyze.js';
 import { deliverStage, keepDeliveredVersion } from './stages/deliver.js';
@@ -74,7 +66,7 @@ import {
   storyboardStep,
 } from './storyboard.js';
 import { extractFrames, shotThumbnail, thumbnail } from './thumbnails.js';
-import { sleep } from './util.js';
+import { identicalRequestLeader, shareTwinClip } from './twin-clip.js';
 
 export { APPROVE_ANY } from './ceiling.js';
 
@@ -405,7 +397,7 @@ export class Engine {
   readonly estimateShots = estimateShots;
   readonly estimateWithStills = estimateWithStills;
 
-  // ---------- shot jobs (shot-job.ts, shot-error.ts) ----------
+  // ---------- shot jobs (shot-job.ts, twin-clip.ts, shot-error.ts) ----------
   /** The song's analysis per project, read once (shot-job.ts `analysisFor`). */
   readonly analyses = new Map<string, Promise<AudioAnalysis | undefined>>();
   readonly clipRequest = clipRequest;

@@ -1,4 +1,4 @@
-import { sleep } from './util.js';
+import { sleep } from '@beatframe/core';
 
 /**
  * Requests-per-minute for provider submissions: a sliding one-minute window per provider in this

@@ -1,16 +1,14 @@
 /**
- * A shot's job: lease, resume, budget, rate limit, submit, poll, download and thumbnails.
- * Over 400 lines because `runShotJob` is one loop (~260 lines) whose steps share the slot lease, the attempt,
- * the abort signal and the spend booked for it; split into submit, poll and download steps over a loop shared
- * with the CLI's `clip` (issue 13) once the clip-request change in flight has landed on it.
+ * A shot's job in steps: its stored provider job or a new submission (budget, twins, rate limit), polling over
+ * the loop `beatframe clip` shares (`pollJob` in `@beatframe/registry`), the download; under one slot lease.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type AudioAnalysis,
-  type Clip,
   type ClipRequest,
+  type Logger,
   type PluginContext,
   ProjectOptions,
   ProviderError,
@@ -21,8 +19,8 @@ import {
   type VideoProvider,
 } from '@beatframe/core';
 import { providerJobs, shots } from '@beatframe/db';
-import { probeMedia } from '@beatframe/media';
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { pollJob } from '@beatframe/registry';
+import { and, eq, sql } from 'drizzle-orm';
 import { refundSpend, reserveSpend } from './budget.js';
 import { chainShot, existingKeyframe } from './chaining.js';
 import { carryNotes, clipRequestOf, recordRequestNotes } from './clip-request.js';
@@ -32,12 +30,9 @@ import { bookFailedJobAtZero, paidTwin, requestDigest } from './ledger.js';
 import type { ShotJob } from './queue.js';
 import { asProviderError } from './shot-error.js';
 import type { Lease } from './slots.js';
-import type { ShotRow } from './store.js';
-import { sleep } from './util.js';
+import type { ProjectRow, ShotRow } from './store.js';
 
 const MAX_POLL_ERRORS = 8;
-/** How often a shot waiting for another shot's identical request looks again. */
-const TWIN_WAIT_SEC = 2;
 
 export function clipRequest(
   this: Engine,
@@ -61,6 +56,18 @@ export function clipRequest(
   return req;
 }
 
+/** What the steps of one shot's job share: the project and shot rows, the provider, the slot lease. */
+interface ShotRun {
+  p: ProjectRow;
+  row: ShotRow;
+  options: ProjectOptions;
+  provider: VideoProvider;
+  logger: Logger;
+  ctx: PluginContext;
+  lease: Lease;
+}
+
+/** A shot's job: its stored provider job or a new submission, then polling and the download. */
 export async function runShotJob(this: Engine, job: ShotJob): Promise<void> {
   const p = await this.projectRow(job.projectId);
   if (!this.isLive(p)) return;
@@ -100,220 +107,12 @@ export async function runShotJob(this: Engine, job: ShotJob): Promise<void> {
       ac.signal,
     );
     if (!lease) return;
-    const [existing] = await this.db
-      .select()
-      .from(providerJobs)
-      .where(
-        and(
-          eq(providerJobs.projectId, p.id),
-          eq(providerJobs.shotId, row.id),
-          eq(providerJobs.attempt, row.attempt),
-        ),
-      );
-    let ref: ProviderJobRef;
-    if (existing) {
-      ref = existing.ref as ProviderJobRef;
-      logger.info({ jobId: ref.jobId }, 'resuming a submitted provider job (polling, not resubmitting)');
-    } else {
-      const analysis = await this.analysisFor(p.id);
-      const storyboard = await this.storyboardFor(p.id);
-      const req = this.clipRequest(provider, options, row, analysis, storyboard);
-      const usd = provider.capabilities.usdFor(req);
-      const digest = requestDigest(req);
-      // Never pay twice for the same request: a retake that would resend it keeps the take instead.
-      const twin = usd > 0 ? await paidTwin(this.db, p.id, digest) : undefined;
-      if (twin && twin.shotId === row.id && row.clip) {
-        await this.decisionSink(p.id, 'generate').record({
-          role: 'budget',
-          shotId: row.id,
-          summary: `kept ${row.id}'s take from attempt ${twin.attempt}: attempt ${row.attempt} would resend the identical request, already paid for`,
-        });
-        await this.setShot(p.id, row.id, { status: 'accepted', error: null, progress: 1 });
-        await this.maybeFinishGenerate(p.id);
-        return;
-      }
-      if (usd > 0) {
-        const leader = await this.identicalRequestLeader(p.id, row, digest, twin, (other) =>
-          this.clipRequest(provider, options, other, analysis, storyboard),
-        );
-        if (leader && (await this.shareTwinClip(p.id, row, leader, provider.name))) return;
-      }
-      if (usd > 0) {
-        const r = await reserveSpend(this.database, this.config.budget, {
-          projectId: p.id,
-          shotId: row.id,
-          attempt: row.attempt,
-          provider: provider.name,
-          usd,
-        });
-        await this.budgetAlerts(
-          p.id,
-          r.ok ? r.projectSpentUsd : undefined,
-          r.ok ? r.todayUsd : undefined,
-          !r.ok,
-        );
-        if (!r.ok) {
-          await this.setShot(p.id, row.id, { status: 'paused', error: r.reason });
-          await this.pauseProject(p.id, r.reason);
-          return;
-        }
-      }
-      await this.rateLimit(provider, ac.signal);
-      await this.setShot(p.id, row.id, { status: 'submitting', error: null });
-      try {
-        ref = await provider.submit(req, ctx);
-      } catch (err) {
-        if (usd > 0)
-          await refundSpend(this.database, { projectId: p.id, shotId: row.id, attempt: row.attempt, usd });
-        await this.onShotError(p, row, options, provider, err, false, logger);
-        return;
-      }
-      // Stored before the first poll: a worker that dies from here on polls this job again.
-      await this.db.insert(providerJobs).values({
-        projectId: p.id,
-        shotId: row.id,
-        attempt: row.attempt,
-        provider: provider.name,
-        jobId: ref.jobId,
-        ref,
-        costUsd: usd,
-        requestDigest: digest,
-        boughtSec: req.seconds,
-        usedSec: Math.min(req.seconds, Math.max(0, (row.shot as Shot).end - (row.shot as Shot).start)),
-      });
-      await this.db
-        .update(shots)
-        .set({ costUsd: sql`${shots.costUsd} + ${usd}` } as never)
-        .where(and(eq(shots.projectId, p.id), eq(shots.id, row.id)));
-      if (usd > 0) {
-        const now = (await this.projectRow(p.id))!;
-        await this.bus.publish({
-          type: 'cost',
-          projectId: p.id,
-          spentUsd: now.spentUsd,
-          estimateUsd: now.estimateUsd,
-          ...(now.maxUsd != null ? { maxUsd: now.maxUsd } : {}),
-        });
-      }
-      logger.info({ jobId: ref.jobId, usd }, 'submitted');
-      await recordRequestNotes(req, this.decisionSink(p.id, 'generate')); // prompt idiom and chaining (chaining.ts)
-    }
+    const run: ShotRun = { p, row, options, provider, logger, ctx, lease };
+    const ref = (await storedJob(this, run)) ?? (await submitShot(this, run));
+    if (!ref) return;
     await this.setShot(p.id, row.id, { status: 'generating' });
-    const pollMs = Number(
-      this.providerSetting(provider.name, 'pollIntervalMs') ??
-        this.settings.pollIntervalMs ??
-        // Local generators say 500 ms (capabilities.pollIntervalMs); remote models take minutes and dislike eager polling.
-        provider.capabilities.pollIntervalMs ??
-        5000,
-    );
-    let pollErrors = 0;
-    let checkedAt = 0;
-    for (;;) {
-      if (ac.signal.aborted) return;
-      // A paused project still collects what it already paid for; a cancelled one stops.
-      // Checked about once a second, not on every poll, to keep the database quiet.
-      if (Date.now() - checkedAt >= 1000) {
-        checkedAt = Date.now();
-        await lease.renew();
-        const now = await this.projectRow(p.id);
-        if (!now || now.status === 'failed' || now.status === 'done') return;
-      }
-      let st: Awaited<ReturnType<VideoProvider['poll']>>;
-      try {
-        st = await provider.poll(ref, ctx);
-        pollErrors = 0;
-      } catch (err) {
-        const pe = asProviderError(err);
-        if (pe.kind === 'retryable' && ++pollErrors <= MAX_POLL_ERRORS) {
-          const wait = Math.max((pe.retryAfterSec ?? 0) * 1000, this.backoffMs(pollErrors));
-          logger.warn({ err: pe.message, waitMs: wait }, 'poll failed; trying again');
-          await sleep(wait, ac.signal);
-          continue;
-        }
-        await this.onShotError(p, row, options, provider, err, true, logger);
-        return;
-      }
-      if (st.state === 'done') break;
-      if (st.state === 'failed') {
-        // A job failed without a reason is the vendor's failure (not charged): worth one more attempt.
-        const info = st.error ?? {
-          kind: 'retryable' as const,
-          message: 'the provider failed the job without a reason',
-        };
-        await bookFailedJobAtZero(this.database, { projectId: p.id, shotId: row.id, attempt: row.attempt });
-        await this.db
-          .update(providerJobs)
-          .set({ state: 'failed', error: info, finishedAt: new Date().toISOString() })
-          .where(
-            and(
-              eq(providerJobs.projectId, p.id),
-              eq(providerJobs.shotId, row.id),
-              eq(providerJobs.attempt, row.attempt),
-            ),
-          );
-        await this.onShotError(p, row, options, provider, ProviderError.fromInfo(info), true, logger);
-        return;
-      }
-      if (st.progress !== undefined) {
-        const published = await this.bus.progress(
-          `${p.id}:${row.id}`,
-          st.progress,
-          {
-            type: 'shot',
-            projectId: p.id,
-            shotId: row.id,
-            status: 'generating',
-            attempt: row.attempt,
-            progress: st.progress,
-          },
-          1000,
-        );
-        if (published)
-          await this.db
-            .update(shots)
-            .set({ progress: st.progress })
-            .where(and(eq(shots.projectId, p.id), eq(shots.id, row.id)));
-      }
-      await sleep(pollMs, ac.signal);
-    }
-    await this.setShot(p.id, row.id, { status: 'downloading' });
-    const dir = this.projectDir(p.id);
-    const dest = join(dir, 'clips', `${row.id}-a${row.attempt}.mp4`);
-    await mkdir(join(dir, 'clips'), { recursive: true });
-    const clip = await provider.download(ref, dest, ctx);
-    await this.db
-      .update(providerJobs)
-      .set({ state: 'done', finishedAt: new Date().toISOString() })
-      .where(
-        and(
-          eq(providerJobs.projectId, p.id),
-          eq(providerJobs.shotId, row.id),
-          eq(providerJobs.attempt, row.attempt),
-        ),
-      );
-    await this.addAsset(p.id, 'clip', clip.path, row.id);
-    await this.setShot(p.id, row.id, {
-      status: 'generated',
-      clip: { ...clip, shotId: row.id },
-      progress: 1,
-      error: null,
-    });
-    // The thumbnail is made after the provider slot is given back (review makes any that are missing).
-    // One at a time, in the background: many ffmpeg processes at once would slow the shots in flight.
-    this.thumbQueue = this.thumbQueue
-      .then(() =>
-        this.shotThumbnail(p.id, row.id, row.attempt, clip).catch((err) =>
-          logger.warn({ err: userMessage(err) }, 'no thumbnail for the clip'),
-        ),
-      )
-      .then(() =>
-        this.deps
-          .prepareClip?.(clip.path, { logger })
-          .catch((err) =>
-            logger.warn({ err: userMessage(err) }, 'the clip could not be measured ahead of the edit'),
-          ),
-      );
-    logger.info({ clip: clip.path }, 'clip ready');
+    if (!(await pollShot(this, run, ref))) return;
+    await downloadShot(this, run, ref);
     await lease.release();
     lease = undefined;
     await this.maybeFinishGenerate(p.id);
@@ -323,88 +122,223 @@ export async function runShotJob(this: Engine, job: ShotJob): Promise<void> {
   }
 }
 
-/**
- * The shot whose clip answers the same request as this one: one already paid for, else the first shot (by
- * index) still to send it, so that shots in flight at once never both pay (an election, not a lock).
- */
-export async function identicalRequestLeader(
-  this: Engine,
-  projectId: string,
-  row: ShotRow,
-  digest: string,
-  twin: { shotId: string; attempt: number; state: string } | undefined,
-  requestOf: (other: ShotRow) => ClipRequest,
-): Promise<{ shotId: string; attempt: number; state: string } | undefined> {
-  if (twin) return twin.shotId === row.id ? undefined : twin;
-  const earlier = await this.db
+/** The provider job this attempt already submitted (a worker died while it ran): polled again, not resent. */
+async function storedJob(e: Engine, { p, row, logger }: ShotRun): Promise<ProviderJobRef | undefined> {
+  const [existing] = await e.db
     .select()
-    .from(shots)
+    .from(providerJobs)
     .where(
       and(
-        eq(shots.projectId, projectId),
-        lt(shots.index, row.index),
-        inArray(shots.status, ['pending', 'queued', 'submitting', 'generating', 'downloading', 'paused']),
+        eq(providerJobs.projectId, p.id),
+        eq(providerJobs.shotId, row.id),
+        eq(providerJobs.attempt, row.attempt),
       ),
-    )
-    .orderBy(shots.index);
-  const first = earlier.find((other) => requestDigest(requestOf(other)) === digest);
-  return first ? { shotId: first.id, attempt: first.attempt, state: 'pending' } : undefined;
+    );
+  if (!existing) return undefined;
+  const ref = existing.ref as ProviderJobRef;
+  logger.info({ jobId: ref.jobId }, 'resuming a submitted provider job (polling, not resubmitting)');
+  return ref;
 }
 
 /**
- * Another shot sent the identical request (a repeated chorus prompt on a seedless model): its clip serves this
- * shot too, so the request is paid once. While the twin is in flight this shot waits for it; a twin that fails
- * stops being a twin (paidTwin skips failed jobs) and this shot then pays for its own. False: no clip to share.
+ * Sends the shot's request once: unless an identical one is already paid for (kept or shared), within the
+ * budget, the rate limit, and stored before the first poll. Undefined: nothing to poll (handled here).
  */
-export async function shareTwinClip(
-  this: Engine,
-  projectId: string,
-  row: ShotRow,
-  twin: { shotId: string; attempt: number; state: string },
-  providerName: string,
-): Promise<boolean> {
-  if (twin.state !== 'done') {
-    this.logger.info(
-      { projectId, shotId: row.id, twin: twin.shotId },
-      'waiting for the identical request of another shot',
-    );
-    await this.enqueueShot(projectId, row, providerName, TWIN_WAIT_SEC);
-    return true;
+async function submitShot(e: Engine, run: ShotRun): Promise<ProviderJobRef | undefined> {
+  const { p, row, options, provider, logger, ctx } = run;
+  const analysis = await e.analysisFor(p.id);
+  const storyboard = await e.storyboardFor(p.id);
+  const req = e.clipRequest(provider, options, row, analysis, storyboard);
+  const usd = provider.capabilities.usdFor(req);
+  const digest = requestDigest(req);
+  // Never pay twice for the same request: a retake that would resend it keeps the take instead.
+  const twin = usd > 0 ? await paidTwin(e.db, p.id, digest) : undefined;
+  if (twin && twin.shotId === row.id && row.clip) {
+    await e.decisionSink(p.id, 'generate').record({
+      role: 'budget',
+      shotId: row.id,
+      summary: `kept ${row.id}'s take from attempt ${twin.attempt}: attempt ${row.attempt} would resend the identical request, already paid for`,
+    });
+    await e.setShot(p.id, row.id, { status: 'accepted', error: null, progress: 1 });
+    await e.maybeFinishGenerate(p.id);
+    return undefined;
   }
-  const [source] = await this.db
-    .select()
-    .from(shots)
-    .where(and(eq(shots.projectId, projectId), eq(shots.id, twin.shotId)));
-  const from = source?.clip as Clip | null | undefined;
-  const fromPath =
-    source?.attempt === twin.attempt && from?.path
-      ? from.path
-      : join(this.projectDir(projectId), 'clips', `${twin.shotId}-a${twin.attempt}.mp4`);
-  if (!existsSync(fromPath)) return false;
-  const dest = join(this.projectDir(projectId), 'clips', `${row.id}-a${row.attempt}.mp4`);
-  await copyFile(fromPath, dest);
-  const info = await probeMedia(dest);
-  const clip: Clip = {
-    path: dest,
-    durationSec: info.durationSec,
-    width: info.video?.width ?? from?.width ?? 1,
-    height: info.video?.height ?? from?.height ?? 1,
-    fps: info.video?.fps || from?.fps || 30,
-    hasAudio: Boolean(info.audio),
-    provider: providerName,
-    ...(from?.model ? { model: from.model } : {}),
-    costUsd: 0,
+  if (usd > 0) {
+    const leader = await e.identicalRequestLeader(p.id, row, digest, twin, (other) =>
+      e.clipRequest(provider, options, other, analysis, storyboard),
+    );
+    if (leader && (await e.shareTwinClip(p.id, row, leader, provider.name))) return undefined;
+    const r = await reserveSpend(e.database, e.config.budget, {
+      projectId: p.id,
+      shotId: row.id,
+      attempt: row.attempt,
+      provider: provider.name,
+      usd,
+    });
+    await e.budgetAlerts(p.id, r.ok ? r.projectSpentUsd : undefined, r.ok ? r.todayUsd : undefined, !r.ok);
+    if (!r.ok) {
+      await e.setShot(p.id, row.id, { status: 'paused', error: r.reason });
+      await e.pauseProject(p.id, r.reason);
+      return undefined;
+    }
+  }
+  await e.rateLimit(provider, ctx.signal!);
+  await e.setShot(p.id, row.id, { status: 'submitting', error: null });
+  let ref: ProviderJobRef;
+  try {
+    ref = await provider.submit(req, ctx);
+  } catch (err) {
+    if (usd > 0)
+      await refundSpend(e.database, { projectId: p.id, shotId: row.id, attempt: row.attempt, usd });
+    await e.onShotError(p, row, options, provider, err, false, logger);
+    return undefined;
+  }
+  // Stored before the first poll: a worker that dies from here on polls this job again.
+  await e.db.insert(providerJobs).values({
+    projectId: p.id,
     shotId: row.id,
-  };
-  await this.addAsset(projectId, 'clip', dest, row.id);
-  await this.setShot(projectId, row.id, { status: 'generated', clip, progress: 1, error: null });
-  await this.decisionSink(projectId, 'generate').record({
-    role: 'budget',
-    shotId: row.id,
-    summary: `${row.id} uses ${twin.shotId}'s clip: its request is identical to one already paid for (attempt ${twin.attempt})`,
+    attempt: row.attempt,
+    provider: provider.name,
+    jobId: ref.jobId,
+    ref,
+    costUsd: usd,
+    requestDigest: digest,
+    boughtSec: req.seconds,
+    usedSec: Math.min(req.seconds, Math.max(0, (row.shot as Shot).end - (row.shot as Shot).start)),
   });
-  await this.maybeFinishGenerate(projectId);
-  return true;
+  await e.db
+    .update(shots)
+    .set({ costUsd: sql`${shots.costUsd} + ${usd}` } as never)
+    .where(and(eq(shots.projectId, p.id), eq(shots.id, row.id)));
+  if (usd > 0) {
+    const now = (await e.projectRow(p.id))!;
+    await e.bus.publish({
+      type: 'cost',
+      projectId: p.id,
+      spentUsd: now.spentUsd,
+      estimateUsd: now.estimateUsd,
+      ...(now.maxUsd != null ? { maxUsd: now.maxUsd } : {}),
+    });
+  }
+  logger.info({ jobId: ref.jobId, usd }, 'submitted');
+  await recordRequestNotes(req, e.decisionSink(p.id, 'generate')); // prompt idiom and chaining (chaining.ts)
+  return ref;
+}
+
+/**
+ * Polls the job until it is done (true) over the loop `beatframe clip` uses too (`pollJob`). A paused project
+ * still collects what it already paid for; a cancelled one stops. A failed job or poll goes to the failure policy.
+ */
+async function pollShot(e: Engine, run: ShotRun, ref: ProviderJobRef): Promise<boolean> {
+  const { p, row, options, provider, logger, ctx, lease } = run;
+  const pollMs = Number(
+    e.providerSetting(provider.name, 'pollIntervalMs') ??
+      e.settings.pollIntervalMs ??
+      // Local generators say 500 ms (capabilities.pollIntervalMs); remote models take minutes and dislike eager polling.
+      provider.capabilities.pollIntervalMs ??
+      5000,
+  );
+  let checkedAt = 0;
+  const outcome = await pollJob(provider, ref, ctx, {
+    intervalMs: pollMs,
+    maxErrors: MAX_POLL_ERRORS,
+    classify: asProviderError,
+    retryWaitMs: (n, pe) => Math.max((pe.retryAfterSec ?? 0) * 1000, e.backoffMs(n)),
+    onRetry: (pe, waitMs) => logger.warn({ err: pe.message, waitMs }, 'poll failed; trying again'),
+    // Checked about once a second, not on every poll, to keep the database quiet.
+    beforePoll: async () => {
+      if (Date.now() - checkedAt < 1000) return true;
+      checkedAt = Date.now();
+      await lease.renew();
+      const now = await e.projectRow(p.id);
+      return Boolean(now) && now!.status !== 'failed' && now!.status !== 'done';
+    },
+    onStatus: async (st) => {
+      if (st.state === 'done' || st.state === 'failed' || st.progress === undefined) return;
+      const published = await e.bus.progress(
+        `${p.id}:${row.id}`,
+        st.progress,
+        {
+          type: 'shot',
+          projectId: p.id,
+          shotId: row.id,
+          status: 'generating',
+          attempt: row.attempt,
+          progress: st.progress,
+        },
+        1000,
+      );
+      if (published)
+        await e.db
+          .update(shots)
+          .set({ progress: st.progress })
+          .where(and(eq(shots.projectId, p.id), eq(shots.id, row.id)));
+    },
+  });
+  if (outcome.state === 'done') return true;
+  if (outcome.state === 'error') await e.onShotError(p, row, options, provider, outcome.error, true, logger);
+  if (outcome.state === 'failed') {
+    // A job failed without a reason is the vendor's failure (not charged): worth one more attempt.
+    const info = outcome.error ?? {
+      kind: 'retryable' as const,
+      message: 'the provider failed the job without a reason',
+    };
+    await bookFailedJobAtZero(e.database, { projectId: p.id, shotId: row.id, attempt: row.attempt });
+    await e.db
+      .update(providerJobs)
+      .set({ state: 'failed', error: info, finishedAt: new Date().toISOString() })
+      .where(
+        and(
+          eq(providerJobs.projectId, p.id),
+          eq(providerJobs.shotId, row.id),
+          eq(providerJobs.attempt, row.attempt),
+        ),
+      );
+    await e.onShotError(p, row, options, provider, ProviderError.fromInfo(info), true, logger);
+  }
+  return false;
+}
+
+/** Downloads the finished clip, records it, and queues its thumbnail and measurement in the background. */
+async function downloadShot(e: Engine, { p, row, provider, logger, ctx }: ShotRun, ref: ProviderJobRef) {
+  await e.setShot(p.id, row.id, { status: 'downloading' });
+  const dir = e.projectDir(p.id);
+  const dest = join(dir, 'clips', `${row.id}-a${row.attempt}.mp4`);
+  await mkdir(join(dir, 'clips'), { recursive: true });
+  const clip = await provider.download(ref, dest, ctx);
+  await e.db
+    .update(providerJobs)
+    .set({ state: 'done', finishedAt: new Date().toISOString() })
+    .where(
+      and(
+        eq(providerJobs.projectId, p.id),
+        eq(providerJobs.shotId, row.id),
+        eq(providerJobs.attempt, row.attempt),
+      ),
+    );
+  await e.addAsset(p.id, 'clip', clip.path, row.id);
+  await e.setShot(p.id, row.id, {
+    status: 'generated',
+    clip: { ...clip, shotId: row.id },
+    progress: 1,
+    error: null,
+  });
+  // The thumbnail is made after the provider slot is given back (review makes any that are missing).
+  // One at a time, in the background: many ffmpeg processes at once would slow the shots in flight.
+  e.thumbQueue = e.thumbQueue
+    .then(() =>
+      e
+        .shotThumbnail(p.id, row.id, row.attempt, clip)
+        .catch((err) => logger.warn({ err: userMessage(err) }, 'no thumbnail for the clip')),
+    )
+    .then(() =>
+      e.deps
+        .prepareClip?.(clip.path, { logger })
+        .catch((err) =>
+          logger.warn({ err: userMessage(err) }, 'the clip could not be measured ahead of the edit'),
+        ),
+    );
+  logger.info({ clip: clip.path }, 'clip ready');
 }
 
 /** The song's analysis, read once per project (every shot's request carries its tempo). */

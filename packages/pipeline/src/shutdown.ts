@@ -1,6 +1,5 @@
-import type { Logger } from '@beatframe/core';
+import { type Logger, sleep } from '@beatframe/core';
 import type { Engine } from './engine.js';
-import { sleep } from './util.js';
 
 /**
  * A graceful stop (SIGTERM on a redeploy): the worker has already stopped taking jobs; the stages and

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { sleep } from '@beatframe/core';
 import type { Database } from '@beatframe/db';
-import { sleep } from './util.js';
 
 const LEASE_SEC = 60;
 

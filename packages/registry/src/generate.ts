@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   BeatframeError,
   type Clip,
@@ -8,9 +7,11 @@ import {
   type ProviderJobRef,
   type ProviderJobStatus,
   produceAtomic,
+  sleep,
   type VideoProvider,
 } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
+import { pollJob } from './poll-job.js';
 
 export interface GenerateClipOptions {
   /** A job submitted earlier (read back from storage): poll it instead of submitting again. */
@@ -29,11 +30,8 @@ export interface GenerateClipOptions {
   maxPollMs?: number;
 }
 
-/** Waits `ms`; an abort rejects as a cancellation (the caller stops, it does not poll once more). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return delay(ms, undefined, signal ? { signal } : {}).catch(() => {
-    throw new BeatframeError('cancelled', { code: 'ABORTED' });
-  });
+function cancelled(): BeatframeError {
+  return new BeatframeError('cancelled', { code: 'ABORTED' });
 }
 
 /** Runs one step, waiting and trying again on retryable provider errors (Retry-After first, else 2^n s). */
@@ -51,6 +49,8 @@ export async function withProviderRetries<T>(
       const waitSec = Math.min(120, err.retryAfterSec ?? 2 ** i);
       opts.onRetry?.(what, err, waitSec);
       await sleep(waitSec * 1000, opts.signal);
+      // An abort ends the wait as a cancellation (the caller stops, it does not try once more).
+      if (opts.signal?.aborted) throw cancelled();
     }
   }
 }
@@ -78,21 +78,22 @@ export async function generateClip(
     await opts.onSubmitted?.(ref);
   }
   const job = ref;
-  const deadline = Date.now() + (opts.timeoutSec ?? 1800) * 1000;
-  let interval = opts.pollMs ?? 250;
+  const attempts = opts.attempts || 4;
   try {
-    for (;;) {
-      const st = await withProviderRetries('checking', () => provider.poll(job, ctx), retry);
-      opts.onStatus?.(st, job);
-      if (st.state === 'failed')
-        throw ProviderError.fromInfo(st.error ?? { kind: 'fatal', message: 'the job failed' });
-      if (st.state === 'done') break;
-      if (Date.now() > deadline) {
-        throw new ProviderError('retryable', `job ${job.jobId} not done after ${opts.timeoutSec ?? 1800}s`);
-      }
-      await sleep(interval, ctx.signal);
-      interval = Math.min(opts.maxPollMs ?? 5000, interval * 1.5);
-    }
+    const outcome = await pollJob(provider, job, ctx, {
+      intervalMs: opts.pollMs ?? 250,
+      growth: 1.5,
+      maxIntervalMs: opts.maxPollMs ?? 5000,
+      maxErrors: attempts - 1,
+      retryWaitMs: (n, err) => Math.min(120, err.retryAfterSec ?? 2 ** n) * 1000,
+      timeoutSec: opts.timeoutSec ?? 1800,
+      ...(opts.onStatus ? { onStatus: (st) => opts.onStatus?.(st, job) } : {}),
+      ...(opts.onRetry ? { onRetry: (err, waitMs) => opts.onRetry?.('checking', err, waitMs / 1000) } : {}),
+    });
+    if (outcome.state === 'stopped') throw cancelled();
+    if (outcome.state === 'error') throw outcome.error;
+    if (outcome.state === 'failed')
+      throw ProviderError.fromInfo(outcome.error ?? { kind: 'fatal', message: 'the job failed' });
     const clip = await withProviderRetries('downloading', () => provider.download(job, dest, ctx), retry);
     return { clip: { ...clip, ...(req.shotId ? { shotId: req.shotId } : {}) }, ref: job };
   } catch (err) {

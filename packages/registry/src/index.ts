@@ -1,4 +1,5 @@
 export { type GenerateClipOptions, generateClip, lastFrameOf, withProviderRetries } from './generate.js';
+export { type PollJobOptions, type PollOutcome, pollJob } from './poll-job.js';
 export {
   findProviderEntry,
   getImageProvider,

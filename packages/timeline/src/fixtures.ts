@@ -1,80 +1,13 @@
-import { rm } from 'node:fs/promises';
 import type { AudioAnalysis, Clip, Section, Song, Storyboard } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
+import { makeTestClip } from '@beatframe/media/testing';
 
 /**
  * Synthetic material for tests and benchmarks (here and in the renderer plugins): clips from ffmpeg's
- * test sources, a click-and-tone song on a steady tempo, and the analysis and storyboard that go with it.
+ * test sources (`makeTestClip`, from `@beatframe/media/testing`), a click-and-tone song on a steady tempo, and the
+ * analysis and storyboard that go with it.
  */
-export interface TestClipOptions {
-  width: number;
-  height: number;
-  fps: number;
-  durationSec: number;
-  /** lavfi source: testsrc2 (moving pattern), mandelbrot (slow zoom), life, cellauto, rgbtestsrc. */
-  pattern?: string;
-  /** Rotation metadata, degrees (a phone clip). */
-  rotate?: number;
-  /** Encode with variable frame timing (drops frames irregularly). */
-  variableFrameRate?: boolean;
-  withAudio?: boolean;
-  hue?: number;
-}
-
-export async function makeTestClip(path: string, o: TestClipOptions): Promise<Clip> {
-  const size = `${o.width}x${o.height}`;
-  const pattern = o.pattern ?? 'testsrc2';
-  const src =
-    pattern === 'mandelbrot'
-      ? `mandelbrot=s=${size}:r=${o.fps}`
-      : pattern === 'life'
-        ? `life=s=${size}:r=${o.fps}:mold=10:ratio=0.1:seed=7:death_color=#101040:life_color=#ffcc00`
-        : `${pattern}=s=${size}:r=${o.fps}`;
-  const vf = [`hue=h=${o.hue ?? 0}`, ...(o.variableFrameRate ? ["select='not(eq(mod(n\\,7)\\,3))'"] : [])];
-  await runFfmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    src,
-    ...(o.withAudio ? ['-f', 'lavfi', '-i', `sine=f=330:d=${o.durationSec}`] : []),
-    '-t',
-    String(o.durationSec),
-    '-vf',
-    vf.join(','),
-    ...(o.variableFrameRate ? ['-fps_mode', 'vfr'] : []),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    ...(o.withAudio ? ['-c:a', 'aac', '-shortest'] : ['-an']),
-    o.rotate ? `${path}.unrotated.mp4` : path,
-  ]);
-  if (o.rotate) {
-    // ffmpeg 5 turns the rotate tag into a display matrix when stream-copying (not when encoding).
-    await runFfmpeg([
-      '-i',
-      `${path}.unrotated.mp4`,
-      '-c',
-      'copy',
-      '-metadata:s:v:0',
-      `rotate=${o.rotate}`,
-      path,
-    ]);
-    await rm(`${path}.unrotated.mp4`, { force: true });
-  }
-  return {
-    path,
-    durationSec: o.durationSec,
-    width: o.width,
-    height: o.height,
-    fps: o.fps,
-    hasAudio: Boolean(o.withAudio),
-    provider: 'test',
-    costUsd: 0,
-  };
-}
+export { makeTestClip, type TestClipOptions } from '@beatframe/media/testing';
 
 /** A song: a kick-like click on every beat over a chord, louder in the choruses. WAV at 44.1 kHz stereo. */
 export async function makeTestSong(path: string, durationSec: number, bpm = 120): Promise<void> {

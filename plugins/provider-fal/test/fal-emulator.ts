@@ -4,18 +4,19 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseSize } from '@beatframe/core';
 import {
   closeServer,
   downloadFaults,
   faultQueue,
   listenLocal,
-  makeTestClip,
   pictureMaker,
   readBody,
   sendClip,
   sendJson,
 } from '@beatframe/emulators';
 import { runFfmpeg } from '@beatframe/media';
+import { makeTestClip } from '@beatframe/media/testing';
 import { FAL_IMAGE_ENDPOINTS, type ImageJob, imageJobOf } from './fal-image-endpoints.js';
 
 /**
@@ -248,7 +249,11 @@ export async function startFalEmulator(
   }
 
   function render(r: Request): Promise<string> {
-    return makeTestClip(join(dir, `${r.id}.mp4`), { size: r.size!, fps, seconds: r.seconds });
+    return makeTestClip(join(dir, `${r.id}.mp4`), {
+      ...parseSize(r.size!),
+      fps,
+      durationSec: r.seconds,
+    }).then((c) => c.path);
   }
 
   function state(r: Request): 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' {

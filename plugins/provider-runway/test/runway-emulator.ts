@@ -3,16 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseSize } from '@beatframe/core';
 import {
   closeServer,
   downloadFaults,
   faultQueue,
   listenLocal,
-  makeTestClip,
   readBody,
   sendClip,
   sendJson,
 } from '@beatframe/emulators';
+import { makeTestClip } from '@beatframe/media/testing';
 
 /**
  * A local stand-in for Runway's API (api.dev.runwayml.com), shaped after @runwayml/sdk's resource types and
@@ -100,11 +101,11 @@ export async function startRunwayEmulator(
 
   function render(t: Task): Promise<string> {
     return makeTestClip(join(dir, `${t.id}.mp4`), {
-      size: t.size,
+      ...parseSize(t.size),
       fps,
-      seconds: t.seconds,
+      durationSec: t.seconds,
       ...(t.audio ? { toneHz: 523 } : {}),
-    });
+    }).then((c) => c.path);
   }
 
   /** The task object as the API returns it, advanced by wall-clock time. */
