@@ -3,6 +3,7 @@
 // a bare ffmpeg crossfade chain of the same clips. Prints frames/s, real-time factor and ratio to the floor.
 //   pnpm --filter @beatframe/compositor bench
 //   BEATFRAME_BENCH_SECONDS=20 BEATFRAME_BENCH_RENDERERS=floor,remotion pnpm --filter @beatframe/compositor bench
+// BEATFRAME_BENCH_KEEP=1 keeps each render's work folder (the hybrid's ffmpeg-args.json, its overlays).
 // Material is cached in $TMPDIR/beatframe-compositor-bench; Remotion's bundle and normalised clips are
 // prepared (and timed) once before the renders, as a project's later renders find them cached.
 import { existsSync, readFileSync } from 'node:fs';
@@ -143,7 +144,12 @@ async function time(name: string, run: () => Promise<string | undefined>): Promi
     const note = await run();
     rows.push({ name, ms: performance.now() - t0, cpu: cpuSeconds() - c0, ...(note ? { note } : {}) });
   } catch (err) {
-    rows.push({ name, ms: Number.NaN, cpu: Number.NaN, note: `failed: ${(err as Error).message.split('\n')[0]}` });
+    rows.push({
+      name,
+      ms: Number.NaN,
+      cpu: Number.NaN,
+      note: `failed: ${(err as Error).message.split('\n')[0]}`,
+    });
   }
 }
 
@@ -222,7 +228,8 @@ async function viaRegistry(
       logger: process.env.BEATFRAME_BENCH_VERBOSE ? createLogger({ level: 'debug' }) : silentLogger(),
       workDir: join(dir, `work-${name}`),
     });
-    await rm(join(dir, `work-${name}`), { recursive: true, force: true });
+    if (!process.env.BEATFRAME_BENCH_KEEP)
+      await rm(join(dir, `work-${name}`), { recursive: true, force: true });
     return `${await check(out(name))}${r.unsupported?.length ? `; unsupported: ${r.unsupported.join(', ')}` : ''}`;
   });
 }
