@@ -175,6 +175,15 @@ rows.forEach((row, i) => {
   );
 });
 
+console.log(`\n${'sections song'.padEnd(24)} slice found  HR3F  HR0.5F pairF  (Foote HR3F pairF)`);
+rows.forEach((row, i) => {
+  const r = results[i] as Result;
+  if (!r.song.sections) return;
+  console.log(
+    `${r.song.name.padEnd(24)} ${(r.song.heldOut ? 'held' : 'train').padEnd(5)} ${String(r.ours.sections.length).padStart(5)}  ${f3(row.boundaryF.ours)} ${f3(row.boundary05F.ours)}  ${f3(row.pairwiseF.ours)}  (${f3(row.boundaryF.foote)} ${f3(row.pairwiseF.foote)})`,
+  );
+});
+
 function summary(title: string, pick: (r: Result) => boolean) {
   const idx = results.map((r, i) => (pick(r) ? i : -1)).filter((i) => i >= 0);
   if (!idx.length) return;

@@ -3,9 +3,10 @@
 // a bare ffmpeg crossfade chain of the same clips. Prints frames/s, real-time factor and ratio to the floor.
 //   pnpm --filter @beatframe/compositor bench
 //   BEATFRAME_BENCH_SECONDS=20 BEATFRAME_BENCH_RENDERERS=floor,remotion pnpm --filter @beatframe/compositor bench
+// BEATFRAME_BENCH_KEEP=1 keeps each render's work folder (the hybrid's ffmpeg-args.json, its overlays).
 // Material is cached in $TMPDIR/beatframe-compositor-bench; Remotion's bundle and normalised clips are
 // prepared (and timed) once before the renders, as a project's later renders find them cached.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -114,7 +115,16 @@ console.log(
 interface Row {
   name: string;
   ms: number;
+  /** CPU seconds of this process and its finished children (ffmpeg, Chromium) during the render. */
+  cpu: number;
   note?: string;
+}
+
+/** CPU seconds used so far by this process and its reaped children (load-independent, unlike wall time). */
+function cpuSeconds(): number {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // Fields 14-17 of stat (utime, stime, cutime, cstime), here offset by the two fields before ') '.
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
 }
 const rows: Row[] = [];
 const out = (name: string) => join(dir, `out-${name}.mp4`);
@@ -129,11 +139,17 @@ async function time(name: string, run: () => Promise<string | undefined>): Promi
   if (!wanted.includes(name)) return;
   process.stderr.write(`${name}…\n`);
   const t0 = performance.now();
+  const c0 = cpuSeconds();
   try {
     const note = await run();
-    rows.push({ name, ms: performance.now() - t0, ...(note ? { note } : {}) });
+    rows.push({ name, ms: performance.now() - t0, cpu: cpuSeconds() - c0, ...(note ? { note } : {}) });
   } catch (err) {
-    rows.push({ name, ms: Number.NaN, note: `failed: ${(err as Error).message.split('\n')[0]}` });
+    rows.push({
+      name,
+      ms: Number.NaN,
+      cpu: Number.NaN,
+      note: `failed: ${(err as Error).message.split('\n')[0]}`,
+    });
   }
 }
 
@@ -212,7 +228,8 @@ async function viaRegistry(
       logger: process.env.BEATFRAME_BENCH_VERBOSE ? createLogger({ level: 'debug' }) : silentLogger(),
       workDir: join(dir, `work-${name}`),
     });
-    await rm(join(dir, `work-${name}`), { recursive: true, force: true });
+    if (!process.env.BEATFRAME_BENCH_KEEP)
+      await rm(join(dir, `work-${name}`), { recursive: true, force: true });
     return `${await check(out(name))}${r.unsupported?.length ? `; unsupported: ${r.unsupported.join(', ')}` : ''}`;
   });
 }
@@ -224,12 +241,12 @@ await viaRegistry('chunked', 'chunked');
 
 const floor = rows.find((r) => r.name === 'floor')?.ms;
 console.log(
-  `\n${'renderer'.padEnd(18)}${'seconds'.padStart(9)}${'frames/s'.padStart(10)}${'× real time'.padStart(13)}${'÷ floor'.padStart(9)}  output`,
+  `\n${'renderer'.padEnd(18)}${'seconds'.padStart(9)}${'frames/s'.padStart(10)}${'× real time'.padStart(13)}${'÷ floor'.padStart(9)}${'CPU s'.padStart(8)}  output`,
 );
 for (const r of rows) {
   const s = r.ms / 1000;
   console.log(
-    `${r.name.padEnd(18)}${s.toFixed(1).padStart(9)}${(frames / s).toFixed(1).padStart(10)}${(seconds / s).toFixed(2).padStart(13)}${(floor ? floor / r.ms : Number.NaN).toFixed(2).padStart(9)}  ${r.note ?? ''}`,
+    `${r.name.padEnd(18)}${s.toFixed(1).padStart(9)}${(frames / s).toFixed(1).padStart(10)}${(seconds / s).toFixed(2).padStart(13)}${(floor ? floor / r.ms : Number.NaN).toFixed(2).padStart(9)}${r.cpu.toFixed(1).padStart(8)}  ${r.note ?? ''}`,
   );
 }
 console.log(

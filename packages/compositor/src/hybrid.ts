@@ -9,7 +9,13 @@ import {
   type Transition,
 } from '@beatframe/core';
 import { probeMedia, runFfmpeg, visualizerFilter } from '@beatframe/media';
-import { decayFrames, EFFECT_TAIL, overlayKey, PULSE_SCALE } from '@beatframe/timeline/effects';
+import {
+  decayFrames,
+  EFFECT_TAIL,
+  FLASH_OPACITY,
+  overlayKey,
+  PULSE_SCALE,
+} from '@beatframe/timeline/effects';
 import { OVERLAY_COMPOSITION_ID } from './remotion/ids.js';
 import { chromiumOptions, RENDER_TIMEOUT_MS, type RemotionSession } from './remotion-render.js';
 
@@ -49,106 +55,196 @@ export function planOverlays(timeline: Timeline): OverlayPlan {
 
 const num = (n: number) => (Math.round(n * 1e6) / 1e6).toString();
 
-/** ffmpeg expression of the zoom-pulse scale at stream frame `n` of an item (timeline frame n + start). */
-function pulseScaleExpr(item: TimelineItem, fps: number): string | undefined {
+/**
+ * A balanced if-tree over sorted `keys`: `leaf(k)` decides for v at or after keys[k] (and before keys[k+1]),
+ * `before` before the first. Its depth is log2 of the count, so a long song's hundreds of beats never give
+ * ffmpeg's expression parser a deep nest, and each evaluation (once per frame) takes log2 steps.
+ */
+function ifTree(keys: number[], v: string, leaf: (k: number) => string, before = '0'): string {
+  if (keys.length === 0) return before;
+  const tree = (lo: number, hi: number): string => {
+    if (hi - lo === 1) return leaf(lo);
+    const mid = (lo + hi) >> 1;
+    return `if(lt(${v},${keys[mid]}),${tree(lo, mid)},${tree(mid, hi)})`;
+  };
+  return `if(lt(${v},${keys[0]}),${before},${tree(0, keys.length)})`;
+}
+
+/** Level of a decaying effect at frame v (as effectLevel): peak·e^(-since/decay) within its tail, else 0. */
+export function decayExpr(hits: number[], decay: number, peak: number, v: string): string {
+  const h = [...new Set(hits)].sort((a, b) => a - b);
+  const tail = decay * EFFECT_TAIL;
+  return ifTree(h, v, (k) => {
+    const since = `(${v}-${h[k]})`;
+    return `if(lte(${since},${num(tail)}),${num(peak)}*exp(-${since}/${num(decay)}),0)`;
+  });
+}
+
+/** 1 when frame v lies in one of the inclusive [from, to] windows, else 0 (a filter's `enable`). */
+export function windowsExpr(windows: Array<[number, number]>, v: string): string {
+  const w = [...windows].sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const [a, b] of w) {
+    const last = merged[merged.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  return ifTree(
+    merged.map((x) => x[0]),
+    v,
+    (k) => `lte(${v},${merged[k]![1]})`,
+  );
+}
+
+/** A white layer at opacity `a` over limited-range yuv420p, by eq: Y·(1-a)+235·a, chroma ×(1-a). */
+function whiteLayer(a: string, enable: string): string {
+  const b = num(235 / 255 - 0.5);
+  return `eq=contrast='1-(${a})':brightness='${b}*(${a})':saturation='1-(${a})':eval=frame:enable='${enable}'`;
+}
+
+/** Zoom of the `zoom` transition, as in the composition: the new shot shrinks from 1.25, the old one grows. */
+const TRANSITION_ZOOM = 0.25;
+
+/**
+ * The scale of an item's picture at its stream frame n: zoom pulses times the zoom transitions in and out,
+ * all ≥ 1, as the composition multiplies them; undefined when it stays 1.
+ */
+function scaleExpr(item: TimelineItem, next: TimelineItem | undefined, fps: number): string | undefined {
   const parts: string[] = [];
   for (const e of item.effects) {
     if (e.kind !== 'zoomPulse' || e.frames.length === 0) continue;
-    const decay = decayFrames('zoomPulse', fps);
-    const tail = decay * EFFECT_TAIL;
-    // Nested ifs from the last hit back: the most recent hit at or before the frame decides.
-    let expr = '0';
-    for (const hit of [...e.frames].sort((a, b) => a - b)) {
-      const local = hit - item.startFrame;
-      const since = `(n-${local})`;
-      expr = `if(gte(n,${local}),if(lte(${since},${num(tail)}),${num(e.strength)}*exp(-${since}/${num(decay)}),0),${expr})`;
-    }
-    parts.push(expr);
+    const hits = e.frames.map((f) => f - item.startFrame);
+    parts.push(`(1+${PULSE_SCALE}*(${decayExpr(hits, decayFrames('zoomPulse', fps), e.strength, 'n')}))`);
   }
-  return parts.length ? `(1+${PULSE_SCALE}*(${parts.join('+')}))` : undefined;
+  const tIn = item.transitionIn;
+  if (tIn?.kind === 'zoom' && tIn.durationFrames > 0) {
+    const d = tIn.durationFrames;
+    parts.push(`if(lt(n,${d}),${1 + TRANSITION_ZOOM}-${TRANSITION_ZOOM}*n/${d},1)`);
+  }
+  const tOut = next?.transitionIn;
+  if (next && tOut?.kind === 'zoom' && tOut.durationFrames > 0) {
+    const from = next.startFrame - item.startFrame;
+    parts.push(`if(gte(n,${from}),1+${TRANSITION_ZOOM}*(n-${from})/${tOut.durationFrames},1)`);
+  }
+  return parts.length ? parts.join('*') : undefined;
 }
 
-function xfadeFor(t: Transition, width: number, height: number): string {
-  const dir = t.direction ?? 'left';
-  const side = { left: 'left', right: 'right', up: 'up', down: 'down' }[dir];
-  switch (t.kind) {
-    case 'slide':
-      return `transition=slide${side}`;
-    case 'wipe':
-      return `transition=wipe${side}`;
-    case 'flash': {
-      // p = 1-P runs 0→1; the old shot until the middle, the new one after, under white 1-|2p-1|.
-      const w = 'max(0,1-abs(1-2*P))';
-      return `transition=custom:expr='if(gte(P,0.5),A,B)*(1-${w})+if(eq(PLANE,0),235,128)*${w}'`;
-    }
-    case 'zoom': {
-      // Old shot scaled 1+0.25p, new shot 1.25-0.25p, new over old at opacity p (as the composition),
-      // each sampled bilinearly about the plane's centre.
-      const sa = '(1+0.25*(1-P))';
-      const sb = '(1.25-0.25*(1-P))';
-      const sample = (fn: string, s: string) =>
-        `(st(0,W/2+(X-W/2)/${s});st(1,H/2+(Y-H/2)/${s});st(2,floor(ld(0)));st(3,floor(ld(1)));` +
-        'st(4,ld(0)-ld(2));st(5,ld(1)-ld(3));' +
-        `(${fn}(ld(2),ld(3))*(1-ld(4))+${fn}(ld(2)+1,ld(3))*ld(4))*(1-ld(5))+` +
-        `(${fn}(ld(2),ld(3)+1)*(1-ld(4))+${fn}(ld(2)+1,ld(3)+1)*ld(4))*ld(5))`;
-      const pick = (s: string, first: boolean) => {
-        const [p0, p1, p2] = first ? ['a0', 'a1', 'a2'] : ['b0', 'b1', 'b2'];
-        return `if(eq(PLANE,0),${sample(p0, s)},if(eq(PLANE,1),${sample(p1, s)},${sample(p2, s)}))`;
-      };
-      void width;
-      void height;
-      return `transition=custom:expr='${pick(sa, true)}*P+${pick(sb, false)}*(1-P)'`;
-    }
-    default:
-      return 'transition=fade';
+/** Beat flashes of an item as a white layer (the composition's flashOpacity), only on the frames they show. */
+function flashFilter(item: TimelineItem, fps: number): string | undefined {
+  const levels: string[] = [];
+  const windows: Array<[number, number]> = [];
+  const decay = decayFrames('flash', fps);
+  for (const e of item.effects) {
+    if (e.kind !== 'flash' || e.frames.length === 0 || e.strength <= 0) continue;
+    const hits = [...new Set(e.frames.map((f) => f - item.startFrame))].sort((a, b) => a - b);
+    levels.push(decayExpr(hits, decay, FLASH_OPACITY * e.strength, 'n'));
+    for (const h of hits) windows.push([h, h + Math.floor(decay * EFFECT_TAIL)]);
   }
+  if (!levels.length) return undefined;
+  const a = levels.reduce((x, y) => `max(${x},${y})`);
+  return whiteLayer(a, windowsExpr(windows, 'n'));
+}
+
+function xfadeName(t: Transition): string {
+  const side = t.direction ?? 'left';
+  if (t.kind === 'slide') return `slide${side}`;
+  if (t.kind === 'wipe') return `wipe${side}`;
+  // zoom: the scaling is in each shot's own chain (scaleExpr); the new one fades in over the old.
+  return 'fade';
 }
 
 /**
- * ffmpeg inputs and filter graph of the shots layer: every item trimmed from its clip (looped, slowed),
- * zoom-pulsed, and joined with its transition; the output label is [shots]. Clips must already be
- * normalised to the timeline's size and frame rate.
+ * ffmpeg inputs and filter graph of the shots layer: every item read from its clip (trimmed, looped, slowed,
+ * fitted to the timeline's size), zoom-pulsed and flashed, and joined with its transition; the output label
+ * is [shots]. Every effect is per-frame arithmetic or a built-in transition: nothing is evaluated per pixel.
  */
 export function shotsGraph(timeline: Timeline): { inputs: string[]; filter: string } {
   const { fps, width: W, height: H } = timeline;
   const inputs: string[] = [];
   const chains: string[] = [];
-  timeline.items.forEach((item, i) => {
+  const items = timeline.items;
+  items.forEach((item, i) => {
+    // One decoding thread a clip: one or two clips decode at a time, and frame threads multiply memory.
+    inputs.push('-threads', '1');
     if (item.loop) inputs.push('-stream_loop', '-1');
     if (item.clipStartSec > 0) inputs.push('-ss', num(item.clipStartSec));
     inputs.push('-i', item.src);
+    const fit =
+      item.fit === 'contain'
+        ? [`scale=${W}:${H}:force_original_aspect_ratio=decrease`, `pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:black`]
+        : [`scale=${W}:${H}:force_original_aspect_ratio=increase`, `crop=${W}:${H}`];
     const steps = [
+      // Fitted at the clip's own rate (a no-op for a clip already at the timeline's size), then resampled.
+      ...fit,
+      'setsar=1',
       `setpts=(PTS-STARTPTS)/${num(item.playbackRate)}`,
       `fps=${fps}`,
       `tpad=stop_mode=clone:stop=${item.durationFrames}`,
       `trim=end_frame=${item.durationFrames}`,
       'setpts=N/FRAME_RATE/TB',
     ];
-    const scale = pulseScaleExpr(item, fps);
+    const scale = scaleExpr(item, items[i + 1], fps);
     if (scale) {
+      // Sizes grow by multiples of 4 so the crop starts on an even pixel (chroma-aligned) in the middle.
+      // crop keeps the input size it was configured with, so its offset is computed from the frame too.
+      const grow = (side: number) => `trunc(${side}*(${scale}-1)/4)`;
       steps.push(
-        `scale=w='2*trunc(${W}*${scale}/2)':h='2*trunc(${H}*${scale}/2)':eval=frame`,
-        `crop=${W}:${H}`,
+        `scale=w='${W}+4*${grow(W)}':h='${H}+4*${grow(H)}':eval=frame`,
+        `crop=w=${W}:h=${H}:x='2*${grow(W)}':y='2*${grow(H)}'`,
       );
     }
+    const flash = flashFilter(item, fps);
+    if (flash) steps.push(flash);
     steps.push('setsar=1', 'format=yuv420p');
     chains.push(`[${i}:v]${steps.join(',')}[s${i}]`);
   });
-  let acc = 's0';
-  timeline.items.slice(1).forEach((item, k) => {
+  // Fold left to right: runs of cuts (and flashes, cuts at their middle) into one concat, each blend one xfade.
+  let n = 0;
+  let run: string[] = ['s0'];
+  const flush = (): string => {
+    if (run.length === 1) return run[0]!;
+    const out = `c${n++}`;
+    chains.push(`${run.map((l) => `[${l}]`).join('')}concat=n=${run.length}:v=1:a=0,settb=1/${fps}[${out}]`);
+    run = [out];
+    return out;
+  };
+  const whites: Array<[number, number]> = [];
+  const whiteLevels: string[] = [];
+  items.slice(1).forEach((item, k) => {
     const i = k + 1;
-    const out = i === timeline.items.length - 1 ? 'shots' : `j${i}`;
     const t = item.transitionIn;
-    if (t && t.kind !== 'cut' && t.durationFrames > 0) {
-      chains.push(
-        `[${acc}][s${i}]xfade=${xfadeFor(t, W, H)}:duration=${num(t.durationFrames / fps)}:offset=${num(item.startFrame / fps)}[${out}]`,
-      );
-    } else {
-      chains.push(`[${acc}][s${i}]concat=n=2:v=1:a=0,settb=1/${fps}[${out}]`);
+    const d = t && t.kind !== 'cut' ? t.durationFrames : 0;
+    if (!t || d <= 0 || t.kind === 'cut') {
+      run.push(`s${i}`);
+      return;
     }
-    acc = out;
+    if (t.kind === 'flash') {
+      // The old shot until the middle, the new one from there, under white 1-|2p-1| (p = frame/D).
+      const h = Math.ceil(d / 2);
+      const acc = flush();
+      chains.push(`[${acc}]trim=end_frame=${item.startFrame + h}[a${i}]`);
+      chains.push(`[s${i}]trim=start_frame=${h},setpts=PTS-STARTPTS[b${i}]`);
+      run = [`a${i}`, `b${i}`];
+      whites.push([item.startFrame, item.startFrame + d - 1]);
+      whiteLevels.push(`1-abs(2*(n-${item.startFrame})/${d}-1)`);
+      return;
+    }
+    const acc = flush();
+    const out = `x${n++}`;
+    chains.push(
+      `[${acc}][s${i}]xfade=transition=${xfadeName(t)}:duration=${num(d / fps)}:offset=${num(item.startFrame / fps)}[${out}]`,
+    );
+    run = [out];
   });
-  if (timeline.items.length === 1) chains.push('[s0]null[shots]');
+  const joined = flush();
+  if (whites.length) {
+    const level = ifTree(
+      whites.map((w) => w[0]),
+      'n',
+      (k) => `if(lte(n,${whites[k]![1]}),${whiteLevels[k]},0)`,
+    );
+    chains.push(`[${joined}]${whiteLayer(level, windowsExpr(whites, 'n'))}[shots]`);
+  } else chains.push(`[${joined}]null[shots]`);
   return { inputs, filter: chains.join(';\n') };
 }
 
@@ -314,7 +410,16 @@ export async function renderHybrid(
       })}`
     : '';
   const under = timeline.visualizer ? 'shotsv' : 'shots';
-  const filter = `${shots.filter}${viz};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p[ov];\n[${under}][ov]overlay=0:0:format=yuv420:eof_action=repeat,format=yuv420p[v]`;
+  // The overlay is blended only on the frames that show one (on the others it would blend a clear image).
+  const shown: Array<[number, number]> = [];
+  plan.index.forEach((k, f) => {
+    if (k < 0) return;
+    const last = shown[shown.length - 1];
+    if (last && last[1] === f - 1) last[1] = f;
+    else shown.push([f, f]);
+  });
+  const enable = `:enable='${windowsExpr(shown, 'n')}'`;
+  const filter = `${shots.filter}${viz};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p[ov];\n[${under}][ov]overlay=0:0:format=yuv420:eof_action=repeat${enable},format=yuv420p[v]`;
   const args = [
     ...shots.inputs,
     // Never rebuild the whole graph mid-stream for a change of image metadata.

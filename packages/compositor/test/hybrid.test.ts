@@ -78,10 +78,9 @@ describe('hybrid render planning', () => {
     // The caption's fade-in frames and each sung word are distinct; after both, nothing but the card.
     expect(plan.index[20]).not.toBe(plan.index[21]);
     expect(plan.index[25]).not.toBe(plan.index[35]);
-    // After the card and before the flash: nothing to draw.
+    // After the card: nothing to draw; beat flashes are drawn by ffmpeg on the shots, not as overlays.
     expect(plan.index[65]).toBe(-1);
-    // The flash decays over a few frames, then the overlay is empty again.
-    expect(plan.index[72]).toBeGreaterThanOrEqual(0);
+    expect(plan.index[72]).toBe(-1);
     expect(plan.index[89]).toBe(-1);
     expect(plan.unique.every((f, k) => plan.index[f] === k)).toBe(true);
   });
@@ -89,27 +88,43 @@ describe('hybrid render planning', () => {
   it('composes shots with the transitions and pulses of the composition', () => {
     const { inputs, filter } = shotsGraph(base);
     expect(inputs).toEqual([
+      '-threads',
+      '1',
       '-ss',
       '1.5',
       '-i',
       '/a.mp4',
+      '-threads',
+      '1',
       '-stream_loop',
       '-1',
       '-i',
       '/b.mp4',
+      '-threads',
+      '1',
       '-i',
       '/c.mp4',
     ]);
-    expect(filter).toContain('[0:v]setpts=(PTS-STARTPTS)/1,fps=30');
+    // Clips are fitted by the graph itself (no normalised copies), then resampled to the timeline's rate.
+    expect(filter).toContain('[0:v]scale=640:360:force_original_aspect_ratio=increase,crop=640:360');
+    expect(filter).toContain('setpts=(PTS-STARTPTS)/1,fps=30');
     expect(filter).toContain('trim=end_frame=50');
     expect(filter).toContain('setpts=(PTS-STARTPTS)/0.8');
-    // Pulses at item frames 10 and 25, with the composition's scale and decay.
-    expect(filter).toContain('if(gte(n,25),if(lte((n-25),14.4),0.8*exp(-(n-25)/3.6),0)');
-    expect(filter).toContain(`1+${effects.PULSE_SCALE}*`);
+    // Pulses at item frames 10 and 25, with the composition's scale and decay, as a balanced tree.
+    expect(filter).toContain('if(lt(n,10),0,if(lt(n,25),if(lte((n-10),14.4),0.8*exp(-(n-10)/3.6),0)');
+    expect(filter).toContain(`(1+${effects.PULSE_SCALE}*(`);
+    // Nothing is evaluated per pixel: no custom xfade.
+    expect(filter).not.toContain('custom');
+    // The flash into b: a cut at its middle (frame 40 + 5) under a white layer over frames 40-49.
+    expect(filter).toContain('trim=end_frame=45[a1]');
+    expect(filter).toContain('[s1]trim=start_frame=5,setpts=PTS-STARTPTS[b1]');
+    expect(filter).toContain('[a1][b1][s2]concat=n=3:v=1:a=0,settb=1/30[c0]');
     expect(filter).toMatch(
-      /\[s0\]\[s1\]xfade=transition=custom:expr='if\(gte\(P,0.5\),A,B\).*:duration=0.333333:offset=1.333333\[j1\]/,
+      /\[c0\]eq=contrast='1-\(if\(lt\(n,40\),0,if\(lte\(n,49\),1-abs\(2\*\(n-40\)\/10-1\),0\)\)\)'.*enable='if\(lt\(n,40\),0,lte\(n,49\)\)'\[shots\]/,
     );
-    expect(filter).toContain('[j1][s2]concat=n=2:v=1:a=0,settb=1/30[shots]');
+    // c's beat flash at its frame 2, enabled only while it shows.
+    expect(filter).toContain(`${effects.FLASH_OPACITY * 0.5}*exp(-(n-2)/2.1)`);
+    expect(filter).toContain("enable='if(lt(n,2),0,lte(n,10))'");
   });
 
   it('keeps the composition and the hybrid on one formula for effects', () => {
@@ -185,6 +200,92 @@ describe('shots graph in ffmpeg', () => {
         .split('\n')
         .filter((l) => /^\d/.test(l));
       expect(frames).toHaveLength(start);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('draws the flash transition and beat flashes white, and the pulse about the centre', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bf-white-'));
+    try {
+      // Black clips with a white dot in the middle: the flashes lift black towards white, the pulse
+      // grows the dot where it is.
+      const clip = join(dir, 'black.mp4');
+      await runFfmpeg([
+        '-f',
+        'lavfi',
+        '-i',
+        'color=c=black:s=160x90:r=30:d=2,drawbox=x=64:y=29:w=32:h=32:color=white:t=fill,format=yuv420p',
+        '-c:v',
+        'libx264',
+        '-qp',
+        '0',
+        clip,
+      ]);
+      const item = (id: string, startFrame: number, extra: Partial<Timeline['items'][number]>) => ({
+        id,
+        src: clip,
+        startFrame,
+        durationFrames: 30,
+        clipStartSec: 0,
+        clipDurationSec: 2,
+        playbackRate: 1,
+        loop: false,
+        effects: [],
+        ...extra,
+      });
+      const timeline: Timeline = {
+        ...base,
+        width: 160,
+        height: 90,
+        durationFrames: 50,
+        items: [
+          item('a', 0, { effects: [{ kind: 'zoomPulse', frames: [5], strength: 1 }] }),
+          item('b', 20, {
+            transitionIn: { kind: 'flash', durationFrames: 10 },
+            effects: [{ kind: 'flash', frames: [40], strength: 1 }],
+          }),
+        ],
+        cards: [],
+        captions: [],
+      };
+      const { inputs, filter } = shotsGraph(timeline);
+      const { stdout } = await runFfmpeg([
+        ...inputs,
+        '-filter_complex',
+        `${filter};[shots]signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-`,
+        '-f',
+        'null',
+        '-',
+      ]);
+      const yavg = [...stdout.toString().matchAll(/YAVG=([\d.]+)/g)].map((m) => Number(m[1]));
+      expect(yavg).toHaveLength(50);
+      const black = yavg[2]!;
+      // The middle of the flash transition (frame 25) is all white (limited range, 235).
+      expect(yavg[25]).toBeGreaterThan(230);
+      expect(yavg[20]).toBeLessThan(yavg[23]!);
+      // The beat flash at frame 40: white at FLASH_OPACITY over the shot, gone after its tail.
+      const expected = black * (1 - effects.FLASH_OPACITY) + 235 * effects.FLASH_OPACITY;
+      expect(Math.abs(yavg[40]! - expected)).toBeLessThan(6);
+      expect(Math.abs(yavg[49]! - black)).toBeLessThan(1);
+      // The pulse at frame 5 grows the dot: more white on average, and still in the middle.
+      expect(yavg[5]).toBeGreaterThan(black + 1);
+      const { stdout: crop } = await runFfmpeg([
+        ...inputs,
+        '-filter_complex',
+        `${filter};[shots]select='eq(n,5)',cropdetect=limit=30:round=2:skip=0,metadata=print:file=-`,
+        '-f',
+        'null',
+        '-',
+      ]);
+      const m = /lavfi.cropdetect.x1=(\d+)[\s\S]*?x2=(\d+)[\s\S]*?y1=(\d+)[\s\S]*?y2=(\d+)/.exec(
+        crop.toString(),
+      );
+      expect(m).not.toBeNull();
+      const [x1, x2, y1, y2] = m!.slice(1).map(Number) as [number, number, number, number];
+      expect(Math.abs((x1 + x2) / 2 - 79.5)).toBeLessThanOrEqual(1);
+      expect(Math.abs((y1 + y2) / 2 - 44.5)).toBeLessThanOrEqual(1);
+      expect(x2 - x1).toBeGreaterThan(32);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

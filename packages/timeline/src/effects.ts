@@ -61,14 +61,12 @@ export function cardEdgeFrames(card: TextCard, fps: number): number {
 export const CAPTION_FADE_FRAMES = 4;
 
 /**
- * What the overlays (flash, cards, captions) look like at a frame, as a string: frames with the same key
- * look the same, so the hybrid render draws each distinct key once. '' means nothing is drawn.
+ * What the overlays (cards, captions) look like at a frame, as a string: frames with the same key look
+ * the same, so the hybrid render draws each distinct key once. '' means nothing is drawn. Beat flashes
+ * are not overlays: the hybrid's ffmpeg graph draws them on the shots (a white layer, per frame).
  */
 export function overlayKey(timeline: Timeline, frame: number): string {
   const parts: string[] = [];
-  const item = timeline.items.find((i) => frame >= i.startFrame && frame < i.startFrame + i.durationFrames);
-  const flash = item ? flashOpacity(item.effects, frame, timeline.fps) : 0;
-  if (flash) parts.push(`f${flash.toFixed(4)}`);
   timeline.cards.forEach((card: TextCard, i: number) => {
     if (frame < card.startFrame || frame >= card.endFrame) return;
     const local = frame - card.startFrame;

@@ -29,7 +29,7 @@ export interface RemotionRendererSettings {
   mode?: 'hybrid' | 'browser';
   cacheDir?: string;
   browserExecutable?: string;
-  /** Normalise clips to the timeline's size and fps first (default true). */
+  /** Normalise clips to the timeline's size and fps first (default: in browser mode only). */
   normalize?: boolean;
   concurrency?: number;
   imageFormat?: 'jpeg' | 'png';
@@ -57,7 +57,9 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
         onProgress: (f, label) => progress(0.1 * f, label),
         ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
         ...(settings.browserExecutable ? { browserExecutable: settings.browserExecutable } : {}),
-        ...(settings.normalize !== undefined ? { normalize: settings.normalize } : {}),
+        // The hybrid's ffmpeg graph reads the clips as they are (fitted on the fly); only the browser's
+        // decoder wants them normalised.
+        normalize: settings.normalize ?? (settings.mode ?? 'hybrid') === 'browser',
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         logger: ctx.logger,
       });

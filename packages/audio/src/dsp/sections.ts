@@ -3,8 +3,9 @@
  *
  * Each bar is described by the chroma of each of its beats (harmony in order) and by its timbre
  * (cepstrum of the log-mel spectrum). Boundaries are peaks of a checkerboard novelty on the bar
- * self-similarity matrix combined with the novelty of its repetition structure (lag matrix).
- * Segments are then clustered by aligned similarity: one group = the same material = one label.
+ * self-similarity matrix combined with the novelty of its repetition structure (lag matrix), taken
+ * only on the lines of a 4-bar phrase grid (with the novelty a bar either side), so boundaries fall on
+ * phrase downbeats. Segments are then clustered by aligned similarity: one group = the same material = one label.
  */
 
 export interface BarFeatures {
@@ -116,6 +117,13 @@ function normalise(x: Float64Array): Float64Array {
   return mx > 0 ? Float64Array.from(x, (v) => v / mx) : x;
 }
 
+/** How much more novelty another phase of the 4-bar grid needs than the phase of the first bar. */
+const PHRASE_ANCHOR = 1.2;
+/** Weight of the novelty a bar off a grid line (1: a change felt a bar early or late counts fully). */
+const GRID_POOL = 1;
+/** A grid line needs at least this share of its grid neighbours' novelty (fitted on the train slice). */
+const NEIGHBOUR = 0.85;
+
 export interface SegmentOptions {
   /** Shortest section, bars. */
   minBars?: number;
@@ -138,49 +146,43 @@ export function segmentBars(f: BarFeatures, opts: SegmentOptions = {}): Segment[
   // Repetition structure needs a long song to say anything; short songs lean on the checkerboard.
   const ws = 0.4 * Math.min(1, n / 48);
   const nov = Float64Array.from(foote, (v, i) => ((1 - ws) * v + ws * (struct[i] as number)) * edge(i));
-  // Peaks: local maxima over ±minBars/2, above an adaptive threshold, greedily by height.
-  const mean = nov.reduce((a, b) => a + b, 0) / n;
-  const thr = Math.max(opts.threshold ?? 0.25, mean);
-  const candidates: number[] = [];
-  const r = Math.max(1, Math.floor(minBars / 2));
-  for (let i = 1; i < n; i++) {
-    let isMax = true;
-    for (let k = Math.max(1, i - r); k <= Math.min(n - 1, i + r); k++)
-      if ((nov[k] as number) > (nov[i] as number)) isMax = false;
-    if (isMax && (nov[i] as number) >= thr) candidates.push(i);
-  }
-  candidates.sort((a, b) => (nov[b] as number) - (nov[a] as number));
-  const chosen: number[] = [];
-  for (const c of candidates) {
-    if (c < minBars / 2 || n - c < minBars / 2) continue;
-    if (chosen.every((x) => Math.abs(x - c) >= minBars)) chosen.push(c);
-  }
-  chosen.sort((a, b) => a - b);
-  // Sections mostly start on a 4-bar phrase grid: its phase is where the novelty gathers; a
-  // boundary a bar off the grid moves onto it when the novelty there is not much weaker.
+  // Sections mostly start on a 4-bar phrase grid. Songs start on a phrase: the grid anchored at the
+  // first bar wins unless the novelty gathers clearly (PHRASE_ANCHOR times more) on another phase.
   let phase = 0;
   let phaseScore = -1;
   for (let o = 0; o < 4; o++) {
     let g = 0;
     for (let i = o; i < n; i += 4) g += nov[i] as number;
+    if (o === 0) g *= PHRASE_ANCHOR;
     if (g > phaseScore) {
       phaseScore = g;
       phase = o;
     }
   }
-  const refined = chosen.map((c) => {
-    if ((((c - phase) % 4) + 4) % 4 === 0) return c;
-    for (const i of [c - 1, c + 1])
-      if (
-        i > 0 &&
-        i < n &&
-        (((i - phase) % 4) + 4) % 4 === 0 &&
-        (nov[i] as number) >= 0.5 * (nov[c] as number)
-      )
-        return i;
-    return c;
-  });
-  const bounds = splitEdges([0, ...[...new Set(refined)].filter((c) => c > 0 && c < n), n], S);
+  const mean = nov.reduce((a, b) => a + b, 0) / n;
+  const thr = Math.max(opts.threshold ?? 0.25, mean);
+  const onGrid = (i: number) => (((i - phase) % 4) + 4) % 4 === 0;
+  // Novelty a bar either side of a grid line counts for it (a change felt a bar early or late).
+  const pooled = (i: number) =>
+    Math.max(nov[i] as number, GRID_POOL * (nov[i - 1] ?? 0), GRID_POOL * (nov[i + 1] ?? 0));
+  const candidates: Array<{ i: number; v: number }> = [];
+  for (let i = 1; i < n; i++) {
+    if (!onGrid(i)) continue;
+    const v = pooled(i);
+    if (v < thr) continue;
+    // A grid line far weaker than a neighbouring one is the tail of that change, not a boundary.
+    if (i - 4 > 0 && NEIGHBOUR * pooled(i - 4) > v) continue;
+    if (i + 4 < n && NEIGHBOUR * pooled(i + 4) > v) continue;
+    candidates.push({ i, v });
+  }
+  candidates.sort((x, y) => y.v - x.v);
+  const chosen: number[] = [];
+  for (const { i } of candidates) {
+    if (i < minBars / 2 || n - i < minBars / 2) continue;
+    if (chosen.every((x) => Math.abs(x - i) >= minBars)) chosen.push(i);
+  }
+  chosen.sort((x, y) => x - y);
+  const bounds = splitEdges([0, ...chosen.filter((c) => c > 0 && c < n), n], S);
   const segs = bounds
     .slice(0, -1)
     .map((s, i) => ({ startBar: s, endBar: bounds[i + 1] as number, group: -1 }));

@@ -1,5 +1,4 @@
 import type { Timeline } from '@beatframe/core/schemas';
-import { flashOpacity } from '@beatframe/timeline/effects';
 import type React from 'react';
 import { AbsoluteFill, useCurrentFrame } from 'remotion';
 import { CaptionLine, Card } from './BeatframeVideo.js';
@@ -11,16 +10,14 @@ export interface OverlayProps extends Record<string, unknown> {
 }
 
 /**
- * Only what lies over the shots — beat flashes, cards, captions — on a transparent page, for the hybrid
- * render: frame i draws timeline frame frames[i], so each distinct overlay is drawn once.
+ * Only what lies over the shots — cards, captions — on a transparent page, for the hybrid render: frame i
+ * draws timeline frame frames[i], so each distinct overlay is drawn once. (Beat flashes change every frame:
+ * the hybrid's ffmpeg graph draws them on the shots.)
  */
 export const Overlays: React.FC<OverlayProps> = ({ timeline, frames }) => {
   const frame = frames[useCurrentFrame()] ?? 0;
-  const item = timeline.items.find((i) => frame >= i.startFrame && frame < i.startFrame + i.durationFrames);
-  const flash = item ? flashOpacity(item.effects, frame, timeline.fps) : 0;
   return (
     <AbsoluteFill>
-      {flash > 0 ? <AbsoluteFill style={{ backgroundColor: 'white', opacity: flash }} /> : null}
       {timeline.cards.map((card, i) =>
         frame >= card.startFrame && frame < card.endFrame ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: cards have no id.

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { type BarFeatures, segmentBars } from '../src/dsp/sections.js';
+import { computeFeatures } from '../src/dsp/spectrum.js';
+
+const SR = 22_050;
+
+/** Peak of x within ±r frames of frame c. */
+const peakAt = (x: Float32Array, c: number, r = 2) => {
+  let m = 0;
+  for (let i = Math.max(0, c - r); i <= Math.min(x.length - 1, c + r); i++) m = Math.max(m, x[i] as number);
+  return m;
+};
+
+describe('onset envelopes', () => {
+  it('lets loud low attacks (kick) dominate the linear flux the beat tracker follows', () => {
+    // Kicks (60 Hz, loud) every 0.5 s and soft plucks (2 kHz, 26 dB down) half-way between them.
+    const x = new Float32Array(SR * 6);
+    const burst = (t0: number, hz: number, amp: number) => {
+      const s0 = Math.round(t0 * SR);
+      for (let i = 0; i < SR * 0.2 && s0 + i < x.length; i++)
+        x[s0 + i] =
+          (x[s0 + i] as number) + amp * Math.exp(-i / (SR * 0.04)) * Math.sin((2 * Math.PI * hz * i) / SR);
+    };
+    for (let t = 0.5; t < 5.5; t += 0.5) {
+      burst(t, 60, 0.8);
+      burst(t + 0.25, 2000, 0.04);
+    }
+    const f = computeFeatures(x, SR, 1);
+    const frame = (t: number) => Math.round(t / f.hopSec);
+    let kickLin = 0;
+    let pluckLin = 0;
+    let kickLog = 0;
+    let pluckLog = 0;
+    for (let t = 1; t < 5; t += 0.5) {
+      kickLin += peakAt(f.beatOnset, frame(t));
+      pluckLin += peakAt(f.beatOnset, frame(t + 0.25));
+      kickLog += peakAt(f.onset, frame(t));
+      pluckLog += peakAt(f.onset, frame(t + 0.25));
+    }
+    expect(kickLin / pluckLin).toBeGreaterThan(5);
+    // Log compression brings the soft plucks much closer to the kicks.
+    expect(kickLin / pluckLin).toBeGreaterThan(2 * (kickLog / pluckLog));
+    // The bass-band linear flux sees the kicks and next to nothing of the plucks.
+    expect(peakAt(f.lowBeatOnset, frame(2))).toBeGreaterThan(10 * peakAt(f.lowBeatOnset, frame(2.25)));
+  });
+});
+
+describe('segmentBars', () => {
+  /** Bars of a song: each group has its own chord pattern and timbre; `fill` bars take the next section's timbre early. */
+  function song(plan: Array<[group: number, bars: number]>, fills: number[]): BarFeatures {
+    const harmony: Float32Array[] = [];
+    const timbre: Float32Array[] = [];
+    const loudness: number[] = [];
+    for (const [g, bars] of plan)
+      for (let b = 0; b < bars; b++) {
+        const h = new Float32Array(48);
+        // Four beats of one chord per bar; the chord cycles with the bar (a 4-bar progression per group).
+        for (let beat = 0; beat < 4; beat++) h[beat * 12 + ((g * 5 + (b % 4) * 2) % 12)] = 1;
+        harmony.push(h);
+        timbre.push(
+          Float32Array.from(
+            { length: 12 },
+            (_, d) => Math.sin(g * 1.7 + d * (g + 1)) + 0.05 * Math.cos(b + d),
+          ),
+        );
+        loudness.push(-20 + g);
+      }
+    for (const i of fills) timbre[i] = Float32Array.from(timbre[i + 1] as Float32Array);
+    return { harmony, timbre, loudness };
+  }
+
+  it('puts boundaries on the 4-bar phrase grid even when a fill changes the sound a bar early', () => {
+    // intro 4, verse 8, chorus 8, verse 8, chorus 8, bridge 8, chorus 8, outro 4 (the mma section songs' plan).
+    const plan: Array<[number, number]> = [
+      [0, 4],
+      [1, 8],
+      [2, 8],
+      [1, 8],
+      [2, 8],
+      [3, 8],
+      [2, 8],
+      [4, 4],
+    ];
+    const segs = segmentBars(song(plan, [11, 27, 43]));
+    const starts = segs.map((s) => s.startBar);
+    for (const s of starts) expect(s % 4).toBe(0);
+    for (const b of [12, 20, 28, 36, 44]) expect(starts).toContain(b);
+    expect(segs.length).toBeGreaterThanOrEqual(6);
+    expect(segs.length).toBeLessThanOrEqual(9);
+    const groupAt = (bar: number) => segs.find((s) => s.startBar <= bar && bar < s.endBar)?.group;
+    expect(groupAt(6)).toBe(groupAt(22));
+    expect(groupAt(14)).toBe(groupAt(30));
+    expect(groupAt(14)).toBe(groupAt(46));
+    expect(groupAt(6)).not.toBe(groupAt(14));
+    expect(groupAt(38)).not.toBe(groupAt(14));
+  });
+});
