@@ -271,7 +271,7 @@ export async function renderHybrid(
       onStart: () => undefined,
       onFrameUpdate: (done: number) =>
         opts.onProgress?.(
-          (overlayShare * done) / plan.unique.length,
+          (0.9 * overlayShare * done) / plan.unique.length,
           `overlays: ${done}/${plan.unique.length}`,
         ),
     }).catch((err: unknown) => {
@@ -289,7 +289,7 @@ export async function renderHybrid(
       `overlay render made ${drawnFiles.length} frames, expected ${plan.unique.length}`,
     );
   }
-  opts.onProgress?.(overlayShare, 'overlays: convert');
+  opts.onProgress?.(0.9 * overlayShare, 'overlays: convert');
   // Chromium writes RGB or RGBA PNGs depending on the content; one pixel format for all, or ffmpeg
   // would reconfigure the whole graph mid-stream when it changes.
   const rgba = join(opts.workDir, 'overlays-rgba');
@@ -311,24 +311,34 @@ export async function renderHybrid(
     join(rgba, 'list.ffconcat'),
     `${['ffconcat version 1.0', ...images.flatMap((f) => [`file '${f}'`, `duration ${num(1 / fps)}`])].join('\n')}\n`,
   );
-  await runFfmpeg([
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    join(rgba, 'list.ffconcat'),
-    '-vf',
-    'format=rgba',
-    '-fps_mode',
-    'passthrough',
-    // Fast zlib: these PNGs are read once, by the next pass; the default level took twice the CPU.
-    '-compression_level',
-    '1',
-    '-start_number',
-    '0',
-    join(rgba, '%06d.png'),
-  ]);
+  await runFfmpeg(
+    [
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      join(rgba, 'list.ffconcat'),
+      '-vf',
+      'format=rgba',
+      '-fps_mode',
+      'passthrough',
+      // Fast zlib: these PNGs are read once, by the next pass; the default level took twice the CPU.
+      '-compression_level',
+      '1',
+      '-start_number',
+      '0',
+      join(rgba, '%06d.png'),
+    ],
+    {
+      // The convert takes seconds for hundreds of overlays: its progress keeps the bar moving.
+      onTime: (sec) =>
+        opts.onProgress?.(
+          overlayShare * (0.9 + 0.1 * Math.min(1, (sec * fps) / images.length)),
+          'overlays: convert',
+        ),
+    },
+  );
   const clear = join(rgba, '000000.png');
   const files = drawnFiles.map((_, k) => `${String(k + 1).padStart(6, '0')}.png`);
   if (![clear, ...files.map((f) => join(rgba, f))].every((f) => existsSync(f))) {
