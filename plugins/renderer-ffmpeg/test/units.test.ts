@@ -1,17 +1,9 @@
 import type { Timeline } from '@beatframe/core';
 import { describe, expect, it } from 'vitest';
-import {
-  assColour,
-  assTime,
-  buildAss,
-  buildGraph,
-  escapeAssText,
-  escapeFilterValue,
-  locateWords,
-  planChunks,
-  planSegments,
-  xfadeName,
-} from '../src/index.js';
+import { assTime, buildAss, locateWords } from '../src/ass.js';
+import { assColour, escapeAssText, escapeFilterValue } from '../src/escape.js';
+import { buildGraph } from '../src/graph.js';
+import { planChunks, planSegments, xfadeName } from '../src/plan.js';
 
 const base: Timeline = {
   version: 1,
