@@ -1,3 +1,4 @@
+/** The new-project form. Over 400 lines because it is one form whose fields (model picker, estimate, upload, options) update one another; the field helpers are small. */
 import { type Estimate, get, type Options, type Project, type ProviderInfo, post, upload } from './api.js';
 import { fill, h, usd } from './dom.js';
 import { readTags } from './tags.js';

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BeatframeError,
+  digestOf,
   type Logger,
   type Timeline,
   type TimelineItem,
@@ -10,11 +11,16 @@ import {
 } from '@beatframe/core';
 import { probeMedia, runFfmpeg, visualizerFilter } from '@beatframe/media';
 import {
+  CAPTION_FADE_FRAMES,
+  cardEdgeFrames,
+  decayExpr,
   decayFrames,
   EFFECT_TAIL,
   FLASH_OPACITY,
+  ifTree,
   overlayKey,
   PULSE_SCALE,
+  windowsExpr,
 } from '@beatframe/timeline/effects';
 import { OVERLAY_COMPOSITION_ID } from './remotion/ids.js';
 import { chromiumOptions, RENDER_TIMEOUT_MS, type RemotionSession } from './remotion-render.js';
@@ -56,44 +62,52 @@ export function planOverlays(timeline: Timeline): OverlayPlan {
 const num = (n: number) => (Math.round(n * 1e6) / 1e6).toString();
 
 /**
- * A balanced if-tree over sorted `keys`: `leaf(k)` decides for v at or after keys[k] (and before keys[k+1]),
- * `before` before the first. Its depth is log2 of the count, so a long song's hundreds of beats never give
- * ffmpeg's expression parser a deep nest, and each evaluation (once per frame) takes log2 steps.
+ * What an overlay frame looks like, as a cache key: the cards and captions it shows (their times made
+ * relative to their own start, and the frame's state as planOverlays tells them apart), the style and
+ * the size. Another round or project showing the same text the same way finds it drawn already.
  */
-function ifTree(keys: number[], v: string, leaf: (k: number) => string, before = '0'): string {
-  if (keys.length === 0) return before;
-  const tree = (lo: number, hi: number): string => {
-    if (hi - lo === 1) return leaf(lo);
-    const mid = (lo + hi) >> 1;
-    return `if(lt(${v},${keys[mid]}),${tree(lo, mid)},${tree(mid, hi)})`;
-  };
-  return `if(lt(${v},${keys[0]}),${before},${tree(0, keys.length)})`;
-}
-
-/** Level of a decaying effect at frame v (as effectLevel): peak·e^(-since/decay) within its tail, else 0. */
-export function decayExpr(hits: number[], decay: number, peak: number, v: string): string {
-  const h = [...new Set(hits)].sort((a, b) => a - b);
-  const tail = decay * EFFECT_TAIL;
-  return ifTree(h, v, (k) => {
-    const since = `(${v}-${h[k]})`;
-    return `if(lte(${since},${num(tail)}),${num(peak)}*exp(-${since}/${num(decay)}),0)`;
-  });
-}
-
-/** 1 when frame v lies in one of the inclusive [from, to] windows, else 0 (a filter's `enable`). */
-export function windowsExpr(windows: Array<[number, number]>, v: string): string {
-  const w = [...windows].sort((a, b) => a[0] - b[0]);
-  const merged: Array<[number, number]> = [];
-  for (const [a, b] of w) {
-    const last = merged[merged.length - 1];
-    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
-    else merged.push([a, b]);
-  }
-  return ifTree(
-    merged.map((x) => x[0]),
-    v,
-    (k) => `lte(${v},${merged[k]![1]})`,
-  );
+export function overlayCacheKey(timeline: Timeline, frame: number): string {
+  const { fps } = timeline;
+  const cards = timeline.cards
+    .filter((c) => frame >= c.startFrame && frame < c.endFrame)
+    .map((c) => {
+      const local = frame - c.startFrame;
+      const len = c.endFrame - c.startFrame;
+      const edge = cardEdgeFrames(c, fps);
+      const moving = local < edge * 2 || local >= len - edge;
+      return { ...c, startFrame: 0, endFrame: len, at: moving ? local : 's' };
+    });
+  const captions = timeline.captions
+    .filter((c) => frame >= c.startFrame && frame < c.endFrame)
+    .map((c) => {
+      const local = frame - c.startFrame;
+      const word = c.words?.findIndex((w) => frame >= w.startFrame && frame < w.endFrame) ?? -1;
+      const sung = c.words?.filter((w) => frame >= w.startFrame).length ?? 0;
+      return {
+        ...c,
+        startFrame: 0,
+        endFrame: c.endFrame - c.startFrame,
+        ...(c.words
+          ? {
+              words: c.words.map((w) => ({
+                ...w,
+                startFrame: w.startFrame - c.startFrame,
+                endFrame: w.endFrame - c.startFrame,
+              })),
+            }
+          : {}),
+        at: `${local < CAPTION_FADE_FRAMES ? local : 's'}:${word}:${sung}`,
+      };
+    });
+  return digestOf({
+    v: 1,
+    width: timeline.width,
+    height: timeline.height,
+    fps,
+    style: timeline.style,
+    cards,
+    captions,
+  }).slice(0, 32);
 }
 
 /** A white layer at opacity `a` over limited-range yuv420p, by eq: Y·(1-a)+235·a, chroma ×(1-a). */
@@ -261,14 +275,14 @@ export interface HybridRenderOptions {
 
 /**
  * Renders a staged timeline (the session's input props) the hybrid way into `outPath`: overlays by Remotion,
- * shots and encoding by ffmpeg, the song muxed untouched, fast start. Returns the number of overlay
- * frames Remotion drew.
+ * shots and encoding by ffmpeg, the song muxed untouched, fast start. Returns the number of distinct
+ * overlay frames, and how many of them Remotion drew (the others were cached).
  */
 export async function renderHybrid(
   session: RemotionSession,
   outPath: string,
   opts: HybridRenderOptions,
-): Promise<{ overlayFrames: number }> {
+): Promise<{ overlayFrames: number; drawnFrames: number }> {
   const timeline = session.inputProps;
   const { fps, durationFrames, width, height } = timeline;
   const t0 = Date.now();
@@ -276,10 +290,16 @@ export async function renderHybrid(
   const drawn = join(opts.workDir, 'overlays');
   await rm(drawn, { recursive: true, force: true });
   await mkdir(drawn, { recursive: true });
-  const overlayShare = plan.unique.length / (plan.unique.length + durationFrames / 4);
-  if (plan.unique.length) {
+  // Overlays drawn before (an earlier round, another project with the same text) come from a cache beside
+  // the bundle, named by it, so a changed composition starts afresh; Chromium draws only the rest.
+  const cache = `${session.serveUrl.replace(/[\\/]+$/, '')}-overlays`;
+  await mkdir(cache, { recursive: true });
+  const cached = plan.unique.map((f) => join(cache, `${overlayCacheKey(timeline, f)}.png`));
+  const missing = plan.unique.flatMap((_, k) => (existsSync(cached[k]!) ? [] : [k]));
+  const overlayShare = missing.length / (missing.length + durationFrames / 4);
+  if (missing.length) {
     const { renderFrames, selectComposition, makeCancelSignal } = await import('@remotion/renderer');
-    const inputProps = { timeline, frames: plan.unique };
+    const inputProps = { timeline, frames: missing.map((k) => plan.unique[k]!) };
     const composition = await selectComposition({
       serveUrl: session.serveUrl,
       id: OVERLAY_COMPOSITION_ID,
@@ -309,25 +329,35 @@ export async function renderHybrid(
       onStart: () => undefined,
       onFrameUpdate: (done: number) =>
         opts.onProgress?.(
-          (overlayShare * done) / plan.unique.length,
-          `overlays: ${done}/${plan.unique.length}`,
+          (0.9 * overlayShare * done) / missing.length,
+          `overlays: ${done}/${missing.length}`,
         ),
     }).catch((err: unknown) => {
       if (opts.signal?.aborted) throw new BeatframeError('render cancelled', { code: 'ABORTED' });
       throw err;
     });
-  }
-  const t1 = Date.now();
-  opts.logger?.debug({ ms: t1 - t0, overlays: plan.unique.length }, 'hybrid: overlays drawn');
-  const drawnFiles = (await readdir(drawn))
-    .filter((f) => f.endsWith('.png'))
-    .sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]));
-  if (drawnFiles.length !== plan.unique.length) {
-    throw new BeatframeError(
-      `overlay render made ${drawnFiles.length} frames, expected ${plan.unique.length}`,
+    const drawnFiles = (await readdir(drawn))
+      .filter((f) => f.endsWith('.png'))
+      .sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]));
+    if (drawnFiles.length !== missing.length) {
+      throw new BeatframeError(`overlay render made ${drawnFiles.length} frames, expected ${missing.length}`);
+    }
+    // Into the cache whole (a copy, then a rename), so a cancelled render never leaves half an image.
+    await Promise.all(
+      drawnFiles.map(async (f, i) => {
+        const to = cached[missing[i]!]!;
+        const tmp = `${to}.${process.pid}.tmp`;
+        await copyFile(join(drawn, f), tmp);
+        await rename(tmp, to);
+      }),
     );
   }
-  opts.onProgress?.(overlayShare, 'overlays: convert');
+  const t1 = Date.now();
+  opts.logger?.debug(
+    { ms: t1 - t0, overlays: plan.unique.length, drawn: missing.length },
+    'hybrid: overlays drawn',
+  );
+  opts.onProgress?.(0.9 * overlayShare, 'overlays: convert');
   // Chromium writes RGB or RGBA PNGs depending on the content; one pixel format for all, or ffmpeg
   // would reconfigure the whole graph mid-stream when it changes.
   const rgba = join(opts.workDir, 'overlays-rgba');
@@ -344,28 +374,41 @@ export async function renderHybrid(
     '1',
     blank,
   ]);
-  const images = [blank, ...drawnFiles.map((f) => join(drawn, f))];
+  const images = [blank, ...cached];
   await writeFile(
     join(rgba, 'list.ffconcat'),
     `${['ffconcat version 1.0', ...images.flatMap((f) => [`file '${f}'`, `duration ${num(1 / fps)}`])].join('\n')}\n`,
   );
-  await runFfmpeg([
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    join(rgba, 'list.ffconcat'),
-    '-vf',
-    'format=rgba',
-    '-fps_mode',
-    'passthrough',
-    '-start_number',
-    '0',
-    join(rgba, '%06d.png'),
-  ]);
+  await runFfmpeg(
+    [
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      join(rgba, 'list.ffconcat'),
+      '-vf',
+      'format=rgba',
+      '-fps_mode',
+      'passthrough',
+      // Fast zlib: these PNGs are read once, by the next pass; the default level took twice the CPU.
+      '-compression_level',
+      '1',
+      '-start_number',
+      '0',
+      join(rgba, '%06d.png'),
+    ],
+    {
+      // The convert takes seconds for hundreds of overlays: its progress keeps the bar moving.
+      onTime: (sec) =>
+        opts.onProgress?.(
+          overlayShare * (0.9 + 0.1 * Math.min(1, (sec * fps) / images.length)),
+          'overlays: convert',
+        ),
+    },
+  );
   const clear = join(rgba, '000000.png');
-  const files = drawnFiles.map((_, k) => `${String(k + 1).padStart(6, '0')}.png`);
+  const files = cached.map((_, k) => `${String(k + 1).padStart(6, '0')}.png`);
   if (![clear, ...files.map((f) => join(rgba, f))].every((f) => existsSync(f))) {
     throw new BeatframeError('overlay conversion lost frames');
   }
@@ -474,5 +517,5 @@ export async function renderHybrid(
       opts.onProgress?.(overlayShare + (1 - overlayShare) * Math.min(1, sec / durationSec), 'encode'),
   });
   opts.logger?.debug({ ms: Date.now() - t1 }, 'hybrid: shots composed and encoded');
-  return { overlayFrames: plan.unique.length };
+  return { overlayFrames: plan.unique.length, drawnFrames: missing.length };
 }

@@ -1,3 +1,4 @@
+/** A local ComfyUI server (HTTP and WebSocket) for tests. Over 400 lines because it is one server closure whose routes and queue worker share the prompts, history and files, as ComfyUI does. */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';

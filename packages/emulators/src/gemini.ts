@@ -1,3 +1,4 @@
+/** A local Gemini API server (Veo operations, image models) for tests. Over 400 lines because it is one server closure whose routes share the jobs, files and fault queues, as a vendor API does. */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';

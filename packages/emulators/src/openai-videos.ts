@@ -1,3 +1,4 @@
+/** A local OpenAI Videos API server for tests. Over 400 lines because it is one server closure whose route table and per-route handlers share the jobs, assets and fault queues, as the service does. */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -54,6 +55,8 @@ export type Route =
   | 'list'
   | 'image-generate'
   | 'image-edit';
+/** The routes on `/v1/videos` (the image routes are `openai-images.ts`'s). */
+type VideoRoute = Exclude<Route, 'image-generate' | 'image-edit'>;
 
 export interface OpenAIVideosEmulatorOptions extends OpenAIImagesOptions {
   /** The key clients must send (Authorization: Bearer …). */
@@ -342,25 +345,33 @@ export async function startOpenAIVideosEmulator(
     return { fields, reference };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const parts = url.pathname.replace(/\/+$/, '').split('/').filter(Boolean);
-    const imageRoute = parts[1] === 'images' && req.method === 'POST' ? parts[2] : undefined;
-    if (
-      parts[0] !== 'v1' ||
-      (parts[1] !== 'videos' && imageRoute !== 'generations' && imageRoute !== 'edits')
-    ) {
-      return send(
-        res,
-        404,
-        errorBody(`Invalid URL (${req.method} ${url.pathname})`, 'invalid_request_error', null, null),
-      );
-    }
+  /** What a route's handler gets: the request, its URL, the video id in the path (if any) and the raw body. */
+  interface Call {
+    req: IncomingMessage;
+    res: ServerResponse;
+    url: URL;
+    id: string | undefined;
+    raw: Buffer;
+  }
+
+  /** The Videos API's routes, tried in order (the last one takes any other call on a video, as the service does). */
+  const VIDEO_ROUTES: Array<{ route: VideoRoute; when(method: string, id?: string, sub?: string): boolean }> =
+    [
+      { route: 'create', when: (m, id) => m === 'POST' && !id },
+      { route: 'list', when: (m, id) => m === 'GET' && !id },
+      { route: 'delete', when: (m) => m === 'DELETE' },
+      { route: 'remix', when: (m, _id, sub) => m === 'POST' && sub === 'remix' },
+      { route: 'content', when: (_m, _id, sub) => sub === 'content' },
+      { route: 'retrieve', when: () => true },
+    ];
+
+  /** Sends the 401/429 an OpenAI key gets, or nothing when the key is good. */
+  function refuseKey(req: IncomingMessage, res: ServerResponse): boolean {
     const auth = String(req.headers.authorization ?? '');
     const given = auth.replace(/^Bearer\s+/, '');
     if (opts.exhaustedApiKeys?.includes(given)) {
       stats.quotaRefusals++;
-      return send(
+      send(
         res,
         429,
         errorBody(
@@ -370,10 +381,11 @@ export async function startOpenAIVideosEmulator(
           'insufficient_quota',
         ),
       );
+      return true;
     }
     if (given !== apiKey && !opts.extraApiKeys?.includes(given)) {
       const shown = auth.replace(/^Bearer\s+/, '');
-      return send(
+      send(
         res,
         401,
         errorBody(
@@ -383,206 +395,180 @@ export async function startOpenAIVideosEmulator(
           'invalid_api_key',
         ),
       );
+      return true;
     }
-    if (imageRoute === 'generations' || imageRoute === 'edits') {
-      const raw = await readBodyBytes(req);
-      const fault = takeFault(imageRoute === 'edits' ? 'image-edit' : 'image-generate');
-      if (fault) return sendFault(res, fault);
-      const a = await images.answer(imageRoute, req, raw);
-      return send(res, a.status, a.body);
-    }
-    const id = parts[2];
-    const sub = parts[3];
-    const route: Route =
-      req.method === 'POST' && !id
-        ? 'create'
-        : req.method === 'GET' && !id
-          ? 'list'
-          : req.method === 'DELETE'
-            ? 'delete'
-            : req.method === 'POST' && sub === 'remix'
-              ? 'remix'
-              : sub === 'content'
-                ? 'content'
-                : 'retrieve';
-    const raw = await readBodyBytes(req);
-    const fault = takeFault(route);
-    if (fault) return sendFault(res, fault);
+    return false;
+  }
 
-    if (route === 'create') {
-      const { fields, reference } = await parseCreate(req, raw);
-      const model = fields.model ?? 'sora-2';
-      const seconds = fields.seconds ?? '4';
-      const size = fields.size ?? '720x1280';
-      if (!fields.prompt)
-        return send(
-          res,
-          400,
-          errorBody(
-            "Missing required parameter: 'prompt'.",
-            'invalid_request_error',
-            'prompt',
-            'missing_required_parameter',
-          ),
-        );
-      if (retired.includes(model) || !models.includes(model)) {
-        return send(
-          res,
-          404,
-          errorBody(
-            `The model '${model}' does not exist or you do not have access to it.`,
-            'invalid_request_error',
-            'model',
-            'model_not_found',
-          ),
-        );
-      }
-      if (!SECONDS.includes(seconds)) {
-        return send(
-          res,
-          400,
-          errorBody(
-            `Invalid value: '${seconds}'. Supported values are: '4', '8', and '12'.`,
-            'invalid_request_error',
-            'seconds',
-            'invalid_value',
-          ),
-        );
-      }
-      if (!SIZES.includes(size) || (SORA2_SIZES_ONLY.has(model) && !SORA2_SIZES.includes(size))) {
-        return send(
-          res,
-          400,
-          errorBody(
-            `Invalid value: '${size}'. Supported values are: ${(SORA2_SIZES_ONLY.has(model) ? SORA2_SIZES : SIZES).map((s) => `'${s}'`).join(', ')}.`,
-            'invalid_request_error',
-            'size',
-            'invalid_value',
-          ),
-        );
-      }
-      const lower = fields.prompt.toLowerCase();
-      if (blocked.some((w) => lower.includes(w))) {
-        return send(
-          res,
-          400,
-          errorBody(
-            'Your request was blocked by our moderation system.',
-            'invalid_request_error',
-            'prompt',
-            'moderation_blocked',
-          ),
-        );
-      }
-      let refInfo: { width?: number; height?: number } = {};
-      if (reference) {
-        // The service requires the reference image to match the requested size.
-        const path = join(dir, `ref-${randomBytes(6).toString('hex')}`);
-        await writeFile(path, reference.bytes);
-        try {
-          const info = await probeMedia(path);
-          refInfo = { width: info.video?.width, height: info.video?.height };
-        } catch {
-          return send(
-            res,
-            400,
-            errorBody(
-              'input_reference is not a supported image.',
-              'invalid_request_error',
-              'input_reference',
-              'invalid_value',
-            ),
-          );
-        }
-        if (`${refInfo.width}x${refInfo.height}` !== size) {
-          return send(
-            res,
-            400,
-            errorBody(
-              `Inpaint image must match the requested width and height (${size}).`,
-              'invalid_request_error',
-              'input_reference',
-              'invalid_value',
-            ),
-          );
-        }
-      }
-      stats.submissions++;
-      const job = newJob({ model, prompt: fields.prompt, seconds, size });
-      if (reference)
-        stats.references.push({
-          videoId: job.video.id,
-          contentType: reference.type,
-          bytes: reference.bytes.length,
-          ...refInfo,
-        });
-      return send(res, 200, job.video);
-    }
-
-    if (route === 'list') {
-      const data = [...jobs.values()].filter((j) => !j.deleted).map((j) => refresh(j));
-      return send(res, 200, {
-        object: 'list',
-        data,
-        first_id: data[0]?.id ?? null,
-        last_id: data.at(-1)?.id ?? null,
-        has_more: false,
-      });
-    }
-
-    const job = id ? jobs.get(id) : undefined;
-    if (!job || job.deleted) {
-      return send(
+  async function create({ req, res, raw }: Call): Promise<void> {
+    const { fields, reference } = await parseCreate(req, raw);
+    const model = fields.model ?? 'sora-2';
+    const seconds = fields.seconds ?? '4';
+    const size = fields.size ?? '720x1280';
+    if (!fields.prompt)
+      return void send(
+        res,
+        400,
+        errorBody(
+          "Missing required parameter: 'prompt'.",
+          'invalid_request_error',
+          'prompt',
+          'missing_required_parameter',
+        ),
+      );
+    if (retired.includes(model) || !models.includes(model)) {
+      return void send(
         res,
         404,
-        errorBody(`Video with id '${id}' not found.`, 'invalid_request_error', null, 'video_not_found'),
+        errorBody(
+          `The model '${model}' does not exist or you do not have access to it.`,
+          'invalid_request_error',
+          'model',
+          'model_not_found',
+        ),
       );
     }
-    if (route === 'retrieve') {
-      stats.retrieves++;
-      return send(res, 200, refresh(job));
+    if (!SECONDS.includes(seconds)) {
+      return void send(
+        res,
+        400,
+        errorBody(
+          `Invalid value: '${seconds}'. Supported values are: '4', '8', and '12'.`,
+          'invalid_request_error',
+          'seconds',
+          'invalid_value',
+        ),
+      );
     }
-    if (route === 'delete') {
-      stats.deletes++;
-      job.deleted = true;
-      return send(res, 200, { id: job.video.id, deleted: true, object: 'video.deleted' });
+    if (!SIZES.includes(size) || (SORA2_SIZES_ONLY.has(model) && !SORA2_SIZES.includes(size))) {
+      return void send(
+        res,
+        400,
+        errorBody(
+          `Invalid value: '${size}'. Supported values are: ${(SORA2_SIZES_ONLY.has(model) ? SORA2_SIZES : SIZES).map((s) => `'${s}'`).join(', ')}.`,
+          'invalid_request_error',
+          'size',
+          'invalid_value',
+        ),
+      );
     }
-    if (route === 'remix') {
-      const v = refresh(job);
-      if (v.status !== 'completed') {
-        return send(
-          res,
-          400,
-          errorBody('Only completed videos can be remixed.', 'invalid_request_error', null, 'invalid_state'),
-        );
-      }
-      const body = JSON.parse(raw.toString() || '{}') as { prompt?: string };
-      if (!body.prompt)
-        return send(
+    const lower = fields.prompt.toLowerCase();
+    if (blocked.some((w) => lower.includes(w))) {
+      return void send(
+        res,
+        400,
+        errorBody(
+          'Your request was blocked by our moderation system.',
+          'invalid_request_error',
+          'prompt',
+          'moderation_blocked',
+        ),
+      );
+    }
+    let refInfo: { width?: number; height?: number } = {};
+    if (reference) {
+      // The service requires the reference image to match the requested size.
+      const path = join(dir, `ref-${randomBytes(6).toString('hex')}`);
+      await writeFile(path, reference.bytes);
+      try {
+        const info = await probeMedia(path);
+        refInfo = { width: info.video?.width, height: info.video?.height };
+      } catch {
+        return void send(
           res,
           400,
           errorBody(
-            "Missing required parameter: 'prompt'.",
+            'input_reference is not a supported image.',
             'invalid_request_error',
-            'prompt',
-            'missing_required_parameter',
+            'input_reference',
+            'invalid_value',
           ),
         );
-      stats.remixes++;
-      stats.submissions++;
-      const remix = newJob({
-        model: v.model,
-        prompt: body.prompt,
-        seconds: v.seconds,
-        size: v.size,
-        remixOf: v.id,
-      });
-      return send(res, 200, remix.video);
+      }
+      if (`${refInfo.width}x${refInfo.height}` !== size) {
+        return void send(
+          res,
+          400,
+          errorBody(
+            `Inpaint image must match the requested width and height (${size}).`,
+            'invalid_request_error',
+            'input_reference',
+            'invalid_value',
+          ),
+        );
+      }
     }
-    // content
+    stats.submissions++;
+    const job = newJob({ model, prompt: fields.prompt, seconds, size });
+    if (reference)
+      stats.references.push({
+        videoId: job.video.id,
+        contentType: reference.type,
+        bytes: reference.bytes.length,
+        ...refInfo,
+      });
+    return void send(res, 200, job.video);
+  }
+
+  function list({ res }: Call): void {
+    const data = [...jobs.values()].filter((j) => !j.deleted).map((j) => refresh(j));
+    send(res, 200, {
+      object: 'list',
+      data,
+      first_id: data[0]?.id ?? null,
+      last_id: data.at(-1)?.id ?? null,
+      has_more: false,
+    });
+  }
+
+  function retrieve(res: ServerResponse, job: Job): void {
+    stats.retrieves++;
+    send(res, 200, refresh(job));
+  }
+
+  function remove(res: ServerResponse, job: Job): void {
+    stats.deletes++;
+    job.deleted = true;
+    send(res, 200, { id: job.video.id, deleted: true, object: 'video.deleted' });
+  }
+
+  function remix({ res, raw }: Call, job: Job): void {
+    const v = refresh(job);
+    if (v.status !== 'completed') {
+      return void send(
+        res,
+        400,
+        errorBody('Only completed videos can be remixed.', 'invalid_request_error', null, 'invalid_state'),
+      );
+    }
+    const body = JSON.parse(raw.toString() || '{}') as { prompt?: string };
+    if (!body.prompt)
+      return void send(
+        res,
+        400,
+        errorBody(
+          "Missing required parameter: 'prompt'.",
+          'invalid_request_error',
+          'prompt',
+          'missing_required_parameter',
+        ),
+      );
+    stats.remixes++;
+    stats.submissions++;
+    const remix = newJob({
+      model: v.model,
+      prompt: body.prompt,
+      seconds: v.seconds,
+      size: v.size,
+      remixOf: v.id,
+    });
+    send(res, 200, remix.video);
+  }
+
+  async function content({ res, url }: Call, job: Job): Promise<void> {
     const variant = url.searchParams.get('variant') ?? 'video';
     if (!['video', 'thumbnail', 'spritesheet'].includes(variant)) {
-      return send(
+      return void send(
         res,
         400,
         errorBody(
@@ -594,7 +580,7 @@ export async function startOpenAIVideosEmulator(
       );
     }
     if (refresh(job).status !== 'completed' || !job.assets) {
-      return send(
+      return void send(
         res,
         404,
         errorBody(
@@ -617,6 +603,60 @@ export async function startOpenAIVideosEmulator(
     const type = key === 'video' ? 'video/mp4' : key === 'thumbnail' ? 'image/webp' : 'image/jpeg';
     res.writeHead(200, { 'content-type': type, 'content-length': String(bytes.length) });
     res.end(bytes);
+  }
+
+  /** Each route's handler; the ones on one video find it first (404 when it is gone). */
+  const HANDLERS: Record<VideoRoute, (call: Call) => void | Promise<void>> = {
+    create,
+    list,
+    retrieve: (call) => withJob(call, (job) => retrieve(call.res, job)),
+    delete: (call) => withJob(call, (job) => remove(call.res, job)),
+    remix: (call) => withJob(call, (job) => remix(call, job)),
+    content: (call) => withJob(call, (job) => content(call, job)),
+  };
+
+  function withJob(call: Call, fn: (job: Job) => void | Promise<void>): void | Promise<void> {
+    const job = call.id ? jobs.get(call.id) : undefined;
+    if (!job || job.deleted) {
+      send(
+        call.res,
+        404,
+        errorBody(`Video with id '${call.id}' not found.`, 'invalid_request_error', null, 'video_not_found'),
+      );
+      return;
+    }
+    return fn(job);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const parts = url.pathname.replace(/\/+$/, '').split('/').filter(Boolean);
+    const imageRoute = parts[1] === 'images' && req.method === 'POST' ? parts[2] : undefined;
+    if (
+      parts[0] !== 'v1' ||
+      (parts[1] !== 'videos' && imageRoute !== 'generations' && imageRoute !== 'edits')
+    ) {
+      return send(
+        res,
+        404,
+        errorBody(`Invalid URL (${req.method} ${url.pathname})`, 'invalid_request_error', null, null),
+      );
+    }
+    if (refuseKey(req, res)) return;
+    if (imageRoute === 'generations' || imageRoute === 'edits') {
+      const raw = await readBodyBytes(req);
+      const fault = takeFault(imageRoute === 'edits' ? 'image-edit' : 'image-generate');
+      if (fault) return sendFault(res, fault);
+      const a = await images.answer(imageRoute, req, raw);
+      return send(res, a.status, a.body);
+    }
+    const [id, sub] = [parts[2], parts[3]];
+    const method = req.method ?? 'GET';
+    const { route } = VIDEO_ROUTES.find((r) => r.when(method, id, sub))!;
+    const raw = await readBodyBytes(req);
+    const fault = takeFault(route);
+    if (fault) return sendFault(res, fault);
+    await HANDLERS[route]({ req, res, url, id, raw });
   }
 
   const server = createServer((req, res) => {

@@ -1,3 +1,4 @@
+/** The evaluation of a rendered video. Over 400 lines because evaluateVideo is one measurement pass (sync, cuts, motion, audio, captions) whose components share the decoded frames and the song's analysis. */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeAudio } from '@beatframe/audio';

@@ -4,21 +4,25 @@ import {
   ConfigError,
   type ImageProvider,
   type ImageProviderFactory,
+  parsePluginSettings,
   UsageError,
   type VideoProvider,
   type VideoProviderFactory,
 } from '@beatframe/core';
 import { withImageKeyRing, withKeyRing } from '@beatframe/keyring';
-import comfyuiFactory from '@beatframe/provider-comfyui';
-import falFactory, { image as falImage } from '@beatframe/provider-fal';
-import localFactory, { image as localImage } from '@beatframe/provider-local';
-import manualFactory from '@beatframe/provider-manual';
-import openaiVideosFactory, { image as openaiImage } from '@beatframe/provider-openai-videos';
-import openrouterFactory from '@beatframe/provider-openrouter';
-import replicateFactory from '@beatframe/provider-replicate';
-import runwayFactory from '@beatframe/provider-runway';
-import veoFactory, { image as veoImage } from '@beatframe/provider-veo';
-import webFactory from '@beatframe/provider-web';
+import comfyuiFactory, { ComfyUISettings } from '@beatframe/provider-comfyui';
+import falFactory, { FalSettings, image as falImage } from '@beatframe/provider-fal';
+import localFactory, { LocalProviderSettings, image as localImage } from '@beatframe/provider-local';
+import manualFactory, { ManualProviderSettings } from '@beatframe/provider-manual';
+import openaiVideosFactory, {
+  OpenAIVideosSettings,
+  image as openaiImage,
+} from '@beatframe/provider-openai-videos';
+import openrouterFactory, { OpenRouterSettings } from '@beatframe/provider-openrouter';
+import replicateFactory, { ReplicateSettings } from '@beatframe/provider-replicate';
+import runwayFactory, { RunwaySettings } from '@beatframe/provider-runway';
+import veoFactory, { VeoSettings, image as veoImage } from '@beatframe/provider-veo';
+import webFactory, { WebSettings } from '@beatframe/provider-web';
 
 /** What a config needs to pick and set up providers. */
 export type RegistryConfig = Pick<BeatframeConfig, 'dataDir' | 'providers'> & {
@@ -32,6 +36,11 @@ export interface ProviderEntry {
   /** The npm package the plugin comes from (`@beatframe/provider-*` or a third party's). */
   packageName: string;
   factory: VideoProviderFactory;
+  /**
+   * The plugin's settings as a zod schema (strict): the config section is checked with it before the factory
+   * sees it, so a misspelt or unknown key fails on one line naming the plugin and the key.
+   */
+  settings?: SettingsSchema;
   /** The vendor's image models (keyframes, references), set up from the same settings, when the plugin has them. */
   image?: ImageProviderFactory;
   /**
@@ -53,6 +62,7 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['offline', 'motion-graphics'],
     packageName: '@beatframe/provider-local',
     factory: localFactory,
+    settings: LocalProviderSettings,
     image: localImage,
     defaults: (config) => ({ workDir: join(config.dataDir, 'cache', 'provider-local') }),
   },
@@ -61,12 +71,14 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['folder', 'hand'],
     packageName: '@beatframe/provider-manual',
     factory: manualFactory,
+    settings: ManualProviderSettings,
   },
   {
     name: 'openai-videos',
     aliases: ['sora', 'openai'],
     packageName: '@beatframe/provider-openai-videos',
     factory: openaiVideosFactory,
+    settings: OpenAIVideosSettings,
     image: openaiImage,
     imageOnRequest: true,
     keyEnv: 'OPENAI_API_KEY',
@@ -76,6 +88,7 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['google', 'gemini', 'veo3'],
     packageName: '@beatframe/provider-veo',
     factory: veoFactory,
+    settings: VeoSettings,
     image: veoImage,
     keyEnv: 'GEMINI_API_KEY',
   },
@@ -84,6 +97,7 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['fal-ai', 'kling', 'wan', 'seedance', 'hailuo'],
     packageName: '@beatframe/provider-fal',
     factory: falFactory,
+    settings: FalSettings,
     image: falImage,
     imageOnRequest: true,
     keyEnv: 'FAL_KEY',
@@ -93,6 +107,7 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['runwayml', 'gen4'],
     packageName: '@beatframe/provider-runway',
     factory: runwayFactory,
+    settings: RunwaySettings,
     keyEnv: 'RUNWAYML_API_SECRET',
   },
   {
@@ -100,12 +115,14 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['comfy', 'gpu', 'ltx', 'ltx-video'],
     packageName: '@beatframe/provider-comfyui',
     factory: comfyuiFactory,
+    settings: ComfyUISettings,
   },
   {
     name: 'replicate',
     aliases: ['replicate-com'],
     packageName: '@beatframe/provider-replicate',
     factory: replicateFactory,
+    settings: ReplicateSettings,
     // Outputs are copied here as soon as they are ready: Replicate deletes them an hour later.
     defaults: (config) => ({ cacheDir: join(config.dataDir, 'cache', 'provider-replicate') }),
   },
@@ -114,12 +131,14 @@ const PROVIDERS: ProviderEntry[] = [
     aliases: ['open-router'],
     packageName: '@beatframe/provider-openrouter',
     factory: openrouterFactory,
+    settings: OpenRouterSettings,
   },
   {
     name: 'web',
     aliases: ['rpa', 'browser', 'sora-web'],
     packageName: '@beatframe/provider-web',
     factory: webFactory,
+    settings: WebSettings,
     // Sessions, screenshots and traces live under the data dir; the browser is the one rendering uses.
     defaults: (config) => ({
       dataDir: join(config.dataDir, 'web'),
@@ -155,8 +174,17 @@ export function findProviderEntry(name: string): ProviderEntry | undefined {
   return PROVIDERS.find((p) => p.name === n) ?? PROVIDERS.find((p) => p.aliases?.includes(n));
 }
 
-function instantiate(entry: ProviderEntry, config: RegistryConfig): VideoProvider {
+type SettingsSchema = Parameters<typeof parsePluginSettings>[0];
+
+/** The plugin's settings: its defaults under the config's section, checked with its schema when it has one. */
+function settingsOf(entry: ProviderEntry, config: RegistryConfig): Record<string, unknown> {
   const settings = { ...(entry.defaults?.(config) ?? {}), ...(config.providers?.[entry.name] ?? {}) };
+  if (entry.settings) parsePluginSettings(entry.settings, settings, `providers.${entry.name}`);
+  return settings;
+}
+
+function instantiate(entry: ProviderEntry, config: RegistryConfig): VideoProvider {
+  const settings = settingsOf(entry, config);
   const provider = entry.factory(settings);
   const keyEnv = typeof settings.apiKeyEnv === 'string' ? settings.apiKeyEnv : entry.keyEnv;
   // Several keys per provider (FAL_KEYS beside FAL_KEY): failover without the plugin knowing.
@@ -180,7 +208,7 @@ export function getImageProvider(name: string, config: RegistryConfig): ImagePro
       `provider ${entry.name} has no image model; image models come from: ${have.join(', ')}`,
     );
   }
-  const settings = { ...(entry.defaults?.(config) ?? {}), ...(config.providers?.[entry.name] ?? {}) };
+  const settings = settingsOf(entry, config);
   const image = entry.image(settings);
   const keyEnv = typeof settings.apiKeyEnv === 'string' ? settings.apiKeyEnv : entry.keyEnv;
   // The same key ring as the plugin's videos (OPENAI_API_KEYS beside OPENAI_API_KEY), sharing what is refused.
@@ -222,7 +250,15 @@ export async function loadProviderPlugins(config: RegistryConfig): Promise<strin
     if (!sample?.name || typeof sample.submit !== 'function') {
       throw new ConfigError(`plugin ${spec}'s factory did not return a video provider`);
     }
-    registerProvider({ name: sample.name, aliases: sample.aliases ?? [], packageName: spec, factory });
+    // A plugin that exports `settingsSchema` (zod) has its config section checked like the shipped ones.
+    const settings = (mod as { settingsSchema?: SettingsSchema }).settingsSchema;
+    registerProvider({
+      name: sample.name,
+      aliases: sample.aliases ?? [],
+      packageName: spec,
+      factory,
+      ...(settings ? { settings } : {}),
+    });
     loaded.push(sample.name);
   }
   return loaded;

@@ -1,15 +1,17 @@
 import { join } from 'node:path';
 import type { BeatframeConfig, Renderer, RendererFactory } from '@beatframe/core';
-import { UsageError } from '@beatframe/core';
-import createChunkedRenderer from '@beatframe/renderer-chunked';
-import { createRenderer as createFfmpegRenderer } from '@beatframe/renderer-ffmpeg';
-import createRemotionRenderer from '@beatframe/renderer-remotion';
+import { parsePluginSettings, UsageError } from '@beatframe/core';
+import createChunkedRenderer, { ChunkedSettings } from '@beatframe/renderer-chunked';
+import { createRenderer as createFfmpegRenderer, FfmpegSettings } from '@beatframe/renderer-ffmpeg';
+import createRemotionRenderer, { RemotionSettings } from '@beatframe/renderer-remotion';
 
 export interface RendererEntry {
   name: string;
   aliases?: string[];
   packageName: string;
   factory: RendererFactory;
+  /** The renderer's settings as a zod schema (strict): config `renderers.<name>` is checked with it. */
+  settings?: Parameters<typeof parsePluginSettings>[0];
   defaults?(config: Pick<BeatframeConfig, 'dataDir' | 'renderers'>): Record<string, unknown>;
 }
 
@@ -25,6 +27,7 @@ const RENDERERS: RendererEntry[] = [
     aliases: ['default'],
     packageName: '@beatframe/renderer-remotion',
     factory: createRemotionRenderer,
+    settings: RemotionSettings,
     defaults: remotionCache,
   },
   {
@@ -32,6 +35,7 @@ const RENDERERS: RendererEntry[] = [
     aliases: ['remotion-chunked'],
     packageName: '@beatframe/renderer-chunked',
     factory: createChunkedRenderer,
+    settings: ChunkedSettings,
     defaults: remotionCache,
   },
   {
@@ -39,6 +43,7 @@ const RENDERERS: RendererEntry[] = [
     aliases: ['fast'],
     packageName: '@beatframe/renderer-ffmpeg',
     factory: createFfmpegRenderer,
+    settings: FfmpegSettings,
   },
 ];
 
@@ -53,7 +58,9 @@ export function rendererNames(): string[] {
 }
 
 function instantiate(entry: RendererEntry, config: Pick<BeatframeConfig, 'dataDir' | 'renderers'>): Renderer {
-  return entry.factory({ ...(entry.defaults?.(config) ?? {}), ...(config.renderers?.[entry.name] ?? {}) });
+  const settings = { ...(entry.defaults?.(config) ?? {}), ...(config.renderers?.[entry.name] ?? {}) };
+  if (entry.settings) parsePluginSettings(entry.settings, settings, `renderers.${entry.name}`);
+  return entry.factory(settings);
 }
 
 /** The renderer called `name` (or an alias), set up from the config. */

@@ -152,3 +152,20 @@ describe('generateClip', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('plugin settings', () => {
+  it("refuses an unknown or invalid key in a plugin's config section on one line naming the plugin and the key", () => {
+    const withTypo = { ...config, providers: { fal: { modle: 'kling-2.5-turbo-pro' } } };
+    expect(() => getProvider('fal', withTypo)).toThrow(ConfigError);
+    expect(() => getProvider('fal', withTypo)).toThrow(
+      /^unknown setting providers\.fal\.modle; known: .*model/,
+    );
+    const badValue = { ...config, providers: { local: { fps: 'fast' } } };
+    expect(() => getProvider('local', badValue)).toThrow(/^invalid setting providers\.local\.fps: /);
+    const renderers = { dataDir, renderers: { ffmpeg: { crf: 18, presett: 'fast' } } };
+    expect(() => getRenderer('ffmpeg', renderers)).toThrow(/^unknown setting renderers\.ffmpeg\.presett/);
+    // The keys the pipeline reads from any section (limits, polling) are known to every plugin.
+    const limits = { ...config, providers: { fal: { concurrency: 2, rpm: 30, pollIntervalMs: 2000 } } };
+    expect(getProvider('fal', limits).name).toBe('fal');
+  });
+});

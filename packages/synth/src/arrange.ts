@@ -1,3 +1,4 @@
+/** Arranges a song spec into notes. Over 400 lines because it holds the parts and chord progressions per section and the drum, bass and phrase writers beside the one arranger that calls them. */
 import type { SectionLabel } from '@beatframe/core';
 import { createRng, hashString, pick } from './prng.js';
 import {

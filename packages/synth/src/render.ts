@@ -1,3 +1,4 @@
+/** Renders an arrangement to samples. Over 400 lines because it holds one small voice per instrument (kick, snare, clap, hat, bass, pad, pluck, lead) and the reverb and delay beside the mix that calls them; each is short. */
 import { type Arrangement, arrangeSong, type NoteEvent, type SongTruth } from './arrange.js';
 import { createRng } from './prng.js';
 import type { SongSpec } from './spec.js';

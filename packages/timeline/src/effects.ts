@@ -84,3 +84,48 @@ export function overlayKey(timeline: Timeline, frame: number): string {
   });
   return parts.join('|');
 }
+
+// ffmpeg expressions of the same math, for the renderers that draw effects with ffmpeg filters.
+
+const num = (n: number) => (Math.round(n * 1e6) / 1e6).toString();
+
+/**
+ * A balanced if-tree over sorted `keys`: `leaf(k)` decides for v at or after keys[k] (and before keys[k+1]),
+ * `before` before the first. Its depth is log2 of the count, so a long song's hundreds of beats never give
+ * ffmpeg's expression parser a deep nest, and each evaluation (once per frame) takes log2 steps.
+ */
+export function ifTree(keys: number[], v: string, leaf: (k: number) => string, before = '0'): string {
+  if (keys.length === 0) return before;
+  const tree = (lo: number, hi: number): string => {
+    if (hi - lo === 1) return leaf(lo);
+    const mid = (lo + hi) >> 1;
+    return `if(lt(${v},${keys[mid]}),${tree(lo, mid)},${tree(mid, hi)})`;
+  };
+  return `if(lt(${v},${keys[0]}),${before},${tree(0, keys.length)})`;
+}
+
+/** Level of a decaying effect at frame v (as effectLevel): peak·e^(-since/decay) within its tail, else 0. */
+export function decayExpr(hits: number[], decay: number, peak: number, v: string): string {
+  const h = [...new Set(hits)].sort((a, b) => a - b);
+  const tail = decay * EFFECT_TAIL;
+  return ifTree(h, v, (k) => {
+    const since = `(${v}-${h[k]})`;
+    return `if(lte(${since},${num(tail)}),${num(peak)}*exp(-${since}/${num(decay)}),0)`;
+  });
+}
+
+/** 1 when frame v lies in one of the inclusive [from, to] windows, else 0 (a filter's `enable`). */
+export function windowsExpr(windows: Array<[number, number]>, v: string): string {
+  const w = [...windows].sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const [a, b] of w) {
+    const last = merged[merged.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  return ifTree(
+    merged.map((x) => x[0]),
+    v,
+    (k) => `lte(${v},${merged[k]![1]})`,
+  );
+}

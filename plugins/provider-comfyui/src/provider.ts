@@ -1,3 +1,4 @@
+/** ComfyUI as a VideoProvider. Over 400 lines because it is one closure whose submit, poll (WebSocket or /history), download and cancel share the server's client and the prompts in flight. */
 import { randomInt, randomUUID } from 'node:crypto';
 import {
   type Clip,

@@ -6,7 +6,8 @@ import { type ComfyUIEmulator, makeTestStill, startComfyUIEmulator } from '@beat
 import { probeMedia } from '@beatframe/media';
 import { pollUntilSettled, recordingContext } from '@beatframe/provider-conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createComfyUIProvider, WORKFLOW_DIR } from '../src/index.js';
+import { WORKFLOW_DIR } from '../src/catalogue.js';
+import { createComfyUIProvider } from '../src/index.js';
 
 let emu: ComfyUIEmulator;
 const dir = mkdtempSync(join(tmpdir(), 'bf-comfyui-test-'));
@@ -121,7 +122,7 @@ describe('comfyui: workflows are data, filled by node title', () => {
     );
     const typo = () => createComfyUIProvider({ workflow: { x: 'y' } });
     expect(typo).toThrow(ConfigError);
-    expect(typo).toThrow(/^invalid setting providers\.comfyui: Unrecognized key: "workflow"$/);
+    expect(typo).toThrow(/^unknown setting providers\.comfyui\.workflow; known: .*workflows/);
   });
 
   it('uploads a start image for image-to-video; an optional end image left out drops its node and links', async () => {

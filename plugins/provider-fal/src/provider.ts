@@ -21,24 +21,7 @@ import type { FalClient, QueueStatus } from '@fal-ai/client';
 import { DEFAULT_FAL_MODEL, type FalModel, inputFor, mergeFalCatalogue } from './catalogue.js';
 import { falClient } from './client.js';
 import { detailOf, kindOf, toProviderError } from './errors.js';
-
-export interface FalSettings {
-  /** Default model id from the catalogue (else kling-2.5-turbo-pro). */
-  model?: string;
-  /** Catalogue overrides by model id (endpoints, durations, sizes, prices); a full entry adds a model. */
-  models?: Record<string, Partial<FalModel>>;
-  /** Where fal's requests go instead of https://queue.fal.run (a proxy or gateway); else FAL_BASE_URL. */
-  baseUrl?: string;
-  apiKeyEnv?: string;
-  baseUrlEnv?: string;
-  concurrency?: number;
-  rpm?: number;
-  /** Let the SDK retry 429/5xx with its own backoff (default false: the pipeline retries, honouring Retry-After). */
-  sdkRetries?: boolean;
-  /** Download attempts (a corrupt file or an expired result URL is fetched again). */
-  downloadAttempts?: number;
-  name?: string;
-}
+import type { FalSettings } from './settings.js';
 
 interface FalJobData {
   /** The endpoint the request was queued on: status and result live under it. */

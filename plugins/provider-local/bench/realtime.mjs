@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@beatframe/core';
-import { createLocalProvider, ffmpegArgs, lookOfJob } from '../dist/index.js';
+import { createLocalProvider } from '../dist/index.js';
+import { ffmpegArgs } from '../dist/look.js';
+import { lookOfJob } from '../dist/provider.js';
 
 const work = mkdtempSync(join(tmpdir(), 'bf-local-bench-'));
 const provider = createLocalProvider({ workDir: join(work, 'jobs'), fps: 30 });

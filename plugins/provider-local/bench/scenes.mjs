@@ -7,7 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ffmpegArgs, lookFor, renderScene, sceneFor } from '../dist/index.js';
+import { sceneFor } from '../dist/index.js';
+import { ffmpegArgs, lookFor } from '../dist/look.js';
+import { renderScene } from '../dist/scene/render.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const worker = join(here, '..', 'dist', 'scene', 'worker.js');

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderScene, sceneFor } from '../dist/index.js';
+import { sceneFor } from '../dist/index.js';
+import { renderScene } from '../dist/scene/render.js';
 
 const [file, secArg] = process.argv.slice(2);
 if (!file) {

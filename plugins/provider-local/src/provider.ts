@@ -22,17 +22,7 @@ import { coloursOfImage } from './image.js';
 import { jobFiles, readPid, removePartials, rendering } from './jobs.js';
 import { ffmpegArgs, type LocalLook, lookFor } from './look.js';
 import { type SceneSpec, sceneFor } from './scene/spec.js';
-
-export interface LocalProviderSettings {
-  /** Where renders in flight and finished clips wait for download. */
-  workDir?: string;
-  /** Frame rate of the clips. */
-  fps?: number;
-  /** Renders at once (defaults to half the CPU cores). */
-  concurrency?: number;
-  /** x264 preset: speed against file size (default ultrafast). */
-  preset?: string;
-}
+import type { LocalProviderSettings } from './settings.js';
 
 /** Sizes it offers: the usual 720p/1080p frames, their halves (previews), and small ones for tests. */
 export const LOCAL_SIZES = [

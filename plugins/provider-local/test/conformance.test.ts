@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProviderConformance } from '@beatframe/provider-conformance';
-import { createLocalProvider, localJobFiles } from '../src/index.js';
+import { createLocalProvider } from '../src/index.js';
+import { localJobFiles } from '../src/provider.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'bf-local-conf-'));
 // The suite's fault hook points ffmpeg at a program that fails, through the env the provider reads.

@@ -5,14 +5,9 @@ import type { ClipRequest, VideoProvider } from '@beatframe/core';
 import { probeMedia, runFfmpeg } from '@beatframe/media';
 import { pollUntilSettled, recordingContext } from '@beatframe/provider-conformance';
 import { describe, expect, it } from 'vitest';
-import {
-  coloursIn,
-  createLocalProvider,
-  ffmpegArgs,
-  localJobFiles,
-  lookFor,
-  lookOfJob,
-} from '../src/index.js';
+import { createLocalProvider } from '../src/index.js';
+import { coloursIn, ffmpegArgs, lookFor } from '../src/look.js';
+import { localJobFiles, lookOfJob } from '../src/provider.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'bf-local-'));
 const out = mkdtempSync(join(tmpdir(), 'bf-local-out-'));

@@ -6,17 +6,12 @@ import { probeMedia } from '@beatframe/media';
 import { pollUntilSettled, recordingContext } from '@beatframe/provider-conformance';
 import { createCanvas } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
-import {
-  buildStage,
-  createLocalProvider,
-  drawFrame,
-  renderScene,
-  SCENE_MODEL,
-  type SceneSpec,
-  sceneEncoderArgs,
-  sceneFor,
-  sceneOfJob,
-} from '../src/index.js';
+import { createLocalProvider, sceneFor } from '../src/index.js';
+import { SCENE_MODEL, sceneOfJob } from '../src/provider.js';
+import { drawFrame } from '../src/scene/frame.js';
+import { buildStage } from '../src/scene/paint.js';
+import { renderScene, sceneEncoderArgs } from '../src/scene/render.js';
+import type { SceneSpec } from '../src/scene/spec.js';
 
 const out = mkdtempSync(join(tmpdir(), 'bf-scene-'));
 const workDir = mkdtempSync(join(tmpdir(), 'bf-scene-jobs-'));

@@ -1,20 +1,12 @@
-import type { VideoProviderFactory } from '@beatframe/core';
-import { createManualProvider, type ManualProviderSettings } from './provider.js';
+import { parsePluginSettings, type VideoProviderFactory } from '@beatframe/core';
+import { createManualProvider } from './provider.js';
+import { ManualProviderSettings } from './settings.js';
 
-export {
-  expectedNames,
-  findShotClip,
-  MAPPING_FILE,
-  manualDir,
-  planManualClips,
-  readMapping,
-  replaceShotClip,
-  type ShotKey,
-  VIDEO_EXTENSIONS,
-} from './folder.js';
-export { createManualProvider, type ManualProviderSettings } from './provider.js';
+export { planManualClips, replaceShotClip } from './folder.js';
+export { createManualProvider } from './provider.js';
+export { ManualProviderSettings } from './settings.js';
 
 /** The plugin's factory: settings (`{ dir }`) in, provider out. */
 const factory: VideoProviderFactory = (settings) =>
-  createManualProvider((settings ?? {}) as ManualProviderSettings);
+  createManualProvider(parsePluginSettings(ManualProviderSettings, settings, 'providers.manual'));
 export default factory;

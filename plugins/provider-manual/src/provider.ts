@@ -13,11 +13,7 @@ import {
 } from '@beatframe/core';
 import { type MediaInfo, probeMedia, runFfmpeg } from '@beatframe/media';
 import { expectedNames, findShotClip, manualDir } from './folder.js';
-
-export interface ManualProviderSettings {
-  /** The folder of clips; else BEATFRAME_MANUAL_DIR. */
-  dir?: string;
-}
+import type { ManualProviderSettings } from './settings.js';
 
 interface ManualJobData {
   source: string;

@@ -5,7 +5,8 @@ import { ConfigError, InputError, ProviderError } from '@beatframe/core';
 import { probeMedia, runFfmpeg } from '@beatframe/media';
 import { recordingContext } from '@beatframe/provider-conformance';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createManualProvider, findShotClip, planManualClips, replaceShotClip } from '../src/index.js';
+import { findShotClip } from '../src/folder.js';
+import { createManualProvider, planManualClips, replaceShotClip } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-manual-'));
 const out = mkdtempSync(join(tmpdir(), 'bf-manual-out-'));

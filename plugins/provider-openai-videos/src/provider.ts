@@ -21,6 +21,7 @@ import {
 import { clipOfProbe, downloadVerified, fitStill, requireVideo } from '@beatframe/media';
 import OpenAI, { toFile } from 'openai';
 import { jobErrorKind, toProviderError } from './errors.js';
+import type { OpenAIVideosSettings } from './settings.js';
 
 /** USD per second of video, by model; `hd` applies to the 1024x1792 / 1792x1024 sizes. */
 export type PriceTable = Record<string, { perSecond: number; hdPerSecond?: number }>;
@@ -40,36 +41,6 @@ export const DEFAULT_MODEL_SIZES: Record<string, string[]> = {
 };
 export const OPENAI_VIDEO_SECONDS = [4, 8, 12];
 const HD_SIZES = new Set(['1792x1024', '1024x1792']);
-
-export interface OpenAIVideosSettings {
-  /** API base URL ending in /v1; else OPENAI_BASE_URL (or `baseUrlEnv`), else OpenAI's. */
-  baseUrl?: string;
-  /** Environment variable holding the key (default OPENAI_API_KEY). */
-  apiKeyEnv?: string;
-  /** Environment variable holding the base URL (default OPENAI_BASE_URL). */
-  baseUrlEnv?: string;
-  /** Models offered, the first is the default (a gateway may offer others). */
-  models?: string[];
-  prices?: PriceTable;
-  /** USD per second for models missing from the table. */
-  defaultPerSecond?: number;
-  sizes?: string[];
-  /** Sizes per model, where a model offers fewer than `sizes`. */
-  modelSizes?: Record<string, string[]>;
-  durations?: number[];
-  concurrency?: number;
-  rpm?: number;
-  /** Per-request timeout, ms. */
-  timeoutMs?: number;
-  /** The SDK's own retries; 0 so the pipeline's retry policy (and Retry-After) rules. */
-  maxRetries?: number;
-  /** Download attempts when the bytes are corrupt. */
-  downloadAttempts?: number;
-  /** Fetch the thumbnail variant next to each clip. */
-  thumbnails?: boolean;
-  /** Provider name override (for a second gateway configured side by side). */
-  name?: string;
-}
 
 interface OpenAIJobData {
   /** Where the job lives (no secret): a different endpoint later is a different service. */

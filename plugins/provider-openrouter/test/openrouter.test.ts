@@ -88,7 +88,7 @@ describe('openrouter', () => {
 
   it('a settings typo is a one-line configuration error', () => {
     expect(() => createOpenRouterProvider({ modle: 'x' })).toThrow(
-      /^invalid setting providers\.openrouter: Unrecognized key: "modle"$/,
+      /^unknown setting providers\.openrouter\.modle; known: .*model/,
     );
   });
 });

@@ -109,7 +109,7 @@ describe('replicate', () => {
     expect(err.kind).toBe('fatal');
     expect(err.message).toMatch(/input.num_frames: num_frames must be between 81 and 121/);
     expect(() => createReplicateProvider({ webhook: 'x' })).toThrow(
-      /^invalid setting providers\.replicate: Unrecognized key: "webhook"$/,
+      /^unknown setting providers\.replicate\.webhook; known: .*webhookUrl/,
     );
   });
 });

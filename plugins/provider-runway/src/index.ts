@@ -1,16 +1,11 @@
-import type { VideoProviderFactory } from '@beatframe/core';
-import { createRunwayProvider, type RunwaySettings } from './provider.js';
+import { parsePluginSettings, type VideoProviderFactory } from '@beatframe/core';
+import { createRunwayProvider } from './provider.js';
+import { RunwaySettings } from './settings.js';
 
-export {
-  DEFAULT_RUNWAY_MODEL,
-  mergeRunwayCatalogue,
-  RUNWAY_MODELS,
-  type RunwayModel,
-  ratioOf,
-} from './catalogue.js';
-export { ALTERNATIVES, failureKind, toProviderError } from './errors.js';
-export { createRunwayProvider, type RunwaySettings } from './provider.js';
+export { createRunwayProvider } from './provider.js';
+export { RunwaySettings } from './settings.js';
 
 /** The plugin's factory: settings (from config `providers.runway`) in, provider out. */
-const factory: VideoProviderFactory = (settings) => createRunwayProvider((settings ?? {}) as RunwaySettings);
+const factory: VideoProviderFactory = (settings) =>
+  createRunwayProvider(parsePluginSettings(RunwaySettings, settings, 'providers.runway'));
 export default factory;

@@ -19,27 +19,7 @@ import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/
 import RunwayML from '@runwayml/sdk';
 import { DEFAULT_RUNWAY_MODEL, mergeRunwayCatalogue, type RunwayModel, ratioOf } from './catalogue.js';
 import { failureKind, toProviderError } from './errors.js';
-
-export interface RunwaySettings {
-  /** Default model (else gen4.5). */
-  model?: string;
-  /** Catalogue overrides by model id (durations, sizes, prices); a full entry adds a model. */
-  models?: Record<string, Partial<RunwayModel>>;
-  /** API base URL (a proxy or gateway); else RUNWAYML_BASE_URL (or `baseUrlEnv`), else Runway's. */
-  baseUrl?: string;
-  apiKeyEnv?: string;
-  baseUrlEnv?: string;
-  /** Ask models that can switch it (Veo 3.1 on Runway) for sound; default true. */
-  audio?: boolean;
-  concurrency?: number;
-  rpm?: number;
-  timeoutMs?: number;
-  /** The SDK's own retries (default 0: the pipeline's retry policy and Retry-After rule). */
-  maxRetries?: number;
-  /** Download attempts (a corrupt file or an expired output URL is fetched again). */
-  downloadAttempts?: number;
-  name?: string;
-}
+import type { RunwaySettings } from './settings.js';
 
 interface RunwayJobData {
   host?: string;

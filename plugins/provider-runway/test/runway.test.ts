@@ -6,7 +6,8 @@ import { errorOf, makeTestStill } from '@beatframe/emulators';
 import { probeMedia } from '@beatframe/media';
 import { pollUntilSettled, recordingContext } from '@beatframe/provider-conformance';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRunwayProvider, failureKind } from '../src/index.js';
+import { failureKind } from '../src/errors.js';
+import { createRunwayProvider } from '../src/index.js';
 import { type RunwayEmulator, startRunwayEmulator } from './runway-emulator.js';
 
 let emu: RunwayEmulator;

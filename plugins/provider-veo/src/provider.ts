@@ -33,30 +33,7 @@ import {
 } from '@google/genai';
 import { DEFAULT_VEO_MODEL, mergeCatalogue, paramsOfSize, sizesOf, type VeoModel } from './catalogue.js';
 import { kindOfStatus, toProviderError } from './errors.js';
-
-export interface VeoSettings {
-  /** Default model (else veo-3.1-fast-generate-preview). */
-  model?: string;
-  /** Catalogue overrides by model id: prices, durations, sizes; a full entry adds a model. */
-  models?: Record<string, Partial<VeoModel>>;
-  /** Base URL (a proxy or gateway); else GOOGLE_GEMINI_BASE_URL (or `baseUrlEnv`), else Google's. */
-  baseUrl?: string;
-  apiKeyEnv?: string;
-  baseUrlEnv?: string;
-  /** Keep the sound Veo generates (default true); false strips it after download. */
-  audio?: boolean;
-  concurrency?: number;
-  rpm?: number;
-  /** Per-request timeout, ms. */
-  timeoutMs?: number;
-  /** Timeout of one video download, ms (the SDK's timeout covers reading the body too). */
-  downloadTimeoutMs?: number;
-  /** The SDK's own retries (default 0: the pipeline's retry policy rules, with RetryInfo delays). */
-  sdkRetries?: number;
-  /** Download attempts (a corrupt file or an expired storage link is fetched again). */
-  downloadAttempts?: number;
-  name?: string;
-}
+import type { VeoSettings } from './settings.js';
 
 interface VeoJobData {
   host?: string;

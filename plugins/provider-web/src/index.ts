@@ -1,12 +1,11 @@
-import type { VideoProviderFactory } from '@beatframe/core';
-import { createWebProvider, type WebSettings } from './provider.js';
+import { parsePluginSettings, type VideoProviderFactory } from '@beatframe/core';
+import { createWebProvider } from './provider.js';
+import { WebSettings } from './settings.js';
 
-export { AccountBrowser, CHROMIUM_ARGS, seededRandom, writePrivate } from './browser.js';
-export { credentialVars, readCredentials, storageStateFromEnv } from './credentials.js';
-export { FAULT_CODES, FAULTS, type FaultCode, faultOf, WebFault } from './faults.js';
-export { loadProfile, type SiteProfile, SiteProfileSchema, type Step, type Target } from './profile.js';
-export { createWebProvider, type WebSettings } from './provider.js';
+export { createWebProvider } from './provider.js';
+export { WebSettings } from './settings.js';
 
 /** The plugin's factory: settings (from config `providers.web`) in, provider out. */
-const factory: VideoProviderFactory = (settings) => createWebProvider((settings ?? {}) as WebSettings);
+const factory: VideoProviderFactory = (settings) =>
+  createWebProvider(parsePluginSettings(WebSettings, settings, 'providers.web'));
 export default factory;

@@ -18,38 +18,9 @@ import { AccountBrowser } from './browser.js';
 import { credentialVars, storageStateFromEnv } from './credentials.js';
 import { FAULTS, WebFault } from './faults.js';
 import { loadProfile, type SiteProfile } from './profile.js';
+import type { WebSettings } from './settings.js';
 import { SiteVisit } from './site.js';
 import { expand, locate, matcher, type Vars } from './steps.js';
-
-export interface WebSettings {
-  /** A built-in profile name (`sora`) or the path of a profile JSON file. */
-  profile?: string | SiteProfile;
-  /** Provider name (default `web`); several accounts or sites can be registered under other names. */
-  name?: string;
-  /** The site's address instead of the profile's (else `<PREFIX>_BASE_URL`). */
-  baseUrl?: string;
-  /** Sessions, screenshots and traces go here (the registry uses `<data dir>/web`). */
-  dataDir?: string;
-  browserExecutable?: string;
-  /** Show the browser window (needs a display); also BEATFRAME_WEB_HEADED=1 or `--headed`. */
-  headed?: boolean;
-  /** Record Playwright traces (sign-ins left out); also BEATFRAME_WEB_TRACE=1 or `--trace`. */
-  trace?: boolean;
-  /** Jobs in flight for the account, and pages open at once (sites throttle per account). */
-  concurrency?: number;
-  rpm?: number;
-  /** Human pacing before each step, ms. */
-  pacing?: { minMs: number; maxMs: number };
-  seed?: number;
-  /** Price per second on the account's plan, for budgets (default: the profile's). */
-  usdPerSecond?: number;
-  /** While this file exists the provider stops (default `<dataDir>/STOP`); BEATFRAME_WEB_STOP=1 too. */
-  killSwitchFile?: string;
-  /** Close the browser after this long without work, ms. */
-  idleCloseMs?: number;
-  /** Overrides the profile's step and landmark timeouts, ms. */
-  timeouts?: { stepMs?: number; landmarkMs?: number };
-}
 
 interface WebJobData {
   profile: string;

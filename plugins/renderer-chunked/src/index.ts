@@ -11,6 +11,7 @@ import {
   renderSilentVideo,
 } from '@beatframe/compositor';
 import {
+  parsePluginSettings,
   produceAtomic,
   type RenderContext,
   type Renderer,
@@ -20,6 +21,10 @@ import {
 } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
 import { checkTimeline } from '@beatframe/timeline';
+import type { z } from 'zod';
+import { ChunkedSettings } from './settings.js';
+
+export { ChunkedSettings } from './settings.js';
 
 /** An inclusive frame range, as Remotion's `frameRange` takes it. */
 export type FrameRange = [number, number];
@@ -97,21 +102,7 @@ export async function joinChunks(
   );
 }
 
-export interface ChunkedRendererSettings {
-  cacheDir?: string;
-  browserExecutable?: string;
-  normalize?: boolean;
-  /** Number of chunks (default: 2 × jobs). */
-  chunks?: number;
-  /** Chunks rendered at once in this process (default 2). */
-  jobs?: number;
-  /** Browser tabs per chunk (default 1). */
-  concurrencyPerChunk?: number;
-  imageFormat?: 'jpeg' | 'png';
-  jpegQuality?: number;
-  x264Preset?: RenderFramesToVideoOptions['x264Preset'];
-  crf?: number;
-}
+export type ChunkedRendererSettings = z.infer<typeof ChunkedSettings>;
 
 /**
  * Renders frame ranges as parallel jobs and joins them with combineChunks. Today the jobs run in this
@@ -199,5 +190,6 @@ export function createChunkedRenderer(settings: ChunkedRendererSettings = {}): R
   };
 }
 
-const factory: RendererFactory = (settings) => createChunkedRenderer(settings as ChunkedRendererSettings);
+const factory: RendererFactory = (settings) =>
+  createChunkedRenderer(parsePluginSettings(ChunkedSettings, settings, 'renderers.chunked'));
 export default factory;

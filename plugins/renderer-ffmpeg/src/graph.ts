@@ -1,6 +1,14 @@
 import type { TimelineItem, TimelineVisualizer } from '@beatframe/core';
 import { pulseExpr, visualizerFilter } from '@beatframe/media';
-import { FLASH_DECAY_SEC, FLASH_OPACITY, PULSE_DECAY_SEC, PULSE_SCALE } from '@beatframe/timeline/effects';
+import {
+  decayExpr,
+  EFFECT_TAIL,
+  FLASH_DECAY_SEC,
+  FLASH_OPACITY,
+  PULSE_DECAY_SEC,
+  PULSE_SCALE,
+  windowsExpr,
+} from '@beatframe/timeline/effects';
 import { escapeFilterValue } from './escape.js';
 import { type PlannedSegment, xfadeName } from './plan.js';
 
@@ -129,38 +137,60 @@ export { pulseExpr };
 /** Zoom of the `zoom` transition, as in the Remotion composition: the new shot shrinks from 1.25. */
 const TRANSITION_ZOOM = 0.25;
 
+/** A white layer at opacity `a` over limited-range yuv420p, by eq: Y·(1-a)+235·a, chroma ×(1-a). */
+function whiteLayer(a: string, enable?: string): string {
+  const b = Number((235 / 255 - 0.5).toFixed(6));
+  return (
+    `eq=contrast=${escapeFilterValue(`1-(${a})`)}:brightness=${escapeFilterValue(`${b}*(${a})`)}:saturation=${escapeFilterValue(`1-(${a})`)}:eval=frame` +
+    (enable ? `:enable=${escapeFilterValue(enable)}` : '')
+  );
+}
+
 function effectFilters(seg: PlannedSegment, next: PlannedSegment | undefined, o: GraphOptions): string[] {
   const out: string[] = [];
-  // Everything that scales the shot multiplies into one zoompan (it resamples every frame it sees).
+  // Everything that scales the shot multiplies into one per-frame scale (a no-op on frames at 1) and a
+  // centred crop; nothing is evaluated per pixel.
   const zooms: string[] = [];
   if (seg.transition?.kind === 'zoom') {
     const d = seg.transition.frames;
-    zooms.push(`if(lt(on,${d}),${1 + TRANSITION_ZOOM}-${TRANSITION_ZOOM}*on/${d},1)`);
+    zooms.push(`if(lt(n,${d}),${1 + TRANSITION_ZOOM}-${TRANSITION_ZOOM}*n/${d},1)`);
   }
   if (next?.transition?.kind === 'zoom') {
     // ...while the old one grows towards 1.25 over the last frames it is seen.
     const d = next.transition.frames;
     const from = seg.frames - d;
-    zooms.push(`if(gte(on,${from}),1+${TRANSITION_ZOOM}*(on-${from})/${d},1)`);
+    zooms.push(`if(gte(n,${from}),1+${TRANSITION_ZOOM}*(n-${from})/${d},1)`);
   }
+  const flashes: string[] = [];
+  const windows: Array<[number, number]> = [];
   for (const e of seg.effects) {
     if (e.kind === 'zoomPulse') {
       // Scale up by PULSE_SCALE (7 %) around the centre, decaying over PULSE_DECAY_SEC (~0.12 s).
-      zooms.push(`1+${pulseExpr(e.frames, o.fps * PULSE_DECAY_SEC, PULSE_SCALE * e.strength, 'on')}`);
+      zooms.push(`1+${PULSE_SCALE}*(${decayExpr(e.frames, o.fps * PULSE_DECAY_SEC, e.strength, 'n')})`);
     } else {
-      // A white layer at opacity a: contrast and saturation × (1-a), brightness + a/2 (eq's mid-grey pivot).
-      const a = `(${pulseExpr(e.frames, o.fps * FLASH_DECAY_SEC, FLASH_OPACITY * e.strength, 'n')})`;
-      out.push(
-        `eq=contrast=${escapeFilterValue(`1-${a}`)}:brightness=${escapeFilterValue(`0.5*${a}`)}:saturation=${escapeFilterValue(`1-${a}`)}:eval=frame`,
-      );
+      // A white layer, only on the frames a flash shows.
+      const decay = o.fps * FLASH_DECAY_SEC;
+      flashes.push(decayExpr(e.frames, decay, FLASH_OPACITY * e.strength, 'n'));
+      for (const f of e.frames) windows.push([f, f + Math.floor(decay * EFFECT_TAIL)]);
     }
   }
   if (zooms.length) {
     const z = zooms.map((x) => `(${x})`).join('*');
-    out.unshift(
-      `zoompan=z=${escapeFilterValue(z)}:x=${escapeFilterValue('iw/2-iw/zoom/2')}:y=${escapeFilterValue('ih/2-ih/zoom/2')}:d=1:s=${o.width}x${o.height}:fps=${o.fps}`,
+    // Sizes grow by multiples of 4 so the crop starts on an even pixel (chroma-aligned) in the middle;
+    // crop keeps the input size it was configured with, so its offset is computed from the frame too.
+    const grow = (side: number) => `trunc(${side}*(${z}-1)/4)`;
+    out.push(
+      `scale=w=${escapeFilterValue(`${o.width}+4*${grow(o.width)}`)}:h=${escapeFilterValue(`${o.height}+4*${grow(o.height)}`)}:eval=frame`,
+      `crop=w=${o.width}:h=${o.height}:x=${escapeFilterValue(`2*${grow(o.width)}`)}:y=${escapeFilterValue(`2*${grow(o.height)}`)}`,
     );
   }
+  if (flashes.length)
+    out.push(
+      whiteLayer(
+        flashes.reduce((x, y) => `max(${x},${y})`),
+        windowsExpr(windows, 'n'),
+      ),
+    );
   return out;
 }
 
@@ -171,20 +201,19 @@ function effectFilters(seg: PlannedSegment, next: PlannedSegment | undefined, o:
  */
 function flashFilters(seg: PlannedSegment, next: PlannedSegment | undefined): string[] {
   const out: string[] = [];
-  const white = (a: string) =>
-    `eq=contrast=${escapeFilterValue(`1-${a}`)}:brightness=${escapeFilterValue(`0.5*${a}`)}:saturation=${escapeFilterValue(`1-${a}`)}:eval=frame`;
+  const white = (a: string, from: number, to: number) => whiteLayer(a, `between(n,${from},${to})`);
   if (seg.transition?.kind === 'flash') {
     const d = seg.transition.frames;
     const h = Math.ceil(d / 2);
     out.push(`trim=start_frame=${h}`, 'setpts=PTS-STARTPTS');
-    if (d - h > 0) out.push(white(`if(lt(n,${d - h}),1-abs(2*(n+${h})/${d}-1),0)`));
+    if (d - h > 0) out.push(white(`1-abs(2*(n+${h})/${d}-1)`, 0, d - h - 1));
   }
   if (next?.transition?.kind === 'flash') {
     const d = next.transition.frames;
     const h = Math.ceil(d / 2);
     const from =
       seg.frames - d - (seg.transition?.kind === 'flash' ? Math.ceil(seg.transition.frames / 2) : 0);
-    out.push(`trim=end_frame=${from + h}`, white(`if(gte(n,${from}),1-abs(2*(n-${from})/${d}-1),0)`));
+    out.push(`trim=end_frame=${from + h}`, white(`1-abs(2*(n-${from})/${d}-1)`, from, from + h - 1));
   }
   return out;
 }

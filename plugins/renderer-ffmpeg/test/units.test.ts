@@ -1,17 +1,9 @@
 import type { Timeline } from '@beatframe/core';
 import { describe, expect, it } from 'vitest';
-import {
-  assColour,
-  assTime,
-  buildAss,
-  buildGraph,
-  escapeAssText,
-  escapeFilterValue,
-  locateWords,
-  planChunks,
-  planSegments,
-  xfadeName,
-} from '../src/index.js';
+import { assTime, buildAss, locateWords } from '../src/ass.js';
+import { assColour, escapeAssText, escapeFilterValue } from '../src/escape.js';
+import { buildGraph } from '../src/graph.js';
+import { planChunks, planSegments, xfadeName } from '../src/plan.js';
 
 const base: Timeline = {
   version: 1,
@@ -227,8 +219,11 @@ describe('buildGraph', () => {
     const sources = new Map(['a', 'b'].map((id) => [id, { path: `/clips/${id}.mp4`, durationSec: 10 }]));
     const g = buildGraph(plan.segments, sources, { width: 320, height: 180, fps: 30 });
     const [a, b] = g.script.split('\n');
-    expect(a).toContain('zoompan=z=(if(gte(on\\,40)\\,1+0.25*(on-40)/10\\,1)):');
-    expect(b).toContain('zoompan=z=(if(lt(on\\,10)\\,1.25-0.25*on/10\\,1)):');
+    // One per-frame scale and a centred crop (no zoompan, nothing per pixel).
+    expect(a).toContain('scale=w=320+4*trunc(320*((if(gte(n\\,40)\\,1+0.25*(n-40)/10\\,1))-1)/4):');
+    expect(a).toContain('crop=w=320:h=180:x=2*trunc(320*((if(gte(n\\,40)');
+    expect(b).toContain('scale=w=320+4*trunc(320*((if(lt(n\\,10)\\,1.25-0.25*n/10\\,1))-1)/4):');
+    expect(g.script).not.toContain('zoompan');
     expect(g.script).toContain('xfade=transition=fade:duration=0.333333:offset=1.333333');
   });
 });

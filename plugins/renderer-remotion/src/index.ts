@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import {
   muxSong,
   openRemotionSession,
-  type RenderFramesToVideoOptions,
   removeQuietly,
   renderHybrid,
   renderSilentVideo,
 } from '@beatframe/compositor';
 import {
+  parsePluginSettings,
   produceAtomic,
   type RenderContext,
   type Renderer,
@@ -19,24 +19,12 @@ import {
 } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
 import { checkTimeline } from '@beatframe/timeline';
+import type { z } from 'zod';
+import { RemotionSettings } from './settings.js';
 
-/** Settings (config `renderers.remotion`): speed/quality knobs of the render. */
-export interface RemotionRendererSettings {
-  /**
-   * 'hybrid' (default): ffmpeg composes the shots, Remotion draws each distinct overlay once, the same
-   * picture several times faster; 'browser': Chromium draws every frame of the whole composition.
-   */
-  mode?: 'hybrid' | 'browser';
-  cacheDir?: string;
-  browserExecutable?: string;
-  /** Normalise clips to the timeline's size and fps first (default: in browser mode only). */
-  normalize?: boolean;
-  concurrency?: number;
-  imageFormat?: 'jpeg' | 'png';
-  jpegQuality?: number;
-  x264Preset?: RenderFramesToVideoOptions['x264Preset'];
-  crf?: number;
-}
+export { RemotionSettings } from './settings.js';
+
+export type RemotionRendererSettings = z.infer<typeof RemotionSettings>;
 
 /**
  * Renders a timeline with Remotion on local Chromium: frames of the composition encoded to H.264 yuv420p,
@@ -131,5 +119,6 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
   };
 }
 
-const factory: RendererFactory = (settings) => createRemotionRenderer(settings as RemotionRendererSettings);
+const factory: RendererFactory = (settings) =>
+  createRemotionRenderer(parsePluginSettings(RemotionSettings, settings, 'renderers.remotion'));
 export default factory;

@@ -1,4 +1,4 @@
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type Timeline } from '@beatframe/core';
@@ -121,6 +121,22 @@ describe('renderer-remotion', () => {
     const browser = join(dir, 'browser.mp4');
     await createRenderer({ cacheDir, mode: 'hybrid' }).render(small, hybrid, { logger: silentLogger() });
     await createRenderer({ cacheDir, mode: 'browser' }).render(small, browser, { logger: silentLogger() });
+    // The overlays Chromium drew are cached beside the bundle: a second render draws none of them again.
+    const overlays = async () => {
+      const folder = (await readdir(cacheDir)).find((f) => /^bundle-.*-overlays$/.test(f));
+      expect(folder).toBeDefined();
+      const files = (await readdir(join(cacheDir, folder!))).filter((f) => f.endsWith('.png')).sort();
+      return Promise.all(files.map(async (f) => `${f} ${(await stat(join(cacheDir, folder!, f))).mtimeMs}`));
+    };
+    const before = await overlays();
+    expect(before.length).toBeGreaterThan(10);
+    const again = join(dir, 'hybrid-again.mp4');
+    await createRenderer({ cacheDir, mode: 'hybrid' }).render(small, again, { logger: silentLogger() });
+    expect(await overlays()).toEqual(before);
+    const { stderr: same } = await runProcess('ffmpeg', [
+      ...['-hide_banner', '-i', hybrid, '-i', again, '-lavfi', '[0:v][1:v]ssim', '-f', 'null', '-'],
+    ]);
+    expect(Number(/SSIM Y:([\d.]+)/.exec(same)?.[1])).toBeGreaterThan(0.995);
     const { stderr } = await runProcess('ffmpeg', [
       '-hide_banner',
       '-i',

@@ -1,3 +1,4 @@
+/** The heuristic crew's style bible. Over 400 lines because most of it is word lists (colours, visual nouns, stop words) that the few functions below read. */
 import type { CreativeBrief, Song, StyleBible } from '@beatframe/core';
 import { mulberry32 } from '@beatframe/core';
 import { heuristicSheet, isPerson } from '../lookdev.js';

@@ -1,3 +1,4 @@
+/** The LLM crew on @openai/agents. Over 400 lines because it is the five roles' instructions and the one builder whose agents share the model, the runner and the decision sink. */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
