@@ -6,7 +6,7 @@ import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from './decode.js';
 import { tempoClarity, trackBeats, trackTempo, trimBeats } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
 import { estimateMeter } from './dsp/meter.js';
-import { alternativeGrid, chooseBeatPhase, chooseTempo } from './dsp/reading.js';
+import { alternativeGrid, chooseBeatPhase, chooseTempo, fixLocalPhase } from './dsp/reading.js';
 import { type BarFeatures, type Segment, segmentBars } from './dsp/sections.js';
 import { FeatureExtractor, type Features } from './dsp/spectrum.js';
 
@@ -107,7 +107,8 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram and of the
   // tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
   const confidence = Math.min(tempo.confidence, tempoClarity(f.onset, f.hopSec));
-  const rawBeats = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt).beats;
+  const phased = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt).beats;
+  const rawBeats = fixLocalPhase(phased, env, f.lowBeatOnset);
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);
   const beats = beatFrames.map((b) => round3(Math.max(0, b * f.hopSec + ONSET_LATENCY_SEC)));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fixLocalPhase } from '../src/dsp/reading.js';
 import { type BarFeatures, segmentBars } from '../src/dsp/sections.js';
 import { computeFeatures } from '../src/dsp/spectrum.js';
 
@@ -93,5 +94,28 @@ describe('segmentBars', () => {
     expect(groupAt(14)).toBe(groupAt(46));
     expect(groupAt(6)).not.toBe(groupAt(14));
     expect(groupAt(38)).not.toBe(groupAt(14));
+  });
+});
+
+describe('fixLocalPhase', () => {
+  it('moves a passage that slipped half a beat back onto the kicks, and leaves the rest', () => {
+    // Kicks every 40 frames (bass band) with hi-hats between them (full band); 64 beats.
+    const frames = 40 * 66;
+    const low = new Float32Array(frames);
+    const full = new Float32Array(frames);
+    for (let k = 1; k <= 64; k++) {
+      low[k * 40] = 10;
+      full[k * 40] = 8;
+      full[k * 40 + 20] = 6;
+    }
+    const truth = Array.from({ length: 64 }, (_, i) => (i + 1) * 40);
+    // Beats 24…39 sit on the off-beat.
+    const slipped = truth.map((b, i) => (i >= 24 && i < 40 ? b + 20 : b));
+    const fixed = fixLocalPhase(slipped, full, low);
+    expect(fixed).toHaveLength(64);
+    for (let i = 0; i < 64; i++)
+      expect(Math.abs((fixed[i] as number) - (truth[i] as number)) % 40).toBeLessThan(1);
+    // A grid already on the kicks is kept as it is.
+    expect(fixLocalPhase(truth, full, low)).toEqual(truth);
   });
 });

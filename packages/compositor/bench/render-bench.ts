@@ -234,7 +234,7 @@ async function viaRegistry(
   });
 }
 
-await viaRegistry('ffmpeg', 'ffmpeg');
+await viaRegistry('ffmpeg', 'ffmpeg', process.env.BEATFRAME_BENCH_KEEP ? { keepWorkDir: true } : {});
 // A first render draws every overlay: the overlay cache of earlier bench runs goes first. The second
 // round (the same text, as after a re-edit) finds them drawn.
 for (const f of wanted.includes('remotion') && existsSync(cacheDir) ? await readdir(cacheDir) : [])

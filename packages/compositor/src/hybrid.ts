@@ -295,7 +295,14 @@ export async function renderHybrid(
   const cache = `${session.serveUrl.replace(/[\\/]+$/, '')}-overlays`;
   await mkdir(cache, { recursive: true });
   const cached = plan.unique.map((f) => join(cache, `${overlayCacheKey(timeline, f)}.png`));
-  const missing = plan.unique.flatMap((_, k) => (existsSync(cached[k]!) ? [] : [k]));
+  // One drawing per image not cached yet (distinct overlays at different times can look the same).
+  const seen = new Set<string>();
+  const missing = plan.unique.flatMap((_, k) => {
+    const file = cached[k]!;
+    if (seen.has(file) || existsSync(file)) return [];
+    seen.add(file);
+    return [k];
+  });
   const overlayShare = missing.length / (missing.length + durationFrames / 4);
   if (missing.length) {
     const { renderFrames, selectComposition, makeCancelSignal } = await import('@remotion/renderer');

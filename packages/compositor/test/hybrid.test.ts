@@ -6,6 +6,7 @@ import { runFfmpeg } from '@beatframe/media';
 import { effects } from '@beatframe/timeline';
 import { makeTestClip } from '@beatframe/timeline/testing';
 import { describe, expect, it } from 'vitest';
+import { overlayCacheKey } from '../src/hybrid.js';
 import { planOverlays, shotsGraph } from '../src/index.js';
 
 const base: Timeline = {
@@ -83,6 +84,27 @@ describe('hybrid render planning', () => {
     expect(plan.index[72]).toBe(-1);
     expect(plan.index[89]).toBe(-1);
     expect(plan.unique.every((f, k) => plan.index[f] === k)).toBe(true);
+  });
+
+  it('keys cached overlays by what they show, not when', () => {
+    const line = (start: number, text = 'a b') => ({
+      text,
+      startFrame: start,
+      endFrame: start + 20,
+      words: [
+        { text: 'a', startFrame: start, endFrame: start + 10 },
+        { text: 'b', startFrame: start + 10, endFrame: start + 20 },
+      ],
+    });
+    const t: Timeline = { ...base, cards: [], captions: [line(0), line(40), line(70, 'c d')] };
+    // The same line sung later looks the same, frame for frame (fade-in, each word, held).
+    for (const k of [0, 2, 12, 15]) expect(overlayCacheKey(t, 40 + k)).toBe(overlayCacheKey(t, k));
+    expect(overlayCacheKey(t, 2)).not.toBe(overlayCacheKey(t, 3));
+    expect(overlayCacheKey(t, 12)).not.toBe(overlayCacheKey(t, 5));
+    expect(overlayCacheKey(t, 72)).not.toBe(overlayCacheKey(t, 2));
+    expect(overlayCacheKey({ ...t, width: 320, height: 180 }, 2)).not.toBe(overlayCacheKey(t, 2));
+    // Held frames of one state share a key, as planOverlays shares a drawing.
+    expect(overlayCacheKey(t, 6)).toBe(overlayCacheKey(t, 8));
   });
 
   it('composes shots with the transitions and pulses of the composition', () => {

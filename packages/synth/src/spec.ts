@@ -1,4 +1,4 @@
-import { InputError, type SectionLabel } from '@beatframe/core';
+import { InputError, SectionLabel } from '@beatframe/core';
 
 /** A tempo change at the start of `bar` (0-based, counted over the whole song). */
 export interface TempoPoint {
@@ -99,18 +99,8 @@ export function parseKey(key: string): ResolvedKey {
   return { name: key.trim(), tonic, mode, scale: MODES[mode]! };
 }
 
-const LABELS: readonly SectionLabel[] = [
-  'intro',
-  'verse',
-  'pre-chorus',
-  'chorus',
-  'bridge',
-  'instrumental',
-  'breakdown',
-  'solo',
-  'outro',
-  'silence',
-];
+/** The section labels, core's own list (the analysis and the truth files speak the same words). */
+const LABELS: readonly SectionLabel[] = SectionLabel.options;
 
 export const DEFAULT_INTENSITY: Record<SectionLabel, number> = {
   intro: 0.3,

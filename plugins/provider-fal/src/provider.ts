@@ -18,7 +18,7 @@ import {
 } from '@beatframe/core';
 import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
 import type { FalClient, QueueStatus } from '@fal-ai/client';
-import { DEFAULT_FAL_MODEL, type FalModel, inputFor, mergeFalCatalogue } from './catalogue.js';
+import { DEFAULT_FAL_MODEL, inputFor, mergeFalCatalogue } from './catalogue.js';
 import { falClient } from './client.js';
 import { detailOf, kindOf, toProviderError } from './errors.js';
 import type { FalSettings } from './settings.js';

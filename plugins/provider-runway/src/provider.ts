@@ -17,7 +17,7 @@ import {
 } from '@beatframe/core';
 import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
 import RunwayML from '@runwayml/sdk';
-import { DEFAULT_RUNWAY_MODEL, mergeRunwayCatalogue, type RunwayModel, ratioOf } from './catalogue.js';
+import { DEFAULT_RUNWAY_MODEL, mergeRunwayCatalogue, ratioOf } from './catalogue.js';
 import { failureKind, toProviderError } from './errors.js';
 import type { RunwaySettings } from './settings.js';
 

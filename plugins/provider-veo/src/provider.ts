@@ -31,7 +31,7 @@ import {
   GoogleGenAI,
   type Image,
 } from '@google/genai';
-import { DEFAULT_VEO_MODEL, mergeCatalogue, paramsOfSize, sizesOf, type VeoModel } from './catalogue.js';
+import { DEFAULT_VEO_MODEL, mergeCatalogue, paramsOfSize, sizesOf } from './catalogue.js';
 import { kindOfStatus, toProviderError } from './errors.js';
 import type { VeoSettings } from './settings.js';
 

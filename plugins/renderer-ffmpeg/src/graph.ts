@@ -182,6 +182,8 @@ function effectFilters(seg: PlannedSegment, next: PlannedSegment | undefined, o:
     out.push(
       `scale=w=${escapeFilterValue(`${o.width}+4*${grow(o.width)}`)}:h=${escapeFilterValue(`${o.height}+4*${grow(o.height)}`)}:eval=frame`,
       `crop=w=${o.width}:h=${o.height}:x=${escapeFilterValue(`2*${grow(o.width)}`)}:y=${escapeFilterValue(`2*${grow(o.height)}`)}`,
+      // scale keeps the display aspect of its even-rounded sizes with a SAR near 1, which concat refuses.
+      'setsar=1',
     );
   }
   if (flashes.length)

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { runFfmpeg, runProcess } from '@beatframe/media';
 
 /** A solid-colour clip (optionally with a border, a rotation tag, or variable frame rate). */
@@ -117,21 +117,8 @@ export async function decodePcm(path: string, rate: number, channels: number): P
   return new Float32Array(copy.buffer, 0, Math.floor(copy.byteLength / 4));
 }
 
-/** Top-level MP4 boxes in file order (fast start = moov before mdat). */
-export async function topLevelBoxes(path: string): Promise<string[]> {
-  const buf = await readFile(path);
-  const boxes: string[] = [];
-  let o = 0;
-  while (o + 8 <= buf.length) {
-    let size = buf.readUInt32BE(o);
-    const type = buf.toString('latin1', o + 4, o + 8);
-    if (size === 1) size = Number(buf.readBigUInt64BE(o + 8));
-    if (size === 0) size = buf.length - o;
-    boxes.push(type);
-    o += size;
-  }
-  return boxes;
-}
+/** Top-level MP4 boxes in file order (fast start = moov before mdat): the conformance suite's reader. */
+export { topLevelBoxes } from '@beatframe/renderer-conformance';
 
 /** ffprobe facts the tests check: codecs, pixel format, exact frame count, durations. */
 export async function probeStreams(path: string): Promise<{

@@ -327,6 +327,33 @@ describe('renderer-ffmpeg', () => {
     expect(near(px(40), [0, 0, 255])).toBe(true);
   });
 
+  it('zooms into a shot, then cuts to one pulsed on its first frame: the scaled frames still join', async () => {
+    const out = join(dir, 'zoomcut.mp4');
+    const res = await createFfmpegRenderer().render(
+      timeline({
+        durationFrames: 60,
+        items: [
+          item('r', 'red.mp4', 0, 30),
+          item('b', 'blue.mp4', 20, 25, {
+            clipDurationSec: 3,
+            transitionIn: { kind: 'zoom', durationFrames: 10 },
+          }),
+          // Pulsed at its first frame: scaled (SAR rounding and all) before concat first sees it.
+          item('r2', 'red.mp4', 45, 15, { effects: [{ kind: 'zoomPulse', frames: [45], strength: 1 }] }),
+        ],
+      }),
+      out,
+      { logger: silentLogger(), baseDir: dir },
+    );
+    expect(res.frames).toBe(60);
+    const f = await decodeFrames(out);
+    expect(f.frames).toHaveLength(60);
+    const px = (n: number) => f.pixel(n, 16, 9);
+    expect(near(px(10), [255, 0, 0])).toBe(true);
+    expect(near(px(35), [0, 0, 255])).toBe(true);
+    expect(near(px(50), [255, 0, 0])).toBe(true);
+  });
+
   it('rejects a missing clip, a silent song and a malformed timeline with one-line input errors', async () => {
     const r = createFfmpegRenderer();
     const ctx = { logger: silentLogger(), baseDir: dir };
