@@ -1,7 +1,7 @@
 /** Diagnostic: section starts found vs the truth (train slice). */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeAudio } from '../dist/index.js';
+import { analyzeAudio } from '@beatframe/audio';
 import { sectionCorpus } from './corpus.ts';
 
 const songs = sectionCorpus(join(tmpdir(), 'beatframe-audio-corpus', 'sections')).filter((s) => !s.heldOut);
