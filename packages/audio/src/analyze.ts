@@ -1,3 +1,8 @@
+/**
+ * `analyzeAudio`: decoding, beats, meter, sections, energy and key of one song, and the decisions it logs.
+ * Over 400 lines because it is the one place the DSP steps (src/dsp/*) are put together in order and their
+ * evidence is turned into the song's reading; each step's maths lives in its own dsp file.
+ */
 import { stat } from 'node:fs/promises';
 import type { AudioAnalysis, DecisionSink, Lyrics, Section, SectionLabel } from '@beatframe/core';
 import { BeatframeError, InputError } from '@beatframe/core';
