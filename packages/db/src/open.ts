@@ -33,6 +33,13 @@ export interface Database {
   query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<T[]>;
   /** LISTEN on a channel; the callback gets each NOTIFY payload. Returns the unlisten function. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Runs `fn` while holding a lock named `key` that every process on this database honours: a PostgreSQL
+   * advisory lock on a session of its own (several API servers or workers on one server), an in-process
+   * queue on PGlite (one process owns an embedded database). For work that must not run twice at once,
+   * such as buying a still.
+   */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   /** The embedded instance (kind 'pglite'), for adapters such as pg-boss's fromPglite. */
   pglite?: PGlite;
   /** The connection string (kind 'postgres'), for libraries that open their own pool. */
@@ -98,10 +105,39 @@ async function openPostgres(url: string, max: number, logger: Logger): Promise<D
         await c.end().catch(() => {});
       };
     },
+    async withLock(key, fn) {
+      // A session-level lock must be taken and released on one connection: a client of its own.
+      const c = await pool.connect();
+      try {
+        await c.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+        try {
+          return await fn();
+        } finally {
+          await c.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => {});
+        }
+      } finally {
+        c.release();
+      }
+    },
     async close() {
       await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {})));
       await pool.end();
     },
+  };
+}
+
+/** Named locks within one process: each call waits for the one before it on the same key. */
+function inProcessLocks(): Database['withLock'] {
+  const tails = new Map<string, Promise<unknown>>();
+  return async (key, fn) => {
+    const before = tails.get(key) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(fn);
+    tails.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === run) tails.delete(key);
+    }
   };
 }
 
@@ -167,6 +203,7 @@ async function openPglite(dataDir: string, logger: Logger): Promise<Database> {
   return {
     db,
     kind: 'pglite',
+    withLock: inProcessLocks(),
     pglite,
     async query<T>(text: string, values?: unknown[]) {
       if (values?.length) return (await pglite.query(text, values)).rows as T[];

@@ -29,6 +29,37 @@ async function roundTrip(database: Database) {
   await unlisten();
 }
 
+/**
+ * Runs two holders of one key and one of another key at once, each holding its lock for 150 ms, and returns
+ * when each entered and left: the same key must not overlap, another key must not wait.
+ */
+async function lockSpans(a: Database, b: Database) {
+  const spans: Record<string, [number, number]> = {};
+  const hold = (db: Database, key: string, who: string) =>
+    db.withLock(key, async () => {
+      const start = Date.now();
+      await new Promise((r) => setTimeout(r, 150));
+      spans[who] = [start, Date.now()];
+      return who;
+    });
+  const names = await Promise.all([
+    hold(a, 'still:p1/s1', 'a'),
+    hold(b, 'still:p1/s1', 'b'),
+    hold(b, 'still:p1/s2', 'c'),
+  ]);
+  expect(names).toEqual(['a', 'b', 'c']);
+  const [a0, a1] = spans.a!;
+  const [b0, b1] = spans.b!;
+  const [c0] = spans.c!;
+  expect(b0 >= a1 || a0 >= b1).toBe(true); // one key: one holder at a time
+  expect(c0).toBeLessThan(Math.max(a1, b1) - 100); // another key ran beside them
+  // A holder that throws still releases the lock.
+  await expect(a.withLock('still:p1/s1', async () => Promise.reject(new Error('boom')))).rejects.toThrow(
+    'boom',
+  );
+  expect(await b.withLock('still:p1/s1', async () => 'free')).toBe('free');
+}
+
 describe('openDatabase on PGlite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bf-db-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,6 +73,15 @@ describe('openDatabase on PGlite', () => {
     const rows = await again.db.select().from(shots);
     expect(rows.map((r) => r.id)).toEqual(['s1']);
     await again.close();
+  });
+
+  it('serialises work under one lock name within the process that owns it', async () => {
+    const database = await openDatabase({ dataDir: dir });
+    try {
+      await lockSpans(database, database);
+    } finally {
+      await database.close();
+    }
   });
 
   it('refuses a second live process on the same folder, and takes over a dead one', async () => {
@@ -107,6 +147,20 @@ describe.skipIf(!TEST_DATABASE_URL)('openDatabase on PostgreSQL', () => {
       await a.close();
       await b.close();
     } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('serialises work under one lock name across two processes on one server', async () => {
+    const scratch = await createScratchDatabase(TEST_DATABASE_URL!);
+    // Two Database objects with pools of their own: two API servers or workers.
+    const a = await openDatabase({ databaseUrl: scratch.url });
+    const b = await openDatabase({ databaseUrl: scratch.url });
+    try {
+      await lockSpans(a, b);
+    } finally {
+      await a.close();
+      await b.close();
       await scratch.drop();
     }
   });

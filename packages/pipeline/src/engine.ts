@@ -389,8 +389,6 @@ export class Engine {
   readonly storyboardStep = storyboardStep;
   readonly storyboardOf = storyboardOf;
   readonly rerollStill = rerollStill;
-  /** The re-roll in progress per project/shot, which the next re-roll of that still waits for. */
-  readonly stillLocks = new Map<string, Promise<unknown>>();
   readonly makeShotKeyframes = makeShotKeyframes;
 
   // ---------- costs (estimates.ts) ----------

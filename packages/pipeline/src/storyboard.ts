@@ -198,18 +198,12 @@ export async function rerollStill(
   shotId: string,
   prompt?: string,
 ): Promise<RerollResult> {
-  // Two re-rolls of one still at once (a double click, the CLI beside the dashboard) would both read the same
-  // last take and buy the same still twice: they run one after the other here, each a take (and a price) of its own.
-  const key = `${projectId}/${shotId}`;
-  const run = (this.stillLocks.get(key) ?? Promise.resolve())
-    .catch(() => undefined)
-    .then(() => rerollOnce.call(this, projectId, shotId, prompt));
-  this.stillLocks.set(key, run);
-  try {
-    return await run;
-  } finally {
-    if (this.stillLocks.get(key) === run) this.stillLocks.delete(key);
-  }
+  // Two re-rolls of one still at once (a double click, the CLI beside the dashboard, two API servers on one
+  // PostgreSQL) would both read the same last take and buy the same still twice: under the database's lock
+  // they run one after the other, each a take (and a price) of its own.
+  return this.database.withLock(`still:${projectId}/${shotId}`, () =>
+    rerollOnce.call(this, projectId, shotId, prompt),
+  );
 }
 
 async function rerollOnce(
