@@ -3,25 +3,19 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  apiKeyOf,
-  apiKeyStatus,
   catalogueLookup,
-  endpointOf,
-  hostOfUrl,
   type ImageContext,
   type ImageProvider,
   type ImageRequest,
   InputError,
   nearestAspectSize,
-  type PluginContext,
   ProviderError,
   type ProviderJobRef,
   parsePluginSettings,
   type Still,
 } from '@beatframe/core';
 import { saveStill } from '@beatframe/media';
-import { falClient } from './client.js';
-import { toProviderError } from './errors.js';
+import { falAccess } from './client.js';
 import {
   DEFAULT_FAL_IMAGE_MODEL,
   FAL_IMAGE_MODELS,
@@ -62,8 +56,7 @@ interface FalImageResult {
 export function createFalImageProvider(raw: unknown = {}): ImageProvider {
   const s = parsePluginSettings(FalImageSettings, raw, 'providers.fal');
   const name = 'fal-images';
-  const apiKeyEnv = s.apiKeyEnv ?? 'FAL_KEY';
-  const baseUrlEnv = s.baseUrlEnv ?? 'FAL_BASE_URL';
+  const { conn, client, call } = falAccess(name, s);
   const pollMs = s.imagePollIntervalMs ?? 1000;
   const timeoutMs = s.imageTimeoutMs ?? 10 * 60_000;
   const catalogue: Record<string, FalImageModel> = { ...FAL_IMAGE_MODELS };
@@ -77,24 +70,7 @@ export function createFalImageProvider(raw: unknown = {}): ImageProvider {
   const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.fal.imageModels');
   const [, def] = modelOf(defaultModel);
 
-  const endpointUrl = (ctx: PluginContext) =>
-    endpointOf(s.baseUrl, baseUrlEnv, ctx.env)?.replace(/\/+$/, '') || undefined;
-  const hostOf = (ctx: PluginContext) => hostOfUrl(endpointUrl(ctx), 'queue.fal.run');
-  const client = (ctx: PluginContext) =>
-    falClient(apiKeyOf(name, apiKeyEnv, ctx.env), endpointUrl(ctx), s.sdkRetries);
-
-  async function call<T>(
-    what: string,
-    ctx: PluginContext,
-    ref: { model?: string; endpoint?: string },
-    fn: () => Promise<T>,
-  ) {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toProviderError(err, { what, ...ref, host: hostOf(ctx), apiKeyEnv });
-    }
-  }
+  const { hostOf } = conn;
 
   /** A reference as a data URI (fal takes data URIs wherever it takes an image URL). */
   async function dataUriOf(path: string): Promise<string> {
@@ -190,7 +166,7 @@ export function createFalImageProvider(raw: unknown = {}): ImageProvider {
       concurrency: s.imageConcurrency ?? 2,
       rpm: s.imageRpm ?? 10,
     },
-    status: (ctx) => apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env),
+    status: conn.status,
 
     async generate(req, dest, ctx) {
       const [model, m] = modelOf(req.model);

@@ -12,13 +12,12 @@ import {
   snapClipSeconds,
   type VideoProvider,
   validateSize,
-  vendorConnection,
 } from '@beatframe/core';
 import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
-import type { FalClient, QueueStatus } from '@fal-ai/client';
+import type { QueueStatus } from '@fal-ai/client';
 import { DEFAULT_FAL_MODEL, inputFor, mergeFalCatalogue } from './catalogue.js';
-import { falClient } from './client.js';
-import { detailOf, kindOf, toProviderError } from './errors.js';
+import { falAccess } from './client.js';
+import { detailOf, kindOf } from './errors.js';
 import type { FalSettings } from './settings.js';
 
 interface FalJobData {
@@ -29,40 +28,18 @@ interface FalJobData {
 
 export function createFalProvider(settings: FalSettings = {}): VideoProvider {
   const name = settings.name ?? 'fal';
-  const conn = vendorConnection(name, settings, {
-    apiKeyEnv: 'FAL_KEY',
-    baseUrlEnv: 'FAL_BASE_URL',
-    host: 'queue.fal.run',
-    trimSlash: true,
-  });
-  const { apiKeyEnv, hostOf } = conn;
+  const { conn, client, call } = falAccess(name, settings);
+  const { hostOf } = conn;
   const catalogue = mergeFalCatalogue(settings.models);
   const defaultModel = settings.model ?? DEFAULT_FAL_MODEL;
   const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.fal.models');
   const attempts = Math.max(1, settings.downloadAttempts ?? 3);
   const [, def] = modelOf(defaultModel);
 
-  function client(ctx: PluginContext): FalClient {
-    return falClient(conn.apiKey(ctx), conn.endpoint(ctx), settings.sdkRetries);
-  }
-
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     const m = catalogue[req.model ?? defaultModel] ?? def;
     const perSecond = m.perSecondBySize?.[req.size] ?? m.perSecond;
     return Number((perSecond * req.seconds).toFixed(4));
-  }
-
-  async function call<T>(
-    what: string,
-    ctx: PluginContext,
-    ref: { model?: string; endpoint?: string },
-    fn: () => Promise<T>,
-  ) {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toProviderError(err, { what, ...ref, host: hostOf(ctx), apiKeyEnv });
-    }
   }
 
   /** The still as a PNG data URI (fal takes data URIs for image_url), cover-fitted to the clip size. */
