@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   catalogueLookup,
@@ -14,7 +11,7 @@ import {
   parsePluginSettings,
   type Still,
 } from '@beatframe/core';
-import { saveStill } from '@beatframe/media';
+import { readReferenceImage, saveStill } from '@beatframe/media';
 import { falAccess } from './client.js';
 import {
   DEFAULT_FAL_IMAGE_MODEL,
@@ -23,13 +20,6 @@ import {
   falImageUsd,
 } from './image-catalogue.js';
 import { FalImageSettings } from './image-settings.js';
-
-const MIME: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-};
 
 interface FalImageJobData {
   /** The endpoint the request was queued on: status and result live under it. */
@@ -74,10 +64,8 @@ export function createFalImageProvider(raw: unknown = {}): ImageProvider {
 
   /** A reference as a data URI (fal takes data URIs wherever it takes an image URL). */
   async function dataUriOf(path: string): Promise<string> {
-    if (!existsSync(path)) throw new InputError(`reference image ${path} does not exist`);
-    const type = MIME[extname(path).toLowerCase()];
-    if (!type) throw new InputError(`reference image ${path} must be a PNG, JPEG or WebP file`);
-    return `data:${type};base64,${(await readFile(path)).toString('base64')}`;
+    const { bytes, mimeType } = await readReferenceImage(path);
+    return `data:${mimeType};base64,${bytes.toString('base64')}`;
   }
 
   function sizeFor(m: FalImageModel, req: Pick<ImageRequest, 'size'>): string {

@@ -19,7 +19,7 @@ import {
 import { clipOfProbe, downloadVerified, fitStill, requireVideo } from '@beatframe/media';
 import OpenAI, { toFile } from 'openai';
 import { jobErrorKind, toProviderError } from './errors.js';
-import type { OpenAIVideosSettings } from './settings.js';
+import { OPENAI_CONNECTION, type OpenAIVideosSettings } from './settings.js';
 
 /** USD per second of video, by model; `hd` applies to the 1024x1792 / 1792x1024 sizes. */
 export type PriceTable = Record<string, { perSecond: number; hdPerSecond?: number }>;
@@ -74,12 +74,7 @@ export const SORA_PROMPT_STYLE: PromptStyle = {
 
 export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}): OpenAIVideosProvider {
   const name = settings.name ?? 'openai-videos';
-  const conn = vendorConnection(name, settings, {
-    apiKeyEnv: 'OPENAI_API_KEY',
-    baseUrlEnv: 'OPENAI_BASE_URL',
-    host: 'api.openai.com',
-    via: 'a gateway',
-  });
+  const conn = vendorConnection(name, settings, OPENAI_CONNECTION);
   const { apiKeyEnv, hostOf } = conn;
   const models = settings.models?.length ? settings.models : ['sora-2', 'sora-2-pro'];
   const prices = { ...DEFAULT_PRICES, ...(settings.prices ?? {}) };

@@ -32,7 +32,7 @@ import {
 } from '@google/genai';
 import { DEFAULT_VEO_MODEL, mergeCatalogue, paramsOfSize, sizesOf } from './catalogue.js';
 import { kindOfStatus, toProviderError } from './errors.js';
-import type { VeoSettings } from './settings.js';
+import { GEMINI_CONNECTION, type VeoSettings } from './settings.js';
 
 interface VeoJobData {
   host?: string;
@@ -40,11 +40,7 @@ interface VeoJobData {
 
 export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
   const name = settings.name ?? 'veo';
-  const conn = vendorConnection(name, settings, {
-    apiKeyEnv: 'GEMINI_API_KEY',
-    baseUrlEnv: 'GOOGLE_GEMINI_BASE_URL',
-    host: 'generativelanguage.googleapis.com',
-  });
+  const conn = vendorConnection(name, settings, GEMINI_CONNECTION);
   const { hostOf } = conn;
   const catalogue = mergeCatalogue(settings.models);
   const defaultModel = settings.model ?? DEFAULT_VEO_MODEL;
