@@ -144,6 +144,42 @@ export function aspectsOfSizes(sizes: readonly string[]): Array<'16:9' | '9:16' 
   ] as Array<'16:9' | '9:16' | '1:1'>;
 }
 
+/**
+ * The request's reference images, or an InputError when there are more than the model takes; `none` replaces
+ * the message for a model that takes none.
+ */
+export function referencesWithin(
+  req: { referenceImagePaths?: string[] | undefined },
+  max: number,
+  label: string,
+  none?: string,
+): string[] {
+  const refs = req.referenceImagePaths ?? [];
+  if (refs.length > max)
+    throw new InputError(
+      max || none === undefined ? `${label} takes at most ${max} reference images, not ${refs.length}` : none,
+    );
+  return refs;
+}
+
+/**
+ * For models that start from one image at most: an InputError when the request asks for a start image the model
+ * cannot take, or for a last frame or reference images.
+ */
+export function startImageOnly(
+  req: {
+    imagePath?: string | undefined;
+    lastFramePath?: string | undefined;
+    referenceImagePaths?: string[] | undefined;
+  },
+  label: string,
+  takesImage: boolean,
+): void {
+  if (req.imagePath && !takesImage) throw new InputError(`${label} cannot start from an image`);
+  if (req.lastFramePath || req.referenceImagePaths?.length)
+    throw new InputError(`${label} takes no last frame or reference images here`);
+}
+
 /** `snapDuration` for one clip request, naming the provider and the shot in the decision it records. */
 export function snapClipSeconds(
   req: { seconds: number; shotId?: string | undefined },

@@ -11,7 +11,9 @@ import {
   hostOfUrl,
   InputError,
   parseSize,
+  referencesWithin,
   snapDuration,
+  startImageOnly,
   validateSize,
   vendorCall,
   vendorConnection,
@@ -110,5 +112,23 @@ describe('provider helpers', () => {
       'no {"what":"doing it","host":"h:1","apiKeyEnv":"MY_KEY"}',
     );
     expect(await call('doing it', { env }, 'm', async () => 3)).toBe(3);
+  });
+
+  it('referencesWithin and startImageOnly refuse what a model cannot take', () => {
+    expect(referencesWithin({}, 0, 'p m')).toEqual([]);
+    expect(referencesWithin({ referenceImagePaths: ['a'] }, 2, 'p m')).toEqual(['a']);
+    expect(() => referencesWithin({ referenceImagePaths: ['a', 'b'] }, 1, 'p m')).toThrow(
+      'p m takes at most 1 reference images, not 2',
+    );
+    expect(() => referencesWithin({ referenceImagePaths: ['a'] }, 0, 'p m', 'p m takes none')).toThrow(
+      'p m takes none',
+    );
+    expect(() => startImageOnly({ imagePath: 'a.png' }, 'p m', true)).not.toThrow();
+    expect(() => startImageOnly({ imagePath: 'a.png' }, 'p m', false)).toThrow(
+      'p m cannot start from an image',
+    );
+    expect(() => startImageOnly({ lastFramePath: 'b.png' }, 'p m', true)).toThrow(
+      'p m takes no last frame or reference images here',
+    );
   });
 });

@@ -9,6 +9,7 @@ import {
   ProviderError,
   type ProviderJobRef,
   parsePluginSettings,
+  referencesWithin,
   type Still,
 } from '@beatframe/core';
 import { readReferenceImage, saveStill } from '@beatframe/media';
@@ -159,13 +160,12 @@ export function createFalImageProvider(raw: unknown = {}): ImageProvider {
     async generate(req, dest, ctx) {
       const [model, m] = modelOf(req.model);
       const label = `${name} ${model}`;
-      const refs = req.referenceImagePaths ?? [];
-      if (refs.length > m.maxReferenceImages)
-        throw new InputError(
-          m.maxReferenceImages
-            ? `${label} takes at most ${m.maxReferenceImages} reference images, not ${refs.length}`
-            : `${label} takes no reference images (seedream-4 does)`,
-        );
+      const refs = referencesWithin(
+        req,
+        m.maxReferenceImages,
+        label,
+        `${label} takes no reference images (seedream-4 does)`,
+      );
       const size = sizeFor(m, req);
       const fal = client(ctx); // a missing key fails here, before reading any file
       const imageUrls = await Promise.all(refs.map(dataUriOf));

@@ -10,6 +10,7 @@ import {
   type ProviderJobRef,
   type ProviderJobStatus,
   snapClipSeconds,
+  startImageOnly,
   type VideoProvider,
   validateSize,
 } from '@beatframe/core';
@@ -94,9 +95,7 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
       const [model, m] = modelOf(req.model);
       const label = `${name} ${model}`;
       const size = validateSize(req.size, Object.keys(m.sizes), label);
-      if (req.imagePath && !m.imageToVideo) throw new InputError(`${label} cannot start from an image`);
-      if (req.lastFramePath || req.referenceImagePaths?.length)
-        throw new InputError(`${label} takes no last frame or reference images here`);
+      startImageOnly(req, label, !!m.imageToVideo);
       const seconds = snapClipSeconds(req, m.durations, ctx, name);
       const fal = client(ctx); // a missing key fails here, before any image work
       const imageUrl = req.imagePath ? await imageUrlOf(req.imagePath, size, ctx) : undefined;

@@ -2,11 +2,11 @@ import { basename } from 'node:path';
 import {
   catalogueLookup,
   type ImageProvider,
-  InputError,
   nearestAspectSize,
   type PluginContext,
   ProviderError,
   parsePluginSettings,
+  referencesWithin,
   vendorConnection,
 } from '@beatframe/core';
 import { readReferenceImage, saveStill } from '@beatframe/media';
@@ -83,11 +83,7 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
     async generate(req, dest, ctx) {
       const [model, m] = modelOf(req.model);
       const label = `${name} ${model}`;
-      const refs = req.referenceImagePaths ?? [];
-      if (refs.length > m.maxReferenceImages)
-        throw new InputError(
-          `${label} takes at most ${m.maxReferenceImages} reference images, not ${refs.length}`,
-        );
+      const refs = referencesWithin(req, m.maxReferenceImages, label);
       const size = nearestAspectSize(req.size, m.sizes);
       const c = client(ctx); // a missing key fails here, before reading any file
       const images = await Promise.all(refs.map(referenceFile));

@@ -7,12 +7,12 @@ import {
   type Clip,
   type ClipRequest,
   catalogueLookup,
-  InputError,
   type PluginContext,
   ProviderError,
   type ProviderJobStatus,
   parsePluginSettings,
   snapClipSeconds,
+  startImageOnly,
   type VideoProvider,
   validateSize,
   vendorCall,
@@ -123,9 +123,7 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
       const [id, m] = modelOf(req.model);
       const label = `${name} ${id}`;
       const size = validateSize(req.size, Object.keys(m.sizes), label);
-      if (req.imagePath && !m.imageInput) throw new InputError(`${label} cannot start from an image`);
-      if (req.lastFramePath || req.referenceImagePaths?.length)
-        throw new InputError(`${label} takes no last frame or reference images here`);
+      startImageOnly(req, label, !!m.imageInput);
       const seconds = snapClipSeconds(req, m.durations, ctx, name);
       const r = client(ctx); // a missing token fails here, before any image work
       const image = req.imagePath

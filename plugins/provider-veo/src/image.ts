@@ -1,10 +1,10 @@
 import {
   catalogueLookup,
   type ImageProvider,
-  InputError,
   nearestAspectSize,
   type PluginContext,
   ProviderError,
+  referencesWithin,
   vendorConnection,
 } from '@beatframe/core';
 import { readReferenceImage, saveStill } from '@beatframe/media';
@@ -125,11 +125,7 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
     async generate(req, dest, ctx) {
       const [model, m] = modelOf(req.model);
       const label = `${name} ${model}`;
-      const refs = req.referenceImagePaths ?? [];
-      if (refs.length > m.maxReferenceImages)
-        throw new InputError(
-          `${label} takes at most ${m.maxReferenceImages} reference images, not ${refs.length}`,
-        );
+      const refs = referencesWithin(req, m.maxReferenceImages, label);
       const size = nearestAspectSize(req.size, Object.values(m.sizes));
       const aspectRatio = Object.entries(m.sizes).find(([, s]) => s === size)![0];
       const ai = client(ctx); // a missing key fails here, before reading any file
