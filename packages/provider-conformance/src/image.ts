@@ -12,26 +12,18 @@ import {
 } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
 import { describe, expect, it } from 'vitest';
-import { type ConformanceFaults, recordingContext } from './index.js';
-import { expectDeclaredWell, scratchFolder } from './suite.js';
+import { recordingContext } from './index.js';
+import { expectDeclaredWell, type SuiteHooks, scratchFolder } from './suite.js';
 
-export interface ImageConformanceOptions {
-  name: string;
+export interface ImageConformanceOptions extends SuiteHooks {
   /** A NEW provider instance each call (the resume test uses a second one, like a restarted worker). */
   makeProvider(env?: Record<string, string | undefined>): ImageProvider | Promise<ImageProvider>;
   /** A request the provider serves quickly. */
   request: ImageRequest;
-  env?: Record<string, string | undefined>;
-  missingKey?: { envVar: string };
-  faults?: ConformanceFaults;
-  /** How many generations the remote side has accepted (paid for) so far. */
-  submissions?(): number;
   /** The reference images the remote side received with its last request (to prove they travel). */
   lastReferenceCount?(): number;
   /** Two stills to send as references (made by the test file). */
   referenceImages?(): Promise<string[]>;
-  setup?(): void | Promise<void>;
-  teardown?(): void | Promise<void>;
   testTimeoutMs?: number;
 }
 

@@ -16,7 +16,7 @@ import {
 } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
 import { describe, expect, it } from 'vitest';
-import { expectDeclaredWell, scratchFolder } from './suite.js';
+import { expectDeclaredWell, type SuiteHooks, scratchFolder } from './suite.js';
 
 /** Fault injection a plugin's test double (emulator, work folder) offers the suite. */
 export interface ConformanceFaults {
@@ -30,29 +30,18 @@ export interface ConformanceFaults {
   retryAfter?: boolean;
 }
 
-export interface ProviderConformanceOptions {
-  /** Suite title, usually the provider's name. */
-  name: string;
+export interface ProviderConformanceOptions extends SuiteHooks {
   /** A NEW provider instance each call: the resume test uses a second one, like a restarted worker. */
   makeProvider(env?: Record<string, string | undefined>): VideoProvider | Promise<VideoProvider>;
   /** A request the provider serves quickly (small size, short clip). */
   request: ClipRequest;
-  /** The environment handed to the provider in ctx.env (keys, base URLs). */
-  env?: Record<string, string | undefined>;
-  /** The provider needs a key: the env variable it must name when the key is missing. */
-  missingKey?: { envVar: string };
-  faults?: ConformanceFaults;
   /** Makes the next download of this job deliver corrupt bytes once; the provider must detect and retry. */
   corruptDownload?(ref: ProviderJobRef): void | Promise<void>;
-  /** How many jobs the remote side has accepted so far; resuming must not add one. */
-  submissions?(): number;
   /** Does the provider make exactly the requested size and length? (manual clips do not.) */
   exactOutput?: boolean;
   pollIntervalMs?: number;
   /** Longest a job may take, ms. */
   jobTimeoutMs?: number;
-  setup?(): void | Promise<void>;
-  teardown?(): void | Promise<void>;
 }
 
 /** A context that keeps what the provider decided, so tests can look. */

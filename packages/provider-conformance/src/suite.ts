@@ -3,10 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PluginContext } from '@beatframe/core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { ConformanceFaults } from './index.js';
 
-/** What both suites take to bracket their tests: the plugin's name and its emulator's start and stop. */
+/** What the video and the image suite both take. */
 export interface SuiteHooks {
+  /** Suite title, usually the provider's name. */
   name: string;
+  /** The environment handed to the provider in ctx.env (keys, base URLs). */
+  env?: Record<string, string | undefined>;
+  /** The provider needs a key: the env variable it must name when the key is missing. */
+  missingKey?: { envVar: string };
+  faults?: ConformanceFaults;
+  /** How many jobs the remote side has accepted (paid for) so far; resuming must not add one. */
+  submissions?(): number;
+  /** Starts and stops what the provider talks to (an emulator). */
   setup?(): void | Promise<void>;
   teardown?(): void | Promise<void>;
 }
