@@ -4,7 +4,8 @@
  * music-tempo in the same run, train and held-out slices apart; then timings on the same files and
  * the speed of one four-minute MP3.
  * BENCH_PEERS=0 skips the peers; BENCH_ONLY=<substring> picks songs; BENCH_SLICE=train|held;
- * BENCH_IMPL=<path to another build's index.js> scores that build instead (e.g. an older commit).
+ * BENCH_IMPL=<path to another build's index.js> scores that build instead (e.g. an older commit);
+ * BENCH_ODD=1 adds the section songs again with odd section lengths (2-bar intro and tag, 6-bar bridge).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import {
   FAMILIES,
   grooveSong,
   HAS_MMA,
+  ODD_SECTION_PLAN,
   packagedMidiCorpus,
   sectionCorpus,
 } from './corpus.ts';
@@ -76,6 +78,7 @@ const all = [
   ...beatCorpus(join(cache, 'grooves')),
   ...packagedMidiCorpus(join(cache, 'midi')),
   ...sectionCorpus(join(cache, 'sections')),
+  ...(process.env.BENCH_ODD === '1' ? sectionCorpus(join(cache, 'sections'), ODD_SECTION_PLAN) : []),
 ].filter((s) => (!only || s.name.includes(only)) && (!slice || (slice === 'held' ? s.heldOut : !s.heldOut)));
 
 interface Result {

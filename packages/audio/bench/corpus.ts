@@ -268,6 +268,20 @@ const SECTION_PLAN: Array<[label: string, group: string, bars: number]> = [
   ['chorus', 'C', 8],
   ['outro', 'O', 4],
 ];
+/**
+ * The same song with sections of other lengths (real songs): a 2-bar intro, a 2-bar tag on the second
+ * chorus and a 6-bar bridge, so the 4-bar phrase grid moves twice (BENCH_ODD=1).
+ */
+export const ODD_SECTION_PLAN: Array<[label: string, group: string, bars: number]> = [
+  ['intro', 'I', 2],
+  ['verse', 'V', 8],
+  ['chorus', 'C', 8],
+  ['verse', 'V', 8],
+  ['chorus', 'C', 10],
+  ['bridge', 'B', 6],
+  ['chorus', 'C', 8],
+  ['outro', 'O', 4],
+];
 const SECTION_FAMILIES = [
   ['50srock', '50sRockIntro', '50sRock', '50sRockSusPlus', '50sRock1', '50sRockEnd'],
   ['basicrock', 'BasicRockIntro', 'BasicRock', 'BasicRockSus', 'BasicRock4', 'BasicRockEnd'],
@@ -290,7 +304,8 @@ const SECTION_FAMILIES = [
   ['zydeco', 'ZydecoIntro', 'Zydeco', 'ZydecoSusPlus', 'ZydecoPlus', 'ZydecoEnd'],
 ];
 
-export function sectionCorpus(dir: string): CorpusSong[] {
+export function sectionCorpus(dir: string, plan = SECTION_PLAN): CorpusSong[] {
+  const odd = plan !== SECTION_PLAN;
   mkdirSync(dir, { recursive: true });
   const out: CorpusSong[] = [];
   for (const [lib, intro, verse, chorus, bridge, end] of SECTION_FAMILIES as string[][]) {
@@ -314,7 +329,7 @@ export function sectionCorpus(dir: string): CorpusSong[] {
     const lines = [`Tempo ${bpm}`];
     const barsAt: number[] = [];
     let bar = 0;
-    for (const [, group, bars] of SECTION_PLAN) {
+    for (const [, group, bars] of plan) {
       barsAt.push(bar);
       lines.push(`Groove ${grooves[group]}`);
       // Intro/End grooves define their own length; repeat them to fill the section's bars.
@@ -322,7 +337,7 @@ export function sectionCorpus(dir: string): CorpusSong[] {
       bar += bars;
     }
     barsAt.push(bar);
-    const name = `sections-${lib}`;
+    const name = `sections-${odd ? 'odd-' : ''}${lib}`;
     const mid = renderMma(dir, `${name}-${bpm}`, `${lines.join('\n')}\n`);
     const sf = SOUNDFONTS[h % SOUNDFONTS.length] as string;
     const wav = mid.replace(/\.mid$/, `-${sf.includes('TimGM') ? 'tim' : 'fluid'}.wav`);
@@ -331,9 +346,9 @@ export function sectionCorpus(dir: string): CorpusSong[] {
     const grid = tappedGrid(map, { beatTicks: map.division * fam.per, beatsPerBar: fam.bar });
     const barSec = (b: number) => tickToSec(map, b * fam.bar * fam.per * map.division);
     const last = grid.beats.at(-1) ?? barSec(bar);
-    const sections = SECTION_PLAN.map(([label, group], i) => ({
+    const sections = plan.map(([label, group], i) => ({
       start: i === 0 ? 0 : barSec(barsAt[i] as number),
-      end: i === SECTION_PLAN.length - 1 ? Math.max(last, barSec(bar)) : barSec(barsAt[i + 1] as number),
+      end: i === plan.length - 1 ? Math.max(last, barSec(bar)) : barSec(barsAt[i + 1] as number),
       label,
       group,
     }));

@@ -1,10 +1,14 @@
-/** Diagnostic: section starts found vs the truth (train slice). */
+/** Diagnostic: section starts found vs the truth (train slice; DIAG_ODD=1 for the odd-length plan). */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeAudio } from '@beatframe/audio';
-import { sectionCorpus } from './corpus.ts';
+import { ODD_SECTION_PLAN, sectionCorpus } from './corpus.ts';
 
-const songs = sectionCorpus(join(tmpdir(), 'beatframe-audio-corpus', 'sections')).filter((s) => !s.heldOut);
+const dir = join(tmpdir(), 'beatframe-audio-corpus', 'sections');
+// DIAG_ODD=1: the songs with odd section lengths (2-bar intro and tag, 6-bar bridge).
+const songs = (
+  process.env.DIAG_ODD === '1' ? sectionCorpus(dir, ODD_SECTION_PLAN) : sectionCorpus(dir)
+).filter((s) => !s.heldOut);
 for (const s of songs) {
   const a = await analyzeAudio(s.audio);
   const bar = (60 / s.bpm) * s.beatsPerBar;

@@ -95,6 +95,62 @@ describe('segmentBars', () => {
     expect(groupAt(6)).not.toBe(groupAt(14));
     expect(groupAt(38)).not.toBe(groupAt(14));
   });
+
+  /** Section starts of a plan, in bars. */
+  const startsOf = (plan: Array<[number, number]>) => {
+    const out: number[] = [];
+    let bar = 0;
+    for (const [, bars] of plan) {
+      out.push(bar);
+      bar += bars;
+    }
+    return out;
+  };
+  const near = (found: number[], b: number) => found.some((s) => Math.abs(s - b) <= 1);
+
+  it('re-anchors the phrase grid after a 2-bar intro and again after a 2-bar tag', () => {
+    // intro 2, verse 8, chorus 8, verse 8, chorus 8 + 2-bar tag, bridge 8, chorus 8, outro 4; fills a bar early.
+    const plan: Array<[number, number]> = [
+      [0, 2],
+      [1, 8],
+      [2, 8],
+      [1, 8],
+      [2, 10],
+      [3, 8],
+      [2, 8],
+      [4, 4],
+    ];
+    const segs = segmentBars(song(plan, [9, 25]));
+    const found = segs.map((s) => s.startBar);
+    // Every boundary after the intro (bars 10, 18, 26) and after the tag (36, 44, 52) within a bar.
+    for (const b of startsOf(plan).slice(2)) expect(near(found, b), `boundary at bar ${b}`).toBe(true);
+    expect(segs.length).toBeGreaterThanOrEqual(7);
+    expect(segs.length).toBeLessThanOrEqual(10);
+  });
+
+  it('re-anchors the phrase grid after a 6-bar bridge (every later boundary within a bar)', () => {
+    // intro 4, verse 8, chorus 8, verse 8, chorus 8, bridge 6, chorus 8, chorus 8, outro 4.
+    const plan: Array<[number, number]> = [
+      [0, 4],
+      [1, 8],
+      [2, 8],
+      [1, 8],
+      [2, 8],
+      [3, 6],
+      [1, 8],
+      [2, 8],
+      [4, 4],
+    ];
+    const segs = segmentBars(song(plan, [11, 27]));
+    const found = segs.map((s) => s.startBar);
+    const starts = startsOf(plan);
+    // Before the bridge the 4-bar grid holds as before.
+    for (const b of starts.slice(1, 6)) expect(found).toContain(b);
+    // After it (bars 42, 50, 58) the grid has moved by 2 bars.
+    for (const b of starts.slice(6)) expect(near(found, b), `boundary at bar ${b}`).toBe(true);
+    expect(segs.length).toBeGreaterThanOrEqual(7);
+    expect(segs.length).toBeLessThanOrEqual(11);
+  });
 });
 
 describe('fixLocalPhase', () => {

@@ -127,3 +127,18 @@ export function userMessage(err: unknown): string {
   if (err instanceof Error) return err.message.split('\n')[0] ?? String(err);
   return String(err);
 }
+
+/**
+ * Where every vendor plugin's error mapping starts: a ProviderError, or a BeatframeError that already names what
+ * went wrong, passes through; an abort (by default an AbortError; an SDK may have its own class) becomes the
+ * 'cancelled' error. Anything else gives undefined, for the plugin to map by the vendor's status and body.
+ */
+export function passThroughError(
+  err: unknown,
+  isAbort: (err: unknown) => boolean = (e) => e instanceof Error && e.name === 'AbortError',
+): Error | undefined {
+  if (err instanceof ProviderError || (err instanceof BeatframeError && err.code !== 'BEATFRAME_ERROR'))
+    return err;
+  if (isAbort(err)) return new BeatframeError('cancelled', { code: 'ABORTED', cause: err });
+  return undefined;
+}

@@ -131,3 +131,159 @@ export function nearestAspectSize(size: string, sizes: readonly string[]): strin
   }
   return best;
 }
+
+/** The aspect ratios a list of WIDTHxHEIGHT sizes covers: square as 1:1, wider as 16:9, taller as 9:16. */
+export function aspectsOfSizes(sizes: readonly string[]): Array<'16:9' | '9:16' | '1:1'> {
+  return [
+    ...new Set(
+      sizes.map((s) => {
+        const { width, height } = parseSize(s);
+        return width === height ? '1:1' : width > height ? '16:9' : '9:16';
+      }),
+    ),
+  ] as Array<'16:9' | '9:16' | '1:1'>;
+}
+
+/**
+ * The request's reference images, or an InputError when there are more than the model takes; `none` replaces
+ * the message for a model that takes none.
+ */
+export function referencesWithin(
+  req: { referenceImagePaths?: string[] | undefined },
+  max: number,
+  label: string,
+  none?: string,
+): string[] {
+  const refs = req.referenceImagePaths ?? [];
+  if (refs.length > max)
+    throw new InputError(
+      max || none === undefined ? `${label} takes at most ${max} reference images, not ${refs.length}` : none,
+    );
+  return refs;
+}
+
+/**
+ * For models that start from one image at most: an InputError when the request asks for a start image the model
+ * cannot take, or for a last frame or reference images.
+ */
+export function startImageOnly(
+  req: {
+    imagePath?: string | undefined;
+    lastFramePath?: string | undefined;
+    referenceImagePaths?: string[] | undefined;
+  },
+  label: string,
+  takesImage: boolean,
+): void {
+  if (req.imagePath && !takesImage) throw new InputError(`${label} cannot start from an image`);
+  if (req.lastFramePath || req.referenceImagePaths?.length)
+    throw new InputError(`${label} takes no last frame or reference images here`);
+}
+
+/** `snapDuration` for one clip request, naming the provider and the shot in the decision it records. */
+export function snapClipSeconds(
+  req: { seconds: number; shotId?: string | undefined },
+  allowed: readonly number[],
+  ctx: Partial<Pick<PluginContext, 'decisions' | 'logger'>>,
+  provider: string,
+): number {
+  return snapDuration(req.seconds, allowed, {
+    ...ctx,
+    provider,
+    ...(req.shotId ? { shotId: req.shotId } : {}),
+  });
+}
+
+/**
+ * The prompt, cut to the `maxChars` a model takes. A longer prompt is refused by the model, and cutting changes
+ * what is asked, so a cut is logged and recorded as a decision.
+ */
+export function cutPrompt(
+  prompt: string,
+  maxChars: number,
+  label: string,
+  ctx: Pick<PluginContext, 'decisions' | 'logger'>,
+  ref: { shotId?: string | undefined; model: string },
+): string {
+  if (prompt.length <= maxChars) return prompt;
+  const summary = `prompt cut from ${prompt.length} to the ${maxChars} characters ${label} takes`;
+  ctx.logger.warn({ shotId: ref.shotId }, summary);
+  void ctx.decisions?.record({
+    role: 'prompt-cut',
+    summary,
+    ...(ref.shotId ? { shotId: ref.shotId } : {}),
+    model: ref.model,
+    output: { from: prompt.length, to: maxChars },
+  });
+  return prompt.slice(0, maxChars);
+}
+
+/** Where a keyed vendor is reached and with which key, as its settings and the environment say. */
+export interface VendorConnection {
+  apiKeyEnv: string;
+  baseUrlEnv: string;
+  /** The base URL: settings, else the environment variable, else none (the SDK's own). */
+  endpoint(ctx: Pick<PluginContext, 'env'>): string | undefined;
+  /** The host for messages and job records. */
+  hostOf(ctx: Pick<PluginContext, 'env'>): string;
+  /** The API key, or a ConfigError naming the variable to set. */
+  apiKey(ctx: Pick<PluginContext, 'env'>): string;
+  status(ctx: Pick<PluginContext, 'env'>): { configured: boolean; hint?: string };
+}
+
+/**
+ * The connection settings every keyed vendor plugin reads the same way. `trimSlash` drops trailing slashes from
+ * the base URL, for clients that join paths onto it as they are.
+ */
+export function vendorConnection(
+  provider: string,
+  settings: { apiKeyEnv?: string | undefined; baseUrlEnv?: string | undefined; baseUrl?: string | undefined },
+  defaults: { apiKeyEnv: string; baseUrlEnv: string; host: string; trimSlash?: boolean; via?: string },
+): VendorConnection {
+  const apiKeyEnv = settings.apiKeyEnv ?? defaults.apiKeyEnv;
+  const baseUrlEnv = settings.baseUrlEnv ?? defaults.baseUrlEnv;
+  const endpoint = (ctx: Pick<PluginContext, 'env'>) => {
+    const url = endpointOf(settings.baseUrl, baseUrlEnv, ctx.env);
+    return defaults.trimSlash ? url?.replace(/\/+$/, '') || undefined : url;
+  };
+  return {
+    apiKeyEnv,
+    baseUrlEnv,
+    endpoint,
+    hostOf: (ctx) => hostOfUrl(endpoint(ctx), defaults.host),
+    apiKey: (ctx) => apiKeyOf(provider, apiKeyEnv, ctx.env),
+    status: (ctx) => apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env, defaults.via),
+  };
+}
+
+/** What a vendor call was doing when it failed, for the plugin's error mapping. */
+export interface VendorCallRef {
+  what: string;
+  model?: string;
+  host: string;
+  apiKeyEnv: string;
+}
+
+/**
+ * A vendor plugin's `call(what, ctx, model, fn)`: runs `fn` and turns what it throws into the plugin's own
+ * ProviderError, naming the step, the model (when there is one), the host and the key's variable.
+ */
+export function vendorCall(conn: VendorConnection, toError: (err: unknown, ref: VendorCallRef) => Error) {
+  return async <T>(
+    what: string,
+    ctx: Pick<PluginContext, 'env'>,
+    model: string | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toError(err, {
+        what,
+        ...(model ? { model } : {}),
+        host: conn.hostOf(ctx),
+        apiKeyEnv: conn.apiKeyEnv,
+      });
+    }
+  };
+}

@@ -2,15 +2,21 @@ import { describe, expect, it } from 'vitest';
 import {
   apiKeyOf,
   apiKeyStatus,
+  aspectsOfSizes,
   ConfigError,
   catalogueLookup,
+  cutPrompt,
   type Decision,
   endpointOf,
   hostOfUrl,
   InputError,
   parseSize,
+  referencesWithin,
   snapDuration,
+  startImageOnly,
   validateSize,
+  vendorCall,
+  vendorConnection,
 } from '../src/index.js';
 
 describe('provider helpers', () => {
@@ -68,5 +74,61 @@ describe('provider helpers', () => {
       hint: 'set P_KEY (and P_URL for a proxy)',
     });
     expect(apiKeyStatus('P_KEY', 'P_URL', {}, 'a gateway').hint).toBe('set P_KEY (and P_URL for a gateway)');
+  });
+
+  it('aspectsOfSizes names each shape once', () => {
+    expect(aspectsOfSizes(['1280x720', '1920x1080', '720x1280', '960x960'])).toEqual(['16:9', '9:16', '1:1']);
+  });
+
+  it('cutPrompt leaves a short prompt alone and records a cut', () => {
+    const recorded: Array<Omit<Decision, 'at'>> = [];
+    const warned: string[] = [];
+    const ctx = {
+      decisions: { record: (d: Omit<Decision, 'at'>) => void recorded.push(d) },
+      logger: { warn: (_: unknown, msg: string) => void warned.push(msg) } as never,
+    };
+    expect(cutPrompt('short', 10, 'p m', ctx, { model: 'm' })).toBe('short');
+    expect(cutPrompt('a'.repeat(12), 10, 'p m', ctx, { shotId: 's1', model: 'm' })).toBe('a'.repeat(10));
+    expect(warned).toEqual(['prompt cut from 12 to the 10 characters p m takes']);
+    expect(recorded).toEqual([
+      { role: 'prompt-cut', summary: warned[0], shotId: 's1', model: 'm', output: { from: 12, to: 10 } },
+    ]);
+  });
+
+  it('vendorConnection reads the settings, then the environment, then the defaults', async () => {
+    const defaults = { apiKeyEnv: 'P_KEY', baseUrlEnv: 'P_URL', host: 'api.p.com', trimSlash: true };
+    const conn = vendorConnection('p', {}, defaults);
+    const env = { P_KEY: 'k', P_URL: 'http://localhost:9/v1//' };
+    expect(conn.endpoint({ env })).toBe('http://localhost:9/v1');
+    expect(conn.hostOf({ env })).toBe('localhost:9');
+    expect(conn.hostOf({ env: {} })).toBe('api.p.com');
+    expect(conn.apiKey({ env })).toBe('k');
+    expect(() => conn.apiKey({ env: {} })).toThrow(ConfigError);
+    expect(conn.status({ env: {} }).hint).toBe('set P_KEY (and P_URL for a proxy)');
+    const own = vendorConnection('p', { apiKeyEnv: 'MY_KEY', baseUrl: 'http://h:1/' }, defaults);
+    expect(own.endpoint({ env })).toBe('http://h:1');
+    const call = vendorCall(own, (err, ref) => new Error(`${(err as Error).message} ${JSON.stringify(ref)}`));
+    await expect(call('doing it', { env }, undefined, () => Promise.reject(new Error('no')))).rejects.toThrow(
+      'no {"what":"doing it","host":"h:1","apiKeyEnv":"MY_KEY"}',
+    );
+    expect(await call('doing it', { env }, 'm', async () => 3)).toBe(3);
+  });
+
+  it('referencesWithin and startImageOnly refuse what a model cannot take', () => {
+    expect(referencesWithin({}, 0, 'p m')).toEqual([]);
+    expect(referencesWithin({ referenceImagePaths: ['a'] }, 2, 'p m')).toEqual(['a']);
+    expect(() => referencesWithin({ referenceImagePaths: ['a', 'b'] }, 1, 'p m')).toThrow(
+      'p m takes at most 1 reference images, not 2',
+    );
+    expect(() => referencesWithin({ referenceImagePaths: ['a'] }, 0, 'p m', 'p m takes none')).toThrow(
+      'p m takes none',
+    );
+    expect(() => startImageOnly({ imagePath: 'a.png' }, 'p m', true)).not.toThrow();
+    expect(() => startImageOnly({ imagePath: 'a.png' }, 'p m', false)).toThrow(
+      'p m cannot start from an image',
+    );
+    expect(() => startImageOnly({ lastFramePath: 'b.png' }, 'p m', true)).toThrow(
+      'p m takes no last frame or reference images here',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { InputError, ProviderError, parseSize, produceAtomic } from '@beatframe/core';
 import { runFfmpeg } from './ffmpeg.js';
 import { probeMedia } from './probe.js';
@@ -130,4 +130,23 @@ async function produceAll(dests: string[], produce: (tmps: string[]) => Promise<
   if (!first) return;
   if (!rest.length) return produceAtomic(first, (tmp) => produce([tmp]));
   return produceAtomic(first, (tmp0) => produceAll(rest, (tmps) => produce([tmp0, ...tmps])));
+}
+
+/** The image types the vendors' reference inputs take, by file extension. */
+const REFERENCE_MIME: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
+
+/**
+ * A reference image's bytes and MIME type, read as they are (vendors fit references themselves). InputErrors:
+ * "reference image PATH does not exist", "... must be a PNG, JPEG or WebP file".
+ */
+export async function readReferenceImage(path: string): Promise<{ bytes: Buffer; mimeType: string }> {
+  if (!existsSync(path)) throw new InputError(`reference image ${path} does not exist`);
+  const mimeType = REFERENCE_MIME[extname(path).toLowerCase()];
+  if (!mimeType) throw new InputError(`reference image ${path} must be a PNG, JPEG or WebP file`);
+  return { bytes: await readFile(path), mimeType };
 }

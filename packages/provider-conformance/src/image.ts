@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   ConfigError,
   type ImageContext,
@@ -14,26 +11,19 @@ import {
   Still,
 } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConformanceFaults, recordingContext } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { recordingContext } from './index.js';
+import { expectDeclaredWell, type SuiteHooks, scratchFolder } from './suite.js';
 
-export interface ImageConformanceOptions {
-  name: string;
+export interface ImageConformanceOptions extends SuiteHooks {
   /** A NEW provider instance each call (the resume test uses a second one, like a restarted worker). */
   makeProvider(env?: Record<string, string | undefined>): ImageProvider | Promise<ImageProvider>;
   /** A request the provider serves quickly. */
   request: ImageRequest;
-  env?: Record<string, string | undefined>;
-  missingKey?: { envVar: string };
-  faults?: ConformanceFaults;
-  /** How many generations the remote side has accepted (paid for) so far. */
-  submissions?(): number;
   /** The reference images the remote side received with its last request (to prove they travel). */
   lastReferenceCount?(): number;
   /** Two stills to send as references (made by the test file). */
   referenceImages?(): Promise<string[]>;
-  setup?(): void | Promise<void>;
-  teardown?(): void | Promise<void>;
   testTimeoutMs?: number;
 }
 
@@ -55,32 +45,17 @@ async function expectValidStill(still: Still, dest: string, requested: string): 
 /** The shared suite every image provider plugin runs, at the top level of a vitest file. */
 export function runImageProviderConformance(opts: ImageConformanceOptions): void {
   const timeout = opts.testTimeoutMs ?? 30_000;
-  let dir = '';
   const ctx = (): ImageContext & ReturnType<typeof recordingContext> => recordingContext(opts.env);
 
   describe(`image provider conformance: ${opts.name}`, () => {
-    beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), `bf-image-conformance-${opts.name}-`));
-      await opts.setup?.();
-    });
-    afterAll(async () => {
-      await opts.teardown?.();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    const inDir = scratchFolder(opts, 'bf-image-conformance');
 
     it('declares a name, an honest description and well-formed capabilities', async () => {
       const p = await opts.makeProvider(opts.env);
-      expect(p.name).toMatch(/^[a-z0-9-]+$/);
-      expect(p.description.length).toBeGreaterThan(10);
+      expectDeclaredWell(p, ctx());
       const c = p.capabilities;
-      expect(c.models.length).toBeGreaterThan(0);
-      for (const s of c.sizes) expect(s).toMatch(/^\d+x\d+$/);
       expect(c.maxReferenceImages).toBeGreaterThanOrEqual(0);
-      expect(c.concurrency).toBeGreaterThan(0);
-      expect(c.rpm).toBeGreaterThan(0);
-      expect(c.maxPromptChars).toBeGreaterThan(0);
       expect(c.usdFor({ size: opts.request.size })).toBeGreaterThanOrEqual(0);
-      expect(p.status(ctx()).configured).toBe(true);
     });
 
     it(
@@ -88,7 +63,7 @@ export function runImageProviderConformance(opts: ImageConformanceOptions): void
       async () => {
         const p = await opts.makeProvider(opts.env);
         for (const size of [opts.request.size, opts.request.size.split('x').reverse().join('x')]) {
-          const dest = join(dir, `still-${size}.png`);
+          const dest = inDir(`still-${size}.png`);
           const still = await p.generate({ ...opts.request, size }, dest, ctx());
           expect(still.provider).toBe(p.name);
           await expectValidStill(still, dest, size);
@@ -107,27 +82,23 @@ export function runImageProviderConformance(opts: ImageConformanceOptions): void
         const some = refs.slice(0, Math.max(1, Math.min(max, refs.length)));
         if (max === 0) {
           const err = await p
-            .generate({ ...opts.request, referenceImagePaths: some }, join(dir, 'r0.png'), ctx())
+            .generate({ ...opts.request, referenceImagePaths: some }, inDir('r0.png'), ctx())
             .catch((e: unknown) => e);
           expect(err).toBeInstanceOf(InputError);
           return;
         }
-        const dest = join(dir, 'with-refs.png');
+        const dest = inDir('with-refs.png');
         const still = await p.generate({ ...opts.request, referenceImagePaths: some }, dest, ctx());
         await expectValidStill(still, dest, opts.request.size);
         if (opts.lastReferenceCount) expect(opts.lastReferenceCount()).toBe(some.length);
         const tooMany = Array.from({ length: max + 1 }, (_, i) => refs[i % refs.length]!);
         const err = await p
-          .generate({ ...opts.request, referenceImagePaths: tooMany }, join(dir, 'too-many.png'), ctx())
+          .generate({ ...opts.request, referenceImagePaths: tooMany }, inDir('too-many.png'), ctx())
           .catch((e: unknown) => e);
         expect(err).toBeInstanceOf(InputError);
         expect((err as Error).message).not.toContain('\n');
         const missing = await p
-          .generate(
-            { ...opts.request, referenceImagePaths: [join(dir, 'nope.png')] },
-            join(dir, 'x.png'),
-            ctx(),
-          )
+          .generate({ ...opts.request, referenceImagePaths: [inDir('nope.png')] }, inDir('x.png'), ctx())
           .catch((e: unknown) => e);
         expect(missing).toBeInstanceOf(InputError);
       },
@@ -147,7 +118,7 @@ export function runImageProviderConformance(opts: ImageConformanceOptions): void
             throw new Killed('killed after storing the job');
           },
         };
-        const dest = join(dir, 'resumed.png');
+        const dest = inDir('resumed.png');
         await expect(
           first.generate({ ...opts.request, prompt: `${opts.request.prompt} (resume)` }, dest, c),
         ).rejects.toBeInstanceOf(Killed);
@@ -169,7 +140,7 @@ export function runImageProviderConformance(opts: ImageConformanceOptions): void
       const status = p.status(c);
       expect(status.configured).toBe(false);
       expect(status.hint).toContain(envVar);
-      const err = await p.generate(opts.request, join(dir, 'nokey.png'), c).catch((e: unknown) => e);
+      const err = await p.generate(opts.request, inDir('nokey.png'), c).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as Error).message).toContain(envVar);
     });
@@ -185,7 +156,7 @@ export function runImageProviderConformance(opts: ImageConformanceOptions): void
             const err = await p
               .generate(
                 { ...opts.request, prompt: `${opts.request.prompt} (${kind})` },
-                join(dir, `${kind}.png`),
+                inDir(`${kind}.png`),
                 ctx(),
               )
               .then(

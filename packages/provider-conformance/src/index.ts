@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   type Clip,
   type ClipRequest,
@@ -18,7 +15,8 @@ import {
   type VideoProvider,
 } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { expectDeclaredWell, type SuiteHooks, scratchFolder } from './suite.js';
 
 /** Fault injection a plugin's test double (emulator, work folder) offers the suite. */
 export interface ConformanceFaults {
@@ -32,29 +30,18 @@ export interface ConformanceFaults {
   retryAfter?: boolean;
 }
 
-export interface ProviderConformanceOptions {
-  /** Suite title, usually the provider's name. */
-  name: string;
+export interface ProviderConformanceOptions extends SuiteHooks {
   /** A NEW provider instance each call: the resume test uses a second one, like a restarted worker. */
   makeProvider(env?: Record<string, string | undefined>): VideoProvider | Promise<VideoProvider>;
   /** A request the provider serves quickly (small size, short clip). */
   request: ClipRequest;
-  /** The environment handed to the provider in ctx.env (keys, base URLs). */
-  env?: Record<string, string | undefined>;
-  /** The provider needs a key: the env variable it must name when the key is missing. */
-  missingKey?: { envVar: string };
-  faults?: ConformanceFaults;
   /** Makes the next download of this job deliver corrupt bytes once; the provider must detect and retry. */
   corruptDownload?(ref: ProviderJobRef): void | Promise<void>;
-  /** How many jobs the remote side has accepted so far; resuming must not add one. */
-  submissions?(): number;
   /** Does the provider make exactly the requested size and length? (manual clips do not.) */
   exactOutput?: boolean;
   pollIntervalMs?: number;
   /** Longest a job may take, ms. */
   jobTimeoutMs?: number;
-  setup?(): void | Promise<void>;
-  teardown?(): void | Promise<void>;
 }
 
 /** A context that keeps what the provider decided, so tests can look. */
@@ -130,34 +117,19 @@ export function runProviderConformance(opts: ProviderConformanceOptions): void {
   const timeout = opts.jobTimeoutMs ?? 60_000;
   const testTimeout = timeout * 2 + 10_000;
   const exact = opts.exactOutput ?? true;
-  let dir = '';
   const ctx = () => recordingContext(opts.env);
   const settle = { intervalMs: interval, timeoutMs: timeout };
 
   describe(`video provider conformance: ${opts.name}`, () => {
-    beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), `bf-conformance-${opts.name}-`));
-      await opts.setup?.();
-    });
-    afterAll(async () => {
-      await opts.teardown?.();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
+    const inDir = scratchFolder(opts, 'bf-conformance');
 
     it('declares a name, an honest description and well-formed capabilities', async () => {
       const p = await opts.makeProvider(opts.env);
-      expect(p.name).toMatch(/^[a-z0-9-]+$/);
-      expect(p.description.length).toBeGreaterThan(10);
+      expectDeclaredWell(p, ctx());
       const c = p.capabilities;
       for (const d of c.durations) expect(d).toBeGreaterThan(0);
       expect([...c.durations].sort((a, b) => a - b)).toEqual(c.durations);
-      for (const s of c.sizes) expect(s).toMatch(/^\d+x\d+$/);
-      expect(c.models.length).toBeGreaterThan(0);
-      expect(c.concurrency).toBeGreaterThan(0);
-      expect(c.rpm).toBeGreaterThan(0);
-      expect(c.maxPromptChars).toBeGreaterThan(0);
       expect(c.usdFor({ seconds: opts.request.seconds, size: opts.request.size })).toBeGreaterThanOrEqual(0);
-      expect(p.status(ctx()).configured).toBe(true);
     });
 
     it(
@@ -176,9 +148,9 @@ export function runProviderConformance(opts: ProviderConformanceOptions): void {
         expect(st.error).toBeUndefined();
         expect(st.state).toBe('done');
         for (const x of seen) expect(x >= 0 && x <= 1).toBe(true);
-        const clip = await p.download(ref, join(dir, 'first.mp4'), c);
+        const clip = await p.download(ref, inDir('first.mp4'), c);
         expect(clip.provider).toBe(p.name);
-        expect(clip.path).toBe(join(dir, 'first.mp4'));
+        expect(clip.path).toBe(inDir('first.mp4'));
         await expectValidClip(clip, ref, exact);
       },
       testTimeout,
@@ -197,7 +169,7 @@ export function runProviderConformance(opts: ProviderConformanceOptions): void {
         const again = ProviderJobRef.parse(JSON.parse(stored));
         const st = await pollUntilSettled(second, again, c, settle);
         expect(st.state).toBe('done');
-        const clip = await second.download(again, join(dir, 'resumed.mp4'), c);
+        const clip = await second.download(again, inDir('resumed.mp4'), c);
         await expectValidClip(clip, again, exact);
         if (before !== undefined) expect(opts.submissions?.()).toBe(before);
       },
@@ -279,7 +251,7 @@ export function runProviderConformance(opts: ProviderConformanceOptions): void {
         const ref = await p.submit({ ...opts.request, prompt: `${opts.request.prompt} (corrupt)` }, c);
         expect((await pollUntilSettled(p, ref, c, settle)).state).toBe('done');
         await opts.corruptDownload!(ref);
-        const clip = await p.download(ref, join(dir, 'corrupt.mp4'), c);
+        const clip = await p.download(ref, inDir('corrupt.mp4'), c);
         await expectValidClip(clip, ref, exact);
       },
       testTimeout,
@@ -304,7 +276,7 @@ export function runProviderConformance(opts: ProviderConformanceOptions): void {
         const remixed = await p.remix(ref, `${opts.request.prompt}, now at night`, c);
         expect(remixed.jobId).not.toBe(ref.jobId);
         expect((await pollUntilSettled(p, remixed, c, settle)).state).toBe('done');
-        const clip = await p.download(remixed, join(dir, 'remix.mp4'), c);
+        const clip = await p.download(remixed, inDir('remix.mp4'), c);
         await expectValidClip(clip, remixed, exact);
       },
       testTimeout,

@@ -1,4 +1,4 @@
-import { BeatframeError, ProviderError, providerErrorKindForStatus } from '@beatframe/core';
+import { ProviderError, passThroughError, providerErrorKindForStatus } from '@beatframe/core';
 
 /** A non-2xx answer from the ComfyUI server (or a proxy in front of it), with its body. */
 export class ComfyHttpError extends Error {
@@ -95,10 +95,8 @@ export function toProviderError(
   err: unknown,
   ctx: { what: string; host: string; tokenEnv: string; titles?: Record<string, string> },
 ): Error {
-  if (err instanceof ProviderError || (err instanceof BeatframeError && err.code !== 'BEATFRAME_ERROR'))
-    return err;
-  if (err instanceof Error && err.name === 'AbortError')
-    return new BeatframeError('cancelled', { code: 'ABORTED', cause: err });
+  const known = passThroughError(err);
+  if (known) return known;
   if (err instanceof ComfyHttpError) {
     const opts = { code: String(err.status), cause: err };
     if (err.status === 401 || err.status === 403)

@@ -1,6 +1,7 @@
 /** ComfyUI as a VideoProvider. Over 400 lines because it is one closure whose submit, poll (WebSocket or /history), download and cancel share the server's client and the prompts in flight. */
 import { randomInt, randomUUID } from 'node:crypto';
 import {
+  aspectsOfSizes,
   type Clip,
   ConfigError,
   catalogueLookup,
@@ -180,14 +181,7 @@ export function createComfyUIProvider(raw: unknown = {}): VideoProvider {
     capabilities: {
       durations: durationsOfModel(def),
       sizes: primary.mapping.sizes,
-      aspects: [
-        ...new Set(
-          primary.mapping.sizes.map((s) => {
-            const { width, height } = parseSize(s);
-            return width === height ? '1:1' : width > height ? '16:9' : '9:16';
-          }),
-        ),
-      ] as Array<'16:9' | '9:16' | '1:1'>,
+      aspects: aspectsOfSizes(primary.mapping.sizes),
       imageToVideo: !!workflowFor(def, true),
       remix: false,
       maxPromptChars: 2000,

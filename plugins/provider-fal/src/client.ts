@@ -1,6 +1,6 @@
-import { parseRetryAfter } from '@beatframe/core';
+import { type PluginContext, parseRetryAfter, vendorConnection } from '@beatframe/core';
 import { createFalClient, type FalClient } from '@fal-ai/client';
-import { FalHttpError } from './errors.js';
+import { FalHttpError, toProviderError } from './errors.js';
 
 /** The hosts the SDK builds URLs for; FAL_BASE_URL takes their place. */
 const FAL_HOSTS = /^https:\/\/(queue\.|rest\.)?fal\.run\//;
@@ -27,4 +27,37 @@ export function falClient(key: string, base: string | undefined, sdkRetries = fa
       throw new FalHttpError(res.status, body, parseRetryAfter(res.headers.get('retry-after')));
     },
   });
+}
+
+/**
+ * What the video and the image providers share: where fal is reached (FAL_KEY, FAL_BASE_URL with trailing
+ * slashes dropped, since the middleware joins paths onto it), a client for it, and `call`, which turns what a
+ * step throws into a ProviderError naming the step, the model or endpoint, the host and the key's variable.
+ */
+export function falAccess(
+  name: string,
+  settings: { apiKeyEnv?: string; baseUrlEnv?: string; baseUrl?: string; sdkRetries?: boolean },
+) {
+  const conn = vendorConnection(name, settings, {
+    apiKeyEnv: 'FAL_KEY',
+    baseUrlEnv: 'FAL_BASE_URL',
+    host: 'queue.fal.run',
+    trimSlash: true,
+  });
+  return {
+    conn,
+    client: (ctx: PluginContext) => falClient(conn.apiKey(ctx), conn.endpoint(ctx), settings.sdkRetries),
+    async call<T>(
+      what: string,
+      ctx: PluginContext,
+      ref: { model?: string; endpoint?: string },
+      fn: () => Promise<T>,
+    ): Promise<T> {
+      try {
+        return await fn();
+      } catch (err) {
+        throw toProviderError(err, { what, ...ref, host: conn.hostOf(ctx), apiKeyEnv: conn.apiKeyEnv });
+      }
+    },
+  };
 }

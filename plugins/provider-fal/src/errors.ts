@@ -1,7 +1,7 @@
 import {
-  BeatframeError,
   ProviderError,
   type ProviderErrorKind,
+  passThroughError,
   providerErrorKindForStatus,
 } from '@beatframe/core';
 import { ApiError } from '@fal-ai/client';
@@ -61,10 +61,8 @@ export function toProviderError(
   err: unknown,
   ctx: { what: string; model?: string; endpoint?: string; host?: string; apiKeyEnv: string },
 ): Error {
-  if (err instanceof ProviderError || (err instanceof BeatframeError && err.code !== 'BEATFRAME_ERROR'))
-    return err;
-  if (err instanceof Error && err.name === 'AbortError')
-    return new BeatframeError('cancelled', { code: 'ABORTED', cause: err });
+  const known = passThroughError(err);
+  if (known) return known;
   let status: number | undefined;
   let body: unknown;
   let retryAfterSec: number | undefined;

@@ -1,27 +1,19 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  apiKeyOf,
-  apiKeyStatus,
   catalogueLookup,
-  endpointOf,
-  hostOfUrl,
   type ImageContext,
   type ImageProvider,
   type ImageRequest,
   InputError,
   nearestAspectSize,
-  type PluginContext,
   ProviderError,
   type ProviderJobRef,
   parsePluginSettings,
+  referencesWithin,
   type Still,
 } from '@beatframe/core';
-import { saveStill } from '@beatframe/media';
-import { falClient } from './client.js';
-import { toProviderError } from './errors.js';
+import { readReferenceImage, saveStill } from '@beatframe/media';
+import { falAccess } from './client.js';
 import {
   DEFAULT_FAL_IMAGE_MODEL,
   FAL_IMAGE_MODELS,
@@ -29,13 +21,6 @@ import {
   falImageUsd,
 } from './image-catalogue.js';
 import { FalImageSettings } from './image-settings.js';
-
-const MIME: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-};
 
 interface FalImageJobData {
   /** The endpoint the request was queued on: status and result live under it. */
@@ -62,8 +47,7 @@ interface FalImageResult {
 export function createFalImageProvider(raw: unknown = {}): ImageProvider {
   const s = parsePluginSettings(FalImageSettings, raw, 'providers.fal');
   const name = 'fal-images';
-  const apiKeyEnv = s.apiKeyEnv ?? 'FAL_KEY';
-  const baseUrlEnv = s.baseUrlEnv ?? 'FAL_BASE_URL';
+  const { conn, client, call } = falAccess(name, s);
   const pollMs = s.imagePollIntervalMs ?? 1000;
   const timeoutMs = s.imageTimeoutMs ?? 10 * 60_000;
   const catalogue: Record<string, FalImageModel> = { ...FAL_IMAGE_MODELS };
@@ -77,31 +61,12 @@ export function createFalImageProvider(raw: unknown = {}): ImageProvider {
   const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.fal.imageModels');
   const [, def] = modelOf(defaultModel);
 
-  const endpointUrl = (ctx: PluginContext) =>
-    endpointOf(s.baseUrl, baseUrlEnv, ctx.env)?.replace(/\/+$/, '') || undefined;
-  const hostOf = (ctx: PluginContext) => hostOfUrl(endpointUrl(ctx), 'queue.fal.run');
-  const client = (ctx: PluginContext) =>
-    falClient(apiKeyOf(name, apiKeyEnv, ctx.env), endpointUrl(ctx), s.sdkRetries);
-
-  async function call<T>(
-    what: string,
-    ctx: PluginContext,
-    ref: { model?: string; endpoint?: string },
-    fn: () => Promise<T>,
-  ) {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toProviderError(err, { what, ...ref, host: hostOf(ctx), apiKeyEnv });
-    }
-  }
+  const { hostOf } = conn;
 
   /** A reference as a data URI (fal takes data URIs wherever it takes an image URL). */
   async function dataUriOf(path: string): Promise<string> {
-    if (!existsSync(path)) throw new InputError(`reference image ${path} does not exist`);
-    const type = MIME[extname(path).toLowerCase()];
-    if (!type) throw new InputError(`reference image ${path} must be a PNG, JPEG or WebP file`);
-    return `data:${type};base64,${(await readFile(path)).toString('base64')}`;
+    const { bytes, mimeType } = await readReferenceImage(path);
+    return `data:${mimeType};base64,${bytes.toString('base64')}`;
   }
 
   function sizeFor(m: FalImageModel, req: Pick<ImageRequest, 'size'>): string {
@@ -190,18 +155,17 @@ export function createFalImageProvider(raw: unknown = {}): ImageProvider {
       concurrency: s.imageConcurrency ?? 2,
       rpm: s.imageRpm ?? 10,
     },
-    status: (ctx) => apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env),
+    status: conn.status,
 
     async generate(req, dest, ctx) {
       const [model, m] = modelOf(req.model);
       const label = `${name} ${model}`;
-      const refs = req.referenceImagePaths ?? [];
-      if (refs.length > m.maxReferenceImages)
-        throw new InputError(
-          m.maxReferenceImages
-            ? `${label} takes at most ${m.maxReferenceImages} reference images, not ${refs.length}`
-            : `${label} takes no reference images (seedream-4 does)`,
-        );
+      const refs = referencesWithin(
+        req,
+        m.maxReferenceImages,
+        label,
+        `${label} takes no reference images (seedream-4 does)`,
+      );
       const size = sizeFor(m, req);
       const fal = client(ctx); // a missing key fails here, before reading any file
       const imageUrls = await Promise.all(refs.map(dataUriOf));

@@ -1,26 +1,24 @@
 import {
-  apiKeyOf,
-  apiKeyStatus,
+  aspectsOfSizes,
   type Clip,
   type ClipRequest,
   catalogueLookup,
-  endpointOf,
-  hostOfUrl,
+  cutPrompt,
   InputError,
   type PluginContext,
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
-  parseSize,
-  snapDuration,
+  snapClipSeconds,
+  startImageOnly,
   type VideoProvider,
   validateSize,
 } from '@beatframe/core';
 import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
-import type { FalClient, QueueStatus } from '@fal-ai/client';
+import type { QueueStatus } from '@fal-ai/client';
 import { DEFAULT_FAL_MODEL, inputFor, mergeFalCatalogue } from './catalogue.js';
-import { falClient } from './client.js';
-import { detailOf, kindOf, toProviderError } from './errors.js';
+import { falAccess } from './client.js';
+import { detailOf, kindOf } from './errors.js';
 import type { FalSettings } from './settings.js';
 
 interface FalJobData {
@@ -31,42 +29,18 @@ interface FalJobData {
 
 export function createFalProvider(settings: FalSettings = {}): VideoProvider {
   const name = settings.name ?? 'fal';
-  const apiKeyEnv = settings.apiKeyEnv ?? 'FAL_KEY';
-  const baseUrlEnv = settings.baseUrlEnv ?? 'FAL_BASE_URL';
+  const { conn, client, call } = falAccess(name, settings);
+  const { hostOf } = conn;
   const catalogue = mergeFalCatalogue(settings.models);
   const defaultModel = settings.model ?? DEFAULT_FAL_MODEL;
   const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.fal.models');
   const attempts = Math.max(1, settings.downloadAttempts ?? 3);
   const [, def] = modelOf(defaultModel);
 
-  function endpointUrl(ctx: PluginContext): string | undefined {
-    return endpointOf(settings.baseUrl, baseUrlEnv, ctx.env)?.replace(/\/+$/, '') || undefined;
-  }
-  function hostOf(ctx: PluginContext): string {
-    return hostOfUrl(endpointUrl(ctx), 'queue.fal.run');
-  }
-
-  function client(ctx: PluginContext): FalClient {
-    return falClient(apiKeyOf(name, apiKeyEnv, ctx.env), endpointUrl(ctx), settings.sdkRetries);
-  }
-
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     const m = catalogue[req.model ?? defaultModel] ?? def;
     const perSecond = m.perSecondBySize?.[req.size] ?? m.perSecond;
     return Number((perSecond * req.seconds).toFixed(4));
-  }
-
-  async function call<T>(
-    what: string,
-    ctx: PluginContext,
-    ref: { model?: string; endpoint?: string },
-    fn: () => Promise<T>,
-  ) {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toProviderError(err, { what, ...ref, host: hostOf(ctx), apiKeyEnv });
-    }
   }
 
   /** The still as a PNG data URI (fal takes data URIs for image_url), cover-fitted to the clip size. */
@@ -101,14 +75,7 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
     capabilities: {
       durations: def.durations,
       sizes: Object.keys(def.sizes),
-      aspects: [
-        ...new Set(
-          Object.keys(def.sizes).map((s) => {
-            const { width, height } = parseSize(s);
-            return width === height ? '1:1' : width > height ? '16:9' : '9:16';
-          }),
-        ),
-      ] as Array<'16:9' | '9:16' | '1:1'>,
+      aspects: aspectsOfSizes(Object.keys(def.sizes)),
       imageToVideo: !!def.imageToVideo,
       remix: false,
       maxPromptChars: def.maxPromptChars,
@@ -122,39 +89,18 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
       promptStyleOf: (model) => (catalogue[model ?? defaultModel] ?? def).promptStyle,
     },
 
-    status(ctx) {
-      return apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env);
-    },
+    status: conn.status,
 
     async submit(req, ctx) {
       const [model, m] = modelOf(req.model);
       const label = `${name} ${model}`;
       const size = validateSize(req.size, Object.keys(m.sizes), label);
-      if (req.imagePath && !m.imageToVideo) throw new InputError(`${label} cannot start from an image`);
-      if (req.lastFramePath || req.referenceImagePaths?.length)
-        throw new InputError(`${label} takes no last frame or reference images here`);
-      const seconds = snapDuration(req.seconds, m.durations, {
-        ...ctx,
-        provider: name,
-        ...(req.shotId ? { shotId: req.shotId } : {}),
-      });
+      startImageOnly(req, label, !!m.imageToVideo);
+      const seconds = snapClipSeconds(req, m.durations, ctx, name);
       const fal = client(ctx); // a missing key fails here, before any image work
       const imageUrl = req.imagePath ? await imageUrlOf(req.imagePath, size, ctx) : undefined;
       const endpoint = imageUrl ? m.imageToVideo! : m.textToVideo;
-      let prompt = req.prompt;
-      if (prompt.length > m.maxPromptChars) {
-        // The model refuses longer prompts; cutting changes what is asked, so it is a recorded decision.
-        const summary = `prompt cut from ${prompt.length} to the ${m.maxPromptChars} characters ${label} takes`;
-        ctx.logger.warn({ shotId: req.shotId }, summary);
-        void ctx.decisions?.record({
-          role: 'prompt-cut',
-          summary,
-          ...(req.shotId ? { shotId: req.shotId } : {}),
-          model,
-          output: { from: prompt.length, to: m.maxPromptChars },
-        });
-        prompt = prompt.slice(0, m.maxPromptChars);
-      }
+      const prompt = cutPrompt(req.prompt, m.maxPromptChars, label, ctx, { shotId: req.shotId, model });
       const input = inputFor(m, { ...req, prompt, seconds, size }, imageUrl);
       const queued = await call('queueing the video', ctx, { model, endpoint }, () =>
         fal.queue.submit(endpoint, { input, ...(ctx.signal ? { abortSignal: ctx.signal } : {}) }),

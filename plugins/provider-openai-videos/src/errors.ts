@@ -1,4 +1,9 @@
-import { BeatframeError, ProviderError, parseRetryAfter, providerErrorKindForStatus } from '@beatframe/core';
+import {
+  ProviderError,
+  parseRetryAfter,
+  passThroughError,
+  providerErrorKindForStatus,
+} from '@beatframe/core';
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 
 /** What a user can switch to when the model is gone. */
@@ -40,10 +45,8 @@ export function toProviderError(
   ctx: { what: string; model?: string; host?: string; apiKeyEnv: string; api?: string; retiredHint?: string },
 ): Error {
   const api = ctx.api ?? 'the Videos API';
-  if (err instanceof ProviderError || (err instanceof BeatframeError && err.code !== 'BEATFRAME_ERROR'))
-    return err;
-  if (err instanceof APIUserAbortError)
-    return new BeatframeError('cancelled', { code: 'ABORTED', cause: err });
+  const known = passThroughError(err, (e) => e instanceof APIUserAbortError);
+  if (known) return known;
   if (err instanceof APIError && err.status !== undefined) {
     const status = err.status;
     const body = (err.error ?? {}) as { code?: string | null; type?: string; message?: string };

@@ -1,20 +1,15 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import {
-  apiKeyOf,
-  apiKeyStatus,
   catalogueLookup,
-  endpointOf,
-  hostOfUrl,
   type ImageProvider,
-  InputError,
   nearestAspectSize,
   type PluginContext,
   ProviderError,
   parsePluginSettings,
+  referencesWithin,
+  vendorConnection,
 } from '@beatframe/core';
-import { saveStill } from '@beatframe/media';
+import { readReferenceImage, saveStill } from '@beatframe/media';
 import OpenAI, { toFile } from 'openai';
 import { toProviderError } from './errors.js';
 import {
@@ -24,13 +19,7 @@ import {
   openAIImageUsd,
 } from './image-catalogue.js';
 import { OpenAIImageSettings } from './image-settings.js';
-
-const MIME: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-};
+import { OPENAI_CONNECTION } from './settings.js';
 
 /**
  * OpenAI's GPT image models through the official SDK: `images.generate` from text, `images.edit` (multipart, the
@@ -40,8 +29,8 @@ const MIME: Record<string, string> = {
 export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
   const s = parsePluginSettings(OpenAIImageSettings, raw, 'providers.openai-videos');
   const name = 'openai-images';
-  const apiKeyEnv = s.apiKeyEnv ?? 'OPENAI_API_KEY';
-  const baseUrlEnv = s.baseUrlEnv ?? 'OPENAI_BASE_URL';
+  const conn = vendorConnection(name, s, OPENAI_CONNECTION);
+  const { apiKeyEnv } = conn;
   const quality = s.imageQuality ?? 'medium';
   const catalogue: Record<string, OpenAIImageModel> = { ...OPENAI_IMAGE_MODELS };
   const base = OPENAI_IMAGE_MODELS[DEFAULT_OPENAI_IMAGE_MODEL]!;
@@ -52,10 +41,9 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
   const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, configKey);
   const [, def] = modelOf(defaultModel);
 
-  const endpoint = (ctx: PluginContext) => endpointOf(s.baseUrl, baseUrlEnv, ctx.env);
   function client(ctx: PluginContext): OpenAI {
-    const apiKey = apiKeyOf(name, apiKeyEnv, ctx.env);
-    const baseURL = endpoint(ctx);
+    const apiKey = conn.apiKey(ctx);
+    const baseURL = conn.endpoint(ctx);
     return new OpenAI({
       apiKey,
       ...(baseURL ? { baseURL } : {}),
@@ -65,10 +53,8 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
   }
 
   async function referenceFile(path: string) {
-    if (!existsSync(path)) throw new InputError(`reference image ${path} does not exist`);
-    const type = MIME[extname(path).toLowerCase()];
-    if (!type) throw new InputError(`reference image ${path} must be a PNG, JPEG or WebP file`);
-    return toFile(await readFile(path), basename(path), { type });
+    const { bytes, mimeType } = await readReferenceImage(path);
+    return toFile(bytes, basename(path), { type: mimeType });
   }
 
   function usdFor(req: { size: string; model?: string; referenceImagePaths?: string[] }): number {
@@ -92,16 +78,12 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
       concurrency: s.imageConcurrency ?? 2,
       rpm: s.imageRpm ?? 5,
     },
-    status: (ctx) => apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env, 'a gateway'),
+    status: conn.status,
 
     async generate(req, dest, ctx) {
       const [model, m] = modelOf(req.model);
       const label = `${name} ${model}`;
-      const refs = req.referenceImagePaths ?? [];
-      if (refs.length > m.maxReferenceImages)
-        throw new InputError(
-          `${label} takes at most ${m.maxReferenceImages} reference images, not ${refs.length}`,
-        );
+      const refs = referencesWithin(req, m.maxReferenceImages, label);
       const size = nearestAspectSize(req.size, m.sizes);
       const c = client(ctx); // a missing key fails here, before reading any file
       const images = await Promise.all(refs.map(referenceFile));
@@ -112,7 +94,7 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
       );
       const common = { model, prompt, size, quality, output_format: 'png' as const, n: 1 };
       const opts = ctx.signal ? { signal: ctx.signal } : {};
-      const host = hostOfUrl(endpoint(ctx), 'api.openai.com');
+      const host = conn.hostOf(ctx);
       let res: OpenAI.Images.ImagesResponse;
       let requestId: string | null = null;
       try {

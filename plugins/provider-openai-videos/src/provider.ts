@@ -2,26 +2,24 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  apiKeyOf,
-  apiKeyStatus,
   type Clip,
   type ClipRequest,
-  endpointOf,
-  hostOfUrl,
   type PluginContext,
   type PromptStyle,
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
   produceAtomic,
-  snapDuration,
+  snapClipSeconds,
   type VideoProvider,
   validateSize,
+  vendorCall,
+  vendorConnection,
 } from '@beatframe/core';
 import { clipOfProbe, downloadVerified, fitStill, requireVideo } from '@beatframe/media';
 import OpenAI, { toFile } from 'openai';
 import { jobErrorKind, toProviderError } from './errors.js';
-import type { OpenAIVideosSettings } from './settings.js';
+import { OPENAI_CONNECTION, type OpenAIVideosSettings } from './settings.js';
 
 /** USD per second of video, by model; `hd` applies to the 1024x1792 / 1792x1024 sizes. */
 export type PriceTable = Record<string, { perSecond: number; hdPerSecond?: number }>;
@@ -76,8 +74,8 @@ export const SORA_PROMPT_STYLE: PromptStyle = {
 
 export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}): OpenAIVideosProvider {
   const name = settings.name ?? 'openai-videos';
-  const apiKeyEnv = settings.apiKeyEnv ?? 'OPENAI_API_KEY';
-  const baseUrlEnv = settings.baseUrlEnv ?? 'OPENAI_BASE_URL';
+  const conn = vendorConnection(name, settings, OPENAI_CONNECTION);
+  const { apiKeyEnv, hostOf } = conn;
   const models = settings.models?.length ? settings.models : ['sora-2', 'sora-2-pro'];
   const prices = { ...DEFAULT_PRICES, ...(settings.prices ?? {}) };
   const sizes = settings.sizes ?? OPENAI_VIDEO_SIZES;
@@ -85,16 +83,9 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
   const durations = settings.durations ?? OPENAI_VIDEO_SECONDS;
   const attempts = Math.max(1, settings.downloadAttempts ?? 3);
 
-  function endpoint(ctx: PluginContext): string | undefined {
-    return endpointOf(settings.baseUrl, baseUrlEnv, ctx.env);
-  }
-  function hostOf(ctx: PluginContext): string {
-    return hostOfUrl(endpoint(ctx), 'api.openai.com');
-  }
-
   function client(ctx: PluginContext): OpenAI {
-    const apiKey = apiKeyOf(name, apiKeyEnv, ctx.env);
-    const baseURL = endpoint(ctx);
+    const apiKey = conn.apiKey(ctx);
+    const baseURL = conn.endpoint(ctx);
     return new OpenAI({
       apiKey,
       ...(baseURL ? { baseURL } : {}),
@@ -114,18 +105,14 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
     return Number((perSecond * req.seconds).toFixed(4));
   }
 
-  async function call<T>(
+  const guarded = vendorCall(conn, toProviderError);
+  // The client is made inside the guard, so a missing key is reported like any other failed call.
+  const call = <T>(
     what: string,
     ctx: PluginContext,
     model: string | undefined,
     fn: (c: OpenAI) => Promise<T>,
-  ) {
-    try {
-      return await fn(client(ctx));
-    } catch (err) {
-      throw toProviderError(err, { what, ...(model ? { model } : {}), host: hostOf(ctx), apiKeyEnv });
-    }
-  }
+  ) => guarded(what, ctx, model, () => fn(client(ctx)));
 
   /** The service wants the reference image at exactly the clip's size: cover-scale and crop it. */
   async function referenceImage(path: string, size: string, ctx: PluginContext) {
@@ -187,18 +174,12 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
       promptStyleOf: () => SORA_PROMPT_STYLE,
     },
 
-    status(ctx: PluginContext) {
-      return apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env, 'a gateway');
-    },
+    status: conn.status,
 
     async submit(req: ClipRequest, ctx: PluginContext): Promise<ProviderJobRef> {
       const model = req.model ?? models[0] ?? 'sora-2';
       const size = validateSize(req.size, modelSizes[model] ?? sizes, `${name} ${model}`);
-      const seconds = snapDuration(req.seconds, durations, {
-        ...ctx,
-        provider: name,
-        ...(req.shotId ? { shotId: req.shotId } : {}),
-      });
+      const seconds = snapClipSeconds(req, durations, ctx, name);
       const c = client(ctx); // a missing key fails here, before any image work
       const input_reference = req.imagePath ? await referenceImage(req.imagePath, size, ctx) : undefined;
       let prompt = req.prompt;

@@ -2,6 +2,14 @@ import { providerSettingsSchema } from '@beatframe/core';
 import { z } from 'zod';
 import { OpenAIImageSettings } from './image-settings.js';
 
+/** Where OpenAI is reached, for the video and the image provider alike (a gateway may stand in for it). */
+export const OPENAI_CONNECTION = {
+  apiKeyEnv: 'OPENAI_API_KEY',
+  baseUrlEnv: 'OPENAI_BASE_URL',
+  host: 'api.openai.com',
+  via: 'a gateway',
+};
+
 /** Config `providers.openai-videos` (its videos and its image models), checked when the provider is made. */
 export const OpenAIVideosSettings = providerSettingsSchema({
   ...OpenAIImageSettings.shape,

@@ -1,4 +1,4 @@
-import { BeatframeError, ProviderError, type ProviderErrorKind, parseRetryAfter } from '@beatframe/core';
+import { ProviderError, type ProviderErrorKind, parseRetryAfter, passThroughError } from '@beatframe/core';
 
 export const ALTERNATIVES = '--provider replicate|fal|veo|comfyui, or another --model';
 
@@ -47,10 +47,8 @@ export function toProviderError(
   err: unknown,
   ctx: { what: string; model?: string; host: string; apiKeyEnv: string },
 ): Error {
-  if (err instanceof ProviderError || (err instanceof BeatframeError && err.code !== 'BEATFRAME_ERROR'))
-    return err;
-  if (err instanceof Error && err.name === 'AbortError')
-    return new BeatframeError('cancelled', { code: 'ABORTED', cause: err });
+  const known = passThroughError(err);
+  if (known) return known;
   const e = err as { statusCode?: number; body?: string; headers?: Headers; name?: string; message?: string };
   if (typeof e?.statusCode === 'number') {
     const b = errorBodyOf(e.body ?? '');

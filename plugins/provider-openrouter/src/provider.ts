@@ -1,19 +1,17 @@
 import {
-  apiKeyOf,
-  apiKeyStatus,
+  aspectsOfSizes,
   type Clip,
   type ClipRequest,
-  endpointOf,
-  hostOfUrl,
   InputError,
   type PluginContext,
   ProviderError,
   type ProviderJobStatus,
   parsePluginSettings,
-  parseSize,
-  snapDuration,
+  snapClipSeconds,
   type VideoProvider,
   validateSize,
+  vendorCall,
+  vendorConnection,
 } from '@beatframe/core';
 import { clipOfProbe, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
 import type { OpenRouter } from '@openrouter/sdk';
@@ -38,8 +36,13 @@ interface OpenRouterJobData {
 export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
   const settings = parsePluginSettings(OpenRouterSettings, raw, 'providers.openrouter');
   const name = settings.name ?? 'openrouter';
-  const apiKeyEnv = settings.apiKeyEnv ?? 'OPENROUTER_API_KEY';
-  const baseUrlEnv = settings.baseUrlEnv ?? 'OPENROUTER_BASE_URL';
+  const conn = vendorConnection(name, settings, {
+    apiKeyEnv: 'OPENROUTER_API_KEY',
+    baseUrlEnv: 'OPENROUTER_BASE_URL',
+    host: 'openrouter.ai',
+    trimSlash: true,
+  });
+  const { hostOf } = conn;
   const defaultModel = settings.model ?? DEFAULT_OPENROUTER_MODEL;
   const prices = { ...PRICES, ...settings.prices };
   const snapshot = LISTING_SNAPSHOT.find((m) => m.id === defaultModel) ?? {
@@ -49,14 +52,11 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
   const ttl = settings.listingTtlMs ?? 10 * 60_000;
   let listing: { at: number; models: ListedModel[] } | undefined;
 
-  const baseOf = (ctx: PluginContext) =>
-    endpointOf(settings.baseUrl, baseUrlEnv, ctx.env)?.replace(/\/+$/, '');
-  const hostOf = (ctx: PluginContext) => hostOfUrl(baseOf(ctx), 'openrouter.ai');
   // The SDK loads on the first call: importing it costs ~2.8 s of CPU, which every CLI command and worker
   // that lists the providers paid whether or not it used OpenRouter.
   async function client(ctx: PluginContext): Promise<OpenRouter> {
-    const apiKey = apiKeyOf(name, apiKeyEnv, ctx.env);
-    const serverURL = baseOf(ctx);
+    const apiKey = conn.apiKey(ctx);
+    const serverURL = conn.endpoint(ctx);
     const { OpenRouter } = await import('@openrouter/sdk');
     return new OpenRouter({
       apiKey,
@@ -67,13 +67,7 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
       appTitle: 'beatframe',
     });
   }
-  async function call<T>(what: string, ctx: PluginContext, model: string | undefined, fn: () => Promise<T>) {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toProviderError(err, { what, ...(model ? { model } : {}), host: hostOf(ctx), apiKeyEnv });
-    }
-  }
+  const call = vendorCall(conn, toProviderError);
   const opts = (ctx: PluginContext) => (ctx.signal ? { fetchOptions: { signal: ctx.signal } } : undefined);
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     return Number(
@@ -115,14 +109,7 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
     capabilities: {
       durations: [...(snapshot.supportedDurations ?? [5])].sort((a, b) => a - b),
       sizes,
-      aspects: [
-        ...new Set(
-          sizes.map((s) => {
-            const { width, height } = parseSize(s);
-            return width === height ? '1:1' : width > height ? '16:9' : '9:16';
-          }),
-        ),
-      ] as Array<'16:9' | '9:16' | '1:1'>,
+      aspects: aspectsOfSizes(sizes),
       imageToVideo: !!snapshot.supportedFrameImages?.includes('first_frame'),
       remix: false,
       maxPromptChars: 2000,
@@ -135,9 +122,7 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
         'One shot per clip: subject, action, setting, camera move, lighting, style, in plain sentences; no real people or brands.',
     },
 
-    status(ctx) {
-      return apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env);
-    },
+    status: conn.status,
 
     async submit(req, ctx) {
       const model = req.model ?? defaultModel;
@@ -158,15 +143,8 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
       if (req.lastFramePath && !frames.includes('last_frame'))
         throw new InputError(`${label} cannot end on a given last frame`);
       if (req.referenceImagePaths?.length) throw new InputError(`${label} takes no reference images here`);
-      const seconds = snapDuration(
-        req.seconds,
-        [...(m.supportedDurations ?? [])].sort((a, b) => a - b),
-        {
-          ...ctx,
-          provider: name,
-          ...(req.shotId ? { shotId: req.shotId } : {}),
-        },
-      );
+      const durations = [...(m.supportedDurations ?? [])].sort((a, b) => a - b);
+      const seconds = snapClipSeconds(req, durations, ctx, name);
       const frameImages = [
         ...(req.imagePath ? [await still(req.imagePath, size, 'start image', 'first_frame', ctx)] : []),
         ...(req.lastFramePath ? [await still(req.lastFramePath, size, 'last frame', 'last_frame', ctx)] : []),

@@ -3,22 +3,20 @@ import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  apiKeyOf,
-  apiKeyStatus,
+  aspectsOfSizes,
   type Clip,
   type ClipRequest,
   catalogueLookup,
-  endpointOf,
-  hostOfUrl,
-  InputError,
   type PluginContext,
   ProviderError,
   type ProviderJobStatus,
   parsePluginSettings,
-  parseSize,
-  snapDuration,
+  snapClipSeconds,
+  startImageOnly,
   type VideoProvider,
   validateSize,
+  vendorCall,
+  vendorConnection,
 } from '@beatframe/core';
 import { clipOfProbe, downloadVerified, fetchVideo, fitStill, requireVideo } from '@beatframe/media';
 import Replicate, { type Prediction } from 'replicate';
@@ -39,30 +37,26 @@ interface ReplicateJobData {
 export function createReplicateProvider(raw: unknown = {}): VideoProvider {
   const settings = parsePluginSettings(ReplicateSettings, raw, 'providers.replicate');
   const name = settings.name ?? 'replicate';
-  const apiKeyEnv = settings.apiKeyEnv ?? 'REPLICATE_API_TOKEN';
-  const baseUrlEnv = settings.baseUrlEnv ?? 'REPLICATE_BASE_URL';
+  const conn = vendorConnection(name, settings, {
+    apiKeyEnv: 'REPLICATE_API_TOKEN',
+    baseUrlEnv: 'REPLICATE_BASE_URL',
+    host: 'api.replicate.com',
+    trimSlash: true,
+  });
+  const { hostOf } = conn;
   const catalogue = mergeReplicateCatalogue(settings.models);
   const defaultModel = settings.model ?? DEFAULT_REPLICATE_MODEL;
   const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.replicate.models');
   const [, def] = modelOf(defaultModel);
   const cacheDir = settings.cacheDir ?? join(tmpdir(), 'beatframe-replicate');
 
-  const baseOf = (ctx: PluginContext) =>
-    endpointOf(settings.baseUrl, baseUrlEnv, ctx.env)?.replace(/\/+$/, '');
-  const hostOf = (ctx: PluginContext) => hostOfUrl(baseOf(ctx), 'api.replicate.com');
   function client(ctx: PluginContext): Replicate {
-    const auth = apiKeyOf(name, apiKeyEnv, ctx.env);
-    const baseUrl = baseOf(ctx);
+    const auth = conn.apiKey(ctx);
+    const baseUrl = conn.endpoint(ctx);
     // Outputs as plain URLs (not FileOutput streams): the plugin fetches them itself, verified, before they expire.
     return new Replicate({ auth, useFileOutput: false, ...(baseUrl ? { baseUrl } : {}) });
   }
-  async function call<T>(what: string, ctx: PluginContext, model: string | undefined, fn: () => Promise<T>) {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toProviderError(err, { what, ...(model ? { model } : {}), host: hostOf(ctx), apiKeyEnv });
-    }
-  }
+  const call = vendorCall(conn, toProviderError);
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     const m = catalogue[req.model ?? defaultModel] ?? def;
     return Number(((m.perSecondBySize?.[req.size] ?? m.perSecond) * req.seconds).toFixed(4));
@@ -109,14 +103,7 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
     capabilities: {
       durations: def.durations,
       sizes: Object.keys(def.sizes),
-      aspects: [
-        ...new Set(
-          Object.keys(def.sizes).map((s) => {
-            const { width, height } = parseSize(s);
-            return width === height ? '1:1' : width > height ? '16:9' : '9:16';
-          }),
-        ),
-      ] as Array<'16:9' | '9:16' | '1:1'>,
+      aspects: aspectsOfSizes(Object.keys(def.sizes)),
       imageToVideo: !!(def.imageModel || def.imageInput),
       remix: false,
       maxPromptChars: def.maxPromptChars,
@@ -130,22 +117,14 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
       promptStyleOf: (model) => (catalogue[model ?? defaultModel] ?? def).promptStyle,
     },
 
-    status(ctx) {
-      return apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env);
-    },
+    status: conn.status,
 
     async submit(req, ctx) {
       const [id, m] = modelOf(req.model);
       const label = `${name} ${id}`;
       const size = validateSize(req.size, Object.keys(m.sizes), label);
-      if (req.imagePath && !m.imageInput) throw new InputError(`${label} cannot start from an image`);
-      if (req.lastFramePath || req.referenceImagePaths?.length)
-        throw new InputError(`${label} takes no last frame or reference images here`);
-      const seconds = snapDuration(req.seconds, m.durations, {
-        ...ctx,
-        provider: name,
-        ...(req.shotId ? { shotId: req.shotId } : {}),
-      });
+      startImageOnly(req, label, !!m.imageInput);
+      const seconds = snapClipSeconds(req, m.durations, ctx, name);
       const r = client(ctx); // a missing token fails here, before any image work
       const image = req.imagePath
         ? `data:image/png;base64,${(await fitStill(req.imagePath, size, 'start image', { signal: ctx.signal })).toString('base64')}`

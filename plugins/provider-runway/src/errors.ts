@@ -1,8 +1,8 @@
 import {
-  BeatframeError,
   ProviderError,
   type ProviderErrorKind,
   parseRetryAfter,
+  passThroughError,
   providerErrorKindForStatus,
 } from '@beatframe/core';
 import { APIConnectionError, APIError, APIUserAbortError } from '@runwayml/sdk';
@@ -44,10 +44,8 @@ export function toProviderError(
   err: unknown,
   ctx: { what: string; model?: string; host?: string; apiKeyEnv: string },
 ): Error {
-  if (err instanceof ProviderError || (err instanceof BeatframeError && err.code !== 'BEATFRAME_ERROR'))
-    return err;
-  if (err instanceof APIUserAbortError)
-    return new BeatframeError('cancelled', { code: 'ABORTED', cause: err });
+  const known = passThroughError(err, (e) => e instanceof APIUserAbortError);
+  if (known) return known;
   if (err instanceof APIError && err.status !== undefined) {
     const status = err.status;
     const detail = detailOf(err.error, err.message);

@@ -1,19 +1,18 @@
 import {
-  apiKeyOf,
-  apiKeyStatus,
   type Clip,
   type ClipRequest,
   catalogueLookup,
-  endpointOf,
-  hostOfUrl,
+  cutPrompt,
   InputError,
   type PluginContext,
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
-  snapDuration,
+  snapClipSeconds,
   type VideoProvider,
   validateSize,
+  vendorCall,
+  vendorConnection,
 } from '@beatframe/core';
 import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
 import RunwayML from '@runwayml/sdk';
@@ -29,8 +28,12 @@ interface RunwayJobData {
 
 export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvider {
   const name = settings.name ?? 'runway';
-  const apiKeyEnv = settings.apiKeyEnv ?? 'RUNWAYML_API_SECRET';
-  const baseUrlEnv = settings.baseUrlEnv ?? 'RUNWAYML_BASE_URL';
+  const conn = vendorConnection(name, settings, {
+    apiKeyEnv: 'RUNWAYML_API_SECRET',
+    baseUrlEnv: 'RUNWAYML_BASE_URL',
+    host: 'api.dev.runwayml.com',
+  });
+  const { hostOf } = conn;
   const catalogue = mergeRunwayCatalogue(settings.models);
   const defaultModel = settings.model ?? DEFAULT_RUNWAY_MODEL;
   const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.runway.models');
@@ -38,15 +41,9 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
 
   const [, def] = modelOf(defaultModel);
 
-  function endpoint(ctx: PluginContext): string | undefined {
-    return endpointOf(settings.baseUrl, baseUrlEnv, ctx.env);
-  }
-  function hostOf(ctx: PluginContext): string {
-    return hostOfUrl(endpoint(ctx), 'api.dev.runwayml.com');
-  }
   function client(ctx: PluginContext): RunwayML {
-    const apiKey = apiKeyOf(name, apiKeyEnv, ctx.env);
-    const baseURL = endpoint(ctx);
+    const apiKey = conn.apiKey(ctx);
+    const baseURL = conn.endpoint(ctx);
     return new RunwayML({
       apiKey,
       ...(baseURL ? { baseURL } : {}),
@@ -64,13 +61,7 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
     return Number((perSecond * req.seconds).toFixed(4));
   }
 
-  async function call<T>(what: string, ctx: PluginContext, model: string | undefined, fn: () => Promise<T>) {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toProviderError(err, { what, ...(model ? { model } : {}), host: hostOf(ctx), apiKeyEnv });
-    }
-  }
+  const call = vendorCall(conn, toProviderError);
 
   /** A still as a JPEG data URI (Runway takes data URIs up to 5 MB), cover-fitted to the clip size. */
   async function imageUriOf(path: string, size: string, what: string, ctx: PluginContext): Promise<string> {
@@ -108,9 +99,7 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
       framesOf: (model) => ({ lastFrame: (catalogue[model ?? defaultModel] ?? def).lastFrame }),
     },
 
-    status(ctx) {
-      return apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env);
-    },
+    status: conn.status,
 
     async submit(req, ctx) {
       const [model, m] = modelOf(req.model);
@@ -127,26 +116,9 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
         throw new InputError(`${label} needs a first frame with a last frame`);
       if (req.referenceImagePaths?.length) throw new InputError(`${label} takes no reference images here`);
       const size = validateSize(req.size, withImage ? m.imageSizes! : m.textSizes, label);
-      const seconds = snapDuration(req.seconds, m.durations, {
-        ...ctx,
-        provider: name,
-        ...(req.shotId ? { shotId: req.shotId } : {}),
-      });
+      const seconds = snapClipSeconds(req, m.durations, ctx, name);
       const rw = client(ctx); // a missing key fails here, before any image work
-      let promptText = req.prompt;
-      if (promptText.length > m.maxPromptChars) {
-        // The model refuses longer prompts; cutting changes what is asked, so it is a recorded decision.
-        const summary = `prompt cut from ${promptText.length} to the ${m.maxPromptChars} characters ${label} takes`;
-        ctx.logger.warn({ shotId: req.shotId }, summary);
-        void ctx.decisions?.record({
-          role: 'prompt-cut',
-          summary,
-          ...(req.shotId ? { shotId: req.shotId } : {}),
-          model,
-          output: { from: promptText.length, to: m.maxPromptChars },
-        });
-        promptText = promptText.slice(0, m.maxPromptChars);
-      }
+      const promptText = cutPrompt(req.prompt, m.maxPromptChars, label, ctx, { shotId: req.shotId, model });
       const audio = m.audioSwitch ? settings.audio !== false : m.audio;
       const common = {
         model,

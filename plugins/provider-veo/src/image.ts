@@ -1,21 +1,16 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import {
-  apiKeyOf,
-  apiKeyStatus,
   catalogueLookup,
-  endpointOf,
-  hostOfUrl,
   type ImageProvider,
-  InputError,
   nearestAspectSize,
   type PluginContext,
   ProviderError,
+  referencesWithin,
+  vendorConnection,
 } from '@beatframe/core';
-import { saveStill } from '@beatframe/media';
+import { readReferenceImage, saveStill } from '@beatframe/media';
 import { type GenerateContentResponse, GoogleGenAI, type Part } from '@google/genai';
 import { toProviderError } from './errors.js';
+import { GEMINI_CONNECTION } from './settings.js';
 
 /**
  * Gemini's image models through generateContent (`models.generateImages` is Imagen, Vertex-only in SDK 2.32).
@@ -68,13 +63,6 @@ export const DEFAULT_GEMINI_IMAGE_MODEL = 'gemini-2.5-flash-image';
 /** finishReasons that mean the filters withheld the picture (as opposed to a glitch worth retrying). */
 const REFUSED = /SAFETY|PROHIBITED|BLOCKLIST|SPII|RECITATION/;
 
-const MIME: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-};
-
 export interface GeminiImageSettings {
   model?: string;
   imageModels?: Record<string, Partial<GeminiImageModel>>;
@@ -89,8 +77,8 @@ export interface GeminiImageSettings {
 
 export function createGeminiImageProvider(settings: GeminiImageSettings = {}): ImageProvider {
   const name = settings.name ?? 'veo';
-  const apiKeyEnv = settings.apiKeyEnv ?? 'GEMINI_API_KEY';
-  const baseUrlEnv = settings.baseUrlEnv ?? 'GOOGLE_GEMINI_BASE_URL';
+  const conn = vendorConnection(name, settings, GEMINI_CONNECTION);
+  const { apiKeyEnv } = conn;
   const catalogue: Record<string, GeminiImageModel> = { ...GEMINI_IMAGE_MODELS };
   const base = GEMINI_IMAGE_MODELS[DEFAULT_GEMINI_IMAGE_MODEL]!;
   for (const [id, o] of Object.entries(settings.imageModels ?? {}))
@@ -99,10 +87,9 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
   const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.veo.imageModels');
   const [, def] = modelOf(defaultModel);
 
-  const endpoint = (ctx: PluginContext) => endpointOf(settings.baseUrl, baseUrlEnv, ctx.env);
   function client(ctx: PluginContext): GoogleGenAI {
-    const apiKey = apiKeyOf(name, apiKeyEnv, ctx.env);
-    const baseUrl = endpoint(ctx);
+    const apiKey = conn.apiKey(ctx);
+    const baseUrl = conn.endpoint(ctx);
     return new GoogleGenAI({
       apiKey,
       httpOptions: { ...(baseUrl ? { baseUrl } : {}), timeout: settings.timeoutMs ?? 120_000 },
@@ -110,10 +97,8 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
   }
 
   async function referencePart(path: string): Promise<Part> {
-    if (!existsSync(path)) throw new InputError(`reference image ${path} does not exist`);
-    const mimeType = MIME[extname(path).toLowerCase()];
-    if (!mimeType) throw new InputError(`reference image ${path} must be a PNG, JPEG or WebP file`);
-    return { inlineData: { mimeType, data: (await readFile(path)).toString('base64') } };
+    const { bytes, mimeType } = await readReferenceImage(path);
+    return { inlineData: { mimeType, data: bytes.toString('base64') } };
   }
 
   return {
@@ -135,16 +120,12 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
       concurrency: settings.concurrency ?? 2,
       rpm: settings.rpm ?? 10,
     },
-    status: (ctx) => apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env),
+    status: conn.status,
 
     async generate(req, dest, ctx) {
       const [model, m] = modelOf(req.model);
       const label = `${name} ${model}`;
-      const refs = req.referenceImagePaths ?? [];
-      if (refs.length > m.maxReferenceImages)
-        throw new InputError(
-          `${label} takes at most ${m.maxReferenceImages} reference images, not ${refs.length}`,
-        );
+      const refs = referencesWithin(req, m.maxReferenceImages, label);
       const size = nearestAspectSize(req.size, Object.values(m.sizes));
       const aspectRatio = Object.entries(m.sizes).find(([, s]) => s === size)![0];
       const ai = client(ctx); // a missing key fails here, before reading any file
@@ -153,7 +134,7 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
         0,
         m.maxPromptChars,
       );
-      const host = hostOfUrl(endpoint(ctx), 'generativelanguage.googleapis.com');
+      const host = conn.hostOf(ctx);
       let res: GenerateContentResponse;
       try {
         res = await ai.models.generateContent({

@@ -1,20 +1,19 @@
 import { rename, rm } from 'node:fs/promises';
 import {
-  apiKeyOf,
-  apiKeyStatus,
   type Clip,
   type ClipRequest,
   catalogueLookup,
-  endpointOf,
-  hostOfUrl,
+  cutPrompt,
   InputError,
   type PluginContext,
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
-  snapDuration,
+  snapClipSeconds,
   type VideoProvider,
   validateSize,
+  vendorCall,
+  vendorConnection,
 } from '@beatframe/core';
 import {
   clipOfProbe,
@@ -33,7 +32,7 @@ import {
 } from '@google/genai';
 import { DEFAULT_VEO_MODEL, mergeCatalogue, paramsOfSize, sizesOf } from './catalogue.js';
 import { kindOfStatus, toProviderError } from './errors.js';
-import type { VeoSettings } from './settings.js';
+import { GEMINI_CONNECTION, type VeoSettings } from './settings.js';
 
 interface VeoJobData {
   host?: string;
@@ -41,24 +40,17 @@ interface VeoJobData {
 
 export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
   const name = settings.name ?? 'veo';
-  const apiKeyEnv = settings.apiKeyEnv ?? 'GEMINI_API_KEY';
-  const baseUrlEnv = settings.baseUrlEnv ?? 'GOOGLE_GEMINI_BASE_URL';
+  const conn = vendorConnection(name, settings, GEMINI_CONNECTION);
+  const { hostOf } = conn;
   const catalogue = mergeCatalogue(settings.models);
   const defaultModel = settings.model ?? DEFAULT_VEO_MODEL;
   const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.veo.models');
   const attempts = Math.max(1, settings.downloadAttempts ?? 3);
   const [, def] = modelOf(defaultModel);
 
-  function endpoint(ctx: PluginContext): string | undefined {
-    return endpointOf(settings.baseUrl, baseUrlEnv, ctx.env);
-  }
-  function hostOf(ctx: PluginContext): string {
-    return hostOfUrl(endpoint(ctx), 'generativelanguage.googleapis.com');
-  }
-
   function client(ctx: PluginContext, timeoutMs = settings.timeoutMs ?? 120_000): GoogleGenAI {
-    const apiKey = apiKeyOf(name, apiKeyEnv, ctx.env);
-    const baseUrl = endpoint(ctx);
+    const apiKey = conn.apiKey(ctx);
+    const baseUrl = conn.endpoint(ctx);
     const retries = settings.sdkRetries ?? 0;
     return new GoogleGenAI({
       apiKey,
@@ -77,13 +69,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
     return Number((perSecond * req.seconds).toFixed(4));
   }
 
-  async function call<T>(what: string, ctx: PluginContext, model: string | undefined, fn: () => Promise<T>) {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toProviderError(err, { what, ...(model ? { model } : {}), host: hostOf(ctx), apiKeyEnv });
-    }
-  }
+  const call = vendorCall(conn, toProviderError);
 
   /** A still as PNG bytes, cover-fitted to the clip size so the first frame frames like the clip. */
   async function imageOf(path: string, size: string, what: string, ctx: PluginContext): Promise<Image> {
@@ -142,9 +128,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
       },
     },
 
-    status(ctx) {
-      return apiKeyStatus(apiKeyEnv, baseUrlEnv, ctx.env);
-    },
+    status: conn.status,
 
     async submit(req, ctx) {
       const [model, m] = modelOf(req.model);
@@ -162,11 +146,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
       // Veo 3.1 makes 1080p, 4K, interpolation and reference-guided clips at 8 s only.
       const conditioned = resolution !== '720p' || !!req.lastFramePath || refs.length > 0;
       const durations = conditioned && m.conditionedDurations ? m.conditionedDurations : m.durations;
-      const seconds = snapDuration(req.seconds, durations, {
-        ...ctx,
-        provider: name,
-        ...(req.shotId ? { shotId: req.shotId } : {}),
-      });
+      const seconds = snapClipSeconds(req, durations, ctx, name);
       const ai = client(ctx); // a missing key fails here, before any image work
       const image = req.imagePath ? await imageOf(req.imagePath, size, 'first frame', ctx) : undefined;
       const lastFrame = req.lastFramePath
@@ -178,20 +158,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
           referenceType: 'asset',
         })),
       );
-      let prompt = req.prompt;
-      if (prompt.length > m.maxPromptChars) {
-        // The model refuses longer prompts; cutting changes what is asked, so it is a recorded decision.
-        const summary = `prompt cut from ${prompt.length} to the ${m.maxPromptChars} characters ${label} takes`;
-        ctx.logger.warn({ shotId: req.shotId }, summary);
-        void ctx.decisions?.record({
-          role: 'prompt-cut',
-          summary,
-          ...(req.shotId ? { shotId: req.shotId } : {}),
-          model,
-          output: { from: prompt.length, to: m.maxPromptChars },
-        });
-        prompt = prompt.slice(0, m.maxPromptChars);
-      }
+      const prompt = cutPrompt(req.prompt, m.maxPromptChars, label, ctx, { shotId: req.shotId, model });
       const config: GenerateVideosConfig = {
         numberOfVideos: 1,
         durationSeconds: seconds,

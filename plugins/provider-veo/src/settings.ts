@@ -3,6 +3,13 @@ import { z } from 'zod';
 import type { VeoModel } from './catalogue.js';
 import type { GeminiImageModel } from './image.js';
 
+/** Where the Gemini API is reached, for Veo's videos and Gemini's images alike. */
+export const GEMINI_CONNECTION = {
+  apiKeyEnv: 'GEMINI_API_KEY',
+  baseUrlEnv: 'GOOGLE_GEMINI_BASE_URL',
+  host: 'generativelanguage.googleapis.com',
+};
+
 /** Config `providers.veo` (Veo's videos and Gemini's image models), checked when the provider is made. */
 export const VeoSettings = providerSettingsSchema({
   /** Default model (else veo-3.1-fast-generate-preview). */

@@ -2,10 +2,12 @@
  * Song sections from bar-synchronous features.
  *
  * Each bar is described by the chroma of each of its beats (harmony in order) and by its timbre
- * (cepstrum of the log-mel spectrum). Boundaries are peaks of a checkerboard novelty on the bar
- * self-similarity matrix combined with the novelty of its repetition structure (lag matrix), taken
- * only on the lines of a 4-bar phrase grid (with the novelty a bar either side), so boundaries fall on
- * phrase downbeats. Segments are then clustered by aligned similarity: one group = the same material = one label.
+ * (cepstrum of the log-mel spectrum). Boundaries come from a checkerboard novelty on the bar
+ * self-similarity matrix combined with the novelty of its repetition structure (lag matrix). A dynamic
+ * programme picks them among the novelty peaks (a bar either side, or the song's 4-bar grid line
+ * nearby), with sections preferred a whole number of 4-bar phrases long counted from the previous
+ * boundary: a 2-bar intro, a 6-bar bridge or a 2-bar tag moves the phrase grid for what follows.
+ * Segments are then clustered by aligned similarity: one group = the same material = one label.
  */
 
 export interface BarFeatures {
@@ -119,10 +121,29 @@ function normalise(x: Float64Array): Float64Array {
 
 /** How much more novelty another phase of the 4-bar grid needs than the phase of the first bar. */
 const PHRASE_ANCHOR = 1.2;
-/** Weight of the novelty a bar off a grid line (1: a change felt a bar early or late counts fully). */
+/** Weight of the novelty a bar off a boundary (1: a change felt a bar early or late counts fully). */
 const GRID_POOL = 1;
-/** A grid line needs at least this share of its grid neighbours' novelty (fitted on the train slice). */
+/** A boundary needs at least this share of the novelty 4 bars either side (fitted on the train slice). */
 const NEIGHBOUR = 0.85;
+/** A novelty peak is the largest novelty within this many bars. */
+const PEAK_RADIUS = 2;
+/** Share of a peak's novelty a grid line 2 bars from it can be worth (the peak itself is nearer the truth). */
+const FLANK2 = 0.9;
+/** Cost of a boundary off the song's 4-bar grid: breaks ties towards the grid, no more. */
+const OFF_GRID = 0.02;
+/** Cost of each boundary, as a share of the novelty threshold. */
+const BOUNDARY_COST = 0.95;
+/** Cost of a section of 4 or 12 bars (8 and 16 are the common lengths). */
+const PHRASE_COST_4 = 0.05;
+/** Cost of a section whose length is a multiple of 2 bars but not of 4 (a 6-bar bridge, a 10-bar chorus). */
+const PHRASE_COST_2 = 0.15;
+/** Cost of a section of odd length (a pickup, a 5-bar phrase): only strong novelty pays for it. */
+const PHRASE_COST_ODD = 0.3;
+/** A short intro (1–3 bars) needs at least this contrast with the 8 bars after it. */
+const INTRO_CONTRAST = 0.12;
+
+const phraseCost = (len: number) =>
+  len % 8 === 0 ? 0 : len % 4 === 0 ? PHRASE_COST_4 : len % 2 === 0 ? PHRASE_COST_2 : PHRASE_COST_ODD;
 
 export interface SegmentOptions {
   /** Shortest section, bars. */
@@ -159,28 +180,94 @@ export function segmentBars(f: BarFeatures, opts: SegmentOptions = {}): Segment[
       phase = o;
     }
   }
+  const onGrid = (i: number) => (((i - phase) % 4) + 4) % 4 === 0;
   const mean = nov.reduce((a, b) => a + b, 0) / n;
   const thr = Math.max(opts.threshold ?? 0.25, mean);
-  const onGrid = (i: number) => (((i - phase) % 4) + 4) % 4 === 0;
-  // Novelty a bar either side of a grid line counts for it (a change felt a bar early or late).
+  // Novelty a bar either side counts for a boundary (a change felt a bar early or late).
   const pooled = (i: number) =>
     Math.max(nov[i] as number, GRID_POOL * (nov[i - 1] ?? 0), GRID_POOL * (nov[i + 1] ?? 0));
-  const candidates: Array<{ i: number; v: number }> = [];
-  for (let i = 1; i < n; i++) {
-    if (!onGrid(i)) continue;
+  const value = new Float64Array(n + 1);
+  const edgeLo = Math.ceil(minBars / 2);
+  const edgeHi = n - Math.ceil(minBars / 2);
+  const dominated = (i: number, v: number) =>
+    (i - 4 > 0 && NEIGHBOUR * pooled(i - 4) > v) || (i + 4 < n && NEIGHBOUR * pooled(i + 4) > v);
+  // Each novelty peak (the largest within PEAK_RADIUS bars) can be one boundary: at the peak or a bar
+  // either side (off the song's grid at a small cost), or on a grid line within 2 bars, where it is
+  // worth the novelty a bar either side of that line (a change felt a bar or two early or late).
+  const owner = new Int32Array(n + 1).fill(-1);
+  const offer = (i: number, x: number, who: number) => {
+    if (i < edgeLo || i > edgeHi || x <= (value[i] as number)) return;
+    value[i] = x;
+    owner[i] = who;
+  };
+  const gridValue = (i: number) => {
     const v = pooled(i);
+    return v >= thr && !dominated(i, v) ? v : 0;
+  };
+  for (let p = 1; p < n; p++) {
+    const v = nov[p] as number;
     if (v < thr) continue;
-    // A grid line far weaker than a neighbouring one is the tail of that change, not a boundary.
-    if (i - 4 > 0 && NEIGHBOUR * pooled(i - 4) > v) continue;
-    if (i + 4 < n && NEIGHBOUR * pooled(i + 4) > v) continue;
-    candidates.push({ i, v });
+    let peak = true;
+    for (let q = Math.max(1, p - PEAK_RADIUS); q <= Math.min(n - 1, p + PEAK_RADIUS) && peak; q++)
+      if (q !== p && ((nov[q] as number) > v || (q < p && nov[q] === v))) peak = false;
+    if (!peak || dominated(p, v)) continue;
+    for (let d = -2; d <= 2; d++) {
+      const i = p + d;
+      if (onGrid(i)) offer(i, Math.abs(d) <= 1 ? gridValue(i) : Math.min(gridValue(i), FLANK2 * v), p);
+      else if (Math.abs(d) <= 1) offer(i, (d === 0 ? v : GRID_POOL * v) - OFF_GRID, p);
+    }
   }
-  candidates.sort((x, y) => y.v - x.v);
+  // Grid lines with novelty but no peak near them stand on their own.
+  for (let i = edgeLo; i <= edgeHi; i++)
+    if (onGrid(i) && (owner[i] as number) < 0) offer(i, gridValue(i), n + i);
+  // A short intro unlike what follows starts the phrase grid after it.
+  // It is worth the threshold plus its contrast, and its odd length costs nothing.
+  let introBars = -1;
+  let introContrast = INTRO_CONTRAST;
+  for (let k = 1; k <= 3 && k + 8 <= n; k++) {
+    const c =
+      Math.min(blockMean(S, 0, k, 0, k), blockMean(S, k, k + 8, k, k + 8)) - blockMean(S, 0, k, k, k + 8);
+    if (c > introContrast) {
+      introContrast = c;
+      introBars = k;
+    }
+  }
+  if (introBars > 0 && (value[introBars] as number) < thr + introContrast) {
+    value[introBars] = thr + introContrast;
+    owner[introBars] = 2 * n + introBars;
+  } else introBars = -1;
+  const cand: number[] = [];
+  for (let i = 1; i < n; i++) if ((value[i] as number) > 0) cand.push(i);
+  // Sections mostly last a whole number of 4-bar phrases, counted from the previous boundary (so a
+  // 2-bar intro or a 6-bar bridge moves the phrase grid for what follows). Dynamic programme over the
+  // candidates: novelty of each boundary less its cost, less the phrase cost of each section's length
+  // (the last section's end is where the recording stops, not a phrase).
+  const pos = [0, ...cand, n];
+  const m = pos.length;
+  const best = new Float64Array(m).fill(Number.NEGATIVE_INFINITY);
+  const from = new Int32Array(m).fill(-1);
+  best[0] = 0;
+  const lambda = BOUNDARY_COST * thr;
+  for (let j = 1; j < m; j++) {
+    const pj = pos[j] as number;
+    const last = j === m - 1;
+    const gain = last ? 0 : (value[pj] as number) - lambda;
+    for (let i = 0; i < j; i++) {
+      if (best[i] === Number.NEGATIVE_INFINITY) continue;
+      const pi = pos[i] as number;
+      const len = pj - pi;
+      if (i > 0 && !last && len < minBars) continue;
+      if (i > 0 && !last && owner[pi] === owner[pj]) continue;
+      if (len < Math.ceil(minBars / 2) && !(i === 0 && pj === introBars)) continue;
+      const s = (best[i] as number) + gain - (last || (i === 0 && len === introBars) ? 0 : phraseCost(len));
+      if (s > (best[j] as number)) {
+        best[j] = s;
+        from[j] = i;
+      }
+    }
+  }
   const chosen: number[] = [];
-  for (const { i } of candidates) {
-    if (i < minBars / 2 || n - i < minBars / 2) continue;
-    if (chosen.every((x) => Math.abs(x - i) >= minBars)) chosen.push(i);
-  }
+  for (let j = from[m - 1] as number; j > 0; j = from[j] as number) chosen.push(pos[j] as number);
   chosen.sort((x, y) => x - y);
   const bounds = splitEdges([0, ...chosen.filter((c) => c > 0 && c < n), n], S);
   const segs = bounds
