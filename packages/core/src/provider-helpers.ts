@@ -287,3 +287,12 @@ export function vendorCall(conn: VendorConnection, toError: (err: unknown, ref: 
     }
   };
 }
+
+/** What a stored job asked for, in the shape a provider's `usdFor` prices. */
+export function pricedRequestOf(ref: { seconds: number; size: string; model?: string | undefined }): {
+  seconds: number;
+  size: string;
+  model?: string;
+} {
+  return { seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) };
+}

@@ -9,12 +9,13 @@ import {
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
+  pricedRequestOf,
   snapClipSeconds,
   startImageOnly,
   type VideoProvider,
   validateSize,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
+import { clipOfJob, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
 import type { QueueStatus } from '@fal-ai/client';
 import { DEFAULT_FAL_MODEL, inputFor, mergeFalCatalogue } from './catalogue.js';
 import { falAccess } from './client.js';
@@ -189,13 +190,7 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
             signal: ctx.signal,
           }),
       });
-      return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd: usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
-      };
+      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref)));
     },
 
     async cancel(ref, ctx) {

@@ -9,6 +9,7 @@ import {
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
+  pricedRequestOf,
   produceAtomic,
   snapClipSeconds,
   type VideoProvider,
@@ -16,7 +17,7 @@ import {
   vendorCall,
   vendorConnection,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, fitStill, requireVideo } from '@beatframe/media';
+import { clipOfJob, downloadVerified, fitStill, requireVideo } from '@beatframe/media';
 import OpenAI, { toFile } from 'openai';
 import { jobErrorKind, toProviderError } from './errors.js';
 import { OPENAI_CONNECTION, type OpenAIVideosSettings } from './settings.js';
@@ -271,11 +272,7 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
         }
       }
       return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd: usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
+        ...clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref))),
         ...(thumbnailPath ? { thumbnailPath } : {}),
       };
     },

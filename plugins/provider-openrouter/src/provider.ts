@@ -7,13 +7,14 @@ import {
   ProviderError,
   type ProviderJobStatus,
   parsePluginSettings,
+  pricedRequestOf,
   snapClipSeconds,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
+import { clipOfJob, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
 import type { OpenRouter } from '@openrouter/sdk';
 import type { FrameImage } from '@openrouter/sdk/models';
 import { ALTERNATIVES, jobFailure, toProviderError } from './errors.js';
@@ -224,16 +225,13 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
           return requireVideo(tmp, ref.jobId);
         },
       });
-      return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd:
-          typeof charged === 'number'
-            ? charged
-            : usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
-      };
+      return clipOfJob(
+        dest,
+        info,
+        name,
+        ref,
+        typeof charged === 'number' ? charged : usd(pricedRequestOf(ref)),
+      );
     },
   };
 }

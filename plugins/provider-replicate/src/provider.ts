@@ -11,6 +11,7 @@ import {
   ProviderError,
   type ProviderJobStatus,
   parsePluginSettings,
+  pricedRequestOf,
   snapClipSeconds,
   startImageOnly,
   type VideoProvider,
@@ -18,7 +19,7 @@ import {
   vendorCall,
   vendorConnection,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, fetchVideo, fitStill, requireVideo } from '@beatframe/media';
+import { clipOfJob, downloadVerified, fetchVideo, fitStill, requireVideo } from '@beatframe/media';
 import Replicate, { type Prediction } from 'replicate';
 import { DEFAULT_REPLICATE_MODEL, inputFor, mergeReplicateCatalogue } from './catalogue.js';
 import { predictionFailure, toProviderError } from './errors.js';
@@ -235,13 +236,7 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
         },
       });
       await rm(cached, { force: true });
-      return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd: usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
-      };
+      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref)));
     },
 
     async cancel(ref, ctx) {

@@ -8,13 +8,14 @@ import {
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
+  pricedRequestOf,
   snapClipSeconds,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
+import { clipOfJob, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
 import RunwayML from '@runwayml/sdk';
 import { DEFAULT_RUNWAY_MODEL, mergeRunwayCatalogue, ratioOf } from './catalogue.js';
 import { failureKind, toProviderError } from './errors.js';
@@ -229,16 +230,7 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
           }),
       });
       const audio = (ref.data as RunwayJobData).audio;
-      return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd: usd(
-          { seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) },
-          audio ?? true,
-        ),
-      };
+      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref), audio ?? true));
     },
 
     async cancel(ref, ctx) {

@@ -9,6 +9,7 @@ import {
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
+  pricedRequestOf,
   snapClipSeconds,
   type VideoProvider,
   validateSize,
@@ -16,7 +17,7 @@ import {
   vendorConnection,
 } from '@beatframe/core';
 import {
-  clipOfProbe,
+  clipOfJob,
   downloadVerified,
   fitStill,
   requireVideo,
@@ -276,13 +277,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
           }
         },
       });
-      return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd: usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
-      };
+      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref)));
     },
   };
 }
