@@ -18,7 +18,9 @@ import {
   vendorConnection,
 } from '@beatframe/core';
 import { clipOfJob, downloadVerified, fitStill, requireVideo } from '@beatframe/media';
-import OpenAI, { toFile } from 'openai';
+import type OpenAI from 'openai';
+import { toFile } from 'openai';
+import { openAIClient } from './client.js';
 import { jobErrorKind, toProviderError } from './errors.js';
 import { OPENAI_CONNECTION, type OpenAIVideosSettings } from './settings.js';
 
@@ -84,16 +86,7 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
   const durations = settings.durations ?? OPENAI_VIDEO_SECONDS;
   const attempts = Math.max(1, settings.downloadAttempts ?? 3);
 
-  function client(ctx: PluginContext): OpenAI {
-    const apiKey = conn.apiKey(ctx);
-    const baseURL = conn.endpoint(ctx);
-    return new OpenAI({
-      apiKey,
-      ...(baseURL ? { baseURL } : {}),
-      maxRetries: settings.maxRetries ?? 0,
-      timeout: settings.timeoutMs ?? 120_000,
-    });
-  }
+  const client = (ctx: PluginContext) => openAIClient(conn, ctx, settings, 120_000);
 
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     const model = req.model ?? models[0] ?? 'sora-2';
