@@ -26,7 +26,7 @@ import {
   paramsOfSize,
   sizesOf,
 } from './listing.js';
-import { OpenRouterSettings } from './settings.js';
+import { OPENROUTER_CONNECTION, OpenRouterSettings } from './settings.js';
 
 interface OpenRouterJobData {
   host: string;
@@ -37,12 +37,7 @@ interface OpenRouterJobData {
 export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
   const settings = parsePluginSettings(OpenRouterSettings, raw, 'providers.openrouter');
   const name = settings.name ?? 'openrouter';
-  const conn = vendorConnection(name, settings, {
-    apiKeyEnv: 'OPENROUTER_API_KEY',
-    baseUrlEnv: 'OPENROUTER_BASE_URL',
-    host: 'openrouter.ai',
-    trimSlash: true,
-  });
+  const conn = vendorConnection(name, settings, OPENROUTER_CONNECTION);
   const { hostOf } = conn;
   const defaultModel = settings.model ?? DEFAULT_OPENROUTER_MODEL;
   const prices = { ...PRICES, ...settings.prices };

@@ -23,7 +23,7 @@ import { clipOfJob, downloadVerified, fetchVideo, fitStill, requireVideo } from 
 import Replicate, { type Prediction } from 'replicate';
 import { DEFAULT_REPLICATE_MODEL, inputFor, mergeReplicateCatalogue } from './catalogue.js';
 import { predictionFailure, toProviderError } from './errors.js';
-import { ReplicateSettings } from './settings.js';
+import { REPLICATE_CONNECTION, ReplicateSettings } from './settings.js';
 
 /** Replicate deletes a prediction's output files an hour after it finishes. */
 export const OUTPUT_TTL_MS = 60 * 60 * 1000;
@@ -38,12 +38,7 @@ interface ReplicateJobData {
 export function createReplicateProvider(raw: unknown = {}): VideoProvider {
   const settings = parsePluginSettings(ReplicateSettings, raw, 'providers.replicate');
   const name = settings.name ?? 'replicate';
-  const conn = vendorConnection(name, settings, {
-    apiKeyEnv: 'REPLICATE_API_TOKEN',
-    baseUrlEnv: 'REPLICATE_BASE_URL',
-    host: 'api.replicate.com',
-    trimSlash: true,
-  });
+  const conn = vendorConnection(name, settings, REPLICATE_CONNECTION);
   const { hostOf } = conn;
   const catalogue = mergeReplicateCatalogue(settings.models);
   const defaultModel = settings.model ?? DEFAULT_REPLICATE_MODEL;

@@ -19,7 +19,7 @@ import { clipOfJob, downloadVerified, fetchVideo, fitStill } from '@beatframe/me
 import RunwayML from '@runwayml/sdk';
 import { DEFAULT_RUNWAY_MODEL, mergeRunwayCatalogue, ratioOf } from './catalogue.js';
 import { failureKind, toProviderError } from './errors.js';
-import type { RunwaySettings } from './settings.js';
+import { RUNWAY_CONNECTION, type RunwaySettings } from './settings.js';
 
 interface RunwayJobData {
   host?: string;
@@ -29,11 +29,7 @@ interface RunwayJobData {
 
 export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvider {
   const name = settings.name ?? 'runway';
-  const conn = vendorConnection(name, settings, {
-    apiKeyEnv: 'RUNWAYML_API_SECRET',
-    baseUrlEnv: 'RUNWAYML_BASE_URL',
-    host: 'api.dev.runwayml.com',
-  });
+  const conn = vendorConnection(name, settings, RUNWAY_CONNECTION);
   const { hostOf } = conn;
   const catalogue = mergeRunwayCatalogue(settings.models);
   const defaultModel = settings.model ?? DEFAULT_RUNWAY_MODEL;
