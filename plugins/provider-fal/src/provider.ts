@@ -12,6 +12,7 @@ import {
   pricedRequestOf,
   snapClipSeconds,
   startImageOnly,
+  submittedJob,
   type VideoProvider,
   validateSize,
 } from '@beatframe/core';
@@ -110,15 +111,10 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
         { requestId: queued.request_id, endpoint, seconds, size, shotId: req.shotId },
         'video request queued',
       );
-      return {
-        provider: name,
-        jobId: queued.request_id,
-        model,
-        submittedAt: new Date().toISOString(),
-        seconds,
-        size,
-        data: { endpoint, host: hostOf(ctx) } satisfies FalJobData,
-      };
+      return submittedJob(name, queued.request_id, { model, seconds, size }, {
+        endpoint,
+        host: hostOf(ctx),
+      } satisfies FalJobData);
     },
 
     async poll(ref, ctx): Promise<ProviderJobStatus> {

@@ -9,6 +9,7 @@ import {
   parsePluginSettings,
   pricedRequestOf,
   snapClipSeconds,
+  submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
@@ -168,15 +169,10 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
         { jobId: job.id, model, seconds, size, shotId: req.shotId },
         'OpenRouter video job submitted',
       );
-      return {
-        provider: name,
-        jobId: job.id,
-        model,
-        submittedAt: new Date().toISOString(),
-        seconds,
-        size,
-        data: { host: hostOf(ctx), pollingUrl: job.pollingUrl } satisfies OpenRouterJobData,
-      };
+      return submittedJob(name, job.id, { model, seconds, size }, {
+        host: hostOf(ctx),
+        pollingUrl: job.pollingUrl,
+      } satisfies OpenRouterJobData);
     },
 
     async poll(ref, ctx): Promise<ProviderJobStatus> {

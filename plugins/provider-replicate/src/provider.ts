@@ -14,6 +14,7 @@ import {
   pricedRequestOf,
   snapClipSeconds,
   startImageOnly,
+  submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
@@ -154,19 +155,11 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
         { predictionId: p.id, model: owner, version: p.version, seconds, size, shotId: req.shotId },
         'Replicate prediction created',
       );
-      return {
-        provider: name,
-        jobId: p.id,
-        model: id,
-        submittedAt: new Date().toISOString(),
-        seconds,
-        size,
-        data: {
-          host: hostOf(ctx),
-          model: owner,
-          ...(p.version && p.version !== 'hidden' ? { version: p.version } : {}),
-        } satisfies ReplicateJobData,
-      };
+      return submittedJob(name, p.id, { model: id, seconds, size }, {
+        host: hostOf(ctx),
+        model: owner,
+        ...(p.version && p.version !== 'hidden' ? { version: p.version } : {}),
+      } satisfies ReplicateJobData);
     },
 
     async poll(ref, ctx): Promise<ProviderJobStatus> {

@@ -10,6 +10,7 @@ import {
   type ProviderJobStatus,
   pricedRequestOf,
   snapClipSeconds,
+  submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
@@ -158,15 +159,10 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
         });
       }
       ctx.logger.info({ taskId: task.id, model, seconds, size, shotId: req.shotId }, 'video task started');
-      return {
-        provider: name,
-        jobId: task.id,
-        model,
-        submittedAt: new Date().toISOString(),
-        seconds,
-        size,
-        data: { host: hostOf(ctx), audio } satisfies RunwayJobData,
-      };
+      return submittedJob(name, task.id, { model, seconds, size }, {
+        host: hostOf(ctx),
+        audio,
+      } satisfies RunwayJobData);
     },
 
     async poll(ref, ctx): Promise<ProviderJobStatus> {

@@ -11,6 +11,7 @@ import {
   type ProviderJobStatus,
   pricedRequestOf,
   snapClipSeconds,
+  submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
@@ -180,15 +181,9 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
         { operation: op.name, model, seconds, size, shotId: req.shotId },
         'video operation started',
       );
-      return {
-        provider: name,
-        jobId: op.name,
-        model,
-        submittedAt: new Date().toISOString(),
-        seconds,
-        size,
-        data: { host: hostOf(ctx) } satisfies VeoJobData,
-      };
+      return submittedJob(name, op.name, { model, seconds, size }, {
+        host: hostOf(ctx),
+      } satisfies VeoJobData);
     },
 
     async poll(ref, ctx): Promise<ProviderJobStatus> {
