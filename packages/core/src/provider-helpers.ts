@@ -1,5 +1,6 @@
 import type { PluginContext } from './contracts.js';
 import { ConfigError, InputError } from './errors.js';
+import type { ProviderJobRef } from './schemas/clip.js';
 
 /**
  * The allowed duration nearest to `seconds` (ties go to the longer one, so a shot is never left short).
@@ -285,5 +286,35 @@ export function vendorCall(conn: VendorConnection, toError: (err: unknown, ref: 
         apiKeyEnv: conn.apiKeyEnv,
       });
     }
+  };
+}
+
+/** What a stored job asked for, in the shape a provider's `usdFor` prices. */
+export function pricedRequestOf(ref: { seconds: number; size: string; model?: string | undefined }): {
+  seconds: number;
+  size: string;
+  model?: string;
+} {
+  return { seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) };
+}
+
+/**
+ * A just-submitted job's reference: the provider and model running it, when it was sent, the clip it makes, and
+ * what the plugin needs to follow it from any process.
+ */
+export function submittedJob(
+  provider: string,
+  jobId: string,
+  job: { model: string; seconds: number; size: string },
+  data: Record<string, unknown>,
+): ProviderJobRef {
+  return {
+    provider,
+    jobId,
+    model: job.model,
+    submittedAt: new Date().toISOString(),
+    seconds: job.seconds,
+    size: job.size,
+    data,
   };
 }

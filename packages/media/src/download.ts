@@ -122,3 +122,20 @@ export function clipOfProbe(path: string, info: MediaInfo) {
     hasAudio: !!info.audio,
   };
 }
+
+/** The Clip a finished job's file makes: what the probe found, the provider and model that made it, its cost. */
+export function clipOfJob(
+  path: string,
+  info: MediaInfo,
+  provider: string,
+  ref: { jobId: string; model?: string | undefined },
+  costUsd: number,
+) {
+  return {
+    ...clipOfProbe(path, info),
+    provider,
+    ...(ref.model ? { model: ref.model } : {}),
+    jobId: ref.jobId,
+    costUsd,
+  };
+}

@@ -1,10 +1,8 @@
 import {
-  ConfigError,
   type ImageContext,
   type ImageProvider,
   type ImageRequest,
   InputError,
-  ProviderError,
   type ProviderErrorKind,
   ProviderJobRef,
   parseSize,
@@ -13,7 +11,14 @@ import {
 import { probeMedia } from '@beatframe/media';
 import { describe, expect, it } from 'vitest';
 import { recordingContext } from './index.js';
-import { expectDeclaredWell, type SuiteHooks, scratchFolder } from './suite.js';
+import {
+  expectClassified,
+  expectDeclaredWell,
+  FAULT_KINDS,
+  itRefusesWithoutKey,
+  type SuiteHooks,
+  scratchFolder,
+} from './suite.js';
 
 export interface ImageConformanceOptions extends SuiteHooks {
   /** A NEW provider instance each call (the resume test uses a second one, like a restarted worker). */
@@ -132,20 +137,9 @@ export function runImageProviderConformance(opts: ImageConformanceOptions): void
       timeout,
     );
 
-    it.skipIf(!opts.missingKey)('a missing key is a configuration error naming the variable', async () => {
-      const envVar = opts.missingKey!.envVar;
-      const env = { ...opts.env, [envVar]: undefined };
-      const p = await opts.makeProvider(env);
-      const c = recordingContext(env);
-      const status = p.status(c);
-      expect(status.configured).toBe(false);
-      expect(status.hint).toContain(envVar);
-      const err = await p.generate(opts.request, inDir('nokey.png'), c).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ConfigError);
-      expect((err as Error).message).toContain(envVar);
-    });
+    itRefusesWithoutKey(opts, (p, c) => p.generate(opts.request, inDir('nokey.png'), c));
 
-    for (const kind of ['retryable', 'content-policy', 'quota', 'auth', 'retired', 'fatal'] as const) {
+    for (const kind of FAULT_KINDS) {
       const can = !!opts.faults?.kinds.includes(kind as ProviderErrorKind);
       it.skipIf(!can)(
         `classifies ${kind} failures`,
@@ -163,11 +157,7 @@ export function runImageProviderConformance(opts: ImageConformanceOptions): void
                 () => undefined,
                 (e: unknown) => e,
               );
-            expect(err, `a ${kind} fault must surface as a ProviderError`).toBeInstanceOf(ProviderError);
-            const pe = err as ProviderError;
-            expect(pe.kind, pe.message).toBe(kind);
-            expect(pe.message).not.toContain('\n');
-            if (kind === 'retryable' && opts.faults!.retryAfter) expect(pe.retryAfterSec).toBeGreaterThan(0);
+            expectClassified(err, kind, opts.faults!.retryAfter);
           } finally {
             await opts.faults!.clear?.();
           }

@@ -2,7 +2,6 @@ import {
   type Clip,
   type ClipRequest,
   Clip as ClipSchema,
-  ConfigError,
   type Decision,
   InputError,
   type PluginContext,
@@ -16,7 +15,14 @@ import {
 } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
 import { describe, expect, it } from 'vitest';
-import { expectDeclaredWell, type SuiteHooks, scratchFolder } from './suite.js';
+import {
+  expectClassified,
+  expectDeclaredWell,
+  FAULT_KINDS,
+  itRefusesWithoutKey,
+  type SuiteHooks,
+  scratchFolder,
+} from './suite.js';
 
 /** Fault injection a plugin's test double (emulator, work folder) offers the suite. */
 export interface ConformanceFaults {
@@ -202,20 +208,9 @@ export function runProviderConformance(opts: ProviderConformanceOptions): void {
       expect((err as Error).message).not.toContain('\n');
     });
 
-    it.skipIf(!opts.missingKey)('a missing key is a configuration error naming the variable', async () => {
-      const envVar = opts.missingKey!.envVar;
-      const env = { ...opts.env, [envVar]: undefined };
-      const p = await opts.makeProvider(env);
-      const c = recordingContext(env);
-      const status = p.status(c);
-      expect(status.configured).toBe(false);
-      expect(status.hint).toContain(envVar);
-      const err = await p.submit(opts.request, c).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ConfigError);
-      expect((err as Error).message).toContain(envVar);
-    });
+    itRefusesWithoutKey(opts, (p, c) => p.submit(opts.request, c));
 
-    for (const kind of ['retryable', 'content-policy', 'quota', 'auth', 'retired', 'fatal'] as const) {
+    for (const kind of FAULT_KINDS) {
       const can = !!opts.faults?.kinds.includes(kind);
       it.skipIf(!can)(
         `classifies ${kind} failures`,
@@ -229,12 +224,7 @@ export function runProviderConformance(opts: ProviderConformanceOptions): void {
               ctx(),
               settle,
             );
-            expect(err, `a ${kind} fault must surface as a ProviderError`).toBeInstanceOf(ProviderError);
-            expect(err!.kind, err!.message).toBe(kind);
-            expect(err!.message.length).toBeGreaterThan(0);
-            expect(err!.message).not.toContain('\n');
-            if (kind === 'retryable' && opts.faults!.retryAfter)
-              expect(err!.retryAfterSec).toBeGreaterThan(0);
+            expectClassified(err, kind, opts.faults!.retryAfter);
           } finally {
             await opts.faults!.clear?.();
           }

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PluginContext } from '@beatframe/core';
-import { afterAll, beforeAll, expect } from 'vitest';
-import type { ConformanceFaults } from './index.js';
+import { ConfigError, type PluginContext, ProviderError, type ProviderErrorKind } from '@beatframe/core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type ConformanceFaults, recordingContext } from './index.js';
 
 /** What the video and the image suite both take. */
 export interface SuiteHooks {
@@ -63,4 +63,45 @@ export function expectDeclaredWell(
   expect(c.rpm).toBeGreaterThan(0);
   expect(c.maxPromptChars).toBeGreaterThan(0);
   expect(p.status(ctx).configured).toBe(true);
+}
+
+/** The fault kinds both suites inject; each must come back classified as itself. */
+export const FAULT_KINDS = ['retryable', 'content-policy', 'quota', 'auth', 'retired', 'fatal'] as const;
+
+/** What an injected fault must surface as: a one-line ProviderError of its kind (with Retry-After, if sent). */
+export function expectClassified(
+  err: unknown,
+  kind: ProviderErrorKind,
+  retryAfter: boolean | undefined,
+): void {
+  expect(err, `a ${kind} fault must surface as a ProviderError`).toBeInstanceOf(ProviderError);
+  const pe = err as ProviderError;
+  expect(pe.kind, pe.message).toBe(kind);
+  expect(pe.message.length).toBeGreaterThan(0);
+  expect(pe.message).not.toContain('\n');
+  if (kind === 'retryable' && retryAfter) expect(pe.retryAfterSec).toBeGreaterThan(0);
+}
+
+/**
+ * The missing-key test both suites run (skipped for a provider without a key): status says what to set, and the
+ * provider's first call fails with a ConfigError naming the variable.
+ */
+export function itRefusesWithoutKey<
+  P extends { status(ctx: PluginContext): { configured: boolean; hint?: string } },
+>(
+  opts: SuiteHooks & { makeProvider(env?: Record<string, string | undefined>): P | Promise<P> },
+  firstCall: (p: P, ctx: ReturnType<typeof recordingContext>) => Promise<unknown>,
+): void {
+  it.skipIf(!opts.missingKey)('a missing key is a configuration error naming the variable', async () => {
+    const envVar = opts.missingKey!.envVar;
+    const env = { ...opts.env, [envVar]: undefined };
+    const p = await opts.makeProvider(env);
+    const c = recordingContext(env);
+    const status = p.status(c);
+    expect(status.configured).toBe(false);
+    expect(status.hint).toContain(envVar);
+    const err = await firstCall(p, c).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toContain(envVar);
+  });
 }

@@ -18,7 +18,7 @@ import {
   type VideoProvider,
   validateSize,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
+import { clipOfJob, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
 import {
   catalogueOf,
   DEFAULT_COMFYUI_MODEL,
@@ -381,11 +381,7 @@ export function createComfyUIProvider(raw: unknown = {}): VideoProvider {
       const gpuSeconds = entry ? gpuSecondsOf(entry) : undefined;
       ctx.logger.info({ promptId: ref.jobId, gpuSeconds, frames: d.frames }, 'ComfyUI clip downloaded');
       return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd: 0,
+        ...clipOfJob(dest, info, name, ref, 0),
         ...(gpuSeconds !== undefined ? { gpuSeconds } : {}),
       };
     },

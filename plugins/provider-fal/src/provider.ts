@@ -9,12 +9,14 @@ import {
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
+  pricedRequestOf,
   snapClipSeconds,
   startImageOnly,
+  submittedJob,
   type VideoProvider,
   validateSize,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
+import { clipOfJob, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
 import type { QueueStatus } from '@fal-ai/client';
 import { DEFAULT_FAL_MODEL, inputFor, mergeFalCatalogue } from './catalogue.js';
 import { falAccess } from './client.js';
@@ -109,15 +111,10 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
         { requestId: queued.request_id, endpoint, seconds, size, shotId: req.shotId },
         'video request queued',
       );
-      return {
-        provider: name,
-        jobId: queued.request_id,
-        model,
-        submittedAt: new Date().toISOString(),
-        seconds,
-        size,
-        data: { endpoint, host: hostOf(ctx) } satisfies FalJobData,
-      };
+      return submittedJob(name, queued.request_id, { model, seconds, size }, {
+        endpoint,
+        host: hostOf(ctx),
+      } satisfies FalJobData);
     },
 
     async poll(ref, ctx): Promise<ProviderJobStatus> {
@@ -189,13 +186,7 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
             signal: ctx.signal,
           }),
       });
-      return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd: usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
-      };
+      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref)));
     },
 
     async cancel(ref, ctx) {

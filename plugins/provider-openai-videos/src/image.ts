@@ -10,7 +10,9 @@ import {
   vendorConnection,
 } from '@beatframe/core';
 import { readReferenceImage, saveStill } from '@beatframe/media';
-import OpenAI, { toFile } from 'openai';
+import type OpenAI from 'openai';
+import { toFile } from 'openai';
+import { openAIClient } from './client.js';
 import { toProviderError } from './errors.js';
 import {
   DEFAULT_OPENAI_IMAGE_MODEL,
@@ -41,16 +43,8 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
   const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, configKey);
   const [, def] = modelOf(defaultModel);
 
-  function client(ctx: PluginContext): OpenAI {
-    const apiKey = conn.apiKey(ctx);
-    const baseURL = conn.endpoint(ctx);
-    return new OpenAI({
-      apiKey,
-      ...(baseURL ? { baseURL } : {}),
-      maxRetries: s.maxRetries ?? 0,
-      timeout: s.timeoutMs ?? 180_000,
-    });
-  }
+  // Images take longer than a video job's calls: 3 minutes by default.
+  const client = (ctx: PluginContext) => openAIClient(conn, ctx, s, 180_000);
 
   async function referenceFile(path: string) {
     const { bytes, mimeType } = await readReferenceImage(path);

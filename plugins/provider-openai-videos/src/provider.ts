@@ -9,6 +9,7 @@ import {
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
+  pricedRequestOf,
   produceAtomic,
   snapClipSeconds,
   type VideoProvider,
@@ -16,8 +17,10 @@ import {
   vendorCall,
   vendorConnection,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, fitStill, requireVideo } from '@beatframe/media';
-import OpenAI, { toFile } from 'openai';
+import { clipOfJob, downloadVerified, fitStill, requireVideo } from '@beatframe/media';
+import type OpenAI from 'openai';
+import { toFile } from 'openai';
+import { openAIClient } from './client.js';
 import { jobErrorKind, toProviderError } from './errors.js';
 import { OPENAI_CONNECTION, type OpenAIVideosSettings } from './settings.js';
 
@@ -83,16 +86,7 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
   const durations = settings.durations ?? OPENAI_VIDEO_SECONDS;
   const attempts = Math.max(1, settings.downloadAttempts ?? 3);
 
-  function client(ctx: PluginContext): OpenAI {
-    const apiKey = conn.apiKey(ctx);
-    const baseURL = conn.endpoint(ctx);
-    return new OpenAI({
-      apiKey,
-      ...(baseURL ? { baseURL } : {}),
-      maxRetries: settings.maxRetries ?? 0,
-      timeout: settings.timeoutMs ?? 120_000,
-    });
-  }
+  const client = (ctx: PluginContext) => openAIClient(conn, ctx, settings, 120_000);
 
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     const model = req.model ?? models[0] ?? 'sora-2';
@@ -271,11 +265,7 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
         }
       }
       return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd: usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
+        ...clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref))),
         ...(thumbnailPath ? { thumbnailPath } : {}),
       };
     },

@@ -7,13 +7,15 @@ import {
   ProviderError,
   type ProviderJobStatus,
   parsePluginSettings,
+  pricedRequestOf,
   snapClipSeconds,
+  submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
+import { clipOfJob, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
 import type { OpenRouter } from '@openrouter/sdk';
 import type { FrameImage } from '@openrouter/sdk/models';
 import { ALTERNATIVES, jobFailure, toProviderError } from './errors.js';
@@ -25,7 +27,7 @@ import {
   paramsOfSize,
   sizesOf,
 } from './listing.js';
-import { OpenRouterSettings } from './settings.js';
+import { OPENROUTER_CONNECTION, OpenRouterSettings } from './settings.js';
 
 interface OpenRouterJobData {
   host: string;
@@ -36,12 +38,7 @@ interface OpenRouterJobData {
 export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
   const settings = parsePluginSettings(OpenRouterSettings, raw, 'providers.openrouter');
   const name = settings.name ?? 'openrouter';
-  const conn = vendorConnection(name, settings, {
-    apiKeyEnv: 'OPENROUTER_API_KEY',
-    baseUrlEnv: 'OPENROUTER_BASE_URL',
-    host: 'openrouter.ai',
-    trimSlash: true,
-  });
+  const conn = vendorConnection(name, settings, OPENROUTER_CONNECTION);
   const { hostOf } = conn;
   const defaultModel = settings.model ?? DEFAULT_OPENROUTER_MODEL;
   const prices = { ...PRICES, ...settings.prices };
@@ -172,15 +169,10 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
         { jobId: job.id, model, seconds, size, shotId: req.shotId },
         'OpenRouter video job submitted',
       );
-      return {
-        provider: name,
-        jobId: job.id,
-        model,
-        submittedAt: new Date().toISOString(),
-        seconds,
-        size,
-        data: { host: hostOf(ctx), pollingUrl: job.pollingUrl } satisfies OpenRouterJobData,
-      };
+      return submittedJob(name, job.id, { model, seconds, size }, {
+        host: hostOf(ctx),
+        pollingUrl: job.pollingUrl,
+      } satisfies OpenRouterJobData);
     },
 
     async poll(ref, ctx): Promise<ProviderJobStatus> {
@@ -224,16 +216,13 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
           return requireVideo(tmp, ref.jobId);
         },
       });
-      return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd:
-          typeof charged === 'number'
-            ? charged
-            : usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
-      };
+      return clipOfJob(
+        dest,
+        info,
+        name,
+        ref,
+        typeof charged === 'number' ? charged : usd(pricedRequestOf(ref)),
+      );
     },
   };
 }

@@ -26,3 +26,11 @@ export const OpenRouterSettings = providerSettingsSchema({
   downloadAttempts: z.number().int().positive().optional(),
 });
 export type OpenRouterSettings = z.infer<typeof OpenRouterSettings>;
+
+/** Where OpenRouter is reached by default (trailing slashes dropped: the client joins paths onto the base URL as it is). */
+export const OPENROUTER_CONNECTION = {
+  apiKeyEnv: 'OPENROUTER_API_KEY',
+  baseUrlEnv: 'OPENROUTER_BASE_URL',
+  host: 'openrouter.ai',
+  trimSlash: true,
+};

@@ -11,18 +11,20 @@ import {
   ProviderError,
   type ProviderJobStatus,
   parsePluginSettings,
+  pricedRequestOf,
   snapClipSeconds,
   startImageOnly,
+  submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, fetchVideo, fitStill, requireVideo } from '@beatframe/media';
+import { clipOfJob, downloadVerified, fetchVideo, fitStill, requireVideo } from '@beatframe/media';
 import Replicate, { type Prediction } from 'replicate';
 import { DEFAULT_REPLICATE_MODEL, inputFor, mergeReplicateCatalogue } from './catalogue.js';
 import { predictionFailure, toProviderError } from './errors.js';
-import { ReplicateSettings } from './settings.js';
+import { REPLICATE_CONNECTION, ReplicateSettings } from './settings.js';
 
 /** Replicate deletes a prediction's output files an hour after it finishes. */
 export const OUTPUT_TTL_MS = 60 * 60 * 1000;
@@ -37,12 +39,7 @@ interface ReplicateJobData {
 export function createReplicateProvider(raw: unknown = {}): VideoProvider {
   const settings = parsePluginSettings(ReplicateSettings, raw, 'providers.replicate');
   const name = settings.name ?? 'replicate';
-  const conn = vendorConnection(name, settings, {
-    apiKeyEnv: 'REPLICATE_API_TOKEN',
-    baseUrlEnv: 'REPLICATE_BASE_URL',
-    host: 'api.replicate.com',
-    trimSlash: true,
-  });
+  const conn = vendorConnection(name, settings, REPLICATE_CONNECTION);
   const { hostOf } = conn;
   const catalogue = mergeReplicateCatalogue(settings.models);
   const defaultModel = settings.model ?? DEFAULT_REPLICATE_MODEL;
@@ -158,19 +155,11 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
         { predictionId: p.id, model: owner, version: p.version, seconds, size, shotId: req.shotId },
         'Replicate prediction created',
       );
-      return {
-        provider: name,
-        jobId: p.id,
-        model: id,
-        submittedAt: new Date().toISOString(),
-        seconds,
-        size,
-        data: {
-          host: hostOf(ctx),
-          model: owner,
-          ...(p.version && p.version !== 'hidden' ? { version: p.version } : {}),
-        } satisfies ReplicateJobData,
-      };
+      return submittedJob(name, p.id, { model: id, seconds, size }, {
+        host: hostOf(ctx),
+        model: owner,
+        ...(p.version && p.version !== 'hidden' ? { version: p.version } : {}),
+      } satisfies ReplicateJobData);
     },
 
     async poll(ref, ctx): Promise<ProviderJobStatus> {
@@ -235,13 +224,7 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
         },
       });
       await rm(cached, { force: true });
-      return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd: usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
-      };
+      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref)));
     },
 
     async cancel(ref, ctx) {

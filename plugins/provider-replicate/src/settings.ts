@@ -26,3 +26,11 @@ export const ReplicateSettings = providerSettingsSchema({
   downloadAttempts: z.number().int().positive().optional(),
 });
 export type ReplicateSettings = z.infer<typeof ReplicateSettings>;
+
+/** Where Replicate is reached by default (trailing slashes dropped: the client joins paths onto the base URL as it is). */
+export const REPLICATE_CONNECTION = {
+  apiKeyEnv: 'REPLICATE_API_TOKEN',
+  baseUrlEnv: 'REPLICATE_BASE_URL',
+  host: 'api.replicate.com',
+  trimSlash: true,
+};

@@ -8,17 +8,19 @@ import {
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
+  pricedRequestOf,
   snapClipSeconds,
+  submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
+import { clipOfJob, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
 import RunwayML from '@runwayml/sdk';
 import { DEFAULT_RUNWAY_MODEL, mergeRunwayCatalogue, ratioOf } from './catalogue.js';
 import { failureKind, toProviderError } from './errors.js';
-import type { RunwaySettings } from './settings.js';
+import { RUNWAY_CONNECTION, type RunwaySettings } from './settings.js';
 
 interface RunwayJobData {
   host?: string;
@@ -28,11 +30,7 @@ interface RunwayJobData {
 
 export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvider {
   const name = settings.name ?? 'runway';
-  const conn = vendorConnection(name, settings, {
-    apiKeyEnv: 'RUNWAYML_API_SECRET',
-    baseUrlEnv: 'RUNWAYML_BASE_URL',
-    host: 'api.dev.runwayml.com',
-  });
+  const conn = vendorConnection(name, settings, RUNWAY_CONNECTION);
   const { hostOf } = conn;
   const catalogue = mergeRunwayCatalogue(settings.models);
   const defaultModel = settings.model ?? DEFAULT_RUNWAY_MODEL;
@@ -161,15 +159,10 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
         });
       }
       ctx.logger.info({ taskId: task.id, model, seconds, size, shotId: req.shotId }, 'video task started');
-      return {
-        provider: name,
-        jobId: task.id,
-        model,
-        submittedAt: new Date().toISOString(),
-        seconds,
-        size,
-        data: { host: hostOf(ctx), audio } satisfies RunwayJobData,
-      };
+      return submittedJob(name, task.id, { model, seconds, size }, {
+        host: hostOf(ctx),
+        audio,
+      } satisfies RunwayJobData);
     },
 
     async poll(ref, ctx): Promise<ProviderJobStatus> {
@@ -229,16 +222,7 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
           }),
       });
       const audio = (ref.data as RunwayJobData).audio;
-      return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd: usd(
-          { seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) },
-          audio ?? true,
-        ),
-      };
+      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref), audio ?? true));
     },
 
     async cancel(ref, ctx) {

@@ -20,3 +20,10 @@ export const RunwaySettings = providerSettingsSchema({
   downloadAttempts: z.number().int().positive().optional(),
 });
 export type RunwaySettings = z.infer<typeof RunwaySettings>;
+
+/** Where Runway is reached by default. */
+export const RUNWAY_CONNECTION = {
+  apiKeyEnv: 'RUNWAYML_API_SECRET',
+  baseUrlEnv: 'RUNWAYML_BASE_URL',
+  host: 'api.dev.runwayml.com',
+};

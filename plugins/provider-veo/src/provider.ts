@@ -9,14 +9,16 @@ import {
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
+  pricedRequestOf,
   snapClipSeconds,
+  submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
 } from '@beatframe/core';
 import {
-  clipOfProbe,
+  clipOfJob,
   downloadVerified,
   fitStill,
   requireVideo,
@@ -179,15 +181,9 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
         { operation: op.name, model, seconds, size, shotId: req.shotId },
         'video operation started',
       );
-      return {
-        provider: name,
-        jobId: op.name,
-        model,
-        submittedAt: new Date().toISOString(),
-        seconds,
-        size,
-        data: { host: hostOf(ctx) } satisfies VeoJobData,
-      };
+      return submittedJob(name, op.name, { model, seconds, size }, {
+        host: hostOf(ctx),
+      } satisfies VeoJobData);
     },
 
     async poll(ref, ctx): Promise<ProviderJobStatus> {
@@ -276,13 +272,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
           }
         },
       });
-      return {
-        ...clipOfProbe(dest, info),
-        provider: name,
-        ...(ref.model ? { model: ref.model } : {}),
-        jobId: ref.jobId,
-        costUsd: usd({ seconds: ref.seconds, size: ref.size, ...(ref.model ? { model: ref.model } : {}) }),
-      };
+      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref)));
     },
   };
 }
