@@ -23,6 +23,7 @@ import {
   windowsExpr,
 } from '@beatframe/timeline/effects';
 import { OVERLAY_COMPOSITION_ID } from './remotion/ids.js';
+import type { OverlayFrame } from './remotion/Overlays.js';
 import { chromiumOptions, RENDER_TIMEOUT_MS, type RemotionSession } from './remotion-render.js';
 
 /**
@@ -39,11 +40,13 @@ export interface OverlayPlan {
 }
 
 export function planOverlays(timeline: Timeline): OverlayPlan {
+  // Cards are drawn once each, fully shown, and faded and raised by ffmpeg (cardGraph): the plan is the captions'.
+  const captions = { ...timeline, cards: [] };
   const byKey = new Map<string, number>();
   const unique: number[] = [];
   const index: number[] = [];
   for (let f = 0; f < timeline.durationFrames; f++) {
-    const key = overlayKey(timeline, f);
+    const key = overlayKey(captions, f);
     if (!key) {
       index.push(-1);
       continue;
@@ -62,21 +65,12 @@ export function planOverlays(timeline: Timeline): OverlayPlan {
 const num = (n: number) => (Math.round(n * 1e6) / 1e6).toString();
 
 /**
- * What an overlay frame looks like, as a cache key: the cards and captions it shows (their times made
- * relative to their own start, and the frame's state as planOverlays tells them apart), the style and
- * the size. Another round or project showing the same text the same way finds it drawn already.
+ * What an overlay frame looks like, as a cache key: the captions it shows (their times made relative to
+ * their own start, and the frame's state as planOverlays tells them apart), the style and the size.
+ * Another round or project showing the same text the same way finds it drawn already.
  */
 export function overlayCacheKey(timeline: Timeline, frame: number): string {
   const { fps } = timeline;
-  const cards = timeline.cards
-    .filter((c) => frame >= c.startFrame && frame < c.endFrame)
-    .map((c) => {
-      const local = frame - c.startFrame;
-      const len = c.endFrame - c.startFrame;
-      const edge = cardEdgeFrames(c, fps);
-      const moving = local < edge * 2 || local >= len - edge;
-      return { ...c, startFrame: 0, endFrame: len, at: moving ? local : 's' };
-    });
   const captions = timeline.captions
     .filter((c) => frame >= c.startFrame && frame < c.endFrame)
     .map((c) => {
@@ -100,14 +94,91 @@ export function overlayCacheKey(timeline: Timeline, frame: number): string {
       };
     });
   return digestOf({
-    v: 1,
+    v: 2,
     width: timeline.width,
     height: timeline.height,
     fps,
     style: timeline.style,
-    cards,
     captions,
   }).slice(0, 32);
+}
+
+/** A card's still (fully shown), as a cache key: its text, kind and subtitle, the style and the size. */
+export function cardCacheKey(timeline: Timeline, card: number): string {
+  const { startFrame: _s, endFrame: _e, ...shown } = timeline.cards[card]!;
+  return digestOf({
+    v: 2,
+    card: shown,
+    width: timeline.width,
+    height: timeline.height,
+    fps: timeline.fps,
+    style: timeline.style,
+  }).slice(0, 32);
+}
+
+/** Share of the frame's height a card rises by as it comes in (the composition's Card). */
+const CARD_RISE = 0.02;
+
+/** Where a still's visible pixels lie (alpha > 0), widened to even edges for 4:2:0; undefined if none. */
+export async function alphaBox(
+  png: string,
+  width: number,
+  height: number,
+): Promise<{ x: number; y: number; w: number; h: number } | undefined> {
+  const { stdout } = await runFfmpeg(
+    ['-i', png, '-vf', 'format=rgba,alphaextract', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+    { binary: true },
+  );
+  if (stdout.length !== width * height)
+    throw new BeatframeError(`overlay still ${png} is not ${width}x${height}`);
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (stdout[row + x] === 0) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      y1 = y;
+    }
+  }
+  if (x1 < 0) return undefined;
+  const x = x0 & ~1;
+  const y = y0 & ~1;
+  return { x, y, w: Math.min(width, (x1 + 2) & ~1) - x, h: Math.min(height, (y1 + 2) & ~1) - y };
+}
+
+/**
+ * The ffmpeg chain of one card over `under`, from its still (input `input`, cropped to `box`): looped for the
+ * card's frames from its start, faded in and out on its alpha and raised as the composition's Card does —
+ * opacity k/edge over the first edge frames and (len-k)/edge over the last, a rise of 2 % of the height
+ * easing out (cubic) over twice the edge. Per-frame arithmetic only; outside the card's frames the overlay
+ * has no frame and passes the picture through.
+ */
+export function cardGraph(
+  timeline: Timeline,
+  card: number,
+  input: number,
+  box: { x: number; y: number; w: number; h: number },
+  under: string,
+  out: string,
+): string {
+  const { fps, height } = timeline;
+  const c = timeline.cards[card]!;
+  const len = c.endFrame - c.startFrame;
+  const edge = cardEdgeFrames(c, fps);
+  const lift = `${num((CARD_RISE * height) / 2)}*pow(1-min(1,(t*${fps}-${c.startFrame})/${2 * edge}),3)`;
+  const label = `card${card}`;
+  return [
+    `[${input}:v]format=rgba,crop=${box.w}:${box.h}:${box.x}:${box.y},format=yuva420p,` +
+      `loop=loop=${len - 1}:size=1:start=0,settb=1/${fps},setpts=N+${c.startFrame},` +
+      `fade=t=in:s=0:n=${edge}:alpha=1,fade=t=out:s=${len - edge}:n=${edge}:alpha=1[${label}]`,
+    // y is even (4:2:0): the rise rounds to whole pairs of rows.
+    `[${under}][${label}]overlay=x=${box.x}:y='${box.y}+2*round(${lift})':format=yuv420:eof_action=pass[${out}]`,
+  ].join(';\n');
 }
 
 /** A white layer at opacity `a` over limited-range yuv420p, by eq: Y·(1-a)+235·a, chroma ×(1-a). */
@@ -295,18 +366,23 @@ export async function renderHybrid(
   const cache = `${session.serveUrl.replace(/[\\/]+$/, '')}-overlays`;
   await mkdir(cache, { recursive: true });
   const cached = plan.unique.map((f) => join(cache, `${overlayCacheKey(timeline, f)}.png`));
+  // Each card once, fully shown: ffmpeg fades and raises it (cardGraph).
+  const cardStills = timeline.cards.map((_, i) => join(cache, `card-${cardCacheKey(timeline, i)}.png`));
+  const wanted: Array<{ draw: OverlayFrame; file: string }> = [
+    ...plan.unique.map((f, k) => ({ draw: f, file: cached[k]! })),
+    ...cardStills.map((file, card) => ({ draw: { card }, file })),
+  ];
   // One drawing per image not cached yet (distinct overlays at different times can look the same).
   const seen = new Set<string>();
-  const missing = plan.unique.flatMap((_, k) => {
-    const file = cached[k]!;
-    if (seen.has(file) || existsSync(file)) return [];
+  const missing = wanted.filter(({ file }) => {
+    if (seen.has(file) || existsSync(file)) return false;
     seen.add(file);
-    return [k];
+    return true;
   });
   const overlayShare = missing.length / (missing.length + durationFrames / 4);
   if (missing.length) {
     const { renderFrames, selectComposition, makeCancelSignal } = await import('@remotion/renderer');
-    const inputProps = { timeline, frames: missing.map((k) => plan.unique[k]!) };
+    const inputProps = { timeline, frames: missing.map((m) => m.draw) };
     const composition = await selectComposition({
       serveUrl: session.serveUrl,
       id: OVERLAY_COMPOSITION_ID,
@@ -352,7 +428,7 @@ export async function renderHybrid(
     // Into the cache whole (a copy, then a rename), so a cancelled render never leaves half an image.
     await Promise.all(
       drawnFiles.map(async (f, i) => {
-        const to = cached[missing[i]!]!;
+        const to = missing[i]!.file;
         const tmp = `${to}.${process.pid}.tmp`;
         await copyFile(join(drawn, f), tmp);
         await rename(tmp, to);
@@ -441,6 +517,7 @@ export async function renderHybrid(
   const audioSrc = local(timeline.audio.src);
   const overlayInput = timeline.items.length;
   const audioInput = overlayInput + 1;
+  const cardInput = audioInput + 1;
   const audio = await probeMedia(audioSrc);
   const durationSec = durationFrames / fps;
   // Overlay timestamps snapped to whole frames, so each change lands on its frame.
@@ -459,7 +536,18 @@ export async function renderHybrid(
         beatFrames: timeline.beatFrames,
       })}`
     : '';
-  const under = timeline.visualizer ? 'shotsv' : 'shots';
+  // The cards under the captions (the composition draws them first), each from its still.
+  let under = timeline.visualizer ? 'shotsv' : 'shots';
+  const cardInputs: string[] = [];
+  const cardChains: string[] = [];
+  for (let i = 0; i < timeline.cards.length; i++) {
+    const box = await alphaBox(cardStills[i]!, width, height);
+    if (!box) continue;
+    cardChains.push(cardGraph(timeline, i, cardInput + cardInputs.length / 2, box, under, `withcard${i}`));
+    cardInputs.push('-i', cardStills[i]!);
+    under = `withcard${i}`;
+  }
+  const cards = cardChains.length ? `;\n${cardChains.join(';\n')}` : '';
   // The overlay is blended only on the frames that show one (on the others it would blend a clear image).
   const shown: Array<[number, number]> = [];
   plan.index.forEach((k, f) => {
@@ -469,7 +557,7 @@ export async function renderHybrid(
     else shown.push([f, f]);
   });
   const enable = `:enable='${windowsExpr(shown, 'n')}'`;
-  const filter = `${shots.filter}${viz};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p[ov];\n[${under}][ov]overlay=0:0:format=yuv420:eof_action=repeat${enable},format=yuv420p[v]`;
+  const filter = `${shots.filter}${viz}${cards};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p[ov];\n[${under}][ov]overlay=0:0:format=yuv420:eof_action=repeat${enable},format=yuv420p[v]`;
   const args = [
     ...shots.inputs,
     // Never rebuild the whole graph mid-stream for a change of image metadata.
@@ -483,6 +571,7 @@ export async function renderHybrid(
     listFile,
     '-i',
     audioSrc,
+    ...cardInputs,
     '-filter_complex',
     filter,
     '-map',
