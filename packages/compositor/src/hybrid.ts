@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BeatframeError,
@@ -145,6 +145,37 @@ export async function alphaBox(
       y1 = y;
     }
   }
+  if (x1 < 0) return undefined;
+  const x = x0 & ~1;
+  const y = y0 & ~1;
+  return { x, y, w: Math.min(width, (x1 + 2) & ~1) - x, h: Math.min(height, (y1 + 2) & ~1) - y };
+}
+
+/**
+ * The box all of bbox's boxes (ffmpeg's metadata=print of lavfi.bbox.*) fit in, widened to even edges for
+ * 4:2:0; the whole frame if it cannot be read, undefined if nothing is visible.
+ */
+export function unionBox(
+  printed: string,
+  width: number,
+  height: number,
+): { x: number; y: number; w: number; h: number } | undefined {
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  const at = (k: string) =>
+    [...printed.matchAll(new RegExp(`lavfi\\.bbox\\.${k}=(\\d+)`, 'g'))].map((m) => Number(m[1]));
+  const [xs1, xs2, ys1, ys2] = [at('x1'), at('x2'), at('y1'), at('y2')];
+  if (xs1.length !== xs2.length || xs1.length !== ys1.length || xs1.length !== ys2.length) {
+    return { x: 0, y: 0, w: width, h: height };
+  }
+  xs1.forEach((_, i) => {
+    x0 = Math.min(x0, xs1[i]!);
+    x1 = Math.max(x1, xs2[i]!);
+    y0 = Math.min(y0, ys1[i]!);
+    y1 = Math.max(y1, ys2[i]!);
+  });
   if (x1 < 0) return undefined;
   const x = x0 & ~1;
   const y = y0 & ~1;
@@ -458,6 +489,7 @@ export async function renderHybrid(
     blank,
   ]);
   const images = [blank, ...cached];
+  const boxFile = join(rgba, 'boxes.txt');
   await writeFile(
     join(rgba, 'list.ffconcat'),
     `${['ffconcat version 1.0', ...images.flatMap((f) => [`file '${f}'`, `duration ${num(1 / fps)}`])].join('\n')}\n`,
@@ -470,8 +502,12 @@ export async function renderHybrid(
       '0',
       '-i',
       join(rgba, 'list.ffconcat'),
-      '-vf',
-      'format=rgba',
+      // Beside the conversion, where each image's visible pixels lie (alpha > 0): the final pass blends
+      // only the box they all fit in.
+      '-filter_complex',
+      `[0:v]format=rgba,split[png][a];[a]alphaextract,bbox=min_val=0,metadata=print:file='${boxFile}'[box]`,
+      '-map',
+      '[png]',
       '-fps_mode',
       'passthrough',
       // Fast zlib: these PNGs are read once, by the next pass; the default level took twice the CPU.
@@ -480,6 +516,11 @@ export async function renderHybrid(
       '-start_number',
       '0',
       join(rgba, '%06d.png'),
+      '-map',
+      '[box]',
+      '-f',
+      'null',
+      '-',
     ],
     {
       // The convert takes seconds for hundreds of overlays: its progress keeps the bar moving.
@@ -490,6 +531,7 @@ export async function renderHybrid(
         ),
     },
   );
+  const captionBox = unionBox(await readFile(boxFile, 'utf8'), width, height);
   const clear = join(rgba, '000000.png');
   const files = cached.map((_, k) => `${String(k + 1).padStart(6, '0')}.png`);
   if (![clear, ...files.map((f) => join(rgba, f))].every((f) => existsSync(f))) {
@@ -557,7 +599,10 @@ export async function renderHybrid(
     else shown.push([f, f]);
   });
   const enable = `:enable='${windowsExpr(shown, 'n')}'`;
-  const filter = `${shots.filter}${viz}${cards};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p[ov];\n[${under}][ov]overlay=0:0:format=yuv420:eof_action=repeat${enable},format=yuv420p[v]`;
+  // Only the box the captions are drawn in is blended (the whole frame if no caption shows at all).
+  const box = captionBox ?? { x: 0, y: 0, w: width, h: height };
+  const crop = box.w < width || box.h < height ? `,crop=${box.w}:${box.h}:${box.x}:${box.y}` : '';
+  const filter = `${shots.filter}${viz}${cards};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p${crop}[ov];\n[${under}][ov]overlay=${box.x}:${box.y}:format=yuv420:eof_action=repeat${enable},format=yuv420p[v]`;
   const args = [
     ...shots.inputs,
     // Never rebuild the whole graph mid-stream for a change of image metadata.

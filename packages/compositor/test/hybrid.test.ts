@@ -6,7 +6,7 @@ import { runFfmpeg } from '@beatframe/media';
 import { effects } from '@beatframe/timeline';
 import { makeTestClip } from '@beatframe/timeline/testing';
 import { describe, expect, it } from 'vitest';
-import { alphaBox, cardCacheKey, cardGraph, overlayCacheKey } from '../src/hybrid.js';
+import { alphaBox, cardCacheKey, cardGraph, overlayCacheKey, unionBox } from '../src/hybrid.js';
 import { planOverlays, shotsGraph } from '../src/index.js';
 
 const base: Timeline = {
@@ -174,6 +174,23 @@ describe('cards in ffmpeg', () => {
     };
     expect(cardCacheKey(t, 1)).toBe(cardCacheKey(t, 0));
     expect(cardCacheKey(t, 2)).not.toBe(cardCacheKey(t, 0));
+  });
+
+  it('blends captions only in the box all their drawings fit in', () => {
+    const printed = [
+      'frame:1    pts:1       pts_time:0.033',
+      'lavfi.bbox.x1=101',
+      'lavfi.bbox.x2=300',
+      'lavfi.bbox.y1=500',
+      'lavfi.bbox.y2=540',
+      'frame:2    pts:2       pts_time:0.066',
+      'lavfi.bbox.x1=90',
+      'lavfi.bbox.x2=250',
+      'lavfi.bbox.y1=510',
+      'lavfi.bbox.y2=601',
+    ].join('\n');
+    expect(unionBox(printed, 1280, 720)).toEqual({ x: 90, y: 500, w: 212, h: 102 });
+    expect(unionBox('frame:0    pts:0       pts_time:0\n', 1280, 720)).toBeUndefined();
   });
 
   it("fades and raises a card's still as the composition's Card does", async () => {
