@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BeatframeError,
@@ -23,6 +23,7 @@ import {
   windowsExpr,
 } from '@beatframe/timeline/effects';
 import { OVERLAY_COMPOSITION_ID } from './remotion/ids.js';
+import type { OverlayFrame } from './remotion/Overlays.js';
 import { chromiumOptions, RENDER_TIMEOUT_MS, type RemotionSession } from './remotion-render.js';
 
 /**
@@ -39,11 +40,13 @@ export interface OverlayPlan {
 }
 
 export function planOverlays(timeline: Timeline): OverlayPlan {
+  // Cards are drawn once each, fully shown, and faded and raised by ffmpeg (cardGraph): the plan is the captions'.
+  const captions = { ...timeline, cards: [] };
   const byKey = new Map<string, number>();
   const unique: number[] = [];
   const index: number[] = [];
   for (let f = 0; f < timeline.durationFrames; f++) {
-    const key = overlayKey(timeline, f);
+    const key = overlayKey(captions, f);
     if (!key) {
       index.push(-1);
       continue;
@@ -62,21 +65,12 @@ export function planOverlays(timeline: Timeline): OverlayPlan {
 const num = (n: number) => (Math.round(n * 1e6) / 1e6).toString();
 
 /**
- * What an overlay frame looks like, as a cache key: the cards and captions it shows (their times made
- * relative to their own start, and the frame's state as planOverlays tells them apart), the style and
- * the size. Another round or project showing the same text the same way finds it drawn already.
+ * What an overlay frame looks like, as a cache key: the captions it shows (their times made relative to
+ * their own start, and the frame's state as planOverlays tells them apart), the style and the size.
+ * Another round or project showing the same text the same way finds it drawn already.
  */
 export function overlayCacheKey(timeline: Timeline, frame: number): string {
   const { fps } = timeline;
-  const cards = timeline.cards
-    .filter((c) => frame >= c.startFrame && frame < c.endFrame)
-    .map((c) => {
-      const local = frame - c.startFrame;
-      const len = c.endFrame - c.startFrame;
-      const edge = cardEdgeFrames(c, fps);
-      const moving = local < edge * 2 || local >= len - edge;
-      return { ...c, startFrame: 0, endFrame: len, at: moving ? local : 's' };
-    });
   const captions = timeline.captions
     .filter((c) => frame >= c.startFrame && frame < c.endFrame)
     .map((c) => {
@@ -100,14 +94,122 @@ export function overlayCacheKey(timeline: Timeline, frame: number): string {
       };
     });
   return digestOf({
-    v: 1,
+    v: 2,
     width: timeline.width,
     height: timeline.height,
     fps,
     style: timeline.style,
-    cards,
     captions,
   }).slice(0, 32);
+}
+
+/** A card's still (fully shown), as a cache key: its text, kind and subtitle, the style and the size. */
+export function cardCacheKey(timeline: Timeline, card: number): string {
+  const { startFrame: _s, endFrame: _e, ...shown } = timeline.cards[card]!;
+  return digestOf({
+    v: 2,
+    card: shown,
+    width: timeline.width,
+    height: timeline.height,
+    fps: timeline.fps,
+    style: timeline.style,
+  }).slice(0, 32);
+}
+
+/** Share of the frame's height a card rises by as it comes in (the composition's Card). */
+const CARD_RISE = 0.02;
+
+/** Where a still's visible pixels lie (alpha > 0), widened to even edges for 4:2:0; undefined if none. */
+export async function alphaBox(
+  png: string,
+  width: number,
+  height: number,
+): Promise<{ x: number; y: number; w: number; h: number } | undefined> {
+  const { stdout } = await runFfmpeg(
+    ['-i', png, '-vf', 'format=rgba,alphaextract', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+    { binary: true },
+  );
+  if (stdout.length !== width * height)
+    throw new BeatframeError(`overlay still ${png} is not ${width}x${height}`);
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (stdout[row + x] === 0) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      y1 = y;
+    }
+  }
+  if (x1 < 0) return undefined;
+  const x = x0 & ~1;
+  const y = y0 & ~1;
+  return { x, y, w: Math.min(width, (x1 + 2) & ~1) - x, h: Math.min(height, (y1 + 2) & ~1) - y };
+}
+
+/**
+ * The box all of bbox's boxes (ffmpeg's metadata=print of lavfi.bbox.*) fit in, widened to even edges for
+ * 4:2:0; the whole frame if it cannot be read, undefined if nothing is visible.
+ */
+export function unionBox(
+  printed: string,
+  width: number,
+  height: number,
+): { x: number; y: number; w: number; h: number } | undefined {
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  const at = (k: string) =>
+    [...printed.matchAll(new RegExp(`lavfi\\.bbox\\.${k}=(\\d+)`, 'g'))].map((m) => Number(m[1]));
+  const [xs1, xs2, ys1, ys2] = [at('x1'), at('x2'), at('y1'), at('y2')];
+  if (xs1.length !== xs2.length || xs1.length !== ys1.length || xs1.length !== ys2.length) {
+    return { x: 0, y: 0, w: width, h: height };
+  }
+  xs1.forEach((_, i) => {
+    x0 = Math.min(x0, xs1[i]!);
+    x1 = Math.max(x1, xs2[i]!);
+    y0 = Math.min(y0, ys1[i]!);
+    y1 = Math.max(y1, ys2[i]!);
+  });
+  if (x1 < 0) return undefined;
+  const x = x0 & ~1;
+  const y = y0 & ~1;
+  return { x, y, w: Math.min(width, (x1 + 2) & ~1) - x, h: Math.min(height, (y1 + 2) & ~1) - y };
+}
+
+/**
+ * The ffmpeg chain of one card over `under`, from its still (input `input`, cropped to `box`): looped for the
+ * card's frames from its start, faded in and out on its alpha and raised as the composition's Card does —
+ * opacity k/edge over the first edge frames and (len-k)/edge over the last, a rise of 2 % of the height
+ * easing out (cubic) over twice the edge. Per-frame arithmetic only; outside the card's frames the overlay
+ * has no frame and passes the picture through.
+ */
+export function cardGraph(
+  timeline: Timeline,
+  card: number,
+  input: number,
+  box: { x: number; y: number; w: number; h: number },
+  under: string,
+  out: string,
+): string {
+  const { fps, height } = timeline;
+  const c = timeline.cards[card]!;
+  const len = c.endFrame - c.startFrame;
+  const edge = cardEdgeFrames(c, fps);
+  const lift = `${num((CARD_RISE * height) / 2)}*pow(1-min(1,(t*${fps}-${c.startFrame})/${2 * edge}),3)`;
+  const label = `card${card}`;
+  return [
+    `[${input}:v]format=rgba,crop=${box.w}:${box.h}:${box.x}:${box.y},format=yuva420p,` +
+      `loop=loop=${len - 1}:size=1:start=0,settb=1/${fps},setpts=N+${c.startFrame},` +
+      `fade=t=in:s=0:n=${edge}:alpha=1,fade=t=out:s=${len - edge}:n=${edge}:alpha=1[${label}]`,
+    // y is even (4:2:0): the rise rounds to whole pairs of rows.
+    `[${under}][${label}]overlay=x=${box.x}:y='${box.y}+2*round(${lift})':format=yuv420:eof_action=pass[${out}]`,
+  ].join(';\n');
 }
 
 /** A white layer at opacity `a` over limited-range yuv420p, by eq: Y·(1-a)+235·a, chroma ×(1-a). */
@@ -295,18 +397,23 @@ export async function renderHybrid(
   const cache = `${session.serveUrl.replace(/[\\/]+$/, '')}-overlays`;
   await mkdir(cache, { recursive: true });
   const cached = plan.unique.map((f) => join(cache, `${overlayCacheKey(timeline, f)}.png`));
+  // Each card once, fully shown: ffmpeg fades and raises it (cardGraph).
+  const cardStills = timeline.cards.map((_, i) => join(cache, `card-${cardCacheKey(timeline, i)}.png`));
+  const wanted: Array<{ draw: OverlayFrame; file: string }> = [
+    ...plan.unique.map((f, k) => ({ draw: f, file: cached[k]! })),
+    ...cardStills.map((file, card) => ({ draw: { card }, file })),
+  ];
   // One drawing per image not cached yet (distinct overlays at different times can look the same).
   const seen = new Set<string>();
-  const missing = plan.unique.flatMap((_, k) => {
-    const file = cached[k]!;
-    if (seen.has(file) || existsSync(file)) return [];
+  const missing = wanted.filter(({ file }) => {
+    if (seen.has(file) || existsSync(file)) return false;
     seen.add(file);
-    return [k];
+    return true;
   });
   const overlayShare = missing.length / (missing.length + durationFrames / 4);
   if (missing.length) {
     const { renderFrames, selectComposition, makeCancelSignal } = await import('@remotion/renderer');
-    const inputProps = { timeline, frames: missing.map((k) => plan.unique[k]!) };
+    const inputProps = { timeline, frames: missing.map((m) => m.draw) };
     const composition = await selectComposition({
       serveUrl: session.serveUrl,
       id: OVERLAY_COMPOSITION_ID,
@@ -352,7 +459,7 @@ export async function renderHybrid(
     // Into the cache whole (a copy, then a rename), so a cancelled render never leaves half an image.
     await Promise.all(
       drawnFiles.map(async (f, i) => {
-        const to = cached[missing[i]!]!;
+        const to = missing[i]!.file;
         const tmp = `${to}.${process.pid}.tmp`;
         await copyFile(join(drawn, f), tmp);
         await rename(tmp, to);
@@ -382,6 +489,7 @@ export async function renderHybrid(
     blank,
   ]);
   const images = [blank, ...cached];
+  const boxFile = join(rgba, 'boxes.txt');
   await writeFile(
     join(rgba, 'list.ffconcat'),
     `${['ffconcat version 1.0', ...images.flatMap((f) => [`file '${f}'`, `duration ${num(1 / fps)}`])].join('\n')}\n`,
@@ -394,8 +502,12 @@ export async function renderHybrid(
       '0',
       '-i',
       join(rgba, 'list.ffconcat'),
-      '-vf',
-      'format=rgba',
+      // Beside the conversion, where each image's visible pixels lie (alpha > 0): the final pass blends
+      // only the box they all fit in.
+      '-filter_complex',
+      `[0:v]format=rgba,split[png][a];[a]alphaextract,bbox=min_val=0,metadata=print:file='${boxFile}'[box]`,
+      '-map',
+      '[png]',
       '-fps_mode',
       'passthrough',
       // Fast zlib: these PNGs are read once, by the next pass; the default level took twice the CPU.
@@ -404,6 +516,11 @@ export async function renderHybrid(
       '-start_number',
       '0',
       join(rgba, '%06d.png'),
+      '-map',
+      '[box]',
+      '-f',
+      'null',
+      '-',
     ],
     {
       // The convert takes seconds for hundreds of overlays: its progress keeps the bar moving.
@@ -414,6 +531,7 @@ export async function renderHybrid(
         ),
     },
   );
+  const captionBox = unionBox(await readFile(boxFile, 'utf8'), width, height);
   const clear = join(rgba, '000000.png');
   const files = cached.map((_, k) => `${String(k + 1).padStart(6, '0')}.png`);
   if (![clear, ...files.map((f) => join(rgba, f))].every((f) => existsSync(f))) {
@@ -441,6 +559,7 @@ export async function renderHybrid(
   const audioSrc = local(timeline.audio.src);
   const overlayInput = timeline.items.length;
   const audioInput = overlayInput + 1;
+  const cardInput = audioInput + 1;
   const audio = await probeMedia(audioSrc);
   const durationSec = durationFrames / fps;
   // Overlay timestamps snapped to whole frames, so each change lands on its frame.
@@ -459,7 +578,18 @@ export async function renderHybrid(
         beatFrames: timeline.beatFrames,
       })}`
     : '';
-  const under = timeline.visualizer ? 'shotsv' : 'shots';
+  // The cards under the captions (the composition draws them first), each from its still.
+  let under = timeline.visualizer ? 'shotsv' : 'shots';
+  const cardInputs: string[] = [];
+  const cardChains: string[] = [];
+  for (let i = 0; i < timeline.cards.length; i++) {
+    const box = await alphaBox(cardStills[i]!, width, height);
+    if (!box) continue;
+    cardChains.push(cardGraph(timeline, i, cardInput + cardInputs.length / 2, box, under, `withcard${i}`));
+    cardInputs.push('-i', cardStills[i]!);
+    under = `withcard${i}`;
+  }
+  const cards = cardChains.length ? `;\n${cardChains.join(';\n')}` : '';
   // The overlay is blended only on the frames that show one (on the others it would blend a clear image).
   const shown: Array<[number, number]> = [];
   plan.index.forEach((k, f) => {
@@ -469,7 +599,10 @@ export async function renderHybrid(
     else shown.push([f, f]);
   });
   const enable = `:enable='${windowsExpr(shown, 'n')}'`;
-  const filter = `${shots.filter}${viz};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p[ov];\n[${under}][ov]overlay=0:0:format=yuv420:eof_action=repeat${enable},format=yuv420p[v]`;
+  // Only the box the captions are drawn in is blended (the whole frame if no caption shows at all).
+  const box = captionBox ?? { x: 0, y: 0, w: width, h: height };
+  const crop = box.w < width || box.h < height ? `,crop=${box.w}:${box.h}:${box.x}:${box.y}` : '';
+  const filter = `${shots.filter}${viz}${cards};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p${crop}[ov];\n[${under}][ov]overlay=${box.x}:${box.y}:format=yuv420:eof_action=repeat${enable},format=yuv420p[v]`;
   const args = [
     ...shots.inputs,
     // Never rebuild the whole graph mid-stream for a change of image metadata.
@@ -483,6 +616,7 @@ export async function renderHybrid(
     listFile,
     '-i',
     audioSrc,
+    ...cardInputs,
     '-filter_complex',
     filter,
     '-map',

@@ -6,7 +6,7 @@ import { runFfmpeg } from '@beatframe/media';
 import { effects } from '@beatframe/timeline';
 import { makeTestClip } from '@beatframe/timeline/testing';
 import { describe, expect, it } from 'vitest';
-import { overlayCacheKey } from '../src/hybrid.js';
+import { alphaBox, cardCacheKey, cardGraph, overlayCacheKey, unionBox } from '../src/hybrid.js';
 import { planOverlays, shotsGraph } from '../src/index.js';
 
 const base: Timeline = {
@@ -72,14 +72,15 @@ describe('hybrid render planning', () => {
   it('draws each distinct overlay once', () => {
     const plan = planOverlays(base);
     expect(plan.index).toHaveLength(90);
-    // The title fades in over 12 frames and rises over 24: every one of those frames differs.
-    expect(new Set(plan.index.slice(0, 24)).size).toBe(24);
-    // The held title alone (after the caption, before it fades out) is one overlay.
-    expect(plan.index[41]).toBe(plan.index[47]);
-    // The caption's fade-in frames and each sung word are distinct; after both, nothing but the card.
-    expect(plan.index[20]).not.toBe(plan.index[21]);
+    // Cards are not in the plan: each is drawn once, fully shown, and ffmpeg fades and raises it.
+    expect(plan.index.slice(0, 20).every((k) => k === -1)).toBe(true);
+    // The caption's fade-in frames and each sung word are distinct; a held word is one overlay.
+    expect(new Set(plan.index.slice(20, 24)).size).toBe(4);
+    expect(plan.index[24]).toBe(plan.index[29]);
     expect(plan.index[25]).not.toBe(plan.index[35]);
-    // After the card: nothing to draw; beat flashes are drawn by ffmpeg on the shots, not as overlays.
+    expect(plan.unique).toHaveLength(6);
+    // After the caption: nothing to draw; beat flashes are drawn by ffmpeg on the shots, not as overlays.
+    expect(plan.index[41]).toBe(-1);
     expect(plan.index[65]).toBe(-1);
     expect(plan.index[72]).toBe(-1);
     expect(plan.index[89]).toBe(-1);
@@ -159,6 +160,89 @@ describe('hybrid render planning', () => {
       6,
     );
   });
+});
+
+describe('cards in ffmpeg', () => {
+  it('keys a card still by what it shows, not when', () => {
+    const t: Timeline = {
+      ...base,
+      cards: [
+        { kind: 'title', text: 'T', startFrame: 0, endFrame: 60 },
+        { kind: 'title', text: 'T', startFrame: 70, endFrame: 90 },
+        { kind: 'section', text: 'T', startFrame: 0, endFrame: 60 },
+      ],
+    };
+    expect(cardCacheKey(t, 1)).toBe(cardCacheKey(t, 0));
+    expect(cardCacheKey(t, 2)).not.toBe(cardCacheKey(t, 0));
+  });
+
+  it('blends captions only in the box all their drawings fit in', () => {
+    const printed = [
+      'frame:1    pts:1       pts_time:0.033',
+      'lavfi.bbox.x1=101',
+      'lavfi.bbox.x2=300',
+      'lavfi.bbox.y1=500',
+      'lavfi.bbox.y2=540',
+      'frame:2    pts:2       pts_time:0.066',
+      'lavfi.bbox.x1=90',
+      'lavfi.bbox.x2=250',
+      'lavfi.bbox.y1=510',
+      'lavfi.bbox.y2=601',
+    ].join('\n');
+    expect(unionBox(printed, 1280, 720)).toEqual({ x: 90, y: 500, w: 212, h: 102 });
+    expect(unionBox('frame:0    pts:0       pts_time:0\n', 1280, 720)).toBeUndefined();
+  });
+
+  it("fades and raises a card's still as the composition's Card does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bf-card-'));
+    try {
+      // A white bar on transparency (the card's still) over black; the card lasts 60 frames, its edge is 12.
+      const still = join(dir, 'card.png');
+      await runFfmpeg([
+        ...['-f', 'lavfi', '-i', 'color=white:s=200x40,format=rgba'],
+        ...['-vf', 'pad=640:360:100:100:color=black@0', '-frames:v', '1', still],
+      ]);
+      const box = await alphaBox(still, 640, 360);
+      expect(box).toEqual({ x: 100, y: 100, w: 200, h: 40 });
+      const t: Timeline = {
+        ...base,
+        durationFrames: 80,
+        cards: [{ kind: 'title', text: 'T', startFrame: 10, endFrame: 70 }],
+      };
+      const { stdout } = await runFfmpeg(
+        [
+          ...['-f', 'lavfi', '-i', 'color=black:s=640x360:r=30', '-i', still],
+          ...['-filter_complex', `[0:v]format=yuv420p[shots];\n${cardGraph(t, 0, 1, box!, 'shots', 'v')}`],
+          ...['-map', '[v]', '-frames:v', '80', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'],
+        ],
+        { binary: true },
+      );
+      const size = 640 * 360;
+      expect(stdout.length).toBe(80 * size);
+      const luma = (f: number, x: number, y: number) => stdout[f * size + y * 640 + x]!;
+      const level = (f: number) => luma(f, 200, 130) / 255;
+      // Nothing before or after the card.
+      expect(luma(9, 200, 130)).toBe(0);
+      expect(luma(70, 200, 130)).toBe(0);
+      // Opacity k/12 over the first 12 frames, full, then (60-k)/12 over the last 12.
+      for (const k of [0, 3, 6, 11]) expect(level(10 + k)).toBeCloseTo(k / 12, 1);
+      for (const k of [12, 30, 48]) expect(level(10 + k)).toBeCloseTo(1, 1);
+      for (const k of [50, 55, 59]) expect(level(10 + k)).toBeCloseTo((60 - k) / 12, 1);
+      // The rise: 2 % of 360 px (7.2) easing out over 24 frames, in whole pairs of rows.
+      const top = (f: number) => {
+        for (let y = 90; y < 130; y++) if (luma(f, 200, y) > 20) return y;
+        return -1;
+      };
+      expect(top(11)).toBe(106); // 7.2·(1-1/24)³ = 6.3 → 6
+      expect(top(12)).toBe(106); // 7.2·(22/24)³ = 5.5 → 6
+      expect(top(16)).toBe(104); // 7.2·(3/4)³ = 3.0 → 4 (2·round(1.52))
+      expect(top(22)).toBe(100); // 7.2·(1/2)³ = 0.9 → 0
+      expect(top(28)).toBe(100);
+      expect(top(40)).toBe(100);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('shots graph in ffmpeg', () => {
