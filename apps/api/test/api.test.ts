@@ -22,7 +22,7 @@ beforeAll(async () => {
   });
   await makeSong(join(t.dir, 'song.mp3'), 6);
   song = readFileSync(join(t.dir, 'song.mp3'));
-}, 60_000);
+}, 180_000); // PGlite, its migrations and pg-boss start slowly on a loaded 2-core machine
 afterAll(async () => {
   await t?.close();
   await emu?.close();

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { InputError } from '@beatframe/core';
+import { InputError, type RenderResult } from '@beatframe/core';
 import { ffprobePath, runProcess } from './ffmpeg.js';
 
 export interface VideoStreamInfo {
@@ -124,5 +124,25 @@ async function probeUncached(path: string, opts: { signal?: AbortSignal }): Prom
           },
         }
       : {}),
+  };
+}
+
+/**
+ * What a renderer returns for the file it wrote: measured by ffprobe, the timeline's figures where the
+ * file does not say (every renderer ends the same way).
+ */
+export async function renderResultOf(
+  outPath: string,
+  expected: { frames: number; width: number; height: number },
+  startedMs: number,
+): Promise<RenderResult> {
+  const info = await probeMedia(outPath);
+  return {
+    path: outPath,
+    durationSec: info.durationSec,
+    frames: info.video?.frames ?? expected.frames,
+    width: info.video?.width ?? expected.width,
+    height: info.video?.height ?? expected.height,
+    elapsedMs: Date.now() - startedMs,
   };
 }

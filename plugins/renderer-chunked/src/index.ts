@@ -19,7 +19,7 @@ import {
   type RenderResult,
   type Timeline,
 } from '@beatframe/core';
-import { probeMedia } from '@beatframe/media';
+import { renderResultOf } from '@beatframe/media';
 import { checkTimeline } from '@beatframe/timeline';
 import type { z } from 'zod';
 import { ChunkedSettings } from './settings.js';
@@ -176,16 +176,9 @@ export function createChunkedRenderer(settings: ChunkedRendererSettings = {}): R
         onProgress: (f) => progress(0.93 + f * 0.06),
       });
       if (!ctx.workDir) await removeQuietly(work);
-      const info = await probeMedia(outPath);
+      const result = await renderResultOf(outPath, { ...timeline, frames: timeline.durationFrames }, started);
       progress(1);
-      return {
-        path: outPath,
-        durationSec: info.durationSec,
-        frames: timeline.durationFrames,
-        width: info.video?.width ?? timeline.width,
-        height: info.video?.height ?? timeline.height,
-        elapsedMs: Date.now() - started,
-      };
+      return result;
     },
   };
 }

@@ -16,7 +16,14 @@ import {
   Timeline,
   userMessage,
 } from '@beatframe/core';
-import { ffmpegPath, type MediaInfo, probeMedia, runFfmpeg, runProcess } from '@beatframe/media';
+import {
+  ffmpegPath,
+  type MediaInfo,
+  probeMedia,
+  renderResultOf,
+  runFfmpeg,
+  runProcess,
+} from '@beatframe/media';
 import { buildAss } from './ass.js';
 import { buildGraph, type GraphNote, type SourceInfo } from './graph.js';
 import { planChunks, planSegments } from './plan.js';
@@ -350,14 +357,8 @@ export function createFfmpegRenderer(settings: FfmpegRendererSettings = {}): Ren
           );
         }
         ctx.onProgress?.(1);
-        const out = await probeMedia(outPath);
         const result: RenderResult = {
-          path: outPath,
-          durationSec: out.durationSec,
-          frames: out.video?.frames ?? plan.totalFrames,
-          width: out.video?.width ?? W,
-          height: out.video?.height ?? H,
-          elapsedMs: Date.now() - started,
+          ...(await renderResultOf(outPath, { frames: plan.totalFrames, width: W, height: H }, started)),
           ...(unsupported.length ? { unsupported } : {}),
         };
         log.info(

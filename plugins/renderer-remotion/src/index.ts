@@ -17,7 +17,7 @@ import {
   type RenderResult,
   type Timeline,
 } from '@beatframe/core';
-import { probeMedia } from '@beatframe/media';
+import { renderResultOf } from '@beatframe/media';
 import { checkTimeline } from '@beatframe/timeline';
 import type { z } from 'zod';
 import { RemotionSettings } from './settings.js';
@@ -100,20 +100,17 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
       return finish();
 
       async function finish(overlayFrames?: number): Promise<RenderResult> {
-        const info = await probeMedia(outPath);
+        const result = await renderResultOf(
+          outPath,
+          { ...timeline, frames: timeline.durationFrames },
+          started,
+        );
         progress(1);
         ctx.logger.info(
-          { outPath, ms: Date.now() - started, mode: settings.mode ?? 'hybrid', overlayFrames },
+          { outPath, ms: result.elapsedMs, mode: settings.mode ?? 'hybrid', overlayFrames },
           'rendered with remotion',
         );
-        return {
-          path: outPath,
-          durationSec: info.durationSec,
-          frames: timeline.durationFrames,
-          width: info.video?.width ?? timeline.width,
-          height: info.video?.height ?? timeline.height,
-          elapsedMs: Date.now() - started,
-        };
+        return result;
       }
     },
   };
