@@ -6,6 +6,12 @@ export {
   startComfyUIEmulator,
 } from './comfyui.js';
 export { DEFAULT_MODEL_FILES, type ModelFiles } from './comfyui-nodes.js';
+export {
+  type FalEmulator,
+  type FalFault,
+  type FalRoute,
+  startFalEmulator,
+} from './fal.js';
 export { type FalKeysEmulator, startFalKeysEmulator } from './fal-keys.js';
 export {
   type GeminiImageFault,
@@ -58,6 +64,7 @@ export {
   startReplicateEmulator,
 } from './replicate.js';
 export { benchRoundtrip, type RoundtripBench } from './roundtrip.js';
+export { type RunwayEmulator, type RunwayFault, type RunwayRoute, startRunwayEmulator } from './runway.js';
 export { errorOf, makeTestStill } from './testing.js';
 export type {
   WebJob,

@@ -1,6 +1,6 @@
+import { type FalEmulator, startFalEmulator } from '@beatframe/emulators';
 import { runProviderConformance } from '@beatframe/provider-conformance';
 import { createFalProvider } from '../src/index.js';
-import { type FalEmulator, startFalEmulator } from './fal-emulator.js';
 
 let emu: FalEmulator;
 const env: Record<string, string | undefined> = {};

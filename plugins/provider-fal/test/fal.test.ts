@@ -2,12 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, InputError } from '@beatframe/core';
-import { errorOf, makeTestStill } from '@beatframe/emulators';
+import { errorOf, type FalEmulator, makeTestStill, startFalEmulator } from '@beatframe/emulators';
 import { probeMedia } from '@beatframe/media';
 import { pollUntilSettled, recordingContext } from '@beatframe/provider-conformance';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFalProvider } from '../src/index.js';
-import { type FalEmulator, startFalEmulator } from './fal-emulator.js';
 
 let emu: FalEmulator;
 let env: Record<string, string | undefined>;

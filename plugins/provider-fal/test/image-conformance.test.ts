@@ -1,10 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTestStill } from '@beatframe/emulators';
+import { type FalEmulator, makeTestStill, startFalEmulator } from '@beatframe/emulators';
 import { runImageProviderConformance } from '@beatframe/provider-conformance';
 import { createFalImageProvider } from '../src/index.js';
-import { type FalEmulator, startFalEmulator } from './fal-emulator.js';
 
 let emu: FalEmulator;
 const env: Record<string, string | undefined> = {};

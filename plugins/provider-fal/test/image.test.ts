@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, InputError, silentLogger } from '@beatframe/core';
-import { errorOf, makeTestStill } from '@beatframe/emulators';
+import { errorOf, type FalEmulator, makeTestStill, startFalEmulator } from '@beatframe/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFalImageProvider, image } from '../src/index.js';
-import { type FalEmulator, startFalEmulator } from './fal-emulator.js';
 
 describe('fal images against the emulator', () => {
   let emu: FalEmulator;

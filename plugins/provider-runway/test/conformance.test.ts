@@ -1,6 +1,6 @@
+import { type RunwayEmulator, startRunwayEmulator } from '@beatframe/emulators';
 import { runProviderConformance } from '@beatframe/provider-conformance';
 import { createRunwayProvider } from '../src/index.js';
-import { type RunwayEmulator, startRunwayEmulator } from './runway-emulator.js';
 
 let emu: RunwayEmulator;
 const env: Record<string, string | undefined> = {};

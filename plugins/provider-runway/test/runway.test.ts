@@ -2,13 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, InputError } from '@beatframe/core';
-import { errorOf, makeTestStill } from '@beatframe/emulators';
+import { errorOf, makeTestStill, type RunwayEmulator, startRunwayEmulator } from '@beatframe/emulators';
 import { probeMedia } from '@beatframe/media';
 import { pollUntilSettled, recordingContext } from '@beatframe/provider-conformance';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { failureKind } from '../src/errors.js';
 import { createRunwayProvider } from '../src/index.js';
-import { type RunwayEmulator, startRunwayEmulator } from './runway-emulator.js';
 
 let emu: RunwayEmulator;
 let env: Record<string, string | undefined>;

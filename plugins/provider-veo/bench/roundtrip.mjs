@@ -1,9 +1,8 @@
 // Plugin overhead per clip against the local emulator (submit, one poll, download + ffprobe verification), so a
 // regression in the plugin's own work shows; the vendors' generation time is not measured here (it is minutes).
 // Run after `pnpm build` (it loads dist/), from this package: `pnpm bench`.
-import { benchRoundtrip } from '@beatframe/emulators';
+import { benchRoundtrip, startVeoEmulator } from '@beatframe/emulators';
 
-const { startVeoEmulator } = await import(new URL('../test/veo-emulator.ts', import.meta.url).href);
 const { createVeoProvider } = await import(new URL('../dist/index.js', import.meta.url).href);
 const emulator = await startVeoEmulator({ latencyMs: 300 });
 await benchRoundtrip({

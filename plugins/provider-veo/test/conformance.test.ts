@@ -1,6 +1,6 @@
+import { startVeoEmulator, type VeoEmulator } from '@beatframe/emulators';
 import { runProviderConformance } from '@beatframe/provider-conformance';
 import { createVeoProvider } from '../src/index.js';
-import { startVeoEmulator, type VeoEmulator } from './veo-emulator.js';
 
 let emu: VeoEmulator;
 const env: Record<string, string | undefined> = {};

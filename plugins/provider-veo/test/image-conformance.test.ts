@@ -1,10 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTestStill } from '@beatframe/emulators';
+import { makeTestStill, startVeoEmulator, type VeoEmulator } from '@beatframe/emulators';
 import { runImageProviderConformance } from '@beatframe/provider-conformance';
 import { createGeminiImageProvider } from '../src/index.js';
-import { startVeoEmulator, type VeoEmulator } from './veo-emulator.js';
 
 let emu: VeoEmulator;
 const env: Record<string, string | undefined> = {};

@@ -2,12 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, InputError } from '@beatframe/core';
-import { errorOf, makeTestStill } from '@beatframe/emulators';
+import { errorOf, makeTestStill, startVeoEmulator, type VeoEmulator } from '@beatframe/emulators';
 import { probeMedia } from '@beatframe/media';
 import { pollUntilSettled, recordingContext } from '@beatframe/provider-conformance';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVeoProvider } from '../src/index.js';
-import { startVeoEmulator, type VeoEmulator } from './veo-emulator.js';
 
 let emu: VeoEmulator;
 let env: Record<string, string | undefined>;

@@ -4,6 +4,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSize } from '@beatframe/core';
+import { makeTestClip } from '@beatframe/media/testing';
 import {
   closeServer,
   downloadFaults,
@@ -12,8 +13,7 @@ import {
   readBody,
   sendClip,
   sendJson,
-} from '@beatframe/emulators';
-import { makeTestClip } from '@beatframe/media/testing';
+} from './http.js';
 
 /**
  * A local stand-in for Runway's API (api.dev.runwayml.com), shaped after @runwayml/sdk's resource types and

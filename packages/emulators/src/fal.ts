@@ -1,3 +1,4 @@
+/** A local fal queue server (video and image apps) for tests. Over 400 lines because it is one server closure whose routes share the requests, files and fault queues, as the queue does. */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -5,19 +6,19 @@ import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSize } from '@beatframe/core';
+import { runFfmpeg } from '@beatframe/media';
+import { makeTestClip } from '@beatframe/media/testing';
+import { FAL_IMAGE_ENDPOINTS, type ImageJob, imageJobOf } from './fal-image-endpoints.js';
 import {
   closeServer,
   downloadFaults,
   faultQueue,
   listenLocal,
-  pictureMaker,
   readBody,
   sendClip,
   sendJson,
-} from '@beatframe/emulators';
-import { runFfmpeg } from '@beatframe/media';
-import { makeTestClip } from '@beatframe/media/testing';
-import { FAL_IMAGE_ENDPOINTS, type ImageJob, imageJobOf } from './fal-image-endpoints.js';
+} from './http.js';
+import { pictureMaker } from './pictures.js';
 
 /**
  * A local stand-in for fal's queue (queue.fal.run), shaped after @fal-ai/client's queue.ts and fal's queue docs:
