@@ -1,11 +1,7 @@
 export { bundleComposition, compositionDigest, compositionEntry, resolveJsToTs } from './bundle.js';
-export {
-  type HybridRenderOptions,
-  type OverlayPlan,
-  planOverlays,
-  renderHybrid,
-  shotsGraph,
-} from './hybrid.js';
+export { type HybridRenderOptions, renderHybrid } from './hybrid.js';
+export { type OverlayPlan, planOverlays } from './hybrid-overlays.js';
+export { shotsGraph } from './hybrid-shots.js';
 export { normalizeClip, normalizeFilter } from './normalize.js';
 export {
   browserExecutable,

@@ -6,7 +6,7 @@ import { runFfmpeg } from '@beatframe/media';
 import { effects } from '@beatframe/timeline';
 import { makeTestClip } from '@beatframe/timeline/testing';
 import { describe, expect, it } from 'vitest';
-import { alphaBox, cardCacheKey, cardGraph, overlayCacheKey, unionBox } from '../src/hybrid.js';
+import { alphaBox, cardCacheKey, cardGraph, overlayCacheKey, unionBox } from '../src/hybrid-overlays.js';
 import { planOverlays, shotsGraph } from '../src/index.js';
 
 const base: Timeline = {
