@@ -1,3 +1,4 @@
+// Over 400 lines because it is one suite over one server: the API end to end (uploads, jobs, SSE, files, errors).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type OpenAIVideosEmulator, startOpenAIVideosEmulator } from '@beatframe/emulators';

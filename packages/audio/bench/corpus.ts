@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines because it holds the corpus plan (families, tempi, damage, section songs) beside its renderer.
+ *
  * A third-party corpus: Debian `mma` accompaniment grooves (written by the MMA authors, not here)
  * rendered to MIDI at many tempi, then to audio with fluidsynth through two soundfonts, some of it
  * damaged (MP3 64–128 kb/s, reverb, compression, noise, a spoken "vocal" layer). Truth comes from the

@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines because it holds the songs themselves (scores, parts, sections) beside their renderer.
+ *
  * Annotated test music that our own code does not synthesise: MIDI songs written here, rendered by
  * fluidsynth with the General MIDI FluidR3 soundfont (real sampled instruments). Beat, downbeat and
  * section truth comes from the score, so it is exact; performance timing is humanised on top.

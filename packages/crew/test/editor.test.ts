@@ -1,3 +1,4 @@
+// Over 400 lines because it is one suite: every revision the editor can plan, each with the material that calls for it.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

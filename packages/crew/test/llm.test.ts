@@ -1,3 +1,4 @@
+// Over 400 lines because it is one suite: the LLM crew against one emulator, each role and its repairs in turn.
 import { ConfigError, type Decision, Storyboard, silentLogger, UsageError } from '@beatframe/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { memoryDecisions } from '../src/decisions.js';

@@ -1,3 +1,4 @@
+// Over 400 lines because it is one suite: the storyboard contract, its validation and its repairs, case by case.
 import {
   type AudioAnalysis,
   ClipRequest,

@@ -1,3 +1,4 @@
+// Over 400 lines because it is one suite: every timeline feature the ffmpeg renderer draws, checked in the pixels.
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
