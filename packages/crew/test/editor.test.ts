@@ -1,4 +1,4 @@
-// Over 400 lines because it is one suite: every revision the editor can plan, each with the material that calls for it.
+// Over 400 lines because it is one suite: the editor's review, a clip fault at a time (black, frozen, busy, unreadable, drift).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

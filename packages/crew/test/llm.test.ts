@@ -1,4 +1,4 @@
-// Over 400 lines because it is one suite: the LLM crew against one emulator, each role and its repairs in turn.
+// Over 400 lines because it is one suite: the LLM planner against one local model server, answer by answer (good, malformed, refused, slow).
 import { ConfigError, type Decision, Storyboard, silentLogger, UsageError } from '@beatframe/core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { memoryDecisions } from '../src/decisions.js';

@@ -1,4 +1,4 @@
-// Over 400 lines because it is one suite: the storyboard contract, its validation and its repairs, case by case.
+// Over 400 lines because it is one suite: the heuristic planner's storyboard, checked rule by rule (coverage, cuts, lengths, prompts).
 import {
   type AudioAnalysis,
   ClipRequest,
