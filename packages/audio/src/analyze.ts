@@ -8,10 +8,11 @@ import type { AudioAnalysis, DecisionSink, Lyrics, Section, SectionLabel } from 
 import { BeatframeError, InputError } from '@beatframe/core';
 import { probeMedia } from '@beatframe/media';
 import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from './decode.js';
-import { tempoClarity, trackBeats, trackTempo, trimBeats } from './dsp/beats.js';
+import { tempoClarity } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
+import { trackAtLevel } from './dsp/level.js';
 import { estimateMeter } from './dsp/meter.js';
-import { alternativeGrid, chooseBeatPhase, chooseTempo, fixLocalPhase } from './dsp/reading.js';
+import { alternativeGrid, chooseTempo, fixLocalPhase } from './dsp/reading.js';
 import { type BarFeatures, type Segment, segmentBars } from './dsp/sections.js';
 import { FeatureExtractor, type Features } from './dsp/spectrum.js';
 
@@ -105,14 +106,11 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
   const f = fx.finish(0.1 / rms);
   opts.onProgress?.(0.7);
   checkAbort(opts.signal);
-  const reading = chooseTempo(f.onset, f.lowOnset, f.hopSec);
   const env = f.beatOnset;
-  const tempo = trackTempo(env, f.hopSec, reading.bpm || undefined);
-  const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
+  const { reading, tempo, beats: phased } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec));
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram and of the
   // tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
   const confidence = Math.min(tempo.confidence, tempoClarity(f.onset, f.hopSec));
-  const phased = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt).beats;
   const rawBeats = fixLocalPhase(phased, env, f.lowBeatOnset);
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);

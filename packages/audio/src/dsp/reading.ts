@@ -164,7 +164,7 @@ const PRIOR_BPM = 140;
 const PRIOR_OCTAVES = 1;
 const PRIOR_WEIGHT = 0.6;
 /** Below this confidence a reading at double tempo up to FAST_TAP_BPM wins (fitted on the train slice). */
-const OCTAVE_DOUBT = 0.2;
+export const OCTAVE_DOUBT = 0.2;
 const FAST_TAP_BPM = 190;
 
 /** Score of one beat period (frames). */

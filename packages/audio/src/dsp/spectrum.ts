@@ -17,6 +17,8 @@ export interface Features {
   beatOnset: Float32Array;
   /** The same linear flux over the bass bands only: where the kick and the bass attack. */
   lowBeatOnset: Float32Array;
+  /** The same over the bands above 3 kHz: snare and hi-hat attacks (octave evidence, dsp/octave.ts). */
+  highBeatOnset: Float32Array;
   /** RMS per onset frame. */
   rms: Float32Array;
   /** Log mel band energies, `bands` values per frame. */
@@ -54,7 +56,7 @@ function melFilters(nfft: number, sr: number, bands: number, fmin: number, fmax:
     { length: bands + 2 },
     (_, i) => (melToHz(lo + ((hi - lo) * i) / (bands + 1)) * nfft) / sr,
   );
-  const rows: Array<{ start: number; w: Float32Array; low: boolean }> = [];
+  const rows: Array<{ start: number; w: Float32Array; low: boolean; high: boolean }> = [];
   for (let b = 0; b < bands; b++) {
     const l = edges[b] as number;
     const c = edges[b + 1] as number;
@@ -68,7 +70,7 @@ function melFilters(nfft: number, sr: number, bands: number, fmin: number, fmax:
     }
     // A band narrower than a bin still gets its nearest bin.
     if (w.every((x) => x === 0)) w[Math.min(w.length - 1, Math.round(c) - start)] = 1;
-    rows.push({ start, w, low: (c * sr) / nfft < 160 });
+    rows.push({ start, w, low: (c * sr) / nfft < 160, high: (c * sr) / nfft >= 3000 });
   }
   return rows;
 }
@@ -112,7 +114,7 @@ export class FeatureExtractor {
   private readonly frame = new Float64Array(ONSET_FFT);
   private readonly spec = new Float64Array(ONSET_FFT * 2);
   private readonly mag = new Float32Array(ONSET_FFT / 2 + 1);
-  private readonly filters: Array<{ start: number; w: Float32Array; low: boolean }>;
+  private readonly filters: Array<{ start: number; w: Float32Array; low: boolean; high: boolean }>;
   private readonly cfft = new FFT(CHROMA_FFT);
   private readonly cwin = hann(CHROMA_FFT);
   private readonly cframe = new Float64Array(CHROMA_FFT);
@@ -279,14 +281,17 @@ export class FeatureExtractor {
     const rawLow = new Float32Array(frames);
     const rawLin = new Float32Array(frames);
     const rawLowLin = new Float32Array(frames);
+    const rawHighLin = new Float32Array(frames);
     const mel = this.mel;
     const lag = 2;
     const lowBand = this.filters.map((f) => f.low);
+    const highBand = this.filters.map((f) => f.high);
     for (let t = lag; t < frames; t++) {
       let s = 0;
       let low = 0;
       let lin = 0;
       let lowLin = 0;
+      let highLin = 0;
       const r0 = (t - lag) * MEL_BANDS;
       const c0 = t * MEL_BANDS;
       for (let b = 0; b < MEL_BANDS; b++) {
@@ -305,12 +310,14 @@ export class FeatureExtractor {
         if (dl > 0) {
           lin += dl;
           if (lowBand[b]) lowLin += dl;
+          else if (highBand[b]) highLin += dl;
         }
       }
       rawOnset[t] = s;
       rawLow[t] = low;
       rawLin[t] = gain * lin;
       rawLowLin[t] = gain * lowLin;
+      rawHighLin[t] = gain * highLin;
     }
     const hopSec = ONSET_HOP / sampleRate;
     const hw = Math.round(0.4 / hopSec);
@@ -322,6 +329,7 @@ export class FeatureExtractor {
       lowOnset: highPass(rawLow, hw),
       beatOnset: highPass(rawLin, hw),
       lowBeatOnset: highPass(rawLowLin, hw),
+      highBeatOnset: highPass(rawHighLin, hw),
       rms,
       logMel,
       bands: MEL_BANDS,

@@ -1,0 +1,51 @@
+/** The beat level: tracking at the comb's reading, then at the level the drum pattern points to (octave.ts). */
+import { type TempoTrack, trackBeats, trackTempo, trimBeats } from './beats.js';
+import { harmonicHalfBar, octaveEvidence, octaveFactor } from './octave.js';
+import { chooseBeatPhase, OCTAVE_DOUBT, type TempoReading } from './reading.js';
+
+export interface LevelledTrack {
+  reading: TempoReading;
+  tempo: TempoTrack;
+  /** Tracked and phased beats (frames). */
+  beats: number[];
+}
+
+/**
+ * Tracks the beat at the comb's reading, then again at half or double tempo when the drum pattern says
+ * so; the comb's reading becomes the alternative and the backbeat gain the confidence.
+ */
+export function trackAtLevel(
+  f: {
+    beatOnset: Float32Array;
+    lowBeatOnset: Float32Array;
+    highBeatOnset: Float32Array;
+    hopSec: number;
+    chroma: Float32Array;
+    chromaHopSec: number;
+  },
+  reading: TempoReading,
+): LevelledTrack {
+  const env = f.beatOnset;
+  const track = (bpm: number) => {
+    const tempo = trackTempo(env, f.hopSec, bpm || undefined);
+    const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
+    return { tempo, beats: chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt).beats };
+  };
+  const first = track(reading.bpm);
+  const ints = first.beats.slice(1).map((b, i) => b - (first.beats[i] as number));
+  ints.sort((a, b) => a - b);
+  const median = ints[Math.floor(ints.length / 2)];
+  if (!median || first.beats.length < 16) return { reading, ...first };
+  const harmony = harmonicHalfBar(first.beats, f.chroma, f.chromaHopSec, f.hopSec);
+  const e = octaveEvidence(first.beats, env, f.lowBeatOnset, f.highBeatOnset, harmony);
+  // The comb's tie-break (the faster of two equal readings) gave this tempo.
+  const doubted =
+    reading.confidence < OCTAVE_DOUBT && Math.abs((2 * reading.alternativeBpm) / reading.bpm - 1) < 0.1;
+  const level = octaveFactor(e, 60 / (median * f.hopSec), doubted);
+  if (level.factor === 1) return { reading, ...first };
+  const bpm = reading.bpm * level.factor;
+  return {
+    reading: { bpm, confidence: Math.min(1, level.margin), alternativeBpm: reading.bpm },
+    ...track(bpm),
+  };
+}

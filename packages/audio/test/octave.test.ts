@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeSamples } from '../src/analyze.js';
+import { backbeat, doubleGrid, octaveEvidence, octaveFactor } from '../src/dsp/octave.js';
+
+const SR = 22_050;
+
+/** Seeded white noise (LCG), so the material is the same on every run. */
+function noise(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  };
+}
+
+/** MIDI notes of C, Am, F and G. */
+const CHORDS = [
+  [60, 64, 67],
+  [57, 60, 64],
+  [53, 57, 60],
+  [55, 59, 62],
+];
+
+/**
+ * A drum groove in 4/4 made in code: kick (a falling 100→50 Hz sine) and snare (noise with a 190 Hz body)
+ * on the given beats of each bar, a closed hi-hat (differentiated noise) on every eighth, and a soft chord
+ * (C, Am, F, G) changing on each bar line, as chords do.
+ */
+function groove(bpm: number, bars: number, kick: number[], snare: number[]): Float32Array {
+  const beat = 60 / bpm;
+  const x = new Float32Array(Math.ceil((bars * 4 * beat + 1) * SR));
+  const rnd = noise(7);
+  const add = (t0: number, len: number, f: (i: number, t: number) => number) => {
+    const s0 = Math.round(t0 * SR);
+    for (let i = 0; i < len * SR && s0 + i < x.length; i++) x[s0 + i] = (x[s0 + i] as number) + f(i, i / SR);
+  };
+  let prev = 0;
+  for (let bar = 0; bar < bars; bar++) {
+    const t = bar * 4 * beat;
+    for (const k of kick)
+      add(
+        t + k * beat,
+        0.25,
+        (_, s) => 0.8 * Math.exp(-s / 0.08) * Math.sin(2 * Math.PI * (100 * s - 100 * s * s)),
+      );
+    for (const k of snare)
+      add(
+        t + k * beat,
+        0.2,
+        (_, s) => Math.exp(-s / 0.06) * (0.35 * rnd() + 0.25 * Math.sin(2 * Math.PI * 190 * s)),
+      );
+    for (let e = 0; e < 8; e++)
+      add(t + (e * beat) / 2, 0.05, (_, s) => {
+        const n = rnd();
+        const d = n - prev;
+        prev = n;
+        return 0.12 * Math.exp(-s / 0.012) * d;
+      });
+    const chord = (CHORDS[bar % 4] as number[]).map((m) => 440 * 2 ** ((m - 69) / 12));
+    add(t, 4 * beat, (_, s) => {
+      const env = Math.min(1, s / 0.05) * Math.min(1, (4 * beat - s) / 0.05);
+      return 0.03 * env * chord.reduce((a, hz) => a + Math.sin(2 * Math.PI * hz * s), 0);
+    });
+  }
+  return x;
+}
+
+describe('octave evidence', () => {
+  it('sees the kick/snare alternation at the beat, not at its eighths or its half', () => {
+    // Envelopes on a frame grid: kick (bass band) on even beats, snare (high band) on odd beats, 40 frames apart.
+    const frames = 40 * 70;
+    const low = new Float32Array(frames);
+    const high = new Float32Array(frames);
+    const full = new Float32Array(frames);
+    for (let k = 1; k <= 64; k++) {
+      const t = k * 40;
+      if (k % 2) high[t] = 8;
+      else low[t] = 10;
+      full[t] = 10;
+      high[t + 20] = 2;
+      full[t + 20] = 3;
+    }
+    const beats = Array.from({ length: 64 }, (_, i) => (i + 1) * 40);
+    const eighths = doubleGrid(beats);
+    const halves = beats.filter((_, i) => i % 2 === 0);
+    expect(backbeat(beats, low, high)).toBeGreaterThan(0.8);
+    expect(backbeat(eighths, low, high)).toBeLessThan(0.5 * backbeat(beats, low, high));
+    expect(backbeat(halves, low, high)).toBeLessThan(0.1);
+    // Read at its eighths (the grid every 20 frames, chords lasting 8 of its points), the song halves;
+    // with chords every 4 points (a half-time feel) it stays; read at the beat it stays.
+    expect(octaveFactor(octaveEvidence(eighths, full, low, high, 0.1), 150).factor).toBe(0.5);
+    expect(octaveFactor(octaveEvidence(eighths, full, low, high, 0.9), 150).factor).toBe(1);
+    expect(octaveFactor(octaveEvidence(beats, full, low, high), 75).factor).toBe(1);
+    // Read at half (every other beat), the strong midpoints with the alternation bring it back up.
+    expect(octaveFactor(octaveEvidence(halves, full, low, high), 75).factor).toBe(2);
+  });
+
+  it('reads a 75 bpm backbeat groove (kick on 1 and 3, snare on 2 and 4, eighth hats) at 75, not 150', () => {
+    const a = analyzeSamples(groove(75, 16, [0, 2], [1, 3]), SR);
+    expect(a.bpm).toBeGreaterThan(72);
+    expect(a.bpm).toBeLessThan(78);
+    expect(a.alternative?.bpm).toBeGreaterThan(140);
+  });
+
+  it('keeps an eighth-note hi-hat groove at 180 bpm at 180, not 90', () => {
+    const a = analyzeSamples(groove(180, 28, [0, 2], [1, 3]), SR);
+    expect(a.bpm).toBeGreaterThan(174);
+    expect(a.bpm).toBeLessThan(186);
+  });
+});
