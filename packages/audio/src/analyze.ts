@@ -42,35 +42,50 @@ export async function analyzeAudio(path: string, opts: AnalyzeOptions = {}): Pro
   if (!file.isFile()) throw new InputError(`${path} is not a file`, { code: 'NOT_FILE' });
   if (file.size === 0) throw new InputError(`${path} is empty`, { code: 'EMPTY' });
   checkAbort(opts.signal);
-  const info = await probeMedia(path, { signal: opts.signal }).catch((err) => {
-    checkAbort(opts.signal);
-    if (err instanceof InputError)
-      throw new InputError(`${path} is not decodable audio`, { code: 'NOT_AUDIO' });
-    throw err;
-  });
-  if (!info.audio)
-    throw new InputError(`${path} is not decodable audio (it has no audio stream)`, { code: 'NO_AUDIO' });
   const max = opts.maxDurationSec ?? DEFAULT_MAX_DURATION;
-  if (info.durationSec > max)
-    throw new InputError(
-      `${path} is ${Math.round(info.durationSec / 60)} minutes long; the analysis limit is ${Math.round(max / 60)} minutes`,
-      { code: 'TOO_LONG' },
-    );
-  opts.onProgress?.(0.05);
-  // Features are computed while ffmpeg decodes (two processes, two cores).
-  const fx = new FeatureExtractor(
-    ANALYSIS_SAMPLE_RATE,
-    Math.ceil((info.durationSec + 1) * ANALYSIS_SAMPLE_RATE),
-  );
-  const expected = Math.max(1, info.durationSec * ANALYSIS_SAMPLE_RATE);
-  await decodeAudioChunks(
+  // ffmpeg starts decoding while ffprobe reads the header (each spends ~0.1 s loading its libraries);
+  // chunks wait in `early` until the duration is known.
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  let fx: FeatureExtractor | undefined;
+  let expected = 1;
+  const early: Float32Array[] = [];
+  const decoding = decodeAudioChunks(
     path,
     (chunk) => {
+      if (!fx) return void early.push(chunk);
       fx.push(chunk);
       opts.onProgress?.(0.05 + 0.6 * Math.min(1, fx.sampleCount / expected));
     },
-    { sampleRate: ANALYSIS_SAMPLE_RATE, signal: opts.signal, maxSeconds: max + 1 },
+    { sampleRate: ANALYSIS_SAMPLE_RATE, signal, maxSeconds: max + 1 },
   );
+  // Settled below; this keeps a failure before then from counting as unhandled.
+  decoding.catch(() => undefined);
+  try {
+    const info = await probeMedia(path, { signal: opts.signal }).catch((err) => {
+      checkAbort(opts.signal);
+      if (err instanceof InputError)
+        throw new InputError(`${path} is not decodable audio`, { code: 'NOT_AUDIO' });
+      throw err;
+    });
+    if (!info.audio)
+      throw new InputError(`${path} is not decodable audio (it has no audio stream)`, { code: 'NO_AUDIO' });
+    if (info.durationSec > max)
+      throw new InputError(
+        `${path} is ${Math.round(info.durationSec / 60)} minutes long; the analysis limit is ${Math.round(max / 60)} minutes`,
+        { code: 'TOO_LONG' },
+      );
+    opts.onProgress?.(0.05);
+    // Features are computed while ffmpeg decodes (two processes, two cores).
+    fx = new FeatureExtractor(ANALYSIS_SAMPLE_RATE, Math.ceil((info.durationSec + 1) * ANALYSIS_SAMPLE_RATE));
+    expected = Math.max(1, info.durationSec * ANALYSIS_SAMPLE_RATE);
+    for (const chunk of early.splice(0)) fx.push(chunk);
+  } catch (err) {
+    stop.abort();
+    await decoding.catch(() => undefined);
+    throw err;
+  }
+  await decoding;
   return analyzeExtracted(fx, opts);
 }
 

@@ -45,6 +45,10 @@ export async function decodeAudioChunks(
     '1',
     '-ar',
     String(sampleRate),
+    // Otherwise ffmpeg flushes every packet (one MP3 frame, ~4.6 kB) into the pipe: ten times more reads
+    // (~0.15 s of node CPU on a four-minute song).
+    '-flush_packets',
+    '0',
     '-f',
     'f32le',
     '-acodec',
