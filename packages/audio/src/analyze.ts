@@ -43,19 +43,17 @@ export async function analyzeAudio(path: string, opts: AnalyzeOptions = {}): Pro
   if (file.size === 0) throw new InputError(`${path} is empty`, { code: 'EMPTY' });
   checkAbort(opts.signal);
   const max = opts.maxDurationSec ?? DEFAULT_MAX_DURATION;
-  // ffmpeg starts decoding while ffprobe reads the header (each spends ~0.1 s loading its libraries);
-  // chunks wait in `early` until the duration is known.
+  // ffmpeg starts decoding, and features are computed, while ffprobe reads the header (each process
+  // spends ~0.1 s loading its libraries); the header can still refuse the file.
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
-  let fx: FeatureExtractor | undefined;
-  let expected = 1;
-  const early: Float32Array[] = [];
+  const fx = new FeatureExtractor(ANALYSIS_SAMPLE_RATE);
+  let expected = 0;
   const decoding = decodeAudioChunks(
     path,
     (chunk) => {
-      if (!fx) return void early.push(chunk);
       fx.push(chunk);
-      opts.onProgress?.(0.05 + 0.6 * Math.min(1, fx.sampleCount / expected));
+      if (expected) opts.onProgress?.(0.05 + 0.6 * Math.min(1, fx.sampleCount / expected));
     },
     { sampleRate: ANALYSIS_SAMPLE_RATE, signal, maxSeconds: max + 1 },
   );
@@ -76,10 +74,8 @@ export async function analyzeAudio(path: string, opts: AnalyzeOptions = {}): Pro
         { code: 'TOO_LONG' },
       );
     opts.onProgress?.(0.05);
-    // Features are computed while ffmpeg decodes (two processes, two cores).
-    fx = new FeatureExtractor(ANALYSIS_SAMPLE_RATE, Math.ceil((info.durationSec + 1) * ANALYSIS_SAMPLE_RATE));
+    fx.reserve(Math.ceil((info.durationSec + 1) * ANALYSIS_SAMPLE_RATE));
     expected = Math.max(1, info.durationSec * ANALYSIS_SAMPLE_RATE);
-    for (const chunk of early.splice(0)) fx.push(chunk);
   } catch (err) {
     stop.abort();
     await decoding.catch(() => undefined);
