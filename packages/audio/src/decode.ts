@@ -13,6 +13,8 @@ export interface DecodeOptions {
   signal?: AbortSignal;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 async function checkFile(path: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new InputError(`${path}: no such file`, { code: 'NOT_FOUND' });
@@ -22,7 +24,8 @@ async function checkFile(path: string): Promise<void> {
 
 /**
  * Streams mono 32-bit float PCM out of ffmpeg, calling `onChunk` as it arrives (so analysis can run
- * while decoding). Resolves with the number of samples delivered.
+ * while decoding); a chunk may be a view on the pipe's buffer, so copy what you keep. Resolves with
+ * the number of samples delivered.
  */
 export async function decodeAudioChunks(
   path: string,
@@ -58,7 +61,7 @@ export async function decodeAudioChunks(
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let total = 0;
-    let carry = Buffer.alloc(0);
+    let carry = EMPTY;
     let stderr = '';
     let failed: unknown;
     const onAbort = () => child.kill('SIGKILL');
@@ -67,11 +70,15 @@ export async function decodeAudioChunks(
       if (failed) return;
       const buf = carry.length ? Buffer.concat([carry, d]) : d;
       const usable = buf.length - (buf.length % 4);
-      carry = Buffer.from(buf.subarray(usable));
+      carry = usable < buf.length ? Buffer.from(buf.subarray(usable)) : EMPTY;
       if (usable === 0) return;
-      // Copy into an aligned array: pooled Buffers may start at odd offsets.
-      const samples = new Float32Array(usable / 4);
-      new Uint8Array(samples.buffer).set(buf.subarray(0, usable));
+      // A view on the chunk when it is aligned (node never reuses a Buffer it has emitted); else a copy.
+      let samples: Float32Array;
+      if (buf.byteOffset % 4 === 0) samples = new Float32Array(buf.buffer, buf.byteOffset, usable / 4);
+      else {
+        samples = new Float32Array(usable / 4);
+        new Uint8Array(samples.buffer).set(buf.subarray(0, usable));
+      }
       total += samples.length;
       try {
         onChunk(samples);
@@ -112,7 +119,8 @@ export async function decodeAudioChunks(
 /** Decodes any audio ffmpeg reads to mono 32-bit float PCM at `sampleRate` (default 22 050 Hz). */
 export async function decodeAudio(path: string, opts: DecodeOptions = {}): Promise<Float32Array> {
   const chunks: Float32Array[] = [];
-  const total = await decodeAudioChunks(path, (c) => chunks.push(c), opts);
+  // Chunks may be views on larger pipe buffers: keep compact copies.
+  const total = await decodeAudioChunks(path, (c) => chunks.push(c.slice()), opts);
   const out = new Float32Array(total);
   let at = 0;
   for (const c of chunks) {
