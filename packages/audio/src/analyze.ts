@@ -6,7 +6,6 @@
 import { stat } from 'node:fs/promises';
 import type { AudioAnalysis, DecisionSink, Lyrics, Section, SectionLabel } from '@beatframe/core';
 import { BeatframeError, InputError } from '@beatframe/core';
-import { probeMedia } from '@beatframe/media';
 import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from './decode.js';
 import { tempoClarity, trackBeats, trackTempo, trimBeats } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
@@ -43,45 +42,32 @@ export async function analyzeAudio(path: string, opts: AnalyzeOptions = {}): Pro
   if (file.size === 0) throw new InputError(`${path} is empty`, { code: 'EMPTY' });
   checkAbort(opts.signal);
   const max = opts.maxDurationSec ?? DEFAULT_MAX_DURATION;
-  // ffmpeg starts decoding, and features are computed, while ffprobe reads the header (each process
-  // spends ~0.1 s loading its libraries); the header can still refuse the file.
-  const stop = new AbortController();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  // Features are computed while ffmpeg decodes (two processes, two cores); ffmpeg's reading of the
+  // header stands in for ffprobe's.
   const fx = new FeatureExtractor(ANALYSIS_SAMPLE_RATE);
   let expected = 0;
-  const decoding = decodeAudioChunks(
+  await decodeAudioChunks(
     path,
     (chunk) => {
       fx.push(chunk);
       if (expected) opts.onProgress?.(0.05 + 0.6 * Math.min(1, fx.sampleCount / expected));
     },
-    { sampleRate: ANALYSIS_SAMPLE_RATE, signal, maxSeconds: max + 1 },
+    {
+      sampleRate: ANALYSIS_SAMPLE_RATE,
+      signal: opts.signal,
+      maxSeconds: max + 1,
+      onInput: (info) => {
+        if (info.durationSec > max)
+          throw new InputError(
+            `${path} is ${Math.round(info.durationSec / 60)} minutes long; the analysis limit is ${Math.round(max / 60)} minutes`,
+            { code: 'TOO_LONG' },
+          );
+        fx.reserve(Math.ceil((info.durationSec + 1) * ANALYSIS_SAMPLE_RATE));
+        expected = Math.max(1, info.durationSec * ANALYSIS_SAMPLE_RATE);
+        opts.onProgress?.(0.05);
+      },
+    },
   );
-  // Settled below; this keeps a failure before then from counting as unhandled.
-  decoding.catch(() => undefined);
-  try {
-    const info = await probeMedia(path, { signal: opts.signal }).catch((err) => {
-      checkAbort(opts.signal);
-      if (err instanceof InputError)
-        throw new InputError(`${path} is not decodable audio`, { code: 'NOT_AUDIO' });
-      throw err;
-    });
-    if (!info.audio)
-      throw new InputError(`${path} is not decodable audio (it has no audio stream)`, { code: 'NO_AUDIO' });
-    if (info.durationSec > max)
-      throw new InputError(
-        `${path} is ${Math.round(info.durationSec / 60)} minutes long; the analysis limit is ${Math.round(max / 60)} minutes`,
-        { code: 'TOO_LONG' },
-      );
-    opts.onProgress?.(0.05);
-    fx.reserve(Math.ceil((info.durationSec + 1) * ANALYSIS_SAMPLE_RATE));
-    expected = Math.max(1, info.durationSec * ANALYSIS_SAMPLE_RATE);
-  } catch (err) {
-    stop.abort();
-    await decoding.catch(() => undefined);
-    throw err;
-  }
-  await decoding;
   return analyzeExtracted(fx, opts);
 }
 
