@@ -256,10 +256,14 @@ export class FeatureExtractor {
     const { cframe, cwin, cspec, pitchClass, kmin, kmax } = this;
     for (let t = this.chromaFrames; t < lastChroma; t++) {
       const origin = t * CHROMA_HOP - ch;
-      for (let i = 0; i < CHROMA_FFT; i++) {
-        const j = origin + i;
-        cframe[i] = j >= 0 && j < n ? (x[j - base] as number) * (cwin[i] as number) : 0;
-      }
+      if (origin >= 0 && origin + CHROMA_FFT <= n) {
+        const o = origin - base;
+        for (let i = 0; i < CHROMA_FFT; i++) cframe[i] = (x[o + i] as number) * (cwin[i] as number);
+      } else
+        for (let i = 0; i < CHROMA_FFT; i++) {
+          const j = origin + i;
+          cframe[i] = j >= 0 && j < n ? (x[j - base] as number) * (cwin[i] as number) : 0;
+        }
       this.cfft.realTransform(cspec, cframe);
       let total = 0;
       const cmag = this.cmag;
@@ -275,10 +279,8 @@ export class FeatureExtractor {
         this.keyChroma[idx] = (this.keyChroma[idx] as number) + Math.sqrt(h);
       }
       for (let k = kmin; k <= kmax; k++) {
-        const re = cspec[2 * k] as number;
-        const im = cspec[2 * k + 1] as number;
         // Square-root magnitude compresses loud bass notes and stays scale-free after normalisation.
-        const m = Math.sqrt(Math.sqrt(re * re + im * im));
+        const m = Math.sqrt(cmag[k] as number);
         const idx = t * 12 + (pitchClass[k] as number);
         this.chroma[idx] = (this.chroma[idx] as number) + m;
         total += m;
