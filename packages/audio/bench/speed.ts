@@ -1,9 +1,15 @@
-/** Child process of the benchmark: analyses one file a few times, prints wall times, CPU and peak RSS as JSON. */
-import { analyzeAudio } from '@beatframe/audio';
+/**
+ * Child process of the benchmark: analyses one file a few times, prints wall times, CPU and peak RSS as
+ * JSON. Usage: speed.ts FILE [RUNS]; BENCH_IMPL=<other build>/index.js times that build instead.
+ */
+import * as audio from '@beatframe/audio';
 
+const { analyzeAudio } = (
+  process.env.BENCH_IMPL ? await import(process.env.BENCH_IMPL) : audio
+) as typeof audio;
 const file = process.argv[2];
-if (!file) throw new Error('usage: speed.ts FILE');
-const runs = 3;
+if (!file) throw new Error('usage: speed.ts FILE [RUNS]');
+const runs = Number(process.argv[3] ?? 3);
 const times: number[] = [];
 let duration = 0;
 const cpu0 = process.cpuUsage();

@@ -6,7 +6,6 @@
 import { stat } from 'node:fs/promises';
 import type { AudioAnalysis, DecisionSink, Lyrics, Section, SectionLabel } from '@beatframe/core';
 import { BeatframeError, InputError } from '@beatframe/core';
-import { probeMedia } from '@beatframe/media';
 import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from './decode.js';
 import { tempoClarity } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
@@ -43,34 +42,32 @@ export async function analyzeAudio(path: string, opts: AnalyzeOptions = {}): Pro
   if (!file.isFile()) throw new InputError(`${path} is not a file`, { code: 'NOT_FILE' });
   if (file.size === 0) throw new InputError(`${path} is empty`, { code: 'EMPTY' });
   checkAbort(opts.signal);
-  const info = await probeMedia(path, { signal: opts.signal }).catch((err) => {
-    checkAbort(opts.signal);
-    if (err instanceof InputError)
-      throw new InputError(`${path} is not decodable audio`, { code: 'NOT_AUDIO' });
-    throw err;
-  });
-  if (!info.audio)
-    throw new InputError(`${path} is not decodable audio (it has no audio stream)`, { code: 'NO_AUDIO' });
   const max = opts.maxDurationSec ?? DEFAULT_MAX_DURATION;
-  if (info.durationSec > max)
-    throw new InputError(
-      `${path} is ${Math.round(info.durationSec / 60)} minutes long; the analysis limit is ${Math.round(max / 60)} minutes`,
-      { code: 'TOO_LONG' },
-    );
-  opts.onProgress?.(0.05);
-  // Features are computed while ffmpeg decodes (two processes, two cores).
-  const fx = new FeatureExtractor(
-    ANALYSIS_SAMPLE_RATE,
-    Math.ceil((info.durationSec + 1) * ANALYSIS_SAMPLE_RATE),
-  );
-  const expected = Math.max(1, info.durationSec * ANALYSIS_SAMPLE_RATE);
+  // Features are computed while ffmpeg decodes (two processes, two cores); ffmpeg's reading of the
+  // header stands in for ffprobe's.
+  const fx = new FeatureExtractor(ANALYSIS_SAMPLE_RATE);
+  let expected = 0;
   await decodeAudioChunks(
     path,
     (chunk) => {
       fx.push(chunk);
-      opts.onProgress?.(0.05 + 0.6 * Math.min(1, fx.sampleCount / expected));
+      if (expected) opts.onProgress?.(0.05 + 0.6 * Math.min(1, fx.sampleCount / expected));
     },
-    { sampleRate: ANALYSIS_SAMPLE_RATE, signal: opts.signal, maxSeconds: max + 1 },
+    {
+      sampleRate: ANALYSIS_SAMPLE_RATE,
+      signal: opts.signal,
+      maxSeconds: max + 1,
+      onInput: (info) => {
+        if (info.durationSec > max)
+          throw new InputError(
+            `${path} is ${Math.round(info.durationSec / 60)} minutes long; the analysis limit is ${Math.round(max / 60)} minutes`,
+            { code: 'TOO_LONG' },
+          );
+        fx.reserve(Math.ceil((info.durationSec + 1) * ANALYSIS_SAMPLE_RATE));
+        expected = Math.max(1, info.durationSec * ANALYSIS_SAMPLE_RATE);
+        opts.onProgress?.(0.05);
+      },
+    },
   );
   return analyzeExtracted(fx, opts);
 }

@@ -109,6 +109,12 @@ describe('analyzeAudio on bad or odd input', () => {
     await expect(analyzeAudio(path)).rejects.toThrow(/is 61 minutes long; the analysis limit is 20 minutes/);
   });
 
+  it('says a file without an audio stream has none, from the header ffmpeg reads', async () => {
+    const path = join(FIXTURE_DIR, 'silent-video.mp4');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=64x64:duration=1', '-c:v', 'mpeg4', path]);
+    await expect(analyzeAudio(path)).rejects.toMatchObject({ code: 'NO_AUDIO' });
+  });
+
   it('stops when cancelled', async () => {
     const wav = tone30s();
     const ac = new AbortController();

@@ -37,6 +37,8 @@ const ONSET_HOP = 256;
 const CHROMA_FFT = 2048;
 const CHROMA_HOP = 2048;
 const MEL_BANDS = 40;
+/** Samples kept for the frames still to come: ~6 s at 22.05 kHz, more than any pipe chunk. */
+const WINDOW_SAMPLES = 1 << 17;
 
 function hann(n: number): Float32Array {
   const w = new Float32Array(n);
@@ -97,7 +99,9 @@ function highPass(x: Float32Array, halfWidth: number): Float32Array {
  */
 export class FeatureExtractor {
   readonly sampleRate: number;
+  /** Recent samples only: `samples[0]` is sample number `base`; older ones no frame needs are dropped. */
   private samples: Float32Array;
+  private base = 0;
   private length = 0;
   private sumSq = 0;
   private peak = 0;
@@ -125,10 +129,11 @@ export class FeatureExtractor {
 
   constructor(sampleRate: number, expectedSamples = sampleRate * 240) {
     this.sampleRate = sampleRate;
-    this.samples = new Float32Array(Math.max(ONSET_FFT, expectedSamples));
-    this.mel = new Float32Array(Math.ceil(this.samples.length / ONSET_HOP + 1) * MEL_BANDS);
-    this.energy = new Float32Array(Math.ceil(this.samples.length / ONSET_HOP + 1));
-    this.chroma = new Float32Array(Math.ceil(this.samples.length / CHROMA_HOP + 1) * 12);
+    this.samples = new Float32Array(WINDOW_SAMPLES);
+    const expected = Math.max(ONSET_FFT, expectedSamples);
+    this.mel = new Float32Array(Math.ceil(expected / ONSET_HOP + 1) * MEL_BANDS);
+    this.energy = new Float32Array(Math.ceil(expected / ONSET_HOP + 1));
+    this.chroma = new Float32Array(Math.ceil(expected / CHROMA_HOP + 1) * 12);
     this.filters = melFilters(ONSET_FFT, sampleRate, MEL_BANDS, 30, 11_000);
     this.kmin = Math.ceil((100 * CHROMA_FFT) / sampleRate);
     this.kmax = Math.floor((4200 * CHROMA_FFT) / sampleRate);
@@ -149,12 +154,8 @@ export class FeatureExtractor {
   }
 
   push(chunk: Float32Array): void {
-    if (this.length + chunk.length > this.samples.length) {
-      const grown = new Float32Array(Math.max(this.samples.length * 2, this.length + chunk.length));
-      grown.set(this.samples.subarray(0, this.length));
-      this.samples = grown;
-    }
-    this.samples.set(chunk, this.length);
+    if (this.length - this.base + chunk.length > this.samples.length) this.makeRoom(chunk.length);
+    this.samples.set(chunk, this.length - this.base);
     this.length += chunk.length;
     let sumSq = 0;
     let peak = this.peak;
@@ -169,17 +170,38 @@ export class FeatureExtractor {
     this.process(false);
   }
 
-  private ensure(frames: number, chromaFrames: number) {
+  /** Sizes the feature arrays for a song of `samples` samples (they grow anyway if it is longer). */
+  reserve(samples: number): void {
+    this.ensure(Math.ceil(samples / ONSET_HOP + 1), Math.ceil(samples / CHROMA_HOP + 1), 1);
+  }
+
+  /** Drops samples before the first unfinished frame's window; grows the buffer if that is not enough. */
+  private makeRoom(incoming: number): void {
+    const needed = Math.min(
+      this.onsetFrames * ONSET_HOP - ONSET_FFT / 2,
+      this.chromaFrames * CHROMA_HOP - CHROMA_FFT / 2,
+    );
+    const keep = Math.max(this.base, Math.min(this.length, needed));
+    const kept = this.length - keep;
+    if (kept + incoming > this.samples.length) {
+      const grown = new Float32Array(Math.max(this.samples.length * 2, kept + incoming));
+      grown.set(this.samples.subarray(keep - this.base, this.length - this.base));
+      this.samples = grown;
+    } else this.samples.copyWithin(0, keep - this.base, this.length - this.base);
+    this.base = keep;
+  }
+
+  private ensure(frames: number, chromaFrames: number, slack = 2) {
     if (frames * MEL_BANDS > this.mel.length) {
-      const m = new Float32Array(frames * MEL_BANDS * 2);
+      const m = new Float32Array(frames * MEL_BANDS * slack);
       m.set(this.mel);
       this.mel = m;
-      const e = new Float32Array(frames * 2);
+      const e = new Float32Array(frames * slack);
       e.set(this.energy);
       this.energy = e;
     }
     if (chromaFrames * 12 > this.chroma.length) {
-      const c = new Float32Array(chromaFrames * 12 * 2);
+      const c = new Float32Array(chromaFrames * 12 * slack);
       c.set(this.chroma);
       this.chroma = c;
     }
@@ -190,6 +212,8 @@ export class FeatureExtractor {
     const half = ONSET_FFT / 2;
     const n = this.length;
     const x = this.samples;
+    // Frames index samples by absolute number; `x[j - base]` is sample j.
+    const base = this.base;
     const lastOnset = final ? Math.max(1, Math.floor(n / ONSET_HOP)) : Math.floor((n - half) / ONSET_HOP);
     const lastChroma = final
       ? Math.max(1, Math.floor(n / CHROMA_HOP))
@@ -201,15 +225,16 @@ export class FeatureExtractor {
       const origin = t * ONSET_HOP - half;
       let energy = 0;
       if (origin >= 0 && origin + ONSET_FFT <= n) {
+        const o = origin - base;
         for (let i = 0; i < ONSET_FFT; i++) {
-          const v = x[origin + i] as number;
+          const v = x[o + i] as number;
           frame[i] = v * (win[i] as number);
           energy += v * v;
         }
       } else {
         for (let i = 0; i < ONSET_FFT; i++) {
           const j = origin + i;
-          const v = j >= 0 && j < n ? (x[j] as number) : 0;
+          const v = j >= 0 && j < n ? (x[j - base] as number) : 0;
           frame[i] = v * (win[i] as number);
           energy += v * v;
         }
@@ -233,10 +258,14 @@ export class FeatureExtractor {
     const { cframe, cwin, cspec, pitchClass, kmin, kmax } = this;
     for (let t = this.chromaFrames; t < lastChroma; t++) {
       const origin = t * CHROMA_HOP - ch;
-      for (let i = 0; i < CHROMA_FFT; i++) {
-        const j = origin + i;
-        cframe[i] = j >= 0 && j < n ? (x[j] as number) * (cwin[i] as number) : 0;
-      }
+      if (origin >= 0 && origin + CHROMA_FFT <= n) {
+        const o = origin - base;
+        for (let i = 0; i < CHROMA_FFT; i++) cframe[i] = (x[o + i] as number) * (cwin[i] as number);
+      } else
+        for (let i = 0; i < CHROMA_FFT; i++) {
+          const j = origin + i;
+          cframe[i] = j >= 0 && j < n ? (x[j - base] as number) * (cwin[i] as number) : 0;
+        }
       this.cfft.realTransform(cspec, cframe);
       let total = 0;
       const cmag = this.cmag;
@@ -252,10 +281,8 @@ export class FeatureExtractor {
         this.keyChroma[idx] = (this.keyChroma[idx] as number) + Math.sqrt(h);
       }
       for (let k = kmin; k <= kmax; k++) {
-        const re = cspec[2 * k] as number;
-        const im = cspec[2 * k + 1] as number;
         // Square-root magnitude compresses loud bass notes and stays scale-free after normalisation.
-        const m = Math.sqrt(Math.sqrt(re * re + im * im));
+        const m = Math.sqrt(cmag[k] as number);
         const idx = t * 12 + (pitchClass[k] as number);
         this.chroma[idx] = (this.chroma[idx] as number) + m;
         total += m;
