@@ -99,6 +99,32 @@ export const FAMILIES: Family[] = [
   F('boggiewoggie', 'BoggieWoggie', 'BoggieWoggie1', 4, 130, 170),
   F('salsa', 'Salsa', 'SalsaPlus', 4, 150, 190),
 ];
+/**
+ * Added in session 10 (issue 14: fast binary songs read at half tempo), chosen by feel before their slice
+ * was known: fast marches, dixie, quickstep, ragtime, country/western swing, bubblegum rock, plus slow
+ * ballads so the octave choice stays balanced. The hash rule decides their slice like any other family.
+ * BENCH_BASE=1 leaves them out (the corpus before them).
+ */
+export const ADDED_FAMILIES: Family[] = [
+  F('bwmarch', 'BWMarch', 'BWMarchPlus', 4, 150, 200),
+  F('dixiemarch', 'DixieMarch', 'DixieMarchPlus', 4, 140, 190),
+  F('dixie', 'Dixie', 'Dixie1', 4, 160, 200),
+  F('charleston', 'Charleston', 'Charleston1', 4, 170, 200),
+  F('quickstep', 'QuickStep', 'QuickStepHit', 4, 160, 200),
+  F('ragtime', 'RagTime', 'RagtimePlus', 4, 150, 200),
+  F('hillcountry', 'HillCountry', 'HillCountryPlus', 4, 140, 190),
+  F('countryblues', 'CountryBlues', 'CountryBlues1', 4, 140, 180),
+  F('westernswing', 'WesternSwing', 'WesternSwingPlus', 4, 150, 200),
+  F('bubblerock', 'BubbleRock', 'BubbleRockPlus', 4, 130, 170),
+  F('boneym', 'BoneyM', 'BoneyMPlus', 4, 120, 140),
+  F('foxtrot', 'Foxtrot', 'FoxTrotPlus', 4, 120, 160),
+  F('slowcountry', 'SlowCountry', 'SlowCountryPlus', 4, 60, 80),
+  F('folkballad', 'FolkBallad', 'FolkBalladPlus', 4, 60, 80),
+  F('guitarballad', 'GuitarBallad', 'GuitarBallad1', 4, 70, 90),
+  F('pianoballad', 'PianoBallad', 'PianoBallad1', 4, 60, 80),
+  F('rockballad', 'RockBallad', 'RockBallad1', 4, 60, 80),
+];
+const ALL_FAMILIES = process.env.BENCH_BASE === '1' ? FAMILIES : [...FAMILIES, ...ADDED_FAMILIES];
 
 export function fnv1a(s: string): number {
   let h = 0x811c9dc5;
@@ -247,7 +273,7 @@ export function grooveSong(dir: string, fam: Family, bpm: number, opts: GrooveSo
 /** Two songs per family: one near each end of its tempo range (deterministic). */
 export function beatCorpus(dir: string): CorpusSong[] {
   const out: CorpusSong[] = [];
-  for (const fam of FAMILIES) {
+  for (const fam of ALL_FAMILIES) {
     const h = fnv1a(fam.lib);
     const span = fam.hi - fam.lo;
     const tempi = [

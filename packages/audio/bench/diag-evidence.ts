@@ -2,7 +2,13 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trackBeats, trackTempo, trimBeats } from '../src/dsp/beats.ts';
-import { harmonicHalfBar, octaveEvidence, octaveFactor } from '../src/dsp/octave.ts';
+import {
+  doubleGrid,
+  harmonicHalfBar,
+  harmonicPeriodTwo,
+  octaveEvidence,
+  octaveFactor,
+} from '../src/dsp/octave.ts';
 import { chooseBeatPhase, chooseTempo, OCTAVE_DOUBT } from '../src/dsp/reading.ts';
 import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
@@ -31,6 +37,7 @@ for (const s of songs) {
     f.lowBeatOnset,
     f.highBeatOnset,
     harmonicHalfBar(beats, f.chroma, f.chromaHopSec, f.hopSec),
+    harmonicPeriodTwo(beats, f.chroma, f.chromaHopSec, f.hopSec),
   );
   const r = s.bpm / bpm;
   const doubted =
@@ -48,7 +55,7 @@ for (const s of songs) {
       `alt ${reading.alternativeBpm.toFixed(0)}`,
       `| bb ${e.backbeatHalf.toFixed(2)} ${e.backbeatBeat.toFixed(2)} ${e.backbeatDouble.toFixed(2)}`,
       `| even ${e.evenBeat.toFixed(2)} ${e.evenDouble.toFixed(2)}`,
-      `| harm ${e.harmony.toFixed(2)}`,
+      `| harm ${e.harmony.toFixed(2)} ${harmonicHalfBar(doubleGrid(beats), f.chroma, f.chromaHopSec, f.hopSec).toFixed(2)} p2 ${harmonicPeriodTwo(beats, f.chroma, f.chromaHopSec, f.hopSec).toFixed(2)}`,
       `=> ×${o.factor} ${Math.abs(r / o.factor - 1) < 0.06 ? 'ok' : 'WRONG'}`,
     ].join(' '),
   );

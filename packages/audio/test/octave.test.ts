@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSamples } from '../src/analyze.js';
-import { backbeat, doubleGrid, octaveEvidence, octaveFactor } from '../src/dsp/octave.js';
+import { backbeat, doubleGrid, harmonicPeriodTwo, octaveEvidence, octaveFactor } from '../src/dsp/octave.js';
 
 const SR = 22_050;
 
@@ -65,6 +65,38 @@ function groove(bpm: number, bars: number, kick: number[], snare: number[]): Flo
   return x;
 }
 
+/**
+ * A boogie made in code: a bass note on every beat (root, fifth, sixth, fifth of the bar's chord), a kick
+ * on beats 1 and 3 only, and a chord stab on 1 and 3, the chord changing each bar (C, Am, F, G). Beats
+ * 2 and 4 carry only the bass: the comb's tapping prior likes the half.
+ */
+function boogie(bpm: number, bars: number): Float32Array {
+  const beat = 60 / bpm;
+  const x = new Float32Array(Math.ceil((bars * 4 * beat + 1) * SR));
+  const add = (t0: number, len: number, f: (t: number) => number) => {
+    const s0 = Math.round(t0 * SR);
+    for (let i = 0; i < len * SR && s0 + i < x.length; i++) x[s0 + i] = (x[s0 + i] as number) + f(i / SR);
+  };
+  for (let bar = 0; bar < bars; bar++) {
+    const chord = CHORDS[bar % 4] as number[];
+    const root = (chord[0] as number) - 24;
+    for (let k = 0; k < 4; k++) {
+      const t = (bar * 4 + k) * beat;
+      const hz = 440 * 2 ** ((root + ([0, 7, 9, 7][k] as number) - 69) / 12);
+      add(t, 0.9 * beat, (s) => 0.35 * Math.exp(-s / 0.15) * Math.sin(2 * Math.PI * hz * s));
+      if (k % 2) continue;
+      add(t, 0.25, (s) => 0.8 * Math.exp(-s / 0.08) * Math.sin(2 * Math.PI * (100 * s - 100 * s * s)));
+      const notes = chord.map((m) => 440 * 2 ** ((m - 69) / 12));
+      add(
+        t,
+        1.5 * beat,
+        (s) => 0.08 * Math.exp(-s / 0.2) * notes.reduce((a, f) => a + Math.sin(2 * Math.PI * f * s), 0),
+      );
+    }
+  }
+  return x;
+}
+
 describe('octave evidence', () => {
   it('sees the kick/snare alternation at the beat, not at its eighths or its half', () => {
     // Envelopes on a frame grid: kick (bass band) on even beats, snare (high band) on odd beats, 40 frames apart.
@@ -106,5 +138,34 @@ describe('octave evidence', () => {
     const a = analyzeSamples(groove(180, 28, [0, 2], [1, 3]), SR);
     expect(a.bpm).toBeGreaterThan(174);
     expect(a.bpm).toBeLessThan(186);
+  });
+
+  it('reads a 170 bpm boogie with a bass note on every beat at 170, not 85', () => {
+    const a = analyzeSamples(boogie(170, 40), SR);
+    expect(a.bpm).toBeGreaterThan(164);
+    expect(a.bpm).toBeLessThan(176);
+  });
+
+  it('keeps the same boogie at 85 bpm (chords every 4 beats) at 85, not 170', () => {
+    const a = analyzeSamples(boogie(85, 20), SR);
+    expect(a.bpm).toBeGreaterThan(82);
+    expect(a.bpm).toBeLessThan(88);
+  });
+
+  it('sees chords changing every 2 grid points, not every 3 (a waltz) or 4 (a bar of beats)', () => {
+    // Chroma frames every 0.05 s, a grid point every 0.5 s (hop 0.01 s: 50 frames), 48 points.
+    const grid = Array.from({ length: 48 }, (_, i) => i * 50);
+    const chroma = (every: number) => {
+      const c = new Float32Array(24 * 10 * 12);
+      for (let t = 0; t < 240; t++) {
+        // Major triads a fifth apart (C, G, D…): every change alike, whichever position it falls on.
+        const root = (7 * Math.floor(t / 10 / every)) % 12;
+        for (const m of [0, 4, 7]) c[t * 12 + ((root + m) % 12)] = 1 / 3;
+      }
+      return c;
+    };
+    expect(harmonicPeriodTwo(grid, chroma(2), 0.05, 0.01)).toBeGreaterThan(0.8);
+    expect(harmonicPeriodTwo(grid, chroma(3), 0.05, 0.01)).toBeLessThan(0.3);
+    expect(harmonicPeriodTwo(grid, chroma(4), 0.05, 0.01)).toBeLessThan(0.3);
   });
 });

@@ -1,6 +1,6 @@
 /** The beat level: tracking at the comb's reading, then at the level the drum pattern points to (octave.ts). */
 import { type TempoTrack, trackBeats, trackTempo, trimBeats } from './beats.js';
-import { harmonicHalfBar, octaveEvidence, octaveFactor } from './octave.js';
+import { harmonicHalfBar, harmonicPeriodTwo, octaveEvidence, octaveFactor } from './octave.js';
 import { chooseBeatPhase, OCTAVE_DOUBT, type TempoReading } from './reading.js';
 
 export interface LevelledTrack {
@@ -37,7 +37,8 @@ export function trackAtLevel(
   const median = ints[Math.floor(ints.length / 2)];
   if (!median || first.beats.length < 16) return { reading, ...first };
   const harmony = harmonicHalfBar(first.beats, f.chroma, f.chromaHopSec, f.hopSec);
-  const e = octaveEvidence(first.beats, env, f.lowBeatOnset, f.highBeatOnset, harmony);
+  const periodTwo = harmonicPeriodTwo(first.beats, f.chroma, f.chromaHopSec, f.hopSec);
+  const e = octaveEvidence(first.beats, env, f.lowBeatOnset, f.highBeatOnset, harmony, periodTwo);
   // The comb's tie-break (the faster of two equal readings) gave this tempo.
   const doubted =
     reading.confidence < OCTAVE_DOUBT && Math.abs((2 * reading.alternativeBpm) / reading.bpm - 1) < 0.1;
