@@ -1,8 +1,12 @@
 export { bundleComposition, compositionDigest, compositionEntry, resolveJsToTs } from './bundle.js';
 export {
+  type DrawnOverlays,
+  drawOverlays,
   type HybridRenderOptions,
   type OverlayPlan,
+  type PrepareOverlaysOptions,
   planOverlays,
+  prepareOverlays,
   renderHybrid,
   shotsGraph,
 } from './hybrid.js';
