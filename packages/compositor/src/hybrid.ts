@@ -650,6 +650,8 @@ export async function drawOverlays(
   const overlayShare = missing.length / (missing.length + durationFrames / 4);
   if (missing.length) {
     const { renderFrames, selectComposition, makeCancelSignal } = await import('@remotion/renderer');
+    // Chromium starts only now, for what is missing (seconds on a busy machine: said before, not after).
+    o.onProgress?.(0, 'browser');
     const browser = await o.browser();
     const inputProps = { timeline, frames: missing.map((m) => m.draw) };
     const composition = await selectComposition({
