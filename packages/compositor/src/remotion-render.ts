@@ -200,6 +200,8 @@ export interface RemotionSession {
   /** The session's Chromium, opened now if the session was opened without it (`lazyBrowser`). */
   // biome-ignore lint/suspicious/noExplicitAny: HeadlessBrowser from @remotion/renderer.
   ensureBrowser(): Promise<any>;
+  /** A lazy session closes its Chromium now (`ensureBrowser` would open another); others keep theirs. */
+  releaseBrowser?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -250,11 +252,15 @@ export async function openRemotionSession(
         });
         return opened;
       },
-      close: async () => {
+      releaseBrowser: async () => {
+        const was = opened;
+        opened = undefined;
+        session.browser = undefined;
         // biome-ignore lint/suspicious/noExplicitAny: HeadlessBrowser from @remotion/renderer.
-        const b: any = await opened?.catch(() => undefined);
+        const b: any = await was?.catch(() => undefined);
         await b?.close({ silent: true });
       },
+      close: () => session.releaseBrowser!(),
     };
     opts.onProgress?.(1, 'clips');
     return session;
