@@ -5,6 +5,10 @@ interface StageSpan {
   startMs: number;
   endMs?: number;
   steps: StepTime[];
+  /** When the stage last said how far it is (its own progress; a shot's, for generate). */
+  lastMs: number;
+  /** The longest time it said nothing, ms (the issue asks for word at least every second). */
+  silentMs: number;
 }
 
 /**
@@ -15,14 +19,29 @@ interface StageSpan {
 export function watchProfile(bf: Beatframe, projectId: string, now: () => number = Date.now) {
   const started = now();
   const spans: StageSpan[] = [];
+  const heard = (span: StageSpan | undefined) => {
+    if (!span) return;
+    const t = now();
+    span.silentMs = Math.max(span.silentMs, t - span.lastMs);
+    span.lastMs = t;
+  };
   const off = bf.subscribe(projectId, (e: PipelineEvent) => {
+    if (e.type === 'shot') {
+      heard(spans.findLast((s) => s.stage === 'generate' && s.endMs === undefined));
+      return;
+    }
     if (e.type !== 'stage') return;
     const open = spans.findLast((s) => s.stage === e.stage && s.endMs === undefined);
-    if (e.status === 'running' && !open) spans.push({ stage: e.stage, startMs: now(), steps: [] });
+    if (e.status === 'running' && !open) {
+      const t = now();
+      spans.push({ stage: e.stage, startMs: t, steps: [], lastMs: t, silentMs: 0 });
+    } else if (e.status === 'running') heard(open);
     else if (e.status === 'done' || e.status === 'failed') {
-      const span = open ?? { stage: e.stage, startMs: now(), steps: [] };
+      const t = now();
+      const span = open ?? { stage: e.stage, startMs: t, steps: [], lastMs: t, silentMs: 0 };
       if (!open) spans.push(span);
-      span.endMs = now();
+      heard(span);
+      span.endMs = t;
       span.steps = e.steps ?? [];
     }
   });
@@ -37,7 +56,7 @@ export function watchProfile(bf: Beatframe, projectId: string, now: () => number
       for (const s of spans) {
         const sec = ((s.endMs ?? now()) - s.startMs) / 1000;
         out.push(
-          `  ${s.stage.padEnd(9)} ${sec.toFixed(1).padStart(7)} s ${pct(sec, total)}${s.endMs === undefined ? ' (unfinished)' : ''}`,
+          `  ${s.stage.padEnd(9)} ${sec.toFixed(1).padStart(7)} s ${pct(sec, total)}${s.endMs === undefined ? ' (unfinished)' : ''}${s.silentMs >= 1000 ? `  (silent up to ${(s.silentMs / 1000).toFixed(1)} s)` : ''}`,
         );
         // A stage that never named a step has one, 'start': nothing more to say than its own line.
         const steps = s.steps.filter((st) => st.ms >= 50);

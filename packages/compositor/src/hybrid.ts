@@ -1,22 +1,13 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BeatframeError, type Logger } from '@beatframe/core';
 import { probeMedia, runFfmpeg, visualizerFilter } from '@beatframe/media';
 import { windowsExpr } from '@beatframe/timeline/effects';
-import {
-  alphaBox,
-  cardCacheKey,
-  cardGraph,
-  num,
-  overlayCacheKey,
-  planOverlays,
-  unionBox,
-} from './hybrid-overlays.js';
+import { alphaBox, cardGraph, num, unionBox } from './hybrid-overlays.js';
+import { drawOverlays } from './hybrid-prepare.js';
 import { shotsGraph } from './hybrid-shots.js';
-import { OVERLAY_COMPOSITION_ID } from './remotion/ids.js';
-import type { OverlayFrame } from './remotion/Overlays.js';
-import { chromiumOptions, RENDER_TIMEOUT_MS, type RemotionSession } from './remotion-render.js';
+import type { RemotionSession } from './remotion-render.js';
 
 /**
  * The hybrid render draws the same picture as the composition, split where each tool is fast:
@@ -49,87 +40,20 @@ export async function renderHybrid(
   const timeline = session.inputProps;
   const { fps, durationFrames, width, height } = timeline;
   const t0 = Date.now();
-  const plan = planOverlays(timeline);
-  const drawn = join(opts.workDir, 'overlays');
-  await rm(drawn, { recursive: true, force: true });
-  await mkdir(drawn, { recursive: true });
-  // Overlays drawn before (an earlier round, another project with the same text) come from a cache beside
-  // the bundle, named by it, so a changed composition starts afresh; Chromium draws only the rest.
-  const cache = `${session.serveUrl.replace(/[\\/]+$/, '')}-overlays`;
-  await mkdir(cache, { recursive: true });
-  const cached = plan.unique.map((f) => join(cache, `${overlayCacheKey(timeline, f)}.png`));
-  // Each card once, fully shown: ffmpeg fades and raises it (cardGraph).
-  const cardStills = timeline.cards.map((_, i) => join(cache, `card-${cardCacheKey(timeline, i)}.png`));
-  const wanted: Array<{ draw: OverlayFrame; file: string }> = [
-    ...plan.unique.map((f, k) => ({ draw: f, file: cached[k]! })),
-    ...cardStills.map((file, card) => ({ draw: { card }, file })),
-  ];
-  // One drawing per image not cached yet (distinct overlays at different times can look the same).
-  const seen = new Set<string>();
-  const missing = wanted.filter(({ file }) => {
-    if (seen.has(file) || existsSync(file)) return false;
-    seen.add(file);
-    return true;
+  const { plan, cached, cardStills, drawnFrames, overlayShare } = await drawOverlays(timeline, {
+    serveUrl: session.serveUrl,
+    browser: () => session.ensureBrowser(),
+    browserExecutable: session.browserExecutable,
+    workDir: opts.workDir,
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
-  const overlayShare = missing.length / (missing.length + durationFrames / 4);
-  if (missing.length) {
-    const { renderFrames, selectComposition, makeCancelSignal } = await import('@remotion/renderer');
-    const inputProps = { timeline, frames: missing.map((m) => m.draw) };
-    const composition = await selectComposition({
-      serveUrl: session.serveUrl,
-      id: OVERLAY_COMPOSITION_ID,
-      inputProps,
-      puppeteerInstance: session.browser,
-      browserExecutable: session.browserExecutable,
-      chromiumOptions,
-      logLevel: 'error',
-      timeoutInMilliseconds: RENDER_TIMEOUT_MS,
-    });
-    const { cancelSignal, cancel } = makeCancelSignal();
-    opts.signal?.addEventListener('abort', () => cancel(), { once: true });
-    await renderFrames({
-      composition,
-      serveUrl: session.serveUrl,
-      inputProps,
-      outputDir: drawn,
-      imageFormat: 'png',
-      imageSequencePattern: 'o[frame].[ext]',
-      puppeteerInstance: session.browser,
-      browserExecutable: session.browserExecutable,
-      chromiumOptions,
-      logLevel: 'error',
-      timeoutInMilliseconds: RENDER_TIMEOUT_MS,
-      ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-      cancelSignal,
-      onStart: () => undefined,
-      onFrameUpdate: (done: number) =>
-        opts.onProgress?.(
-          (0.9 * overlayShare * done) / missing.length,
-          `overlays: ${done}/${missing.length}`,
-        ),
-    }).catch((err: unknown) => {
-      if (opts.signal?.aborted) throw new BeatframeError('render cancelled', { code: 'ABORTED' });
-      throw err;
-    });
-    const drawnFiles = (await readdir(drawn))
-      .filter((f) => f.endsWith('.png'))
-      .sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]));
-    if (drawnFiles.length !== missing.length) {
-      throw new BeatframeError(`overlay render made ${drawnFiles.length} frames, expected ${missing.length}`);
-    }
-    // Into the cache whole (a copy, then a rename), so a cancelled render never leaves half an image.
-    await Promise.all(
-      drawnFiles.map(async (f, i) => {
-        const to = missing[i]!.file;
-        const tmp = `${to}.${process.pid}.tmp`;
-        await copyFile(join(drawn, f), tmp);
-        await rename(tmp, to);
-      }),
-    );
-  }
+  // Chromium is not needed for the encode: closed before it (a lazy session's), not held through it.
+  await session.releaseBrowser?.();
   const t1 = Date.now();
   opts.logger?.debug(
-    { ms: t1 - t0, overlays: plan.unique.length, drawn: missing.length },
+    { ms: t1 - t0, overlays: plan.unique.length, drawn: drawnFrames },
     'hybrid: overlays drawn',
   );
   opts.onProgress?.(0.9 * overlayShare, 'overlays: convert');
@@ -264,6 +188,8 @@ export async function renderHybrid(
   const box = captionBox ?? { x: 0, y: 0, w: width, h: height };
   const crop = box.w < width || box.h < height ? `,crop=${box.w}:${box.h}:${box.x}:${box.y}` : '';
   const filter = `${shots.filter}${viz}${cards};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p${crop}[ov];\n[${under}][ov]overlay=${box.x}:${box.y}:format=yuv420:eof_action=repeat${enable},format=yuv420p[v]`;
+  const filterFile = join(opts.workDir, 'filter.txt');
+  await writeFile(filterFile, filter);
   const args = [
     ...shots.inputs,
     // Never rebuild the whole graph mid-stream for a change of image metadata.
@@ -278,8 +204,10 @@ export async function renderHybrid(
     '-i',
     audioSrc,
     ...cardInputs,
-    '-filter_complex',
-    filter,
+    // From a file: the graph of a long song (156 shots for 10 minutes) is far over the 128 KiB one
+    // command-line argument may hold (spawn E2BIG), as renderer-ffmpeg's is.
+    '-filter_complex_script',
+    filterFile,
     '-map',
     '[v]',
     '-map',
@@ -319,5 +247,7 @@ export async function renderHybrid(
       opts.onProgress?.(overlayShare + (1 - overlayShare) * Math.min(1, sec / durationSec), 'encode'),
   });
   opts.logger?.debug({ ms: Date.now() - t1 }, 'hybrid: shots composed and encoded');
-  return { overlayFrames: plan.unique.length, drawnFrames: missing.length };
+  return { overlayFrames: plan.unique.length, drawnFrames };
 }
+
+/** Where the overlays of a timeline lie once drawn, and how many Chromium had to draw. */

@@ -1,6 +1,12 @@
 export { bundleComposition, compositionDigest, compositionEntry, resolveJsToTs } from './bundle.js';
 export { type HybridRenderOptions, renderHybrid } from './hybrid.js';
 export { type OverlayPlan, planOverlays } from './hybrid-overlays.js';
+export {
+  type DrawnOverlays,
+  drawOverlays,
+  type PrepareOverlaysOptions,
+  prepareOverlays,
+} from './hybrid-prepare.js';
 export { shotsGraph } from './hybrid-shots.js';
 export { normalizeClip, normalizeFilter } from './normalize.js';
 export {

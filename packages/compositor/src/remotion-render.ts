@@ -181,6 +181,11 @@ export interface RemotionSessionOptions {
    * step ("bundle", "clips: 3/16", "browser"), so a render bar moves from its first second.
    */
   onProgress?: (fraction: number, label: string) => void;
+  /**
+   * Open no Chromium until `ensureBrowser` asks for it, and select no composition (the hybrid render needs a
+   * browser only for overlays not drawn yet: with its text drawn ahead, it starts none).
+   */
+  lazyBrowser?: boolean;
 }
 
 /** A bundle, the staged timeline and an open Chromium, ready for one or more renderMedia calls. */
@@ -189,9 +194,14 @@ export interface RemotionSession {
   inputProps: Timeline;
   // biome-ignore lint/suspicious/noExplicitAny: VideoConfig from @remotion/renderer, loaded lazily.
   composition: any;
-  // biome-ignore lint/suspicious/noExplicitAny: HeadlessBrowser from @remotion/renderer.
+  // biome-ignore lint/suspicious/noExplicitAny: HeadlessBrowser from @remotion/renderer (undefined until opened when lazy).
   browser: any;
   browserExecutable: string;
+  /** The session's Chromium, opened now if the session was opened without it (`lazyBrowser`). */
+  // biome-ignore lint/suspicious/noExplicitAny: HeadlessBrowser from @remotion/renderer.
+  ensureBrowser(): Promise<any>;
+  /** A lazy session closes its Chromium now (`ensureBrowser` would open another); others keep theirs. */
+  releaseBrowser?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -219,13 +229,44 @@ export async function openRemotionSession(
     onClip: (done, total) => opts.onProgress?.(0.4 + (0.5 * done) / total, `clips: ${done}/${total}`),
   });
   opts.logger?.debug({ bundleMs: t1 - t0, clipsMs: Date.now() - t1 }, 'remotion: bundled and staged');
-  opts.onProgress?.(0.9, 'browser');
   const { openBrowser, selectComposition } = await import('@remotion/renderer');
-  const browser = await openBrowser('chrome', {
-    browserExecutable: exe,
-    chromiumOptions,
-    logLevel: 'error',
-  });
+  const launch = () =>
+    openBrowser('chrome', {
+      browserExecutable: exe,
+      chromiumOptions,
+      logLevel: 'error',
+    });
+  if (opts.lazyBrowser) {
+    // biome-ignore lint/suspicious/noExplicitAny: HeadlessBrowser from @remotion/renderer.
+    let opened: Promise<any> | undefined;
+    const session: RemotionSession = {
+      serveUrl,
+      inputProps,
+      composition: undefined,
+      browser: undefined,
+      browserExecutable: exe,
+      ensureBrowser: () => {
+        opened ??= launch().then((b) => {
+          session.browser = b;
+          return b;
+        });
+        return opened;
+      },
+      releaseBrowser: async () => {
+        const was = opened;
+        opened = undefined;
+        session.browser = undefined;
+        // biome-ignore lint/suspicious/noExplicitAny: HeadlessBrowser from @remotion/renderer.
+        const b: any = await was?.catch(() => undefined);
+        await b?.close({ silent: true });
+      },
+      close: () => session.releaseBrowser!(),
+    };
+    opts.onProgress?.(1, 'clips');
+    return session;
+  }
+  opts.onProgress?.(0.9, 'browser');
+  const browser = await launch();
   try {
     const composition = await selectComposition({
       serveUrl,
@@ -245,6 +286,7 @@ export async function openRemotionSession(
       composition,
       browser,
       browserExecutable: exe,
+      ensureBrowser: async () => browser,
       close: () => browser.close({ silent: true }),
     };
   } catch (err) {

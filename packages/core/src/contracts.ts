@@ -62,6 +62,11 @@ export interface ProviderCapabilities {
    */
   userClips?: boolean;
   /**
+   * Makes its clips on this machine's CPU (the offline generator, one clip a core): work the pipeline runs beside
+   * generation (the render's pre-work) takes one of its slots, so no more CPU-heavy processes run than it allows.
+   */
+  cpuBound?: boolean;
+  /**
    * How often to poll a job when no setting says (the pipeline's default is 5000 ms: remote models take minutes
    * and dislike eager polling). Generators on this machine, done in seconds, say 500.
    */
@@ -168,6 +173,12 @@ export interface Renderer {
   name: string;
   description: string;
   render(timeline: Timeline, outPath: string, ctx: RenderContext): Promise<RenderResult>;
+  /**
+   * Optional work ahead of the render that needs no clip, run while the clips are still being made: given a
+   * draft timeline (size, length, cards, captions, style; no items), e.g. draw the text overlays into a
+   * cache. Idempotent; anything it did not finish, `render` does. Says how much it did, for the log.
+   */
+  prepare?(draft: Timeline, ctx: RenderContext): Promise<{ summary: string }>;
 }
 
 export type RendererFactory = (settings?: Record<string, unknown>) => Renderer;

@@ -58,7 +58,12 @@ function analysisSize(width: number, height: number): { w: number; h: number } {
  */
 export async function decodeVideo(
   path: string,
-  opts: { signal?: AbortSignal; maxFps?: number } = {},
+  opts: {
+    signal?: AbortSignal;
+    maxFps?: number;
+    /** Share of the video decoded so far, 0…1, about every half second of decoding. */
+    onProgress?: (fraction: number) => void;
+  } = {},
 ): Promise<DecodedVideo> {
   const info = await probeMedia(path, opts);
   if (!info.video) throw new InputError(`${path} has no video stream`);
@@ -79,6 +84,8 @@ export async function decodeVideo(
   // The first frame of the current still run: a frame that is not the same picture as it starts a new run.
   let refGrey: Float32Array | null = null;
   const pixels = w * h;
+  const expected = Math.max(1, Math.round((info.durationSec || 0) * fps));
+  let reportedAt = Date.now();
 
   const handleFrame = (buf: Buffer, off: number) => {
     const grey = new Float32Array(pixels);
@@ -176,6 +183,10 @@ export async function decodeVideo(
       while (pending.length - off >= frameBytes) {
         handleFrame(pending, off);
         off += frameBytes;
+      }
+      if (opts.onProgress && Date.now() - reportedAt >= 500) {
+        reportedAt = Date.now();
+        opts.onProgress(Math.min(1, frames.length / expected));
       }
       pending = pending.subarray(off);
     });

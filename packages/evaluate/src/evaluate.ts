@@ -130,7 +130,14 @@ export async function evaluateVideo(
     return { songAudio, videoAudio, ...song };
   })();
   // Whichever fails first decides the error; the other is awaited so no work is left dangling.
-  const [videoResult, audioResult] = await Promise.allSettled([decodeVideo(videoPath, sigOpt), audioWork]);
+  const [videoResult, audioResult] = await Promise.allSettled([
+    decodeVideo(videoPath, {
+      ...sigOpt,
+      // Decoding is most of an evaluation's time: its progress keeps the bar moving.
+      onProgress: (f) => progress(0.55 * f, 'decoding'),
+    }),
+    audioWork,
+  ]);
   if (videoResult.status === 'rejected') throw videoResult.reason;
   if (audioResult.status === 'rejected') throw audioResult.reason;
   const video = videoResult.value;

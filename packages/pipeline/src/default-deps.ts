@@ -9,7 +9,7 @@ import {
   getRenderer,
   listProviders,
 } from '@beatframe/registry';
-import { analyzeMotion, buildTimeline } from '@beatframe/timeline';
+import { analyzeMotion, buildTimeline, draftTimeline } from '@beatframe/timeline';
 import type { IngestInput, StageDeps } from './deps.js';
 import { maxSongSec } from './limits.js';
 
@@ -63,6 +63,7 @@ export async function loadDefaultDeps(): Promise<StageDeps> {
     listProviders: async (config) => listProviders(config),
     renderer: async (name, config) => getRenderer(name, config),
     buildTimeline: (input, ctx) => buildTimeline(input, ctx),
+    draftTimeline: (input) => draftTimeline(input),
     // Kept by path in this process: the edit's buildTimeline finds it measured.
     prepareClip: async (path, ctx) => {
       await analyzeMotion(path, ctx.signal ? { signal: ctx.signal } : {});

@@ -72,8 +72,18 @@ export interface StageDeps {
       clips: Clip[];
       options: ProjectOptions;
     },
-    ctx: PluginContext,
+    ctx: PluginContext & { onProgress?: (fraction: number, label: string) => void },
   ): Promise<Timeline>;
+  /**
+   * The timeline as far as it is known before any clip (size, length, cards, captions, style; no items), for the
+   * renderer's pre-work (`Renderer.prepare`) while the clips are made. Without it there is no pre-work.
+   */
+  draftTimeline?(input: {
+    song: Song;
+    analysis: AudioAnalysis;
+    storyboard: Storyboard;
+    options: ProjectOptions;
+  }): Promise<Timeline>;
   /**
    * Measures, once a clip is made, what the edit will need of it (its motion), while later clips are still
    * being made: the edit of a 3-minute song otherwise decodes ~50 clips in a row before it can cut.

@@ -28,6 +28,7 @@ import { estimateShots, estimateWithStills } from './estimates.js';
 import type { EventBus } from './events.js';
 import { enqueueShot, enqueueStage, type StageJob } from './queue.js';
 import { RateLimiter } from './rate.js';
+import { renderPrepDone, startRenderPrep } from './render-prep.js';
 import { budgetAlerts, onShotError, revisePrompt } from './shot-error.js';
 import { analysisFor, backoffMs, clipRequest, rateLimit, runShotJob, storyboardFor } from './shot-job.js';
 import { ProviderSlots } from './slots.js';
@@ -87,6 +88,8 @@ export class Engine {
   readonly running = new Map<string, Set<AbortController>>();
   readonly rate = new RateLimiter();
   thumbQueue: Promise<unknown> = Promise.resolve();
+  /** The render's pre-work running in this process, by project (render-prep.ts). */
+  readonly renderPreps = new Map<string, Promise<void>>();
   readonly slots: ProviderSlots;
 
   constructor(
@@ -376,6 +379,8 @@ export class Engine {
   // ---------- stage helpers (stages/*.ts) ----------
   readonly planInput = planInput;
   readonly maybeFinishGenerate = maybeFinishGenerate;
+  readonly startRenderPrep = startRenderPrep;
+  readonly renderPrepDone = renderPrepDone;
   readonly judgeContinuity = judgeContinuity;
   readonly applyTimelineRevisions = applyTimelineRevisions;
   readonly keepDeliveredVersion = keepDeliveredVersion;

@@ -51,6 +51,8 @@ export interface BuildTimelineContext {
   sectionCards?: boolean;
   /** Measure each clip's motion to pick its liveliest part (on by default; off starts clips at 0). */
   motionAnalysis?: boolean;
+  /** 0…1 with the step ("clips: 12/50" while each clip is probed, "motion", "cut"). */
+  onProgress?: (fraction: number, label: string) => void;
 }
 
 interface Slot {
@@ -72,16 +74,7 @@ export async function buildTimeline(
 ): Promise<Timeline> {
   const { song, analysis, storyboard } = input;
   const lyric = input.options.style === 'lyric';
-  // A lyric video always has its title card, its lyrics and a visualizer (bars unless one was chosen).
-  const options = lyric
-    ? {
-        ...input.options,
-        titleCard: true,
-        captions: true,
-        visualizer:
-          input.options.visualizer && input.options.visualizer !== 'none' ? input.options.visualizer : 'bars',
-      }
-    : input.options;
+  const options = effectiveOptions(input.options);
   const fps = options.fps;
   const { width, height } = frameSize(options.aspect, options.resolution);
   const totalFrames = Math.round(song.durationSec * fps);
@@ -120,9 +113,16 @@ export async function buildTimeline(
   }
 
   // Clips that differ from the timeline's format are normalised by the renderers; say so once per clip.
-  for (const shot of usableShots) {
-    const clip = clipByShot.get(shot.id)!;
-    const info = await probeMedia(clip.path, ctx.signal ? { signal: ctx.signal } : {});
+  // Probed two at a time (ffprobe is mostly start-up), the decisions recorded in shot order.
+  let probed = 0;
+  const infos = await mapLimit(usableShots, 2, async (shot) => {
+    const info = await probeMedia(clipByShot.get(shot.id)!.path, ctx.signal ? { signal: ctx.signal } : {});
+    probed++;
+    ctx.onProgress?.((0.5 * probed) / usableShots.length, `clips: ${probed}/${usableShots.length}`);
+    return info;
+  });
+  for (const [k, shot] of usableShots.entries()) {
+    const info = infos[k]!;
     const issues = clipIssues(info, { width, height, fps });
     if (!info.audio) issues.push('no audio track (fine: the song is the soundtrack)');
     if (issues.length) {
@@ -142,22 +142,7 @@ export async function buildTimeline(
   const beatSec = analysis.bpm > 0 ? 60 / analysis.bpm : 0.5;
   const beatsPerBar = analysis.meter.beatsPerBar || 4;
 
-  // Section boundaries land on downbeats when one is near, else on a beat.
-  const bounds: number[] = [0];
-  for (let i = 1; i < sections.length; i++) {
-    const t = sections[i]!.start;
-    const snapped =
-      nearest(downbeats, t, beatSec * beatsPerBar * 0.6) ?? nearest(beats, t, beatSec * 0.6) ?? t;
-    if (snapped - bounds[bounds.length - 1]! >= 1 && duration - snapped >= 1) bounds.push(snapped);
-    else bounds.push(Number.NaN); // merged into the previous section
-  }
-  const merged: Array<{ section: Section & { index: number }; start: number; end: number }> = [];
-  for (let i = 0; i < sections.length; i++) {
-    const start = bounds[i]!;
-    if (Number.isNaN(start)) continue;
-    merged.push({ section: sections[i]!, start, end: duration });
-    if (merged.length > 1) merged[merged.length - 2]!.end = start;
-  }
+  const merged = sectionSpans(sections, beats, downbeats, beatSec, beatsPerBar, duration);
 
   // Cuts inside each section every N beats, N from energy and the section's role.
   const slots: Slot[] = [];
@@ -219,10 +204,13 @@ export async function buildTimeline(
   const profiles = new Map<string, MotionProfile>();
   if (ctx.motionAnalysis !== false) {
     const paths = [...new Set(usableShots.map((s) => clipByShot.get(s.id)!.path))];
+    let measured = 0;
     await mapLimit(paths, 2, async (p) => {
       profiles.set(p, await analyzeMotion(p, ctx.signal ? { signal: ctx.signal } : {}));
+      ctx.onProgress?.(0.5 + (0.4 * ++measured) / paths.length, 'motion');
     });
   }
+  ctx.onProgress?.(0.9, 'cut');
 
   // Items: shots assigned to slots, each slot's part of its clip chosen.
   const items: TimelineItem[] = [];
@@ -313,7 +301,103 @@ export async function buildTimeline(
     );
   }
 
-  // Cards: the title over the opening, optional section names.
+  const { cards, captions, style } = await textLayers(
+    {
+      song,
+      storyboard,
+      options,
+      fps,
+      totalFrames,
+      downbeats,
+      merged,
+      sectionCards: ctx.sectionCards === true,
+    },
+    decide,
+  );
+  const accent = style.accent;
+  const visualizer = options.visualizer && options.visualizer !== 'none' ? options.visualizer : undefined;
+  if (visualizer)
+    await decide(
+      `${visualizer} visualizer over the shots, drawn from the song in the style's accent ${accent}`,
+    );
+  const timeline = Timeline.parse({
+    version: 1,
+    fps,
+    width,
+    height,
+    durationFrames: totalFrames,
+    audio: { src: song.audioPath, durationSec: song.durationSec },
+    items,
+    cards,
+    captions,
+    beatFrames: [...new Set(beats.map(toFrame))].filter((f) => f < totalFrames),
+    ...(visualizer ? { visualizer: { kind: visualizer, color: accent } } : {}),
+    style,
+  });
+  checkTimeline(timeline);
+  return timeline;
+}
+
+/** A lyric video always has its title card, its lyrics and a visualizer (bars unless one was chosen). */
+function effectiveOptions(options: BuildTimelineInput['options']): BuildTimelineInput['options'] {
+  if (options.style !== 'lyric') return options;
+  return {
+    ...options,
+    titleCard: true,
+    captions: true,
+    visualizer: options.visualizer && options.visualizer !== 'none' ? options.visualizer : 'bars',
+  };
+}
+
+type SectionSpan = { section: Section & { index: number }; start: number; end: number };
+
+/** Section boundaries on downbeats when one is near, else on a beat; sections closer than 1 s merged. */
+function sectionSpans(
+  sections: Array<Section & { index: number }>,
+  beats: number[],
+  downbeats: number[],
+  beatSec: number,
+  beatsPerBar: number,
+  duration: number,
+): SectionSpan[] {
+  const bounds: number[] = [0];
+  for (let i = 1; i < sections.length; i++) {
+    const t = sections[i]!.start;
+    const snapped =
+      nearest(downbeats, t, beatSec * beatsPerBar * 0.6) ?? nearest(beats, t, beatSec * 0.6) ?? t;
+    if (snapped - bounds[bounds.length - 1]! >= 1 && duration - snapped >= 1) bounds.push(snapped);
+    else bounds.push(Number.NaN); // merged into the previous section
+  }
+  const merged: SectionSpan[] = [];
+  for (let i = 0; i < sections.length; i++) {
+    const start = bounds[i]!;
+    if (Number.isNaN(start)) continue;
+    merged.push({ section: sections[i]!, start, end: duration });
+    if (merged.length > 1) merged[merged.length - 2]!.end = start;
+  }
+  return merged;
+}
+
+/**
+ * The timeline's text, which depends on the song, its analysis and the storyboard but on no clip: the title
+ * card over the opening, optional section cards, the timed lyric captions, and the style they are drawn in.
+ */
+async function textLayers(
+  input: {
+    song: Song;
+    storyboard: Storyboard;
+    options: BuildTimelineInput['options'];
+    fps: number;
+    totalFrames: number;
+    downbeats: number[];
+    merged: SectionSpan[];
+    sectionCards: boolean;
+  },
+  decide: (summary: string) => Promise<void>,
+): Promise<{ cards: TextCard[]; captions: Caption[]; style: Timeline['style'] }> {
+  const { song, options, fps, totalFrames, downbeats, merged } = input;
+  const duration = totalFrames / fps;
+  const toFrame = (sec: number) => Math.max(0, Math.min(totalFrames, Math.round(sec * fps)));
   const cards: TextCard[] = [];
   if (options.titleCard && song.title.trim()) {
     const end = nearest(downbeats, 3.5, 1.5) ?? Math.min(3.5, duration);
@@ -332,7 +416,7 @@ export async function buildTimeline(
       `title card "${song.title.trim()}"${song.artist ? ` by ${song.artist}` : ''} for ${fmt(endFrame / fps)}s`,
     );
   }
-  if (ctx.sectionCards) {
+  if (input.sectionCards) {
     for (const m of merged.slice(1)) {
       const s = toFrame(m.start);
       cards.push({
@@ -343,36 +427,68 @@ export async function buildTimeline(
       });
     }
   }
-
   const captions = options.captions ? await captionsOf(song, fps, totalFrames, decide) : [];
+  const style: Timeline['style'] = {
+    fontFamily: 'DejaVu Sans',
+    accent: accentOf(input.storyboard.styleBible.palette),
+    captionColor: '#ffffff',
+    ...(options.style === 'lyric' ? { captionLayout: 'lyric' as const } : {}),
+  };
+  return { cards, captions, style };
+}
 
-  const accent = accentOf(storyboard.styleBible.palette);
+/**
+ * The timeline as far as it is known before any clip exists: its size, length, cards, captions and style
+ * (those of the timeline buildTimeline will make from the same input), and no items. Renderers draw its
+ * text ahead (`Renderer.prepare`) while the clips are still being made.
+ */
+export async function draftTimeline(
+  input: Omit<BuildTimelineInput, 'clips'>,
+  ctx: Pick<BuildTimelineContext, 'sectionCards'> = {},
+): Promise<Timeline> {
+  const { song, analysis, storyboard } = input;
+  const options = effectiveOptions(input.options);
+  const fps = options.fps;
+  const { width, height } = frameSize(options.aspect, options.resolution);
+  const totalFrames = Math.round(song.durationSec * fps);
+  const duration = totalFrames / fps;
+  const beats = analysis.beats.filter((b) => b > 0 && b < duration).sort((a, b) => a - b);
+  const downbeats = analysis.downbeats.filter((b) => b > 0 && b < duration).sort((a, b) => a - b);
+  const beatSec = analysis.bpm > 0 ? 60 / analysis.bpm : 0.5;
+  const merged = sectionSpans(
+    sectionsOf(analysis, duration),
+    beats,
+    downbeats,
+    beatSec,
+    analysis.meter.beatsPerBar || 4,
+    duration,
+  );
+  const text = await textLayers(
+    {
+      song,
+      storyboard,
+      options,
+      fps,
+      totalFrames,
+      downbeats,
+      merged,
+      sectionCards: ctx.sectionCards === true,
+    },
+    async () => {},
+  );
   const visualizer = options.visualizer && options.visualizer !== 'none' ? options.visualizer : undefined;
-  if (visualizer)
-    await decide(
-      `${visualizer} visualizer over the shots, drawn from the song in the style's accent ${accent}`,
-    );
-  const timeline = Timeline.parse({
+  return {
     version: 1,
     fps,
     width,
     height,
     durationFrames: totalFrames,
     audio: { src: song.audioPath, durationSec: song.durationSec },
-    items,
-    cards,
-    captions,
-    beatFrames: [...new Set(beats.map(toFrame))].filter((f) => f < totalFrames),
-    ...(visualizer ? { visualizer: { kind: visualizer, color: accent } } : {}),
-    style: {
-      fontFamily: 'DejaVu Sans',
-      accent,
-      captionColor: '#ffffff',
-      ...(lyric ? { captionLayout: 'lyric' } : {}),
-    },
-  });
-  checkTimeline(timeline);
-  return timeline;
+    items: [],
+    ...text,
+    beatFrames: [],
+    ...(visualizer ? { visualizer: { kind: visualizer, color: text.style.accent } } : {}),
+  } as Timeline;
 }
 
 /** The song's sections in order, each with its index in the analysis (scenes refer to that index). */

@@ -4,6 +4,7 @@ export {
   type BuildTimelineInput,
   beatsPerShot,
   buildTimeline,
+  draftTimeline,
   transitionFor,
 } from './build-timeline.js';
 export { type ClipTarget, clipIssues } from './clip-issues.js';

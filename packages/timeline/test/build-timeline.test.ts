@@ -5,7 +5,14 @@ import { type Decision, InputError, type ProjectOptions } from '@beatframe/core'
 import { probeMedia, runFfmpeg } from '@beatframe/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestClip, makeTestProject, type TestProject } from '../src/fixtures.js';
-import { accentOf, buildTimeline, checkTimeline, loadTimeline, saveTimeline } from '../src/index.js';
+import {
+  accentOf,
+  buildTimeline,
+  checkTimeline,
+  draftTimeline,
+  loadTimeline,
+  saveTimeline,
+} from '../src/index.js';
 
 const options: Pick<ProjectOptions, 'aspect' | 'resolution' | 'fps' | 'captions' | 'titleCard'> = {
   aspect: '16:9',
@@ -102,6 +109,31 @@ describe('buildTimeline', () => {
     const accent = accentOf(project.storyboard.styleBible.palette);
     expect(none.visualizer).toEqual({ kind: 'pulse', color: accent });
     expect(s.decisions.some((d) => /pulse visualizer over the shots/.test(d.summary))).toBe(true);
+  });
+
+  it('drafts, before any clip, the text the cut will have: its cards, captions, style and size', async () => {
+    for (const o of [
+      { ...options },
+      { ...options, captions: false, titleCard: false, style: 'lyric' as const },
+    ]) {
+      const input = { ...project, options: o };
+      const { clips: _clips, ...noClips } = input;
+      for (const ctx of [{}, { sectionCards: true }]) {
+        const cut = await buildTimeline(input, ctx);
+        const draft = await draftTimeline(noClips, ctx);
+        expect(draft.items).toEqual([]);
+        expect(draft.cards).toEqual(cut.cards);
+        expect(draft.captions).toEqual(cut.captions);
+        expect(draft.style).toEqual(cut.style);
+        expect(draft.visualizer).toEqual(cut.visualizer);
+        expect([draft.width, draft.height, draft.fps, draft.durationFrames]).toEqual([
+          cut.width,
+          cut.height,
+          cut.fps,
+          cut.durationFrames,
+        ]);
+      }
+    }
   });
 
   it('makes a lyric video: the cover art drifting behind large lyrics, bars and the title, or the scenes without it', async () => {

@@ -2,6 +2,7 @@
 // regression in the plugin's own work shows; the vendors' generation time is not measured here (it is minutes).
 // Run after `pnpm build` (it loads dist/), from this package: `pnpm bench`.
 import { benchRoundtrip, startFalEmulator } from '@beatframe/emulators';
+
 const { createFalProvider } = await import(new URL('../dist/index.js', import.meta.url).href);
 const emulator = await startFalEmulator({ latencyMs: 300 });
 await benchRoundtrip({

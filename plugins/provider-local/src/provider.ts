@@ -227,6 +227,7 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
       audio: false,
       usdFor: () => 0,
       deterministic: true,
+      cpuBound: true,
       pollIntervalMs: 500,
       concurrency,
       rpm: 10_000,

@@ -2,6 +2,7 @@
 // regression in the plugin's own work shows; the vendors' generation time is not measured here (it is minutes).
 // Run after `pnpm build` (it loads dist/), from this package: `pnpm bench`.
 import { benchRoundtrip, startRunwayEmulator } from '@beatframe/emulators';
+
 const { createRunwayProvider } = await import(new URL('../dist/index.js', import.meta.url).href);
 const emulator = await startRunwayEmulator({ latencyMs: 300 });
 await benchRoundtrip({

@@ -2,13 +2,17 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  browserExecutable,
+  compositorCacheDir,
   muxSong,
   openRemotionSession,
+  prepareOverlays,
   removeQuietly,
   renderHybrid,
   renderSilentVideo,
 } from '@beatframe/compositor';
 import {
+  loadConfig,
   parsePluginSettings,
   produceAtomic,
   type RenderContext,
@@ -48,6 +52,8 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
         // The hybrid's ffmpeg graph reads the clips as they are (fitted on the fly); only the browser's
         // decoder wants them normalised.
         normalize: settings.normalize ?? (settings.mode ?? 'hybrid') === 'browser',
+        // The hybrid needs Chromium only for overlays not drawn yet (none, when `prepare` drew them).
+        lazyBrowser: (settings.mode ?? 'hybrid') === 'hybrid',
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         logger: ctx.logger,
       });
@@ -113,6 +119,31 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
         return result;
       }
     },
+    // The hybrid's text overlays (cards, captions) depend on no clip: drawn into the cache while clips are made.
+    ...((settings.mode ?? 'hybrid') === 'hybrid'
+      ? {
+          async prepare(draft: Timeline, ctx: RenderContext) {
+            const config = loadConfig();
+            const work = ctx.workDir ?? (await mkdtemp(join(tmpdir(), 'beatframe-prepare-')));
+            try {
+              const done = await prepareOverlays(draft, {
+                cacheDir: settings.cacheDir ?? compositorCacheDir(config),
+                browserExecutable: settings.browserExecutable ?? browserExecutable(config),
+                workDir: work,
+                concurrency: ctx.concurrency ?? settings.concurrency ?? 2,
+                logger: ctx.logger,
+                ...(ctx.signal ? { signal: ctx.signal } : {}),
+                ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+              });
+              return {
+                summary: `${done.overlayFrames} caption overlay(s) and ${draft.cards.length} card(s), ${done.drawnFrames} drawn now (the rest were cached), in ${(done.ms / 1000).toFixed(1)} s`,
+              };
+            } finally {
+              if (!ctx.workDir) await removeQuietly(work);
+            }
+          },
+        }
+      : {}),
   };
 }
 

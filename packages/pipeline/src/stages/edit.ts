@@ -27,7 +27,7 @@ export async function editStage(this: Engine, ctx: StageCtx): Promise<StageResul
   if (!clips.length) throw new BeatframeError('no clip to edit: every shot failed');
   const built = await this.deps.buildTimeline(
     { song, analysis, storyboard, clips, options: ctx.options },
-    ctx.plugin,
+    { ...ctx.plugin, onProgress: (f, label) => ctx.progress(f, label) },
   );
   const timeline = await this.applyTimelineRevisions(ctx, built);
   const path = join(ctx.dir, 'timeline.json');

@@ -9,6 +9,8 @@ export async function generateStage(this: Engine, ctx: StageCtx): Promise<StageR
   const rows = await this.shotRows(p.id);
   // The gate before any paid generation: the stills first, then one approval of the storyboard and its cost.
   if ((await this.storyboardStep(ctx, p, rows)) === 'paused') return { kind: 'moved' };
+  // The render's work that needs no clip runs beside the shots (render-prep.ts).
+  this.startRenderPrep(ctx);
   for (const s of rows) {
     if (s.status === 'generated' || s.status === 'accepted' || s.status === 'failed') continue;
     if (s.status === 'paused') await this.setShot(p.id, s.id, { status: 'pending' });

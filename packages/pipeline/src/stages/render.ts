@@ -16,6 +16,8 @@ export function previewTimeline(timeline: Timeline): Timeline {
 export async function renderStage(this: Engine, ctx: StageCtx): Promise<StageResult> {
   const { timeline: cut } = await this.stageOutput<{ timeline: Timeline }>(ctx.project.id, 'edit');
   const preview = ctx.options.preview;
+  // Pre-work started beside the clips and still running finishes first, rather than being done twice.
+  if (!preview) await this.renderPrepDone(ctx.project.id);
   const renderer = await this.renderer(preview ? PREVIEW_RENDERER : ctx.options.renderer);
   const timeline = preview ? previewTimeline(cut) : cut;
   if (preview)
