@@ -159,6 +159,41 @@ export function octaveFactor(
 }
 
 /**
+ * The chroma summed between grid points a and b, less its mean (only the pitch classes above it): what a
+ * chord looks like over that stretch.
+ */
+function chordOver(
+  grid: number[],
+  a: number,
+  b: number,
+  chroma: Float32Array,
+  chromaHopSec: number,
+  hopSec: number,
+): Float64Array {
+  const frames = Math.floor(chroma.length / 12);
+  const out = new Float64Array(12);
+  const t0 = Math.max(0, Math.min(frames - 1, Math.floor(((grid[a] as number) * hopSec) / chromaHopSec)));
+  const t1 = Math.max(t0 + 1, Math.min(frames, Math.ceil(((grid[b] as number) * hopSec) / chromaHopSec)));
+  for (let t = t0; t < t1; t++)
+    for (let c = 0; c < 12; c++) out[c] = (out[c] as number) + (chroma[t * 12 + c] as number);
+  const mu = mean(Array.from(out));
+  return out.map((v) => Math.max(0, v - mu));
+}
+
+/** Cosine distance of two chords (0 when either is silent). */
+function chordChange(a: Float64Array, b: Float64Array): number {
+  let d = 0;
+  let na = 0;
+  let nb = 0;
+  for (let c = 0; c < 12; c++) {
+    d += (a[c] as number) * (b[c] as number);
+    na += (a[c] as number) ** 2;
+    nb += (b[c] as number) ** 2;
+  }
+  return na > 0 && nb > 0 ? 1 - d / Math.sqrt(na * nb) : 0;
+}
+
+/**
  * The strongest mean chord change (cosine distance) below which there is no harmony to read: a click over
  * one wavering drone scores 0.0008; the least on the corpus, a fast blues read at a quarter, 0.0095.
  */
@@ -177,29 +212,11 @@ export function harmonicHalfBar(
 ): number {
   const frames = Math.floor(chroma.length / 12);
   if (grid.length < 24 || frames < 2) return 1;
-  const span = (a: number, b: number) => {
-    const out = new Float64Array(12);
-    const t0 = Math.max(0, Math.min(frames - 1, Math.floor(((grid[a] as number) * hopSec) / chromaHopSec)));
-    const t1 = Math.max(t0 + 1, Math.min(frames, Math.ceil(((grid[b] as number) * hopSec) / chromaHopSec)));
-    for (let t = t0; t < t1; t++)
-      for (let c = 0; c < 12; c++) out[c] = (out[c] as number) + (chroma[t * 12 + c] as number);
-    const mu = mean(Array.from(out));
-    return out.map((v) => Math.max(0, v - mu));
-  };
+  const span = (a: number, b: number) => chordOver(grid, a, b, chroma, chromaHopSec, hopSec);
   const sums = new Float64Array(8);
   const counts = new Float64Array(8);
   for (let i = 4; i + 4 < grid.length; i++) {
-    const a = span(i - 4, i);
-    const b = span(i, i + 4);
-    let d = 0;
-    let na = 0;
-    let nb = 0;
-    for (let c = 0; c < 12; c++) {
-      d += (a[c] as number) * (b[c] as number);
-      na += (a[c] as number) ** 2;
-      nb += (b[c] as number) ** 2;
-    }
-    sums[i % 8] = (sums[i % 8] as number) + (na > 0 && nb > 0 ? 1 - d / Math.sqrt(na * nb) : 0);
+    sums[i % 8] = (sums[i % 8] as number) + chordChange(span(i - 4, i), span(i, i + 4));
     counts[i % 8] = (counts[i % 8] as number) + 1;
   }
   const m = Array.from(sums, (s, k) => s / Math.max(1, counts[k] as number));
@@ -223,33 +240,12 @@ export function harmonicPeriodTwo(
 ): number {
   const frames = Math.floor(chroma.length / 12);
   if (grid.length < 24 || frames < 2) return 0;
-  const span = (a: number) => {
-    const out = new Float64Array(12);
-    const t0 = Math.max(0, Math.min(frames - 1, Math.floor(((grid[a] as number) * hopSec) / chromaHopSec)));
-    const t1 = Math.max(
-      t0 + 1,
-      Math.min(frames, Math.ceil(((grid[a + 1] as number) * hopSec) / chromaHopSec)),
-    );
-    for (let t = t0; t < t1; t++)
-      for (let c = 0; c < 12; c++) out[c] = (out[c] as number) + (chroma[t * 12 + c] as number);
-    const mu = mean(Array.from(out));
-    return out.map((v) => Math.max(0, v - mu));
-  };
-  const spans = grid.slice(0, -1).map((_, i) => span(i));
+  const spans = grid.slice(0, -1).map((_, i) => chordOver(grid, i, i + 1, chroma, chromaHopSec, hopSec));
   const sums = new Float64Array(4);
   const counts = new Float64Array(4);
   for (let i = 1; i < spans.length; i++) {
-    const a = spans[i - 1] as Float64Array;
-    const b = spans[i] as Float64Array;
-    let d = 0;
-    let na = 0;
-    let nb = 0;
-    for (let c = 0; c < 12; c++) {
-      d += (a[c] as number) * (b[c] as number);
-      na += (a[c] as number) ** 2;
-      nb += (b[c] as number) ** 2;
-    }
-    sums[i % 4] = (sums[i % 4] as number) + (na > 0 && nb > 0 ? 1 - d / Math.sqrt(na * nb) : 0);
+    sums[i % 4] =
+      (sums[i % 4] as number) + chordChange(spans[i - 1] as Float64Array, spans[i] as Float64Array);
     counts[i % 4] = (counts[i % 4] as number) + 1;
   }
   const m = Array.from(sums, (s, k) => s / Math.max(1, counts[k] as number));
