@@ -31,7 +31,7 @@ import { RateLimiter } from './rate.js';
 import { renderPrepDone, startRenderPrep } from './render-prep.js';
 import { budgetAlerts, onShotError, revisePrompt } from './shot-error.js';
 import { analysisFor, backoffMs, clipRequest, rateLimit, runShotJob, storyboardFor } from './shot-job.js';
-import { ProviderSlots } from './slots.js';
+import { type Lease, ProviderSlots } from './slots.js';
 import { analyzeStage } from './stages/analyze.js';
 import { deliverStage, keepDeliveredVersion } from './stages/deliver.js';
 import { applyTimelineRevisions, editStage } from './stages/edit.js';
@@ -155,6 +155,14 @@ export class Engine {
 
   providerSetting(name: string, key: string): unknown {
     return this.config.providers[name]?.[key];
+  }
+
+  /** One of the provider's slots (its configured concurrency, else its own), or undefined when aborted. */
+  providerSlot(provider: VideoProvider, signal: AbortSignal): Promise<Lease | undefined> {
+    const limit = Number(
+      this.providerSetting(provider.name, 'concurrency') ?? provider.capabilities.concurrency,
+    );
+    return this.slots.acquire(provider.name, Math.max(1, Number.isFinite(limit) ? limit : 1), signal);
   }
 
   /** Moves the project from `from` to the next stage, once, however many workers try. */

@@ -35,14 +35,7 @@ export function startRenderPrep(this: Engine, ctx: StageCtx): void {
     let renew: NodeJS.Timeout | undefined;
     try {
       if (provider.capabilities.cpuBound) {
-        const limit = Number(
-          this.providerSetting(provider.name, 'concurrency') ?? provider.capabilities.concurrency,
-        );
-        lease = await this.slots.acquire(
-          provider.name,
-          Math.max(1, Number.isFinite(limit) ? limit : 1),
-          ac.signal,
-        );
+        lease = await this.providerSlot(provider, ac.signal);
         if (!lease) return;
         renew = setInterval(() => void lease?.renew().catch(() => {}), 20_000);
       }

@@ -98,14 +98,7 @@ export async function runShotJob(this: Engine, job: ShotJob): Promise<void> {
   };
   let lease: Lease | undefined;
   try {
-    const limit = Number(
-      this.providerSetting(provider.name, 'concurrency') ?? provider.capabilities.concurrency,
-    );
-    lease = await this.slots.acquire(
-      provider.name,
-      Math.max(1, Number.isFinite(limit) ? limit : 1),
-      ac.signal,
-    );
+    lease = await this.providerSlot(provider, ac.signal);
     if (!lease) return;
     const run: ShotRun = { p, row, options, provider, logger, ctx, lease };
     const ref = (await storedJob(this, run)) ?? (await submitShot(this, run));
