@@ -17,6 +17,7 @@ import {
   snapDuration,
   type VideoProvider,
   validateSize,
+  vendorLimits,
 } from '@beatframe/core';
 import { clipOfJob, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
 import {
@@ -188,8 +189,7 @@ export function createComfyUIProvider(raw: unknown = {}): VideoProvider {
       models,
       audio: false,
       usdFor: () => 0,
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 60,
+      ...vendorLimits(settings, 60),
       promptGuide:
         'One shot per clip in plain, literal sentences: subject, action, setting, camera move, lighting, style; open-weight models follow concrete descriptions best; no on-screen text.',
       promptStyleOf: (model) => promptStyleOf(modelOf(model)),

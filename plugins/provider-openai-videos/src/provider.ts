@@ -9,13 +9,13 @@ import {
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
-  pricedRequestOf,
   produceAtomic,
   snapClipSeconds,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
+  vendorLimits,
 } from '@beatframe/core';
 import { clipOfJob, downloadVerified, fitStill, requireVideo } from '@beatframe/media';
 import type OpenAI from 'openai';
@@ -161,8 +161,7 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
       audio: true,
       usdFor: usd,
       seeds: false,
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 10,
+      ...vendorLimits(settings),
       promptGuide:
         'Describe one shot like a cinematographer: subject, action, setting, camera move, lens, lighting, palette; one scene per clip; no real people or copyrighted characters.',
       promptStyleOf: () => SORA_PROMPT_STYLE,
@@ -265,7 +264,7 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
         }
       }
       return {
-        ...clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref))),
+        ...clipOfJob(dest, info, name, ref, usd),
         ...(thumbnailPath ? { thumbnailPath } : {}),
       };
     },

@@ -3,17 +3,18 @@ import {
   type Clip,
   type ClipRequest,
   InputError,
+  ONE_SHOT_PROMPT_GUIDE,
   type PluginContext,
   ProviderError,
   type ProviderJobStatus,
   parsePluginSettings,
-  pricedRequestOf,
   snapClipSeconds,
   submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
+  vendorLimits,
 } from '@beatframe/core';
 import { clipOfJob, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
 import type { OpenRouter } from '@openrouter/sdk';
@@ -113,10 +114,8 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
       models: [defaultModel, ...LISTING_SNAPSHOT.map((m) => m.id).filter((id) => id !== defaultModel)],
       audio: !!settings.audio && !!snapshot.generateAudio,
       usdFor: usd,
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 10,
-      promptGuide:
-        'One shot per clip: subject, action, setting, camera move, lighting, style, in plain sentences; no real people or brands.',
+      ...vendorLimits(settings),
+      promptGuide: ONE_SHOT_PROMPT_GUIDE,
     },
 
     status: conn.status,
@@ -216,13 +215,7 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
           return requireVideo(tmp, ref.jobId);
         },
       });
-      return clipOfJob(
-        dest,
-        info,
-        name,
-        ref,
-        typeof charged === 'number' ? charged : usd(pricedRequestOf(ref)),
-      );
+      return clipOfJob(dest, info, name, ref, typeof charged === 'number' ? charged : usd);
     },
   };
 }

@@ -1,11 +1,12 @@
 import {
-  catalogueLookup,
   type ImageProvider,
+  modelCatalogue,
   nearestAspectSize,
   type PluginContext,
   ProviderError,
   referencesWithin,
   vendorConnection,
+  vendorLimits,
 } from '@beatframe/core';
 import { readReferenceImage, saveStill } from '@beatframe/media';
 import { type GenerateContentResponse, GoogleGenAI, type Part } from '@google/genai';
@@ -79,13 +80,15 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
   const name = settings.name ?? 'veo';
   const conn = vendorConnection(name, settings, GEMINI_CONNECTION);
   const { apiKeyEnv } = conn;
-  const catalogue: Record<string, GeminiImageModel> = { ...GEMINI_IMAGE_MODELS };
-  const base = GEMINI_IMAGE_MODELS[DEFAULT_GEMINI_IMAGE_MODEL]!;
-  for (const [id, o] of Object.entries(settings.imageModels ?? {}))
-    catalogue[id] = { ...(catalogue[id] ?? base), ...o };
-  const defaultModel = settings.model ?? DEFAULT_GEMINI_IMAGE_MODEL;
-  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.veo.imageModels');
-  const [, def] = modelOf(defaultModel);
+  const { models, modelOf, def, entryOf } = modelCatalogue(
+    name,
+    { model: settings.model, models: settings.imageModels },
+    {
+      models: GEMINI_IMAGE_MODELS,
+      defaultModel: DEFAULT_GEMINI_IMAGE_MODEL,
+      configKey: 'providers.veo.imageModels',
+    },
+  );
 
   function client(ctx: PluginContext): GoogleGenAI {
     const apiKey = conn.apiKey(ctx);
@@ -113,12 +116,11 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
       seed: true,
       maxPromptChars: def.maxPromptChars,
       usdFor: (req) => {
-        const m = catalogue[req.model ?? defaultModel] ?? def;
+        const m = entryOf(req.model);
         const n = req.referenceImagePaths?.length ?? 0;
         return Number((m.perImage + n * m.perReferenceImage).toFixed(4));
       },
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 10,
+      ...vendorLimits(settings),
     },
     status: conn.status,
 

@@ -2,20 +2,20 @@ import { rename, rm } from 'node:fs/promises';
 import {
   type Clip,
   type ClipRequest,
-  catalogueLookup,
   cutPrompt,
   InputError,
+  modelCatalogue,
   type PluginContext,
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
-  pricedRequestOf,
   snapClipSeconds,
   submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
+  vendorLimits,
 } from '@beatframe/core';
 import {
   clipOfJob,
@@ -32,7 +32,7 @@ import {
   GoogleGenAI,
   type Image,
 } from '@google/genai';
-import { DEFAULT_VEO_MODEL, mergeCatalogue, paramsOfSize, sizesOf } from './catalogue.js';
+import { paramsOfSize, sizesOf, VEO_CATALOGUE } from './catalogue.js';
 import { kindOfStatus, toProviderError } from './errors.js';
 import { GEMINI_CONNECTION, type VeoSettings } from './settings.js';
 
@@ -44,11 +44,8 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
   const name = settings.name ?? 'veo';
   const conn = vendorConnection(name, settings, GEMINI_CONNECTION);
   const { hostOf } = conn;
-  const catalogue = mergeCatalogue(settings.models);
-  const defaultModel = settings.model ?? DEFAULT_VEO_MODEL;
-  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.veo.models');
+  const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, VEO_CATALOGUE);
   const attempts = Math.max(1, settings.downloadAttempts ?? 3);
-  const [, def] = modelOf(defaultModel);
 
   function client(ctx: PluginContext, timeoutMs = settings.timeoutMs ?? 120_000): GoogleGenAI {
     const apiKey = conn.apiKey(ctx);
@@ -65,7 +62,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
   }
 
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
-    const m = catalogue[req.model ?? defaultModel] ?? def;
+    const m = entryOf(req.model);
     const resolution = paramsOfSize(req.size)?.resolution ?? '720p';
     const perSecond = m.perSecondByResolution?.[resolution] ?? m.perSecond;
     return Number((perSecond * req.seconds).toFixed(4));
@@ -116,13 +113,12 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
       audio: def.audio && settings.audio !== false,
       usdFor: usd,
       seeds: false,
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 10,
+      ...vendorLimits(settings),
       promptGuide:
         'One shot per clip: subject, action, setting, camera move, lens, lighting, style; Veo also hears the prompt: name sounds or say "no dialogue"; no real people.',
-      promptStyleOf: (model) => (catalogue[model ?? defaultModel] ?? def).promptStyle,
+      promptStyleOf: (model) => entryOf(model).promptStyle,
       framesOf: (model) => {
-        const m = catalogue[model ?? defaultModel] ?? def;
+        const m = entryOf(model);
         return {
           lastFrame: m.lastFrame,
           ...(m.conditionedDurations ? { lastFrameDurations: m.conditionedDurations } : {}),
@@ -272,7 +268,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
           }
         },
       });
-      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref)));
+      return clipOfJob(dest, info, name, ref, usd);
     },
   };
 }
