@@ -1,6 +1,6 @@
 import type { PluginContext } from './contracts.js';
 import { ConfigError, InputError } from './errors.js';
-import type { ProviderJobRef } from './schemas/clip.js';
+import type { ClipRequest, ProviderJobRef } from './schemas/clip.js';
 
 /**
  * The allowed duration nearest to `seconds` (ties go to the longer one, so a shot is never left short).
@@ -249,6 +249,28 @@ export function snapClipSeconds(
     provider,
     ...(req.shotId ? { shotId: req.shotId } : {}),
   });
+}
+
+/**
+ * A clip request to a catalogue model that starts from one image at most, checked and fitted: the model and its
+ * entry, the label naming both, the size (one the model makes) and the length snapped to one it offers.
+ */
+export function oneImageClip<M extends { sizes: Record<string, unknown>; durations: readonly number[] }>(
+  provider: string,
+  modelOf: (id: string | undefined) => [string, M],
+  req: Pick<
+    ClipRequest,
+    'model' | 'size' | 'seconds' | 'shotId' | 'imagePath' | 'lastFramePath' | 'referenceImagePaths'
+  >,
+  ctx: Partial<Pick<PluginContext, 'decisions' | 'logger'>>,
+  takesImage: (m: M) => boolean,
+): { model: string; m: M; label: string; size: string; seconds: number } {
+  const [model, m] = modelOf(req.model);
+  const label = `${provider} ${model}`;
+  const size = validateSize(req.size, Object.keys(m.sizes), label);
+  startImageOnly(req, label, takesImage(m));
+  const seconds = snapClipSeconds(req, m.durations, ctx, provider);
+  return { model, m, label, size, seconds };
 }
 
 /**

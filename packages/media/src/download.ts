@@ -89,6 +89,27 @@ export interface DownloadOptions<S> {
 }
 
 /**
+ * `downloadVerified` for a provider's job: the job id from its reference, the logger from the context, and 3
+ * attempts unless the plugin's settings say otherwise.
+ */
+export function downloadJob<S>(
+  ref: { jobId: string },
+  dest: string,
+  ctx: { logger: Pick<Logger, 'warn'> },
+  opts: Omit<DownloadOptions<S>, 'dest' | 'jobId' | 'logger' | 'attempts'> & {
+    attempts?: number | undefined;
+  },
+): Promise<MediaInfo> {
+  return downloadVerified({
+    ...opts,
+    dest,
+    jobId: ref.jobId,
+    logger: ctx.logger,
+    attempts: opts.attempts ?? 3,
+  });
+}
+
+/**
  * Downloads a clip atomically to `dest`, attempting again (with a fresh `source`) while `save` throws a
  * ProviderError that `retryIf` accepts and attempts remain; returns the verified probe.
  */

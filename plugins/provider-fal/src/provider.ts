@@ -6,18 +6,16 @@ import {
   InputError,
   modelCatalogue,
   ONE_SHOT_PROMPT_GUIDE,
+  oneImageClip,
   type PluginContext,
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
-  snapClipSeconds,
-  startImageOnly,
   submittedJob,
   type VideoProvider,
-  validateSize,
   vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
+import { clipOfJob, downloadJob, fetchVideo, fitStill } from '@beatframe/media';
 import type { QueueStatus } from '@fal-ai/client';
 import { FAL_CATALOGUE, inputFor } from './catalogue.js';
 import { falAccess } from './client.js';
@@ -35,7 +33,6 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
   const { conn, client, call } = falAccess(name, settings);
   const { hostOf } = conn;
   const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, FAL_CATALOGUE);
-  const attempts = Math.max(1, settings.downloadAttempts ?? 3);
 
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     const m = entryOf(req.model);
@@ -90,11 +87,13 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
     status: conn.status,
 
     async submit(req, ctx) {
-      const [model, m] = modelOf(req.model);
-      const label = `${name} ${model}`;
-      const size = validateSize(req.size, Object.keys(m.sizes), label);
-      startImageOnly(req, label, !!m.imageToVideo);
-      const seconds = snapClipSeconds(req, m.durations, ctx, name);
+      const { model, m, label, size, seconds } = oneImageClip(
+        name,
+        modelOf,
+        req,
+        ctx,
+        (m) => !!m.imageToVideo,
+      );
       const fal = client(ctx); // a missing key fails here, before any image work
       const imageUrl = req.imagePath ? await imageUrlOf(req.imagePath, size, ctx) : undefined;
       const endpoint = imageUrl ? m.imageToVideo! : m.textToVideo;
@@ -160,11 +159,8 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
     },
 
     async download(ref, dest, ctx): Promise<Clip> {
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'download failed; reading the result again',
         // The result is read again each time, so an expired file URL is replaced by the current one.
         source: async () => {

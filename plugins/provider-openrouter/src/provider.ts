@@ -16,7 +16,7 @@ import {
   vendorConnection,
   vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
+import { clipOfJob, downloadJob, fitStill, requireVideo, saveBody } from '@beatframe/media';
 import type { OpenRouter } from '@openrouter/sdk';
 import type { FrameImage } from '@openrouter/sdk/models';
 import { ALTERNATIVES, jobFailure, toProviderError } from './errors.js';
@@ -187,11 +187,8 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
     async download(ref, dest, ctx): Promise<Clip> {
       const or = await client(ctx);
       let charged: number | null | undefined;
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts: settings.downloadAttempts ?? 3,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'download failed; fetching the content again',
         source: async () => {
           const job = await call('checking the video job', ctx, ref.model, async () =>

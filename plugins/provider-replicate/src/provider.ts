@@ -9,20 +9,18 @@ import {
   cutPrompt,
   modelCatalogue,
   ONE_SHOT_PROMPT_GUIDE,
+  oneImageClip,
   type PluginContext,
   ProviderError,
   type ProviderJobStatus,
   parsePluginSettings,
-  snapClipSeconds,
-  startImageOnly,
   submittedJob,
   type VideoProvider,
-  validateSize,
   vendorCall,
   vendorConnection,
   vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadVerified, fetchVideo, fitStill, requireVideo } from '@beatframe/media';
+import { clipOfJob, downloadJob, fetchVideo, fitStill, requireVideo } from '@beatframe/media';
 import Replicate, { type Prediction } from 'replicate';
 import { inputFor, REPLICATE_CATALOGUE } from './catalogue.js';
 import { predictionFailure, toProviderError } from './errors.js';
@@ -114,11 +112,13 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
     status: conn.status,
 
     async submit(req, ctx) {
-      const [id, m] = modelOf(req.model);
-      const label = `${name} ${id}`;
-      const size = validateSize(req.size, Object.keys(m.sizes), label);
-      startImageOnly(req, label, !!m.imageInput);
-      const seconds = snapClipSeconds(req, m.durations, ctx, name);
+      const {
+        model: id,
+        m,
+        label,
+        size,
+        seconds,
+      } = oneImageClip(name, modelOf, req, ctx, (m) => !!m.imageInput);
       const r = client(ctx); // a missing token fails here, before any image work
       const image = req.imagePath
         ? `data:image/png;base64,${(await fitStill(req.imagePath, size, 'start image', { signal: ctx.signal })).toString('base64')}`
@@ -173,11 +173,8 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
 
     async download(ref, dest, ctx): Promise<Clip> {
       const cached = cachePath(ref.jobId);
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts: settings.downloadAttempts ?? 3,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'download failed; reading the prediction again',
         source: async (): Promise<{ cached: string } | { url: string }> => {
           if (existsSync(cached)) return { cached };

@@ -16,7 +16,7 @@ import {
   vendorConnection,
   vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
+import { clipOfJob, downloadJob, fetchVideo, fitStill } from '@beatframe/media';
 import RunwayML from '@runwayml/sdk';
 import { RUNWAY_CATALOGUE, ratioOf } from './catalogue.js';
 import { failureKind, toProviderError } from './errors.js';
@@ -33,7 +33,6 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
   const conn = vendorConnection(name, settings, RUNWAY_CONNECTION);
   const { hostOf } = conn;
   const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, RUNWAY_CATALOGUE);
-  const attempts = Math.max(1, settings.downloadAttempts ?? 3);
 
   function client(ctx: PluginContext): RunwayML {
     const apiKey = conn.apiKey(ctx);
@@ -191,11 +190,8 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
     },
 
     async download(ref, dest, ctx): Promise<Clip> {
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'download failed; reading the task again',
         // The task is read again each time: its output URLs are signed and expire, the fresh ones do not.
         source: async () => {

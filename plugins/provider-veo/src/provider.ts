@@ -17,14 +17,7 @@ import {
   vendorConnection,
   vendorLimits,
 } from '@beatframe/core';
-import {
-  clipOfJob,
-  downloadVerified,
-  fitStill,
-  requireVideo,
-  runFfmpeg,
-  verifyVideo,
-} from '@beatframe/media';
+import { clipOfJob, downloadJob, fitStill, requireVideo, runFfmpeg, verifyVideo } from '@beatframe/media';
 import {
   type GeneratedVideo,
   type GenerateVideosConfig,
@@ -45,7 +38,6 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
   const conn = vendorConnection(name, settings, GEMINI_CONNECTION);
   const { hostOf } = conn;
   const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, VEO_CATALOGUE);
-  const attempts = Math.max(1, settings.downloadAttempts ?? 3);
 
   function client(ctx: PluginContext, timeoutMs = settings.timeoutMs ?? 120_000): GoogleGenAI {
     const apiKey = conn.apiKey(ctx);
@@ -221,11 +213,8 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
     },
 
     async download(ref, dest, ctx): Promise<Clip> {
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'download failed; fetching it again',
         // The operation is read again each time: its file link is fresh, so an expired one is re-fetched.
         source: async () => {
