@@ -150,3 +150,8 @@ export async function readReferenceImage(path: string): Promise<{ bytes: Buffer;
   if (!mimeType) throw new InputError(`reference image ${path} must be a PNG, JPEG or WebP file`);
   return { bytes: await readFile(path), mimeType };
 }
+
+/** ffmpeg's input arguments for one frame of a video at `t` seconds, scaled to `width` (height kept even). */
+export function frameAtArgs(path: string, t: number, width: number): string[] {
+  return ['-ss', t.toFixed(3), '-i', path, '-frames:v', '1', '-vf', `scale=${width}:-2`];
+}
