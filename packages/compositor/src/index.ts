@@ -14,6 +14,7 @@ export {
   COMPOSITION_ID,
   chromiumOptions,
   compositorCacheDir,
+  frameEncoding,
   muxSong,
   openRemotionSession,
   type RemotionSession,

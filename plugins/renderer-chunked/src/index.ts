@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  frameEncoding,
   muxSong,
   openRemotionSession,
   type RemotionSession,
@@ -143,10 +144,7 @@ export function createChunkedRenderer(settings: ChunkedRendererSettings = {}): R
             await renderChunk(timeline, ranges[i]!, paths[i]!, {
               session,
               concurrency: settings.concurrencyPerChunk ?? 1,
-              ...(settings.imageFormat ? { imageFormat: settings.imageFormat } : {}),
-              ...(settings.jpegQuality ? { jpegQuality: settings.jpegQuality } : {}),
-              ...(settings.x264Preset ? { x264Preset: settings.x264Preset } : {}),
-              ...(settings.crf !== undefined ? { crf: settings.crf } : {}),
+              ...frameEncoding(settings),
               signal: stop.signal,
               onProgress: (f) => {
                 done[i] = f;

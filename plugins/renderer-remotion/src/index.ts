@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   browserExecutable,
   compositorCacheDir,
+  frameEncoding,
   muxSong,
   openRemotionSession,
   prepareOverlays,
@@ -85,10 +86,7 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
         progress(0.1, 'frames');
         await renderSilentVideo(session, silent, {
           concurrency: ctx.concurrency ?? settings.concurrency ?? 2,
-          ...(settings.imageFormat ? { imageFormat: settings.imageFormat } : {}),
-          ...(settings.jpegQuality ? { jpegQuality: settings.jpegQuality } : {}),
-          ...(settings.x264Preset ? { x264Preset: settings.x264Preset } : {}),
-          ...(settings.crf !== undefined ? { crf: settings.crf } : {}),
+          ...frameEncoding(settings),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
           onProgress: (f) => progress(0.1 + f * 0.87, 'frames'),
         });
