@@ -1,6 +1,6 @@
 /** A local ComfyUI server (HTTP and WebSocket) for tests. Over 400 lines because it is one server closure whose routes and queue worker share the prompts, history and files, as ComfyUI does. */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -16,15 +16,7 @@ import {
   nodeClasses,
   TIME_COMPRESSION,
 } from './comfyui-nodes.js';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBodyBytes,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBodyBytes, sendClip, sendJson } from './http.js';
 
 /**
  * A local ComfyUI server, shaped after ComfyUI's server.py and execution.py: `POST /prompt` validates an API-format
@@ -117,9 +109,12 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
     return out;
   };
   const classes = () => nodeClasses(files, inputs);
-  const faults = faultQueue<ComfyRoute, ComfyFault>();
-  const downloads = downloadFaults();
-  const jobFaults: Array<NonNullable<Item['fail']>> = [];
+  const {
+    routes: faults,
+    jobs: jobFaults,
+    downloads,
+    controls,
+  } = emulatorFaults<ComfyRoute, ComfyFault, NonNullable<Item['fail']>>();
   const sockets = new Map<string, WebSocket>();
   const pending: Item[] = [];
   let running: { item: Item; interrupted: boolean } | undefined;
@@ -144,15 +139,8 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
       sockets: 0,
       statusReads: 0,
     },
-    failNext: (route, f, times) => faults.push(route, f, times),
-    failNextJob: (e) => void jobFaults.push(e),
+    ...controls,
     interruptNextJob: () => void jobFaults.push('interrupt'),
-    corruptNextDownload: (times) => downloads.corruptNext(times),
-    clearFaults: () => {
-      faults.clear();
-      downloads.clear();
-      jobFaults.length = 0;
-    },
     restart() {
       epoch++;
       emu.stats.restarts++;
@@ -698,8 +686,7 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
       emu.restart();
       emu.stats.restarts--;
       wss.close();
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
+      await closeEmulator(server, dir);
     },
   });
 }

@@ -1,6 +1,6 @@
 /** A local fal queue server (video and image apps) for tests. Over 400 lines because it is one server closure whose routes share the requests, files and fault queues, as the queue does. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,15 +9,7 @@ import { parseSize } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
 import { makeTestClip } from '@beatframe/media/testing';
 import { FAL_IMAGE_ENDPOINTS, type ImageJob, imageJobOf } from './fal-image-endpoints.js';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBody,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBody, sendClip, sendJson } from './http.js';
 import { pictureMaker } from './pictures.js';
 
 /**
@@ -167,9 +159,12 @@ export async function startFalEmulator(
   const fps = opts.fps ?? 8;
   const dir = mkdtempSync(join(tmpdir(), 'bf-fal-emulator-'));
   const requests = new Map<string, Request>();
-  const faults = faultQueue<FalRoute, FalFault>(() => stats.faultsServed++);
-  const jobFaults: Array<NonNullable<Request['fail']>> = [];
-  const downloads = downloadFaults();
+  const {
+    routes: faults,
+    jobs: jobFaults,
+    downloads,
+    controls,
+  } = emulatorFaults<FalRoute, FalFault, NonNullable<Request['fail']>>(() => stats.faultsServed++);
   const stats: FalEmulator['stats'] = {
     submissions: 0,
     statusChecks: 0,
@@ -431,18 +426,7 @@ export async function startFalEmulator(
       return imagesServed;
     },
     inputs,
-    failNext: (route, f, times) => faults.push(route, f, times),
-    failNextJob: (f) => void jobFaults.push(f),
-    expireNextDownload: (times) => downloads.expireNext(times),
-    corruptNextDownload: (times) => downloads.corruptNext(times),
-    clearFaults: () => {
-      faults.clear();
-      jobFaults.length = 0;
-      downloads.clear();
-    },
-    close: async () => {
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    ...controls,
+    close: () => closeEmulator(server, dir),
   };
 }

@@ -1,6 +1,6 @@
 /** A local Gemini API server (Veo operations, image models) for tests. Over 400 lines because it is one server closure whose routes share the jobs, files and fault queues, as a vendor API does. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,15 +8,7 @@ import { join } from 'node:path';
 import { parseSize } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
 import { makeTestClip } from '@beatframe/media/testing';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBody,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBody, sendClip, sendJson } from './http.js';
 
 /**
  * A local stand-in for the Gemini API's video and image generation (v1beta). Video, shaped after @google/genai's mldev converters
@@ -157,10 +149,13 @@ export async function startVeoEmulator(
   const dir = mkdtempSync(join(tmpdir(), 'bf-veo-emulator-'));
   const jobs = new Map<string, Job>();
   const byFile = new Map<string, Job>();
-  const faults = faultQueue<VeoRoute, GoogleFault>(() => stats.faultsServed++);
-  const jobFaults: Array<Pick<Job, 'fail' | 'filtered'>> = [];
+  const {
+    routes: faults,
+    jobs: jobFaults,
+    downloads,
+    controls,
+  } = emulatorFaults<VeoRoute, GoogleFault, Pick<Job, 'fail' | 'filtered'>>(() => stats.faultsServed++);
   const tokens = new Set<string>();
-  const downloads = downloadFaults();
   const stats: VeoEmulator['stats'] = {
     submissions: 0,
     polls: 0,
@@ -468,20 +463,13 @@ export async function startVeoEmulator(
     bodies,
     imageBodies,
     refuseNextImage: (fault) => void imageFaults.push(fault),
-    failNext: (route, f, times) => faults.push(route, f, times),
+    ...controls,
     failNextJob: (error) => void jobFaults.push({ fail: error }),
     filterNextJob: (reasons) => void jobFaults.push({ filtered: reasons }),
-    expireNextDownload: (times) => downloads.expireNext(times),
-    corruptNextDownload: (times) => downloads.corruptNext(times),
     clearFaults: () => {
-      faults.clear();
-      jobFaults.length = 0;
+      controls.clearFaults();
       imageFaults.length = 0;
-      downloads.clear();
     },
-    close: async () => {
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => closeEmulator(server, dir),
   };
 }

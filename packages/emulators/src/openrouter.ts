@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSize } from '@beatframe/core';
 import { makeTestClip } from '@beatframe/media/testing';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBody,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBody, sendClip, sendJson } from './http.js';
 
 /**
  * A local stand-in for OpenRouter's video generation API, shaped after the official @openrouter/sdk (its
@@ -151,9 +143,12 @@ export async function startOpenRouterEmulator(
   const latencyMs = opts.latencyMs ?? 1000;
   const dir = mkdtempSync(join(tmpdir(), 'bf-openrouter-emulator-'));
   const jobs = new Map<string, Job>();
-  const faults = faultQueue<OpenRouterRoute, OpenRouterFault>();
-  const jobFaults: string[] = [];
-  const downloads = downloadFaults();
+  const {
+    routes: faults,
+    jobs: jobFaults,
+    downloads,
+    controls,
+  } = emulatorFaults<OpenRouterRoute, OpenRouterFault, string>();
   const emu = {
     stats: { submissions: 0, polls: 0, downloads: 0, listings: 0 },
     requests: [] as Array<Record<string, unknown>>,
@@ -321,17 +316,7 @@ export async function startOpenRouterEmulator(
   return Object.assign(emu, {
     baseUrl: `${origin}/api/v1`,
     apiKey,
-    failNext: (route: OpenRouterRoute, f: OpenRouterFault, times?: number) => faults.push(route, f, times),
-    failNextJob: (e: string) => void jobFaults.push(e),
-    corruptNextDownload: (times?: number) => downloads.corruptNext(times),
-    clearFaults: () => {
-      faults.clear();
-      jobFaults.length = 0;
-      downloads.clear();
-    },
-    close: async () => {
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    ...controls,
+    close: () => closeEmulator(server, dir),
   });
 }

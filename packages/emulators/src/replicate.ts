@@ -1,19 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSize } from '@beatframe/core';
 import { makeTestClip } from '@beatframe/media/testing';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBody,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBody, sendClip, sendJson } from './http.js';
 
 /**
  * A local stand-in for Replicate's HTTP API (api.replicate.com/v1), shaped after the official `replicate` client
@@ -147,9 +139,12 @@ export async function startReplicateEmulator(
     Object.keys(REPLICATE_SCHEMAS).map((m) => [m, randomBytes(32).toString('hex')]),
   );
   const byVersion = new Map(Object.entries(versions).map(([m, v]) => [v, m]));
-  const faults = faultQueue<ReplicateRoute, ReplicateFault>();
-  const jobFaults: string[] = [];
-  const downloads = downloadFaults();
+  const {
+    routes: faults,
+    jobs: jobFaults,
+    downloads,
+    controls,
+  } = emulatorFaults<ReplicateRoute, ReplicateFault, string>();
   const stats: ReplicateEmulator['stats'] = { submissions: 0, gets: 0, fileHits: 0, cancels: 0, webhooks: 0 };
   const inputs: ReplicateEmulator['inputs'] = [];
   let base = '';
@@ -369,21 +364,11 @@ export async function startReplicateEmulator(
     versions,
     stats,
     inputs,
-    failNext: (route, f, times) => faults.push(route, f, times),
-    failNextJob: (e) => void jobFaults.push(e),
-    corruptNextDownload: (times) => downloads.corruptNext(times),
-    clearFaults: () => {
-      faults.clear();
-      jobFaults.length = 0;
-      downloads.clear();
-    },
+    ...controls,
     expireOutputs: () => {
       for (const p of preds.values()) if (p.completedMs) p.completedMs -= ttl + 1000;
       ttl = Math.max(0, ttl);
     },
-    close: async () => {
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => closeEmulator(server, dir),
   };
 }

@@ -1,19 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSize } from '@beatframe/core';
 import { makeTestClip } from '@beatframe/media/testing';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBody,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBody, sendClip, sendJson } from './http.js';
 
 /**
  * A local stand-in for Runway's API (api.dev.runwayml.com), shaped after @runwayml/sdk's resource types and
@@ -77,10 +69,13 @@ export async function startRunwayEmulator(
   const fps = opts.fps ?? 8;
   const dir = mkdtempSync(join(tmpdir(), 'bf-runway-emulator-'));
   const tasks = new Map<string, Task>();
-  const faults = faultQueue<RunwayRoute, RunwayFault>(() => stats.faultsServed++);
-  const jobFaults: Array<NonNullable<Task['fail']>> = [];
+  const {
+    routes: faults,
+    jobs: jobFaults,
+    downloads,
+    controls,
+  } = emulatorFaults<RunwayRoute, RunwayFault, NonNullable<Task['fail']>>(() => stats.faultsServed++);
   const signatures = new Map<string, string>();
-  const downloads = downloadFaults();
   const stats: RunwayEmulator['stats'] = {
     submissions: 0,
     retrieves: 0,
@@ -248,18 +243,7 @@ export async function startRunwayEmulator(
     apiKey,
     stats,
     bodies,
-    failNext: (route, f, times) => faults.push(route, f, times),
-    failNextJob: (f) => void jobFaults.push(f),
-    expireNextDownload: (times) => downloads.expireNext(times),
-    corruptNextDownload: (times) => downloads.corruptNext(times),
-    clearFaults: () => {
-      faults.clear();
-      jobFaults.length = 0;
-      downloads.clear();
-    },
-    close: async () => {
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    ...controls,
+    close: () => closeEmulator(server, dir),
   };
 }
