@@ -75,7 +75,7 @@ export async function buildTimeline(
   const { song, analysis, storyboard } = input;
   const lyric = input.options.style === 'lyric';
   const frame = songFrame(input);
-  const { options, fps, width, height, totalFrames, duration } = frame;
+  const { fps, width, height, totalFrames, duration } = frame;
   if (totalFrames < 2) throw new InputError(`song ${song.title} is too short to edit (${song.durationSec}s)`);
   const decide = async (summary: string, extra: { shotId?: string; output?: unknown } = {}) => {
     ctx.logger?.debug({ decision: summary }, 'edit decision');
@@ -295,18 +295,13 @@ export async function buildTimeline(
 
   const { cards, captions, style } = await textLayers(input, frame, grid, ctx.sectionCards === true, decide);
   const accent = style.accent;
-  const visualizer = options.visualizer && options.visualizer !== 'none' ? options.visualizer : undefined;
+  const { visualizer } = frame;
   if (visualizer)
     await decide(
       `${visualizer} visualizer over the shots, drawn from the song in the style's accent ${accent}`,
     );
   const timeline = Timeline.parse({
-    version: 1,
-    fps,
-    width,
-    height,
-    durationFrames: totalFrames,
-    audio: { src: song.audioPath, durationSec: song.durationSec },
+    ...frame.head,
     items,
     cards,
     captions,
@@ -419,19 +414,12 @@ export async function draftTimeline(
   input: Omit<BuildTimelineInput, 'clips'>,
   ctx: Pick<BuildTimelineContext, 'sectionCards'> = {},
 ): Promise<Timeline> {
-  const { song, analysis } = input;
   const frame = songFrame(input);
-  const { options, fps, width, height, totalFrames } = frame;
-  const grid = beatGrid(analysis, frame.duration);
+  const { visualizer } = frame;
+  const grid = beatGrid(input.analysis, frame.duration);
   const text = await textLayers(input, frame, grid, ctx.sectionCards === true, async () => {});
-  const visualizer = options.visualizer && options.visualizer !== 'none' ? options.visualizer : undefined;
   return {
-    version: 1,
-    fps,
-    width,
-    height,
-    durationFrames: totalFrames,
-    audio: { src: song.audioPath, durationSec: song.durationSec },
+    ...frame.head,
     items: [],
     ...text,
     beatFrames: [],
@@ -439,13 +427,26 @@ export async function draftTimeline(
   } as Timeline;
 }
 
-/** What the draft and the full timeline read off the song and the options: frame rate, size and length. */
+/**
+ * What the draft and the full timeline read off the song and the options: frame rate, size and length, the
+ * timeline's head (those and the song), and the visualizer asked for.
+ */
 function songFrame(input: Pick<BuildTimelineInput, 'song' | 'options'>) {
+  const { song } = input;
   const options = effectiveOptions(input.options);
   const fps = options.fps;
   const { width, height } = frameSize(options.aspect, options.resolution);
-  const totalFrames = Math.round(input.song.durationSec * fps);
-  return { options, fps, width, height, totalFrames, duration: totalFrames / fps };
+  const totalFrames = Math.round(song.durationSec * fps);
+  const head = {
+    version: 1 as const,
+    fps,
+    width,
+    height,
+    durationFrames: totalFrames,
+    audio: { src: song.audioPath, durationSec: song.durationSec },
+  };
+  const visualizer = options.visualizer && options.visualizer !== 'none' ? options.visualizer : undefined;
+  return { options, fps, width, height, totalFrames, duration: totalFrames / fps, head, visualizer };
 }
 type SongFrame = ReturnType<typeof songFrame>;
 
