@@ -22,6 +22,7 @@ export {
   type RenderFramesToVideoOptions,
   removeQuietly,
   renderSilentVideo,
+  sessionOptions,
   stageMedia,
 } from './remotion-render.js';
 export { type StudioHandle, type StudioOptions, startStudio } from './studio.js';

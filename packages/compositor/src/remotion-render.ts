@@ -183,6 +183,19 @@ export interface RemotionSessionOptions {
   lazyBrowser?: boolean;
 }
 
+/** The session options a renderer takes from its settings and its render context (unset ones left out). */
+export function sessionOptions(
+  settings: { cacheDir?: string | undefined; browserExecutable?: string | undefined },
+  ctx: { signal?: AbortSignal | undefined; logger: Logger },
+): Pick<RemotionSessionOptions, 'cacheDir' | 'browserExecutable' | 'signal' | 'logger'> {
+  return {
+    ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
+    ...(settings.browserExecutable ? { browserExecutable: settings.browserExecutable } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    logger: ctx.logger,
+  };
+}
+
 /** A bundle, the staged timeline and an open Chromium, ready for one or more renderMedia calls. */
 export interface RemotionSession {
   serveUrl: string;

@@ -10,6 +10,7 @@ import {
   type RenderFramesToVideoOptions,
   removeQuietly,
   renderSilentVideo,
+  sessionOptions,
 } from '@beatframe/compositor';
 import {
   parsePluginSettings,
@@ -123,11 +124,8 @@ export function createChunkedRenderer(settings: ChunkedRendererSettings = {}): R
       const progress = (f: number) => ctx.onProgress?.(Math.max(0, Math.min(1, f)));
       progress(0);
       const session = await openRemotionSession(timeline, {
-        ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
-        ...(settings.browserExecutable ? { browserExecutable: settings.browserExecutable } : {}),
+        ...sessionOptions(settings, ctx),
         ...(settings.normalize !== undefined ? { normalize: settings.normalize } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        logger: ctx.logger,
       });
       const done = ranges.map(() => 0);
       const report = () => progress(0.03 + (0.9 * done.reduce((a, b) => a + b, 0)) / ranges.length);
