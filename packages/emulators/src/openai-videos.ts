@@ -138,6 +138,14 @@ function errorBody(message: string, type: string, param: string | null, code: st
   return { error: { message, type, param, code } };
 }
 
+/** What the API answers a create or a remix without a prompt. */
+const MISSING_PROMPT = errorBody(
+  "Missing required parameter: 'prompt'.",
+  'invalid_request_error',
+  'prompt',
+  'missing_required_parameter',
+);
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   sendJson(res, status, body, { 'x-request-id': `req_${randomBytes(8).toString('hex')}`, ...headers });
 }
@@ -405,17 +413,7 @@ export async function startOpenAIVideosEmulator(
     const model = fields.model ?? 'sora-2';
     const seconds = fields.seconds ?? '4';
     const size = fields.size ?? '720x1280';
-    if (!fields.prompt)
-      return void send(
-        res,
-        400,
-        errorBody(
-          "Missing required parameter: 'prompt'.",
-          'invalid_request_error',
-          'prompt',
-          'missing_required_parameter',
-        ),
-      );
+    if (!fields.prompt) return void send(res, 400, MISSING_PROMPT);
     if (retired.includes(model) || !models.includes(model)) {
       return void send(
         res,
@@ -542,17 +540,7 @@ export async function startOpenAIVideosEmulator(
       );
     }
     const body = JSON.parse(raw.toString() || '{}') as { prompt?: string };
-    if (!body.prompt)
-      return void send(
-        res,
-        400,
-        errorBody(
-          "Missing required parameter: 'prompt'.",
-          'invalid_request_error',
-          'prompt',
-          'missing_required_parameter',
-        ),
-      );
+    if (!body.prompt) return void send(res, 400, MISSING_PROMPT);
     stats.remixes++;
     stats.submissions++;
     const remix = newJob({
