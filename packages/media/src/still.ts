@@ -62,6 +62,22 @@ export async function saveStill(
   });
 }
 
+/** The Still a provider returns: what it was for and the shot, where it is and its size, then who made it. */
+export function stillOfJob<M extends { provider: string; costUsd: number }>(
+  req: { purpose?: string | undefined; shotId?: string | undefined },
+  path: string,
+  size: { width: number; height: number },
+  made: M,
+) {
+  return {
+    ...(req.purpose ? { purpose: req.purpose } : {}),
+    ...(req.shotId ? { shotId: req.shotId } : {}),
+    path,
+    ...size,
+    ...made,
+  };
+}
+
 /** Width and height of the picture at `path`, or undefined when ffprobe cannot read one. */
 export async function stillSize(path: string): Promise<{ width: number; height: number } | undefined> {
   try {

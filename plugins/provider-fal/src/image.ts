@@ -13,7 +13,7 @@ import {
   type Still,
   vendorLimits,
 } from '@beatframe/core';
-import { readReferenceImage, saveStill } from '@beatframe/media';
+import { readReferenceImage, saveStill, stillOfJob } from '@beatframe/media';
 import { falAccess } from './client.js';
 import { FAL_IMAGE_CATALOGUE, type FalImageModel, falImageUsd } from './image-catalogue.js';
 import { FalImageSettings } from './image-settings.js';
@@ -115,17 +115,13 @@ export function createFalImageProvider(raw: unknown = {}): ImageProvider {
     const m = entryOf(ref.model);
     ctx.logger.info({ dest, requestId: ref.jobId, endpoint, purpose: data.purpose }, 'image generated');
     const seed = out.seed ?? data.seed;
-    return {
-      ...(data.purpose ? { purpose: data.purpose } : {}),
-      ...(data.shotId ? { shotId: data.shotId } : {}),
-      path: dest,
-      ...got,
+    return stillOfJob(data, dest, got, {
       provider: name,
       ...(ref.model ? { model: ref.model } : {}),
       jobId: ref.jobId,
       ...(seed !== undefined ? { seed } : {}),
       costUsd: falImageUsd(m, ref.size),
-    };
+    });
   }
 
   return {

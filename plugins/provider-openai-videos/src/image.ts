@@ -10,7 +10,7 @@ import {
   vendorConnection,
   vendorLimits,
 } from '@beatframe/core';
-import { readReferenceImage, saveStill } from '@beatframe/media';
+import { readReferenceImage, saveStill, stillOfJob } from '@beatframe/media';
 import type OpenAI from 'openai';
 import { toFile } from 'openai';
 import { openAIClient } from './client.js';
@@ -117,16 +117,12 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
         },
         'image generated',
       );
-      return {
-        ...(req.purpose ? { purpose: req.purpose } : {}),
-        ...(req.shotId ? { shotId: req.shotId } : {}),
-        path: dest,
-        ...got,
+      return stillOfJob(req, dest, got, {
         provider: name,
         model,
         ...(requestId ? { jobId: requestId } : {}),
         costUsd,
-      };
+      });
     },
   };
 }

@@ -8,7 +8,7 @@ import {
   vendorConnection,
   vendorLimits,
 } from '@beatframe/core';
-import { readReferenceImage, saveStill } from '@beatframe/media';
+import { readReferenceImage, saveStill, stillOfJob } from '@beatframe/media';
 import { type GenerateContentResponse, GoogleGenAI, type Part } from '@google/genai';
 import { toProviderError } from './errors.js';
 import { GEMINI_CONNECTION } from './settings.js';
@@ -182,17 +182,13 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
         { dest, model, aspectRatio, refs: refs.length, purpose: req.purpose },
         'image generated',
       );
-      return {
-        ...(req.purpose ? { purpose: req.purpose } : {}),
-        ...(req.shotId ? { shotId: req.shotId } : {}),
-        path: dest,
-        ...got,
+      return stillOfJob(req, dest, got, {
         provider: name,
         model,
         ...(res.responseId ? { jobId: res.responseId } : {}),
         ...(req.seed !== undefined ? { seed: req.seed } : {}),
         costUsd,
-      };
+      });
     },
   };
 }
