@@ -138,6 +138,15 @@ function errorBody(message: string, type: string, param: string | null, code: st
   return { error: { message, type, param, code } };
 }
 
+/** What the API answers a parameter outside its values (`supported` worded as the API words the list). */
+const invalidValue = (param: string, value: string, supported: string) =>
+  errorBody(
+    `Invalid value: '${value}'. Supported values are: ${supported}.`,
+    'invalid_request_error',
+    param,
+    'invalid_value',
+  );
+
 /** What the API answers a create or a remix without a prompt. */
 const MISSING_PROMPT = errorBody(
   "Missing required parameter: 'prompt'.",
@@ -427,28 +436,11 @@ export async function startOpenAIVideosEmulator(
       );
     }
     if (!SECONDS.includes(seconds)) {
-      return void send(
-        res,
-        400,
-        errorBody(
-          `Invalid value: '${seconds}'. Supported values are: '4', '8', and '12'.`,
-          'invalid_request_error',
-          'seconds',
-          'invalid_value',
-        ),
-      );
+      return void send(res, 400, invalidValue('seconds', seconds, "'4', '8', and '12'"));
     }
     if (!SIZES.includes(size) || (SORA2_SIZES_ONLY.has(model) && !SORA2_SIZES.includes(size))) {
-      return void send(
-        res,
-        400,
-        errorBody(
-          `Invalid value: '${size}'. Supported values are: ${(SORA2_SIZES_ONLY.has(model) ? SORA2_SIZES : SIZES).map((s) => `'${s}'`).join(', ')}.`,
-          'invalid_request_error',
-          'size',
-          'invalid_value',
-        ),
-      );
+      const sizes = SORA2_SIZES_ONLY.has(model) ? SORA2_SIZES : SIZES;
+      return void send(res, 400, invalidValue('size', size, sizes.map((s) => `'${s}'`).join(', ')));
     }
     const lower = fields.prompt.toLowerCase();
     if (blocked.some((w) => lower.includes(w))) {
@@ -556,16 +548,7 @@ export async function startOpenAIVideosEmulator(
   async function content({ res, url }: Call, job: Job): Promise<void> {
     const variant = url.searchParams.get('variant') ?? 'video';
     if (!['video', 'thumbnail', 'spritesheet'].includes(variant)) {
-      return void send(
-        res,
-        400,
-        errorBody(
-          `Invalid value: '${variant}'. Supported values are: 'video', 'thumbnail', and 'spritesheet'.`,
-          'invalid_request_error',
-          'variant',
-          'invalid_value',
-        ),
-      );
+      return void send(res, 400, invalidValue('variant', variant, "'video', 'thumbnail', and 'spritesheet'"));
     }
     if (refresh(job).status !== 'completed' || !job.assets) {
       return void send(
