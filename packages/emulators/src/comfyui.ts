@@ -109,12 +109,7 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
     return out;
   };
   const classes = () => nodeClasses(files, inputs);
-  const {
-    routes: faults,
-    jobs: jobFaults,
-    downloads,
-    controls,
-  } = emulatorFaults<ComfyRoute, ComfyFault, NonNullable<Item['fail']>>();
+  const faults = emulatorFaults<ComfyRoute, ComfyFault, NonNullable<Item['fail']>>();
   const sockets = new Map<string, WebSocket>();
   const pending: Item[] = [];
   let running: { item: Item; interrupted: boolean } | undefined;
@@ -139,8 +134,8 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
       sockets: 0,
       statusReads: 0,
     },
-    ...controls,
-    interruptNextJob: () => void jobFaults.push('interrupt'),
+    ...faults.controls,
+    interruptNextJob: () => faults.controls.failNextJob('interrupt'),
     restart() {
       epoch++;
       emu.stats.restarts++;
@@ -525,7 +520,7 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
         ...(body.client_id ? { client_id: body.client_id } : {}),
       };
       const item: Item = { number: number++, id, prompt, extra, outputs: v.outputs };
-      const jf = jobFaults.shift();
+      const jf = faults.nextJob();
       if (jf) item.fail = jf;
       pending.push(item);
       emu.stats.prompts++;
@@ -594,7 +589,7 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
         !existsSync(join(dir, type, file))
       )
         return void res.writeHead(404).end();
-      return sendClip(res, join(dir, type, file), downloads.corrupted());
+      return sendClip(res, join(dir, type, file), faults.downloads.corrupted());
     }
     if (req.method === 'POST' && path === '/upload/image') {
       const bytes = await readBodyBytes(req);

@@ -5,10 +5,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSize } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
-import { makeTestClip } from '@beatframe/media/testing';
 import { closeEmulator, emulatorFaults, listenLocal, readBody, sendClip, sendJson } from './http.js';
+import { jobClip } from './job-clip.js';
 
 /**
  * A local stand-in for the Gemini API's video and image generation (v1beta). Video, shaped after @google/genai's mldev converters
@@ -149,12 +148,9 @@ export async function startVeoEmulator(
   const dir = mkdtempSync(join(tmpdir(), 'bf-veo-emulator-'));
   const jobs = new Map<string, Job>();
   const byFile = new Map<string, Job>();
-  const {
-    routes: faults,
-    jobs: jobFaults,
-    downloads,
-    controls,
-  } = emulatorFaults<VeoRoute, GoogleFault, Pick<Job, 'fail' | 'filtered'>>(() => stats.faultsServed++);
+  const faults = emulatorFaults<VeoRoute, GoogleFault, Pick<Job, 'fail' | 'filtered'>>(
+    () => stats.faultsServed++,
+  );
   const tokens = new Set<string>();
   const stats: VeoEmulator['stats'] = {
     submissions: 0,
@@ -201,12 +197,7 @@ export async function startVeoEmulator(
   }
 
   function render(job: Job): Promise<string> {
-    return makeTestClip(join(dir, `${job.fileId}.mp4`), {
-      ...parseSize(job.size),
-      fps,
-      durationSec: job.seconds,
-      toneHz: 440,
-    }).then((c) => c.path);
+    return jobClip(dir, job.fileId, job, { fps, toneHz: 440 });
   }
 
   /** The Operation resource as the REST API returns it, advanced by wall-clock time. */
@@ -264,7 +255,7 @@ export async function startVeoEmulator(
         stats.storageHits++;
         const job = byFile.get(storage[1]!);
         const token = url.searchParams.get('token') ?? '';
-        if (downloads.expired() || !tokens.has(token)) {
+        if (faults.downloads.expired() || !tokens.has(token)) {
           res.writeHead(400, { 'content-type': 'application/xml; charset=UTF-8' });
           res.end(
             "<?xml version='1.0' encoding='UTF-8'?><Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>",
@@ -273,7 +264,7 @@ export async function startVeoEmulator(
         }
         if (!job?.ready)
           return sendStatus(res, { httpStatus: 404, status: 'NOT_FOUND', message: 'No such object.' });
-        return sendClip(res, job.ready, downloads.corrupted());
+        return sendClip(res, job.ready, faults.downloads.corrupted());
       }
       if (req.headers['x-goog-api-key'] !== apiKey)
         return sendStatus(res, {
@@ -415,7 +406,7 @@ export async function startVeoEmulator(
           seconds,
           size,
           fileId: randomBytes(6).toString('hex'),
-          ...(jobFaults.shift() ?? {}),
+          ...(faults.nextJob() ?? {}),
         };
         jobs.set(job.name, job);
         byFile.set(job.fileId, job);
@@ -463,11 +454,11 @@ export async function startVeoEmulator(
     bodies,
     imageBodies,
     refuseNextImage: (fault) => void imageFaults.push(fault),
-    ...controls,
-    failNextJob: (error) => void jobFaults.push({ fail: error }),
-    filterNextJob: (reasons) => void jobFaults.push({ filtered: reasons }),
+    ...faults.controls,
+    failNextJob: (error) => faults.controls.failNextJob({ fail: error }),
+    filterNextJob: (reasons) => faults.controls.failNextJob({ filtered: reasons }),
     clearFaults: () => {
-      controls.clearFaults();
+      faults.controls.clearFaults();
       imageFaults.length = 0;
     },
     close: () => closeEmulator(server, dir),

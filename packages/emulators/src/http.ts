@@ -105,16 +105,18 @@ export function downloadFaults(): DownloadFaults {
 }
 
 /**
- * The fault controls the vendor emulators give their tests, over one queue of route faults, one of job faults
- * (served in order as jobs end) and the download faults. `controls` goes into the emulator's handle as it is.
+ * The faults a vendor emulator serves, over one queue of route faults, one of job faults (served in order as jobs
+ * end) and the download faults, with the controls its tests set them by (`controls` goes into its handle as it is).
  */
 export function emulatorFaults<R extends string, F, J>(onServed?: () => void) {
   const routes = faultQueue<R, F>(onServed);
   const jobs: J[] = [];
   const downloads = downloadFaults();
   return {
-    routes,
-    jobs,
+    /** The next fault for `route` (counting it as served), or undefined. */
+    take: (route: R) => routes.take(route),
+    /** The fault the next finished job ends with, or undefined. */
+    nextJob: () => jobs.shift(),
     downloads,
     controls: {
       failNext: (route: R, fault: F, times?: number) => routes.push(route, fault, times),
