@@ -122,12 +122,10 @@ export const FAL_MODELS: Record<string, FalModel> = {
   },
 };
 
-export const DEFAULT_FAL_MODEL = 'kling-2.5-turbo-pro';
-
 /** The catalogue the config amends (a partial entry amends a known model; a full one adds one). */
 export const FAL_CATALOGUE: CatalogueSpec<FalModel> = {
   models: FAL_MODELS,
-  defaultModel: DEFAULT_FAL_MODEL,
+  defaultModel: 'kling-2.5-turbo-pro',
   configKey: 'providers.fal.models',
   // A new endpoint needs at least its endpoint, durations and sizes; the rest defaults.
   newEntry: (o) =>

@@ -67,12 +67,10 @@ export const FAL_IMAGE_MODELS: Record<string, FalImageModel> = {
     maxPromptChars: 2000,
   },
 };
-export const DEFAULT_FAL_IMAGE_MODEL = 'seedream-4';
-
 /** The image catalogue the config amends; a new model needs at least its endpoint and sizes. */
 export const FAL_IMAGE_CATALOGUE: CatalogueSpec<FalImageModel> = {
   models: FAL_IMAGE_MODELS,
-  defaultModel: DEFAULT_FAL_IMAGE_MODEL,
+  defaultModel: 'seedream-4',
   configKey: 'providers.fal.imageModels',
   newEntry: (o) =>
     o.textToImage && o.sizes

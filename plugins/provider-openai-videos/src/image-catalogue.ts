@@ -68,12 +68,10 @@ export const OPENAI_IMAGE_MODELS: Record<string, OpenAIImageModel> = {
     maxPromptChars: 32000,
   },
 };
-export const DEFAULT_OPENAI_IMAGE_MODEL = 'gpt-image-1.5';
-
 /** The image catalogue the config amends (a new model starts from the default's entry). */
 export const OPENAI_IMAGE_CATALOGUE: CatalogueSpec<OpenAIImageModel> = {
   models: OPENAI_IMAGE_MODELS,
-  defaultModel: DEFAULT_OPENAI_IMAGE_MODEL,
+  defaultModel: 'gpt-image-1.5',
   configKey: 'providers["openai-videos"].imageModels',
 };
 

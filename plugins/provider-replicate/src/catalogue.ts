@@ -111,12 +111,10 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
     promptStyle: openModelStyle(100),
   },
 };
-export const DEFAULT_REPLICATE_MODEL = 'wan-2.2-fast';
-
 /** The catalogue the config amends (a partial entry amends a known model; a full one adds one). */
 export const REPLICATE_CATALOGUE: CatalogueSpec<ReplicateModel> = {
   models: REPLICATE_MODELS,
-  defaultModel: DEFAULT_REPLICATE_MODEL,
+  defaultModel: 'wan-2.2-fast',
   configKey: 'providers.replicate.models',
   newEntry: (o) => ReplicateModel.parse(o),
 };

@@ -110,12 +110,10 @@ export const RUNWAY_MODELS: Record<string, RunwayModel> = {
   },
 };
 
-export const DEFAULT_RUNWAY_MODEL = 'gen4.5';
-
 /** The catalogue the config amends (a partial entry amends a known model; a new one starts from the default's). */
 export const RUNWAY_CATALOGUE: CatalogueSpec<RunwayModel> = {
   models: RUNWAY_MODELS,
-  defaultModel: DEFAULT_RUNWAY_MODEL,
+  defaultModel: 'gen4.5',
   configKey: 'providers.runway.models',
 };
 

@@ -110,8 +110,6 @@ export const VEO_MODELS: Record<string, VeoModel> = {
   },
 };
 
-export const DEFAULT_VEO_MODEL = 'veo-3.1-fast-generate-preview';
-
 const SIZES: Record<VeoResolution, Record<VeoAspect, string>> = {
   '720p': { '16:9': '1280x720', '9:16': '720x1280' },
   '1080p': { '16:9': '1920x1080', '9:16': '1080x1920' },
@@ -138,6 +136,6 @@ export function paramsOfSize(
 /** The catalogue the config amends (a partial entry amends a known model; a new one starts from the default's). */
 export const VEO_CATALOGUE: CatalogueSpec<VeoModel> = {
   models: VEO_MODELS,
-  defaultModel: DEFAULT_VEO_MODEL,
+  defaultModel: 'veo-3.1-fast-generate-preview',
   configKey: 'providers.veo.models',
 };

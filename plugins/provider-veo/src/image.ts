@@ -59,8 +59,6 @@ export const GEMINI_IMAGE_MODELS: Record<string, GeminiImageModel> = {
     maxPromptChars: 8000,
   },
 };
-export const DEFAULT_GEMINI_IMAGE_MODEL = 'gemini-2.5-flash-image';
-
 /** finishReasons that mean the filters withheld the picture (as opposed to a glitch worth retrying). */
 const REFUSED = /SAFETY|PROHIBITED|BLOCKLIST|SPII|RECITATION/;
 
@@ -85,7 +83,7 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
     { model: settings.model, models: settings.imageModels },
     {
       models: GEMINI_IMAGE_MODELS,
-      defaultModel: DEFAULT_GEMINI_IMAGE_MODEL,
+      defaultModel: 'gemini-2.5-flash-image',
       configKey: 'providers.veo.imageModels',
     },
   );
