@@ -19,14 +19,28 @@ const errors = {
   404: { description: 'not found', content: { 'application/json': { schema: S.ApiError } } },
 };
 
-/** Describes the route in the OpenAPI document and routes `methods` (default: its method) to the handler. */
+/** The path's `{name}` parameters, each a string: what every route's `request.params` would repeat. */
+function pathParams(path: string) {
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  return names.length ? z.object(Object.fromEntries(names.map((n) => [n, z.string()]))) : undefined;
+}
+
+/**
+ * Describes the route in the OpenAPI document and routes `methods` (default: its method) to the handler. The
+ * path parameters are read off the path.
+ */
 export function route<P extends string>(
   app: OpenAPIHono,
   spec: RouteSpec & { path: P },
   handler: Handler<Env, HonoPath<P>>,
   methods?: string[],
 ): void {
-  const r = createRoute({ ...spec, responses: spec.responses ?? { 200: { description: 'OK' } } });
+  const params = pathParams(spec.path);
+  const r = createRoute({
+    ...spec,
+    ...(params ? { request: { params, ...spec.request } } : {}),
+    responses: spec.responses ?? { 200: { description: 'OK' } },
+  });
   app.openAPIRegistry.registerPath({
     ...r,
     security: [{ bearer: [] }],
@@ -35,12 +49,12 @@ export function route<P extends string>(
   app.on(methods ?? [r.method.toUpperCase()], r.getRoutingPath(), handler);
 }
 
-export const idParam = z.object({ id: z.string() });
-export const shotParams = z.object({ id: z.string(), shotId: z.string() });
 export const json = (schema: z.ZodType, description = 'OK') => ({
   description,
   content: { 'application/json': { schema } },
 });
+/** A JSON request body of `schema`. */
+export const jsonRequest = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 export const binary = (type: string, description: string) => ({
   description,
   content: { [type]: { schema: z.string().openapi({ type: 'string', format: 'binary' }) } },

@@ -9,17 +9,16 @@ import {
   versionVideo,
 } from '@beatframe/pipeline';
 import { providerEntries } from '@beatframe/registry';
-import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { compressText } from './compress.js';
 import { fileResponse } from './files.js';
-import { binary, idParam, json, route } from './openapi.js';
+import { binary, json, jsonRequest, route } from './openapi.js';
 import { withoutPaths } from './public-text.js';
 import * as S from './schemas.js';
 import { mountTimelineRoutes } from './studio-timeline.js';
 import { engineOf, fail, jsonOf, projectOr404 } from './studio-util.js';
 
-const versionParams = z.object({ id: z.string(), n: z.string() });
 const LIVE = ['queued', 'running'];
 
 /**
@@ -73,7 +72,7 @@ export function mountStudioRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): vo
       method: 'patch',
       path: '/api/projects/{id}',
       summary: 'Rename a project',
-      request: { params: idParam, body: { content: { 'application/json': { schema: S.RenameRequest } } } },
+      request: { body: jsonRequest(S.RenameRequest) },
       responses: { 200: json(S.RenamedJson) },
     },
     async (c) => {
@@ -100,7 +99,6 @@ export function mountStudioRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): vo
       method: 'get',
       path: '/api/projects/{id}/versions',
       summary: 'Every delivered cut (v1, v2…), which one is current',
-      request: { params: idParam },
       responses: { 200: json(S.VersionsJson) },
     },
     async (c) => {
@@ -135,7 +133,6 @@ export function mountStudioRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): vo
       method: 'get',
       path: '/api/projects/{id}/versions/{n}/video',
       summary: "One version's video (HTTP Range; ?download=1 to save it)",
-      request: { params: versionParams },
       responses: { 200: binary('video/mp4', 'the video'), 206: binary('video/mp4', 'a range of it') },
     },
     async (c) => {
@@ -154,7 +151,6 @@ export function mountStudioRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): vo
       method: 'get',
       path: '/api/projects/{id}/versions/{n}/thumbnail',
       summary: "One version's thumbnail",
-      request: { params: versionParams },
       responses: { 200: binary('image/jpeg', 'the thumbnail') },
     },
     async (c) => {
@@ -170,7 +166,6 @@ export function mountStudioRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): vo
       method: 'post',
       path: '/api/projects/{id}/versions/{n}/restore',
       summary: "Make version n the project's video again",
-      request: { params: versionParams },
       responses: { 200: json(S.RestoredJson), 409: json(S.ApiError, 'a new cut is being made') },
     },
     async (c) => {
@@ -208,8 +203,7 @@ export function mountStudioRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): vo
       path: '/api/projects/{id}/model',
       summary: 'Go on with another configured model',
       request: {
-        params: idParam,
-        body: { content: { 'application/json': { schema: S.SwitchModelRequest } } },
+        body: jsonRequest(S.SwitchModelRequest),
       },
       responses: { 200: json(S.SwitchedModelJson) },
     },
@@ -255,7 +249,7 @@ export function mountStudioRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): vo
       method: 'get',
       path: '/api/projects/{id}/decisions/page',
       summary: 'The decision log newest first, a page at a time (?limit=&before=)',
-      request: { params: idParam, query: S.DecisionPageQuery },
+      request: { query: S.DecisionPageQuery },
       responses: { 200: json(S.DecisionPageJson) },
     },
     async (c) => {

@@ -5,14 +5,12 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { type AudioAnalysis, type Song, type Timeline, writeFileAtomic } from '@beatframe/core';
 import type { Beatframe } from '@beatframe/pipeline';
-import { type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { fileResponse } from './files.js';
-import { binary, idParam, json, route, shotParams } from './openapi.js';
+import { binary, json, route } from './openapi.js';
 import * as S from './schemas.js';
 import { engineOf, fail, projectOr404 } from './studio-util.js';
-
-const takeParams = z.object({ id: z.string(), shotId: z.string(), take: z.string() });
 
 const run = promisify(execFile);
 const PEAKS = 600;
@@ -102,7 +100,6 @@ export function mountTimelineRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): 
       method: 'get',
       path: '/api/projects/{id}/shots/{shotId}/takes',
       summary: 'Every take of a shot (each generation is kept)',
-      request: { params: shotParams },
       responses: { 200: json(S.TakesJson) },
     },
     async (c) => {
@@ -116,7 +113,6 @@ export function mountTimelineRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): 
       method: 'get',
       path: '/api/projects/{id}/shots/{shotId}/takes/{take}/clip',
       summary: "One take's clip (HTTP Range)",
-      request: { params: takeParams },
       responses: { 200: binary('video/mp4', 'the clip') },
     },
     async (c) => {
@@ -131,7 +127,6 @@ export function mountTimelineRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): 
       method: 'get',
       path: '/api/projects/{id}/shots/{shotId}/takes/{take}/thumbnail',
       summary: "One take's thumbnail",
-      request: { params: takeParams },
       responses: { 200: binary('image/jpeg', 'the thumbnail') },
     },
     async (c) => {
@@ -146,7 +141,6 @@ export function mountTimelineRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): 
       method: 'post',
       path: '/api/projects/{id}/shots/{shotId}/takes/{take}/use',
       summary: 'Use this take for the shot, then edit and render again',
-      request: { params: takeParams },
       responses: {
         200: json(S.UsedTakeJson, 'already the current take'),
         202: json(S.UsedTakeJson, 'queued'),
@@ -167,7 +161,6 @@ export function mountTimelineRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): 
       method: 'get',
       path: '/api/projects/{id}/timeline',
       summary: "Waveform peaks, beats, sections and the cut's shots, for the timeline view",
-      request: { params: idParam },
       responses: { 200: json(S.TimelineViewJson) },
     },
     async (c) => {

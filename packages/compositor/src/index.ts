@@ -14,6 +14,7 @@ export {
   COMPOSITION_ID,
   chromiumOptions,
   compositorCacheDir,
+  frameEncoding,
   muxSong,
   openRemotionSession,
   type RemotionSession,
@@ -21,6 +22,7 @@ export {
   type RenderFramesToVideoOptions,
   removeQuietly,
   renderSilentVideo,
+  sessionOptions,
   stageMedia,
 } from './remotion-render.js';
 export { type StudioHandle, type StudioOptions, startStudio } from './studio.js';

@@ -11,7 +11,7 @@ import {
   loadConfig,
   type Timeline,
 } from '@beatframe/core';
-import { probeMedia, runFfmpeg } from '@beatframe/media';
+import { probeMedia, runFfmpeg, VIDEO_WITH_SONG_ARGS } from '@beatframe/media';
 import { bundleComposition } from './bundle.js';
 import { type ClipTarget, clipIssues, normalizeClip } from './normalize.js';
 import { COMPOSITION_ID } from './remotion/ids.js';
@@ -140,12 +140,7 @@ export async function muxSong(
       videoPath,
       '-i',
       audioPath,
-      '-map',
-      '0:v:0',
-      '-map',
-      '1:a:0',
-      '-c:v',
-      'copy',
+      ...VIDEO_WITH_SONG_ARGS,
       ...(aac ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k']),
       '-t',
       opts.durationSec.toFixed(6),
@@ -186,6 +181,19 @@ export interface RemotionSessionOptions {
    * browser only for overlays not drawn yet: with its text drawn ahead, it starts none).
    */
   lazyBrowser?: boolean;
+}
+
+/** The session options a renderer takes from its settings and its render context (unset ones left out). */
+export function sessionOptions(
+  settings: { cacheDir?: string | undefined; browserExecutable?: string | undefined },
+  ctx: { signal?: AbortSignal | undefined; logger: Logger },
+): Pick<RemotionSessionOptions, 'cacheDir' | 'browserExecutable' | 'signal' | 'logger'> {
+  return {
+    ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
+    ...(settings.browserExecutable ? { browserExecutable: settings.browserExecutable } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    logger: ctx.logger,
+  };
 }
 
 /** A bundle, the staged timeline and an open Chromium, ready for one or more renderMedia calls. */
@@ -307,6 +315,21 @@ export interface RenderFramesToVideoOptions {
   disallowParallelEncoding?: boolean;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
+}
+
+/** The frame encoding a renderer's settings ask for, in the shape `renderSilentVideo` takes (unset ones left out). */
+export function frameEncoding(s: {
+  imageFormat?: RenderFramesToVideoOptions['imageFormat'] | undefined;
+  jpegQuality?: number | undefined;
+  x264Preset?: RenderFramesToVideoOptions['x264Preset'] | undefined;
+  crf?: number | undefined;
+}): Pick<RenderFramesToVideoOptions, 'imageFormat' | 'jpegQuality' | 'x264Preset' | 'crf'> {
+  return {
+    ...(s.imageFormat ? { imageFormat: s.imageFormat } : {}),
+    ...(s.jpegQuality ? { jpegQuality: s.jpegQuality } : {}),
+    ...(s.x264Preset ? { x264Preset: s.x264Preset } : {}),
+    ...(s.crf !== undefined ? { crf: s.crf } : {}),
+  };
 }
 
 /** Renders the session's composition (or a frame range of it) to a silent H.264 yuv420p file. */

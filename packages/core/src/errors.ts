@@ -112,6 +112,24 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
 }
 
+/**
+ * Where every vendor plugin's error mapping ends for an HTTP failure no more specific message fits: the step, the
+ * status (`tag`) and the vendor's words; a retryable one keeps the wait the vendor asked for.
+ */
+export function stepFailed(
+  kind: ProviderErrorKind,
+  what: string,
+  tag: string,
+  detail: string,
+  opts: { code?: string; cause?: unknown },
+  retryAfterSec?: number | undefined,
+): ProviderError {
+  return new ProviderError(kind, `${what} failed (${tag}): ${detail}`, {
+    ...opts,
+    ...(kind === 'retryable' && retryAfterSec !== undefined ? { retryAfterSec } : {}),
+  });
+}
+
 /** The one line a user sees for any thrown value. */
 export function userMessage(err: unknown): string {
   if (err instanceof BeatframeError) return err.message;

@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { probeMedia, runFfmpeg } from '@beatframe/media';
+import { frameAtArgs, probeMedia, runFfmpeg } from '@beatframe/media';
 
 /** What the editor measures on a clip file before judging it. */
 export interface ClipMetrics {
@@ -96,19 +96,7 @@ export async function sampleFrames(
     const t = (info.durationSec * (i + 0.5)) / count;
     const file = join(dir, `frame-${i + 1}.jpg`);
     await runFfmpeg(
-      [
-        '-ss',
-        t.toFixed(3),
-        '-i',
-        path,
-        '-frames:v',
-        '1',
-        '-vf',
-        `scale=${opts.width ?? 512}:-2`,
-        '-q:v',
-        '4',
-        file,
-      ],
+      [...frameAtArgs(path, t, opts.width ?? 512), '-q:v', '4', file],
       opts.signal ? { signal: opts.signal } : {},
     );
     out.push(file);

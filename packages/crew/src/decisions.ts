@@ -1,4 +1,11 @@
-import { type Decision, digestOf, type PluginContext, scrubSecrets, secretValues } from '@beatframe/core';
+import {
+  type Decision,
+  digestOf,
+  type PluginContext,
+  type Revision,
+  scrubSecrets,
+  secretValues,
+} from '@beatframe/core';
 
 export type CrewRole = 'planner' | 'prompter' | 'editor';
 
@@ -39,6 +46,25 @@ export async function recordDecision(
     ...(d.tokens ? { tokens: d.tokens } : {}),
     ...(d.costUsd !== undefined ? { costUsd: d.costUsd } : {}),
     ms: Math.max(0, Math.round(d.ms)),
+  });
+}
+
+/** Records the editor's revisions after an evaluation: the same decision whichever crew proposed them. */
+export function recordRevisions(
+  ctx: Pick<PluginContext, 'decisions' | 'env'>,
+  input: unknown,
+  revisions: Revision[],
+  by: Pick<DecisionFacts, 'model' | 'ms' | 'tokens' | 'costUsd'>,
+): Promise<void> {
+  return recordDecision(ctx, {
+    role: 'editor',
+    stage: 'evaluate',
+    summary: revisions.length
+      ? `${revisions.length} revisions: ${revisions.map((r) => r.kind).join(', ')}`
+      : 'no revisions',
+    input,
+    output: revisions,
+    ...by,
   });
 }
 

@@ -1,6 +1,6 @@
 /** A local ComfyUI server (HTTP and WebSocket) for tests. Over 400 lines because it is one server closure whose routes and queue worker share the prompts, history and files, as ComfyUI does. */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -16,15 +16,7 @@ import {
   nodeClasses,
   TIME_COMPRESSION,
 } from './comfyui-nodes.js';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBodyBytes,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBodyBytes, sendClip, sendJson } from './http.js';
 
 /**
  * A local ComfyUI server, shaped after ComfyUI's server.py and execution.py: `POST /prompt` validates an API-format
@@ -117,9 +109,7 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
     return out;
   };
   const classes = () => nodeClasses(files, inputs);
-  const faults = faultQueue<ComfyRoute, ComfyFault>();
-  const downloads = downloadFaults();
-  const jobFaults: Array<NonNullable<Item['fail']>> = [];
+  const faults = emulatorFaults<ComfyRoute, ComfyFault, NonNullable<Item['fail']>>();
   const sockets = new Map<string, WebSocket>();
   const pending: Item[] = [];
   let running: { item: Item; interrupted: boolean } | undefined;
@@ -144,15 +134,8 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
       sockets: 0,
       statusReads: 0,
     },
-    failNext: (route, f, times) => faults.push(route, f, times),
-    failNextJob: (e) => void jobFaults.push(e),
-    interruptNextJob: () => void jobFaults.push('interrupt'),
-    corruptNextDownload: (times) => downloads.corruptNext(times),
-    clearFaults: () => {
-      faults.clear();
-      downloads.clear();
-      jobFaults.length = 0;
-    },
+    ...faults.controls,
+    interruptNextJob: () => faults.controls.failNextJob('interrupt'),
     restart() {
       epoch++;
       emu.stats.restarts++;
@@ -537,7 +520,7 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
         ...(body.client_id ? { client_id: body.client_id } : {}),
       };
       const item: Item = { number: number++, id, prompt, extra, outputs: v.outputs };
-      const jf = jobFaults.shift();
+      const jf = faults.nextJob();
       if (jf) item.fail = jf;
       pending.push(item);
       emu.stats.prompts++;
@@ -606,7 +589,7 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
         !existsSync(join(dir, type, file))
       )
         return void res.writeHead(404).end();
-      return sendClip(res, join(dir, type, file), downloads.corrupted());
+      return sendClip(res, join(dir, type, file), faults.downloads.corrupted());
     }
     if (req.method === 'POST' && path === '/upload/image') {
       const bytes = await readBodyBytes(req);
@@ -698,8 +681,7 @@ export async function startComfyUIEmulator(opts: ComfyUIEmulatorOptions = {}): P
       emu.restart();
       emu.stats.restarts--;
       wss.close();
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
+      await closeEmulator(server, dir);
     },
   });
 }

@@ -1,23 +1,14 @@
 /** A local fal queue server (video and image apps) for tests. Over 400 lines because it is one server closure whose routes share the requests, files and fault queues, as the queue does. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSize } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
-import { makeTestClip } from '@beatframe/media/testing';
 import { FAL_IMAGE_ENDPOINTS, type ImageJob, imageJobOf } from './fal-image-endpoints.js';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBody,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBody, sendClip, sendJson } from './http.js';
+import { jobClip } from './job-clip.js';
 import { pictureMaker } from './pictures.js';
 
 /**
@@ -167,9 +158,7 @@ export async function startFalEmulator(
   const fps = opts.fps ?? 8;
   const dir = mkdtempSync(join(tmpdir(), 'bf-fal-emulator-'));
   const requests = new Map<string, Request>();
-  const faults = faultQueue<FalRoute, FalFault>(() => stats.faultsServed++);
-  const jobFaults: Array<NonNullable<Request['fail']>> = [];
-  const downloads = downloadFaults();
+  const faults = emulatorFaults<FalRoute, FalFault, NonNullable<Request['fail']>>(() => stats.faultsServed++);
   const stats: FalEmulator['stats'] = {
     submissions: 0,
     statusChecks: 0,
@@ -252,11 +241,7 @@ export async function startFalEmulator(
   }
 
   function render(r: Request): Promise<string> {
-    return makeTestClip(join(dir, `${r.id}.mp4`), {
-      ...parseSize(r.size!),
-      fps,
-      durationSec: r.seconds,
-    }).then((c) => c.path);
+    return jobClip(dir, r.id, { size: r.size!, seconds: r.seconds }, { fps });
   }
 
   function state(r: Request): 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED' {
@@ -291,14 +276,14 @@ export async function startFalEmulator(
       if (file && req.method === 'GET') {
         stats.fileHits++;
         const r = requests.get(file[1]!);
-        if (downloads.expired()) return send(res, 403, { detail: 'Signed URL expired' });
+        if (faults.downloads.expired()) return send(res, 403, { detail: 'Signed URL expired' });
         if (!r?.ready) return send(res, 404, { detail: 'File not found' });
         if (r.image) {
           const bytes = await readFile(r.ready);
           res.writeHead(200, { 'content-type': `image/${r.image.format}`, 'content-length': bytes.length });
           return res.end(bytes);
         }
-        return sendClip(res, r.ready, downloads.corrupted());
+        return sendClip(res, r.ready, faults.downloads.corrupted());
       }
       if (req.headers.authorization !== `Key ${apiKey}`)
         return send(res, 401, { detail: 'Authentication is required to access this application.' });
@@ -412,7 +397,7 @@ export async function startFalEmulator(
           input,
           seconds: 5,
         };
-        const jf = jobFaults.shift();
+        const jf = faults.nextJob();
         if (jf) r.fail = jf;
         requests.set(r.id, r);
         return send(res, 200, { ...urls(r), queue_position: 0 });
@@ -431,18 +416,7 @@ export async function startFalEmulator(
       return imagesServed;
     },
     inputs,
-    failNext: (route, f, times) => faults.push(route, f, times),
-    failNextJob: (f) => void jobFaults.push(f),
-    expireNextDownload: (times) => downloads.expireNext(times),
-    corruptNextDownload: (times) => downloads.corruptNext(times),
-    clearFaults: () => {
-      faults.clear();
-      jobFaults.length = 0;
-      downloads.clear();
-    },
-    close: async () => {
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    ...faults.controls,
+    close: () => closeEmulator(server, dir),
   };
 }

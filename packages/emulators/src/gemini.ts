@@ -1,22 +1,13 @@
 /** A local Gemini API server (Veo operations, image models) for tests. Over 400 lines because it is one server closure whose routes share the jobs, files and fault queues, as a vendor API does. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSize } from '@beatframe/core';
 import { runFfmpeg } from '@beatframe/media';
-import { makeTestClip } from '@beatframe/media/testing';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBody,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBody, sendClip, sendJson } from './http.js';
+import { jobClip } from './job-clip.js';
 
 /**
  * A local stand-in for the Gemini API's video and image generation (v1beta). Video, shaped after @google/genai's mldev converters
@@ -157,10 +148,10 @@ export async function startVeoEmulator(
   const dir = mkdtempSync(join(tmpdir(), 'bf-veo-emulator-'));
   const jobs = new Map<string, Job>();
   const byFile = new Map<string, Job>();
-  const faults = faultQueue<VeoRoute, GoogleFault>(() => stats.faultsServed++);
-  const jobFaults: Array<Pick<Job, 'fail' | 'filtered'>> = [];
+  const faults = emulatorFaults<VeoRoute, GoogleFault, Pick<Job, 'fail' | 'filtered'>>(
+    () => stats.faultsServed++,
+  );
   const tokens = new Set<string>();
-  const downloads = downloadFaults();
   const stats: VeoEmulator['stats'] = {
     submissions: 0,
     polls: 0,
@@ -206,12 +197,7 @@ export async function startVeoEmulator(
   }
 
   function render(job: Job): Promise<string> {
-    return makeTestClip(join(dir, `${job.fileId}.mp4`), {
-      ...parseSize(job.size),
-      fps,
-      durationSec: job.seconds,
-      toneHz: 440,
-    }).then((c) => c.path);
+    return jobClip(dir, job.fileId, job, { fps, toneHz: 440 });
   }
 
   /** The Operation resource as the REST API returns it, advanced by wall-clock time. */
@@ -269,7 +255,7 @@ export async function startVeoEmulator(
         stats.storageHits++;
         const job = byFile.get(storage[1]!);
         const token = url.searchParams.get('token') ?? '';
-        if (downloads.expired() || !tokens.has(token)) {
+        if (faults.downloads.expired() || !tokens.has(token)) {
           res.writeHead(400, { 'content-type': 'application/xml; charset=UTF-8' });
           res.end(
             "<?xml version='1.0' encoding='UTF-8'?><Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>",
@@ -278,7 +264,7 @@ export async function startVeoEmulator(
         }
         if (!job?.ready)
           return sendStatus(res, { httpStatus: 404, status: 'NOT_FOUND', message: 'No such object.' });
-        return sendClip(res, job.ready, downloads.corrupted());
+        return sendClip(res, job.ready, faults.downloads.corrupted());
       }
       if (req.headers['x-goog-api-key'] !== apiKey)
         return sendStatus(res, {
@@ -420,7 +406,7 @@ export async function startVeoEmulator(
           seconds,
           size,
           fileId: randomBytes(6).toString('hex'),
-          ...(jobFaults.shift() ?? {}),
+          ...(faults.nextJob() ?? {}),
         };
         jobs.set(job.name, job);
         byFile.set(job.fileId, job);
@@ -468,20 +454,13 @@ export async function startVeoEmulator(
     bodies,
     imageBodies,
     refuseNextImage: (fault) => void imageFaults.push(fault),
-    failNext: (route, f, times) => faults.push(route, f, times),
-    failNextJob: (error) => void jobFaults.push({ fail: error }),
-    filterNextJob: (reasons) => void jobFaults.push({ filtered: reasons }),
-    expireNextDownload: (times) => downloads.expireNext(times),
-    corruptNextDownload: (times) => downloads.corruptNext(times),
+    ...faults.controls,
+    failNextJob: (error) => faults.controls.failNextJob({ fail: error }),
+    filterNextJob: (reasons) => faults.controls.failNextJob({ filtered: reasons }),
     clearFaults: () => {
-      faults.clear();
-      jobFaults.length = 0;
+      faults.controls.clearFaults();
       imageFaults.length = 0;
-      downloads.clear();
     },
-    close: async () => {
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => closeEmulator(server, dir),
   };
 }

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -101,6 +102,40 @@ export function downloadFaults(): DownloadFaults {
       corrupt = 0;
     },
   };
+}
+
+/**
+ * The faults a vendor emulator serves, over one queue of route faults, one of job faults (served in order as jobs
+ * end) and the download faults, with the controls its tests set them by (`controls` goes into its handle as it is).
+ */
+export function emulatorFaults<R extends string, F, J>(onServed?: () => void) {
+  const routes = faultQueue<R, F>(onServed);
+  const jobs: J[] = [];
+  const downloads = downloadFaults();
+  return {
+    /** The next fault for `route` (counting it as served), or undefined. */
+    take: (route: R) => routes.take(route),
+    /** The fault the next finished job ends with, or undefined. */
+    nextJob: () => jobs.shift(),
+    downloads,
+    controls: {
+      failNext: (route: R, fault: F, times?: number) => routes.push(route, fault, times),
+      failNextJob: (fault: J) => void jobs.push(fault),
+      expireNextDownload: (times?: number) => downloads.expireNext(times),
+      corruptNextDownload: (times?: number) => downloads.corruptNext(times),
+      clearFaults: () => {
+        routes.clear();
+        jobs.length = 0;
+        downloads.clear();
+      },
+    },
+  };
+}
+
+/** Closes an emulator: its server, then its scratch folder. */
+export async function closeEmulator(server: Server, dir: string): Promise<void> {
+  await closeServer(server);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Serves the MP4 at `path`; a corrupt one (when `corrupt` is true) is its first third only. */

@@ -138,6 +138,23 @@ function errorBody(message: string, type: string, param: string | null, code: st
   return { error: { message, type, param, code } };
 }
 
+/** What the API answers a parameter outside its values (`supported` worded as the API words the list). */
+const invalidValue = (param: string, value: string, supported: string) =>
+  errorBody(
+    `Invalid value: '${value}'. Supported values are: ${supported}.`,
+    'invalid_request_error',
+    param,
+    'invalid_value',
+  );
+
+/** What the API answers a create or a remix without a prompt. */
+const MISSING_PROMPT = errorBody(
+  "Missing required parameter: 'prompt'.",
+  'invalid_request_error',
+  'prompt',
+  'missing_required_parameter',
+);
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   sendJson(res, status, body, { 'x-request-id': `req_${randomBytes(8).toString('hex')}`, ...headers });
 }
@@ -405,17 +422,7 @@ export async function startOpenAIVideosEmulator(
     const model = fields.model ?? 'sora-2';
     const seconds = fields.seconds ?? '4';
     const size = fields.size ?? '720x1280';
-    if (!fields.prompt)
-      return void send(
-        res,
-        400,
-        errorBody(
-          "Missing required parameter: 'prompt'.",
-          'invalid_request_error',
-          'prompt',
-          'missing_required_parameter',
-        ),
-      );
+    if (!fields.prompt) return void send(res, 400, MISSING_PROMPT);
     if (retired.includes(model) || !models.includes(model)) {
       return void send(
         res,
@@ -429,28 +436,11 @@ export async function startOpenAIVideosEmulator(
       );
     }
     if (!SECONDS.includes(seconds)) {
-      return void send(
-        res,
-        400,
-        errorBody(
-          `Invalid value: '${seconds}'. Supported values are: '4', '8', and '12'.`,
-          'invalid_request_error',
-          'seconds',
-          'invalid_value',
-        ),
-      );
+      return void send(res, 400, invalidValue('seconds', seconds, "'4', '8', and '12'"));
     }
     if (!SIZES.includes(size) || (SORA2_SIZES_ONLY.has(model) && !SORA2_SIZES.includes(size))) {
-      return void send(
-        res,
-        400,
-        errorBody(
-          `Invalid value: '${size}'. Supported values are: ${(SORA2_SIZES_ONLY.has(model) ? SORA2_SIZES : SIZES).map((s) => `'${s}'`).join(', ')}.`,
-          'invalid_request_error',
-          'size',
-          'invalid_value',
-        ),
-      );
+      const sizes = SORA2_SIZES_ONLY.has(model) ? SORA2_SIZES : SIZES;
+      return void send(res, 400, invalidValue('size', size, sizes.map((s) => `'${s}'`).join(', ')));
     }
     const lower = fields.prompt.toLowerCase();
     if (blocked.some((w) => lower.includes(w))) {
@@ -542,17 +532,7 @@ export async function startOpenAIVideosEmulator(
       );
     }
     const body = JSON.parse(raw.toString() || '{}') as { prompt?: string };
-    if (!body.prompt)
-      return void send(
-        res,
-        400,
-        errorBody(
-          "Missing required parameter: 'prompt'.",
-          'invalid_request_error',
-          'prompt',
-          'missing_required_parameter',
-        ),
-      );
+    if (!body.prompt) return void send(res, 400, MISSING_PROMPT);
     stats.remixes++;
     stats.submissions++;
     const remix = newJob({
@@ -568,16 +548,7 @@ export async function startOpenAIVideosEmulator(
   async function content({ res, url }: Call, job: Job): Promise<void> {
     const variant = url.searchParams.get('variant') ?? 'video';
     if (!['video', 'thumbnail', 'spritesheet'].includes(variant)) {
-      return void send(
-        res,
-        400,
-        errorBody(
-          `Invalid value: '${variant}'. Supported values are: 'video', 'thumbnail', and 'spritesheet'.`,
-          'invalid_request_error',
-          'variant',
-          'invalid_value',
-        ),
-      );
+      return void send(res, 400, invalidValue('variant', variant, "'video', 'thumbnail', and 'spritesheet'"));
     }
     if (refresh(job).status !== 'completed' || !job.assets) {
       return void send(

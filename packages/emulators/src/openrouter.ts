@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSize } from '@beatframe/core';
-import { makeTestClip } from '@beatframe/media/testing';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBody,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBody, sendClip, sendJson } from './http.js';
+import { startJobClip } from './job-clip.js';
 
 /**
  * A local stand-in for OpenRouter's video generation API, shaped after the official @openrouter/sdk (its
@@ -151,9 +142,7 @@ export async function startOpenRouterEmulator(
   const latencyMs = opts.latencyMs ?? 1000;
   const dir = mkdtempSync(join(tmpdir(), 'bf-openrouter-emulator-'));
   const jobs = new Map<string, Job>();
-  const faults = faultQueue<OpenRouterRoute, OpenRouterFault>();
-  const jobFaults: string[] = [];
-  const downloads = downloadFaults();
+  const faults = emulatorFaults<OpenRouterRoute, OpenRouterFault, string>();
   const emu = {
     stats: { submissions: 0, polls: 0, downloads: 0, listings: 0 },
     requests: [] as Array<Record<string, unknown>>,
@@ -163,17 +152,7 @@ export async function startOpenRouterEmulator(
   function state(j: Job): 'pending' | 'in_progress' | 'completed' | 'failed' {
     const age = Date.now() - j.createdMs;
     if (age < latencyMs * 0.25) return 'pending';
-    if (!j.file && !j.fail) {
-      j.file = makeTestClip(join(dir, `${j.id}.mp4`), {
-        ...parseSize(j.size),
-        fps: opts.fps ?? 12,
-        durationSec: j.seconds,
-        motion: true,
-      }).then((c) => c.path);
-      j.file.then((f) => {
-        j.ready = f;
-      });
-    }
+    startJobClip(dir, j, { fps: opts.fps ?? 12, motion: true });
     if (age < latencyMs || !(j.fail || j.ready)) return 'in_progress';
     return j.fail ? 'failed' : 'completed';
   }
@@ -289,7 +268,7 @@ export async function startOpenRouterEmulator(
           return sendJson(res, 400, err(400, `${m.id} does not take a seed`));
         emu.stats.submissions++;
         const j: Job = { id: randomUUID(), model: m, createdMs: Date.now(), seconds, size };
-        const jf = jobFaults.shift();
+        const jf = faults.nextJob();
         if (jf) j.fail = jf;
         jobs.set(j.id, j);
         return sendJson(res, 202, { id: j.id, polling_url: `/api/v1/videos/${j.id}`, status: 'pending' });
@@ -310,7 +289,7 @@ export async function startOpenRouterEmulator(
           return sendJson(res, 409, err(409, `Video generation job is ${state(j)}`));
         if (url.searchParams.get('index') && url.searchParams.get('index') !== '0')
           return sendJson(res, 400, err(400, 'index out of range'));
-        return sendClip(res, j.ready!, downloads.corrupted());
+        return sendClip(res, j.ready!, faults.downloads.corrupted());
       }
       sendJson(res, 404, err(404, 'Not Found'));
     } catch (e) {
@@ -321,17 +300,7 @@ export async function startOpenRouterEmulator(
   return Object.assign(emu, {
     baseUrl: `${origin}/api/v1`,
     apiKey,
-    failNext: (route: OpenRouterRoute, f: OpenRouterFault, times?: number) => faults.push(route, f, times),
-    failNextJob: (e: string) => void jobFaults.push(e),
-    corruptNextDownload: (times?: number) => downloads.corruptNext(times),
-    clearFaults: () => {
-      faults.clear();
-      jobFaults.length = 0;
-      downloads.clear();
-    },
-    close: async () => {
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    ...faults.controls,
+    close: () => closeEmulator(server, dir),
   });
 }

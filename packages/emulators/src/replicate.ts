@@ -1,19 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSize } from '@beatframe/core';
-import { makeTestClip } from '@beatframe/media/testing';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBody,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBody, sendClip, sendJson } from './http.js';
+import { startJobClip } from './job-clip.js';
 
 /**
  * A local stand-in for Replicate's HTTP API (api.replicate.com/v1), shaped after the official `replicate` client
@@ -147,9 +138,7 @@ export async function startReplicateEmulator(
     Object.keys(REPLICATE_SCHEMAS).map((m) => [m, randomBytes(32).toString('hex')]),
   );
   const byVersion = new Map(Object.entries(versions).map(([m, v]) => [v, m]));
-  const faults = faultQueue<ReplicateRoute, ReplicateFault>();
-  const jobFaults: string[] = [];
-  const downloads = downloadFaults();
+  const faults = emulatorFaults<ReplicateRoute, ReplicateFault, string>();
   const stats: ReplicateEmulator['stats'] = { submissions: 0, gets: 0, fileHits: 0, cancels: 0, webhooks: 0 };
   const inputs: ReplicateEmulator['inputs'] = [];
   let base = '';
@@ -158,17 +147,7 @@ export async function startReplicateEmulator(
     if (p.canceled) return 'canceled';
     const age = Date.now() - p.createdMs;
     if (age < latencyMs * 0.25) return 'starting';
-    if (!p.file && !p.fail) {
-      p.file = makeTestClip(join(dir, `${p.id}.mp4`), {
-        ...parseSize(p.size!),
-        fps: opts.fps ?? 16,
-        durationSec: p.seconds,
-        motion: true,
-      }).then((c) => c.path);
-      p.file.then((f) => {
-        p.ready = f;
-      });
-    }
+    startJobClip(dir, p, { fps: opts.fps ?? 16, motion: true });
     if (age < latencyMs || !(p.fail || p.ready)) return 'processing';
     p.completedMs ??= Date.now();
     return p.fail ? 'failed' : 'succeeded';
@@ -233,7 +212,7 @@ export async function startReplicateEmulator(
         const p = preds.get(file[1]!);
         if (!p?.ready || (p.completedMs && Date.now() - p.completedMs > ttl))
           return void res.writeHead(404).end();
-        return sendClip(res, p.ready, downloads.corrupted());
+        return sendClip(res, p.ready, faults.downloads.corrupted());
       }
       if (req.headers.authorization !== `Bearer ${apiKey}`)
         return sendJson(
@@ -325,7 +304,7 @@ export async function startReplicateEmulator(
           ...(schema.size(input) ? { size: schema.size(input)! } : {}),
           ...(body.webhook ? { webhook: body.webhook } : {}),
         };
-        const jf = jobFaults.shift();
+        const jf = faults.nextJob();
         if (jf) p.fail = jf;
         preds.set(p.id, p);
         return sendJson(res, 201, view(p));
@@ -369,21 +348,11 @@ export async function startReplicateEmulator(
     versions,
     stats,
     inputs,
-    failNext: (route, f, times) => faults.push(route, f, times),
-    failNextJob: (e) => void jobFaults.push(e),
-    corruptNextDownload: (times) => downloads.corruptNext(times),
-    clearFaults: () => {
-      faults.clear();
-      jobFaults.length = 0;
-      downloads.clear();
-    },
+    ...faults.controls,
     expireOutputs: () => {
       for (const p of preds.values()) if (p.completedMs) p.completedMs -= ttl + 1000;
       ttl = Math.max(0, ttl);
     },
-    close: async () => {
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => closeEmulator(server, dir),
   };
 }

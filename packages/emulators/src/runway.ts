@@ -1,19 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSize } from '@beatframe/core';
-import { makeTestClip } from '@beatframe/media/testing';
-import {
-  closeServer,
-  downloadFaults,
-  faultQueue,
-  listenLocal,
-  readBody,
-  sendClip,
-  sendJson,
-} from './http.js';
+import { closeEmulator, emulatorFaults, listenLocal, readBody, sendClip, sendJson } from './http.js';
+import { jobClip } from './job-clip.js';
 
 /**
  * A local stand-in for Runway's API (api.dev.runwayml.com), shaped after @runwayml/sdk's resource types and
@@ -77,10 +68,10 @@ export async function startRunwayEmulator(
   const fps = opts.fps ?? 8;
   const dir = mkdtempSync(join(tmpdir(), 'bf-runway-emulator-'));
   const tasks = new Map<string, Task>();
-  const faults = faultQueue<RunwayRoute, RunwayFault>(() => stats.faultsServed++);
-  const jobFaults: Array<NonNullable<Task['fail']>> = [];
+  const faults = emulatorFaults<RunwayRoute, RunwayFault, NonNullable<Task['fail']>>(
+    () => stats.faultsServed++,
+  );
   const signatures = new Map<string, string>();
-  const downloads = downloadFaults();
   const stats: RunwayEmulator['stats'] = {
     submissions: 0,
     retrieves: 0,
@@ -100,12 +91,7 @@ export async function startRunwayEmulator(
     );
 
   function render(t: Task): Promise<string> {
-    return makeTestClip(join(dir, `${t.id}.mp4`), {
-      ...parseSize(t.size),
-      fps,
-      durationSec: t.seconds,
-      ...(t.audio ? { toneHz: 523 } : {}),
-    }).then((c) => c.path);
+    return jobClip(dir, t.id, t, { fps, ...(t.audio ? { toneHz: 523 } : {}) });
   }
 
   /** The task object as the API returns it, advanced by wall-clock time. */
@@ -147,14 +133,14 @@ export async function startRunwayEmulator(
       if (file && req.method === 'GET') {
         stats.fileHits++;
         const sig = url.searchParams.get('_jwt') ?? '';
-        if (downloads.expired() || signatures.get(sig) !== file[1]) {
+        if (faults.downloads.expired() || signatures.get(sig) !== file[1]) {
           res.writeHead(403, { 'content-type': 'text/plain' });
           res.end('Forbidden: signature expired');
           return;
         }
         const t = tasks.get(file[1]!);
         if (!t?.ready) return sendJson(res, 404, { error: 'Not found' });
-        return sendClip(res, t.ready, downloads.corrupted());
+        return sendClip(res, t.ready, faults.downloads.corrupted());
       }
       if (req.headers.authorization !== `Bearer ${apiKey}`)
         return sendJson(res, 401, { error: 'Invalid API key.' });
@@ -212,7 +198,7 @@ export async function startRunwayEmulator(
           seconds: Number(body.duration),
           audio: String(body.model).startsWith('veo') && body.audio !== false,
         };
-        const jf = jobFaults.shift();
+        const jf = faults.nextJob();
         if (jf) t.fail = jf;
         tasks.set(t.id, t);
         return sendJson(res, 200, { id: t.id, estimatedCost: { credits: 10 } });
@@ -248,18 +234,7 @@ export async function startRunwayEmulator(
     apiKey,
     stats,
     bodies,
-    failNext: (route, f, times) => faults.push(route, f, times),
-    failNextJob: (f) => void jobFaults.push(f),
-    expireNextDownload: (times) => downloads.expireNext(times),
-    corruptNextDownload: (times) => downloads.corruptNext(times),
-    clearFaults: () => {
-      faults.clear();
-      jobFaults.length = 0;
-      downloads.clear();
-    },
-    close: async () => {
-      await closeServer(server);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    ...faults.controls,
+    close: () => closeEmulator(server, dir),
   };
 }

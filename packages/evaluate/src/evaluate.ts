@@ -242,20 +242,19 @@ export async function evaluateVideo(
     0,
     1 - (2 * integrity.blackShare + 2 * integrity.frozenShare + integrity.duplicateShare),
   );
-  if (integrity.blackShare > thresholds.maxBlackShare)
-    issues.push({
-      kind: 'black-frames',
-      severity: 'error',
-      message: `${pct(integrity.blackShare)} of frames are black (${spanList(integrity.blackSpans)})`,
-      atSec: integrity.blackSpans[0]?.startSec,
-    });
-  if (integrity.frozenShare > thresholds.maxFrozenShare)
-    issues.push({
-      kind: 'frozen-frames',
-      severity: 'error',
-      message: `${pct(integrity.frozenShare)} of frames are frozen (${spanList(integrity.frozenSpans)})`,
-      atSec: integrity.frozenSpans[0]?.startSec,
-    });
+  // Black and frozen frames are errors past their threshold, reported with the spans where they are.
+  const badFrames = [
+    ['black-frames', 'black', integrity.blackShare, thresholds.maxBlackShare, integrity.blackSpans],
+    ['frozen-frames', 'frozen', integrity.frozenShare, thresholds.maxFrozenShare, integrity.frozenSpans],
+  ] as const;
+  for (const [kind, what, share, max, spans] of badFrames)
+    if (share > max)
+      issues.push({
+        kind,
+        severity: 'error',
+        message: `${pct(share)} of frames are ${what} (${spanList(spans)})`,
+        atSec: spans[0]?.startSec,
+      });
   if (integrity.duplicateShare > 0.05)
     issues.push({
       kind: 'duplicate-frames',

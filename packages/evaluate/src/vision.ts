@@ -8,7 +8,7 @@ import {
   scrubString,
   secretValues,
 } from '@beatframe/core';
-import { runFfmpeg } from '@beatframe/media';
+import { frameAtArgs, runFfmpeg } from '@beatframe/media';
 import OpenAI from 'openai';
 import type { ChatCompletionContentPart } from 'openai/resources/chat/completions';
 
@@ -223,23 +223,7 @@ export async function frameDataUrl(
   signal?: AbortSignal,
 ): Promise<string> {
   const { stdout } = await runFfmpeg(
-    [
-      '-ss',
-      t.toFixed(3),
-      '-i',
-      path,
-      '-frames:v',
-      '1',
-      '-vf',
-      `scale=${width}:-2`,
-      '-f',
-      'image2pipe',
-      '-c:v',
-      'mjpeg',
-      '-q:v',
-      '5',
-      'pipe:1',
-    ],
+    [...frameAtArgs(path, t, width), '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '5', 'pipe:1'],
     { binary: true, ...(signal ? { signal } : {}) },
   );
   return `data:image/jpeg;base64,${stdout.toString('base64')}`;

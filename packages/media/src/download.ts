@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import { type Logger, ProviderError, produceAtomic } from '@beatframe/core';
+import { type Logger, ProviderError, pricedRequestOf, produceAtomic } from '@beatframe/core';
 import { type MediaInfo, probeMedia } from './probe.js';
 
 /** The file's probe when it is a playable video (a video stream and a length), else undefined. */
@@ -89,6 +89,27 @@ export interface DownloadOptions<S> {
 }
 
 /**
+ * `downloadVerified` for a provider's job: the job id from its reference, the logger from the context, and 3
+ * attempts unless the plugin's settings say otherwise.
+ */
+export function downloadJob<S>(
+  ref: { jobId: string },
+  dest: string,
+  ctx: { logger: Pick<Logger, 'warn'> },
+  opts: Omit<DownloadOptions<S>, 'dest' | 'jobId' | 'logger' | 'attempts'> & {
+    attempts?: number | undefined;
+  },
+): Promise<MediaInfo> {
+  return downloadVerified({
+    ...opts,
+    dest,
+    jobId: ref.jobId,
+    logger: ctx.logger,
+    attempts: opts.attempts ?? 3,
+  });
+}
+
+/**
  * Downloads a clip atomically to `dest`, attempting again (with a fresh `source`) while `save` throws a
  * ProviderError that `retryIf` accepts and attempts remain; returns the verified probe.
  */
@@ -128,14 +149,15 @@ export function clipOfJob(
   path: string,
   info: MediaInfo,
   provider: string,
-  ref: { jobId: string; model?: string | undefined },
-  costUsd: number,
+  ref: { jobId: string; model?: string | undefined; seconds: number; size: string },
+  /** The cost, or the provider's `usdFor`, priced at what the stored job asked for. */
+  costUsd: number | ((req: ReturnType<typeof pricedRequestOf>) => number),
 ) {
   return {
     ...clipOfProbe(path, info),
     provider,
     ...(ref.model ? { model: ref.model } : {}),
     jobId: ref.jobId,
-    costUsd,
+    costUsd: typeof costUsd === 'number' ? costUsd : costUsd(pricedRequestOf(ref)),
   };
 }

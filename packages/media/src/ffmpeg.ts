@@ -69,3 +69,6 @@ export function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<RunRes
   const progress = opts.onTime ? ['-progress', 'pipe:1', '-nostats'] : [];
   return runProcess(ffmpegPath(), [...base, ...progress, ...args], opts);
 }
+
+/** The video of ffmpeg's first input, copied as it is, with the sound of its second (the song under a render). */
+export const VIDEO_WITH_SONG_ARGS: readonly string[] = ['-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy'];

@@ -62,6 +62,22 @@ export async function saveStill(
   });
 }
 
+/** The Still a provider returns: what it was for and the shot, where it is and its size, then who made it. */
+export function stillOfJob<M extends { provider: string; costUsd: number }>(
+  req: { purpose?: string | undefined; shotId?: string | undefined },
+  path: string,
+  size: { width: number; height: number },
+  made: M,
+) {
+  return {
+    ...(req.purpose ? { purpose: req.purpose } : {}),
+    ...(req.shotId ? { shotId: req.shotId } : {}),
+    path,
+    ...size,
+    ...made,
+  };
+}
+
 /** Width and height of the picture at `path`, or undefined when ffprobe cannot read one. */
 export async function stillSize(path: string): Promise<{ width: number; height: number } | undefined> {
   try {
@@ -149,4 +165,9 @@ export async function readReferenceImage(path: string): Promise<{ bytes: Buffer;
   const mimeType = REFERENCE_MIME[extname(path).toLowerCase()];
   if (!mimeType) throw new InputError(`reference image ${path} must be a PNG, JPEG or WebP file`);
   return { bytes: await readFile(path), mimeType };
+}
+
+/** ffmpeg's input arguments for one frame of a video at `t` seconds, scaled to `width` (height kept even). */
+export function frameAtArgs(path: string, t: number, width: number): string[] {
+  return ['-ss', t.toFixed(3), '-i', path, '-frames:v', '1', '-vf', `scale=${width}:-2`];
 }

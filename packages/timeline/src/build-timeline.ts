@@ -74,12 +74,9 @@ export async function buildTimeline(
 ): Promise<Timeline> {
   const { song, analysis, storyboard } = input;
   const lyric = input.options.style === 'lyric';
-  const options = effectiveOptions(input.options);
-  const fps = options.fps;
-  const { width, height } = frameSize(options.aspect, options.resolution);
-  const totalFrames = Math.round(song.durationSec * fps);
+  const frame = songFrame(input);
+  const { fps, width, height, totalFrames, duration } = frame;
   if (totalFrames < 2) throw new InputError(`song ${song.title} is too short to edit (${song.durationSec}s)`);
-  const duration = totalFrames / fps;
   const decide = async (summary: string, extra: { shotId?: string; output?: unknown } = {}) => {
     ctx.logger?.debug({ decision: summary }, 'edit decision');
     await ctx.decisions?.record({ stage: 'edit', role: 'editor', summary, ...extra });
@@ -136,13 +133,8 @@ export async function buildTimeline(
     }
   }
 
-  const sections = sectionsOf(analysis, duration);
-  const beats = analysis.beats.filter((b) => b > 0 && b < duration).sort((a, b) => a - b);
-  const downbeats = analysis.downbeats.filter((b) => b > 0 && b < duration).sort((a, b) => a - b);
-  const beatSec = analysis.bpm > 0 ? 60 / analysis.bpm : 0.5;
-  const beatsPerBar = analysis.meter.beatsPerBar || 4;
-
-  const merged = sectionSpans(sections, beats, downbeats, beatSec, beatsPerBar, duration);
+  const grid = beatGrid(analysis, duration);
+  const { beats, downbeats, beatSec, beatsPerBar, merged } = grid;
 
   // Cuts inside each section every N beats, N from energy and the section's role.
   const slots: Slot[] = [];
@@ -301,32 +293,15 @@ export async function buildTimeline(
     );
   }
 
-  const { cards, captions, style } = await textLayers(
-    {
-      song,
-      storyboard,
-      options,
-      fps,
-      totalFrames,
-      downbeats,
-      merged,
-      sectionCards: ctx.sectionCards === true,
-    },
-    decide,
-  );
+  const { cards, captions, style } = await textLayers(input, frame, grid, ctx.sectionCards === true, decide);
   const accent = style.accent;
-  const visualizer = options.visualizer && options.visualizer !== 'none' ? options.visualizer : undefined;
+  const { visualizer } = frame;
   if (visualizer)
     await decide(
       `${visualizer} visualizer over the shots, drawn from the song in the style's accent ${accent}`,
     );
   const timeline = Timeline.parse({
-    version: 1,
-    fps,
-    width,
-    height,
-    durationFrames: totalFrames,
-    audio: { src: song.audioPath, durationSec: song.durationSec },
+    ...frame.head,
     items,
     cards,
     captions,
@@ -383,20 +358,13 @@ function sectionSpans(
  * card over the opening, optional section cards, the timed lyric captions, and the style they are drawn in.
  */
 async function textLayers(
-  input: {
-    song: Song;
-    storyboard: Storyboard;
-    options: BuildTimelineInput['options'];
-    fps: number;
-    totalFrames: number;
-    downbeats: number[];
-    merged: SectionSpan[];
-    sectionCards: boolean;
-  },
+  input: { song: Song; storyboard: Storyboard },
+  { options, fps, totalFrames, duration }: SongFrame,
+  { downbeats, merged }: BeatGrid,
+  sectionCards: boolean,
   decide: (summary: string) => Promise<void>,
 ): Promise<{ cards: TextCard[]; captions: Caption[]; style: Timeline['style'] }> {
-  const { song, options, fps, totalFrames, downbeats, merged } = input;
-  const duration = totalFrames / fps;
+  const { song } = input;
   const toFrame = (sec: number) => Math.max(0, Math.min(totalFrames, Math.round(sec * fps)));
   const cards: TextCard[] = [];
   if (options.titleCard && song.title.trim()) {
@@ -416,7 +384,7 @@ async function textLayers(
       `title card "${song.title.trim()}"${song.artist ? ` by ${song.artist}` : ''} for ${fmt(endFrame / fps)}s`,
     );
   }
-  if (input.sectionCards) {
+  if (sectionCards) {
     for (const m of merged.slice(1)) {
       const s = toFrame(m.start);
       cards.push({
@@ -446,50 +414,59 @@ export async function draftTimeline(
   input: Omit<BuildTimelineInput, 'clips'>,
   ctx: Pick<BuildTimelineContext, 'sectionCards'> = {},
 ): Promise<Timeline> {
-  const { song, analysis, storyboard } = input;
-  const options = effectiveOptions(input.options);
-  const fps = options.fps;
-  const { width, height } = frameSize(options.aspect, options.resolution);
-  const totalFrames = Math.round(song.durationSec * fps);
-  const duration = totalFrames / fps;
-  const beats = analysis.beats.filter((b) => b > 0 && b < duration).sort((a, b) => a - b);
-  const downbeats = analysis.downbeats.filter((b) => b > 0 && b < duration).sort((a, b) => a - b);
-  const beatSec = analysis.bpm > 0 ? 60 / analysis.bpm : 0.5;
-  const merged = sectionSpans(
-    sectionsOf(analysis, duration),
-    beats,
-    downbeats,
-    beatSec,
-    analysis.meter.beatsPerBar || 4,
-    duration,
-  );
-  const text = await textLayers(
-    {
-      song,
-      storyboard,
-      options,
-      fps,
-      totalFrames,
-      downbeats,
-      merged,
-      sectionCards: ctx.sectionCards === true,
-    },
-    async () => {},
-  );
-  const visualizer = options.visualizer && options.visualizer !== 'none' ? options.visualizer : undefined;
+  const frame = songFrame(input);
+  const { visualizer } = frame;
+  const grid = beatGrid(input.analysis, frame.duration);
+  const text = await textLayers(input, frame, grid, ctx.sectionCards === true, async () => {});
   return {
-    version: 1,
-    fps,
-    width,
-    height,
-    durationFrames: totalFrames,
-    audio: { src: song.audioPath, durationSec: song.durationSec },
+    ...frame.head,
     items: [],
     ...text,
     beatFrames: [],
     ...(visualizer ? { visualizer: { kind: visualizer, color: text.style.accent } } : {}),
   } as Timeline;
 }
+
+/**
+ * What the draft and the full timeline read off the song and the options: frame rate, size and length, the
+ * timeline's head (those and the song), and the visualizer asked for.
+ */
+function songFrame(input: Pick<BuildTimelineInput, 'song' | 'options'>) {
+  const { song } = input;
+  const options = effectiveOptions(input.options);
+  const fps = options.fps;
+  const { width, height } = frameSize(options.aspect, options.resolution);
+  const totalFrames = Math.round(song.durationSec * fps);
+  const head = {
+    version: 1 as const,
+    fps,
+    width,
+    height,
+    durationFrames: totalFrames,
+    audio: { src: song.audioPath, durationSec: song.durationSec },
+  };
+  const visualizer = options.visualizer && options.visualizer !== 'none' ? options.visualizer : undefined;
+  return { options, fps, width, height, totalFrames, duration: totalFrames / fps, head, visualizer };
+}
+type SongFrame = ReturnType<typeof songFrame>;
+
+/** The beats and downbeats inside the song's length, and its sections merged and snapped to them. */
+function beatGrid(analysis: AudioAnalysis, duration: number) {
+  const beats = analysis.beats.filter((b) => b > 0 && b < duration).sort((a, b) => a - b);
+  const downbeats = analysis.downbeats.filter((b) => b > 0 && b < duration).sort((a, b) => a - b);
+  const beatSec = analysis.bpm > 0 ? 60 / analysis.bpm : 0.5;
+  const beatsPerBar = analysis.meter.beatsPerBar || 4;
+  const merged = sectionSpans(
+    sectionsOf(analysis, duration),
+    beats,
+    downbeats,
+    beatSec,
+    beatsPerBar,
+    duration,
+  );
+  return { beats, downbeats, beatSec, beatsPerBar, merged };
+}
+type BeatGrid = ReturnType<typeof beatGrid>;
 
 /** The song's sections in order, each with its index in the analysis (scenes refer to that index). */
 function sectionsOf(analysis: AudioAnalysis, duration: number): Array<Section & { index: number }> {

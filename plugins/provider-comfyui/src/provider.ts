@@ -17,8 +17,9 @@ import {
   snapDuration,
   type VideoProvider,
   validateSize,
+  vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
+import { clipOfJob, downloadJob, fitStill, requireVideo, saveBody } from '@beatframe/media';
 import {
   catalogueOf,
   DEFAULT_COMFYUI_MODEL,
@@ -188,8 +189,7 @@ export function createComfyUIProvider(raw: unknown = {}): VideoProvider {
       models,
       audio: false,
       usdFor: () => 0,
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 60,
+      ...vendorLimits(settings, 60),
       promptGuide:
         'One shot per clip in plain, literal sentences: subject, action, setting, camera move, lighting, style; open-weight models follow concrete descriptions best; no on-screen text.',
       promptStyleOf: (model) => promptStyleOf(modelOf(model)),
@@ -347,11 +347,8 @@ export function createComfyUIProvider(raw: unknown = {}): VideoProvider {
       const d = dataOf(ref);
       const c = client(ctx);
       let entry: HistoryEntry | undefined;
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts: settings.downloadAttempts ?? 3,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'download failed; reading the history again',
         source: async (): Promise<SavedFile> => {
           entry = await call('reading the prompt history', ctx, () => c.history(ref.jobId));

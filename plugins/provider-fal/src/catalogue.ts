@@ -4,7 +4,7 @@
  * Endpoints, enums and prices are from fal's model pages as read on 2026-11-24. fal changes them: users must keep
  * them current (override any field in config `providers.fal.models.<id>`, or add a model there).
  */
-import type { PromptStyle } from '@beatframe/core';
+import type { CatalogueSpec, PromptStyle } from '@beatframe/core';
 
 export interface FalModel {
   /** Endpoint id for text-to-video. */
@@ -122,28 +122,24 @@ export const FAL_MODELS: Record<string, FalModel> = {
   },
 };
 
-export const DEFAULT_FAL_MODEL = 'kling-2.5-turbo-pro';
-
-/** The catalogue with config overrides merged in (a partial entry amends a known model; a full one adds one). */
-export function mergeFalCatalogue(
-  overrides: Record<string, Partial<FalModel>> = {},
-): Record<string, FalModel> {
-  const out: Record<string, FalModel> = { ...FAL_MODELS };
-  for (const [id, o] of Object.entries(overrides)) {
-    const base = out[id];
-    if (base) out[id] = { ...base, ...o };
-    else if (o.textToVideo && o.durations && o.sizes)
-      out[id] = {
-        duration: 'string',
-        negativePrompt: false,
-        perSecond: 0,
-        maxPromptChars: 2000,
-        audio: false,
-        ...o,
-      } as FalModel;
-  }
-  return out;
-}
+/** The catalogue the config amends (a partial entry amends a known model; a full one adds one). */
+export const FAL_CATALOGUE: CatalogueSpec<FalModel> = {
+  models: FAL_MODELS,
+  defaultModel: 'kling-2.5-turbo-pro',
+  configKey: 'providers.fal.models',
+  // A new endpoint needs at least its endpoint, durations and sizes; the rest defaults.
+  newEntry: (o) =>
+    o.textToVideo && o.durations && o.sizes
+      ? ({
+          duration: 'string',
+          negativePrompt: false,
+          perSecond: 0,
+          maxPromptChars: 2000,
+          audio: false,
+          ...o,
+        } as FalModel)
+      : undefined,
+};
 
 /** The model's input for one clip, as its endpoint's schema wants it. */
 export function inputFor(

@@ -3,6 +3,7 @@ import {
   type ProviderErrorKind,
   passThroughError,
   providerErrorKindForStatus,
+  stepFailed,
 } from '@beatframe/core';
 import { ApiError } from '@fal-ai/client';
 
@@ -93,10 +94,7 @@ export function toProviderError(
         `fal's content checker refused the request: ${detail}`,
         opts,
       );
-    return new ProviderError(kind, `${ctx.what} failed (${status}): ${detail}`, {
-      ...opts,
-      ...(kind === 'retryable' && retryAfterSec !== undefined ? { retryAfterSec } : {}),
-    });
+    return stepFailed(kind, ctx.what, String(status), detail, opts, retryAfterSec);
   }
   if (err instanceof TypeError && /fetch failed/i.test(err.message)) {
     const cause = (err.cause as Error | undefined)?.message ?? err.message;

@@ -1,3 +1,4 @@
+import type { CatalogueSpec } from '@beatframe/core';
 import { z } from 'zod';
 
 /**
@@ -66,7 +67,16 @@ export const FAL_IMAGE_MODELS: Record<string, FalImageModel> = {
     maxPromptChars: 2000,
   },
 };
-export const DEFAULT_FAL_IMAGE_MODEL = 'seedream-4';
+/** The image catalogue the config amends; a new model needs at least its endpoint and sizes. */
+export const FAL_IMAGE_CATALOGUE: CatalogueSpec<FalImageModel> = {
+  models: FAL_IMAGE_MODELS,
+  defaultModel: 'seedream-4',
+  configKey: 'providers.fal.imageModels',
+  newEntry: (o) =>
+    o.textToImage && o.sizes
+      ? ({ maxReferenceImages: 0, seed: false, maxPromptChars: 2000, ...o } as FalImageModel)
+      : undefined,
+};
 
 /** USD for one image of `size` (a size from the model's table). */
 export function falImageUsd(m: FalImageModel, size: string): number {

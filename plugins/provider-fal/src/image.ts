@@ -1,25 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  catalogueLookup,
   type ImageContext,
   type ImageProvider,
   type ImageRequest,
   InputError,
+  modelCatalogue,
   nearestAspectSize,
   ProviderError,
   type ProviderJobRef,
   parsePluginSettings,
   referencesWithin,
   type Still,
+  vendorLimits,
 } from '@beatframe/core';
-import { readReferenceImage, saveStill } from '@beatframe/media';
+import { readReferenceImage, saveStill, stillOfJob } from '@beatframe/media';
 import { falAccess } from './client.js';
-import {
-  DEFAULT_FAL_IMAGE_MODEL,
-  FAL_IMAGE_MODELS,
-  type FalImageModel,
-  falImageUsd,
-} from './image-catalogue.js';
+import { FAL_IMAGE_CATALOGUE, type FalImageModel, falImageUsd } from './image-catalogue.js';
 import { FalImageSettings } from './image-settings.js';
 
 interface FalImageJobData {
@@ -50,16 +46,11 @@ export function createFalImageProvider(raw: unknown = {}): ImageProvider {
   const { conn, client, call } = falAccess(name, s);
   const pollMs = s.imagePollIntervalMs ?? 1000;
   const timeoutMs = s.imageTimeoutMs ?? 10 * 60_000;
-  const catalogue: Record<string, FalImageModel> = { ...FAL_IMAGE_MODELS };
-  for (const [id, o] of Object.entries(s.imageModels ?? {})) {
-    const known = catalogue[id];
-    if (known) catalogue[id] = { ...known, ...o };
-    else if (o.textToImage && o.sizes)
-      catalogue[id] = { maxReferenceImages: 0, seed: false, maxPromptChars: 2000, ...o } as FalImageModel;
-  }
-  const defaultModel = s.imageModel ?? DEFAULT_FAL_IMAGE_MODEL;
-  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.fal.imageModels');
-  const [, def] = modelOf(defaultModel);
+  const { models, modelOf, def, entryOf } = modelCatalogue(
+    name,
+    { model: s.imageModel, models: s.imageModels },
+    FAL_IMAGE_CATALOGUE,
+  );
 
   const { hostOf } = conn;
 
@@ -121,20 +112,16 @@ export function createFalImageProvider(raw: unknown = {}): ImageProvider {
       throw new ProviderError('retryable', `fetching the image of ${ref.jobId} failed (${res.status})`);
     const label = `${name} ${ref.model ?? ''}`.trim();
     const got = await saveStill(new Uint8Array(await res.arrayBuffer()), dest, label);
-    const m = catalogue[ref.model ?? defaultModel] ?? def;
+    const m = entryOf(ref.model);
     ctx.logger.info({ dest, requestId: ref.jobId, endpoint, purpose: data.purpose }, 'image generated');
     const seed = out.seed ?? data.seed;
-    return {
-      ...(data.purpose ? { purpose: data.purpose } : {}),
-      ...(data.shotId ? { shotId: data.shotId } : {}),
-      path: dest,
-      ...got,
+    return stillOfJob(data, dest, got, {
       provider: name,
       ...(ref.model ? { model: ref.model } : {}),
       jobId: ref.jobId,
       ...(seed !== undefined ? { seed } : {}),
       costUsd: falImageUsd(m, ref.size),
-    };
+    });
   }
 
   return {
@@ -149,11 +136,10 @@ export function createFalImageProvider(raw: unknown = {}): ImageProvider {
       seed: def.seed,
       maxPromptChars: def.maxPromptChars,
       usdFor: (req) => {
-        const m = catalogue[req.model ?? defaultModel] ?? def;
+        const m = entryOf(req.model);
         return falImageUsd(m, sizeFor(m, req));
       },
-      concurrency: s.imageConcurrency ?? 2,
-      rpm: s.imageRpm ?? 10,
+      ...vendorLimits({ concurrency: s.imageConcurrency, rpm: s.imageRpm }),
     },
     status: conn.status,
 

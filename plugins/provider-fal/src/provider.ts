@@ -2,23 +2,22 @@ import {
   aspectsOfSizes,
   type Clip,
   type ClipRequest,
-  catalogueLookup,
   cutPrompt,
   InputError,
+  modelCatalogue,
+  ONE_SHOT_PROMPT_GUIDE,
+  oneImageClip,
   type PluginContext,
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
-  pricedRequestOf,
-  snapClipSeconds,
-  startImageOnly,
   submittedJob,
   type VideoProvider,
-  validateSize,
+  vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
+import { clipOfJob, downloadJob, fetchVideo, fitStill } from '@beatframe/media';
 import type { QueueStatus } from '@fal-ai/client';
-import { DEFAULT_FAL_MODEL, inputFor, mergeFalCatalogue } from './catalogue.js';
+import { FAL_CATALOGUE, inputFor } from './catalogue.js';
 import { falAccess } from './client.js';
 import { detailOf, kindOf } from './errors.js';
 import type { FalSettings } from './settings.js';
@@ -33,14 +32,10 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
   const name = settings.name ?? 'fal';
   const { conn, client, call } = falAccess(name, settings);
   const { hostOf } = conn;
-  const catalogue = mergeFalCatalogue(settings.models);
-  const defaultModel = settings.model ?? DEFAULT_FAL_MODEL;
-  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.fal.models');
-  const attempts = Math.max(1, settings.downloadAttempts ?? 3);
-  const [, def] = modelOf(defaultModel);
+  const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, FAL_CATALOGUE);
 
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
-    const m = catalogue[req.model ?? defaultModel] ?? def;
+    const m = entryOf(req.model);
     const perSecond = m.perSecondBySize?.[req.size] ?? m.perSecond;
     return Number((perSecond * req.seconds).toFixed(4));
   }
@@ -84,21 +79,21 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
       models,
       audio: def.audio,
       usdFor: usd,
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 10,
-      promptGuide:
-        'One shot per clip: subject, action, setting, camera move, lighting, style, in plain sentences; no real people or brands.',
-      promptStyleOf: (model) => (catalogue[model ?? defaultModel] ?? def).promptStyle,
+      ...vendorLimits(settings),
+      promptGuide: ONE_SHOT_PROMPT_GUIDE,
+      promptStyleOf: (model) => entryOf(model).promptStyle,
     },
 
     status: conn.status,
 
     async submit(req, ctx) {
-      const [model, m] = modelOf(req.model);
-      const label = `${name} ${model}`;
-      const size = validateSize(req.size, Object.keys(m.sizes), label);
-      startImageOnly(req, label, !!m.imageToVideo);
-      const seconds = snapClipSeconds(req, m.durations, ctx, name);
+      const { model, m, label, size, seconds } = oneImageClip(
+        name,
+        modelOf,
+        req,
+        ctx,
+        (m) => !!m.imageToVideo,
+      );
       const fal = client(ctx); // a missing key fails here, before any image work
       const imageUrl = req.imagePath ? await imageUrlOf(req.imagePath, size, ctx) : undefined;
       const endpoint = imageUrl ? m.imageToVideo! : m.textToVideo;
@@ -164,11 +159,8 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
     },
 
     async download(ref, dest, ctx): Promise<Clip> {
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'download failed; reading the result again',
         // The result is read again each time, so an expired file URL is replaced by the current one.
         source: async () => {
@@ -186,7 +178,7 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
             signal: ctx.signal,
           }),
       });
-      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref)));
+      return clipOfJob(dest, info, name, ref, usd);
     },
 
     async cancel(ref, ctx) {

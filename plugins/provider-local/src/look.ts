@@ -1,4 +1,5 @@
 import { type ClipRequest, digestOf, parseSize } from '@beatframe/core';
+import { localMp4Args } from './mp4.js';
 
 /** How the motion feels: slow drifting gradients up to fast strobing geometry. */
 export type MotionStyle = 'drift' | 'organic' | 'pulse' | 'strobe';
@@ -358,21 +359,7 @@ export function ffmpegArgs(look: LocalLook, out: string, opts: { preset?: string
     String(look.seconds),
     '-r',
     String(look.fps),
-    '-c:v',
-    'libx264',
-    '-preset',
     // ultrafast halves the CPU time of superfast for ~1.5× the bytes: these clips are intermediate.
-    opts.preset ?? 'ultrafast',
-    '-crf',
-    '23',
-    '-pix_fmt',
-    'yuv420p',
-    '-movflags',
-    '+faststart',
-    '-metadata',
-    'comment=beatframe provider-local: abstract motion graphics',
-    '-f',
-    'mp4',
-    out,
+    ...localMp4Args(opts.preset ?? 'ultrafast', 'abstract motion graphics', out),
   ];
 }

@@ -17,7 +17,7 @@ import {
   type VideoProvider,
   validateSize,
 } from '@beatframe/core';
-import { ffmpegPath, probeMedia } from '@beatframe/media';
+import { clipOfJob, ffmpegPath, type MediaInfo, probeMedia } from '@beatframe/media';
 import { coloursOfImage } from './image.js';
 import { jobFiles, readPid, removePartials, rendering } from './jobs.js';
 import { ffmpegArgs, type LocalLook, lookFor } from './look.js';
@@ -360,19 +360,8 @@ export function createLocalProvider(settings: LocalProviderSettings = {}): Video
   return provider;
 }
 
-function clipOf(ref: ProviderJobRef, path: string, info: Awaited<ReturnType<typeof probeMedia>>): Clip {
-  return {
-    path,
-    durationSec: info.durationSec,
-    width: info.video!.width,
-    height: info.video!.height,
-    fps: info.video!.fps,
-    hasAudio: !!info.audio,
-    provider: 'local',
-    model: ref.model ?? MOTION_MODEL,
-    jobId: ref.jobId,
-    costUsd: 0,
-  };
+function clipOf(ref: ProviderJobRef, path: string, info: MediaInfo): Clip {
+  return clipOfJob(path, info, 'local', { ...ref, model: ref.model ?? MOTION_MODEL }, 0);
 }
 
 /** The parameters a clip was (or will be) rendered from, for tests and the decision log. */

@@ -7,6 +7,7 @@ import {
   produceAtomic,
   validateSize,
 } from '@beatframe/core';
+import { stillOfJob } from '@beatframe/media';
 import { createCanvas } from '@napi-rs/canvas';
 import { coloursOfImage } from './image.js';
 import { LOCAL_SIZES, SCENE_MODEL } from './provider.js';
@@ -67,17 +68,12 @@ export function createLocalImageProvider(): ImageProvider {
       const png = await canvas.encode('png');
       await produceAtomic(dest, (tmp) => writeFile(tmp, png));
       ctx.logger.info({ dest, setting: scene.setting, purpose: req.purpose }, 'local still drawn');
-      return {
-        ...(req.purpose ? { purpose: req.purpose } : {}),
-        ...(req.shotId ? { shotId: req.shotId } : {}),
-        path: dest,
-        width: scene.width,
-        height: scene.height,
-        provider: 'local',
-        model: SCENE_MODEL,
-        seed: scene.seed,
-        costUsd: 0,
-      };
+      return stillOfJob(
+        req,
+        dest,
+        { width: scene.width, height: scene.height },
+        { provider: 'local', model: SCENE_MODEL, seed: scene.seed, costUsd: 0 },
+      );
     },
   };
 }

@@ -3,6 +3,7 @@ import {
   parseRetryAfter,
   passThroughError,
   providerErrorKindForStatus,
+  stepFailed,
 } from '@beatframe/core';
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 
@@ -81,12 +82,8 @@ export function toProviderError(
     }
     const kind = providerErrorKindForStatus(status);
     // OpenAI's rate-limit text names the wait ("Please try again in 12s") when no header does.
-    const retryAfterSec =
-      kind === 'retryable' ? (retryAfterOf(err.headers) ?? waitInText(detail)) : undefined;
-    return new ProviderError(kind, `${ctx.what} failed (${status}${tag ? ` ${tag}` : ''}): ${detail}`, {
-      ...opts,
-      ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
-    });
+    const retryAfterSec = retryAfterOf(err.headers) ?? waitInText(detail);
+    return stepFailed(kind, ctx.what, `${status}${tag ? ` ${tag}` : ''}`, detail, opts, retryAfterSec);
   }
   if (err instanceof APIConnectionError) {
     return new ProviderError(

@@ -1,3 +1,4 @@
+import type { CatalogueSpec } from '@beatframe/core';
 import { z } from 'zod';
 
 /**
@@ -67,7 +68,12 @@ export const OPENAI_IMAGE_MODELS: Record<string, OpenAIImageModel> = {
     maxPromptChars: 32000,
   },
 };
-export const DEFAULT_OPENAI_IMAGE_MODEL = 'gpt-image-1.5';
+/** The image catalogue the config amends (a new model starts from the default's entry). */
+export const OPENAI_IMAGE_CATALOGUE: CatalogueSpec<OpenAIImageModel> = {
+  models: OPENAI_IMAGE_MODELS,
+  defaultModel: 'gpt-image-1.5',
+  configKey: 'providers["openai-videos"].imageModels',
+};
 
 /** USD for one image of `size` at `quality`, with `references` input images. */
 export function openAIImageUsd(

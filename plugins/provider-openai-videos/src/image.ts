@@ -1,25 +1,21 @@
 import { basename } from 'node:path';
 import {
-  catalogueLookup,
   type ImageProvider,
+  modelCatalogue,
   nearestAspectSize,
   type PluginContext,
   ProviderError,
   parsePluginSettings,
   referencesWithin,
   vendorConnection,
+  vendorLimits,
 } from '@beatframe/core';
-import { readReferenceImage, saveStill } from '@beatframe/media';
+import { readReferenceImage, saveStill, stillOfJob } from '@beatframe/media';
 import type OpenAI from 'openai';
 import { toFile } from 'openai';
 import { openAIClient } from './client.js';
 import { toProviderError } from './errors.js';
-import {
-  DEFAULT_OPENAI_IMAGE_MODEL,
-  OPENAI_IMAGE_MODELS,
-  type OpenAIImageModel,
-  openAIImageUsd,
-} from './image-catalogue.js';
+import { OPENAI_IMAGE_CATALOGUE, openAIImageUsd } from './image-catalogue.js';
 import { OpenAIImageSettings } from './image-settings.js';
 import { OPENAI_CONNECTION } from './settings.js';
 
@@ -34,14 +30,11 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
   const conn = vendorConnection(name, s, OPENAI_CONNECTION);
   const { apiKeyEnv } = conn;
   const quality = s.imageQuality ?? 'medium';
-  const catalogue: Record<string, OpenAIImageModel> = { ...OPENAI_IMAGE_MODELS };
-  const base = OPENAI_IMAGE_MODELS[DEFAULT_OPENAI_IMAGE_MODEL]!;
-  for (const [id, o] of Object.entries(s.imageModels ?? {}))
-    catalogue[id] = { ...(catalogue[id] ?? base), ...o };
-  const defaultModel = s.imageModel ?? DEFAULT_OPENAI_IMAGE_MODEL;
-  const configKey = 'providers["openai-videos"].imageModels';
-  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, configKey);
-  const [, def] = modelOf(defaultModel);
+  const { models, modelOf, def, entryOf } = modelCatalogue(
+    name,
+    { model: s.imageModel, models: s.imageModels },
+    OPENAI_IMAGE_CATALOGUE,
+  );
 
   // Images take longer than a video job's calls: 3 minutes by default.
   const client = (ctx: PluginContext) => openAIClient(conn, ctx, s, 180_000);
@@ -52,7 +45,7 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
   }
 
   function usdFor(req: { size: string; model?: string; referenceImagePaths?: string[] }): number {
-    const m = catalogue[req.model ?? defaultModel] ?? def;
+    const m = entryOf(req.model);
     const size = nearestAspectSize(req.size, m.sizes);
     return openAIImageUsd(m, size, quality, req.referenceImagePaths?.length ?? 0);
   }
@@ -69,8 +62,7 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
       seed: false,
       maxPromptChars: def.maxPromptChars,
       usdFor,
-      concurrency: s.imageConcurrency ?? 2,
-      rpm: s.imageRpm ?? 5,
+      ...vendorLimits({ concurrency: s.imageConcurrency, rpm: s.imageRpm }, 5),
     },
     status: conn.status,
 
@@ -125,16 +117,12 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
         },
         'image generated',
       );
-      return {
-        ...(req.purpose ? { purpose: req.purpose } : {}),
-        ...(req.shotId ? { shotId: req.shotId } : {}),
-        path: dest,
-        ...got,
+      return stillOfJob(req, dest, got, {
         provider: name,
         model,
         ...(requestId ? { jobId: requestId } : {}),
         costUsd,
-      };
+      });
     },
   };
 }

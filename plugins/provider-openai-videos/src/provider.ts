@@ -9,15 +9,15 @@ import {
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
-  pricedRequestOf,
   produceAtomic,
   snapClipSeconds,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
+  vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadVerified, fitStill, requireVideo } from '@beatframe/media';
+import { clipOfJob, downloadJob, fitStill, requireVideo } from '@beatframe/media';
 import type OpenAI from 'openai';
 import { toFile } from 'openai';
 import { openAIClient } from './client.js';
@@ -84,7 +84,6 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
   const sizes = settings.sizes ?? OPENAI_VIDEO_SIZES;
   const modelSizes = { ...DEFAULT_MODEL_SIZES, ...(settings.modelSizes ?? {}) };
   const durations = settings.durations ?? OPENAI_VIDEO_SECONDS;
-  const attempts = Math.max(1, settings.downloadAttempts ?? 3);
 
   const client = (ctx: PluginContext) => openAIClient(conn, ctx, settings, 120_000);
 
@@ -161,8 +160,7 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
       audio: true,
       usdFor: usd,
       seeds: false,
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 10,
+      ...vendorLimits(settings),
       promptGuide:
         'Describe one shot like a cinematographer: subject, action, setting, camera move, lens, lighting, palette; one scene per clip; no real people or copyrighted characters.',
       promptStyleOf: () => SORA_PROMPT_STYLE,
@@ -230,11 +228,8 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
     },
 
     async download(ref: ProviderJobRef, dest: string, ctx: PluginContext): Promise<Clip> {
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'corrupt download; fetching it again',
         logCause: false,
         retryIf: () => true,
@@ -265,7 +260,7 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
         }
       }
       return {
-        ...clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref))),
+        ...clipOfJob(dest, info, name, ref, usd),
         ...(thumbnailPath ? { thumbnailPath } : {}),
       };
     },

@@ -1,4 +1,10 @@
-import { ProviderError, type ProviderErrorKind, parseRetryAfter, passThroughError } from '@beatframe/core';
+import {
+  ProviderError,
+  type ProviderErrorKind,
+  parseRetryAfter,
+  passThroughError,
+  stepFailed,
+} from '@beatframe/core';
 
 export const ALTERNATIVES = '--provider replicate|fal|veo|comfyui, or another --model';
 
@@ -75,11 +81,8 @@ export function toProviderError(
         `OpenRouter's moderation refused the request: ${text}`,
         opts,
       );
-    const retryAfterSec = kind === 'retryable' ? parseRetryAfter(e.headers?.get('retry-after')) : undefined;
-    return new ProviderError(kind, `${ctx.what} failed (${e.statusCode}): ${text}`, {
-      ...opts,
-      ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
-    });
+    const retryAfterSec = parseRetryAfter(e.headers?.get('retry-after'));
+    return stepFailed(kind, ctx.what, String(e.statusCode), text, opts, retryAfterSec);
   }
   if (
     e?.name === 'ConnectionError' ||

@@ -3,19 +3,20 @@ import {
   type Clip,
   type ClipRequest,
   InputError,
+  ONE_SHOT_PROMPT_GUIDE,
   type PluginContext,
   ProviderError,
   type ProviderJobStatus,
   parsePluginSettings,
-  pricedRequestOf,
   snapClipSeconds,
   submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
+  vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadVerified, fitStill, requireVideo, saveBody } from '@beatframe/media';
+import { clipOfJob, downloadJob, fitStill, requireVideo, saveBody } from '@beatframe/media';
 import type { OpenRouter } from '@openrouter/sdk';
 import type { FrameImage } from '@openrouter/sdk/models';
 import { ALTERNATIVES, jobFailure, toProviderError } from './errors.js';
@@ -113,10 +114,8 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
       models: [defaultModel, ...LISTING_SNAPSHOT.map((m) => m.id).filter((id) => id !== defaultModel)],
       audio: !!settings.audio && !!snapshot.generateAudio,
       usdFor: usd,
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 10,
-      promptGuide:
-        'One shot per clip: subject, action, setting, camera move, lighting, style, in plain sentences; no real people or brands.',
+      ...vendorLimits(settings),
+      promptGuide: ONE_SHOT_PROMPT_GUIDE,
     },
 
     status: conn.status,
@@ -188,11 +187,8 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
     async download(ref, dest, ctx): Promise<Clip> {
       const or = await client(ctx);
       let charged: number | null | undefined;
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts: settings.downloadAttempts ?? 3,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'download failed; fetching the content again',
         source: async () => {
           const job = await call('checking the video job', ctx, ref.model, async () =>
@@ -216,13 +212,7 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
           return requireVideo(tmp, ref.jobId);
         },
       });
-      return clipOfJob(
-        dest,
-        info,
-        name,
-        ref,
-        typeof charged === 'number' ? charged : usd(pricedRequestOf(ref)),
-      );
+      return clipOfJob(dest, info, name, ref, typeof charged === 'number' ? charged : usd);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { PromptStyle } from '@beatframe/core';
+import { type CatalogueSpec, PromptStyle } from '@beatframe/core';
 import { z } from 'zod';
 
 /**
@@ -111,19 +111,13 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
     promptStyle: openModelStyle(100),
   },
 };
-export const DEFAULT_REPLICATE_MODEL = 'wan-2.2-fast';
-
-/** The catalogue with config overrides merged in (a partial entry amends a known model; a full one adds one). */
-export function mergeReplicateCatalogue(
-  overrides: Record<string, Partial<ReplicateModel>> = {},
-): Record<string, ReplicateModel> {
-  const out: Record<string, ReplicateModel> = { ...REPLICATE_MODELS };
-  for (const [id, o] of Object.entries(overrides)) {
-    const base = out[id];
-    out[id] = base ? { ...base, ...o } : ReplicateModel.parse(o);
-  }
-  return out;
-}
+/** The catalogue the config amends (a partial entry amends a known model; a full one adds one). */
+export const REPLICATE_CATALOGUE: CatalogueSpec<ReplicateModel> = {
+  models: REPLICATE_MODELS,
+  defaultModel: 'wan-2.2-fast',
+  configKey: 'providers.replicate.models',
+  newEntry: (o) => ReplicateModel.parse(o),
+};
 
 /** The model's input for one clip, as its schema wants it. */
 export function inputFor(

@@ -1,4 +1,10 @@
-import { ProviderError, type ProviderErrorKind, parseRetryAfter, passThroughError } from '@beatframe/core';
+import {
+  ProviderError,
+  type ProviderErrorKind,
+  parseRetryAfter,
+  passThroughError,
+  stepFailed,
+} from '@beatframe/core';
 
 export const ALTERNATIVES = '--provider fal|veo|openrouter|comfyui, or another --model';
 
@@ -86,11 +92,8 @@ export function toProviderError(
         `Replicate does not serve ${ctx.model ?? 'this model'} (${res.status}: ${detail}); switch with ${ALTERNATIVES}`,
         opts,
       );
-    const retryAfterSec = kind === 'retryable' ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
-    return new ProviderError(kind, `${ctx.what} failed (${res.status}): ${detail}`, {
-      ...opts,
-      ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
-    });
+    const retryAfterSec = parseRetryAfter(res.headers.get('retry-after'));
+    return stepFailed(kind, ctx.what, String(res.status), detail, opts, retryAfterSec);
   }
   if (err instanceof TypeError && /fetch failed/i.test(err.message))
     return new ProviderError('retryable', `${ctx.what}: cannot reach ${ctx.host}`, { cause: err });

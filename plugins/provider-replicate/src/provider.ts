@@ -6,23 +6,23 @@ import {
   aspectsOfSizes,
   type Clip,
   type ClipRequest,
-  catalogueLookup,
+  cutPrompt,
+  modelCatalogue,
+  ONE_SHOT_PROMPT_GUIDE,
+  oneImageClip,
   type PluginContext,
   ProviderError,
   type ProviderJobStatus,
   parsePluginSettings,
-  pricedRequestOf,
-  snapClipSeconds,
-  startImageOnly,
   submittedJob,
   type VideoProvider,
-  validateSize,
   vendorCall,
   vendorConnection,
+  vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadVerified, fetchVideo, fitStill, requireVideo } from '@beatframe/media';
+import { clipOfJob, downloadJob, fetchVideo, fitStill, requireVideo } from '@beatframe/media';
 import Replicate, { type Prediction } from 'replicate';
-import { DEFAULT_REPLICATE_MODEL, inputFor, mergeReplicateCatalogue } from './catalogue.js';
+import { inputFor, REPLICATE_CATALOGUE } from './catalogue.js';
 import { predictionFailure, toProviderError } from './errors.js';
 import { REPLICATE_CONNECTION, ReplicateSettings } from './settings.js';
 
@@ -41,10 +41,7 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
   const name = settings.name ?? 'replicate';
   const conn = vendorConnection(name, settings, REPLICATE_CONNECTION);
   const { hostOf } = conn;
-  const catalogue = mergeReplicateCatalogue(settings.models);
-  const defaultModel = settings.model ?? DEFAULT_REPLICATE_MODEL;
-  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.replicate.models');
-  const [, def] = modelOf(defaultModel);
+  const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, REPLICATE_CATALOGUE);
   const cacheDir = settings.cacheDir ?? join(tmpdir(), 'beatframe-replicate');
 
   function client(ctx: PluginContext): Replicate {
@@ -55,7 +52,7 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
   }
   const call = vendorCall(conn, toProviderError);
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
-    const m = catalogue[req.model ?? defaultModel] ?? def;
+    const m = entryOf(req.model);
     return Number(((m.perSecondBySize?.[req.size] ?? m.perSecond) * req.seconds).toFixed(4));
   }
   const cachePath = (id: string) => join(cacheDir, `${id.replace(/[^\w-]/g, '_')}.mp4`);
@@ -107,37 +104,26 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
       models,
       audio: false,
       usdFor: usd,
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 10,
-      promptGuide:
-        'One shot per clip: subject, action, setting, camera move, lighting, style, in plain sentences; no real people or brands.',
-      promptStyleOf: (model) => (catalogue[model ?? defaultModel] ?? def).promptStyle,
+      ...vendorLimits(settings),
+      promptGuide: ONE_SHOT_PROMPT_GUIDE,
+      promptStyleOf: (model) => entryOf(model).promptStyle,
     },
 
     status: conn.status,
 
     async submit(req, ctx) {
-      const [id, m] = modelOf(req.model);
-      const label = `${name} ${id}`;
-      const size = validateSize(req.size, Object.keys(m.sizes), label);
-      startImageOnly(req, label, !!m.imageInput);
-      const seconds = snapClipSeconds(req, m.durations, ctx, name);
+      const {
+        model: id,
+        m,
+        label,
+        size,
+        seconds,
+      } = oneImageClip(name, modelOf, req, ctx, (m) => !!m.imageInput);
       const r = client(ctx); // a missing token fails here, before any image work
       const image = req.imagePath
         ? `data:image/png;base64,${(await fitStill(req.imagePath, size, 'start image', { signal: ctx.signal })).toString('base64')}`
         : undefined;
-      let prompt = req.prompt;
-      if (prompt.length > m.maxPromptChars) {
-        const summary = `prompt cut from ${prompt.length} to the ${m.maxPromptChars} characters ${label} takes`;
-        ctx.logger.warn({ shotId: req.shotId }, summary);
-        void ctx.decisions?.record({
-          role: 'prompt-cut',
-          summary,
-          ...(req.shotId ? { shotId: req.shotId } : {}),
-          model: id,
-        });
-        prompt = prompt.slice(0, m.maxPromptChars);
-      }
+      const prompt = cutPrompt(req.prompt, m.maxPromptChars, label, ctx, { shotId: req.shotId, model: id });
       const input = inputFor(m, { ...req, prompt, seconds, size }, image);
       const owner = image && m.imageModel ? m.imageModel : m.model;
       const version = image && m.imageModel ? m.imageVersion : m.version;
@@ -187,11 +173,8 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
 
     async download(ref, dest, ctx): Promise<Clip> {
       const cached = cachePath(ref.jobId);
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts: settings.downloadAttempts ?? 3,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'download failed; reading the prediction again',
         source: async (): Promise<{ cached: string } | { url: string }> => {
           if (existsSync(cached)) return { cached };
@@ -224,7 +207,7 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
         },
       });
       await rm(cached, { force: true });
-      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref)));
+      return clipOfJob(dest, info, name, ref, usd);
     },
 
     async cancel(ref, ctx) {

@@ -5,7 +5,7 @@
  * Prices are USD per second (Runway bills credits at $0.01 each), from Runway's API pricing page as read on
  * 2026-11-24. They change: users must keep them current (config `providers.runway.models.<id>.perSecond`).
  */
-import type { PromptStyle } from '@beatframe/core';
+import type { CatalogueSpec, PromptStyle } from '@beatframe/core';
 
 export interface RunwayModel {
   /** Clip lengths the model takes, seconds. */
@@ -110,17 +110,12 @@ export const RUNWAY_MODELS: Record<string, RunwayModel> = {
   },
 };
 
-export const DEFAULT_RUNWAY_MODEL = 'gen4.5';
-
-/** The catalogue with config overrides merged in (a partial entry amends a known model; a full one adds one). */
-export function mergeRunwayCatalogue(
-  overrides: Record<string, Partial<RunwayModel>> = {},
-): Record<string, RunwayModel> {
-  const out: Record<string, RunwayModel> = { ...RUNWAY_MODELS };
-  for (const [id, o] of Object.entries(overrides))
-    out[id] = { ...(out[id] ?? RUNWAY_MODELS[DEFAULT_RUNWAY_MODEL]!), ...o };
-  return out;
-}
+/** The catalogue the config amends (a partial entry amends a known model; a new one starts from the default's). */
+export const RUNWAY_CATALOGUE: CatalogueSpec<RunwayModel> = {
+  models: RUNWAY_MODELS,
+  defaultModel: 'gen4.5',
+  configKey: 'providers.runway.models',
+};
 
 /** Runway's `ratio` for a pixel size: "1280x720" → "1280:720". */
 export const ratioOf = (size: string) => size.replace('x', ':');

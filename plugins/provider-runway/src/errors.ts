@@ -4,6 +4,7 @@ import {
   parseRetryAfter,
   passThroughError,
   providerErrorKindForStatus,
+  stepFailed,
 } from '@beatframe/core';
 import { APIConnectionError, APIError, APIUserAbortError } from '@runwayml/sdk';
 
@@ -69,12 +70,8 @@ export function toProviderError(
     if (status === 400 && POLICY.test(detail))
       return new ProviderError('content-policy', `Runway's moderation refused the request: ${detail}`, opts);
     const kind = providerErrorKindForStatus(status);
-    const retryAfterSec =
-      kind === 'retryable' ? parseRetryAfter(err.headers?.get?.('retry-after')) : undefined;
-    return new ProviderError(kind, `${ctx.what} failed (${status}): ${detail}`, {
-      ...opts,
-      ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
-    });
+    const retryAfterSec = parseRetryAfter(err.headers?.get?.('retry-after'));
+    return stepFailed(kind, ctx.what, String(status), detail, opts, retryAfterSec);
   }
   if (err instanceof APIConnectionError)
     return new ProviderError(

@@ -1,24 +1,24 @@
 import {
   type Clip,
   type ClipRequest,
-  catalogueLookup,
   cutPrompt,
   InputError,
+  modelCatalogue,
   type PluginContext,
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
-  pricedRequestOf,
   snapClipSeconds,
   submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
+  vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadVerified, fetchVideo, fitStill } from '@beatframe/media';
+import { clipOfJob, downloadJob, fetchVideo, fitStill } from '@beatframe/media';
 import RunwayML from '@runwayml/sdk';
-import { DEFAULT_RUNWAY_MODEL, mergeRunwayCatalogue, ratioOf } from './catalogue.js';
+import { RUNWAY_CATALOGUE, ratioOf } from './catalogue.js';
 import { failureKind, toProviderError } from './errors.js';
 import { RUNWAY_CONNECTION, type RunwaySettings } from './settings.js';
 
@@ -32,12 +32,7 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
   const name = settings.name ?? 'runway';
   const conn = vendorConnection(name, settings, RUNWAY_CONNECTION);
   const { hostOf } = conn;
-  const catalogue = mergeRunwayCatalogue(settings.models);
-  const defaultModel = settings.model ?? DEFAULT_RUNWAY_MODEL;
-  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.runway.models');
-  const attempts = Math.max(1, settings.downloadAttempts ?? 3);
-
-  const [, def] = modelOf(defaultModel);
+  const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, RUNWAY_CATALOGUE);
 
   function client(ctx: PluginContext): RunwayML {
     const apiKey = conn.apiKey(ctx);
@@ -54,7 +49,7 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
     req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>,
     audio = settings.audio !== false,
   ): number {
-    const m = catalogue[req.model ?? defaultModel] ?? def;
+    const m = entryOf(req.model);
     const perSecond = !audio && m.perSecondSilent !== undefined ? m.perSecondSilent : m.perSecond;
     return Number((perSecond * req.seconds).toFixed(4));
   }
@@ -89,12 +84,11 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
       models,
       audio: def.audio && settings.audio !== false,
       usdFor: (req) => usd(req),
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 10,
+      ...vendorLimits(settings),
       promptGuide:
         'Up to 1000 characters: describe the motion and camera in plain sentences (subject, action, camera move, lighting); with a start image, describe what moves, not what is seen.',
-      promptStyleOf: (model) => (catalogue[model ?? defaultModel] ?? def).promptStyle,
-      framesOf: (model) => ({ lastFrame: (catalogue[model ?? defaultModel] ?? def).lastFrame }),
+      promptStyleOf: (model) => entryOf(model).promptStyle,
+      framesOf: (model) => ({ lastFrame: entryOf(model).lastFrame }),
     },
 
     status: conn.status,
@@ -196,11 +190,8 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
     },
 
     async download(ref, dest, ctx): Promise<Clip> {
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'download failed; reading the task again',
         // The task is read again each time: its output URLs are signed and expire, the fresh ones do not.
         source: async () => {
@@ -222,7 +213,7 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
           }),
       });
       const audio = (ref.data as RunwayJobData).audio;
-      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref), audio ?? true));
+      return clipOfJob(dest, info, name, ref, (req) => usd(req, audio ?? true));
     },
 
     async cancel(ref, ctx) {

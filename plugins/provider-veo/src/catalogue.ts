@@ -4,7 +4,7 @@
  * Prices are USD per second of generated video, taken from Google's Gemini API pricing and Veo pages as read on
  * 2026-11-24. They change: users must keep them current (override in config `providers.veo.models.<id>.perSecond`).
  */
-import type { PromptStyle } from '@beatframe/core';
+import type { CatalogueSpec, PromptStyle } from '@beatframe/core';
 
 export type VeoAspect = '16:9' | '9:16';
 export type VeoResolution = '720p' | '1080p' | '4k';
@@ -110,8 +110,6 @@ export const VEO_MODELS: Record<string, VeoModel> = {
   },
 };
 
-export const DEFAULT_VEO_MODEL = 'veo-3.1-fast-generate-preview';
-
 const SIZES: Record<VeoResolution, Record<VeoAspect, string>> = {
   '720p': { '16:9': '1280x720', '9:16': '720x1280' },
   '1080p': { '16:9': '1920x1080', '9:16': '1080x1920' },
@@ -135,10 +133,9 @@ export function paramsOfSize(
   return undefined;
 }
 
-/** The catalogue with config overrides merged in (a partial entry amends a known model; a full one adds one). */
-export function mergeCatalogue(overrides: Record<string, Partial<VeoModel>> = {}): Record<string, VeoModel> {
-  const out: Record<string, VeoModel> = { ...VEO_MODELS };
-  const base = VEO_MODELS[DEFAULT_VEO_MODEL]!;
-  for (const [id, o] of Object.entries(overrides)) out[id] = { ...(out[id] ?? base), ...o };
-  return out;
-}
+/** The catalogue the config amends (a partial entry amends a known model; a new one starts from the default's). */
+export const VEO_CATALOGUE: CatalogueSpec<VeoModel> = {
+  models: VEO_MODELS,
+  defaultModel: 'veo-3.1-fast-generate-preview',
+  configKey: 'providers.veo.models',
+};

@@ -3,6 +3,7 @@ import {
   type ProviderErrorKind,
   passThroughError,
   providerErrorKindForStatus,
+  stepFailed,
 } from '@beatframe/core';
 import { ApiError } from '@google/genai';
 
@@ -124,11 +125,7 @@ export function toProviderError(
         `the prompt was refused by Google's safety filters: ${detail}`,
         opts,
       );
-    const retryAfterSec = kind === 'retryable' ? (retryDelayOf(st) ?? undefined) : undefined;
-    return new ProviderError(kind, `${ctx.what} failed (${tag}): ${detail}`, {
-      ...opts,
-      ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
-    });
+    return stepFailed(kind, ctx.what, tag, detail, opts, retryDelayOf(st) ?? undefined);
   }
   if (err instanceof TypeError && /fetch failed/i.test(err.message)) {
     const cause = (err.cause as Error | undefined)?.message ?? err.message;

@@ -1,13 +1,14 @@
 import {
-  catalogueLookup,
   type ImageProvider,
+  modelCatalogue,
   nearestAspectSize,
   type PluginContext,
   ProviderError,
   referencesWithin,
   vendorConnection,
+  vendorLimits,
 } from '@beatframe/core';
-import { readReferenceImage, saveStill } from '@beatframe/media';
+import { readReferenceImage, saveStill, stillOfJob } from '@beatframe/media';
 import { type GenerateContentResponse, GoogleGenAI, type Part } from '@google/genai';
 import { toProviderError } from './errors.js';
 import { GEMINI_CONNECTION } from './settings.js';
@@ -58,8 +59,6 @@ export const GEMINI_IMAGE_MODELS: Record<string, GeminiImageModel> = {
     maxPromptChars: 8000,
   },
 };
-export const DEFAULT_GEMINI_IMAGE_MODEL = 'gemini-2.5-flash-image';
-
 /** finishReasons that mean the filters withheld the picture (as opposed to a glitch worth retrying). */
 const REFUSED = /SAFETY|PROHIBITED|BLOCKLIST|SPII|RECITATION/;
 
@@ -79,13 +78,15 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
   const name = settings.name ?? 'veo';
   const conn = vendorConnection(name, settings, GEMINI_CONNECTION);
   const { apiKeyEnv } = conn;
-  const catalogue: Record<string, GeminiImageModel> = { ...GEMINI_IMAGE_MODELS };
-  const base = GEMINI_IMAGE_MODELS[DEFAULT_GEMINI_IMAGE_MODEL]!;
-  for (const [id, o] of Object.entries(settings.imageModels ?? {}))
-    catalogue[id] = { ...(catalogue[id] ?? base), ...o };
-  const defaultModel = settings.model ?? DEFAULT_GEMINI_IMAGE_MODEL;
-  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.veo.imageModels');
-  const [, def] = modelOf(defaultModel);
+  const { models, modelOf, def, entryOf } = modelCatalogue(
+    name,
+    { model: settings.model, models: settings.imageModels },
+    {
+      models: GEMINI_IMAGE_MODELS,
+      defaultModel: 'gemini-2.5-flash-image',
+      configKey: 'providers.veo.imageModels',
+    },
+  );
 
   function client(ctx: PluginContext): GoogleGenAI {
     const apiKey = conn.apiKey(ctx);
@@ -113,12 +114,11 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
       seed: true,
       maxPromptChars: def.maxPromptChars,
       usdFor: (req) => {
-        const m = catalogue[req.model ?? defaultModel] ?? def;
+        const m = entryOf(req.model);
         const n = req.referenceImagePaths?.length ?? 0;
         return Number((m.perImage + n * m.perReferenceImage).toFixed(4));
       },
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 10,
+      ...vendorLimits(settings),
     },
     status: conn.status,
 
@@ -180,17 +180,13 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
         { dest, model, aspectRatio, refs: refs.length, purpose: req.purpose },
         'image generated',
       );
-      return {
-        ...(req.purpose ? { purpose: req.purpose } : {}),
-        ...(req.shotId ? { shotId: req.shotId } : {}),
-        path: dest,
-        ...got,
+      return stillOfJob(req, dest, got, {
         provider: name,
         model,
         ...(res.responseId ? { jobId: res.responseId } : {}),
         ...(req.seed !== undefined ? { seed: req.seed } : {}),
         costUsd,
-      };
+      });
     },
   };
 }

@@ -2,29 +2,22 @@ import { rename, rm } from 'node:fs/promises';
 import {
   type Clip,
   type ClipRequest,
-  catalogueLookup,
   cutPrompt,
   InputError,
+  modelCatalogue,
   type PluginContext,
   ProviderError,
   type ProviderJobRef,
   type ProviderJobStatus,
-  pricedRequestOf,
   snapClipSeconds,
   submittedJob,
   type VideoProvider,
   validateSize,
   vendorCall,
   vendorConnection,
+  vendorLimits,
 } from '@beatframe/core';
-import {
-  clipOfJob,
-  downloadVerified,
-  fitStill,
-  requireVideo,
-  runFfmpeg,
-  verifyVideo,
-} from '@beatframe/media';
+import { clipOfJob, downloadJob, fitStill, requireVideo, runFfmpeg, verifyVideo } from '@beatframe/media';
 import {
   type GeneratedVideo,
   type GenerateVideosConfig,
@@ -32,7 +25,7 @@ import {
   GoogleGenAI,
   type Image,
 } from '@google/genai';
-import { DEFAULT_VEO_MODEL, mergeCatalogue, paramsOfSize, sizesOf } from './catalogue.js';
+import { paramsOfSize, sizesOf, VEO_CATALOGUE } from './catalogue.js';
 import { kindOfStatus, toProviderError } from './errors.js';
 import { GEMINI_CONNECTION, type VeoSettings } from './settings.js';
 
@@ -44,11 +37,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
   const name = settings.name ?? 'veo';
   const conn = vendorConnection(name, settings, GEMINI_CONNECTION);
   const { hostOf } = conn;
-  const catalogue = mergeCatalogue(settings.models);
-  const defaultModel = settings.model ?? DEFAULT_VEO_MODEL;
-  const { models, modelOf } = catalogueLookup(name, catalogue, defaultModel, 'providers.veo.models');
-  const attempts = Math.max(1, settings.downloadAttempts ?? 3);
-  const [, def] = modelOf(defaultModel);
+  const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, VEO_CATALOGUE);
 
   function client(ctx: PluginContext, timeoutMs = settings.timeoutMs ?? 120_000): GoogleGenAI {
     const apiKey = conn.apiKey(ctx);
@@ -65,7 +54,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
   }
 
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
-    const m = catalogue[req.model ?? defaultModel] ?? def;
+    const m = entryOf(req.model);
     const resolution = paramsOfSize(req.size)?.resolution ?? '720p';
     const perSecond = m.perSecondByResolution?.[resolution] ?? m.perSecond;
     return Number((perSecond * req.seconds).toFixed(4));
@@ -116,13 +105,12 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
       audio: def.audio && settings.audio !== false,
       usdFor: usd,
       seeds: false,
-      concurrency: settings.concurrency ?? 2,
-      rpm: settings.rpm ?? 10,
+      ...vendorLimits(settings),
       promptGuide:
         'One shot per clip: subject, action, setting, camera move, lens, lighting, style; Veo also hears the prompt: name sounds or say "no dialogue"; no real people.',
-      promptStyleOf: (model) => (catalogue[model ?? defaultModel] ?? def).promptStyle,
+      promptStyleOf: (model) => entryOf(model).promptStyle,
       framesOf: (model) => {
-        const m = catalogue[model ?? defaultModel] ?? def;
+        const m = entryOf(model);
         return {
           lastFrame: m.lastFrame,
           ...(m.conditionedDurations ? { lastFrameDurations: m.conditionedDurations } : {}),
@@ -225,11 +213,8 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
     },
 
     async download(ref, dest, ctx): Promise<Clip> {
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
+        attempts: settings.downloadAttempts,
         retryMessage: 'download failed; fetching it again',
         // The operation is read again each time: its file link is fresh, so an expired one is re-fetched.
         source: async () => {
@@ -272,7 +257,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
           }
         },
       });
-      return clipOfJob(dest, info, name, ref, usd(pricedRequestOf(ref)));
+      return clipOfJob(dest, info, name, ref, usd);
     },
   };
 }

@@ -13,7 +13,7 @@ import {
   type VideoProvider,
   validateSize,
 } from '@beatframe/core';
-import { clipOfProbe, downloadVerified, requireVideo } from '@beatframe/media';
+import { clipOfProbe, downloadJob, requireVideo } from '@beatframe/media';
 import { AccountBrowser } from './browser.js';
 import { credentialVars, storageStateFromEnv } from './credentials.js';
 import { FAULTS, WebFault } from './faults.js';
@@ -272,11 +272,7 @@ export function createWebProvider(settings: WebSettings = {}): VideoProvider & {
     async download(ref, dest, ctx): Promise<Clip> {
       requireUsable(ctx);
       const v = jobVars(ref);
-      const info = await downloadVerified({
-        dest,
-        jobId: ref.jobId,
-        attempts: 3,
-        logger: ctx.logger,
+      const info = await downloadJob(ref, dest, ctx, {
         retryMessage: 'the download broke off; fetching it again',
         source: async () => ref.jobId,
         save: async (_id, tmp) => {

@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  frameEncoding,
   muxSong,
   openRemotionSession,
   type RemotionSession,
@@ -9,6 +10,7 @@ import {
   type RenderFramesToVideoOptions,
   removeQuietly,
   renderSilentVideo,
+  sessionOptions,
 } from '@beatframe/compositor';
 import {
   parsePluginSettings,
@@ -122,11 +124,8 @@ export function createChunkedRenderer(settings: ChunkedRendererSettings = {}): R
       const progress = (f: number) => ctx.onProgress?.(Math.max(0, Math.min(1, f)));
       progress(0);
       const session = await openRemotionSession(timeline, {
-        ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
-        ...(settings.browserExecutable ? { browserExecutable: settings.browserExecutable } : {}),
+        ...sessionOptions(settings, ctx),
         ...(settings.normalize !== undefined ? { normalize: settings.normalize } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        logger: ctx.logger,
       });
       const done = ranges.map(() => 0);
       const report = () => progress(0.03 + (0.9 * done.reduce((a, b) => a + b, 0)) / ranges.length);
@@ -143,10 +142,7 @@ export function createChunkedRenderer(settings: ChunkedRendererSettings = {}): R
             await renderChunk(timeline, ranges[i]!, paths[i]!, {
               session,
               concurrency: settings.concurrencyPerChunk ?? 1,
-              ...(settings.imageFormat ? { imageFormat: settings.imageFormat } : {}),
-              ...(settings.jpegQuality ? { jpegQuality: settings.jpegQuality } : {}),
-              ...(settings.x264Preset ? { x264Preset: settings.x264Preset } : {}),
-              ...(settings.crf !== undefined ? { crf: settings.crf } : {}),
+              ...frameEncoding(settings),
               signal: stop.signal,
               onProgress: (f) => {
                 done[i] = f;

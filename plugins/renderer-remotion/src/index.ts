@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import {
   browserExecutable,
   compositorCacheDir,
+  frameEncoding,
   muxSong,
   openRemotionSession,
   prepareOverlays,
   removeQuietly,
   renderHybrid,
   renderSilentVideo,
+  sessionOptions,
 } from '@beatframe/compositor';
 import {
   loadConfig,
@@ -47,15 +49,12 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
       // Opening the session (bundle, clips, browser) is the first tenth of the bar, so it moves from the start.
       const session = await openRemotionSession(timeline, {
         onProgress: (f, label) => progress(0.1 * f, label),
-        ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}),
-        ...(settings.browserExecutable ? { browserExecutable: settings.browserExecutable } : {}),
+        ...sessionOptions(settings, ctx),
         // The hybrid's ffmpeg graph reads the clips as they are (fitted on the fly); only the browser's
         // decoder wants them normalised.
         normalize: settings.normalize ?? (settings.mode ?? 'hybrid') === 'browser',
         // The hybrid needs Chromium only for overlays not drawn yet (none, when `prepare` drew them).
         lazyBrowser: (settings.mode ?? 'hybrid') === 'hybrid',
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        logger: ctx.logger,
       });
       const durationSec = timeline.durationFrames / timeline.fps;
       if ((settings.mode ?? 'hybrid') === 'hybrid') {
@@ -85,10 +84,7 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
         progress(0.1, 'frames');
         await renderSilentVideo(session, silent, {
           concurrency: ctx.concurrency ?? settings.concurrency ?? 2,
-          ...(settings.imageFormat ? { imageFormat: settings.imageFormat } : {}),
-          ...(settings.jpegQuality ? { jpegQuality: settings.jpegQuality } : {}),
-          ...(settings.x264Preset ? { x264Preset: settings.x264Preset } : {}),
-          ...(settings.crf !== undefined ? { crf: settings.crf } : {}),
+          ...frameEncoding(settings),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
           onProgress: (f) => progress(0.1 + f * 0.87, 'frames'),
         });

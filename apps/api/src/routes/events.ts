@@ -3,7 +3,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ApiContext } from '../api-context.js';
-import { idParam, route } from '../openapi.js';
+import { route } from '../openapi.js';
 import { publicEvent } from '../public-text.js';
 
 export function eventRoutes(ctx: ApiContext): OpenAPIHono {
@@ -71,7 +71,6 @@ export function eventRoutes(ctx: ApiContext): OpenAPIHono {
       path: '/api/projects/{id}/events',
       summary:
         'Live events of one project (Server-Sent Events; Last-Event-ID or ?after= replays missed ones)',
-      request: { params: idParam },
       responses: {
         200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
       },

@@ -1,7 +1,7 @@
 import type { ProjectDetail } from '@beatframe/pipeline';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ApiContext } from '../api-context.js';
-import { binary, idParam, type RouteSpec, route, shotParams } from '../openapi.js';
+import { binary, type RouteSpec, route } from '../openapi.js';
 import { fail } from '../studio-util.js';
 
 export function fileRoutes(ctx: ApiContext): OpenAPIHono {
@@ -14,7 +14,7 @@ export function fileRoutes(ctx: ApiContext): OpenAPIHono {
       method: 'get',
       path: '/api/projects/{id}/video',
       summary: 'The final video (HTTP Range supported; ?download=1 to save it)',
-      request: { params: idParam, query: z.object({ download: z.string().optional() }) },
+      request: { query: z.object({ download: z.string().optional() }) },
       responses: {
         200: binary('video/mp4', 'the video'),
         206: binary('video/mp4', 'a byte range of it'),
@@ -43,7 +43,6 @@ export function fileRoutes(ctx: ApiContext): OpenAPIHono {
         method: 'get',
         path: `/api/projects/{id}/${path}`,
         summary,
-        request: { params: idParam },
         responses: { 200: binary(type, 'image') },
       },
       async (c) => fileRoute(c, fileOf(await detail(c.req.param('id'))), label),
@@ -89,7 +88,6 @@ export function fileRoutes(ctx: ApiContext): OpenAPIHono {
         method: 'get',
         path: `/api/projects/{id}/shots/{shotId}/${path}`,
         summary,
-        request: { params: shotParams },
         responses,
       },
       async (c) => {
@@ -127,7 +125,6 @@ export function fileRoutes(ctx: ApiContext): OpenAPIHono {
       method: 'get',
       path: '/api/projects/{id}/storyboard/sheet',
       summary: "The storyboard's contact sheet: every keyframe in shot order, numbered, in one JPEG",
-      request: { params: idParam },
       responses: { 200: binary('image/jpeg', 'image') },
     },
     async (c) => {

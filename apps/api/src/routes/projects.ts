@@ -4,7 +4,7 @@ import type { Beatframe } from '@beatframe/pipeline';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { type ApiContext, AUDIO_EXT, jsonBody, parse } from '../api-context.js';
 import { pathInside } from '../files.js';
-import { idParam, json, route } from '../openapi.js';
+import { json, jsonRequest, route } from '../openapi.js';
 import { detailJson, projectJson } from '../project-json.js';
 import { deepWithoutPaths } from '../public-text.js';
 import * as S from '../schemas.js';
@@ -131,7 +131,6 @@ export function projectRoutes(ctx: ApiContext): OpenAPIHono {
       method: 'get',
       path: '/api/projects/{id}',
       summary: 'One project: stages, progress, shots (prompts, thumbnails), costs, evaluation',
-      request: { params: idParam },
       responses: { 200: json(S.ProjectDetailJson) },
     },
     async (c) => c.json(detailJson(await detail(c.req.param('id')))),
@@ -143,7 +142,6 @@ export function projectRoutes(ctx: ApiContext): OpenAPIHono {
       method: 'delete',
       path: '/api/projects/{id}',
       summary: 'Delete a project, its rows and its working files',
-      request: { params: idParam },
       responses: { 204: { description: 'deleted' } },
     },
     async (c) => {
@@ -166,7 +164,6 @@ export function projectRoutes(ctx: ApiContext): OpenAPIHono {
       method: 'get',
       path: '/api/projects/{id}/decisions',
       summary: 'The decision log, oldest first',
-      request: { params: idParam },
       responses: { 200: json(S.DecisionList) },
     },
     async (c) => {
@@ -189,7 +186,6 @@ export function projectRoutes(ctx: ApiContext): OpenAPIHono {
         method: 'post',
         path: `/api/projects/{id}/${path}`,
         summary,
-        request: { params: idParam },
         responses: { 202: json(S.Accepted, accepted) },
       },
       async (c) => {
@@ -219,7 +215,7 @@ export function projectRoutes(ctx: ApiContext): OpenAPIHono {
       method: 'post',
       path: '/api/projects/{id}/resume',
       summary: 'Queue a paused or failed project again (optionally approving spend)',
-      request: { params: idParam, body: { content: { 'application/json': { schema: S.ResumeRequest } } } },
+      request: { body: jsonRequest(S.ResumeRequest) },
       responses: { 202: json(S.Accepted, 'queued') },
     },
     async (c) => {
@@ -242,7 +238,7 @@ export function projectRoutes(ctx: ApiContext): OpenAPIHono {
       path: '/api/projects/{id}/approve',
       summary:
         "Let a project waiting for cost approval spend up to maxUsd (default: the estimate's upper bound, or what the paused clip needs)",
-      request: { params: idParam, body: { content: { 'application/json': { schema: S.ApproveRequest } } } },
+      request: { body: jsonRequest(S.ApproveRequest) },
       responses: { 202: json(S.Accepted, 'approved') },
     },
     async (c) => {

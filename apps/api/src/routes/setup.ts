@@ -5,7 +5,7 @@ import { providerNames, rendererNames } from '@beatframe/registry';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { type ApiContext, jsonBody, parse } from '../api-context.js';
 import { SESSION_COOKIE, sessionValue } from '../auth.js';
-import { json, route } from '../openapi.js';
+import { json, jsonRequest, route } from '../openapi.js';
 import * as S from '../schemas.js';
 
 export function setupRoutes(ctx: ApiContext): OpenAPIHono {
@@ -59,7 +59,7 @@ export function setupRoutes(ctx: ApiContext): OpenAPIHono {
       method: 'post',
       path: '/api/estimate',
       summary: 'Cost estimate before a project is created (shown before paid generation)',
-      request: { body: { content: { 'application/json': { schema: S.EstimateRequest } } } },
+      request: { body: jsonRequest(S.EstimateRequest) },
       responses: { 200: json(S.EstimateJson) },
     },
     async (c) => {

@@ -3,7 +3,7 @@
 import { rm } from 'node:fs/promises';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { type ApiContext, jsonBody, parse, VIDEO_EXT } from '../api-context.js';
-import { json, route, shotParams } from '../openapi.js';
+import { json, jsonRequest, route } from '../openapi.js';
 import { stillVersion } from '../project-json.js';
 import * as S from '../schemas.js';
 
@@ -18,8 +18,7 @@ export function shotRoutes(ctx: ApiContext): OpenAPIHono {
       path: '/api/projects/{id}/shots/{shotId}/regenerate',
       summary: 'Generate one shot again (optionally with a new prompt), then edit and render again',
       request: {
-        params: shotParams,
-        body: { content: { 'application/json': { schema: S.RegenerateRequest } } },
+        body: jsonRequest(S.RegenerateRequest),
       },
       responses: { 202: json(S.Accepted, 'queued') },
     },
@@ -40,8 +39,7 @@ export function shotRoutes(ctx: ApiContext): OpenAPIHono {
       summary:
         "While the storyboard waits for approval: make the shot's still again (a new seed; with `prompt`, the shot's new words), paying for one still",
       request: {
-        params: shotParams,
-        body: { content: { 'application/json': { schema: S.RerollRequest } } },
+        body: jsonRequest(S.RerollRequest),
       },
       responses: { 200: json(S.RerollJson, 'the new still') },
     },
@@ -66,7 +64,6 @@ export function shotRoutes(ctx: ApiContext): OpenAPIHono {
       path: '/api/projects/{id}/shots/{shotId}/replace',
       summary: 'Replace one shot with an uploaded clip (multipart field `clip`), then edit and render again',
       request: {
-        params: shotParams,
         body: { content: { 'multipart/form-data': { schema: S.ReplaceMultipart } } },
       },
       responses: { 202: json(S.Accepted, 'queued'), 413: json(S.ApiError, 'upload too large') },

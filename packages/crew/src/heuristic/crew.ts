@@ -8,7 +8,7 @@ import {
   type ReviewInput,
 } from '@beatframe/core';
 import { type ClipMetrics, measureClip } from '../clipCheck.js';
-import { recordDecision } from '../decisions.js';
+import { recordDecision, recordRevisions } from '../decisions.js';
 import { heuristicShots } from '../prompting.js';
 import { heuristicReview, heuristicRevisions } from './editor.js';
 import { heuristicPlan } from './planner.js';
@@ -127,17 +127,7 @@ export function heuristicCrew(): Required<Crew> {
     async proposeRevisions(input, ctx) {
       const t0 = performance.now();
       const revisions = heuristicRevisions(input);
-      await recordDecision(ctx, {
-        role: 'editor',
-        stage: 'evaluate',
-        summary: revisions.length
-          ? `${revisions.length} revisions: ${revisions.map((r) => r.kind).join(', ')}`
-          : 'no revisions',
-        input,
-        output: revisions,
-        model: HEURISTIC_MODEL,
-        ms: performance.now() - t0,
-      });
+      await recordRevisions(ctx, input, revisions, { model: HEURISTIC_MODEL, ms: performance.now() - t0 });
       return revisions;
     },
   };

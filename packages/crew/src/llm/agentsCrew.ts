@@ -34,7 +34,7 @@ import {
 import OpenAI from 'openai';
 import type { z } from 'zod';
 import { imageDataUrl, measureClip, sampleFrames } from '../clipCheck.js';
-import { type CrewRole, recordDecision } from '../decisions.js';
+import { type CrewRole, recordDecision, recordRevisions } from '../decisions.js';
 import { heuristicCrew, planDigestInput, refusalLimit, reviewDigestInput } from '../heuristic/crew.js';
 import { clipProblems } from '../heuristic/editor.js';
 import { minShotSecFor, planSlots } from '../heuristic/planner.js';
@@ -642,14 +642,7 @@ export function buildLlmCrew(opts: LlmCrewOptions, settings: LlmSettings): Requi
             ]
           : [],
       );
-      await recordDecision(ctx, {
-        role: 'editor',
-        stage: 'evaluate',
-        summary: revisions.length
-          ? `${revisions.length} revisions: ${revisions.map((r) => r.kind).join(', ')}`
-          : 'no revisions',
-        input,
-        output: revisions,
+      await recordRevisions(ctx, input, revisions, {
         model: settings.models.editor,
         tokens: out.tokens,
         ...(out.cost !== undefined ? { costUsd: out.cost } : {}),

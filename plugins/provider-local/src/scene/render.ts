@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createCanvas } from '@napi-rs/canvas';
+import { localMp4Args } from '../mp4.js';
 import { drawFrame } from './frame.js';
 import { buildStage } from './paint.js';
 import type { SceneSpec } from './spec.js';
@@ -51,21 +52,7 @@ export function sceneEncoderArgs(s: SceneSpec, out: string, preset = 'ultrafast'
     '-i',
     '-',
     ...(filters.length ? ['-vf', filters.join(',')] : []),
-    '-c:v',
-    'libx264',
-    '-preset',
-    preset,
-    '-crf',
-    '23',
-    '-pix_fmt',
-    'yuv420p',
-    '-movflags',
-    '+faststart',
-    '-metadata',
-    'comment=beatframe provider-local: procedural scene',
-    '-f',
-    'mp4',
-    out,
+    ...localMp4Args(preset, 'procedural scene', out),
   ];
 }
 
