@@ -103,6 +103,14 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
   const f = fx.finish(0.1 / rms);
   opts.onProgress?.(0.7);
   checkAbort(opts.signal);
+  return analyzeFeatures(f, durationSec, opts);
+}
+
+/**
+ * The analysis from level-normalised features (bench/fast-bench.ts scores cached features through it;
+ * `analyzeAudio` and `analyzeSamples` come here after their silence and length checks).
+ */
+export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeOptions = {}): AudioAnalysis {
   const env = f.beatOnset;
   const { reading, tempo, beats: phased } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec));
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram and of the
