@@ -178,6 +178,35 @@ function readingScore(full: Float64Array, low: Float64Array, period: number, hop
 }
 
 /**
+ * Fitted on the train slice: the bass band's periodicity at 3⁄2 of the comb's tempo must be at least
+ * BASS_RATIO times that at the tempo itself and above BASS_FLOOR (train: disco read at ⅔ 0.33 → 0.64, a
+ * 3/4 jazz waltz read as 6/8 0.08 → 0.24; 12/8 ballads and blues ≤ 0.03 there, a 6/8 swing 0.82 → 0.27).
+ */
+const BASS_RATIO = 1.5;
+const BASS_FLOOR = 0.15;
+
+/** The reading at 3⁄2 of `bpm` (best within ±3 %) when the bass band says it is the beat, else undefined. */
+function bassBeat(
+  full: Float64Array,
+  low: Float64Array,
+  bpm: number,
+  hopSec: number,
+): { bpm: number; s: number } | undefined {
+  const perFrame = (b: number) => 60 / b / hopSec;
+  let c = { bpm: 0, s: Number.NEGATIVE_INFINITY };
+  for (const d of [0.97, 0.985, 1, 1.015, 1.03]) {
+    const b = bpm * 1.5 * d;
+    if (b > MAX_BPM) continue;
+    const s = readingScore(full, low, perFrame(b), hopSec);
+    if (s > c.s) c = { bpm: b, s };
+  }
+  if (!(c.bpm > 0)) return undefined;
+  const here = peakNear(low, perFrame(bpm));
+  const there = peakNear(low, perFrame(c.bpm));
+  return there >= BASS_FLOOR && there >= BASS_RATIO * here ? c : undefined;
+}
+
+/**
  * The global tempo from the comb scores of every period between 40 and 220 bpm, with the tapping
  * prior; the alternative is the best of the related readings.
  */
@@ -203,6 +232,15 @@ export function chooseTempo(onset: Float32Array, lowOnset: Float32Array, hopSec:
       const s = readingScore(full, low, perFrame(bpm * d), hopSec);
       if (s > alt.s) alt = { bpm: bpm * d, s };
     }
+  }
+  // A compound reading at two thirds of a binary beat: the full band repeats at 3 eighths as well as at
+  // 2 (disco's even eighths, a waltz's comping), but the bass (kick, bass notes) repeats at the beat.
+  // When the bass band repeats clearly more at 3⁄2 of the tempo, that is the beat.
+  const faster = bassBeat(full, low, best.bpm, hopSec);
+  if (faster) {
+    const prev = best;
+    best = faster;
+    alt = prev;
   }
   const margin = Number.isFinite(alt.s) ? best.s - alt.s : 1;
   const confidence = Math.max(0, Math.min(1, margin / 0.5));
