@@ -49,6 +49,15 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     expect(w.meter.beatsPerBar).toBe(3);
   });
 
+  it('reads a slow 12/8 ballad at its dotted-quarter beat, not at its triplet eighths', async () => {
+    // Ballad128 at 51 bpm: the bass plays on beats 1 and 3 (every 6 triplet eighths), never every 2 or 4.
+    const song = grooveSong(DIR, family('ballad128'), 51, { bars: 12, soundfont: sf, damageKind: 0 });
+    const a = await analyzeAudio(song.audio);
+    expect(a.bpm).toBeGreaterThan(48);
+    expect(a.bpm).toBeLessThan(54);
+    expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
+  });
+
   it('locks on the beat of an off-beat skank (ska), not on the skank', async () => {
     for (const bpm of [96, 120]) {
       const song = grooveSong(DIR, family('ska'), bpm, { bars: 12, soundfont: sf, damageKind: 0 });

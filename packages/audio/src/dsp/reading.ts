@@ -207,6 +207,54 @@ function bassBeat(
 }
 
 /**
+ * Fitted on the train families (a 12/8 ballad at 51 and blues at 56, a 6/8 swing at 51, all read at three
+ * times the beat): the bass must repeat at 3 or 6 grid points at least COMPOUND_BASS times more than at 1, 2
+ * or 4 of them (and above BASS_FLOOR), so the grid groups in threes…
+ */
+const COMPOUND_BASS = 2;
+/**
+ * …and the grid must not be a beat of its own: the full band repeats at 3 points more than twice as much
+ * as at 1 (6/8 swing read at its eighths: 0.14 against 0.46; waltzes at their beat ≥ 0.64 of it), or the
+ * bass pattern spans 6 points, not 3 (a 12/8 ballad's bass on beats 1 and 3: 0.70 against 0.10; a waltz's
+ * bass on every bar line repeats at 3 as much as at 6).
+ */
+const COMPOUND_SELF = 0.5;
+
+/**
+ * The reading at ⅓ of `bpm` (best within ±3 %) when `bpm` is the triplet-eighth pulse of a slow compound
+ * beat (6/8, 12/8 at 40–75 bpm), else undefined.
+ */
+function compoundBeat(
+  full: Float64Array,
+  low: Float64Array,
+  bpm: number,
+  hopSec: number,
+): { bpm: number; s: number } | undefined {
+  if (bpm / 3 < MIN_BPM) return undefined;
+  const p = 60 / bpm / hopSec;
+  const [l1, l2, l3, l4, l6] = [1, 2, 3, 4, 6].map((m) => peakNear(low, m * p)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const binary = Math.max(l1, l2, l4);
+  const group = Math.max(l3, l6);
+  if (group < BASS_FLOOR || group < COMPOUND_BASS * binary) return undefined;
+  const weakGrid = peakNear(full, p) < COMPOUND_SELF * peakNear(full, 3 * p);
+  const twoBeatBass = l6 >= COMPOUND_BASS * l3;
+  if (!weakGrid && !twoBeatBass) return undefined;
+  let c = { bpm: 0, s: Number.NEGATIVE_INFINITY };
+  for (const d of [0.97, 0.985, 1, 1.015, 1.03]) {
+    const b = (bpm / 3) * d;
+    const s = readingScore(full, low, 60 / b / hopSec, hopSec);
+    if (s > c.s) c = { bpm: b, s };
+  }
+  return c;
+}
+
+/**
  * The global tempo from the comb scores of every period between 40 and 220 bpm, with the tapping
  * prior; the alternative is the best of the related readings.
  */
@@ -240,6 +288,13 @@ export function chooseTempo(onset: Float32Array, lowOnset: Float32Array, hopSec:
   if (faster) {
     const prev = best;
     best = faster;
+    alt = prev;
+  }
+  // A slow compound beat read at its triplet eighths (three times the tempo): see compoundBeat.
+  const slower = compoundBeat(full, low, best.bpm, hopSec);
+  if (slower) {
+    const prev = best;
+    best = slower;
     alt = prev;
   }
   const margin = Number.isFinite(alt.s) ? best.s - alt.s : 1;
