@@ -127,6 +127,21 @@ describe('octave evidence', () => {
     expect(octaveFactor(octaveEvidence(halves, full, low, high), 75).factor).toBe(2);
   });
 
+  it('halves a bare grid (nothing between its points) with chords lasting 8 points, without a backbeat gain', () => {
+    const e = {
+      backbeatHalf: 0.73,
+      backbeatBeat: 0.67,
+      backbeatDouble: 0.19,
+      evenBeat: 0.4,
+      evenDouble: 0,
+      harmony: 0.38,
+      periodTwo: 0.36,
+    };
+    expect(octaveFactor(e, 150).factor).toBe(0.5);
+    // With onsets between the grid points (a shuffle's eighths) the same evidence keeps the grid.
+    expect(octaveFactor({ ...e, evenDouble: 0.17 }, 176).factor).toBe(1);
+  });
+
   it('reads a 75 bpm backbeat groove (kick on 1 and 3, snare on 2 and 4, eighth hats) at 75, not 150', () => {
     const a = analyzeSamples(groove(75, 16, [0, 2], [1, 3]), SR);
     expect(a.bpm).toBeGreaterThan(72);

@@ -58,6 +58,14 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
   });
 
+  it('reads a piano ballad at its beat, not at the eighths it plays (nothing sounds between them)', async () => {
+    const song = grooveSong(DIR, family('pianoballad'), 70, { bars: 16, soundfont: sf, damageKind: 0 });
+    const a = await analyzeAudio(song.audio);
+    expect(a.bpm).toBeGreaterThan(67);
+    expect(a.bpm).toBeLessThan(73);
+    expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
+  });
+
   it('locks on the beat of an off-beat skank (ska), not on the skank', async () => {
     for (const bpm of [96, 120]) {
       const song = grooveSong(DIR, family('ska'), bpm, { bars: 12, soundfont: sf, damageKind: 0 });

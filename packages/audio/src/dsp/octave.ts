@@ -106,6 +106,14 @@ const BACKBEAT_RATIO = 2;
 const BACKBEAT_GAIN = 0.3;
 /** Halving also needs chords moving every 8 grid points (train: ≤ 0.17 at the eighths, ≥ 0.5 at the beat). */
 const HARMONY_HALF = 0.35;
+/**
+ * A grid with (almost) nothing between its points (`evenDouble` below this; train: slow ballads read at
+ * their eighths 0.00, a shuffle blues at its beat 0.17) halves with chords lasting 8 points a little less
+ * clearly (`harmonicHalfBar` < HARMONY_HALF_BARE: piano ballads 0.19–0.38; a shuffle blues at 0.39 is not bare)
+ * and no backbeat gain.
+ */
+const BARE_GRID = 0.05;
+const HARMONY_HALF_BARE = 0.4;
 /** Double tempo needs midpoints at least this strong beside the beats (else they are off-beats). */
 const EVEN_DOUBLE = 0.5;
 /**
@@ -143,8 +151,11 @@ export function octaveFactor(
     other >= BACKBEAT_RATIO * e.backbeatBeat && other - e.backbeatBeat >= BACKBEAT_GAIN;
   // With 8-point chords the drums need only not contradict the half (a 2× and 0.3 win was too strict
   // for ballads whose eighths also alternate); after the comb's tie-break not even that margin.
-  const half = e.backbeatHalf >= e.backbeatBeat + (doubted ? 0 : HALF_GAIN);
-  if (bpm / 2 >= MIN_BPM && e.harmony < HARMONY_HALF && half)
+  // When nothing sounds between the grid points the grid is the finest pulse, the eighths of a slow song
+  // rather than a beat with its own eighths: the drums need only not contradict the half.
+  const bare = e.evenDouble < BARE_GRID;
+  const half = e.backbeatHalf >= e.backbeatBeat + (doubted || bare ? 0 : HALF_GAIN);
+  if (bpm / 2 >= MIN_BPM && e.harmony < (bare ? HARMONY_HALF_BARE : HARMONY_HALF) && half)
     return { factor: 0.5, margin: Math.max(0, e.backbeatHalf - e.backbeatBeat) };
   if (bpm * 2 <= MAX_DOUBLE_BPM && e.evenDouble >= EVEN_DOUBLE && wins(e.backbeatDouble))
     return { factor: 2, margin: e.backbeatDouble - e.backbeatBeat };
