@@ -17,7 +17,15 @@ const dir = join(tmpdir(), 'beatframe-audio-extra');
 const only = process.env.BENCH_ONLY;
 const train = [...FAMILIES, ...ADDED_FAMILIES].filter((f) => !isHeldOut(f.lib));
 const songs: CorpusSong[] = [];
-for (const fam of train) {
+// EXTRA_SONGS=lib:bpm,lib:bpm… renders those instead (train families only).
+const asked = (process.env.EXTRA_SONGS ?? '').split(',').filter(Boolean);
+for (const x of asked) {
+  const [lib, bpm] = x.split(':');
+  const fam = train.find((f) => f.lib === lib);
+  if (fam) songs.push(grooveSong(dir, fam, Number(bpm)));
+  else console.log(`${lib}: not a train family`);
+}
+for (const fam of asked.length ? [] : train) {
   const tempi = [Math.round((fam.lo + fam.hi) / 2)];
   if (fam.hi >= 190) tempi.push(fam.hi + 4, fam.hi + 8);
   if (fam.lo <= 60) tempi.push(fam.lo - 4);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSamples } from '../src/analyze.js';
-import { backbeat, doubleGrid, harmonicPeriodTwo, octaveEvidence, octaveFactor } from '../src/dsp/octave.js';
+import { trackAtLevel } from '../src/dsp/level.js';
+import {
+  backbeat,
+  doubleGrid,
+  harmonicPeriodTwo,
+  octaveEvidence,
+  octaveFactor,
+  subdivisions,
+  tooSlowGrid,
+} from '../src/dsp/octave.js';
+import { computeFeatures } from '../src/dsp/spectrum.js';
 
 const SR = 22_050;
 
@@ -140,6 +150,21 @@ describe('octave evidence', () => {
     expect(octaveFactor(e, 150).factor).toBe(0.5);
     // With onsets between the grid points (a shuffle's eighths) the same evidence keeps the grid.
     expect(octaveFactor({ ...e, evenDouble: 0.17 }, 176).factor).toBe(1);
+  });
+
+  it('takes a grid at a quarter of a 200 bpm groove (onsets on its quarters) back up to the beat', () => {
+    const f = computeFeatures(groove(200, 48, [0, 2], [1, 3]), SR, 1);
+    // The bar grid (every 4th beat, 50 bpm): beats 2, 3 and 4 sound on its quarters and midpoint.
+    const beat = 60 / 200 / f.hopSec;
+    const bars = Array.from({ length: 44 }, (_, i) => (i * 4 + 2) * beat);
+    expect(subdivisions(bars, f.onset).quarter).toBeGreaterThan(0.3);
+    expect(tooSlowGrid(bars, f.onset, 50)).toBe(true);
+    const level = trackAtLevel(f, { bpm: 50, confidence: 0.5, alternativeBpm: 100 });
+    expect(level.reading.bpm).toBeGreaterThan(95);
+    // A slow ballad's grid at its beat, with eighth hats but nothing on its quarters, stays.
+    const slow = computeFeatures(groove(56, 12, [0, 2], [1, 3]), SR, 1);
+    const beats = Array.from({ length: 44 }, (_, i) => (i + 1) * (60 / 56 / slow.hopSec));
+    expect(tooSlowGrid(beats, slow.onset, 56)).toBe(false);
   });
 
   it('reads a 75 bpm backbeat groove (kick on 1 and 3, snare on 2 and 4, eighth hats) at 75, not 150', () => {

@@ -269,3 +269,48 @@ export function harmonicPeriodTwo(
     Math.min(m[p] as number, m[p + 2] as number) / Math.max(m[p] as number, m[p + 2] as number, 1e-9);
   return Math.min(parity, both);
 }
+
+/**
+ * Below this grid tempo a grid whose quarter points sound (`subdivisions`) is a bar or half-bar of a fast
+ * song, not its beat: listeners tap 80–160 bpm, and a 50 bpm grid with onsets on every quarter of it has
+ * a beat at 100 or 200.
+ */
+export const SLOW_GRID_BPM = 60;
+/**
+ * Fitted on the train families (their truth grids taken every 4th beat, 44–52 bpm, against slow songs at
+ * their beat, 51–90 bpm): quarter points at ≥ 0.19 of the grid points' onsets there, ≤ 0.11 here unless
+ * the beat divides in three (a 12/8 blues: quarters 0.18, thirds 0.35); midpoints ≥ 0.49 there.
+ */
+const QUARTER_ONSETS = 0.15;
+const HALF_ONSETS = 0.4;
+
+/**
+ * Onsets at the midpoints, at the quarter points and at the third points of a grid, each over those at the
+ * grid points (the log-flux envelope, the strongest frame within 2 of each point).
+ */
+export function subdivisions(
+  grid: number[],
+  env: Float32Array,
+): { half: number; quarter: number; third: number } {
+  let on = 0;
+  let half = 0;
+  let quarter = 0;
+  let third = 0;
+  for (let i = 0; i + 1 < grid.length; i++) {
+    const a = grid[i] as number;
+    const p = (grid[i + 1] as number) - a;
+    on += peak(env, a, 2);
+    half += peak(env, a + p / 2, 2);
+    quarter += (peak(env, a + p / 4, 2) + peak(env, a + (3 * p) / 4, 2)) / 2;
+    third += (peak(env, a + p / 3, 2) + peak(env, a + (2 * p) / 3, 2)) / 2;
+  }
+  const z = on || 1;
+  return { half: half / z, quarter: quarter / z, third: third / z };
+}
+
+/** True when a slow grid (< SLOW_GRID_BPM) sounds on its midpoints and on its quarter points (binary, not in threes). */
+export function tooSlowGrid(grid: number[], env: Float32Array, bpm: number): boolean {
+  if (bpm >= SLOW_GRID_BPM || grid.length < 8) return false;
+  const d = subdivisions(grid, env);
+  return d.half >= HALF_ONSETS && d.quarter >= QUARTER_ONSETS && d.quarter > d.third;
+}
