@@ -135,15 +135,21 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
   opts.onProgress?.(0.95);
 
   const key = estimateKey(f.keyChroma);
-  const beatStrengths = beatStrengthsOf(f.onset, beatFrames);
+  // The grid runs on to the end for the sections; the beats a listener taps stop with the onsets.
+  const shown = heardBeats(beatFrames, f);
+  const allBeats = beats;
+  const beatsOut = allBeats.slice(0, shown);
+  const lastBeat = beatsOut.at(-1) ?? 0;
+  const downbeatsOut = downbeats.filter((d) => d <= lastBeat);
+  const beatStrengths = beatStrengthsOf(f.onset, beatFrames.slice(0, shown));
   const analysis: AudioAnalysis = {
     version: 1,
     durationSec: round3(durationSec),
     bpm: Math.round(bpm * 100) / 100,
     tempoConfidence: Math.round(confidence * 1000) / 1000,
     meter: { beatsPerBar: meter.beatsPerBar, beatUnit: meter.beatUnit },
-    beats,
-    downbeats,
+    beats: beatsOut,
+    downbeats: downbeatsOut,
     sections,
     energy: energyCurve(f),
     onset: onsetCurve(f),
@@ -151,12 +157,12 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
     beatStrengths,
     tempoCurve: tempoCurveOf(tempo.periodAt, f.hopSec),
     meterConfidence: round3(meter.confidence),
-    ...(reading.alternativeBpm > 0 && beats.length > 1
+    ...(reading.alternativeBpm > 0 && beatsOut.length > 1
       ? {
           alternative: {
             bpm: Math.round(bpm * (reading.alternativeBpm / reading.bpm) * 100) / 100,
             confidence: round3(1 - reading.confidence),
-            beats: alternativeGrid(beats, reading.alternativeBpm / reading.bpm).map(round3),
+            beats: alternativeGrid(beatsOut, reading.alternativeBpm / reading.bpm).map(round3),
           },
         }
       : {}),
@@ -165,6 +171,28 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
   opts.onProgress?.(1);
   return analysis;
 }
+
+/**
+ * How many beats of the grid to report. The grid runs to the end of the music for the sections (the
+ * tracker follows any onsets at its tempo, `extendBeats` any sound loud enough), but a tail of speech or
+ * of noise after the last chord is not tapped: the last beats are those up to the last two in a row with
+ * a bass-band onset (kick, bass note: at least HEARD_ONSET of the beats' median), then RING_BEATS more
+ * while the last chord rings.
+ */
+function heardBeats(beats: number[], f: Features): number {
+  const n = beats.length;
+  if (n < 8) return n;
+  const low = beats.map((b) => maxAround(f.lowBeatOnset, b, 2));
+  const sorted = [...low].sort((a, b) => a - b);
+  const floor = HEARD_ONSET * (sorted[Math.floor(n / 2)] ?? 0);
+  if (!(floor > 0)) return n;
+  for (let i = n - 1; i > 0; i--)
+    if ((low[i] as number) >= floor && (low[i - 1] as number) >= floor)
+      return Math.min(n, i + 1 + RING_BEATS);
+  return n;
+}
+const HEARD_ONSET = 0.2;
+const RING_BEATS = 1;
 
 /**
  * Continues the beat grid into soft intros and outros (pads, held chords) where the onset envelope is

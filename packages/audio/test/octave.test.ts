@@ -228,3 +228,44 @@ describe('octave evidence', () => {
     expect(harmonicPeriodTwo(grid, chroma(4), 0.05, 0.01)).toBeLessThan(0.3);
   });
 });
+
+describe('the end of the music', () => {
+  it('stops the beats where the groove stops, not through a spoken tail, while the sections reach the end', () => {
+    const music = groove(120, 16, [0, 2], [1, 3]);
+    const musicEnd = (16 * 4 * 60) / 120;
+    // 10 s of "speech" after it: syllables of noise through a resonance (a vowel), at random times.
+    const tail = new Float32Array(10 * SR);
+    const rnd = noise(11);
+    let t = 0.05;
+    while (t < 9.6) {
+      const len = 0.08 + 0.15 * Math.abs(rnd());
+      const hz = 400 + 300 * Math.abs(rnd());
+      const s0 = Math.round(t * SR);
+      let y1 = 0;
+      let y2 = 0;
+      for (let i = 0; i < len * SR && s0 + i < tail.length; i++) {
+        const env = Math.sin((Math.PI * i) / (len * SR));
+        // Two-pole resonator at hz driven by noise.
+        const r = 0.995;
+        const y = rnd() + 2 * r * Math.cos((2 * Math.PI * hz) / SR) * y1 - r * r * y2;
+        y2 = y1;
+        y1 = y;
+        tail[s0 + i] = env * y;
+      }
+      t += len + 0.05 + 0.3 * Math.abs(rnd());
+    }
+    // As loud as the music (its RMS over the syllables' share of the time).
+    const rms = (v: Float32Array) => Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
+    const gain = rms(music) / rms(tail);
+    for (let i = 0; i < tail.length; i++) tail[i] = (tail[i] as number) * gain;
+    const x = new Float32Array(music.length + tail.length);
+    x.set(music);
+    x.set(tail, music.length);
+    const a = analyzeSamples(x, SR);
+    expect(a.bpm).toBeGreaterThan(115);
+    expect(a.bpm).toBeLessThan(125);
+    // Within two bars of the end (the grid ran 10 s on through the speech).
+    expect(a.beats.at(-1)).toBeLessThan(musicEnd + 4);
+    expect(a.sections.at(-1)?.end).toBeCloseTo(a.durationSec, 2);
+  });
+});
