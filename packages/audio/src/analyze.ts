@@ -177,7 +177,7 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
  * tracker follows any onsets at its tempo, `extendBeats` any sound loud enough), but a tail of speech or
  * of noise after the last chord is not tapped: the last beats are those up to the last two in a row with
  * a bass-band onset (kick, bass note: at least HEARD_ONSET of the beats' median), then RING_BEATS more
- * while the last chord rings.
+ * while the last chord rings…
  */
 function heardBeats(beats: number[], f: Features): number {
   const n = beats.length;
@@ -186,13 +186,30 @@ function heardBeats(beats: number[], f: Features): number {
   const sorted = [...low].sort((a, b) => a - b);
   const floor = HEARD_ONSET * (sorted[Math.floor(n / 2)] ?? 0);
   if (!(floor > 0)) return n;
+  let cut = n;
   for (let i = n - 1; i > 0; i--)
-    if ((low[i] as number) >= floor && (low[i - 1] as number) >= floor)
-      return Math.min(n, i + 1 + RING_BEATS);
-  return n;
+    if ((low[i] as number) >= floor && (low[i - 1] as number) >= floor) {
+      cut = Math.min(n, i + 1 + RING_BEATS);
+      break;
+    }
+  if (cut >= n - 1) return n;
+  // A passage without bass (a break, an outro on the upper instruments) still sounds on the beats.
+  const full = beats.map((b) => maxAround(f.beatOnset, b, 2));
+  const sortedFull = [...full].sort((a, b) => a - b);
+  const fullFloor = SOUNDING_ONSET * (sortedFull[Math.floor(n / 2)] ?? 0);
+  let sounding = 0;
+  for (let i = cut; i < n; i++) if ((full[i] as number) >= fullFloor) sounding++;
+  return sounding / (n - cut) >= SOUNDING_SHARE ? n : cut;
 }
 const HEARD_ONSET = 0.2;
 const RING_BEATS = 1;
+/**
+ * …unless the beats after that still sound (a full-band onset of SOUNDING_ONSET of the median on at least
+ * SOUNDING_SHARE of them). Train: tails after the music 0.00–0.78 (speech layers up to 0.78, noise 0.00),
+ * bass-less outros of the music itself 0.87–1.00.
+ */
+const SOUNDING_ONSET = 0.2;
+const SOUNDING_SHARE = 0.8;
 
 /**
  * Continues the beat grid into soft intros and outros (pads, held chords) where the onset envelope is

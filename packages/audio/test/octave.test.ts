@@ -268,4 +268,14 @@ describe('the end of the music', () => {
     expect(a.beats.at(-1)).toBeLessThan(musicEnd + 4);
     expect(a.sections.at(-1)?.end).toBeCloseTo(a.durationSec, 2);
   });
+
+  it('keeps the beats through an outro without bass (hats and snare still on the beats)', () => {
+    const music = groove(120, 16, [0, 2], [1, 3]);
+    const outro = groove(120, 8, [], [1, 3]);
+    const x = new Float32Array(music.length - SR + outro.length);
+    x.set(music.subarray(0, music.length - SR));
+    x.set(outro, music.length - SR);
+    const a = analyzeSamples(x, SR);
+    expect(a.beats.at(-1)).toBeGreaterThan((24 * 4 * 60) / 120 - 1.5);
+  });
 });
