@@ -2,8 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { decodeAudio } from '../src/decode.ts';
-import { computeFeatures, type Features } from '../src/dsp/spectrum.ts';
+import { computeFeatures, decodeAudio, type Features } from '@beatframe/audio';
 
 const dir = join(tmpdir(), 'beatframe-feature-cache-2');
 const ARRAYS = [

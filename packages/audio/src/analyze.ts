@@ -103,6 +103,14 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
   const f = fx.finish(0.1 / rms);
   opts.onProgress?.(0.7);
   checkAbort(opts.signal);
+  return analyzeFeatures(f, durationSec, opts);
+}
+
+/**
+ * The analysis from level-normalised features (bench/fast-bench.ts scores cached features through it;
+ * `analyzeAudio` and `analyzeSamples` come here after their silence and length checks).
+ */
+export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeOptions = {}): AudioAnalysis {
   const env = f.beatOnset;
   const { reading, tempo, beats: phased } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec));
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram and of the
@@ -127,15 +135,21 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
   opts.onProgress?.(0.95);
 
   const key = estimateKey(f.keyChroma);
-  const beatStrengths = beatStrengthsOf(f.onset, beatFrames);
+  // The grid runs on to the end for the sections; the beats a listener taps stop with the onsets.
+  const shown = heardBeats(beatFrames, f);
+  const allBeats = beats;
+  const beatsOut = allBeats.slice(0, shown);
+  const lastBeat = beatsOut.at(-1) ?? 0;
+  const downbeatsOut = downbeats.filter((d) => d <= lastBeat);
+  const beatStrengths = beatStrengthsOf(f.onset, beatFrames.slice(0, shown));
   const analysis: AudioAnalysis = {
     version: 1,
     durationSec: round3(durationSec),
     bpm: Math.round(bpm * 100) / 100,
     tempoConfidence: Math.round(confidence * 1000) / 1000,
     meter: { beatsPerBar: meter.beatsPerBar, beatUnit: meter.beatUnit },
-    beats,
-    downbeats,
+    beats: beatsOut,
+    downbeats: downbeatsOut,
     sections,
     energy: energyCurve(f),
     onset: onsetCurve(f),
@@ -143,12 +157,12 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
     beatStrengths,
     tempoCurve: tempoCurveOf(tempo.periodAt, f.hopSec),
     meterConfidence: round3(meter.confidence),
-    ...(reading.alternativeBpm > 0 && beats.length > 1
+    ...(reading.alternativeBpm > 0 && beatsOut.length > 1
       ? {
           alternative: {
             bpm: Math.round(bpm * (reading.alternativeBpm / reading.bpm) * 100) / 100,
             confidence: round3(1 - reading.confidence),
-            beats: alternativeGrid(beats, reading.alternativeBpm / reading.bpm).map(round3),
+            beats: alternativeGrid(beatsOut, reading.alternativeBpm / reading.bpm).map(round3),
           },
         }
       : {}),
@@ -157,6 +171,45 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
   opts.onProgress?.(1);
   return analysis;
 }
+
+/**
+ * How many beats of the grid to report. The grid runs to the end of the music for the sections (the
+ * tracker follows any onsets at its tempo, `extendBeats` any sound loud enough), but a tail of speech or
+ * of noise after the last chord is not tapped: the last beats are those up to the last two in a row with
+ * a bass-band onset (kick, bass note: at least HEARD_ONSET of the beats' median), then RING_BEATS more
+ * while the last chord rings…
+ */
+function heardBeats(beats: number[], f: Features): number {
+  const n = beats.length;
+  if (n < 8) return n;
+  const low = beats.map((b) => maxAround(f.lowBeatOnset, b, 2));
+  const sorted = [...low].sort((a, b) => a - b);
+  const floor = HEARD_ONSET * (sorted[Math.floor(n / 2)] ?? 0);
+  if (!(floor > 0)) return n;
+  let cut = n;
+  for (let i = n - 1; i > 0; i--)
+    if ((low[i] as number) >= floor && (low[i - 1] as number) >= floor) {
+      cut = Math.min(n, i + 1 + RING_BEATS);
+      break;
+    }
+  if (cut >= n - 1) return n;
+  // A passage without bass (a break, an outro on the upper instruments) still sounds on the beats.
+  const full = beats.map((b) => maxAround(f.beatOnset, b, 2));
+  const sortedFull = [...full].sort((a, b) => a - b);
+  const fullFloor = SOUNDING_ONSET * (sortedFull[Math.floor(n / 2)] ?? 0);
+  let sounding = 0;
+  for (let i = cut; i < n; i++) if ((full[i] as number) >= fullFloor) sounding++;
+  return sounding / (n - cut) >= SOUNDING_SHARE ? n : cut;
+}
+const HEARD_ONSET = 0.2;
+const RING_BEATS = 1;
+/**
+ * …unless the beats after that still sound (a full-band onset of SOUNDING_ONSET of the median on at least
+ * SOUNDING_SHARE of them). Train: tails after the music 0.00–0.78 (speech layers up to 0.78, noise 0.00),
+ * bass-less outros of the music itself 0.87–1.00.
+ */
+const SOUNDING_ONSET = 0.2;
+const SOUNDING_SHARE = 0.8;
 
 /**
  * Continues the beat grid into soft intros and outros (pads, held chords) where the onset envelope is

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSamples } from '../src/analyze.js';
-import { backbeat, doubleGrid, harmonicPeriodTwo, octaveEvidence, octaveFactor } from '../src/dsp/octave.js';
+import { trackAtLevel } from '../src/dsp/level.js';
+import {
+  backbeat,
+  doubleGrid,
+  harmonicPeriodTwo,
+  octaveEvidence,
+  octaveFactor,
+  subdivisions,
+  tooSlowGrid,
+} from '../src/dsp/octave.js';
+import { computeFeatures } from '../src/dsp/spectrum.js';
 
 const SR = 22_050;
 
@@ -127,6 +137,36 @@ describe('octave evidence', () => {
     expect(octaveFactor(octaveEvidence(halves, full, low, high), 75).factor).toBe(2);
   });
 
+  it('halves a bare grid (nothing between its points) with chords lasting 8 points, without a backbeat gain', () => {
+    const e = {
+      backbeatHalf: 0.73,
+      backbeatBeat: 0.67,
+      backbeatDouble: 0.19,
+      evenBeat: 0.4,
+      evenDouble: 0,
+      harmony: 0.38,
+      periodTwo: 0.36,
+    };
+    expect(octaveFactor(e, 150).factor).toBe(0.5);
+    // With onsets between the grid points (a shuffle's eighths) the same evidence keeps the grid.
+    expect(octaveFactor({ ...e, evenDouble: 0.17 }, 176).factor).toBe(1);
+  });
+
+  it('takes a grid at a quarter of a 200 bpm groove (onsets on its quarters) back up to the beat', () => {
+    const f = computeFeatures(groove(200, 48, [0, 2], [1, 3]), SR, 1);
+    // The bar grid (every 4th beat, 50 bpm): beats 2, 3 and 4 sound on its quarters and midpoint.
+    const beat = 60 / 200 / f.hopSec;
+    const bars = Array.from({ length: 44 }, (_, i) => (i * 4 + 2) * beat);
+    expect(subdivisions(bars, f.onset).quarter).toBeGreaterThan(0.3);
+    expect(tooSlowGrid(bars, f.onset, 50)).toBe(true);
+    const level = trackAtLevel(f, { bpm: 50, confidence: 0.5, alternativeBpm: 100 });
+    expect(level.reading.bpm).toBeGreaterThan(95);
+    // A slow ballad's grid at its beat, with eighth hats but nothing on its quarters, stays.
+    const slow = computeFeatures(groove(56, 12, [0, 2], [1, 3]), SR, 1);
+    const beats = Array.from({ length: 44 }, (_, i) => (i + 1) * (60 / 56 / slow.hopSec));
+    expect(tooSlowGrid(beats, slow.onset, 56)).toBe(false);
+  });
+
   it('reads a 75 bpm backbeat groove (kick on 1 and 3, snare on 2 and 4, eighth hats) at 75, not 150', () => {
     const a = analyzeSamples(groove(75, 16, [0, 2], [1, 3]), SR);
     expect(a.bpm).toBeGreaterThan(72);
@@ -186,5 +226,56 @@ describe('octave evidence', () => {
     expect(harmonicPeriodTwo(grid, chroma(2), 0.05, 0.01)).toBeGreaterThan(0.8);
     expect(harmonicPeriodTwo(grid, chroma(3), 0.05, 0.01)).toBeLessThan(0.3);
     expect(harmonicPeriodTwo(grid, chroma(4), 0.05, 0.01)).toBeLessThan(0.3);
+  });
+});
+
+describe('the end of the music', () => {
+  it('stops the beats where the groove stops, not through a spoken tail, while the sections reach the end', () => {
+    const music = groove(120, 16, [0, 2], [1, 3]);
+    const musicEnd = (16 * 4 * 60) / 120;
+    // 10 s of "speech" after it: syllables of noise through a resonance (a vowel), at random times.
+    const tail = new Float32Array(10 * SR);
+    const rnd = noise(11);
+    let t = 0.05;
+    while (t < 9.6) {
+      const len = 0.08 + 0.15 * Math.abs(rnd());
+      const hz = 400 + 300 * Math.abs(rnd());
+      const s0 = Math.round(t * SR);
+      let y1 = 0;
+      let y2 = 0;
+      for (let i = 0; i < len * SR && s0 + i < tail.length; i++) {
+        const env = Math.sin((Math.PI * i) / (len * SR));
+        // Two-pole resonator at hz driven by noise.
+        const r = 0.995;
+        const y = rnd() + 2 * r * Math.cos((2 * Math.PI * hz) / SR) * y1 - r * r * y2;
+        y2 = y1;
+        y1 = y;
+        tail[s0 + i] = env * y;
+      }
+      t += len + 0.05 + 0.3 * Math.abs(rnd());
+    }
+    // As loud as the music (its RMS over the syllables' share of the time).
+    const rms = (v: Float32Array) => Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
+    const gain = rms(music) / rms(tail);
+    for (let i = 0; i < tail.length; i++) tail[i] = (tail[i] as number) * gain;
+    const x = new Float32Array(music.length + tail.length);
+    x.set(music);
+    x.set(tail, music.length);
+    const a = analyzeSamples(x, SR);
+    expect(a.bpm).toBeGreaterThan(115);
+    expect(a.bpm).toBeLessThan(125);
+    // Within two bars of the end (the grid ran 10 s on through the speech).
+    expect(a.beats.at(-1)).toBeLessThan(musicEnd + 4);
+    expect(a.sections.at(-1)?.end).toBeCloseTo(a.durationSec, 2);
+  });
+
+  it('keeps the beats through an outro without bass (hats and snare still on the beats)', () => {
+    const music = groove(120, 16, [0, 2], [1, 3]);
+    const outro = groove(120, 8, [], [1, 3]);
+    const x = new Float32Array(music.length - SR + outro.length);
+    x.set(music.subarray(0, music.length - SR));
+    x.set(outro, music.length - SR);
+    const a = analyzeSamples(x, SR);
+    expect(a.beats.at(-1)).toBeGreaterThan((24 * 4 * 60) / 120 - 1.5);
   });
 });

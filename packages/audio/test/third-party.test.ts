@@ -2,14 +2,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioAnalysis } from '@beatframe/core';
 import { describe, expect, it } from 'vitest';
-import { FAMILIES, grooveSong, HAS_MMA, SOUNDFONTS } from '../bench/corpus.ts';
+import { ADDED_FAMILIES, FAMILIES, grooveSong, HAS_MMA, SOUNDFONTS } from '../bench/corpus.ts';
 import { analyzeAudio } from '../src/index.js';
 import { FIXTURE_DIR, ffmpeg, fMeasure } from './fixtures.js';
 
 // Short renders of Debian mma grooves (third-party material), cached across runs.
 const DIR = join(tmpdir(), 'beatframe-audio-test-mma');
 const family = (lib: string) => {
-  const f = FAMILIES.find((x) => x.lib === lib);
+  const f = [...FAMILIES, ...ADDED_FAMILIES].find((x) => x.lib === lib);
   if (!f) throw new Error(`no family ${lib}`);
   return f;
 };
@@ -30,6 +30,40 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     expect(a.meter.beatUnit).toBe(4);
     expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
     expect(a.alternative?.beats.length).toBeGreaterThan(0);
+  });
+
+  it('reads even eighths whose bass repeats every 2 of them as binary, not compound at two thirds', async () => {
+    // Disco (even eighths everywhere: the full band repeats at 3 eighths as well as at 2) and a jazz waltz
+    // (comping on the "and" of 2) were read as 6/8 at two thirds of the tempo; the bass says otherwise.
+    const disco = grooveSong(DIR, family('boneym'), 136, { bars: 24, soundfont: sf, damageKind: 0 });
+    const d = await analyzeAudio(disco.audio);
+    expect(d.bpm).toBeGreaterThan(130);
+    expect(d.bpm).toBeLessThan(142);
+    expect(d.meter.beatUnit).toBe(4);
+    expect(fMeasure(trim(disco.beats), trim(d.beats))).toBeGreaterThan(0.85);
+    const tim = SOUNDFONTS.find((f) => f.includes('TimGM')) ?? sf;
+    const waltz = grooveSong(DIR, family('jazzwaltz'), 150, { bars: 24, soundfont: tim, damageKind: 0 });
+    const w = await analyzeAudio(waltz.audio);
+    expect(w.bpm).toBeGreaterThan(145);
+    expect(w.bpm).toBeLessThan(155);
+    expect(w.meter.beatsPerBar).toBe(3);
+  });
+
+  it('reads a slow 12/8 ballad at its dotted-quarter beat, not at its triplet eighths', async () => {
+    // Ballad128 at 51 bpm: the bass plays on beats 1 and 3 (every 6 triplet eighths), never every 2 or 4.
+    const song = grooveSong(DIR, family('ballad128'), 51, { bars: 12, soundfont: sf, damageKind: 0 });
+    const a = await analyzeAudio(song.audio);
+    expect(a.bpm).toBeGreaterThan(48);
+    expect(a.bpm).toBeLessThan(54);
+    expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
+  });
+
+  it('reads a piano ballad at its beat, not at the eighths it plays (nothing sounds between them)', async () => {
+    const song = grooveSong(DIR, family('pianoballad'), 70, { bars: 16, soundfont: sf, damageKind: 0 });
+    const a = await analyzeAudio(song.audio);
+    expect(a.bpm).toBeGreaterThan(67);
+    expect(a.bpm).toBeLessThan(73);
+    expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
   });
 
   it('locks on the beat of an off-beat skank (ska), not on the skank', async () => {

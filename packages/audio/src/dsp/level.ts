@@ -1,6 +1,6 @@
 /** The beat level: tracking at the comb's reading, then at the level the drum pattern points to (octave.ts). */
 import { type TempoTrack, trackBeats, trackTempo, trimBeats } from './beats.js';
-import { harmonicHalfBar, harmonicPeriodTwo, octaveEvidence, octaveFactor } from './octave.js';
+import { harmonicHalfBar, harmonicPeriodTwo, octaveEvidence, octaveFactor, tooSlowGrid } from './octave.js';
 import { chooseBeatPhase, OCTAVE_DOUBT, type TempoReading } from './reading.js';
 
 export interface LevelledTrack {
@@ -16,6 +16,7 @@ export interface LevelledTrack {
  */
 export function trackAtLevel(
   f: {
+    onset: Float32Array;
     beatOnset: Float32Array;
     lowBeatOnset: Float32Array;
     highBeatOnset: Float32Array;
@@ -23,25 +24,38 @@ export function trackAtLevel(
     chroma: Float32Array;
     chromaHopSec: number;
   },
-  reading: TempoReading,
+  comb: TempoReading,
 ): LevelledTrack {
+  let reading = comb;
   const env = f.beatOnset;
   const track = (bpm: number) => {
     const tempo = trackTempo(env, f.hopSec, bpm || undefined);
     const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
     return { tempo, beats: chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt).beats };
   };
-  const first = track(reading.bpm);
-  const ints = first.beats.slice(1).map((b, i) => b - (first.beats[i] as number));
-  ints.sort((a, b) => a - b);
-  const median = ints[Math.floor(ints.length / 2)];
+  const medianOf = (beats: number[]) => {
+    const ints = beats.slice(1).map((b, i) => b - (beats[i] as number));
+    ints.sort((a, b) => a - b);
+    return ints[Math.floor(ints.length / 2)];
+  };
+  let first = track(reading.bpm);
+  let median = medianOf(first.beats);
+  // A grid slower than listeners tap with onsets on its quarters: the bar of a fast song. Its double is
+  // then judged like any other grid below (and may double again).
+  if (median && tooSlowGrid(first.beats, f.onset, 60 / (median * f.hopSec))) {
+    reading = { bpm: 2 * reading.bpm, confidence: reading.confidence, alternativeBpm: reading.bpm };
+    first = track(reading.bpm);
+    median = medianOf(first.beats);
+  }
   if (!median || first.beats.length < 16) return { reading, ...first };
   const harmony = harmonicHalfBar(first.beats, f.chroma, f.chromaHopSec, f.hopSec);
   const periodTwo = harmonicPeriodTwo(first.beats, f.chroma, f.chromaHopSec, f.hopSec);
   const e = octaveEvidence(first.beats, env, f.lowBeatOnset, f.highBeatOnset, harmony, periodTwo);
   // The comb's tie-break (the faster of two equal readings) gave this tempo.
   const doubted =
-    reading.confidence < OCTAVE_DOUBT && Math.abs((2 * reading.alternativeBpm) / reading.bpm - 1) < 0.1;
+    reading === comb &&
+    reading.confidence < OCTAVE_DOUBT &&
+    Math.abs((2 * reading.alternativeBpm) / reading.bpm - 1) < 0.1;
   const level = octaveFactor(e, 60 / (median * f.hopSec), doubted);
   if (level.factor === 1) return { reading, ...first };
   const bpm = reading.bpm * level.factor;

@@ -106,6 +106,14 @@ const BACKBEAT_RATIO = 2;
 const BACKBEAT_GAIN = 0.3;
 /** Halving also needs chords moving every 8 grid points (train: ≤ 0.17 at the eighths, ≥ 0.5 at the beat). */
 const HARMONY_HALF = 0.35;
+/**
+ * A grid with (almost) nothing between its points (`evenDouble` below this; train: slow ballads read at
+ * their eighths 0.00, a shuffle blues at its beat 0.17) halves with chords lasting 8 points a little less
+ * clearly (`harmonicHalfBar` < HARMONY_HALF_BARE: piano ballads 0.19–0.38; a shuffle blues at 0.39 is not bare)
+ * and no backbeat gain.
+ */
+const BARE_GRID = 0.05;
+const HARMONY_HALF_BARE = 0.4;
 /** Double tempo needs midpoints at least this strong beside the beats (else they are off-beats). */
 const EVEN_DOUBLE = 0.5;
 /**
@@ -143,8 +151,11 @@ export function octaveFactor(
     other >= BACKBEAT_RATIO * e.backbeatBeat && other - e.backbeatBeat >= BACKBEAT_GAIN;
   // With 8-point chords the drums need only not contradict the half (a 2× and 0.3 win was too strict
   // for ballads whose eighths also alternate); after the comb's tie-break not even that margin.
-  const half = e.backbeatHalf >= e.backbeatBeat + (doubted ? 0 : HALF_GAIN);
-  if (bpm / 2 >= MIN_BPM && e.harmony < HARMONY_HALF && half)
+  // When nothing sounds between the grid points the grid is the finest pulse, the eighths of a slow song
+  // rather than a beat with its own eighths: the drums need only not contradict the half.
+  const bare = e.evenDouble < BARE_GRID;
+  const half = e.backbeatHalf >= e.backbeatBeat + (doubted || bare ? 0 : HALF_GAIN);
+  if (bpm / 2 >= MIN_BPM && e.harmony < (bare ? HARMONY_HALF_BARE : HARMONY_HALF) && half)
     return { factor: 0.5, margin: Math.max(0, e.backbeatHalf - e.backbeatBeat) };
   if (bpm * 2 <= MAX_DOUBLE_BPM && e.evenDouble >= EVEN_DOUBLE && wins(e.backbeatDouble))
     return { factor: 2, margin: e.backbeatDouble - e.backbeatBeat };
@@ -257,4 +268,49 @@ export function harmonicPeriodTwo(
   const both =
     Math.min(m[p] as number, m[p + 2] as number) / Math.max(m[p] as number, m[p + 2] as number, 1e-9);
   return Math.min(parity, both);
+}
+
+/**
+ * Below this grid tempo a grid whose quarter points sound (`subdivisions`) is a bar or half-bar of a fast
+ * song, not its beat: listeners tap 80–160 bpm, and a 50 bpm grid with onsets on every quarter of it has
+ * a beat at 100 or 200.
+ */
+export const SLOW_GRID_BPM = 60;
+/**
+ * Fitted on the train families (their truth grids taken every 4th beat, 44–52 bpm, against slow songs at
+ * their beat, 51–90 bpm): quarter points at ≥ 0.19 of the grid points' onsets there, ≤ 0.11 here unless
+ * the beat divides in three (a 12/8 blues: quarters 0.18, thirds 0.35); midpoints ≥ 0.49 there.
+ */
+const QUARTER_ONSETS = 0.15;
+const HALF_ONSETS = 0.4;
+
+/**
+ * Onsets at the midpoints, at the quarter points and at the third points of a grid, each over those at the
+ * grid points (the log-flux envelope, the strongest frame within 2 of each point).
+ */
+export function subdivisions(
+  grid: number[],
+  env: Float32Array,
+): { half: number; quarter: number; third: number } {
+  let on = 0;
+  let half = 0;
+  let quarter = 0;
+  let third = 0;
+  for (let i = 0; i + 1 < grid.length; i++) {
+    const a = grid[i] as number;
+    const p = (grid[i + 1] as number) - a;
+    on += peak(env, a, 2);
+    half += peak(env, a + p / 2, 2);
+    quarter += (peak(env, a + p / 4, 2) + peak(env, a + (3 * p) / 4, 2)) / 2;
+    third += (peak(env, a + p / 3, 2) + peak(env, a + (2 * p) / 3, 2)) / 2;
+  }
+  const z = on || 1;
+  return { half: half / z, quarter: quarter / z, third: third / z };
+}
+
+/** True when a slow grid (< SLOW_GRID_BPM) sounds on its midpoints and on its quarter points (binary, not in threes). */
+export function tooSlowGrid(grid: number[], env: Float32Array, bpm: number): boolean {
+  if (bpm >= SLOW_GRID_BPM || grid.length < 8) return false;
+  const d = subdivisions(grid, env);
+  return d.half >= HALF_ONSETS && d.quarter >= QUARTER_ONSETS && d.quarter > d.third;
 }

@@ -178,6 +178,83 @@ function readingScore(full: Float64Array, low: Float64Array, period: number, hop
 }
 
 /**
+ * Fitted on the train slice: the bass band's periodicity at 3⁄2 of the comb's tempo must be at least
+ * BASS_RATIO times that at the tempo itself and above BASS_FLOOR (train: disco read at ⅔ 0.33 → 0.64, a
+ * 3/4 jazz waltz read as 6/8 0.08 → 0.24; 12/8 ballads and blues ≤ 0.03 there, a 6/8 swing 0.82 → 0.27).
+ */
+const BASS_RATIO = 1.5;
+const BASS_FLOOR = 0.15;
+
+/** The reading at 3⁄2 of `bpm` (best within ±3 %) when the bass band says it is the beat, else undefined. */
+function bassBeat(
+  full: Float64Array,
+  low: Float64Array,
+  bpm: number,
+  hopSec: number,
+): { bpm: number; s: number } | undefined {
+  const perFrame = (b: number) => 60 / b / hopSec;
+  let c = { bpm: 0, s: Number.NEGATIVE_INFINITY };
+  for (const d of [0.97, 0.985, 1, 1.015, 1.03]) {
+    const b = bpm * 1.5 * d;
+    if (b > MAX_BPM) continue;
+    const s = readingScore(full, low, perFrame(b), hopSec);
+    if (s > c.s) c = { bpm: b, s };
+  }
+  if (!(c.bpm > 0)) return undefined;
+  const here = peakNear(low, perFrame(bpm));
+  const there = peakNear(low, perFrame(c.bpm));
+  return there >= BASS_FLOOR && there >= BASS_RATIO * here ? c : undefined;
+}
+
+/**
+ * Fitted on the train families (a 12/8 ballad at 51 and blues at 56, a 6/8 swing at 51, all read at three
+ * times the beat): the bass must repeat at 3 or 6 grid points at least COMPOUND_BASS times more than at 1, 2
+ * or 4 of them (and above BASS_FLOOR), so the grid groups in threes…
+ */
+const COMPOUND_BASS = 2;
+/**
+ * …and the grid must not be a beat of its own: the full band repeats at 3 points more than twice as much
+ * as at 1 (6/8 swing read at its eighths: 0.14 against 0.46; waltzes at their beat ≥ 0.64 of it), or the
+ * bass pattern spans 6 points, not 3 (a 12/8 ballad's bass on beats 1 and 3: 0.70 against 0.10; a waltz's
+ * bass on every bar line repeats at 3 as much as at 6).
+ */
+const COMPOUND_SELF = 0.5;
+
+/**
+ * The reading at ⅓ of `bpm` (best within ±3 %) when `bpm` is the triplet-eighth pulse of a slow compound
+ * beat (6/8, 12/8 at 40–75 bpm), else undefined.
+ */
+function compoundBeat(
+  full: Float64Array,
+  low: Float64Array,
+  bpm: number,
+  hopSec: number,
+): { bpm: number; s: number } | undefined {
+  if (bpm / 3 < MIN_BPM) return undefined;
+  const p = 60 / bpm / hopSec;
+  const [l1, l2, l3, l4, l6] = [1, 2, 3, 4, 6].map((m) => peakNear(low, m * p)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const binary = Math.max(l1, l2, l4);
+  const group = Math.max(l3, l6);
+  if (group < BASS_FLOOR || group < COMPOUND_BASS * binary) return undefined;
+  const weakGrid = peakNear(full, p) < COMPOUND_SELF * peakNear(full, 3 * p);
+  const twoBeatBass = l6 >= COMPOUND_BASS * l3;
+  if (!weakGrid && !twoBeatBass) return undefined;
+  let c = { bpm: 0, s: Number.NEGATIVE_INFINITY };
+  for (const d of [0.97, 0.985, 1, 1.015, 1.03]) {
+    const b = (bpm / 3) * d;
+    const s = readingScore(full, low, 60 / b / hopSec, hopSec);
+    if (s > c.s) c = { bpm: b, s };
+  }
+  return c;
+}
+
+/**
  * The global tempo from the comb scores of every period between 40 and 220 bpm, with the tapping
  * prior; the alternative is the best of the related readings.
  */
@@ -203,6 +280,22 @@ export function chooseTempo(onset: Float32Array, lowOnset: Float32Array, hopSec:
       const s = readingScore(full, low, perFrame(bpm * d), hopSec);
       if (s > alt.s) alt = { bpm: bpm * d, s };
     }
+  }
+  // A compound reading at two thirds of a binary beat: the full band repeats at 3 eighths as well as at
+  // 2 (disco's even eighths, a waltz's comping), but the bass (kick, bass notes) repeats at the beat.
+  // When the bass band repeats clearly more at 3⁄2 of the tempo, that is the beat.
+  const faster = bassBeat(full, low, best.bpm, hopSec);
+  if (faster) {
+    const prev = best;
+    best = faster;
+    alt = prev;
+  }
+  // A slow compound beat read at its triplet eighths (three times the tempo): see compoundBeat.
+  const slower = compoundBeat(full, low, best.bpm, hopSec);
+  if (slower) {
+    const prev = best;
+    best = slower;
+    alt = prev;
   }
   const margin = Number.isFinite(alt.s) ? best.s - alt.s : 1;
   const confidence = Math.max(0, Math.min(1, margin / 0.5));

@@ -1,0 +1,73 @@
+/**
+ * Extra material from the TRAIN families only (never the held-out ones): each family again at the middle
+ * of its tempo range, the fast families at the top of it (196–210 bpm) and the slow compound / 12/8
+ * families at its bottom, for checking a change on more than the corpus' two tempi per family.
+ * Run: node bench/extra-train.ts (renders into $TMPDIR/beatframe-audio-extra; prints ours per song).
+ */
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeFeatures } from '@beatframe/audio';
+import { ADDED_FAMILIES, type CorpusSong, FAMILIES, grooveSong, isHeldOut } from './corpus.ts';
+import { cachedFeatures } from './feature-cache.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dir = join(tmpdir(), 'beatframe-audio-extra');
+const only = process.env.BENCH_ONLY;
+const train = [...FAMILIES, ...ADDED_FAMILIES].filter((f) => !isHeldOut(f.lib));
+const songs: CorpusSong[] = [];
+// EXTRA_SONGS=lib:bpm,lib:bpm… renders those instead (train families only).
+const asked = (process.env.EXTRA_SONGS ?? '').split(',').filter(Boolean);
+for (const x of asked) {
+  const [lib, bpm] = x.split(':');
+  const fam = train.find((f) => f.lib === lib);
+  if (fam) songs.push(grooveSong(dir, fam, Number(bpm)));
+  else console.log(`${lib}: not a train family`);
+}
+for (const fam of asked.length ? [] : train) {
+  const tempi = [Math.round((fam.lo + fam.hi) / 2)];
+  if (fam.hi >= 190) tempi.push(fam.hi + 4, fam.hi + 8);
+  if (fam.lo <= 60) tempi.push(fam.lo - 4);
+  for (const bpm of tempi) {
+    if (only && !`${fam.lib}-${bpm}`.includes(only)) continue;
+    process.stderr.write(`\rrendering ${fam.lib}-${bpm}`.padEnd(40));
+    songs.push(grooveSong(dir, fam, bpm));
+  }
+}
+const tracks: unknown[] = [];
+const meta: string[] = [];
+for (const s of songs) {
+  const f = await cachedFeatures(s.audio);
+  const a = analyzeFeatures(f, f.frames * f.hopSec);
+  meta.push(
+    `${s.name.padEnd(22)} ${String(s.bpm).padStart(3)}/${s.beatsPerBar}  ${a.bpm.toFixed(0).padStart(4)} ${a.meter.beatsPerBar}/${a.meter.beatUnit}`,
+  );
+  tracks.push({
+    name: s.name,
+    refBeats: s.beats,
+    beats: { ours: a.beats },
+    refDownbeats: s.downbeats,
+    downbeats: a.downbeats,
+  });
+}
+process.stderr.write('\r'.padEnd(40));
+const rows = JSON.parse(
+  execFileSync('/usr/bin/python3', [join(here, 'score.py')], {
+    input: JSON.stringify({ tracks }),
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  }),
+) as Array<{ beatF: { ours: number }; amlt: { ours: number }; downbeatF?: number }>;
+let f = 0;
+let am = 0;
+rows.forEach((r, i) => {
+  f += r.beatF.ours;
+  am += r.amlt.ours;
+  console.log(
+    `${meta[i]}  F ${r.beatF.ours.toFixed(3)}  AMLt ${r.amlt.ours.toFixed(3)}  downF ${(r.downbeatF ?? 0).toFixed(3)}`,
+  );
+});
+console.log(
+  `EXTRA TRAIN (${rows.length}): beat F ${(f / rows.length).toFixed(3)}  AMLt ${(am / rows.length).toFixed(3)}`,
+);

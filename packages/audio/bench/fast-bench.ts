@@ -1,0 +1,113 @@
+/**
+ * Quick tuning loop (run: node bench/fast-bench.ts): the corpus bench's beat and section scores from
+ * cached features (bench/feature-cache.ts), our analysis only. Per-song rows for the train slice only;
+ * the held-out slice is reported as aggregates (it is never inspected song by song). The full bench
+ * (corpus-bench.ts) stays the reference: it decodes as `analyzeAudio` does.
+ * BENCH_ONLY=<substring>, BENCH_ALL=1 (also print the train songs that score ≥ 0.95 beat F).
+ */
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as audio from '@beatframe/audio';
+import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
+import { cachedFeatures } from './feature-cache.ts';
+
+/** BENCH_IMPL=<another build's index.js> scores that build (built with `analyzeFeatures`). */
+const { analyzeFeatures } = (
+  process.env.BENCH_IMPL ? await import(process.env.BENCH_IMPL) : audio
+) as typeof audio;
+const here = dirname(fileURLToPath(import.meta.url));
+const cache = process.env.BENCH_CACHE ?? join(tmpdir(), 'beatframe-audio-corpus');
+const only = process.env.BENCH_ONLY;
+const songs = [
+  ...beatCorpus(join(cache, 'grooves')),
+  ...packagedMidiCorpus(join(cache, 'midi')),
+  ...sectionCorpus(join(cache, 'sections')),
+].filter((s) => !only || s.name.includes(only));
+const tracks: unknown[] = [];
+const meta: Array<{
+  name: string;
+  held: boolean;
+  ref: number;
+  bar: number;
+  bpm: number;
+  meter: string;
+  sec: boolean;
+}> = [];
+for (const [i, s] of songs.entries()) {
+  process.stderr.write(`\r${i + 1}/${songs.length} ${s.name.padEnd(30)}`);
+  const f = await cachedFeatures(s.audio);
+  const a = analyzeFeatures(f, f.frames * f.hopSec);
+  meta.push({
+    name: s.name,
+    held: s.heldOut,
+    ref: s.bpm,
+    bar: s.beatsPerBar,
+    bpm: a.bpm,
+    meter: `${a.meter.beatsPerBar}/${a.meter.beatUnit}`,
+    sec: !!s.sections,
+  });
+  tracks.push({
+    name: s.name,
+    refBeats: s.beats,
+    beats: { ours: a.beats },
+    refDownbeats: s.downbeats,
+    downbeats: a.downbeats,
+    ...(s.sections
+      ? {
+          refSections: s.sections.map((x) => [x.start, x.end, x.group]),
+          sections: { ours: a.sections.map((x) => [x.start, x.end, x.group ?? x.label]) },
+        }
+      : {}),
+  });
+}
+process.stderr.write('\r'.padEnd(40));
+type Row = {
+  beatF: { ours: number };
+  amlt: { ours: number };
+  downbeatF?: number;
+  boundaryF: { ours?: number };
+  boundary05F: { ours?: number };
+  pairwiseF: { ours?: number };
+};
+const rows = JSON.parse(
+  execFileSync('/usr/bin/python3', [join(here, 'score.py')], {
+    input: JSON.stringify({ tracks }),
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  }),
+) as Row[];
+const order = meta.map((_, i) => i).filter((i) => !meta[i]?.held);
+order.sort((a, b) => (rows[a]?.beatF.ours ?? 0) - (rows[b]?.beatF.ours ?? 0));
+console.log(`${'train song'.padEnd(26)} ref/bar  ours  meter   F      AMLt   downF`);
+for (const i of order) {
+  const m = meta[i] as (typeof meta)[number];
+  const r = rows[i] as Row;
+  if (r.beatF.ours >= 0.95 && process.env.BENCH_ALL !== '1') continue;
+  console.log(
+    `${m.name.padEnd(26)} ${String(m.ref).padStart(3)}/${m.bar}  ${m.bpm.toFixed(0).padStart(4)}  ${m.meter.padEnd(5)}  ${r.beatF.ours.toFixed(3)}  ${r.amlt.ours.toFixed(3)}  ${(r.downbeatF ?? 0).toFixed(3)}`,
+  );
+}
+for (const i of order) {
+  const m = meta[i] as (typeof meta)[number];
+  const r = rows[i] as Row;
+  if (m.sec)
+    console.log(
+      `sections ${m.name.padEnd(26)} HR3F ${(r.boundaryF.ours ?? 0).toFixed(3)}  HR0.5F ${(r.boundary05F.ours ?? 0).toFixed(3)}  pairwise ${(r.pairwiseF.ours ?? 0).toFixed(3)}`,
+    );
+}
+const avg = (idx: number[], f: (r: Row) => number | undefined) => {
+  const v = idx.map((i) => f(rows[i] as Row)).filter((x): x is number => x !== undefined);
+  return v.length ? (v.reduce((a, b) => a + b, 0) / v.length).toFixed(3) : '    -';
+};
+for (const [title, held] of [
+  ['TRAIN', false],
+  ['HELD-OUT', true],
+] as const) {
+  const idx = meta.map((_, i) => i).filter((i) => meta[i]?.held === held);
+  const sec = idx.filter((i) => meta[i]?.sec);
+  console.log(
+    `${title} (${idx.length}): beat F ${avg(idx, (r) => r.beatF.ours)}  AMLt ${avg(idx, (r) => r.amlt.ours)}  downbeat F ${avg(idx, (r) => r.downbeatF)}  | sections (${sec.length}) HR3F ${avg(sec, (r) => r.boundaryF.ours)} HR0.5F ${avg(sec, (r) => r.boundary05F.ours)} pairwise ${avg(sec, (r) => r.pairwiseF.ours)}`,
+  );
+}
