@@ -36,17 +36,25 @@ export interface CorpusSong {
 }
 
 /** A groove family of mma's standard library: its grooves, felt meter and a plausible tempo range. */
-interface Family {
+export interface Family {
   lib: string;
   main: string;
   alt: string;
-  /** mma beats per felt beat: 3 where mma counts eighths (Time 6 in 6/8). */
-  per: 1 | 3;
+  /** mma beats per felt beat: 3 where mma counts eighths (Time 6 in 6/8), 2 where a 6/8 bar is 4 mma beats. */
+  per: 1 | 2 | 3;
   bar: number;
   lo: number;
   hi: number;
 }
-const F = (lib: string, main: string, alt: string, bar: number, lo: number, hi: number, per: 1 | 3 = 1) => ({
+const F = (
+  lib: string,
+  main: string,
+  alt: string,
+  bar: number,
+  lo: number,
+  hi: number,
+  per: 1 | 2 | 3 = 1,
+) => ({
   lib,
   main,
   alt,
