@@ -38,7 +38,7 @@ export const classFamily = (lib: string): Family => {
   if (isHeldOut(lib)) throw new Error(`${lib}: a held-out family`);
   return f;
 };
-const CLASSES: Record<string, { libs: string[]; tempi: number[] }> = {
+const CLASSES: Record<string, { libs: string[]; tempi: number[]; chordBars?: number }> = {
   fast: {
     libs: [
       'bwmarch',
@@ -100,6 +100,22 @@ const CLASSES: Record<string, { libs: string[]; tempi: number[] }> = {
     ],
     tempi: [98, 146, 194],
   },
+  /** Waltzes whose chords last 2 bars (6 beats, as a 6/8 bar's 6 eighths do): a check on the compound rule. */
+  waltz2: {
+    libs: [
+      'countrywaltz',
+      'jazzwaltz',
+      'rockwaltz',
+      'waltz',
+      'fastwaltz',
+      'frenchwaltz',
+      'latinwaltz',
+      'modernjazzwaltz',
+      'arpeggiowaltz',
+    ],
+    tempi: [122, 146, 170, 194],
+    chordBars: 2,
+  },
   ballad: {
     libs: [
       'ballad',
@@ -116,13 +132,13 @@ const CLASSES: Record<string, { libs: string[]; tempi: number[] }> = {
 };
 export function classSongs(): Array<CorpusSong & { cls: string }> {
   const songs: Array<CorpusSong & { cls: string }> = [];
-  for (const [cls, { libs, tempi }] of Object.entries(CLASSES)) {
+  for (const [cls, { libs, tempi, chordBars }] of Object.entries(CLASSES)) {
     if (process.env.CLASS && process.env.CLASS !== cls) continue;
     for (const lib of libs)
       for (const bpm of tempi) {
         if (process.env.BENCH_ONLY && !`${lib}-${bpm}`.includes(process.env.BENCH_ONLY)) continue;
         process.stderr.write(`\rrendering ${lib}-${bpm}`.padEnd(40));
-        songs.push({ ...grooveSong(dir, classFamily(lib), bpm), cls });
+        songs.push({ ...grooveSong(dir, classFamily(lib), bpm, { chordBars }), cls });
       }
   }
   return songs;

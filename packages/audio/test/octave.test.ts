@@ -229,7 +229,7 @@ describe('octave evidence', () => {
     expect(harmonicPeriodTwo(grid, chroma(4), 0.05, 0.01)).toBeLessThan(0.3);
   });
 
-  it('sees chords lasting 6 grid points (a 6/8 bar at its eighths), not 3 (a waltz at its beat)', () => {
+  it('sees chords lasting 6 grid points, not 3 (a waltz at its beat), and 2 points on both parities', () => {
     const grid = Array.from({ length: 48 }, (_, i) => i * 50);
     const chroma = (every: number) => {
       const c = new Float32Array(48 * 10 * 12);
@@ -241,6 +241,9 @@ describe('octave evidence', () => {
     };
     expect(harmonicHalfSpan(grid, chroma(6), 0.05, 0.01, 3)).toBeLessThan(0.15);
     expect(harmonicHalfSpan(grid, chroma(3), 0.05, 0.01, 3)).toBeGreaterThan(0.8);
+    // Chords every 3 points change on both parities (a waltz's bar on its double grid); every 2, on one.
+    expect(harmonicHalfSpan(grid, chroma(3), 0.05, 0.01, 1)).toBeGreaterThan(0.6);
+    expect(harmonicHalfSpan(grid, chroma(2), 0.05, 0.01, 1)).toBeLessThan(0.2);
   });
 });
 

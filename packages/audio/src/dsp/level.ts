@@ -1,7 +1,6 @@
 /** The beat level: tracking at the comb's reading, then at the level the drum pattern points to (octave.ts). */
 import { type TempoTrack, trackBeats, trackTempo, trimBeats } from './beats.js';
 import {
-  compoundEighths,
   halfOfTriple,
   harmonicHalfBar,
   harmonicPeriodTwo,
@@ -59,18 +58,7 @@ export function trackAtLevel(
   // A grid at every other beat of a fast waltz: its double is the beat (and is judged no further).
   if (halfOfTriple(first.beats, f.onset, f.chroma, f.chromaHopSec, f.hopSec, 60 / (median * f.hopSec))) {
     reading = { bpm: 2 * reading.bpm, confidence: reading.confidence, alternativeBpm: reading.bpm };
-    first = track(reading.bpm);
-    median = medianOf(first.beats);
-    if (
-      !median ||
-      !compoundEighths(first.beats, f.onset, f.chroma, f.chromaHopSec, f.hopSec, 60 / (median * f.hopSec))
-    )
-      return { reading, ...first };
-  }
-  // A grid at the eighths of a slow 6/8 or 12/8: the beat is every third point.
-  if (compoundEighths(first.beats, f.onset, f.chroma, f.chromaHopSec, f.hopSec, 60 / (median * f.hopSec))) {
-    const bpm = reading.bpm / 3;
-    return { reading: { bpm, confidence: reading.confidence, alternativeBpm: reading.bpm }, ...track(bpm) };
+    return { reading, ...track(reading.bpm) };
   }
   const harmony = harmonicHalfBar(first.beats, f.chroma, f.chromaHopSec, f.hopSec);
   const periodTwo = harmonicPeriodTwo(first.beats, f.chroma, f.chromaHopSec, f.hopSec);

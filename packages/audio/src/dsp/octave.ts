@@ -349,30 +349,6 @@ function acfNear(env: Float32Array, lag: number): number {
 }
 
 /**
- * A grid at the eighths of a slow compound beat (6/8, 12/8 at 40–70 dotted-quarter bpm, tapped at
- * 120–210): the chords last 6 grid points, not 3 (`harmonicHalfSpan` over 3-point windows; a waltz
- * at its beat changes chord every bar, 3 points), and the onsets group the grid in threes (the
- * log-flux autocorrelation at 3 points at least that at 2 and 4). Fitted on the error-class renders
- * of the train families (bench/extra-classes.ts): 6/8 ballads and arpeggios at their eighths 0.02–0.11,
- * waltzes at their beat ≥ 0.25, binary songs ≥ 0.5.
- */
-export const COMPOUND_CHORDS = 0.15;
-export function compoundEighths(
-  grid: number[],
-  env: Float32Array,
-  chroma: Float32Array,
-  chromaHopSec: number,
-  hopSec: number,
-  bpm: number,
-): boolean {
-  if (bpm < 120 || bpm > 210 || grid.length < 24) return false;
-  if (harmonicHalfSpan(grid, chroma, chromaHopSec, hopSec, 3) >= COMPOUND_CHORDS) return false;
-  const p = 60 / bpm / hopSec;
-  const three = acfNear(env, 3 * p);
-  return three >= acfNear(env, 2 * p) && three >= acfNear(env, 4 * p);
-}
-
-/**
  * A grid at every other beat of a triple metre (a waltz at 180–210 read at 90–105): its bar is 1.5 grid
  * points, so the onsets repeat at 1.5 points at least 0.9 times as much as at 1, the midpoints sound
  * (≥ 0.5 of the points' onsets) and the chords change on both the points and the midpoints of the
