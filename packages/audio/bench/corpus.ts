@@ -36,17 +36,25 @@ export interface CorpusSong {
 }
 
 /** A groove family of mma's standard library: its grooves, felt meter and a plausible tempo range. */
-interface Family {
+export interface Family {
   lib: string;
   main: string;
   alt: string;
-  /** mma beats per felt beat: 3 where mma counts eighths (Time 6 in 6/8). */
-  per: 1 | 3;
+  /** mma beats per felt beat: 3 where mma counts eighths (Time 6 in 6/8), 2 where a 6/8 bar is 4 mma beats. */
+  per: 1 | 2 | 3;
   bar: number;
   lo: number;
   hi: number;
 }
-const F = (lib: string, main: string, alt: string, bar: number, lo: number, hi: number, per: 1 | 3 = 1) => ({
+const F = (
+  lib: string,
+  main: string,
+  alt: string,
+  bar: number,
+  lo: number,
+  hi: number,
+  per: 1 | 2 | 3 = 1,
+) => ({
   lib,
   main,
   alt,
@@ -145,12 +153,12 @@ const PROGRESSIONS = [
   ['Am', 'Dm', 'E7', 'Am'],
 ];
 
-function mmaGrooveSong(fam: Family, bpm: number, bars: number, seed: number): string {
+function mmaGrooveSong(fam: Family, bpm: number, bars: number, seed: number, chordBars = 1): string {
   const lines = [`Tempo ${Math.round(bpm * fam.per)}`, `Groove ${fam.main}`];
   const prog = PROGRESSIONS[seed % PROGRESSIONS.length] as string[];
   for (let b = 0; b < bars; b++) {
     if (b % 8 === 0) lines.push(`Groove ${b % 16 === 0 ? fam.main : fam.alt}`);
-    lines.push(prog[b % 4] as string);
+    lines.push(prog[Math.floor(b / chordBars) % 4] as string);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -244,16 +252,19 @@ export interface GrooveSongOptions {
   bars?: number;
   soundfont?: string;
   damageKind?: number;
+  /** Bars each chord of the progression lasts (default 1; the name gets `-c<n>` otherwise). */
+  chordBars?: number;
 }
 
 /** One mma groove song at a tempo, rendered (cached) with its tapped-beat truth. */
 export function grooveSong(dir: string, fam: Family, bpm: number, opts: GrooveSongOptions = {}): CorpusSong {
   mkdirSync(dir, { recursive: true });
-  const name = `${fam.lib}-${bpm}`;
+  const cb = opts.chordBars ?? 1;
+  const name = `${fam.lib}-${bpm}${cb === 1 ? '' : `-c${cb}`}`;
   const h = fnv1a(name);
   const bars = opts.bars ?? Math.max(12, Math.round((50 * bpm) / 60 / fam.bar / 4) * 4);
   const sf = opts.soundfont ?? (SOUNDFONTS[h % SOUNDFONTS.length] as string);
-  const mid = renderMma(dir, `${name}-${bars}`, mmaGrooveSong(fam, bpm, bars, h));
+  const mid = renderMma(dir, `${name}-${bars}`, mmaGrooveSong(fam, bpm, bars, h, cb));
   const wav = mid.replace(/\.mid$/, `-${sf.includes('TimGM') ? 'tim' : 'fluid'}.wav`);
   renderMidi(mid, wav, sf);
   const map = readMidiMap(mid);

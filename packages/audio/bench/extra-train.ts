@@ -8,9 +8,14 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeFeatures } from '@beatframe/audio';
+import * as audio from '@beatframe/audio';
 import { ADDED_FAMILIES, type CorpusSong, FAMILIES, grooveSong, isHeldOut } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
+
+/** BENCH_IMPL=<another build's index.js> scores that build. */
+const { analyzeFeatures } = (
+  process.env.BENCH_IMPL ? await import(process.env.BENCH_IMPL) : audio
+) as typeof audio;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = join(tmpdir(), 'beatframe-audio-extra');

@@ -4,6 +4,7 @@ import { trackAtLevel } from '../src/dsp/level.js';
 import {
   backbeat,
   doubleGrid,
+  harmonicHalfSpan,
   harmonicPeriodTwo,
   octaveEvidence,
   octaveFactor,
@@ -226,6 +227,23 @@ describe('octave evidence', () => {
     expect(harmonicPeriodTwo(grid, chroma(2), 0.05, 0.01)).toBeGreaterThan(0.8);
     expect(harmonicPeriodTwo(grid, chroma(3), 0.05, 0.01)).toBeLessThan(0.3);
     expect(harmonicPeriodTwo(grid, chroma(4), 0.05, 0.01)).toBeLessThan(0.3);
+  });
+
+  it('sees chords lasting 6 grid points, not 3 (a waltz at its beat), and 2 points on both parities', () => {
+    const grid = Array.from({ length: 48 }, (_, i) => i * 50);
+    const chroma = (every: number) => {
+      const c = new Float32Array(48 * 10 * 12);
+      for (let t = 0; t < 480; t++) {
+        const root = (7 * Math.floor(t / 10 / every)) % 12;
+        for (const m of [0, 4, 7]) c[t * 12 + ((root + m) % 12)] = 1 / 3;
+      }
+      return c;
+    };
+    expect(harmonicHalfSpan(grid, chroma(6), 0.05, 0.01, 3)).toBeLessThan(0.15);
+    expect(harmonicHalfSpan(grid, chroma(3), 0.05, 0.01, 3)).toBeGreaterThan(0.8);
+    // Chords every 3 points change on both parities (a waltz's bar on its double grid); every 2, on one.
+    expect(harmonicHalfSpan(grid, chroma(3), 0.05, 0.01, 1)).toBeGreaterThan(0.6);
+    expect(harmonicHalfSpan(grid, chroma(2), 0.05, 0.01, 1)).toBeLessThan(0.2);
   });
 });
 

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioAnalysis } from '@beatframe/core';
 import { describe, expect, it } from 'vitest';
+import { classFamily } from '../bench/classes.ts';
 import { ADDED_FAMILIES, FAMILIES, grooveSong, HAS_MMA, SOUNDFONTS } from '../bench/corpus.ts';
 import { analyzeAudio } from '../src/index.js';
 import { FIXTURE_DIR, ffmpeg, fMeasure } from './fixtures.js';
@@ -82,6 +83,14 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     const w = await analyzeAudio(waltz.audio);
     expect(fMeasure(trim(waltz.beats), trim(w.beats))).toBeGreaterThan(0.85);
     expect(w.meter.beatsPerBar).toBe(3);
+  });
+
+  it('reads a 194 bpm waltz at 194, not at every other beat (97), which no bar line follows', async () => {
+    const song = grooveSong(DIR, classFamily('frenchwaltz'), 194, { bars: 40, soundfont: sf, damageKind: 0 });
+    const a = await analyzeAudio(song.audio);
+    expect(a.bpm).toBeGreaterThan(186);
+    expect(a.bpm).toBeLessThan(202);
+    expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
   });
 });
 

@@ -1,6 +1,13 @@
 /** The beat level: tracking at the comb's reading, then at the level the drum pattern points to (octave.ts). */
 import { type TempoTrack, trackBeats, trackTempo, trimBeats } from './beats.js';
-import { harmonicHalfBar, harmonicPeriodTwo, octaveEvidence, octaveFactor, tooSlowGrid } from './octave.js';
+import {
+  halfOfTriple,
+  harmonicHalfBar,
+  harmonicPeriodTwo,
+  octaveEvidence,
+  octaveFactor,
+  tooSlowGrid,
+} from './octave.js';
 import { chooseBeatPhase, OCTAVE_DOUBT, type TempoReading } from './reading.js';
 
 export interface LevelledTrack {
@@ -48,6 +55,11 @@ export function trackAtLevel(
     median = medianOf(first.beats);
   }
   if (!median || first.beats.length < 16) return { reading, ...first };
+  // A grid at every other beat of a fast waltz: its double is the beat (and is judged no further).
+  if (halfOfTriple(first.beats, f.onset, f.chroma, f.chromaHopSec, f.hopSec, 60 / (median * f.hopSec))) {
+    reading = { bpm: 2 * reading.bpm, confidence: reading.confidence, alternativeBpm: reading.bpm };
+    return { reading, ...track(reading.bpm) };
+  }
   const harmony = harmonicHalfBar(first.beats, f.chroma, f.chromaHopSec, f.hopSec);
   const periodTwo = harmonicPeriodTwo(first.beats, f.chroma, f.chromaHopSec, f.hopSec);
   const e = octaveEvidence(first.beats, env, f.lowBeatOnset, f.highBeatOnset, harmony, periodTwo);

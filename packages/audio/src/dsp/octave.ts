@@ -221,20 +221,35 @@ export function harmonicHalfBar(
   chromaHopSec: number,
   hopSec: number,
 ): number {
+  return harmonicHalfSpan(grid, chroma, chromaHopSec, hopSec, 4);
+}
+
+/**
+ * `harmonicHalfBar` for chords of 2·w grid points: the chord change (w-point windows each side) half-way
+ * between the strongest changes (grid points mod 2·w) over the strongest. Near 0 when chords last 2·w
+ * points, near 1 when they last w (1 when no harmony moves).
+ */
+export function harmonicHalfSpan(
+  grid: number[],
+  chroma: Float32Array,
+  chromaHopSec: number,
+  hopSec: number,
+  w: number,
+): number {
   const frames = Math.floor(chroma.length / 12);
-  if (grid.length < 24 || frames < 2) return 1;
+  if (grid.length < 6 * w || frames < 2) return 1;
   const span = (a: number, b: number) => chordOver(grid, a, b, chroma, chromaHopSec, hopSec);
-  const sums = new Float64Array(8);
-  const counts = new Float64Array(8);
-  for (let i = 4; i + 4 < grid.length; i++) {
-    sums[i % 8] = (sums[i % 8] as number) + chordChange(span(i - 4, i), span(i, i + 4));
-    counts[i % 8] = (counts[i % 8] as number) + 1;
+  const n = 2 * w;
+  const sums = new Float64Array(n);
+  const counts = new Float64Array(n);
+  for (let i = w; i + w < grid.length; i++) {
+    sums[i % n] = (sums[i % n] as number) + chordChange(span(i - w, i), span(i, i + w));
+    counts[i % n] = (counts[i % n] as number) + 1;
   }
   const m = Array.from(sums, (s, k) => s / Math.max(1, counts[k] as number));
   let best = 0;
-  for (let k = 1; k < 8; k++) if ((m[k] as number) > (m[best] as number)) best = k;
-  // No chord motion (one held chord, a click over a drone) says nothing about the bar: unknown.
-  return (m[best] as number) >= MIN_CHORD_MOTION ? (m[(best + 4) % 8] as number) / (m[best] as number) : 1;
+  for (let k = 1; k < n; k++) if ((m[k] as number) > (m[best] as number)) best = k;
+  return (m[best] as number) >= MIN_CHORD_MOTION ? (m[(best + w) % n] as number) / (m[best] as number) : 1;
 }
 
 /**
@@ -313,4 +328,49 @@ export function tooSlowGrid(grid: number[], env: Float32Array, bpm: number): boo
   if (bpm >= SLOW_GRID_BPM || grid.length < 8) return false;
   const d = subdivisions(grid, env);
   return d.half >= HALF_ONSETS && d.quarter >= QUARTER_ONSETS && d.quarter > d.third;
+}
+
+/** Normalised autocorrelation of env (lag 0 = 1) at a fractional lag: the largest within ±2 %. */
+function acfNear(env: Float32Array, lag: number): number {
+  const n = env.length;
+  let z = 0;
+  for (let i = 0; i < n; i++) z += (env[i] as number) ** 2;
+  z /= Math.max(1, n);
+  if (!(z > 0)) return 0;
+  let best = 0;
+  const r = Math.max(1, Math.round(lag * 0.02));
+  for (let l = Math.round(lag) - r; l <= Math.round(lag) + r; l++) {
+    if (l <= 0 || l >= n) continue;
+    let s = 0;
+    for (let i = l; i < n; i++) s += (env[i] as number) * (env[i - l] as number);
+    best = Math.max(best, s / (n - l) / z);
+  }
+  return best;
+}
+
+/**
+ * A grid at every other beat of a triple metre (a waltz at 180–210 read at 90–105): its bar is 1.5 grid
+ * points, so the onsets repeat at 1.5 points at least 0.9 times as much as at 1, the midpoints sound
+ * (≥ 0.5 of the points' onsets) and the chords change on both the points and the midpoints of the
+ * double grid (`harmonicHalfSpan` over 1-point windows ≥ 0.6; a binary song at its beat changes chord
+ * on the points only). Fitted on the error-class renders of the train families: waltzes at 194 read at
+ * 97; binary songs with sounding midpoints and 1.5-point repetition (folk rock 102, piano ballads) have
+ * chords on one parity.
+ */
+const TRIPLE_BAR_ACF = 0.9;
+const TRIPLE_HALF_ONSETS = 0.5;
+const TRIPLE_CHORDS = 0.6;
+export function halfOfTriple(
+  grid: number[],
+  env: Float32Array,
+  chroma: Float32Array,
+  chromaHopSec: number,
+  hopSec: number,
+  bpm: number,
+): boolean {
+  if (bpm * 2 > MAX_DOUBLE_BPM || grid.length < 16) return false;
+  if (subdivisions(grid, env).half < TRIPLE_HALF_ONSETS) return false;
+  const p = 60 / bpm / hopSec;
+  if (acfNear(env, 1.5 * p) < TRIPLE_BAR_ACF * acfNear(env, p)) return false;
+  return harmonicHalfSpan(doubleGrid(grid), chroma, chromaHopSec, hopSec, 1) >= TRIPLE_CHORDS;
 }
