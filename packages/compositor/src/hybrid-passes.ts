@@ -46,7 +46,7 @@ export interface EncodeSource {
 
 /**
  * The passes of a timeline, each starting on a hard cut between items, never inside a card (its fade and
- * rise are timed from its start), with at least `maxItems` items before the next starts. Captions may span
+ * rise are timed from its start), of `maxItems` items (more when no such cut follows them). Captions may span
  * a boundary: their overlay stream is cut from the whole timeline's. One pass when the timeline is short.
  */
 export function planPasses(timeline: Timeline, maxItems = DEFAULT_ITEMS_PER_PASS): FramePass[] {

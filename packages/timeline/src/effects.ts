@@ -138,9 +138,9 @@ export function concatRun(labels: string[], out: string, fps: number): string {
 /**
  * Where a long render splits into passes (each one ffmpeg run, joined by stream copy): the index of each
  * pass's first item. A pass starts only on a hard cut (`cut`), never inside a `keepWhole` frame range
- * [from, to) (what a pass could not shift cleanly, such as a fading card), and holds at least `maxPerPass`
- * items before the next one starts — more when no allowed cut comes sooner. ffmpeg opens and buffers
- * every input of a pass, so this bounds the memory a song with hundreds of shots takes.
+ * [from, to) (what a pass could not shift cleanly, such as a fading card), and holds `maxPerPass` items —
+ * more when the item after them does not start on an allowed cut. ffmpeg opens and buffers every input of
+ * a pass, so this bounds the memory a song with hundreds of shots takes.
  */
 export function splitAtCuts(
   starts: Array<{ startFrame: number; cut: boolean }>,
