@@ -144,14 +144,22 @@ export async function encodeArgs(
   const cardInput = overlayInput + (readsSong ? 2 : 1);
   // The visualizer changes every frame, so ffmpeg draws it from the song (the same boxes as the
   // composition); drawn in Chromium it would make every overlay frame distinct.
+  // A later pass's song from a second before it, cut from the whole decode (sample-exact, as in one run;
+  // an input seek into AAC lands some samples off), so the bars' averaging has warmed up at its start.
+  const lead = Math.min(s, fps);
+  const songCut =
+    s > 0 && tl.visualizer && tl.visualizer.kind !== 'pulse'
+      ? `[${audioInput}:a:0]atrim=start=${((s - lead) / fps).toFixed(6)},asetpts=PTS-STARTPTS[song];\n`
+      : '';
   const viz = tl.visualizer
-    ? `;\n${visualizerFilter({
+    ? `;\n${songCut}${visualizerFilter({
         visualizer: tl.visualizer,
         width,
         height,
         fps,
         frames,
-        audio: `${audioInput}:a:0`,
+        audio: songCut ? 'song' : `${audioInput}:a:0`,
+        ...(songCut ? { leadFrames: lead } : {}),
         video: 'shots',
         out: 'shotsv',
         beatFrames: tl.beatFrames,
@@ -190,7 +198,8 @@ export async function encodeArgs(
     '0',
     '-i',
     listFile,
-    ...(readsSong ? [...(s > 0 ? ['-ss', num(s / fps)] : []), '-i', src.audioSrc] : []),
+    // A later pass decodes the song only as far as it needs.
+    ...(readsSong ? [...(s > 0 ? ['-t', num(pass.endFrame / fps + 1)] : []), '-i', src.audioSrc] : []),
     ...cardInputs,
     // From a file: the graph of a long song (156 shots for 10 minutes) is far over the 128 KiB one
     // command-line argument may hold (spawn E2BIG), as renderer-ffmpeg's is.

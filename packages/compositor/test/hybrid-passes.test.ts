@@ -115,6 +115,30 @@ async function audioHash(path: string): Promise<string> {
   return stdout.toString().trim();
 }
 
+/** Renders `tl` the hybrid way, losslessly (any difference in the picture shows in frame checksums). */
+async function render(tl: Timeline, name: string, maxItemsPerPass?: number) {
+  const workDir = join(dir, `work-${name}`);
+  await mkdir(workDir, { recursive: true });
+  const session = await openRemotionSession(tl, {
+    cacheDir: join(dir, 'cache'),
+    lazyBrowser: true,
+  });
+  const out = join(dir, `${name}.mp4`);
+  const progress: number[] = [];
+  try {
+    // Lossless, so any difference in the picture shows in the frames' checksums.
+    await renderHybrid(session, out, {
+      workDir,
+      crf: 0,
+      ...(maxItemsPerPass ? { maxItemsPerPass } : {}),
+      onProgress: (f) => progress.push(f),
+    });
+  } finally {
+    await session.close();
+  }
+  return { out, workDir, progress };
+}
+
 describe('hybrid render in passes', () => {
   it('splits only at hard cuts, never inside a card', () => {
     const passes = planPasses(timeline, 2);
@@ -127,30 +151,8 @@ describe('hybrid render in passes', () => {
   });
 
   it('renders the same picture in three passes as in one, with the song', async () => {
-    const render = async (name: string, maxItemsPerPass?: number) => {
-      const workDir = join(dir, `work-${name}`);
-      await mkdir(workDir, { recursive: true });
-      const session = await openRemotionSession(timeline, {
-        cacheDir: join(dir, 'cache'),
-        lazyBrowser: true,
-      });
-      const out = join(dir, `${name}.mp4`);
-      const progress: number[] = [];
-      try {
-        // Lossless, so any difference in the picture shows in the frames' checksums.
-        await renderHybrid(session, out, {
-          workDir,
-          crf: 0,
-          ...(maxItemsPerPass ? { maxItemsPerPass } : {}),
-          onProgress: (f) => progress.push(f),
-        });
-      } finally {
-        await session.close();
-      }
-      return { out, workDir, progress };
-    };
-    const one = await render('one');
-    const three = await render('three', 2);
+    const one = await render(timeline, 'one');
+    const three = await render(timeline, 'three', 2);
     // Three encode runs and a join for the split render; one run, as before, for the other.
     expect(existsSync(join(three.workDir, 'ffmpeg-args-2.json'))).toBe(true);
     expect(existsSync(join(three.workDir, 'ffmpeg-args-3.json'))).toBe(false);
@@ -174,5 +176,19 @@ describe('hybrid render in passes', () => {
     expect(a).toHaveLength(total);
     const differing = b.flatMap((h, f) => (h === a[f] ? [] : [f]));
     expect(differing).toEqual([]);
+  }, 300_000);
+
+  it('draws the visualizer of each pass from the song at its start', async () => {
+    const beatFrames = [15, 45, 75, 105, 135, 165, 195, 225];
+    for (const kind of ['bars', 'pulse', 'wave'] as const) {
+      const tl: Timeline = { ...timeline, visualizer: { kind, color: '#ffcc00' }, beatFrames };
+      const a = await frameHashes((await render(tl, `viz-${kind}-one`)).out);
+      const b = await frameHashes((await render(tl, `viz-${kind}-three`, 2)).out);
+      expect(b).toHaveLength(total);
+      // showwaves' frame rate is only near the asked one (whole samples a column), so its one-run picture
+      // drifts from the song, and a pass restarts it: the same only until the first boundary.
+      const same = kind === 'wave' ? 60 : total;
+      expect(b.slice(0, same)).toEqual(a.slice(0, same));
+    }
   }, 300_000);
 });
