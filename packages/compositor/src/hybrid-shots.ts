@@ -153,10 +153,10 @@ export function shotsGraph(timeline: Timeline): { inputs: string[]; filter: stri
     // the song) — and a render in passes would show them converted fewer times.
     const acc = flush();
     const out = `x${n++}`;
-    const S = item.startFrame;
+    const start = item.startFrame;
     chains.push(`[${acc}]split[${out}a][${out}b]`);
-    chains.push(`[${out}a]trim=end_frame=${S}[${out}pre]`);
-    chains.push(`[${out}b]trim=start_frame=${S},setpts=PTS-STARTPTS[${out}old]`);
+    chains.push(`[${out}a]trim=end_frame=${start}[${out}pre]`);
+    chains.push(`[${out}b]trim=start_frame=${start},setpts=PTS-STARTPTS[${out}old]`);
     chains.push(
       `[${out}old][s${i}]xfade=transition=${xfadeName(t)}:duration=${num(d / fps)}:offset=0${YUV420}[${out}]`,
     );
