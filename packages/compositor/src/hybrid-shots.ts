@@ -1,5 +1,6 @@
 import type { Timeline, TimelineItem, Transition } from '@beatframe/core';
 import {
+  concatRun,
   decayExpr,
   decayFrames,
   EFFECT_TAIL,
@@ -60,6 +61,9 @@ function flashFilter(item: TimelineItem, fps: number): string | undefined {
   return whiteLayer(a, windowsExpr(windows, 'n'));
 }
 
+/** Back to 4:2:0 after xfade (4:4:4 only), else the concat after it would pull the next shots into 4:4:4. */
+const YUV420 = ',format=yuv420p';
+
 function xfadeName(t: Transition): string {
   const side = t.direction ?? 'left';
   if (t.kind === 'slide') return `slide${side}`;
@@ -119,7 +123,7 @@ export function shotsGraph(timeline: Timeline): { inputs: string[]; filter: stri
   const flush = (): string => {
     if (run.length === 1) return run[0]!;
     const out = `c${n++}`;
-    chains.push(`${run.map((l) => `[${l}]`).join('')}concat=n=${run.length}:v=1:a=0,settb=1/${fps}[${out}]`);
+    chains.push(concatRun(run, out, fps));
     run = [out];
     return out;
   };
@@ -144,12 +148,19 @@ export function shotsGraph(timeline: Timeline): { inputs: string[]; filter: stri
       whiteLevels.push(`1-abs(2*(n-${item.startFrame})/${d}-1)`);
       return;
     }
+    // Only the blend's frames go through xfade: it works in 4:4:4, so all the frames before it would be
+    // converted there and back, once for every later transition (softer colour, and work growing with
+    // the song) — and a render in passes would show them converted fewer times.
     const acc = flush();
     const out = `x${n++}`;
+    const start = item.startFrame;
+    chains.push(`[${acc}]split[${out}a][${out}b]`);
+    chains.push(`[${out}a]trim=end_frame=${start}[${out}pre]`);
+    chains.push(`[${out}b]trim=start_frame=${start},setpts=PTS-STARTPTS[${out}old]`);
     chains.push(
-      `[${acc}][s${i}]xfade=transition=${xfadeName(t)}:duration=${num(d / fps)}:offset=${num(item.startFrame / fps)}[${out}]`,
+      `[${out}old][s${i}]xfade=transition=${xfadeName(t)}:duration=${num(d / fps)}:offset=0${YUV420}[${out}]`,
     );
-    run = [out];
+    run = [`${out}pre`, out];
   });
   const joined = flush();
   if (whites.length) {

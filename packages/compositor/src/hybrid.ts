@@ -2,11 +2,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BeatframeError, type Logger } from '@beatframe/core';
-import { probeMedia, runFfmpeg, visualizerFilter } from '@beatframe/media';
-import { windowsExpr } from '@beatframe/timeline/effects';
-import { alphaBox, cardGraph, num, unionBox } from './hybrid-overlays.js';
+import { probeMedia, runFfmpeg } from '@beatframe/media';
+import { alphaBox, num, unionBox } from './hybrid-overlays.js';
+import {
+  type Box,
+  type EncodeSource,
+  encodeArgs,
+  type FramePass,
+  joinArgs,
+  planPasses,
+} from './hybrid-passes.js';
 import { drawOverlays } from './hybrid-prepare.js';
-import { shotsGraph } from './hybrid-shots.js';
 import type { RemotionSession } from './remotion-render.js';
 
 /**
@@ -23,7 +29,12 @@ export interface HybridRenderOptions {
   x264Preset?: string;
   crf?: number;
   signal?: AbortSignal;
-  /** 0…1 with the step: "overlays: 12/40" while Chromium draws, "overlays: convert", then "encode". */
+  /**
+   * Items (clips) per ffmpeg encode run (default 24): a longer timeline is encoded in passes, split at hard
+   * cuts, joined by stream copy, so memory stays bounded however many shots the song has.
+   */
+  maxItemsPerPass?: number;
+  /** 0…1 with the step: "overlays: 12/40" while Chromium draws, "overlays: convert", "encode", then "join". */
   onProgress?: (fraction: number, label: string) => void;
 }
 
@@ -122,130 +133,67 @@ export async function renderHybrid(
   if (![clear, ...files.map((f) => join(rgba, f))].every((f) => existsSync(f))) {
     throw new BeatframeError('overlay conversion lost frames');
   }
-  // The overlay as a variable-frame-rate stream: one image per run of frames that look the same, so
-  // ffmpeg converts each distinct overlay once and the overlay filter holds it until the next.
-  const list: string[] = ['ffconcat version 1.0'];
-  for (let f = 0; f < durationFrames; ) {
-    const k = plan.index[f]!;
-    let end = f + 1;
-    while (end < durationFrames && plan.index[end] === k) end++;
-    const file = k < 0 ? clear : join(rgba, files[k]!);
-    list.push(`file '${file.replace(/'/g, "'\\''")}'`, `duration ${num((end - f) / fps)}`);
-    f = end;
-  }
-  // The last entry once more so its duration counts (a concat demuxer rule).
-  list.push(list[list.length - 2]!);
-  const listFile = join(opts.workDir, 'overlays.ffconcat');
-  await writeFile(listFile, `${list.join('\n')}\n`);
   // ffmpeg reads the staged files where they lie in the bundle's public folder.
   const local = (src: string) =>
     /^(https?|blob|data):/i.test(src) ? src : join(session.serveUrl, 'public', src);
-  const shots = shotsGraph({ ...timeline, items: timeline.items.map((i) => ({ ...i, src: local(i.src) })) });
   const audioSrc = local(timeline.audio.src);
-  const overlayInput = timeline.items.length;
-  const audioInput = overlayInput + 1;
-  const cardInput = audioInput + 1;
-  const audio = await probeMedia(audioSrc);
-  const durationSec = durationFrames / fps;
-  // Overlay timestamps snapped to whole frames, so each change lands on its frame.
-  // The visualizer changes every frame, so ffmpeg draws it from the song (the same boxes as the
-  // composition); drawn in Chromium it would make every overlay frame distinct.
-  const viz = timeline.visualizer
-    ? `;\n${visualizerFilter({
-        visualizer: timeline.visualizer,
-        width,
-        height,
-        fps,
-        frames: durationFrames,
-        audio: `${audioInput}:a:0`,
-        video: 'shots',
-        out: 'shotsv',
-        beatFrames: timeline.beatFrames,
-      })}`
-    : '';
-  // The cards under the captions (the composition draws them first), each from its still.
-  let under = timeline.visualizer ? 'shotsv' : 'shots';
-  const cardInputs: string[] = [];
-  const cardChains: string[] = [];
-  for (let i = 0; i < timeline.cards.length; i++) {
-    const box = await alphaBox(cardStills[i]!, width, height);
-    if (!box) continue;
-    cardChains.push(cardGraph(timeline, i, cardInput + cardInputs.length / 2, box, under, `withcard${i}`));
-    cardInputs.push('-i', cardStills[i]!);
-    under = `withcard${i}`;
-  }
-  const cards = cardChains.length ? `;\n${cardChains.join(';\n')}` : '';
-  // The overlay is blended only on the frames that show one (on the others it would blend a clear image).
-  const shown: Array<[number, number]> = [];
-  plan.index.forEach((k, f) => {
-    if (k < 0) return;
-    const last = shown[shown.length - 1];
-    if (last && last[1] === f - 1) last[1] = f;
-    else shown.push([f, f]);
-  });
-  const enable = `:enable='${windowsExpr(shown, 'n')}'`;
-  // Only the box the captions are drawn in is blended (the whole frame if no caption shows at all).
-  const box = captionBox ?? { x: 0, y: 0, w: width, h: height };
-  const crop = box.w < width || box.h < height ? `,crop=${box.w}:${box.h}:${box.x}:${box.y}` : '';
-  const filter = `${shots.filter}${viz}${cards};\n[${overlayInput}:v]settb=1/${fps},setpts=round(PTS),setsar=1,format=yuva420p${crop}[ov];\n[${under}][ov]overlay=${box.x}:${box.y}:format=yuv420:eof_action=repeat${enable},format=yuv420p[v]`;
-  const filterFile = join(opts.workDir, 'filter.txt');
-  await writeFile(filterFile, filter);
-  const args = [
-    ...shots.inputs,
-    // Never rebuild the whole graph mid-stream for a change of image metadata.
-    '-reinit_filter',
-    '0',
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    listFile,
-    '-i',
+  const cardBoxes: Array<Box | undefined> = [];
+  for (const still of cardStills) cardBoxes.push(await alphaBox(still, width, height));
+  const source: EncodeSource = {
+    timeline: { ...timeline, items: timeline.items.map((i) => ({ ...i, src: local(i.src) })) },
     audioSrc,
-    ...cardInputs,
-    // From a file: the graph of a long song (156 shots for 10 minutes) is far over the 128 KiB one
-    // command-line argument may hold (spawn E2BIG), as renderer-ffmpeg's is.
-    '-filter_complex_script',
-    filterFile,
-    '-map',
-    '[v]',
-    '-map',
-    `${audioInput}:a:0`,
-    '-c:v',
-    'libx264',
-    '-preset',
-    opts.x264Preset ?? 'veryfast',
-    '-crf',
-    String(opts.crf ?? 18),
-    '-pix_fmt',
-    'yuv420p',
-    '-colorspace',
-    'bt709',
-    '-color_primaries',
-    'bt709',
-    '-color_trc',
-    'bt709',
-    '-color_range',
-    'tv',
-    '-r',
-    String(fps),
-    ...(audio.audio?.codec === 'aac' ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k']),
-    '-t',
-    num(durationSec),
-    '-movflags',
-    '+faststart',
-    '-f',
-    'mp4',
-    outPath,
-  ];
-  opts.logger?.trace({ args }, 'hybrid: ffmpeg');
-  await writeFile(join(opts.workDir, 'ffmpeg-args.json'), JSON.stringify(args));
-  await runFfmpeg(args, {
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    onTime: (sec) =>
-      opts.onProgress?.(overlayShare + (1 - overlayShare) * Math.min(1, sec / durationSec), 'encode'),
-  });
+    audioCodec: (await probeMedia(audioSrc)).audio?.codec,
+    plan,
+    clear,
+    overlayImages: files.map((f) => join(rgba, f)),
+    captionBox,
+    cardStills,
+    cardBoxes,
+    workDir: opts.workDir,
+    ...(opts.x264Preset ? { x264Preset: opts.x264Preset } : {}),
+    ...(opts.crf !== undefined ? { crf: opts.crf } : {}),
+  };
+  const passes = planPasses(timeline, opts.maxItemsPerPass);
+  // One bar over all passes, by frames encoded; the join (a stream copy, 13 s for 10 minutes) the last 2 %.
+  const encodeShare = passes.length > 1 ? 0.98 : 1;
+  const bar = (f: number) => overlayShare + (1 - overlayShare) * f;
+  const encoded = (frames: number) =>
+    opts.onProgress?.(bar(encodeShare * Math.min(1, frames / durationFrames)), 'encode');
+  const encode = async (pass: FramePass, out: string, suffix: string) => {
+    const args = await encodeArgs(source, pass, out, suffix);
+    opts.logger?.trace({ args }, 'hybrid: ffmpeg');
+    await writeFile(join(opts.workDir, `ffmpeg-args${suffix}.json`), JSON.stringify(args));
+    const frames = pass.endFrame - pass.startFrame;
+    await runFfmpeg(args, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onTime: (sec) => encoded(pass.startFrame + Math.min(frames, sec * fps)),
+    });
+  };
+  if (passes.length === 1) await encode(passes[0]!, outPath, '');
+  else {
+    opts.logger?.debug({ passes: passes.length }, 'hybrid: long timeline, encoded in passes');
+    // One pass at a time: x264 already keeps the cores busy, and each pass's memory is what is bounded.
+    const parts: string[] = [];
+    for (const [k, pass] of passes.entries()) {
+      const part = join(opts.workDir, `part-${k}.mp4`);
+      await encode(pass, part, `-${k}`);
+      parts.push(part);
+    }
+    const listFile = join(opts.workDir, 'parts.ffconcat');
+    await writeFile(
+      listFile,
+      `${['ffconcat version 1.0', ...parts.map((p) => `file '${p.replace(/'/g, "'\\''")}'`)].join('\n')}\n`,
+    );
+    await runFfmpeg(joinArgs(source, listFile, outPath), {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onTime: (sec) =>
+        opts.onProgress?.(
+          bar(encodeShare + (1 - encodeShare) * Math.min(1, (sec * fps) / durationFrames)),
+          'join',
+        ),
+    });
+    await Promise.all(parts.map((p) => rm(p, { force: true })));
+  }
   opts.logger?.debug({ ms: Date.now() - t1 }, 'hybrid: shots composed and encoded');
   return { overlayFrames: plan.unique.length, drawnFrames };
 }

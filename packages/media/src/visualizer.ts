@@ -14,8 +14,13 @@ export interface VisualizerFilterOptions {
   fps: number;
   /** Frames this graph lasts. */
   frames: number;
-  /** Filter-graph label of the song's audio (e.g. `3:a`), already starting at this graph's first frame. */
+  /**
+   * Filter-graph label of the song's audio (e.g. `3:a`), starting at this graph's first frame — or
+   * `leadFrames` frames before it: the bars and the wave are drawn from there and the lead dropped, so a
+   * render in parts analyses the song at a part's start as a render from the song's start does.
+   */
   audio: string;
+  leadFrames?: number;
   /** Label of the picture the visualizer is drawn over, and the label of the result. */
   video: string;
   out: string;
@@ -58,7 +63,9 @@ export function visualizerFilter(o: VisualizerFilterOptions): string {
   const { kind } = o.visualizer;
   const color = ffmpegColor(o.visualizer.color);
   const box = visualizerBox(kind, o.width, o.height);
+  const lead = o.leadFrames ?? 0;
   const end = `trim=end_frame=${o.frames},setpts=N/${o.fps}/TB`;
+  const audioEnd = lead ? `trim=start_frame=${lead}:end_frame=${lead + o.frames},setpts=N/${o.fps}/TB` : end;
   const over = (layer: string, x: string, y: string, extra = '') =>
     `${layer};\n[${o.video}][viz]overlay=${x}:${y}${extra}:format=auto,format=yuv420p[${o.out}]`;
   if (kind === 'bars') {
@@ -68,14 +75,14 @@ export function visualizerFilter(o: VisualizerFilterOptions): string {
     const gap = Math.max(1, Math.round(slot * VISUALIZER_GAP));
     const alpha = `if(lt(mod(X,${num(slot)}),${num(slot - gap)}),${VISUALIZER_OPACITY}*alpha(X,Y),0)`;
     return over(
-      `[${o.audio}]aformat=channel_layouts=mono,showfreqs=s=${VISUALIZER_BARS}x64:r=${o.fps}:mode=bar:ascale=log:fscale=log:win_size=2048:averaging=2:colors=${color},format=rgba,scale=${box.w}:${box.h}:flags=neighbor,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='${alpha}',${end}[viz]`,
+      `[${o.audio}]aformat=channel_layouts=mono,showfreqs=s=${VISUALIZER_BARS}x64:r=${o.fps}:mode=bar:ascale=log:fscale=log:win_size=2048:averaging=2:colors=${color},format=rgba,scale=${box.w}:${box.h}:flags=neighbor,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='${alpha}',${audioEnd}[viz]`,
       String(box.x),
       String(box.y),
     );
   }
   if (kind === 'wave') {
     return over(
-      `[${o.audio}]aformat=channel_layouts=mono,showwaves=s=${box.w}x${box.h}:r=${o.fps}:mode=cline:scale=cbrt:draw=full:colors=${color}@${VISUALIZER_OPACITY},format=rgba,${end}[viz]`,
+      `[${o.audio}]aformat=channel_layouts=mono,showwaves=s=${box.w}x${box.h}:r=${o.fps}:mode=cline:scale=cbrt:draw=full:colors=${color}@${VISUALIZER_OPACITY},format=rgba,${audioEnd}[viz]`,
       String(box.x),
       String(box.y),
     );

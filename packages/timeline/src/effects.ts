@@ -129,3 +129,33 @@ export function windowsExpr(windows: Array<[number, number]>, v: string): string
     (k) => `lte(${v},${merged[k]![1]})`,
   );
 }
+
+/** ffmpeg's join of a run of hard cuts: the streams labelled `labels` one after another, as [out]. */
+export function concatRun(labels: string[], out: string, fps: number): string {
+  return `${labels.map((l) => `[${l}]`).join('')}concat=n=${labels.length}:v=1:a=0,settb=1/${fps}[${out}]`;
+}
+
+/**
+ * Where a long render splits into passes (each one ffmpeg run, joined by stream copy): the index of each
+ * pass's first item. A pass starts only on a hard cut (`cut`), never inside a `keepWhole` frame range
+ * [from, to) (what a pass could not shift cleanly, such as a fading card), and holds `maxPerPass` items —
+ * more when the item after them does not start on an allowed cut. ffmpeg opens and buffers every input of
+ * a pass, so this bounds the memory a song with hundreds of shots takes.
+ */
+export function splitAtCuts(
+  starts: Array<{ startFrame: number; cut: boolean }>,
+  maxPerPass: number,
+  keepWhole: Array<[number, number]> = [],
+): number[] {
+  const bounds = [0];
+  let count = 0;
+  starts.forEach((s, i) => {
+    const inside = keepWhole.some(([from, to]) => s.startFrame > from && s.startFrame < to);
+    if (i > 0 && count >= maxPerPass && s.cut && !inside) {
+      bounds.push(i);
+      count = 0;
+    }
+    count++;
+  });
+  return bounds;
+}

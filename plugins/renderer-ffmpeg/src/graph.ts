@@ -1,6 +1,7 @@
 import type { TimelineItem, TimelineVisualizer } from '@beatframe/core';
 import { pulseExpr, visualizerFilter } from '@beatframe/media';
 import {
+  concatRun,
   decayExpr,
   EFFECT_TAIL,
   FLASH_DECAY_SEC,
@@ -278,7 +279,7 @@ export function buildGraph(
   const flush = (): string => {
     if (run.length === 1) return run[0]!;
     const out = `c${n++}`;
-    chains.push(`${run.map((l) => `[${l}]`).join('')}concat=n=${run.length}:v=1:a=0,settb=1/${fps}[${out}]`);
+    chains.push(concatRun(run, out, fps));
     return out;
   };
   segments.forEach((seg, i) => {

@@ -1,4 +1,5 @@
 import type { BeatEffect, Timeline, TimelineItem, Transition } from '@beatframe/core';
+import { splitAtCuts } from '@beatframe/timeline/effects';
 
 /**
  * The timeline turned into a chain of segments that ffmpeg can fold left to right.
@@ -170,15 +171,10 @@ export function planChunks(
   totalFrames: number,
   maxSegments: number,
 ): PlannedChunk[] {
-  const bounds: number[] = [0];
-  let count = 0;
-  segments.forEach((seg, i) => {
-    if (i > 0 && count >= maxSegments && !seg.transition) {
-      bounds.push(i);
-      count = 0;
-    }
-    count++;
-  });
+  const bounds = splitAtCuts(
+    segments.map((s) => ({ startFrame: s.startFrame, cut: !s.transition })),
+    maxSegments,
+  );
   return bounds.map((from, k) => {
     const to = bounds[k + 1] ?? segments.length;
     const start = segments[from]!.startFrame;

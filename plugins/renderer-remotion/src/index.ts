@@ -68,6 +68,7 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
                 concurrency: ctx.concurrency ?? settings.concurrency ?? 2,
                 ...(settings.x264Preset ? { x264Preset: settings.x264Preset } : {}),
                 ...(settings.crf !== undefined ? { crf: settings.crf } : {}),
+                ...(settings.maxItemsPerPass ? { maxItemsPerPass: settings.maxItemsPerPass } : {}),
                 ...(ctx.signal ? { signal: ctx.signal } : {}),
                 onProgress: (f, label) => progress(0.1 + f * 0.89, label),
               })

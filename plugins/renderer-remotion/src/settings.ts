@@ -20,5 +20,7 @@ export const RemotionSettings = z
     jpegQuality: z.number().min(0).max(100).optional(),
     x264Preset: X264_PRESET.optional(),
     crf: z.number().min(0).max(51).optional(),
+    /** Hybrid: clips per ffmpeg encode run (default 24); a longer timeline is encoded in passes joined by stream copy. */
+    maxItemsPerPass: z.number().int().positive().optional(),
   })
   .strict();
