@@ -23,6 +23,7 @@ import {
   renderResultOf,
   runFfmpeg,
   runProcess,
+  VIDEO_WITH_SONG_ARGS,
 } from '@beatframe/media';
 import { buildAss } from './ass.js';
 import { buildGraph, type GraphNote, type SourceInfo } from './graph.js';
@@ -343,12 +344,7 @@ export function createFfmpegRenderer(settings: FfmpegRendererSettings = {}): Ren
                 list,
                 '-i',
                 songPath,
-                '-map',
-                '0:v:0',
-                '-map',
-                '1:a:0',
-                '-c:v',
-                'copy',
+                ...VIDEO_WITH_SONG_ARGS,
                 ...audioOut,
                 tmp,
               ],
