@@ -12,7 +12,7 @@
  * BENCH_ONLY=<substring> limits the songs; BENCH_PEERS=0 skips the peers; BENCH_SET=fluid|synth;
  * BENCH_DEGRADE=1 adds a degraded copy of the fluidsynth set.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,7 @@ import { analyzeAudio, decodeAudio } from '@beatframe/audio';
 import { benchmarkSuite, writeSongFiles } from '@beatframe/synth';
 import { footeSections } from './foote.ts';
 import { benchmarkSongs, fourMinuteSong, renderSong, SOUNDFONT } from './material.ts';
+import { mirEval } from './mir-eval.ts';
 import { aubioBeats, musicTempoBeats } from './peers.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,13 +49,7 @@ interface Scored {
 }
 
 function score(tracks: unknown[]): Scored[] {
-  return JSON.parse(
-    execFileSync('/usr/bin/python3', [join(here, 'score.py')], {
-      input: JSON.stringify({ tracks }),
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-    }),
-  ) as Scored[];
+  return mirEval<Scored>(tracks);
 }
 
 const PC: Record<string, number> = {

@@ -25,6 +25,7 @@ import {
   sectionCorpus,
 } from './corpus.ts';
 import { footeSections } from './foote.ts';
+import { mirEval } from './mir-eval.ts';
 import { aubioBeats, musicTempoBeats } from './peers.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,13 +59,7 @@ interface Row {
   downbeatF?: number;
 }
 function score(tracks: unknown[]): Row[] {
-  return JSON.parse(
-    execFileSync('/usr/bin/python3', [join(here, 'score.py')], {
-      input: JSON.stringify({ tracks }),
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-    }),
-  ) as Row[];
+  return mirEval<Row>(tracks);
 }
 const f3 = (x: number | undefined) => (x === undefined ? '    -' : x.toFixed(3));
 const mean = (v: Array<number | undefined>) => {

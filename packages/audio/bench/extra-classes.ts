@@ -7,17 +7,14 @@
  * Run: node bench/extra-classes.ts (renders into $TMPDIR/beatframe-audio-classes; prints ours per song
  * and per class). CLASS=<fast|compound|waltz|ballad> keeps one class; BENCH_ONLY=<substring>.
  */
-import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as audio from '@beatframe/audio';
 import { classSongs } from './classes.ts';
 import { cachedFeatures } from './feature-cache.ts';
+import { mirEval } from './mir-eval.ts';
 
 const { analyzeFeatures } = (
   process.env.BENCH_IMPL ? await import(process.env.BENCH_IMPL) : audio
 ) as typeof audio;
-const here = dirname(fileURLToPath(import.meta.url));
 const songs = classSongs();
 const tracks: unknown[] = [];
 const meta: string[] = [];
@@ -36,13 +33,7 @@ for (const s of songs) {
   });
 }
 process.stderr.write('\r'.padEnd(40));
-const rows = JSON.parse(
-  execFileSync('/usr/bin/python3', [join(here, 'score.py')], {
-    input: JSON.stringify({ tracks }),
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  }),
-) as Array<{ beatF: { ours: number }; amlt: { ours: number }; downbeatF?: number }>;
+const rows = mirEval<{ beatF: { ours: number }; amlt: { ours: number }; downbeatF?: number }>(tracks);
 const by: Record<string, { n: number; f: number; am: number }> = {};
 rows.forEach((r, i) => {
   const cls = (songs[i] as { cls: string }).cls;

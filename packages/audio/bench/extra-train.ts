@@ -4,20 +4,18 @@
  * families at its bottom, for checking a change on more than the corpus' two tempi per family.
  * Run: node bench/extra-train.ts (renders into $TMPDIR/beatframe-audio-extra; prints ours per song).
  */
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
 import { ADDED_FAMILIES, type CorpusSong, FAMILIES, grooveSong, isHeldOut } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
+import { mirEval } from './mir-eval.ts';
 
 /** BENCH_IMPL=<another build's index.js> scores that build. */
 const { analyzeFeatures } = (
   process.env.BENCH_IMPL ? await import(process.env.BENCH_IMPL) : audio
 ) as typeof audio;
 
-const here = dirname(fileURLToPath(import.meta.url));
 const dir = join(tmpdir(), 'beatframe-audio-extra');
 const only = process.env.BENCH_ONLY;
 const train = [...FAMILIES, ...ADDED_FAMILIES].filter((f) => !isHeldOut(f.lib));
@@ -57,13 +55,7 @@ for (const s of songs) {
   });
 }
 process.stderr.write('\r'.padEnd(40));
-const rows = JSON.parse(
-  execFileSync('/usr/bin/python3', [join(here, 'score.py')], {
-    input: JSON.stringify({ tracks }),
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  }),
-) as Array<{ beatF: { ours: number }; amlt: { ours: number }; downbeatF?: number }>;
+const rows = mirEval<{ beatF: { ours: number }; amlt: { ours: number }; downbeatF?: number }>(tracks);
 let f = 0;
 let am = 0;
 rows.forEach((r, i) => {

@@ -5,19 +5,17 @@
  * (corpus-bench.ts) stays the reference: it decodes as `analyzeAudio` does.
  * BENCH_ONLY=<substring>, BENCH_ALL=1 (also print the train songs that score ≥ 0.95 beat F).
  */
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
 import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
+import { mirEval } from './mir-eval.ts';
 
 /** BENCH_IMPL=<another build's index.js> scores that build (built with `analyzeFeatures`). */
 const { analyzeFeatures } = (
   process.env.BENCH_IMPL ? await import(process.env.BENCH_IMPL) : audio
 ) as typeof audio;
-const here = dirname(fileURLToPath(import.meta.url));
 const cache = process.env.BENCH_CACHE ?? join(tmpdir(), 'beatframe-audio-corpus');
 const only = process.env.BENCH_ONLY;
 const songs = [
@@ -71,13 +69,7 @@ type Row = {
   boundary05F: { ours?: number };
   pairwiseF: { ours?: number };
 };
-const rows = JSON.parse(
-  execFileSync('/usr/bin/python3', [join(here, 'score.py')], {
-    input: JSON.stringify({ tracks }),
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  }),
-) as Row[];
+const rows = mirEval<Row>(tracks);
 const order = meta.map((_, i) => i).filter((i) => !meta[i]?.held);
 order.sort((a, b) => (rows[a]?.beatF.ours ?? 0) - (rows[b]?.beatF.ours ?? 0));
 console.log(`${'train song'.padEnd(26)} ref/bar  ours  meter   F      AMLt   downF`);

@@ -11,11 +11,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { analyzeAudio, decodeAudio } from '@beatframe/audio';
+import { mirEval } from './mir-eval.ts';
 import { aubioBeats, musicTempoBeats } from './peers.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const cache = process.env.SANITY_DIR ?? join(tmpdir(), 'beatframe-audio-sanity');
 const max = Number(process.env.SANITY_MAX ?? 40);
 const SINGULARITY = '/usr/share/games/singularity/music';
@@ -110,13 +109,7 @@ function agreement(ref: System): Row[] {
     refBeats: r.beats[ref],
     beats: Object.fromEntries(Object.entries(r.beats).filter(([s]) => s !== ref)),
   }));
-  return JSON.parse(
-    execFileSync('/usr/bin/python3', [join(here, 'score.py')], {
-      input: JSON.stringify({ tracks: tracksIn }),
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-    }),
-  ) as Row[];
+  return mirEval<Row>(tracksIn);
 }
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);

@@ -177,6 +177,23 @@ function readingScore(full: Float64Array, low: Float64Array, period: number, hop
   return s - PRIOR_WEIGHT * 0.5 * o * o;
 }
 
+/** The best-scoring reading within ±3 % of `bpm` (none above MAX_BPM): a related level is rarely exact. */
+function bestReadingNear(
+  full: Float64Array,
+  low: Float64Array,
+  bpm: number,
+  hopSec: number,
+): { bpm: number; s: number } {
+  let c = { bpm: 0, s: Number.NEGATIVE_INFINITY };
+  for (const d of [0.97, 0.985, 1, 1.015, 1.03]) {
+    const b = bpm * d;
+    if (b > MAX_BPM) continue;
+    const s = readingScore(full, low, 60 / b / hopSec, hopSec);
+    if (s > c.s) c = { bpm: b, s };
+  }
+  return c;
+}
+
 /**
  * Fitted on the train slice: the bass band's periodicity at 3⁄2 of the comb's tempo must be at least
  * BASS_RATIO times that at the tempo itself and above BASS_FLOOR (train: disco read at ⅔ 0.33 → 0.64, a
@@ -193,13 +210,7 @@ function bassBeat(
   hopSec: number,
 ): { bpm: number; s: number } | undefined {
   const perFrame = (b: number) => 60 / b / hopSec;
-  let c = { bpm: 0, s: Number.NEGATIVE_INFINITY };
-  for (const d of [0.97, 0.985, 1, 1.015, 1.03]) {
-    const b = bpm * 1.5 * d;
-    if (b > MAX_BPM) continue;
-    const s = readingScore(full, low, perFrame(b), hopSec);
-    if (s > c.s) c = { bpm: b, s };
-  }
+  const c = bestReadingNear(full, low, bpm * 1.5, hopSec);
   if (!(c.bpm > 0)) return undefined;
   const here = peakNear(low, perFrame(bpm));
   const there = peakNear(low, perFrame(c.bpm));
@@ -245,13 +256,7 @@ function compoundBeat(
   const weakGrid = peakNear(full, p) < COMPOUND_SELF * peakNear(full, 3 * p);
   const twoBeatBass = l6 >= COMPOUND_BASS * l3;
   if (!weakGrid && !twoBeatBass) return undefined;
-  let c = { bpm: 0, s: Number.NEGATIVE_INFINITY };
-  for (const d of [0.97, 0.985, 1, 1.015, 1.03]) {
-    const b = (bpm / 3) * d;
-    const s = readingScore(full, low, 60 / b / hopSec, hopSec);
-    if (s > c.s) c = { bpm: b, s };
-  }
-  return c;
+  return bestReadingNear(full, low, bpm / 3, hopSec);
 }
 
 /**
