@@ -143,7 +143,9 @@ for (const kind of runs) {
   console.log(`\n--- ${kind}\n${r.profile.join('\n')}`);
 }
 console.log(`\n${availableParallelism()} cores; "cpu/cores" is the wall time an idle machine could reach`);
-console.log('kind      make s   × song   target       cpu s  cpu/cores × song  load  peak memory (PSS; summed RSS)');
+console.log(
+  'kind      make s   × song   target       cpu s  cpu/cores × song  load  peak memory (PSS; summed RSS)',
+);
 for (const r of results) {
   const ratio = r.sec / songSec;
   const t = targets[r.kind];
