@@ -38,48 +38,31 @@ export const classFamily = (lib: string): Family => {
   if (isHeldOut(lib)) throw new Error(`${lib}: a held-out family`);
   return f;
 };
+/** Fast binary train families (marches, swing, shuffles): the fast classes render them at two sets of tempi. */
+const FAST_LIBS = [
+  'bwmarch',
+  'dixiemarch',
+  'quickstep',
+  'fastswing',
+  'bluegrass',
+  'jive',
+  'countryswing',
+  'countryblues',
+  'westernswing',
+  'shuffleboggie',
+  'softshoe',
+  'strut',
+  'showtune',
+  'bebop',
+];
 const CLASSES: Record<string, { libs: string[]; tempi: number[]; chordBars?: number }> = {
   fast: {
-    libs: [
-      'bwmarch',
-      'dixiemarch',
-      'quickstep',
-      'fastswing',
-      'bluegrass',
-      'jive',
-      'countryswing',
-      'countryblues',
-      'westernswing',
-      'shuffleboggie',
-      'softshoe',
-      'strut',
-      'showtune',
-      'bebop',
-    ],
+    libs: FAST_LIBS,
     tempi: [152, 178, 204],
   },
   /** The same fast families nearer the held-out failures' tempi (march 128, twist 161, fast blues 197). */
   fast2: {
-    libs: [
-      'bwmarch',
-      'dixiemarch',
-      'quickstep',
-      'fastswing',
-      'bluegrass',
-      'jive',
-      'countryswing',
-      'countryblues',
-      'westernswing',
-      'shuffleboggie',
-      'softshoe',
-      'strut',
-      'showtune',
-      'bebop',
-      '68march',
-      'bigband',
-      'swing',
-      'zydeco',
-    ],
+    libs: [...FAST_LIBS, '68march', 'bigband', 'swing', 'zydeco'],
     tempi: [129, 163, 197],
   },
   compound: {

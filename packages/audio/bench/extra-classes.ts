@@ -10,7 +10,7 @@
 import * as audio from '@beatframe/audio';
 import { classSongs } from './classes.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { mirEval } from './mir-eval.ts';
+import { beatTrack, mirEval } from './mir-eval.ts';
 
 const { analyzeFeatures } = (
   process.env.BENCH_IMPL ? await import(process.env.BENCH_IMPL) : audio
@@ -24,13 +24,7 @@ for (const s of songs) {
   meta.push(
     `${s.cls.padEnd(8)} ${s.name.padEnd(22)} ${String(s.bpm).padStart(3)}/${s.beatsPerBar}  ${a.bpm.toFixed(0).padStart(4)} ${a.meter.beatsPerBar}/${a.meter.beatUnit}`,
   );
-  tracks.push({
-    name: s.name,
-    refBeats: s.beats,
-    beats: { ours: a.beats },
-    refDownbeats: s.downbeats,
-    downbeats: a.downbeats,
-  });
+  tracks.push(beatTrack(s, a));
 }
 process.stderr.write('\r'.padEnd(40));
 const rows = mirEval<{ beatF: { ours: number }; amlt: { ours: number }; downbeatF?: number }>(tracks);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
 import { ADDED_FAMILIES, type CorpusSong, FAMILIES, grooveSong, isHeldOut } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { mirEval } from './mir-eval.ts';
+import { beatTrack, mirEval } from './mir-eval.ts';
 
 /** BENCH_IMPL=<another build's index.js> scores that build. */
 const { analyzeFeatures } = (
@@ -46,13 +46,7 @@ for (const s of songs) {
   meta.push(
     `${s.name.padEnd(22)} ${String(s.bpm).padStart(3)}/${s.beatsPerBar}  ${a.bpm.toFixed(0).padStart(4)} ${a.meter.beatsPerBar}/${a.meter.beatUnit}`,
   );
-  tracks.push({
-    name: s.name,
-    refBeats: s.beats,
-    beats: { ours: a.beats },
-    refDownbeats: s.downbeats,
-    downbeats: a.downbeats,
-  });
+  tracks.push(beatTrack(s, a));
 }
 process.stderr.write('\r'.padEnd(40));
 const rows = mirEval<{ beatF: { ours: number }; amlt: { ours: number }; downbeatF?: number }>(tracks);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
 import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { mirEval } from './mir-eval.ts';
+import { beatTrack, mirEval } from './mir-eval.ts';
 
 /** BENCH_IMPL=<another build's index.js> scores that build (built with `analyzeFeatures`). */
 const { analyzeFeatures } = (
@@ -47,11 +47,7 @@ for (const [i, s] of songs.entries()) {
     sec: !!s.sections,
   });
   tracks.push({
-    name: s.name,
-    refBeats: s.beats,
-    beats: { ours: a.beats },
-    refDownbeats: s.downbeats,
-    downbeats: a.downbeats,
+    ...beatTrack(s, a),
     ...(s.sections
       ? {
           refSections: s.sections.map((x) => [x.start, x.end, x.group]),

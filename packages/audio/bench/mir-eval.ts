@@ -15,3 +15,17 @@ export function mirEval<Row>(tracks: unknown[]): Row[] {
     }),
   ) as Row[];
 }
+
+/** A song's beat and downbeat truth beside this package's estimate, as score.py reads a track. */
+export function beatTrack(
+  song: { name: string; beats: number[]; downbeats: number[] },
+  ours: { beats: number[]; downbeats: number[] },
+): Record<string, unknown> {
+  return {
+    name: song.name,
+    refBeats: song.beats,
+    beats: { ours: ours.beats },
+    refDownbeats: song.downbeats,
+    downbeats: ours.downbeats,
+  };
+}
