@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Timeline } from '@beatframe/core';
-import { visualizerFilter } from '@beatframe/media';
+import { concatListInput, VIDEO_WITH_SONG_ARGS, visualizerFilter } from '@beatframe/media';
 import { splitAtCuts } from '@beatframe/timeline/effects';
 import { cardGraph, num, type OverlayPlan } from './hybrid-overlays.js';
 import { shotsGraph } from './hybrid-shots.js';
@@ -192,12 +192,7 @@ export async function encodeArgs(
     // Never rebuild the whole graph mid-stream for a change of image metadata.
     '-reinit_filter',
     '0',
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    listFile,
+    ...concatListInput(listFile),
     // A later pass decodes the song only as far as it needs.
     ...(readsSong ? [...(s > 0 ? ['-t', num(pass.endFrame / fps + 1)] : []), '-i', src.audioSrc] : []),
     ...cardInputs,
@@ -251,20 +246,10 @@ function songArgs(src: EncodeSource): string[] {
 export function joinArgs(src: EncodeSource, listFile: string, outPath: string): string[] {
   const { durationFrames, fps } = src.timeline;
   return [
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    listFile,
+    ...concatListInput(listFile),
     '-i',
     src.audioSrc,
-    '-map',
-    '0:v:0',
-    '-map',
-    '1:a:0',
-    '-c:v',
-    'copy',
+    ...VIDEO_WITH_SONG_ARGS,
     ...songArgs(src),
     '-t',
     num(durationFrames / fps),

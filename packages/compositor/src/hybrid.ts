@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BeatframeError, type Logger } from '@beatframe/core';
-import { probeMedia, runFfmpeg } from '@beatframe/media';
+import { concatListInput, probeMedia, runFfmpeg } from '@beatframe/media';
 import { alphaBox, num, unionBox } from './hybrid-overlays.js';
 import {
   type Box,
@@ -92,12 +92,7 @@ export async function renderHybrid(
   );
   await runFfmpeg(
     [
-      '-f',
-      'concat',
-      '-safe',
-      '0',
-      '-i',
-      join(rgba, 'list.ffconcat'),
+      ...concatListInput(join(rgba, 'list.ffconcat')),
       // Beside the conversion, where each image's visible pixels lie (alpha > 0): the final pass blends
       // only the box they all fit in.
       '-filter_complex',

@@ -70,5 +70,10 @@ export function runFfmpeg(args: string[], opts: RunOptions = {}): Promise<RunRes
   return runProcess(ffmpegPath(), [...base, ...progress, ...args], opts);
 }
 
+/** An input read by ffmpeg's concat demuxer from a list file; -safe 0 because its entries are absolute paths. */
+export function concatListInput(listFile: string): string[] {
+  return ['-f', 'concat', '-safe', '0', '-i', listFile];
+}
+
 /** The video of ffmpeg's first input, copied as it is, with the sound of its second (the song under a render). */
 export const VIDEO_WITH_SONG_ARGS: readonly string[] = ['-map', '0:v:0', '-map', '1:a:0', '-c:v', 'copy'];

@@ -17,6 +17,7 @@ import {
   userMessage,
 } from '@beatframe/core';
 import {
+  concatListInput,
   ffmpegPath,
   type MediaInfo,
   probeMedia,
@@ -334,22 +335,9 @@ export function createFfmpegRenderer(settings: FfmpegRendererSettings = {}): Ren
           await writeFile(list, parts.map((p) => `file '${p.replace(/'/g, "'\\''")}'`).join('\n'));
           ctx.onProgress?.(Math.min(1, done.reduce((a, b) => a + b, 0) / plan.totalFrames), 'join');
           await produceAtomic(outPath, (tmp) =>
-            runFfmpeg(
-              [
-                '-f',
-                'concat',
-                '-safe',
-                '0',
-                '-i',
-                list,
-                '-i',
-                songPath,
-                ...VIDEO_WITH_SONG_ARGS,
-                ...audioOut,
-                tmp,
-              ],
-              { signal: stop.signal },
-            ),
+            runFfmpeg([...concatListInput(list), '-i', songPath, ...VIDEO_WITH_SONG_ARGS, ...audioOut, tmp], {
+              signal: stop.signal,
+            }),
           );
         }
         ctx.onProgress?.(1);
