@@ -1,12 +1,12 @@
 import type { Timeline, TimelineItem, Transition } from '@beatframe/core';
 import {
-  concatRun,
   decayExpr,
   decayFrames,
   EFFECT_TAIL,
   FLASH_OPACITY,
   ifTree,
   PULSE_SCALE,
+  ShotFold,
   windowsExpr,
 } from '@beatframe/timeline/effects';
 import { num } from './hybrid-overlays.js';
@@ -62,7 +62,6 @@ function flashFilter(item: TimelineItem, fps: number): string | undefined {
 }
 
 /** Back to 4:2:0 after xfade (4:4:4 only), else the concat after it would pull the next shots into 4:4:4. */
-const YUV420 = ',format=yuv420p';
 
 function xfadeName(t: Transition): string {
   const side = t.direction ?? 'left';
@@ -117,16 +116,8 @@ export function shotsGraph(timeline: Timeline): { inputs: string[]; filter: stri
     steps.push('setsar=1', 'format=yuv420p');
     chains.push(`[${i}:v]${steps.join(',')}[s${i}]`);
   });
-  // Fold left to right: runs of cuts (and flashes, cuts at their middle) into one concat, each blend one xfade.
-  let n = 0;
-  let run: string[] = ['s0'];
-  const flush = (): string => {
-    if (run.length === 1) return run[0]!;
-    const out = `c${n++}`;
-    chains.push(concatRun(run, out, fps));
-    run = [out];
-    return out;
-  };
+  // Runs of cuts (and flashes, cuts at their middle) into one concat, each blend one xfade.
+  const fold = new ShotFold(chains, fps);
   const whites: Array<[number, number]> = [];
   const whiteLevels: string[] = [];
   items.slice(1).forEach((item, k) => {
@@ -134,35 +125,23 @@ export function shotsGraph(timeline: Timeline): { inputs: string[]; filter: stri
     const t = item.transitionIn;
     const d = t && t.kind !== 'cut' ? t.durationFrames : 0;
     if (!t || d <= 0 || t.kind === 'cut') {
-      run.push(`s${i}`);
+      fold.cut(`s${i}`);
       return;
     }
     if (t.kind === 'flash') {
       // The old shot until the middle, the new one from there, under white 1-|2p-1| (p = frame/D).
       const h = Math.ceil(d / 2);
-      const acc = flush();
+      const acc = fold.flush();
       chains.push(`[${acc}]trim=end_frame=${item.startFrame + h}[a${i}]`);
       chains.push(`[s${i}]trim=start_frame=${h},setpts=PTS-STARTPTS[b${i}]`);
-      run = [`a${i}`, `b${i}`];
+      fold.continueWith([`a${i}`, `b${i}`]);
       whites.push([item.startFrame, item.startFrame + d - 1]);
       whiteLevels.push(`1-abs(2*(n-${item.startFrame})/${d}-1)`);
       return;
     }
-    // Only the blend's frames go through xfade: it works in 4:4:4, so all the frames before it would be
-    // converted there and back, once for every later transition (softer colour, and work growing with
-    // the song) — and a render in passes would show them converted fewer times.
-    const acc = flush();
-    const out = `x${n++}`;
-    const start = item.startFrame;
-    chains.push(`[${acc}]split[${out}a][${out}b]`);
-    chains.push(`[${out}a]trim=end_frame=${start}[${out}pre]`);
-    chains.push(`[${out}b]trim=start_frame=${start},setpts=PTS-STARTPTS[${out}old]`);
-    chains.push(
-      `[${out}old][s${i}]xfade=transition=${xfadeName(t)}:duration=${num(d / fps)}:offset=0${YUV420}[${out}]`,
-    );
-    run = [`${out}pre`, out];
+    fold.blend(`s${i}`, xfadeName(t), item.startFrame, d);
   });
-  const joined = flush();
+  const joined = fold.flush();
   if (whites.length) {
     const level = ifTree(
       whites.map((w) => w[0]),

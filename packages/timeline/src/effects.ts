@@ -136,6 +136,59 @@ export function concatRun(labels: string[], out: string, fps: number): string {
 }
 
 /**
+ * Folds the shot streams of an ffmpeg graph left to right into one: runs of hard cuts become one concat,
+ * and a blend passes only its own frames through xfade. xfade works in 4:4:4, so the frames before a
+ * blend would otherwise be converted there and back once for every later transition (softer colour, work
+ * growing with the song, and a render in passes converting them fewer times than one in a single run).
+ */
+export class ShotFold {
+  private n = 0;
+  private run: string[];
+
+  /** `chains` receives the filter chains; the fold starts from the stream labelled `first`. */
+  constructor(
+    private readonly chains: string[],
+    private readonly fps: number,
+    first = 's0',
+  ) {
+    this.run = [first];
+  }
+
+  /** The next stream follows on a hard cut. */
+  cut(label: string): void {
+    this.run.push(label);
+  }
+
+  /** The run so far as one stream, which the fold then continues from. */
+  flush(): string {
+    if (this.run.length === 1) return this.run[0]!;
+    const out = `c${this.n++}`;
+    this.chains.push(concatRun(this.run, out, this.fps));
+    this.run = [out];
+    return out;
+  }
+
+  /** Continues from these streams, one after another (for cuts drawn by hand, such as a flash's). */
+  continueWith(labels: string[]): void {
+    this.run = labels;
+  }
+
+  /** Blends into `next` with xfade `name` over `frames`, starting at frame `start` of the fold. */
+  blend(next: string, name: string, start: number, frames: number): void {
+    const acc = this.flush();
+    const out = `x${this.n++}`;
+    const duration = Number((frames / this.fps).toFixed(6));
+    this.chains.push(`[${acc}]split[${out}a][${out}b]`);
+    this.chains.push(`[${out}a]trim=end_frame=${start}[${out}pre]`);
+    this.chains.push(`[${out}b]trim=start_frame=${start},setpts=PTS-STARTPTS[${out}old]`);
+    this.chains.push(
+      `[${out}old][${next}]xfade=transition=${name}:duration=${duration}:offset=0,format=yuv420p[${out}]`,
+    );
+    this.run = [`${out}pre`, out];
+  }
+}
+
+/**
  * Where a long render splits into passes (each one ffmpeg run, joined by stream copy): the index of each
  * pass's first item. A pass starts only on a hard cut (`cut`), never inside a `keepWhole` frame range
  * [from, to) (what a pass could not shift cleanly, such as a fading card), and holds `maxPerPass` items —

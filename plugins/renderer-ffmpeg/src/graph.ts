@@ -1,13 +1,13 @@
 import type { TimelineItem, TimelineVisualizer } from '@beatframe/core';
 import { pulseExpr, visualizerFilter } from '@beatframe/media';
 import {
-  concatRun,
   decayExpr,
   EFFECT_TAIL,
   FLASH_DECAY_SEC,
   FLASH_OPACITY,
   PULSE_DECAY_SEC,
   PULSE_SCALE,
+  ShotFold,
   windowsExpr,
 } from '@beatframe/timeline/effects';
 import { escapeFilterValue } from './escape.js';
@@ -273,23 +273,15 @@ export function buildGraph(
     );
   });
 
-  // Fold left to right: runs of hard cuts become one concat, each transition one xfade.
-  let n = 0;
-  let run: string[] = ['s0'];
-  const flush = (): string => {
-    if (run.length === 1) return run[0]!;
-    const out = `c${n++}`;
-    chains.push(concatRun(run, out, fps));
-    return out;
-  };
+  // Runs of hard cuts become one concat, each transition one xfade.
+  const fold = new ShotFold(chains, fps);
   segments.forEach((seg, i) => {
     if (i === 0) return;
     // A flash is a cut at its middle under a white burst (drawn per segment by flashFilters).
     if (!seg.transition || seg.transition.kind === 'flash') {
-      run.push(`s${i}`);
+      fold.cut(`s${i}`);
       return;
     }
-    const acc = flush();
     let name = xfadeName(seg.transition.kind, seg.transition.direction);
     if (o.xfadeTransitions && !o.xfadeTransitions.has(name)) {
       notes.push({
@@ -299,13 +291,9 @@ export function buildGraph(
       });
       name = 'fade';
     }
-    const out = `x${n++}`;
-    chains.push(
-      `[${acc}][s${i}]xfade=transition=${name}:duration=${sec(seg.transition.frames / fps)}:offset=${sec(seg.startFrame / fps)}[${out}]`,
-    );
-    run = [out];
+    fold.blend(`s${i}`, name, seg.startFrame, seg.transition.frames);
   });
-  let last = flush();
+  let last = fold.flush();
   if (o.visualizer) {
     const v = o.visualizer;
     const start = o.startFrame ?? 0;

@@ -180,7 +180,14 @@ describe('buildGraph', () => {
     const g = buildGraph(plan.segments, sources, { width: 320, height: 180, fps: 30 });
     expect(g.inputCount).toBe(3);
     expect(g.script).toContain('[s0][s1]concat=n=2:v=1:a=0,settb=1/30[c0]');
-    expect(g.script).toContain('[c0][s2]xfade=transition=slideup:duration=0.333333:offset=1.666667');
+    // Only the blend's frames (from frame 50) go through xfade; the ones before it skip its 4:4:4.
+    expect(g.script).toContain('[c0]split[x1a][x1b]');
+    expect(g.script).toContain('[x1a]trim=end_frame=50[x1pre]');
+    expect(g.script).toContain('[x1b]trim=start_frame=50,setpts=PTS-STARTPTS[x1old]');
+    expect(g.script).toContain(
+      '[x1old][s2]xfade=transition=slideup:duration=0.333333:offset=0,format=yuv420p[x1]',
+    );
+    expect(g.script).toContain('[x1pre][x1]concat=n=2');
     expect(g.script).toMatch(/trim=end_frame=30,setpts=PTS-STARTPTS\[s1\]/);
     expect(g.script).toContain('crop=320:180');
 
@@ -224,6 +231,7 @@ describe('buildGraph', () => {
     expect(a).toContain('crop=w=320:h=180:x=2*trunc(320*((if(gte(n\\,40)');
     expect(b).toContain('scale=w=320+4*trunc(320*((if(lt(n\\,10)\\,1.25-0.25*n/10\\,1))-1)/4):');
     expect(g.script).not.toContain('zoompan');
-    expect(g.script).toContain('xfade=transition=fade:duration=0.333333:offset=1.333333');
+    expect(g.script).toContain('[x0a]trim=end_frame=40[x0pre]');
+    expect(g.script).toContain('xfade=transition=fade:duration=0.333333:offset=0');
   });
 });
