@@ -20,6 +20,7 @@ export {
   type RemotionSession,
   type RemotionSessionOptions,
   type RenderFramesToVideoOptions,
+  remotionRenderRun,
   removeQuietly,
   renderSilentVideo,
   sessionOptions,

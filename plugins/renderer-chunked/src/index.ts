@@ -1,5 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   frameEncoding,
@@ -8,7 +6,7 @@ import {
   type RemotionSession,
   type RemotionSessionOptions,
   type RenderFramesToVideoOptions,
-  removeQuietly,
+  remotionRenderRun,
   renderSilentVideo,
   sessionOptions,
 } from '@beatframe/compositor';
@@ -21,8 +19,6 @@ import {
   type RenderResult,
   type Timeline,
 } from '@beatframe/core';
-import { renderResultOf } from '@beatframe/media';
-import { checkTimeline } from '@beatframe/timeline';
 import type { z } from 'zod';
 import { ChunkedSettings } from './settings.js';
 
@@ -114,68 +110,61 @@ export function createChunkedRenderer(settings: ChunkedRendererSettings = {}): R
   return {
     name: 'chunked',
     description: 'Remotion in frame-range chunks rendered in parallel and joined with combineChunks',
-    async render(timeline: Timeline, outPath: string, ctx: RenderContext): Promise<RenderResult> {
-      const started = Date.now();
-      checkTimeline(timeline);
-      const jobs = Math.max(1, ctx.concurrency ?? settings.jobs ?? 2);
-      const ranges = splitFrames(timeline.durationFrames, settings.chunks ?? jobs * 2);
-      const framesPerChunk = ranges[0]![1] - ranges[0]![0] + 1;
-      const work = ctx.workDir ?? (await mkdtemp(join(tmpdir(), 'beatframe-chunked-')));
-      const progress = (f: number) => ctx.onProgress?.(Math.max(0, Math.min(1, f)));
-      progress(0);
-      const session = await openRemotionSession(timeline, {
-        ...sessionOptions(settings, ctx),
-        ...(settings.normalize !== undefined ? { normalize: settings.normalize } : {}),
-      });
-      const done = ranges.map(() => 0);
-      const report = () => progress(0.03 + (0.9 * done.reduce((a, b) => a + b, 0)) / ranges.length);
-      const paths = ranges.map((_, i) => join(work, `chunk-${String(i).padStart(4, '0')}.ts`));
-      // One failed chunk cancels the others, so nothing keeps rendering into a closed browser.
-      const stop = new AbortController();
-      const onAbort = () => stop.abort();
-      ctx.signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        let next = 0;
-        const worker = async () => {
-          while (next < ranges.length && !stop.signal.aborted) {
-            const i = next++;
-            await renderChunk(timeline, ranges[i]!, paths[i]!, {
-              session,
-              concurrency: settings.concurrencyPerChunk ?? 1,
-              ...frameEncoding(settings),
-              signal: stop.signal,
-              onProgress: (f) => {
-                done[i] = f;
-                report();
-              },
-            });
-            ctx.logger.debug({ chunk: i, range: ranges[i] }, 'chunk rendered');
-          }
-        };
-        const results = await Promise.allSettled(
-          Array.from({ length: Math.min(jobs, ranges.length) }, () =>
-            worker().catch((err) => {
-              stop.abort();
-              throw err;
-            }),
-          ),
-        );
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw failed.reason;
-      } finally {
-        ctx.signal?.removeEventListener('abort', onAbort);
-        await session.close();
-      }
-      await joinChunks(timeline, paths, framesPerChunk, outPath, {
-        workDir: work,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        onProgress: (f) => progress(0.93 + f * 0.06),
-      });
-      if (!ctx.workDir) await removeQuietly(work);
-      const result = await renderResultOf(outPath, { ...timeline, frames: timeline.durationFrames }, started);
-      progress(1);
-      return result;
-    },
+    render: (timeline: Timeline, outPath: string, ctx: RenderContext): Promise<RenderResult> =>
+      remotionRenderRun(timeline, outPath, ctx, 'chunked', async (work, progress) => {
+        const jobs = Math.max(1, ctx.concurrency ?? settings.jobs ?? 2);
+        const ranges = splitFrames(timeline.durationFrames, settings.chunks ?? jobs * 2);
+        const framesPerChunk = ranges[0]![1] - ranges[0]![0] + 1;
+        progress(0);
+        const session = await openRemotionSession(timeline, {
+          ...sessionOptions(settings, ctx),
+          ...(settings.normalize !== undefined ? { normalize: settings.normalize } : {}),
+        });
+        const done = ranges.map(() => 0);
+        const report = () => progress(0.03 + (0.9 * done.reduce((a, b) => a + b, 0)) / ranges.length);
+        const paths = ranges.map((_, i) => join(work, `chunk-${String(i).padStart(4, '0')}.ts`));
+        // One failed chunk cancels the others, so nothing keeps rendering into a closed browser.
+        const stop = new AbortController();
+        const onAbort = () => stop.abort();
+        ctx.signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          let next = 0;
+          const worker = async () => {
+            while (next < ranges.length && !stop.signal.aborted) {
+              const i = next++;
+              await renderChunk(timeline, ranges[i]!, paths[i]!, {
+                session,
+                concurrency: settings.concurrencyPerChunk ?? 1,
+                ...frameEncoding(settings),
+                signal: stop.signal,
+                onProgress: (f) => {
+                  done[i] = f;
+                  report();
+                },
+              });
+              ctx.logger.debug({ chunk: i, range: ranges[i] }, 'chunk rendered');
+            }
+          };
+          const results = await Promise.allSettled(
+            Array.from({ length: Math.min(jobs, ranges.length) }, () =>
+              worker().catch((err) => {
+                stop.abort();
+                throw err;
+              }),
+            ),
+          );
+          const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+          if (failed) throw failed.reason;
+        } finally {
+          ctx.signal?.removeEventListener('abort', onAbort);
+          await session.close();
+        }
+        await joinChunks(timeline, paths, framesPerChunk, outPath, {
+          workDir: work,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+          onProgress: (f) => progress(0.93 + f * 0.06),
+        });
+      }),
   };
 }
 

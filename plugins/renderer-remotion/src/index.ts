@@ -8,6 +8,7 @@ import {
   muxSong,
   openRemotionSession,
   prepareOverlays,
+  remotionRenderRun,
   removeQuietly,
   renderHybrid,
   renderSilentVideo,
@@ -23,8 +24,6 @@ import {
   type RenderResult,
   type Timeline,
 } from '@beatframe/core';
-import { renderResultOf } from '@beatframe/media';
-import { checkTimeline } from '@beatframe/timeline';
 import type { z } from 'zod';
 import { RemotionSettings } from './settings.js';
 
@@ -41,80 +40,63 @@ export function createRemotionRenderer(settings: RemotionRendererSettings = {}):
     name: 'remotion',
     description: 'Remotion on local Chromium: every feature of the timeline (the default)',
     async render(timeline: Timeline, outPath: string, ctx: RenderContext): Promise<RenderResult> {
-      const started = Date.now();
-      checkTimeline(timeline);
-      const work = ctx.workDir ?? (await mkdtemp(join(tmpdir(), 'beatframe-remotion-')));
-      const progress = (f: number, label?: string) => ctx.onProgress?.(Math.max(0, Math.min(1, f)), label);
-      progress(0, 'bundle');
-      // Opening the session (bundle, clips, browser) is the first tenth of the bar, so it moves from the start.
-      const session = await openRemotionSession(timeline, {
-        onProgress: (f, label) => progress(0.1 * f, label),
-        ...sessionOptions(settings, ctx),
-        // The hybrid's ffmpeg graph reads the clips as they are (fitted on the fly); only the browser's
-        // decoder wants them normalised.
-        normalize: settings.normalize ?? (settings.mode ?? 'hybrid') === 'browser',
-        // The hybrid needs Chromium only for overlays not drawn yet (none, when `prepare` drew them).
-        lazyBrowser: (settings.mode ?? 'hybrid') === 'hybrid',
-      });
-      const durationSec = timeline.durationFrames / timeline.fps;
-      if ((settings.mode ?? 'hybrid') === 'hybrid') {
-        let overlayFrames = 0;
+      const mode = settings.mode ?? 'hybrid';
+      let overlayFrames: number | undefined;
+      const result = await remotionRenderRun(timeline, outPath, ctx, 'remotion', async (work, progress) => {
+        progress(0, 'bundle');
+        // Opening the session (bundle, clips, browser) is the first tenth of the bar, so it moves from the start.
+        const session = await openRemotionSession(timeline, {
+          onProgress: (f, label) => progress(0.1 * f, label),
+          ...sessionOptions(settings, ctx),
+          // The hybrid's ffmpeg graph reads the clips as they are (fitted on the fly); only the browser's
+          // decoder wants them normalised.
+          normalize: settings.normalize ?? mode === 'browser',
+          // The hybrid needs Chromium only for overlays not drawn yet (none, when `prepare` drew them).
+          lazyBrowser: mode === 'hybrid',
+        });
+        if (mode === 'hybrid') {
+          try {
+            await produceAtomic(outPath, async (tmp) => {
+              overlayFrames = (
+                await renderHybrid(session, tmp, {
+                  workDir: work,
+                  logger: ctx.logger,
+                  concurrency: ctx.concurrency ?? settings.concurrency ?? 2,
+                  ...(settings.x264Preset ? { x264Preset: settings.x264Preset } : {}),
+                  ...(settings.crf !== undefined ? { crf: settings.crf } : {}),
+                  ...(settings.maxItemsPerPass ? { maxItemsPerPass: settings.maxItemsPerPass } : {}),
+                  ...(ctx.signal ? { signal: ctx.signal } : {}),
+                  onProgress: (f, label) => progress(0.1 + f * 0.89, label),
+                })
+              ).overlayFrames;
+            });
+          } finally {
+            await session.close();
+          }
+          return;
+        }
+        const silent = join(work, 'video.mp4');
         try {
-          await produceAtomic(outPath, async (tmp) => {
-            overlayFrames = (
-              await renderHybrid(session, tmp, {
-                workDir: work,
-                logger: ctx.logger,
-                concurrency: ctx.concurrency ?? settings.concurrency ?? 2,
-                ...(settings.x264Preset ? { x264Preset: settings.x264Preset } : {}),
-                ...(settings.crf !== undefined ? { crf: settings.crf } : {}),
-                ...(settings.maxItemsPerPass ? { maxItemsPerPass: settings.maxItemsPerPass } : {}),
-                ...(ctx.signal ? { signal: ctx.signal } : {}),
-                onProgress: (f, label) => progress(0.1 + f * 0.89, label),
-              })
-            ).overlayFrames;
+          progress(0.1, 'frames');
+          await renderSilentVideo(session, silent, {
+            concurrency: ctx.concurrency ?? settings.concurrency ?? 2,
+            ...frameEncoding(settings),
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+            onProgress: (f) => progress(0.1 + f * 0.87, 'frames'),
           });
         } finally {
           await session.close();
-          if (!ctx.workDir) await removeQuietly(work);
         }
-        return finish(overlayFrames);
-      }
-      const silent = join(work, 'video.mp4');
-      try {
-        progress(0.1, 'frames');
-        await renderSilentVideo(session, silent, {
-          concurrency: ctx.concurrency ?? settings.concurrency ?? 2,
-          ...frameEncoding(settings),
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
-          onProgress: (f) => progress(0.1 + f * 0.87, 'frames'),
-        });
-      } finally {
-        await session.close();
-      }
-      progress(0.97, 'mux');
-      await produceAtomic(outPath, (tmp) =>
-        muxSong(silent, timeline.audio.src, tmp, {
-          durationSec,
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
-        }),
-      );
-      if (!ctx.workDir) await removeQuietly(work);
-      return finish();
-
-      async function finish(overlayFrames?: number): Promise<RenderResult> {
-        const result = await renderResultOf(
-          outPath,
-          { ...timeline, frames: timeline.durationFrames },
-          started,
+        progress(0.97, 'mux');
+        await produceAtomic(outPath, (tmp) =>
+          muxSong(silent, timeline.audio.src, tmp, {
+            durationSec: timeline.durationFrames / timeline.fps,
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+          }),
         );
-        progress(1);
-        ctx.logger.info(
-          { outPath, ms: result.elapsedMs, mode: settings.mode ?? 'hybrid', overlayFrames },
-          'rendered with remotion',
-        );
-        return result;
-      }
+      });
+      ctx.logger.info({ outPath, ms: result.elapsedMs, mode, overlayFrames }, 'rendered with remotion');
+      return result;
     },
     // The hybrid's text overlays (cards, captions) depend on no clip: drawn into the cache while clips are made.
     ...((settings.mode ?? 'hybrid') === 'hybrid'
