@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { xorshift32 } from '@beatframe/core';
 
 export const SOUNDFONT = '/usr/share/sounds/sf2/FluidR3_GM.sf2';
 /** Share of melody notes redrawn in each repeat of a section. */
@@ -49,16 +50,6 @@ export interface Truth {
   sections: Array<{ start: number; end: number; label: string; group: string }>;
   beatsPerBar: number;
   durationSec: number;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
 }
 
 function gauss(r: () => number): number {
@@ -165,7 +156,7 @@ export function compose(spec: SongSpec): {
   programs: Array<{ t: number; ch: number; program: number }>;
   truth: Truth;
 } {
-  const r = rng(spec.seed);
+  const r = xorshift32(spec.seed);
   const beatsPerBar = spec.meter === '4/4' ? 4 : spec.meter === '3/4' ? 3 : 2;
   const subdiv = spec.meter === '6/8' ? 3 : 2;
   const totalBars = spec.sections.reduce((a, s) => a + s.bars, 0);

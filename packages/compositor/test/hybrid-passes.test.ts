@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Timeline, TimelineItem, Transition } from '@beatframe/core';
-import { probeMedia, runFfmpeg, runProcess } from '@beatframe/media';
+import { countFrames, probeMedia, runFfmpeg } from '@beatframe/media';
 import { makeTestClip } from '@beatframe/timeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planPasses } from '../src/hybrid-passes.js';
@@ -160,11 +160,7 @@ describe('hybrid render in passes', () => {
     expect(existsSync(join(one.workDir, 'ffmpeg-args-0.json'))).toBe(false);
     expect(three.progress.every((f, i) => i === 0 || f >= three.progress[i - 1]!)).toBe(true);
 
-    const { stdout } = await runProcess('ffprobe', [
-      ...['-v', 'error', '-select_streams', 'v:0', '-count_frames'],
-      ...['-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', three.out],
-    ]);
-    expect(Number(stdout.toString().trim())).toBe(total);
+    expect(await countFrames(three.out)).toBe(total);
     const info = await probeMedia(three.out);
     expect(info.durationSec).toBeCloseTo(total / fps, 1);
     expect(info.audio?.codec).toBe('aac');

@@ -146,3 +146,12 @@ export async function renderResultOf(
     elapsedMs: Date.now() - startedMs,
   };
 }
+
+/** The video frames a file really holds, by decoding them (what a container's header says can be off). */
+export async function countFrames(path: string): Promise<number> {
+  const { stdout } = await runProcess(ffprobePath(), [
+    ...['-v', 'error', '-count_frames', '-select_streams', 'v:0'],
+    ...['-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', path],
+  ]);
+  return Number(stdout.toString().trim());
+}

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Renderer, type RenderResult, silentLogger, type Timeline } from '@beatframe/core';
-import { probeMedia, runFfmpeg, runProcess } from '@beatframe/media';
+import { countFrames, probeMedia, runFfmpeg } from '@beatframe/media';
 import { buildTimeline } from '@beatframe/timeline';
 import { makeTestProject } from '@beatframe/timeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,22 +51,6 @@ async function pcm(path: string): Promise<Float32Array> {
   );
   const copy = new Uint8Array(stdout);
   return new Float32Array(copy.buffer, 0, Math.floor(copy.byteLength / 4));
-}
-
-async function countFrames(path: string): Promise<number> {
-  const { stdout } = await runProcess('ffprobe', [
-    '-v',
-    'error',
-    '-count_frames',
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'stream=nb_read_frames',
-    '-of',
-    'default=nw=1',
-    path,
-  ]);
-  return Number(/nb_read_frames=(\d+)/.exec(stdout.toString())?.[1]);
 }
 
 export function runRendererConformance(opts: RendererConformanceOptions): void {

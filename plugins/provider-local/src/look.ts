@@ -1,4 +1,4 @@
-import { type ClipRequest, digestOf, parseSize } from '@beatframe/core';
+import { type ClipRequest, digestOf, parseSize, xorshift32 } from '@beatframe/core';
 import { localMp4Args } from './mp4.js';
 
 /** How the motion feels: slow drifting gradients up to fast strobing geometry. */
@@ -109,17 +109,6 @@ function hashSeed(text: string): number {
   return Number.parseInt(digestOf(text).slice(0, 8), 16);
 }
 
-/** A small deterministic random stream, so the same shot always renders the same clip. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
-
 function colourOf(token: string): string | undefined {
   const t = token.trim().toLowerCase().replace(/^#/, '');
   if (/^[0-9a-f]{6}$/.test(t)) return t;
@@ -178,7 +167,7 @@ export function lookFor(
   const { width, height } = parseSize(req.size);
   const text = `${req.prompt} ${req.music?.mood ?? ''}`.toLowerCase();
   const seed = req.seed ?? hashSeed(`${req.shotId ?? ''}|${req.prompt}`);
-  const rand = rng(seed);
+  const rand = xorshift32(seed);
 
   const moodLean = Math.max(-1, Math.min(1, (count(ENERGETIC, text) - count(CALM, text)) / 2));
   const energy = req.music?.energy ?? Math.max(0, Math.min(1, 0.5 + 0.3 * moodLean));
@@ -248,7 +237,7 @@ export function filterGraph(look: LocalLook): string {
   const w = even(look.width / 4);
   const h = even(look.height / 4);
   const [c0, c1, c2] = look.palette;
-  const rand = rng(look.seed ^ 0x9e3779b9);
+  const rand = xorshift32(look.seed ^ 0x9e3779b9);
   const P = (60 / look.bpm).toFixed(4);
   // 1 on each beat, decaying to 0 before the next one.
   const beat = (sharp: number) => `pow(1-mod(t\\,${P})/${P}\\,${sharp})`;

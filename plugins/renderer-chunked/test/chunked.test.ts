@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type Timeline } from '@beatframe/core';
-import { probeMedia, runProcess } from '@beatframe/media';
+import { countFrames, probeMedia } from '@beatframe/media';
 import { buildTimeline } from '@beatframe/timeline';
 import { makeTestProject } from '@beatframe/timeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,19 +60,7 @@ describe('renderer-chunked', () => {
     const info = await probeMedia(out);
     expect(info.video).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', width: 320, height: 180 });
     expect(info.audio?.codec).toBe('aac');
-    const { stdout } = await runProcess('ffprobe', [
-      '-v',
-      'error',
-      '-count_frames',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=nb_read_frames',
-      '-of',
-      'default=nw=1',
-      out,
-    ]);
-    expect(Number(/nb_read_frames=(\d+)/.exec(stdout.toString())?.[1])).toBe(timeline.durationFrames);
+    expect(await countFrames(out)).toBe(timeline.durationFrames);
     expect(Math.abs(info.durationSec - 3)).toBeLessThanOrEqual(1 / 30);
     expect(result.frames).toBe(90);
   }, 240_000);

@@ -2,7 +2,7 @@ import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type Timeline } from '@beatframe/core';
-import { probeMedia, runProcess } from '@beatframe/media';
+import { countFrames, probeMedia, runProcess } from '@beatframe/media';
 import { buildTimeline } from '@beatframe/timeline';
 import { makeTestProject } from '@beatframe/timeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,19 +70,7 @@ describe('renderer-remotion', () => {
     expect(info.video).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', width: 1280, height: 720 });
     expect(info.audio?.codec).toBe('aac');
     expect(Math.abs(info.durationSec - 3)).toBeLessThanOrEqual(1 / 30);
-    const { stdout } = await runProcess('ffprobe', [
-      '-v',
-      'error',
-      '-count_frames',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'stream=nb_read_frames,duration',
-      '-of',
-      'default=nw=1',
-      out,
-    ]);
-    expect(Number(/nb_read_frames=(\d+)/.exec(stdout.toString())?.[1])).toBe(timeline.durationFrames);
+    expect(await countFrames(out)).toBe(timeline.durationFrames);
     const boxes = await topLevelBoxes(out);
     expect(boxes.indexOf('moov')).toBeGreaterThanOrEqual(0);
     expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
