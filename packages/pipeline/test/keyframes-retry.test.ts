@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ImageProvider, ProviderError, silentLogger } from '@beatframe/core';
+import { type ImageProvider, ProviderError, StyleBible, silentLogger } from '@beatframe/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeKeyframes } from '../src/keyframes.js';
 
@@ -52,16 +52,7 @@ describe('keyframes on a queued image vendor', () => {
       dir,
       storyboard: {
         brief: { title: 't', concept: 'c', arc: 'a', mood: 'm' },
-        styleBible: {
-          look: 'flat',
-          palette: ['#fff'],
-          characters: [],
-          places: [],
-          lens: '',
-          camera: '',
-          motifs: [],
-          avoid: [],
-        },
+        styleBible: StyleBible.parse({ look: 'flat', palette: ['#fff'], lens: '', camera: '' }),
         scenes: [],
         shots: [],
       },

@@ -6,7 +6,7 @@ import {
   type SectionLabel,
   type Shot,
   type Storyboard,
-  type StyleBible,
+  StyleBible,
 } from '@beatframe/core';
 import { barGrid, meanEnergy, nearest, normalizedSections, round3 } from '../grid.js';
 import { heuristicStyle, pick, seededRandom, visualNounsIn } from './styleBible.js';
@@ -241,16 +241,8 @@ function sceneStory(
 
 /** Which place each scene is set in, for image-to-video continuity. */
 export function placeKeyOf(scene: Pick<Scene, 'label'>): string {
-  return sceneStory(scene.label, 1, {
-    look: '',
-    palette: ['x'],
-    characters: [],
-    places: [],
-    lens: '',
-    camera: '',
-    motifs: [],
-    avoid: [],
-  }).placeKey;
+  return sceneStory(scene.label, 1, StyleBible.parse({ look: '', palette: ['x'], lens: '', camera: '' }))
+    .placeKey;
 }
 
 /** The offline planner: a storyboard from the music alone, the same for the same input. */
