@@ -20,10 +20,10 @@ export {
   type RemotionSession,
   type RemotionSessionOptions,
   type RenderFramesToVideoOptions,
-  remotionRenderRun,
   removeQuietly,
   renderSilentVideo,
   sessionOptions,
   stageMedia,
 } from './remotion-render.js';
+export { remotionRenderRun } from './render-run.js';
 export { type StudioHandle, type StudioOptions, startStudio } from './studio.js';

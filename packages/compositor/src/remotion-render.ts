@@ -1,6 +1,5 @@
 import { existsSync, constants as fsConstants } from 'node:fs';
-import { copyFile, link as fsLink, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, link as fsLink, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import {
   type BeatframeConfig,
@@ -10,12 +9,9 @@ import {
   InputError,
   type Logger,
   loadConfig,
-  type RenderContext,
-  type RenderResult,
   type Timeline,
 } from '@beatframe/core';
-import { probeMedia, renderResultOf, runFfmpeg, VIDEO_WITH_SONG_ARGS } from '@beatframe/media';
-import { checkTimeline } from '@beatframe/timeline';
+import { probeMedia, runFfmpeg, VIDEO_WITH_SONG_ARGS } from '@beatframe/media';
 import { bundleComposition } from './bundle.js';
 import { type ClipTarget, clipIssues, normalizeClip } from './normalize.js';
 import { COMPOSITION_ID } from './remotion/ids.js';
@@ -161,31 +157,6 @@ export async function muxSong(
 /** Removes a render's temporary folder, ignoring what is already gone. */
 export async function removeQuietly(path: string): Promise<void> {
   await rm(path, { recursive: true, force: true });
-}
-
-/**
- * What every Remotion renderer's `render` does around its own work: the timeline checked first, a work
- * folder (the context's, or a temporary one removed afterwards, failed or not), progress clamped to 0–1
- * and ended at 1, and the result probed from the file written.
- */
-export async function remotionRenderRun(
-  timeline: Timeline,
-  outPath: string,
-  ctx: RenderContext,
-  name: string,
-  work: (workDir: string, progress: (f: number, label?: string) => void) => Promise<void>,
-): Promise<RenderResult> {
-  const started = Date.now();
-  checkTimeline(timeline);
-  const workDir = ctx.workDir ?? (await mkdtemp(join(tmpdir(), `beatframe-${name}-`)));
-  try {
-    await work(workDir, (f, label) => ctx.onProgress?.(Math.max(0, Math.min(1, f)), label));
-  } finally {
-    if (!ctx.workDir) await removeQuietly(workDir);
-  }
-  const result = await renderResultOf(outPath, { ...timeline, frames: timeline.durationFrames }, started);
-  ctx.onProgress?.(1);
-  return result;
 }
 
 export function outputName(path: string): string {
