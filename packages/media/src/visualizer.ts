@@ -81,8 +81,10 @@ export function visualizerFilter(o: VisualizerFilterOptions): string {
     );
   }
   if (kind === 'wave') {
+    // showwaves draws a frame every `width` samples: at fps × width samples a second it keeps the frame
+    // rate exactly (at 44.1 kHz and 1152 px it drew 38.3 frames a second, so the wave ran ahead of the song).
     return over(
-      `[${o.audio}]aformat=channel_layouts=mono,showwaves=s=${box.w}x${box.h}:r=${o.fps}:mode=cline:scale=cbrt:draw=full:colors=${color}@${VISUALIZER_OPACITY},format=rgba,${audioEnd}[viz]`,
+      `[${o.audio}]aformat=channel_layouts=mono,aresample=${o.fps * box.w},showwaves=s=${box.w}x${box.h}:r=${o.fps}:mode=cline:scale=cbrt:draw=full:colors=${color}@${VISUALIZER_OPACITY},format=rgba,${audioEnd}[viz]`,
       String(box.x),
       String(box.y),
     );
