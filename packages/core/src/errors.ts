@@ -160,3 +160,120 @@ export function passThroughError(
   if (isAbort(err)) return new BeatframeError('cancelled', { code: 'ABORTED', cause: err });
   return undefined;
 }
+
+/** A vendor's words on one line, cut to `max` characters (for a message a user reads). */
+export function oneLine(text: string, max = 300): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, max);
+}
+
+/** How a vendor plugin's messages name the vendor, and what a user can do when a model is gone. */
+export interface VendorVoice {
+  /** The vendor as the subject of a message: 'fal', 'Runway', 'the Gemini API'. */
+  name: string;
+  /** What a user can switch to when a model is gone: '--provider veo|runway|local, or another --model'. */
+  alternatives: string;
+  /** A spent account, as the vendor bills it (default: `the ${name} account is out of credit`). */
+  spent?: string;
+  /** Who refuses a prompt (default: `${name}'s moderation`). */
+  checker?: string;
+  /** What to do when the model is gone (default: it may be retired or renamed; switch with the alternatives). */
+  retiredHint?: string;
+  /** What the vendor's SDK throws when a call is aborted (default: an AbortError). */
+  isAbort?: (err: unknown) => boolean;
+  /** What the vendor's SDK throws when the host cannot be reached (default: fetch's TypeError "fetch failed"). */
+  isUnreachable?: (err: unknown) => boolean;
+}
+
+/** A vendor's failed HTTP call, as the plugin reads it from what its SDK threw. */
+export interface VendorFailure {
+  kind: ProviderErrorKind;
+  /** The status as messages show it: '404', '429 RESOURCE_EXHAUSTED'. */
+  tag: string;
+  /** The vendor's reason, on one line. */
+  detail: string;
+  /** The ProviderError's code (its providerCode). */
+  code?: string | undefined;
+  /** The wait the vendor asked for: kept when the failure is retryable. */
+  retryAfterSec?: number | undefined;
+}
+
+/** The step that failed, as a vendor plugin's `call` names it (see VendorCallRef). */
+export interface VendorStep {
+  what: string;
+  model?: string | undefined;
+  host?: string | undefined;
+  apiKeyEnv: string;
+}
+
+/**
+ * The ProviderError for a vendor's failed call, worded the same for every vendor: a refused key names the variable
+ * to check, a spent account and a refused prompt give the vendor's reason, a model it does not serve says what to
+ * switch to; any other failure is `stepFailed`, keeping the wait the vendor asked for when it is retryable.
+ */
+export function vendorError(
+  voice: VendorVoice,
+  step: VendorStep,
+  f: VendorFailure,
+  cause: unknown,
+): ProviderError {
+  const opts = { ...(f.code !== undefined ? { code: f.code } : {}), cause };
+  switch (f.kind) {
+    case 'auth':
+      return new ProviderError(
+        'auth',
+        `${voice.name} refused the key (${f.tag}): check ${step.apiKeyEnv}`,
+        opts,
+      );
+    case 'quota':
+      return new ProviderError(
+        'quota',
+        `${voice.spent ?? `the ${voice.name} account is out of credit`} (${f.tag}): ${f.detail}`,
+        opts,
+      );
+    case 'content-policy':
+      return new ProviderError(
+        'content-policy',
+        `${voice.checker ?? `${voice.name}'s moderation`} refused the request: ${f.detail}`,
+        opts,
+      );
+    case 'retired':
+      return new ProviderError(
+        'retired',
+        `${voice.name} does not serve ${step.model ? `model ${step.model}` : 'this model'}${step.host ? ` at ${step.host}` : ''} (${f.tag}: ${f.detail}): ${voice.retiredHint ?? `it may be retired or renamed; switch with ${voice.alternatives}`}`,
+        opts,
+      );
+    default:
+      return stepFailed(f.kind, step.what, f.tag, f.detail, opts, f.retryAfterSec);
+  }
+}
+
+/**
+ * A vendor plugin's whole error mapping: what `passThroughError` passes (or makes 'cancelled'), the failure `read`
+ * finds in what the SDK threw (worded by `vendorError`), a host that cannot be reached (retryable), else the error
+ * as it is.
+ */
+export function toVendorError(
+  err: unknown,
+  voice: VendorVoice,
+  step: VendorStep,
+  read: (err: unknown) => VendorFailure | undefined,
+): Error {
+  const known = voice.isAbort ? passThroughError(err, voice.isAbort) : passThroughError(err);
+  if (known) return known;
+  const failure = read(err);
+  if (failure) return vendorError(voice, step, failure, err);
+  const unreachable =
+    voice.isUnreachable ?? ((e) => e instanceof TypeError && /fetch failed/i.test(e.message));
+  if (unreachable(err)) {
+    const e = err as Error;
+    // fetch's TypeError says only "fetch failed"; its cause says why (ECONNREFUSED, a DNS failure).
+    const reason =
+      (e instanceof TypeError ? (e.cause as Error | undefined)?.message : undefined) ?? e.message;
+    return new ProviderError(
+      'retryable',
+      `${step.what}: cannot reach ${step.host ?? voice.name} (${oneLine(reason ?? '')})`,
+      { cause: err },
+    );
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

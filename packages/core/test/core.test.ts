@@ -14,7 +14,10 @@ import {
   providerErrorKindForStatus,
   scrubSecrets,
   Timeline,
+  toVendorError,
   userMessage,
+  type VendorVoice,
+  vendorError,
   writeFileAtomic,
 } from '../src/index.js';
 
@@ -97,6 +100,40 @@ describe('errors', () => {
     const r = Timeline.safeParse({ version: 1 });
     expect(r.success).toBe(false);
     expect(userMessage(r.error)).toMatch(/^invalid data at /);
+  });
+  it('words a vendor failure of each kind the same for every vendor', () => {
+    const voice: VendorVoice = { name: 'Acme', alternatives: '--provider local' };
+    const step = { what: 'starting the job', model: 'm-1', host: 'api.acme.test', apiKeyEnv: 'ACME_KEY' };
+    const of = (kind: ProviderError['kind'], retryAfterSec?: number) =>
+      vendorError(voice, step, { kind, tag: '4xx', detail: 'why', code: 'C', retryAfterSec }, undefined);
+    expect(of('auth').message).toBe('Acme refused the key (4xx): check ACME_KEY');
+    expect(of('quota').message).toBe('the Acme account is out of credit (4xx): why');
+    expect(of('content-policy').message).toBe("Acme's moderation refused the request: why");
+    expect(of('retired').message).toBe(
+      'Acme does not serve model m-1 at api.acme.test (4xx: why): it may be retired or renamed; switch with --provider local',
+    );
+    expect(of('retryable', 4).message).toBe('starting the job failed (4xx): why');
+    expect(of('retryable', 4).retryAfterSec).toBe(4);
+    expect(of('fatal', 4).retryAfterSec).toBeUndefined();
+    expect(of('fatal').providerCode).toBe('C');
+  });
+  it('maps what a vendor SDK threw: known errors pass, an unreachable host is retryable', () => {
+    const voice: VendorVoice = { name: 'Acme', alternatives: '--provider local' };
+    const step = { what: 'polling', host: 'api.acme.test', apiKeyEnv: 'ACME_KEY' };
+    const known = new ProviderError('fatal', 'already classified');
+    expect(toVendorError(known, voice, step, () => undefined)).toBe(known);
+    const abort = Object.assign(new Error('aborted'), { name: 'AbortError' });
+    expect(toVendorError(abort, voice, step, () => undefined).message).toBe('cancelled');
+    const down = new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+    const err = toVendorError(down, voice, step, () => undefined) as ProviderError;
+    expect([err.kind, err.message]).toEqual([
+      'retryable',
+      'polling: cannot reach api.acme.test (connect ECONNREFUSED)',
+    ]);
+    const read = () => ({ kind: 'auth' as const, tag: '401', detail: '' });
+    expect((toVendorError(new Error('x'), voice, step, read) as ProviderError).kind).toBe('auth');
+    const other = new Error('something else');
+    expect(toVendorError(other, voice, step, () => undefined)).toBe(other);
   });
 });
 

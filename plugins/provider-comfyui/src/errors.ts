@@ -1,4 +1,4 @@
-import { ProviderError, passThroughError, providerErrorKindForStatus } from '@beatframe/core';
+import { oneLine, ProviderError, passThroughError, providerErrorKindForStatus } from '@beatframe/core';
 
 /** A non-2xx answer from the ComfyUI server (or a proxy in front of it), with its body. */
 export class ComfyHttpError extends Error {
@@ -40,16 +40,12 @@ const MODEL_FOLDERS: Record<string, string> = {
   lora_name: 'models/loras',
 };
 
-function oneLine(text: string, max = 400): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, max);
-}
-
 /** A refused workflow in words a user can act on: the node (by title), what is wrong, and what to do. */
 export function describeRefusal(body: unknown, titles: Record<string, string> = {}): string {
   const b = (body ?? {}) as PromptRefusal;
   const err = typeof b.error === 'string' ? { message: b.error } : (b.error ?? {});
   if (err.type === 'missing_node_type' || /does not exist|not found/i.test(err.message ?? ''))
-    return `${oneLine(err.message ?? 'a node type is missing')}: install the custom node pack that provides it (ComfyUI-Manager) or update ComfyUI`;
+    return `${oneLine(err.message ?? 'a node type is missing', 400)}: install the custom node pack that provides it (ComfyUI-Manager) or update ComfyUI`;
   const parts: string[] = [];
   for (const [id, ne] of Object.entries(b.node_errors ?? {}))
     for (const e of ne.errors ?? []) {
@@ -67,7 +63,7 @@ export function describeRefusal(body: unknown, titles: Record<string, string> = 
     }
   return parts.length
     ? parts.join('; ')
-    : oneLine(`${err.message ?? 'invalid workflow'}${err.details ? `: ${err.details}` : ''}`);
+    : oneLine(`${err.message ?? 'invalid workflow'}${err.details ? `: ${err.details}` : ''}`, 400);
 }
 
 /** An execution failure (websocket `execution_error` or a history message) as a classified error. */
@@ -76,7 +72,7 @@ export function executionFailure(
   promptId: string,
 ): { kind: 'fatal' | 'retryable'; message: string; code?: string } {
   const type = e.exception_type ?? 'Exception';
-  const msg = oneLine(e.exception_message ?? '');
+  const msg = oneLine(e.exception_message ?? '', 400);
   if (/OutOfMemory|out of memory|Allocation on device/i.test(`${type} ${msg}`))
     return {
       kind: 'fatal',

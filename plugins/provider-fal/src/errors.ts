@@ -1,9 +1,9 @@
 import {
-  ProviderError,
+  oneLine,
   type ProviderErrorKind,
-  passThroughError,
   providerErrorKindForStatus,
-  stepFailed,
+  toVendorError,
+  type VendorVoice,
 } from '@beatframe/core';
 import { ApiError } from '@fal-ai/client';
 
@@ -26,10 +26,6 @@ export class FalHttpError extends Error {
 
 const POLICY = /content[_ ]policy|content checker|flagged|nsfw|safety|moderation|sensitive/i;
 const QUOTA = /exhausted balance|balance|billing|credits?|insufficient|top up|payment/i;
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
-}
 
 /** fal puts the reason in `body.detail`: a string, or Pydantic's `[{loc, msg, type}]`. */
 export function detailOf(body: unknown): { text: string; types: string[] } {
@@ -57,52 +53,24 @@ export function kindOf(status: number, body: unknown): ProviderErrorKind {
   return providerErrorKindForStatus(status);
 }
 
+/** How fal's messages name it. */
+const FAL: VendorVoice = { name: 'fal', alternatives: ALTERNATIVES, checker: "fal's content checker" };
+
 /** Maps what the SDK (or our fetch) threw to a classified ProviderError with a message a user can act on. */
 export function toProviderError(
   err: unknown,
   ctx: { what: string; model?: string; endpoint?: string; host?: string; apiKeyEnv: string },
 ): Error {
-  const known = passThroughError(err);
-  if (known) return known;
-  let status: number | undefined;
-  let body: unknown;
-  let retryAfterSec: number | undefined;
-  if (err instanceof FalHttpError) {
-    ({ status, body, retryAfterSec } = err);
-  } else if (err instanceof ApiError) {
-    status = err.status;
-    body = err.body;
-  }
-  if (status !== undefined) {
-    const kind = kindOf(status, body);
-    // err.message is only the status text; the reason is in body.detail.
+  return toVendorError(err, FAL, { ...ctx, model: ctx.endpoint ?? ctx.model }, (e) => {
+    const { status, body, retryAfterSec } =
+      e instanceof FalHttpError
+        ? e
+        : e instanceof ApiError
+          ? { status: e.status, body: e.body as unknown, retryAfterSec: undefined }
+          : {};
+    if (status === undefined) return undefined;
+    // The SDK's message is only the status text; the reason is in body.detail.
     const detail = oneLine(detailOf(body).text) || `HTTP ${status}`;
-    const opts = { code: String(status), cause: err };
-    if (kind === 'auth')
-      return new ProviderError('auth', `fal refused the key (${status}): check ${ctx.apiKeyEnv}`, opts);
-    if (kind === 'quota')
-      return new ProviderError('quota', `the fal account is out of credit (${status}): ${detail}`, opts);
-    if (kind === 'retired')
-      return new ProviderError(
-        'retired',
-        `fal does not serve ${ctx.endpoint ?? ctx.model ?? 'this model'} (${status}): it may be retired or renamed; switch with ${ALTERNATIVES}`,
-        opts,
-      );
-    if (kind === 'content-policy')
-      return new ProviderError(
-        'content-policy',
-        `fal's content checker refused the request: ${detail}`,
-        opts,
-      );
-    return stepFailed(kind, ctx.what, String(status), detail, opts, retryAfterSec);
-  }
-  if (err instanceof TypeError && /fetch failed/i.test(err.message)) {
-    const cause = (err.cause as Error | undefined)?.message ?? err.message;
-    return new ProviderError(
-      'retryable',
-      `${ctx.what}: cannot reach ${ctx.host ?? 'fal'} (${oneLine(cause)})`,
-      { cause: err },
-    );
-  }
-  return err instanceof Error ? err : new Error(String(err));
+    return { kind: kindOf(status, body), tag: String(status), detail, code: String(status), retryAfterSec };
+  });
 }

@@ -1,9 +1,11 @@
 import {
-  ProviderError,
+  oneLine,
+  type ProviderError,
+  type ProviderErrorKind,
   parseRetryAfter,
-  passThroughError,
   providerErrorKindForStatus,
-  stepFailed,
+  toVendorError,
+  type VendorVoice,
 } from '@beatframe/core';
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 
@@ -33,8 +35,18 @@ function waitInText(text: string): number | undefined {
   return m[2] === 'ms' ? Number(m[1]) / 1000 : Number(m[1]);
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+/** Classifies a refused API call from its status, OpenAI's error code and type, and its reason. */
+export function kindOf(
+  status: number,
+  code: string | undefined,
+  type: string | undefined,
+  detail: string,
+): ProviderErrorKind {
+  if (status === 404 && code === 'model_not_found') return 'retired';
+  if (status === 401 || status === 403) return 'auth';
+  if (QUOTA.test(`${code ?? ''} ${type ?? ''}`) || status === 402) return 'quota';
+  if (status === 400 && CONTENT_POLICY.test(`${code ?? ''} ${type ?? ''} ${detail}`)) return 'content-policy';
+  return providerErrorKindForStatus(status);
 }
 
 /**
@@ -46,55 +58,33 @@ export function toProviderError(
   ctx: { what: string; model?: string; host?: string; apiKeyEnv: string; api?: string; retiredHint?: string },
 ): Error {
   const api = ctx.api ?? 'the Videos API';
-  const known = passThroughError(err, (e) => e instanceof APIUserAbortError);
-  if (known) return known;
-  if (err instanceof APIError && err.status !== undefined) {
-    const status = err.status;
-    const body = (err.error ?? {}) as { code?: string | null; type?: string; message?: string };
-    const code = (err.code ?? body.code ?? undefined) || undefined;
-    const type = err.type ?? body.type ?? undefined;
-    const detail = oneLine(body.message ?? err.message ?? '');
+  const voice: VendorVoice = {
+    name: api,
+    alternatives: ALTERNATIVES,
+    spent: `${api} account is out of quota`,
+    checker: 'moderation',
+    retiredHint:
+      ctx.retiredHint ??
+      `OpenAI shut the Sora 2 Videos API down on 2026-09-24; switch with ${ALTERNATIVES}, or point OPENAI_BASE_URL at a gateway that serves it`,
+    isAbort: (e) => e instanceof APIUserAbortError,
+    isUnreachable: (e) => e instanceof APIConnectionError,
+  };
+  return toVendorError(err, voice, ctx, (e) => {
+    if (!(e instanceof APIError) || e.status === undefined) return undefined;
+    const body = (e.error ?? {}) as { code?: string | null; type?: string; message?: string };
+    const code = (e.code ?? body.code ?? undefined) || undefined;
+    const type = e.type ?? body.type ?? undefined;
+    const detail = oneLine(body.message ?? e.message ?? '');
     const tag = [code, type].filter(Boolean).join(' ');
-    const opts = { code: code ?? undefined, cause: err };
-    if (status === 404 && code === 'model_not_found') {
-      return new ProviderError(
-        'retired',
-        `model ${ctx.model ?? '(default)'} is not available at ${ctx.host ?? api} (model_not_found): ${ctx.retiredHint ?? `OpenAI shut the Sora 2 Videos API down on 2026-09-24; switch with ${ALTERNATIVES}, or point OPENAI_BASE_URL at a gateway that serves it`}`,
-        opts,
-      );
-    }
-    if (status === 401 || status === 403) {
-      return new ProviderError(
-        'auth',
-        `${api} refused the key (${status}${tag ? ` ${tag}` : ''}): check ${ctx.apiKeyEnv}`,
-        opts,
-      );
-    }
-    if (QUOTA.test(`${code ?? ''} ${type ?? ''}`) || status === 402) {
-      return new ProviderError('quota', `${api} account is out of quota (${status}): ${detail}`, opts);
-    }
-    if (status === 400 && CONTENT_POLICY.test(`${code ?? ''} ${type ?? ''} ${detail}`)) {
-      return new ProviderError(
-        'content-policy',
-        `the prompt was refused by moderation (${tag || status}): ${detail}`,
-        opts,
-      );
-    }
-    const kind = providerErrorKindForStatus(status);
-    // OpenAI's rate-limit text names the wait ("Please try again in 12s") when no header does.
-    const retryAfterSec = retryAfterOf(err.headers) ?? waitInText(detail);
-    return stepFailed(kind, ctx.what, `${status}${tag ? ` ${tag}` : ''}`, detail, opts, retryAfterSec);
-  }
-  if (err instanceof APIConnectionError) {
-    return new ProviderError(
-      'retryable',
-      `${ctx.what}: cannot reach ${ctx.host ?? api} (${oneLine(err.message)})`,
-      {
-        cause: err,
-      },
-    );
-  }
-  return err instanceof Error ? err : new Error(String(err));
+    return {
+      kind: kindOf(e.status, code, type, detail),
+      tag: `${e.status}${tag ? ` ${tag}` : ''}`,
+      detail,
+      code,
+      // OpenAI's rate-limit text names the wait ("Please try again in 12s") when no header does.
+      retryAfterSec: retryAfterOf(e.headers) ?? waitInText(detail),
+    };
+  });
 }
 
 /** Classifies the error a failed Video job carries (`video.error`). */

@@ -1,16 +1,12 @@
 import {
-  ProviderError,
+  oneLine,
   type ProviderErrorKind,
   parseRetryAfter,
-  passThroughError,
-  stepFailed,
+  toVendorError,
+  type VendorVoice,
 } from '@beatframe/core';
 
 export const ALTERNATIVES = '--provider replicate|fal|veo|comfyui, or another --model';
-
-function oneLine(text: string, max = 300): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, max);
-}
 
 /** OpenRouter's error body: `{ error: { code, message, metadata? } }`. */
 export function errorBodyOf(body: string): {
@@ -48,51 +44,31 @@ export function jobFailure(error: string | undefined, id: string, status: string
   return { kind: 'fatal' as const, message };
 }
 
+/** How OpenRouter's messages name it; its SDK's own classes say a host could not be reached. */
+const OPENROUTER: VendorVoice = {
+  name: 'OpenRouter',
+  alternatives: ALTERNATIVES,
+  isUnreachable: (e) =>
+    (e as Error | undefined)?.name === 'ConnectionError' ||
+    (e as Error | undefined)?.name === 'RequestTimeoutError' ||
+    (e instanceof TypeError && /fetch failed/i.test(e.message)),
+};
+
 /** Maps what the SDK threw (its OpenRouterError carries statusCode, body and headers) to a classified error. */
 export function toProviderError(
   err: unknown,
   ctx: { what: string; model?: string; host: string; apiKeyEnv: string },
 ): Error {
-  const known = passThroughError(err);
-  if (known) return known;
-  const e = err as { statusCode?: number; body?: string; headers?: Headers; name?: string; message?: string };
-  if (typeof e?.statusCode === 'number') {
-    const b = errorBodyOf(e.body ?? '');
-    const text = oneLine(b.message ?? `HTTP ${e.statusCode}`);
-    const kind = kindOf(e.statusCode, text);
-    const opts = { code: String(e.statusCode), cause: err };
-    if (kind === 'auth')
-      return new ProviderError(
-        'auth',
-        `OpenRouter refused the key (${e.statusCode}: ${text}): check ${ctx.apiKeyEnv}`,
-        opts,
-      );
-    if (kind === 'quota')
-      return new ProviderError('quota', `the OpenRouter account is out of credit: ${text}`, opts);
-    if (kind === 'retired')
-      return new ProviderError(
-        'retired',
-        `OpenRouter does not serve ${ctx.model ?? 'this model'} (${e.statusCode}: ${text}); switch with ${ALTERNATIVES}`,
-        opts,
-      );
-    if (kind === 'content-policy')
-      return new ProviderError(
-        'content-policy',
-        `OpenRouter's moderation refused the request: ${text}`,
-        opts,
-      );
-    const retryAfterSec = parseRetryAfter(e.headers?.get('retry-after'));
-    return stepFailed(kind, ctx.what, String(e.statusCode), text, opts, retryAfterSec);
-  }
-  if (
-    e?.name === 'ConnectionError' ||
-    e?.name === 'RequestTimeoutError' ||
-    (err instanceof TypeError && /fetch failed/i.test(err.message))
-  )
-    return new ProviderError(
-      'retryable',
-      `${ctx.what}: cannot reach ${ctx.host} (${oneLine(e.message ?? '')})`,
-      { cause: err },
-    );
-  return err instanceof Error ? err : new Error(String(err));
+  return toVendorError(err, OPENROUTER, ctx, (e) => {
+    const r = e as { statusCode?: number; body?: string; headers?: Headers } | undefined;
+    if (typeof r?.statusCode !== 'number') return undefined;
+    const detail = oneLine(errorBodyOf(r.body ?? '').message ?? `HTTP ${r.statusCode}`);
+    return {
+      kind: kindOf(r.statusCode, detail),
+      tag: String(r.statusCode),
+      detail,
+      code: String(r.statusCode),
+      retryAfterSec: parseRetryAfter(r.headers?.get('retry-after')),
+    };
+  });
 }

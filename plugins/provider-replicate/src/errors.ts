@@ -1,9 +1,9 @@
 import {
-  ProviderError,
+  oneLine,
   type ProviderErrorKind,
   parseRetryAfter,
-  passThroughError,
-  stepFailed,
+  toVendorError,
+  type VendorVoice,
 } from '@beatframe/core';
 
 export const ALTERNATIVES = '--provider fal|veo|openrouter|comfyui, or another --model';
@@ -14,10 +14,6 @@ export interface Problem {
   detail?: string;
   status?: number;
   invalid_fields?: Array<{ field?: string; description?: string }>;
-}
-
-function oneLine(text: string, max = 300): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, max);
 }
 
 /** The problem body of the client's ApiError (its message ends with the body text). */
@@ -58,44 +54,28 @@ export function predictionFailure(
   return { kind: 'fatal', message, ...(code ? { code } : {}) };
 }
 
+/** How Replicate's messages name it. */
+const REPLICATE: VendorVoice = { name: 'Replicate', alternatives: ALTERNATIVES };
+
 /** Maps what the client threw to a classified ProviderError with a message a user can act on. */
 export function toProviderError(
   err: unknown,
   ctx: { what: string; model?: string; host: string; apiKeyEnv: string },
 ): Error {
-  const known = passThroughError(err);
-  if (known) return known;
-  const res = (err as { response?: Response } | undefined)?.response;
-  if (err instanceof Error && err.name === 'ApiError' && res) {
-    const p = problemOf(err);
-    const kind = kindOf(res.status, p);
-    const detail = oneLine(
-      [
-        p.detail ?? p.title ?? `HTTP ${res.status}`,
-        ...(p.invalid_fields ?? []).map((f) => f.description ?? ''),
-      ]
-        .filter(Boolean)
-        .join('; '),
-    );
-    const opts = { code: String(res.status), cause: err };
-    if (kind === 'auth')
-      return new ProviderError(
-        'auth',
-        `Replicate refused the token (${res.status}): check ${ctx.apiKeyEnv}`,
-        opts,
-      );
-    if (kind === 'quota')
-      return new ProviderError('quota', `the Replicate account is out of credit: ${detail}`, opts);
-    if (kind === 'retired')
-      return new ProviderError(
-        'retired',
-        `Replicate does not serve ${ctx.model ?? 'this model'} (${res.status}: ${detail}); switch with ${ALTERNATIVES}`,
-        opts,
-      );
-    const retryAfterSec = parseRetryAfter(res.headers.get('retry-after'));
-    return stepFailed(kind, ctx.what, String(res.status), detail, opts, retryAfterSec);
-  }
-  if (err instanceof TypeError && /fetch failed/i.test(err.message))
-    return new ProviderError('retryable', `${ctx.what}: cannot reach ${ctx.host}`, { cause: err });
-  return err instanceof Error ? err : new Error(String(err));
+  return toVendorError(err, REPLICATE, ctx, (e) => {
+    const res = (e as { response?: Response } | undefined)?.response;
+    if (!(e instanceof Error && e.name === 'ApiError' && res)) return undefined;
+    const p = problemOf(e);
+    const reasons = [
+      p.detail ?? p.title ?? `HTTP ${res.status}`,
+      ...(p.invalid_fields ?? []).map((f) => f.description),
+    ];
+    return {
+      kind: kindOf(res.status, p),
+      tag: String(res.status),
+      detail: oneLine(reasons.filter(Boolean).join('; ')),
+      code: String(res.status),
+      retryAfterSec: parseRetryAfter(res.headers.get('retry-after')),
+    };
+  });
 }

@@ -1,10 +1,10 @@
 import {
-  ProviderError,
+  oneLine,
   type ProviderErrorKind,
   parseRetryAfter,
-  passThroughError,
   providerErrorKindForStatus,
-  stepFailed,
+  toVendorError,
+  type VendorVoice,
 } from '@beatframe/core';
 import { APIConnectionError, APIError, APIUserAbortError } from '@runwayml/sdk';
 
@@ -12,10 +12,6 @@ export const ALTERNATIVES = '--provider veo|fal|local, or another --model';
 
 const CREDITS = /credits?|billing|balance|payment|insufficient/i;
 const POLICY = /moderation|content polic|safety|not allowed|public figure|prohibited/i;
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
-}
 
 /** Runway's error body: `{error: "…", issues?: [{path, message}]}`. */
 function detailOf(body: unknown, fallback: string): string {
@@ -40,46 +36,45 @@ export function failureKind(code: string | undefined, message: string): Provider
   return c ? 'fatal' : 'retryable';
 }
 
+/** Classifies a refused API call from its status and Runway's reason (`detail`); `model` is the one asked for. */
+export function kindOf(status: number, detail: string, model: string | undefined): ProviderErrorKind {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 402 || (status === 400 && CREDITS.test(detail))) return 'quota';
+  if (
+    status === 400 &&
+    /model/i.test(detail) &&
+    /invalid|unknown|not (available|supported)|deprecated|expected/i.test(detail) &&
+    model &&
+    detail.includes(model)
+  )
+    return 'retired';
+  if (status === 400 && POLICY.test(detail)) return 'content-policy';
+  return providerErrorKindForStatus(status);
+}
+
+/** How Runway's messages name it. */
+const RUNWAY: VendorVoice = {
+  name: 'Runway',
+  alternatives: ALTERNATIVES,
+  spent: 'the Runway account is out of credits',
+  isAbort: (e) => e instanceof APIUserAbortError,
+  isUnreachable: (e) => e instanceof APIConnectionError,
+};
+
 /** Maps what the SDK threw to a classified ProviderError with a message a user can act on. */
 export function toProviderError(
   err: unknown,
   ctx: { what: string; model?: string; host?: string; apiKeyEnv: string },
 ): Error {
-  const known = passThroughError(err, (e) => e instanceof APIUserAbortError);
-  if (known) return known;
-  if (err instanceof APIError && err.status !== undefined) {
-    const status = err.status;
-    const detail = detailOf(err.error, err.message);
-    const opts = { code: String(status), cause: err };
-    if (status === 401 || status === 403)
-      return new ProviderError('auth', `Runway refused the key (${status}): check ${ctx.apiKeyEnv}`, opts);
-    if (status === 402 || (status === 400 && CREDITS.test(detail)))
-      return new ProviderError('quota', `the Runway account is out of credits (${status}): ${detail}`, opts);
-    if (
-      status === 400 &&
-      /model/i.test(detail) &&
-      /invalid|unknown|not (available|supported)|deprecated|expected/i.test(detail) &&
-      ctx.model &&
-      detail.includes(ctx.model)
-    )
-      return new ProviderError(
-        'retired',
-        `Runway does not offer model ${ctx.model} (${status}): it may be retired or renamed; switch with ${ALTERNATIVES}`,
-        opts,
-      );
-    if (status === 400 && POLICY.test(detail))
-      return new ProviderError('content-policy', `Runway's moderation refused the request: ${detail}`, opts);
-    const kind = providerErrorKindForStatus(status);
-    const retryAfterSec = parseRetryAfter(err.headers?.get?.('retry-after'));
-    return stepFailed(kind, ctx.what, String(status), detail, opts, retryAfterSec);
-  }
-  if (err instanceof APIConnectionError)
-    return new ProviderError(
-      'retryable',
-      `${ctx.what}: cannot reach ${ctx.host ?? 'the Runway API'} (${oneLine(err.message)})`,
-      {
-        cause: err,
-      },
-    );
-  return err instanceof Error ? err : new Error(String(err));
+  return toVendorError(err, RUNWAY, ctx, (e) => {
+    if (!(e instanceof APIError) || e.status === undefined) return undefined;
+    const detail = detailOf(e.error, e.message);
+    return {
+      kind: kindOf(e.status, detail, ctx.model),
+      tag: String(e.status),
+      detail,
+      code: String(e.status),
+      retryAfterSec: parseRetryAfter(e.headers?.get?.('retry-after')),
+    };
+  });
 }

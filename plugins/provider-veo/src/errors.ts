@@ -1,9 +1,9 @@
 import {
-  ProviderError,
+  oneLine,
   type ProviderErrorKind,
-  passThroughError,
   providerErrorKindForStatus,
-  stepFailed,
+  toVendorError,
+  type VendorVoice,
 } from '@beatframe/core';
 import { ApiError } from '@google/genai';
 
@@ -22,10 +22,6 @@ export interface GoogleStatus {
 // "policies" too: Veo's operation errors say the prompt could "violate our policies".
 const POLICY =
   /safety|\bpolic(y|ies)\b|responsible ai|\bRAI\b|\bblocked|sensitive|celebrity|prohibited|usage guidelines/i;
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
-}
 
 /** The SDK's ApiError carries the response body as JSON text in its message. */
 export function statusOf(err: ApiError): GoogleStatus {
@@ -92,50 +88,28 @@ export function kindOfStatus(httpStatus: number | undefined, st: GoogleStatus): 
   return st.code ? providerErrorKindForStatus(st.code) : 'fatal';
 }
 
+/** How the Gemini API's messages name it: its quota is spent rather than its credit, Google's filters refuse. */
+const GEMINI: VendorVoice = {
+  name: 'the Gemini API',
+  alternatives: ALTERNATIVES,
+  spent: 'the Gemini API quota is spent',
+  checker: "Google's safety filters",
+};
+
 /** Maps what the SDK threw to a classified ProviderError with a message a user can act on. */
 export function toProviderError(
   err: unknown,
   ctx: { what: string; model?: string; host?: string; apiKeyEnv: string },
 ): Error {
-  const known = passThroughError(err);
-  if (known) return known;
-  if (err instanceof ApiError) {
-    const st = statusOf(err);
-    const kind = kindOfStatus(err.status, st);
-    const detail = oneLine(st.message ?? '');
-    const tag = `${err.status}${st.status ? ` ${st.status}` : ''}`;
-    const opts = { ...(st.status ? { code: st.status } : {}), cause: err };
-    if (kind === 'auth')
-      return new ProviderError(
-        'auth',
-        `the Gemini API refused the key (${tag}): check ${ctx.apiKeyEnv}`,
-        opts,
-      );
-    if (kind === 'retired')
-      return new ProviderError(
-        'retired',
-        `model ${ctx.model ?? '(default)'} is not served at ${ctx.host ?? 'the Gemini API'} (${tag}): it may be retired or renamed; switch with ${ALTERNATIVES}`,
-        opts,
-      );
-    if (kind === 'quota')
-      return new ProviderError('quota', `the Gemini API quota is spent (${tag}): ${detail}`, opts);
-    if (kind === 'content-policy')
-      return new ProviderError(
-        'content-policy',
-        `the prompt was refused by Google's safety filters: ${detail}`,
-        opts,
-      );
-    return stepFailed(kind, ctx.what, tag, detail, opts, retryDelayOf(st) ?? undefined);
-  }
-  if (err instanceof TypeError && /fetch failed/i.test(err.message)) {
-    const cause = (err.cause as Error | undefined)?.message ?? err.message;
-    return new ProviderError(
-      'retryable',
-      `${ctx.what}: cannot reach ${ctx.host ?? 'the Gemini API'} (${oneLine(cause)})`,
-      {
-        cause: err,
-      },
-    );
-  }
-  return err instanceof Error ? err : new Error(String(err));
+  return toVendorError(err, GEMINI, ctx, (e) => {
+    if (!(e instanceof ApiError)) return undefined;
+    const st = statusOf(e);
+    return {
+      kind: kindOfStatus(e.status, st),
+      tag: `${e.status}${st.status ? ` ${st.status}` : ''}`,
+      detail: oneLine(st.message ?? ''),
+      code: st.status,
+      retryAfterSec: retryDelayOf(st),
+    };
+  });
 }
