@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './fsx.js';
 export * from './logger.js';
 export * from './map-limit.js';
+export * from './model-catalogue.js';
 export * from './plugin-settings.js';
 export * from './provider-helpers.js';
 export * from './random.js';

@@ -50,72 +50,6 @@ export function parseSize(size: string): { width: number; height: number } {
 }
 
 /**
- * A provider's model catalogue lookup: `models` lists the default first, then the others; `modelOf` finds one
- * (the default when none is named) or throws an InputError naming the known ones and where to add more.
- */
-export function catalogueLookup<M>(
-  provider: string,
-  catalogue: Record<string, M>,
-  defaultModel: string,
-  configKey: string,
-): {
-  models: string[];
-  modelOf(id: string | undefined): [string, M];
-  /** The default model's entry (what the capabilities declare). */
-  def: M;
-  /** The entry a model is priced and described by, without throwing: the default's for one no longer listed. */
-  entryOf(id: string | undefined): M;
-} {
-  const models = [defaultModel, ...Object.keys(catalogue).filter((m) => m !== defaultModel)];
-  const modelOf = (id: string | undefined): [string, M] => {
-    const model = id ?? defaultModel;
-    const m = catalogue[model];
-    if (!m)
-      throw new InputError(
-        `${provider} does not know model ${model}; known: ${models.join(', ')} (add it under ${configKey})`,
-      );
-    return [model, m];
-  };
-  const [, def] = modelOf(defaultModel);
-  return { models, modelOf, def, entryOf: (id) => catalogue[id ?? defaultModel] ?? def };
-}
-
-/** A plugin's built-in model catalogue, as data; `modelCatalogue` lays the config's entries over it. */
-export interface CatalogueSpec<M> {
-  models: Record<string, M>;
-  /** The model used when neither the request nor the settings name one. */
-  defaultModel: string;
-  /** Where the config adds models (`providers.fal.models`), for the message naming an unknown one. */
-  configKey: string;
-  /**
-   * A model the config adds, made from the fields it gives (undefined: too few to make one, so it is left out).
-   * Unless given, the default model's entry with those fields laid over it.
-   */
-  newEntry?: (o: Partial<M>) => M | undefined;
-}
-
-/**
- * A catalogue-backed plugin's model lookup (`catalogueLookup`) over its built-in catalogue with the config's
- * entries laid over it: a known model takes the fields given, a new one is made by `spec.newEntry`. The default is
- * the settings' model, else the spec's.
- */
-export function modelCatalogue<M>(
-  provider: string,
-  settings: { model?: string | undefined; models?: Record<string, Partial<M>> | undefined },
-  spec: CatalogueSpec<M>,
-): ReturnType<typeof catalogueLookup<M>> {
-  const base = spec.models[spec.defaultModel] as M;
-  const newEntry = spec.newEntry ?? ((o: Partial<M>) => ({ ...base, ...o }));
-  const catalogue: Record<string, M> = { ...spec.models };
-  for (const [id, o] of Object.entries(settings.models ?? {})) {
-    const known = catalogue[id];
-    const m = known ? { ...known, ...o } : newEntry(o);
-    if (m) catalogue[id] = m;
-  }
-  return catalogueLookup(provider, catalogue, settings.model ?? spec.defaultModel, spec.configKey);
-}
-
-/**
  * The limits a vendor plugin declares unless its settings say otherwise: two jobs at once and `rpm` submissions a
  * minute (10 unless the vendor's API is known to take another rate).
  */
@@ -125,10 +59,6 @@ export function vendorLimits(
 ): { concurrency: number; rpm: number } {
   return { concurrency: settings.concurrency ?? 2, rpm: settings.rpm ?? rpm };
 }
-
-/** The prompt guide of the general-purpose video models (Wan, Kling, Seedance, Hailuo…): one plain shot. */
-export const ONE_SHOT_PROMPT_GUIDE =
-  'One shot per clip: subject, action, setting, camera move, lighting, style, in plain sentences; no real people or brands.';
 
 type Env = Record<string, string | undefined>;
 

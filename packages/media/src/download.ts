@@ -109,6 +109,43 @@ export function downloadJob<S>(
   });
 }
 
+/** A finished job's file behind a public, signed link, for `downloadJobLink`. */
+export interface JobLink {
+  /** What the link is, for messages: "the video URL" answered 404. */
+  label: string;
+  /** Statuses that mean the signed link expired (the message says so). */
+  expired: readonly number[];
+  /** Logged when an attempt failed and the job is read again for the next. */
+  retryMessage: string;
+}
+
+/**
+ * `downloadJob` for a job whose file is behind a public, signed link that expires: `urlOf` reads the job again
+ * before each attempt, so an expired link is replaced by the current one, and `fetchVideo` saves and verifies the
+ * file (the vendor's key is never sent to the link).
+ */
+export function downloadJobLink(
+  ref: { jobId: string },
+  dest: string,
+  ctx: { logger: Pick<Logger, 'warn'>; signal?: AbortSignal | undefined },
+  attempts: number | undefined,
+  link: JobLink,
+  urlOf: () => Promise<string>,
+): Promise<MediaInfo> {
+  return downloadJob(ref, dest, ctx, {
+    attempts,
+    retryMessage: link.retryMessage,
+    source: urlOf,
+    save: (url, tmp) =>
+      fetchVideo(url, tmp, {
+        jobId: ref.jobId,
+        label: link.label,
+        expired: link.expired,
+        signal: ctx.signal,
+      }),
+  });
+}
+
 /**
  * Downloads a clip atomically to `dest`, attempting again (with a fresh `source`) while `save` throws a
  * ProviderError that `retryIf` accepts and attempts remain; returns the verified probe.

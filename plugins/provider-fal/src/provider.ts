@@ -1,11 +1,10 @@
 import {
-  aspectsOfSizes,
   type Clip,
   type ClipRequest,
+  catalogueCapabilities,
   cutPrompt,
   InputError,
   modelCatalogue,
-  ONE_SHOT_PROMPT_GUIDE,
   oneImageClip,
   type PluginContext,
   ProviderError,
@@ -13,9 +12,8 @@ import {
   type ProviderJobStatus,
   submittedJob,
   type VideoProvider,
-  vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadJob, fetchVideo, fitStill } from '@beatframe/media';
+import { clipOfJob, downloadJobLink, fitStill, type JobLink } from '@beatframe/media';
 import type { QueueStatus } from '@fal-ai/client';
 import { FAL_CATALOGUE, inputFor } from './catalogue.js';
 import { falAccess } from './client.js';
@@ -28,11 +26,26 @@ interface FalJobData {
   host?: string;
 }
 
+/** fal's result files are public links (the key is never sent to them) that expire. */
+const RESULT_LINK: JobLink = {
+  label: 'the video URL',
+  expired: [403, 410],
+  retryMessage: 'download failed; reading the result again',
+};
+
+/** The video URL of a finished request's result. */
+function videoUrlOf(ref: ProviderJobRef, result: { data?: unknown }): string {
+  const url = (result.data as { video?: { url?: string } } | undefined)?.video?.url;
+  if (!url) throw new ProviderError('fatal', `fal request ${ref.jobId} has no video in its result`);
+  return url;
+}
+
 export function createFalProvider(settings: FalSettings = {}): VideoProvider {
   const name = settings.name ?? 'fal';
   const { conn, client, call } = falAccess(name, settings);
   const { hostOf } = conn;
-  const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, FAL_CATALOGUE);
+  const catalogue = modelCatalogue(name, settings, FAL_CATALOGUE);
+  const { modelOf, def, entryOf } = catalogue;
 
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     const m = entryOf(req.model);
@@ -70,18 +83,9 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
     description:
       'fal.ai queue API (Kling, Wan, Seedance, MiniMax Hailuo) through the official @fal-ai/client; paid, needs FAL_KEY',
     capabilities: {
-      durations: def.durations,
-      sizes: Object.keys(def.sizes),
-      aspects: aspectsOfSizes(Object.keys(def.sizes)),
+      ...catalogueCapabilities(catalogue, settings, Object.keys(def.sizes), usd),
       imageToVideo: !!def.imageToVideo,
-      remix: false,
-      maxPromptChars: def.maxPromptChars,
-      models,
       audio: def.audio,
-      usdFor: usd,
-      ...vendorLimits(settings),
-      promptGuide: ONE_SHOT_PROMPT_GUIDE,
-      promptStyleOf: (model) => entryOf(model).promptStyle,
     },
 
     status: conn.status,
@@ -159,25 +163,10 @@ export function createFalProvider(settings: FalSettings = {}): VideoProvider {
     },
 
     async download(ref, dest, ctx): Promise<Clip> {
-      const info = await downloadJob(ref, dest, ctx, {
-        attempts: settings.downloadAttempts,
-        retryMessage: 'download failed; reading the result again',
-        // The result is read again each time, so an expired file URL is replaced by the current one.
-        source: async () => {
-          const result = await resultOf(ref, ctx);
-          const url = (result.data as { video?: { url?: string } } | undefined)?.video?.url;
-          if (!url) throw new ProviderError('fatal', `fal request ${ref.jobId} has no video in its result`);
-          return url;
-        },
-        // Result files are public links: the key is never sent to them.
-        save: (url, tmp) =>
-          fetchVideo(url, tmp, {
-            jobId: ref.jobId,
-            label: 'the video URL',
-            expired: [403, 410],
-            signal: ctx.signal,
-          }),
-      });
+      // The result is read again for each attempt, so an expired file URL is replaced by the current one.
+      const info = await downloadJobLink(ref, dest, ctx, settings.downloadAttempts, RESULT_LINK, async () =>
+        videoUrlOf(ref, await resultOf(ref, ctx)),
+      );
       return clipOfJob(dest, info, name, ref, usd);
     },
 

@@ -3,12 +3,11 @@ import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  aspectsOfSizes,
   type Clip,
   type ClipRequest,
+  catalogueCapabilities,
   cutPrompt,
   modelCatalogue,
-  ONE_SHOT_PROMPT_GUIDE,
   oneImageClip,
   type PluginContext,
   ProviderError,
@@ -18,7 +17,6 @@ import {
   type VideoProvider,
   vendorCall,
   vendorConnection,
-  vendorLimits,
 } from '@beatframe/core';
 import { clipOfJob, downloadJob, fetchVideo, fitStill, requireVideo } from '@beatframe/media';
 import Replicate, { type Prediction } from 'replicate';
@@ -41,7 +39,8 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
   const name = settings.name ?? 'replicate';
   const conn = vendorConnection(name, settings, REPLICATE_CONNECTION);
   const { hostOf } = conn;
-  const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, REPLICATE_CATALOGUE);
+  const catalogue = modelCatalogue(name, settings, REPLICATE_CATALOGUE);
+  const { modelOf, def, entryOf } = catalogue;
   const cacheDir = settings.cacheDir ?? join(tmpdir(), 'beatframe-replicate');
 
   function client(ctx: PluginContext): Replicate {
@@ -95,18 +94,9 @@ export function createReplicateProvider(raw: unknown = {}): VideoProvider {
     description:
       'Replicate predictions API (Wan 2.2, Seedance, Hailuo; any video model by owner/name, versions pinnable) through the official replicate client; paid, needs REPLICATE_API_TOKEN',
     capabilities: {
-      durations: def.durations,
-      sizes: Object.keys(def.sizes),
-      aspects: aspectsOfSizes(Object.keys(def.sizes)),
+      ...catalogueCapabilities(catalogue, settings, Object.keys(def.sizes), usd),
       imageToVideo: !!(def.imageModel || def.imageInput),
-      remix: false,
-      maxPromptChars: def.maxPromptChars,
-      models,
       audio: false,
-      usdFor: usd,
-      ...vendorLimits(settings),
-      promptGuide: ONE_SHOT_PROMPT_GUIDE,
-      promptStyleOf: (model) => entryOf(model).promptStyle,
     },
 
     status: conn.status,

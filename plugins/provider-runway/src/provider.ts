@@ -1,6 +1,7 @@
 import {
   type Clip,
   type ClipRequest,
+  catalogueCapabilities,
   cutPrompt,
   InputError,
   modelCatalogue,
@@ -14,9 +15,8 @@ import {
   validateSize,
   vendorCall,
   vendorConnection,
-  vendorLimits,
 } from '@beatframe/core';
-import { clipOfJob, downloadJob, fetchVideo, fitStill } from '@beatframe/media';
+import { clipOfJob, downloadJobLink, fitStill, type JobLink } from '@beatframe/media';
 import RunwayML from '@runwayml/sdk';
 import { RUNWAY_CATALOGUE, ratioOf } from './catalogue.js';
 import { failureKind, toProviderError } from './errors.js';
@@ -28,11 +28,30 @@ interface RunwayJobData {
   audio?: boolean;
 }
 
+/** A task's output URLs: signed links that expire (a fresh read of the task gives fresh ones). */
+const OUTPUT_LINK: JobLink = {
+  label: 'the output URL',
+  expired: [403],
+  retryMessage: 'download failed; reading the task again',
+};
+
+/** The output URL of a task; a task not yet succeeded has none (worth another read), a succeeded one must. */
+function outputUrlOf(ref: ProviderJobRef, t: { status: string; output?: string[] }): string {
+  const url = t.status === 'SUCCEEDED' ? t.output?.[0] : undefined;
+  if (!url)
+    throw new ProviderError(
+      t.status === 'SUCCEEDED' ? 'fatal' : 'retryable',
+      `task ${ref.jobId} has no output to download (${t.status})`,
+    );
+  return url;
+}
+
 export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvider {
   const name = settings.name ?? 'runway';
   const conn = vendorConnection(name, settings, RUNWAY_CONNECTION);
   const { hostOf } = conn;
-  const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, RUNWAY_CATALOGUE);
+  const catalogue = modelCatalogue(name, settings, RUNWAY_CATALOGUE);
+  const { modelOf, def, entryOf } = catalogue;
 
   function client(ctx: PluginContext): RunwayML {
     const apiKey = conn.apiKey(ctx);
@@ -75,19 +94,16 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
     description:
       'Runway API (Gen-4.5, Gen-4 Turbo, Veo 3.1) through the official @runwayml/sdk; paid, needs RUNWAYML_API_SECRET',
     capabilities: {
-      durations: def.durations,
-      sizes: def.textSizes.length ? def.textSizes : (def.imageSizes ?? []),
+      ...catalogueCapabilities(
+        catalogue,
+        settings,
+        def.textSizes.length ? def.textSizes : (def.imageSizes ?? []),
+        (req) => usd(req),
+        'Up to 1000 characters: describe the motion and camera in plain sentences (subject, action, camera move, lighting); with a start image, describe what moves, not what is seen.',
+      ),
       aspects: ['16:9', '9:16'],
       imageToVideo: !!def.imageSizes,
-      remix: false,
-      maxPromptChars: def.maxPromptChars,
-      models,
       audio: def.audio && settings.audio !== false,
-      usdFor: (req) => usd(req),
-      ...vendorLimits(settings),
-      promptGuide:
-        'Up to 1000 characters: describe the motion and camera in plain sentences (subject, action, camera move, lighting); with a start image, describe what moves, not what is seen.',
-      promptStyleOf: (model) => entryOf(model).promptStyle,
       framesOf: (model) => ({ lastFrame: entryOf(model).lastFrame }),
     },
 
@@ -190,28 +206,10 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
     },
 
     async download(ref, dest, ctx): Promise<Clip> {
-      const info = await downloadJob(ref, dest, ctx, {
-        attempts: settings.downloadAttempts,
-        retryMessage: 'download failed; reading the task again',
-        // The task is read again each time: its output URLs are signed and expire, the fresh ones do not.
-        source: async () => {
-          const t = await retrieve(ref, ctx);
-          const url = t.status === 'SUCCEEDED' ? t.output[0] : undefined;
-          if (!url)
-            throw new ProviderError(
-              t.status === 'SUCCEEDED' ? 'fatal' : 'retryable',
-              `task ${ref.jobId} has no output to download (${t.status})`,
-            );
-          return url;
-        },
-        save: (url, tmp) =>
-          fetchVideo(url, tmp, {
-            jobId: ref.jobId,
-            label: 'the output URL',
-            expired: [403],
-            signal: ctx.signal,
-          }),
-      });
+      // The task is read again for each attempt: its output URLs are signed and expire, the fresh ones do not.
+      const info = await downloadJobLink(ref, dest, ctx, settings.downloadAttempts, OUTPUT_LINK, async () =>
+        outputUrlOf(ref, await retrieve(ref, ctx)),
+      );
       const audio = (ref.data as RunwayJobData).audio;
       return clipOfJob(dest, info, name, ref, (req) => usd(req, audio ?? true));
     },

@@ -2,6 +2,7 @@ import { rename, rm } from 'node:fs/promises';
 import {
   type Clip,
   type ClipRequest,
+  catalogueCapabilities,
   cutPrompt,
   InputError,
   modelCatalogue,
@@ -15,7 +16,6 @@ import {
   validateSize,
   vendorCall,
   vendorConnection,
-  vendorLimits,
 } from '@beatframe/core';
 import { clipOfJob, downloadJob, fitStill, requireVideo, runFfmpeg, verifyVideo } from '@beatframe/media';
 import {
@@ -37,7 +37,8 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
   const name = settings.name ?? 'veo';
   const conn = vendorConnection(name, settings, GEMINI_CONNECTION);
   const { hostOf } = conn;
-  const { models, modelOf, def, entryOf } = modelCatalogue(name, settings, VEO_CATALOGUE);
+  const catalogue = modelCatalogue(name, settings, VEO_CATALOGUE);
+  const { modelOf, def, entryOf } = catalogue;
 
   function client(ctx: PluginContext, timeoutMs = settings.timeoutMs ?? 120_000): GoogleGenAI {
     const apiKey = conn.apiKey(ctx);
@@ -95,20 +96,17 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
     description:
       'Google Veo 3.1 (standard, fast, lite) and Gemini Omni through the Gemini API (official @google/genai SDK); paid, needs GEMINI_API_KEY',
     capabilities: {
-      durations: def.durations,
-      sizes: sizesOf(def),
+      ...catalogueCapabilities(
+        catalogue,
+        settings,
+        sizesOf(def),
+        usd,
+        'One shot per clip: subject, action, setting, camera move, lens, lighting, style; Veo also hears the prompt: name sounds or say "no dialogue"; no real people.',
+      ),
       aspects: def.aspects,
       imageToVideo: def.firstFrame,
-      remix: false,
-      maxPromptChars: def.maxPromptChars,
-      models,
       audio: def.audio && settings.audio !== false,
-      usdFor: usd,
       seeds: false,
-      ...vendorLimits(settings),
-      promptGuide:
-        'One shot per clip: subject, action, setting, camera move, lens, lighting, style; Veo also hears the prompt: name sounds or say "no dialogue"; no real people.',
-      promptStyleOf: (model) => entryOf(model).promptStyle,
       framesOf: (model) => {
         const m = entryOf(model);
         return {
