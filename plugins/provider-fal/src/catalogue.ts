@@ -4,7 +4,7 @@
  * Endpoints, enums and prices are from fal's model pages as read on 2026-11-24. fal changes them: users must keep
  * them current (override any field in config `providers.fal.models.<id>`, or add a model there).
  */
-import type { CatalogueSpec, PromptStyle } from '@beatframe/core';
+import { type CatalogueSpec, openModelPromptStyle, type PromptStyle } from '@beatframe/core';
 
 export interface FalModel {
   /** Endpoint id for text-to-video. */
@@ -36,90 +36,92 @@ export interface FalModel {
 }
 
 /**
- * Prose prompts in the order the open video models weigh words: subject and action, setting, camera, look.
- * Kling's guide (subject, movement, scene, camera, lighting, atmosphere) and Wan's (subject, scene, motion, camera,
- * style) agree; a model with a negative_prompt input gets what to avoid there, the others none (Seedance and
- * Hailuo follow positive descriptions; naming what to avoid draws it).
+ * A silent open model (Kling, Wan, Seedance, Hailuo) on fal: its text- and image-to-video endpoints under `base`,
+ * and the open models' prompt style within its prompt limit, what to avoid going to its negative_prompt input when
+ * it has one.
  */
-export function openModelStyle(maxChars: number, negative: boolean, maxWords: number): PromptStyle {
+function openModel(
+  base: string,
+  m: Omit<FalModel, 'textToVideo' | 'imageToVideo' | 'audio' | 'promptStyle'>,
+  maxWords: number,
+): FalModel {
   return {
-    maxChars,
-    maxWords,
-    cameraTerms: true,
-    negative: negative ? 'field' : 'none',
-    order: ['subject', 'setting', 'camera', 'mood', 'style', 'motif'],
-    form: 'prose',
+    textToVideo: `${base}/text-to-video`,
+    imageToVideo: `${base}/image-to-video`,
+    ...m,
+    audio: false,
+    promptStyle: openModelPromptStyle(m.maxPromptChars, m.negativePrompt, maxWords),
   };
 }
 
 export const FAL_MODELS: Record<string, FalModel> = {
-  'kling-2.5-turbo-pro': {
-    textToVideo: 'fal-ai/kling-video/v2.5-turbo/pro/text-to-video',
-    imageToVideo: 'fal-ai/kling-video/v2.5-turbo/pro/image-to-video',
-    durations: [5, 10],
-    duration: 'string',
-    sizes: {
-      '1920x1080': { aspect_ratio: '16:9' },
-      '1080x1920': { aspect_ratio: '9:16' },
-      '1440x1440': { aspect_ratio: '1:1' },
+  'kling-2.5-turbo-pro': openModel(
+    'fal-ai/kling-video/v2.5-turbo/pro',
+    {
+      durations: [5, 10],
+      duration: 'string',
+      sizes: {
+        '1920x1080': { aspect_ratio: '16:9' },
+        '1080x1920': { aspect_ratio: '9:16' },
+        '1440x1440': { aspect_ratio: '1:1' },
+      },
+      imageSetsFraming: true,
+      negativePrompt: true,
+      perSecond: 0.07,
+      maxPromptChars: 2500,
     },
-    imageSetsFraming: true,
-    negativePrompt: true,
-    perSecond: 0.07,
-    maxPromptChars: 2500,
-    audio: false,
-    promptStyle: openModelStyle(2500, true, 80),
-  },
-  'wan-2.2': {
-    textToVideo: 'fal-ai/wan/v2.2-a14b/text-to-video',
-    imageToVideo: 'fal-ai/wan/v2.2-a14b/image-to-video',
-    durations: [5],
-    duration: 'frames',
-    fps: 16,
-    sizes: {
-      '1280x720': { aspect_ratio: '16:9', resolution: '720p' },
-      '720x1280': { aspect_ratio: '9:16', resolution: '720p' },
-      '854x480': { aspect_ratio: '16:9', resolution: '480p' },
-      '480x854': { aspect_ratio: '9:16', resolution: '480p' },
+    80,
+  ),
+  'wan-2.2': openModel(
+    'fal-ai/wan/v2.2-a14b',
+    {
+      durations: [5],
+      duration: 'frames',
+      fps: 16,
+      sizes: {
+        '1280x720': { aspect_ratio: '16:9', resolution: '720p' },
+        '720x1280': { aspect_ratio: '9:16', resolution: '720p' },
+        '854x480': { aspect_ratio: '16:9', resolution: '480p' },
+        '480x854': { aspect_ratio: '9:16', resolution: '480p' },
+      },
+      negativePrompt: true,
+      perSecond: 0.08,
+      perSecondBySize: { '854x480': 0.04, '480x854': 0.04 },
+      maxPromptChars: 2000,
     },
-    negativePrompt: true,
-    perSecond: 0.08,
-    perSecondBySize: { '854x480': 0.04, '480x854': 0.04 },
-    maxPromptChars: 2000,
-    audio: false,
-    promptStyle: openModelStyle(2000, true, 120),
-  },
-  'seedance-1-pro': {
-    textToVideo: 'fal-ai/bytedance/seedance/v1/pro/text-to-video',
-    imageToVideo: 'fal-ai/bytedance/seedance/v1/pro/image-to-video',
-    durations: [5, 10],
-    duration: 'string',
-    sizes: {
-      '1920x1080': { aspect_ratio: '16:9', resolution: '1080p' },
-      '1080x1920': { aspect_ratio: '9:16', resolution: '1080p' },
-      '1280x720': { aspect_ratio: '16:9', resolution: '720p' },
-      '720x1280': { aspect_ratio: '9:16', resolution: '720p' },
+    120,
+  ),
+  'seedance-1-pro': openModel(
+    'fal-ai/bytedance/seedance/v1/pro',
+    {
+      durations: [5, 10],
+      duration: 'string',
+      sizes: {
+        '1920x1080': { aspect_ratio: '16:9', resolution: '1080p' },
+        '1080x1920': { aspect_ratio: '9:16', resolution: '1080p' },
+        '1280x720': { aspect_ratio: '16:9', resolution: '720p' },
+        '720x1280': { aspect_ratio: '9:16', resolution: '720p' },
+      },
+      negativePrompt: false,
+      perSecond: 0.124,
+      perSecondBySize: { '1280x720': 0.06, '720x1280': 0.06 },
+      maxPromptChars: 2000,
     },
-    negativePrompt: false,
-    perSecond: 0.124,
-    perSecondBySize: { '1280x720': 0.06, '720x1280': 0.06 },
-    maxPromptChars: 2000,
-    audio: false,
-    promptStyle: openModelStyle(2000, false, 100),
-  },
-  'hailuo-02': {
-    textToVideo: 'fal-ai/minimax/hailuo-02/standard/text-to-video',
-    imageToVideo: 'fal-ai/minimax/hailuo-02/standard/image-to-video',
-    durations: [6, 10],
-    duration: 'string',
-    sizes: { '1366x768': {} },
-    negativePrompt: false,
-    extra: { prompt_optimizer: false },
-    perSecond: 0.045,
-    maxPromptChars: 2000,
-    audio: false,
-    promptStyle: openModelStyle(2000, false, 100),
-  },
+    100,
+  ),
+  'hailuo-02': openModel(
+    'fal-ai/minimax/hailuo-02/standard',
+    {
+      durations: [6, 10],
+      duration: 'string',
+      sizes: { '1366x768': {} },
+      negativePrompt: false,
+      extra: { prompt_optimizer: false },
+      perSecond: 0.045,
+      maxPromptChars: 2000,
+    },
+    100,
+  ),
 };
 
 /** The catalogue the config amends (a partial entry amends a known model; a full one adds one). */

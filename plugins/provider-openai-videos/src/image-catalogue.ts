@@ -27,46 +27,49 @@ export type ImageQuality = keyof OpenAIImageModel['prices'];
 
 const STANDARD_SIZES = ['1536x1024', '1024x1536', '1024x1024'];
 
+/**
+ * A GPT image model: up to 16 references and 32,000 prompt characters; its prices per quality as [1024x1024, the
+ * others]; `perReferenceImage` estimates one reference's input tokens, `inputFidelity` is what it takes.
+ */
+function gptImage(
+  sizes: string[],
+  prices: Record<ImageQuality, [square: number, other: number]>,
+  perReferenceImage: number,
+  inputFidelity?: OpenAIImageModel['inputFidelity'],
+): OpenAIImageModel {
+  const row = ([square, other]: [number, number]) => ({ square, other });
+  return {
+    sizes,
+    prices: { low: row(prices.low), medium: row(prices.medium), high: row(prices.high) },
+    maxReferenceImages: 16,
+    perReferenceImage,
+    ...(inputFidelity ? { inputFidelity } : {}),
+    maxPromptChars: 32000,
+  };
+}
+
 export const OPENAI_IMAGE_MODELS: Record<string, OpenAIImageModel> = {
-  'gpt-image-1.5': {
-    sizes: STANDARD_SIZES,
-    prices: {
-      low: { square: 0.009, other: 0.013 },
-      medium: { square: 0.034, other: 0.05 },
-      high: { square: 0.133, other: 0.2 },
-    },
-    maxReferenceImages: 16,
-    // About 4,000 image input tokens at $8 / 1M with input_fidelity high.
-    perReferenceImage: 0.033,
-    inputFidelity: 'high',
-    maxPromptChars: 32000,
-  },
-  'gpt-image-1-mini': {
-    sizes: STANDARD_SIZES,
-    prices: {
-      low: { square: 0.005, other: 0.006 },
-      medium: { square: 0.011, other: 0.015 },
-      high: { square: 0.036, other: 0.052 },
-    },
-    maxReferenceImages: 16,
-    // About 800 image input tokens at $2.50 / 1M (low fidelity: the only one it takes).
-    perReferenceImage: 0.002,
-    inputFidelity: 'low',
-    maxPromptChars: 32000,
-  },
-  // Any size in multiples of 16: true 16:9 and 9:16 frames, so nothing is cropped for the video.
-  'gpt-image-2': {
-    sizes: ['1536x864', '864x1536', '1024x1024'],
-    prices: {
-      low: { square: 0.006, other: 0.008 },
-      medium: { square: 0.053, other: 0.067 },
-      high: { square: 0.211, other: 0.267 },
-    },
-    maxReferenceImages: 16,
-    // References are always read at high fidelity: about 4,000 tokens at $8 / 1M.
-    perReferenceImage: 0.033,
-    maxPromptChars: 32000,
-  },
+  // References: about 4,000 image input tokens at $8 / 1M with input_fidelity high.
+  'gpt-image-1.5': gptImage(
+    STANDARD_SIZES,
+    { low: [0.009, 0.013], medium: [0.034, 0.05], high: [0.133, 0.2] },
+    0.033,
+    'high',
+  ),
+  // References: about 800 image input tokens at $2.50 / 1M (low fidelity: the only one it takes).
+  'gpt-image-1-mini': gptImage(
+    STANDARD_SIZES,
+    { low: [0.005, 0.006], medium: [0.011, 0.015], high: [0.036, 0.052] },
+    0.002,
+    'low',
+  ),
+  // Any size in multiples of 16: true 16:9 and 9:16 frames, so nothing is cropped for the video. References are
+  // always read at high fidelity: about 4,000 tokens at $8 / 1M.
+  'gpt-image-2': gptImage(
+    ['1536x864', '864x1536', '1024x1024'],
+    { low: [0.006, 0.008], medium: [0.053, 0.067], high: [0.211, 0.267] },
+    0.033,
+  ),
 };
 /** The image catalogue the config amends (a new model starts from the default's entry). */
 export const OPENAI_IMAGE_CATALOGUE: CatalogueSpec<OpenAIImageModel> = {

@@ -1,4 +1,4 @@
-import { type CatalogueSpec, PromptStyle } from '@beatframe/core';
+import { type CatalogueSpec, openModelPromptStyle, PromptStyle } from '@beatframe/core';
 import { z } from 'zod';
 
 /**
@@ -50,18 +50,10 @@ const BY_ASPECT = (res: string, sizes: Record<string, string>) =>
   );
 
 /**
- * Prose in the order these open models weigh words (subject and action, setting, camera, look); none of the three
- * takes a negative prompt here, and naming what to avoid would draw it (Seedance's and MiniMax's guides ask for
- * positive descriptions).
+ * The open models' prompt style within Replicate's 2000 characters; none of the three takes a negative prompt here,
+ * and naming what to avoid would draw it (Seedance's and MiniMax's guides ask for positive descriptions).
  */
-const openModelStyle = (maxWords: number): PromptStyle => ({
-  maxChars: 2000,
-  maxWords,
-  cameraTerms: true,
-  negative: 'none',
-  order: ['subject', 'setting', 'camera', 'mood', 'style', 'motif'],
-  form: 'prose',
-});
+const openModelStyle = (maxWords: number): PromptStyle => openModelPromptStyle(2000, false, maxWords);
 
 export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
   'wan-2.2-fast': {

@@ -5,7 +5,7 @@
  * Prices are USD per second (Runway bills credits at $0.01 each), from Runway's API pricing page as read on
  * 2026-11-24. They change: users must keep them current (config `providers.runway.models.<id>.perSecond`).
  */
-import type { CatalogueSpec, PromptStyle } from '@beatframe/core';
+import { type CatalogueSpec, type PromptStyle, veoPromptStyle } from '@beatframe/core';
 
 export interface RunwayModel {
   /** Clip lengths the model takes, seconds. */
@@ -42,72 +42,45 @@ const GEN4_STYLE: PromptStyle = {
   form: 'prose',
 };
 
-/** Veo 3.1 through Runway: Google's order and sound cues, its negative prompt field, Runway's 1000 characters. */
-const RUNWAY_VEO_STYLE: PromptStyle = {
-  maxChars: 1000,
-  maxWords: 150,
-  cameraTerms: true,
-  negative: 'field',
-  audio: {
-    cue: 'Audio: only the quiet ambient sound of the place.',
-    avoid: ['music', 'singing', 'dialogue', 'speech', 'voice-over'],
-  },
-  order: ['subject', 'setting', 'camera', 'mood', 'style', 'motif', 'audio'],
-  form: 'prose',
-};
-
 const GEN4_IMAGE = ['1280x720', '720x1280', '1104x832', '832x1104', '960x960', '1584x672'];
 const VEO = ['1280x720', '720x1280', '1920x1080', '1080x1920'];
 
+/** A Gen-4 model: silent, no last frame or negative prompt, the Gen-4 image sizes and prompt style. */
+const gen4 = (durations: number[], textSizes: string[], perSecond: number): RunwayModel => ({
+  durations,
+  textSizes,
+  imageSizes: GEN4_IMAGE,
+  lastFrame: false,
+  audio: false,
+  negativePrompt: false,
+  perSecond,
+  maxPromptChars: 1000,
+  promptStyle: GEN4_STYLE,
+});
+
+/**
+ * Veo 3.1 through Runway: 4, 6 or 8 s, first and last frames, sound that can be switched off (for less), its
+ * negative prompt field, and Google's prompt style within Runway's 1000 characters.
+ */
+const veo31 = (perSecond: number, perSecondSilent: number): RunwayModel => ({
+  durations: [4, 6, 8],
+  textSizes: VEO,
+  imageSizes: VEO,
+  lastFrame: true,
+  audio: true,
+  audioSwitch: true,
+  negativePrompt: true,
+  perSecond,
+  perSecondSilent,
+  maxPromptChars: 1000,
+  promptStyle: veoPromptStyle(1000, 150),
+});
+
 export const RUNWAY_MODELS: Record<string, RunwayModel> = {
-  'gen4.5': {
-    durations: [2, 3, 4, 5, 6, 7, 8, 9, 10],
-    textSizes: ['1280x720', '720x1280'],
-    imageSizes: GEN4_IMAGE,
-    lastFrame: false,
-    audio: false,
-    negativePrompt: false,
-    perSecond: 0.12,
-    maxPromptChars: 1000,
-    promptStyle: GEN4_STYLE,
-  },
-  gen4_turbo: {
-    durations: [5, 10],
-    textSizes: [],
-    imageSizes: GEN4_IMAGE,
-    lastFrame: false,
-    audio: false,
-    negativePrompt: false,
-    perSecond: 0.05,
-    maxPromptChars: 1000,
-    promptStyle: GEN4_STYLE,
-  },
-  'veo3.1': {
-    durations: [4, 6, 8],
-    textSizes: VEO,
-    imageSizes: VEO,
-    lastFrame: true,
-    audio: true,
-    audioSwitch: true,
-    negativePrompt: true,
-    perSecond: 0.4,
-    perSecondSilent: 0.2,
-    maxPromptChars: 1000,
-    promptStyle: RUNWAY_VEO_STYLE,
-  },
-  'veo3.1_fast': {
-    durations: [4, 6, 8],
-    textSizes: VEO,
-    imageSizes: VEO,
-    lastFrame: true,
-    audio: true,
-    audioSwitch: true,
-    negativePrompt: true,
-    perSecond: 0.15,
-    perSecondSilent: 0.1,
-    maxPromptChars: 1000,
-    promptStyle: RUNWAY_VEO_STYLE,
-  },
+  'gen4.5': gen4([2, 3, 4, 5, 6, 7, 8, 9, 10], ['1280x720', '720x1280'], 0.12),
+  gen4_turbo: gen4([5, 10], [], 0.05),
+  'veo3.1': veo31(0.4, 0.2),
+  'veo3.1_fast': veo31(0.15, 0.1),
 };
 
 /** The catalogue the config amends (a partial entry amends a known model; a new one starts from the default's). */

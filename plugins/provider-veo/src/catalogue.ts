@@ -4,7 +4,7 @@
  * Prices are USD per second of generated video, taken from Google's Gemini API pricing and Veo pages as read on
  * 2026-11-24. They change: users must keep them current (override in config `providers.veo.models.<id>.perSecond`).
  */
-import type { CatalogueSpec, PromptStyle } from '@beatframe/core';
+import { type CatalogueSpec, type PromptStyle, veoPromptStyle } from '@beatframe/core';
 
 export type VeoAspect = '16:9' | '9:16';
 export type VeoResolution = '720p' | '1080p' | '4k';
@@ -32,70 +32,36 @@ export interface VeoModel {
 }
 
 /**
- * Veo's prompt guide (ai.google.dev, "Veo prompt guide"): subject and action first, then context, camera and lens,
- * ambiance, style; it makes sound, so the prompt names what to hear, and what not to hear goes to `negativePrompt`
- * as plain nouns (the guide: describe what to exclude, without "no" or "don't"). A music video keeps the song:
- * ambient sound only, no music, no dialogue. 50-200 words is the guide's range.
+ * A Veo 3.1 model as the Gemini API serves it: 4, 6 or 8 s (8 s only above 720p or with a last frame or
+ * references), both aspects, sound, first and last frames, 4096 prompt characters in Veo's prompt style.
  */
-export function veoPromptStyle(maxChars: number): PromptStyle {
+function veo31(
+  resolutions: VeoResolution[],
+  maxReferenceImages: number,
+  perSecond: number,
+  perSecondByResolution: VeoModel['perSecondByResolution'],
+): VeoModel {
   return {
-    maxChars,
-    maxWords: 200,
-    cameraTerms: true,
-    negative: 'field',
-    audio: {
-      cue: 'Audio: only the quiet ambient sound of the place.',
-      avoid: ['music', 'singing', 'dialogue', 'speech', 'voice-over'],
-    },
-    order: ['subject', 'setting', 'camera', 'mood', 'style', 'motif', 'audio'],
-    form: 'prose',
+    durations: [4, 6, 8],
+    aspects: ['16:9', '9:16'],
+    resolutions,
+    conditionedDurations: [8],
+    audio: true,
+    firstFrame: true,
+    lastFrame: true,
+    maxReferenceImages,
+    perSecond,
+    perSecondByResolution,
+    maxPromptChars: 1024 * 4,
+    promptStyle: veoPromptStyle(1024 * 4),
   };
 }
 
 /** The catalogue as of 2026-11-24 (user-maintained; config overrides any field, or adds models). */
 export const VEO_MODELS: Record<string, VeoModel> = {
-  'veo-3.1-generate-preview': {
-    durations: [4, 6, 8],
-    aspects: ['16:9', '9:16'],
-    resolutions: ['720p', '1080p', '4k'],
-    conditionedDurations: [8],
-    audio: true,
-    firstFrame: true,
-    lastFrame: true,
-    maxReferenceImages: 3,
-    perSecond: 0.4,
-    perSecondByResolution: { '4k': 0.6 },
-    maxPromptChars: 1024 * 4,
-    promptStyle: veoPromptStyle(1024 * 4),
-  },
-  'veo-3.1-fast-generate-preview': {
-    durations: [4, 6, 8],
-    aspects: ['16:9', '9:16'],
-    resolutions: ['720p', '1080p', '4k'],
-    conditionedDurations: [8],
-    audio: true,
-    firstFrame: true,
-    lastFrame: true,
-    maxReferenceImages: 3,
-    perSecond: 0.1,
-    perSecondByResolution: { '1080p': 0.12, '4k': 0.3 },
-    maxPromptChars: 1024 * 4,
-    promptStyle: veoPromptStyle(1024 * 4),
-  },
-  'veo-3.1-lite-generate-preview': {
-    durations: [4, 6, 8],
-    aspects: ['16:9', '9:16'],
-    resolutions: ['720p', '1080p'],
-    conditionedDurations: [8],
-    audio: true,
-    firstFrame: true,
-    lastFrame: true,
-    maxReferenceImages: 0,
-    perSecond: 0.05,
-    perSecondByResolution: { '1080p': 0.08 },
-    maxPromptChars: 1024 * 4,
-    promptStyle: veoPromptStyle(1024 * 4),
-  },
+  'veo-3.1-generate-preview': veo31(['720p', '1080p', '4k'], 3, 0.4, { '4k': 0.6 }),
+  'veo-3.1-fast-generate-preview': veo31(['720p', '1080p', '4k'], 3, 0.1, { '1080p': 0.12, '4k': 0.3 }),
+  'veo-3.1-lite-generate-preview': veo31(['720p', '1080p'], 0, 0.05, { '1080p': 0.08 }),
   'gemini-omni-flash-preview': {
     durations: [3, 4, 5, 6, 7, 8, 9, 10],
     aspects: ['16:9', '9:16'],
