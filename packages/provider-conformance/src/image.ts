@@ -3,7 +3,6 @@ import {
   type ImageProvider,
   type ImageRequest,
   InputError,
-  type ProviderErrorKind,
   ProviderJobRef,
   parseSize,
   Still,
@@ -12,9 +11,8 @@ import { probeMedia } from '@beatframe/media';
 import { describe, expect, it } from 'vitest';
 import { recordingContext } from './index.js';
 import {
-  expectClassified,
-  expectDeclaredWell,
-  FAULT_KINDS,
+  itClassifiesFaults,
+  itDeclaresWell,
   itRefusesWithoutKey,
   type SuiteHooks,
   scratchFolder,
@@ -55,10 +53,7 @@ export function runImageProviderConformance(opts: ImageConformanceOptions): void
   describe(`image provider conformance: ${opts.name}`, () => {
     const inDir = scratchFolder(opts, 'bf-image-conformance');
 
-    it('declares a name, an honest description and well-formed capabilities', async () => {
-      const p = await opts.makeProvider(opts.env);
-      expectDeclaredWell(p, ctx());
-      const c = p.capabilities;
+    itDeclaresWell(opts, ({ capabilities: c }) => {
       expect(c.maxReferenceImages).toBeGreaterThanOrEqual(0);
       expect(c.usdFor({ size: opts.request.size })).toBeGreaterThanOrEqual(0);
     });
@@ -139,31 +134,17 @@ export function runImageProviderConformance(opts: ImageConformanceOptions): void
 
     itRefusesWithoutKey(opts, (p, c) => p.generate(opts.request, inDir('nokey.png'), c));
 
-    for (const kind of FAULT_KINDS) {
-      const can = !!opts.faults?.kinds.includes(kind as ProviderErrorKind);
-      it.skipIf(!can)(
-        `classifies ${kind} failures`,
-        async () => {
-          const p = await opts.makeProvider(opts.env);
-          await opts.faults!.inject(kind);
-          try {
-            const err = await p
-              .generate(
-                { ...opts.request, prompt: `${opts.request.prompt} (${kind})` },
-                inDir(`${kind}.png`),
-                ctx(),
-              )
-              .then(
-                () => undefined,
-                (e: unknown) => e,
-              );
-            expectClassified(err, kind, opts.faults!.retryAfter);
-          } finally {
-            await opts.faults!.clear?.();
-          }
-        },
-        timeout,
-      );
-    }
+    itClassifiesFaults(opts, timeout, (p, kind) =>
+      p
+        .generate(
+          { ...opts.request, prompt: `${opts.request.prompt} (${kind})` },
+          inDir(`${kind}.png`),
+          ctx(),
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+    );
   });
 }

@@ -16,9 +16,8 @@ import {
 import { probeMedia } from '@beatframe/media';
 import { describe, expect, it } from 'vitest';
 import {
-  expectClassified,
-  expectDeclaredWell,
-  FAULT_KINDS,
+  itClassifiesFaults,
+  itDeclaresWell,
   itRefusesWithoutKey,
   type SuiteHooks,
   scratchFolder,
@@ -129,10 +128,7 @@ export function runProviderConformance(opts: ProviderConformanceOptions): void {
   describe(`video provider conformance: ${opts.name}`, () => {
     const inDir = scratchFolder(opts, 'bf-conformance');
 
-    it('declares a name, an honest description and well-formed capabilities', async () => {
-      const p = await opts.makeProvider(opts.env);
-      expectDeclaredWell(p, ctx());
-      const c = p.capabilities;
+    itDeclaresWell(opts, ({ capabilities: c }) => {
       for (const d of c.durations) expect(d).toBeGreaterThan(0);
       expect([...c.durations].sort((a, b) => a - b)).toEqual(c.durations);
       expect(c.usdFor({ seconds: opts.request.seconds, size: opts.request.size })).toBeGreaterThanOrEqual(0);
@@ -210,28 +206,9 @@ export function runProviderConformance(opts: ProviderConformanceOptions): void {
 
     itRefusesWithoutKey(opts, (p, c) => p.submit(opts.request, c));
 
-    for (const kind of FAULT_KINDS) {
-      const can = !!opts.faults?.kinds.includes(kind);
-      it.skipIf(!can)(
-        `classifies ${kind} failures`,
-        async () => {
-          const p = await opts.makeProvider(opts.env);
-          await opts.faults!.inject(kind);
-          try {
-            const err = await errorOfJob(
-              p,
-              { ...opts.request, prompt: `${opts.request.prompt} (${kind})` },
-              ctx(),
-              settle,
-            );
-            expectClassified(err, kind, opts.faults!.retryAfter);
-          } finally {
-            await opts.faults!.clear?.();
-          }
-        },
-        testTimeout,
-      );
-    }
+    itClassifiesFaults(opts, testTimeout, (p, kind) =>
+      errorOfJob(p, { ...opts.request, prompt: `${opts.request.prompt} (${kind})` }, ctx(), settle),
+    );
 
     it.skipIf(!opts.corruptDownload)(
       'detects a corrupt download (ffprobe) and retries it',

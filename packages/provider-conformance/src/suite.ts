@@ -38,22 +38,22 @@ export function scratchFolder(opts: SuiteHooks, prefix: string): (file: string) 
   return (file) => join(dir, file);
 }
 
+/** What both suites read of a provider's declarations. */
+interface Declared {
+  name: string;
+  description: string;
+  capabilities: {
+    models: string[];
+    sizes: string[];
+    concurrency: number;
+    rpm: number;
+    maxPromptChars: number;
+  };
+  status(ctx: PluginContext): { configured: boolean };
+}
+
 /** The declarations every provider makes alike: a plain name, a description, sizes, limits, and a key that is set. */
-export function expectDeclaredWell(
-  p: {
-    name: string;
-    description: string;
-    capabilities: {
-      models: string[];
-      sizes: string[];
-      concurrency: number;
-      rpm: number;
-      maxPromptChars: number;
-    };
-    status(ctx: PluginContext): { configured: boolean };
-  },
-  ctx: PluginContext,
-): void {
+export function expectDeclaredWell(p: Declared, ctx: PluginContext): void {
   expect(p.name).toMatch(/^[a-z0-9-]+$/);
   expect(p.description.length).toBeGreaterThan(10);
   const c = p.capabilities;
@@ -63,6 +63,18 @@ export function expectDeclaredWell(
   expect(c.rpm).toBeGreaterThan(0);
   expect(c.maxPromptChars).toBeGreaterThan(0);
   expect(p.status(ctx).configured).toBe(true);
+}
+
+/** The declarations test both suites run: what every provider declares alike, then what `more` checks of its kind. */
+export function itDeclaresWell<P extends Declared>(
+  opts: SuiteHooks & { makeProvider(env?: Record<string, string | undefined>): P | Promise<P> },
+  more: (p: P) => void,
+): void {
+  it('declares a name, an honest description and well-formed capabilities', async () => {
+    const p = await opts.makeProvider(opts.env);
+    expectDeclaredWell(p, recordingContext(opts.env));
+    more(p);
+  });
 }
 
 /** The fault kinds both suites inject; each must come back classified as itself. */
@@ -104,4 +116,31 @@ export function itRefusesWithoutKey<
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toContain(envVar);
   });
+}
+
+/**
+ * The `classifies <kind> failures` test of each fault kind (skipped for a kind the plugin cannot inject): with the
+ * fault armed, `failure` runs one job on a fresh provider and gives what it failed with, which must be a
+ * ProviderError of that kind.
+ */
+export function itClassifiesFaults<P>(
+  opts: SuiteHooks & { makeProvider(env?: Record<string, string | undefined>): P | Promise<P> },
+  timeout: number,
+  failure: (p: P, kind: ProviderErrorKind) => Promise<unknown>,
+): void {
+  for (const kind of FAULT_KINDS) {
+    it.skipIf(!opts.faults?.kinds.includes(kind))(
+      `classifies ${kind} failures`,
+      async () => {
+        const p = await opts.makeProvider(opts.env);
+        await opts.faults!.inject(kind);
+        try {
+          expectClassified(await failure(p, kind), kind, opts.faults!.retryAfter);
+        } finally {
+          await opts.faults!.clear?.();
+        }
+      },
+      timeout,
+    );
+  }
 }
