@@ -297,6 +297,27 @@ export function vendorCall(conn: VendorConnection, toError: (err: unknown, ref: 
   };
 }
 
+/**
+ * A keyed vendor plugin's access to its API: the connection its settings give, `client(ctx, …)` (the vendor's SDK
+ * as `connect` makes it with the key and the base URL; a missing key fails here, naming the variable to set) and
+ * `call` (`vendorCall` with the plugin's error mapping).
+ */
+export function vendorAccess<C, A extends unknown[] = []>(
+  provider: string,
+  settings: Parameters<typeof vendorConnection>[1],
+  defaults: Parameters<typeof vendorConnection>[2],
+  toError: (err: unknown, ref: VendorCallRef) => Error,
+  connect: (apiKey: string, baseUrl: string | undefined, ...args: A) => C,
+) {
+  const conn = vendorConnection(provider, settings, defaults);
+  return {
+    conn,
+    client: (ctx: Pick<PluginContext, 'env'>, ...args: A): C =>
+      connect(conn.apiKey(ctx), conn.endpoint(ctx), ...args),
+    call: vendorCall(conn, toError),
+  };
+}
+
 /** What a stored job asked for, in the shape a provider's `usdFor` prices. */
 export function pricedRequestOf(ref: { seconds: number; size: string; model?: string | undefined }): {
   seconds: number;

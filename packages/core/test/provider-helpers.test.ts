@@ -15,6 +15,7 @@ import {
   snapDuration,
   startImageOnly,
   validateSize,
+  vendorAccess,
   vendorCall,
   vendorConnection,
 } from '../src/index.js';
@@ -112,6 +113,25 @@ describe('provider helpers', () => {
       'no {"what":"doing it","host":"h:1","apiKeyEnv":"MY_KEY"}',
     );
     expect(await call('doing it', { env }, 'm', async () => 3)).toBe(3);
+  });
+
+  it('vendorAccess makes the client with the key and base URL, and maps what its calls throw', async () => {
+    const defaults = { apiKeyEnv: 'P_KEY', baseUrlEnv: 'P_URL', host: 'api.p.com' };
+    const { conn, client, call } = vendorAccess(
+      'p',
+      {},
+      defaults,
+      (err, ref) => new Error(`${(err as Error).message} at ${ref.host}`),
+      (apiKey, baseUrl, timeoutMs = 5) => ({ apiKey, baseUrl, timeoutMs }),
+    );
+    const env = { P_KEY: 'k', P_URL: 'http://localhost:9' };
+    expect(conn.apiKeyEnv).toBe('P_KEY');
+    expect(client({ env })).toEqual({ apiKey: 'k', baseUrl: 'http://localhost:9', timeoutMs: 5 });
+    expect(client({ env }, 7).timeoutMs).toBe(7);
+    expect(() => client({ env: {} })).toThrow(/P_KEY/);
+    await expect(call('x', { env }, undefined, () => Promise.reject(new Error('no')))).rejects.toThrow(
+      'no at localhost:9',
+    );
   });
 
   it('referencesWithin and startImageOnly refuse what a model cannot take', () => {

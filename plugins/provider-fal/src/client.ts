@@ -1,4 +1,4 @@
-import { type PluginContext, parseRetryAfter, vendorConnection } from '@beatframe/core';
+import { type PluginContext, parseRetryAfter, vendorAccess } from '@beatframe/core';
 import { createFalClient, type FalClient } from '@fal-ai/client';
 import { FalHttpError, toProviderError } from './errors.js';
 
@@ -32,21 +32,23 @@ export function falClient(key: string, base: string | undefined, sdkRetries = fa
 /**
  * What the video and the image providers share: where fal is reached (FAL_KEY, FAL_BASE_URL with trailing
  * slashes dropped, since the middleware joins paths onto it), a client for it, and `call`, which turns what a
- * step throws into a ProviderError naming the step, the model or endpoint, the host and the key's variable.
+ * step throws into a ProviderError naming the step, the model or endpoint (not only a model, as `vendorAccess`'s
+ * call does), the host and the key's variable.
  */
 export function falAccess(
   name: string,
   settings: { apiKeyEnv?: string; baseUrlEnv?: string; baseUrl?: string; sdkRetries?: boolean },
 ) {
-  const conn = vendorConnection(name, settings, {
-    apiKeyEnv: 'FAL_KEY',
-    baseUrlEnv: 'FAL_BASE_URL',
-    host: 'queue.fal.run',
-    trimSlash: true,
-  });
+  const { conn, client } = vendorAccess(
+    name,
+    settings,
+    { apiKeyEnv: 'FAL_KEY', baseUrlEnv: 'FAL_BASE_URL', host: 'queue.fal.run', trimSlash: true },
+    toProviderError,
+    (key, base) => falClient(key, base, settings.sdkRetries),
+  );
   return {
     conn,
-    client: (ctx: PluginContext) => falClient(conn.apiKey(ctx), conn.endpoint(ctx), settings.sdkRetries),
+    client,
     async call<T>(
       what: string,
       ctx: PluginContext,

@@ -3,11 +3,10 @@ import {
   type ImageProvider,
   modelCatalogue,
   nearestAspectSize,
-  type PluginContext,
   ProviderError,
   parsePluginSettings,
   referencesWithin,
-  vendorConnection,
+  vendorAccess,
   vendorLimits,
 } from '@beatframe/core';
 import { readReferenceImage, saveStill, stillOfJob } from '@beatframe/media';
@@ -27,7 +26,14 @@ import { OPENAI_CONNECTION } from './settings.js';
 export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
   const s = parsePluginSettings(OpenAIImageSettings, raw, 'providers.openai-videos');
   const name = 'openai-images';
-  const conn = vendorConnection(name, s, OPENAI_CONNECTION);
+  // Images take longer than a video job's calls: 3 minutes by default.
+  const { conn, client } = vendorAccess(
+    name,
+    s,
+    OPENAI_CONNECTION,
+    toProviderError,
+    openAIClient(s, 180_000),
+  );
   const { apiKeyEnv } = conn;
   const quality = s.imageQuality ?? 'medium';
   const { models, modelOf, def, entryOf } = modelCatalogue(
@@ -35,9 +41,6 @@ export function createOpenAIImageProvider(raw: unknown = {}): ImageProvider {
     { model: s.imageModel, models: s.imageModels },
     OPENAI_IMAGE_CATALOGUE,
   );
-
-  // Images take longer than a video job's calls: 3 minutes by default.
-  const client = (ctx: PluginContext) => openAIClient(conn, ctx, s, 180_000);
 
   async function referenceFile(path: string) {
     const { bytes, mimeType } = await readReferenceImage(path);

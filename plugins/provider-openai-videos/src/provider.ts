@@ -13,8 +13,7 @@ import {
   snapClipSeconds,
   type VideoProvider,
   validateSize,
-  vendorCall,
-  vendorConnection,
+  vendorAccess,
   vendorLimits,
 } from '@beatframe/core';
 import { clipOfJob, downloadJob, fitStill, requireVideo } from '@beatframe/media';
@@ -77,15 +76,20 @@ export const SORA_PROMPT_STYLE: PromptStyle = {
 
 export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}): OpenAIVideosProvider {
   const name = settings.name ?? 'openai-videos';
-  const conn = vendorConnection(name, settings, OPENAI_CONNECTION);
+  const access = vendorAccess(
+    name,
+    settings,
+    OPENAI_CONNECTION,
+    toProviderError,
+    openAIClient(settings, 120_000),
+  );
+  const { conn, client } = access;
   const { apiKeyEnv, hostOf } = conn;
   const models = settings.models?.length ? settings.models : ['sora-2', 'sora-2-pro'];
   const prices = { ...DEFAULT_PRICES, ...(settings.prices ?? {}) };
   const sizes = settings.sizes ?? OPENAI_VIDEO_SIZES;
   const modelSizes = { ...DEFAULT_MODEL_SIZES, ...(settings.modelSizes ?? {}) };
   const durations = settings.durations ?? OPENAI_VIDEO_SECONDS;
-
-  const client = (ctx: PluginContext) => openAIClient(conn, ctx, settings, 120_000);
 
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     const model = req.model ?? models[0] ?? 'sora-2';
@@ -98,14 +102,13 @@ export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}):
     return Number((perSecond * req.seconds).toFixed(4));
   }
 
-  const guarded = vendorCall(conn, toProviderError);
   // The client is made inside the guard, so a missing key is reported like any other failed call.
   const call = <T>(
     what: string,
     ctx: PluginContext,
     model: string | undefined,
     fn: (c: OpenAI) => Promise<T>,
-  ) => guarded(what, ctx, model, () => fn(client(ctx)));
+  ) => access.call(what, ctx, model, () => fn(client(ctx)));
 
   /** The service wants the reference image at exactly the clip's size: cover-scale and crop it. */
   async function referenceImage(path: string, size: string, ctx: PluginContext) {

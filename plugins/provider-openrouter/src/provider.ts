@@ -12,8 +12,7 @@ import {
   submittedJob,
   type VideoProvider,
   validateSize,
-  vendorCall,
-  vendorConnection,
+  vendorAccess,
   vendorLimits,
 } from '@beatframe/core';
 import { clipOfJob, downloadJob, fitStill, requireVideo, saveBody } from '@beatframe/media';
@@ -39,7 +38,25 @@ interface OpenRouterJobData {
 export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
   const settings = parsePluginSettings(OpenRouterSettings, raw, 'providers.openrouter');
   const name = settings.name ?? 'openrouter';
-  const conn = vendorConnection(name, settings, OPENROUTER_CONNECTION);
+  // The SDK loads on the first call: importing it costs ~2.8 s of CPU, which every CLI command and worker
+  // that lists the providers paid whether or not it used OpenRouter.
+  const { conn, client, call } = vendorAccess(
+    name,
+    settings,
+    OPENROUTER_CONNECTION,
+    toProviderError,
+    async (apiKey, serverURL): Promise<OpenRouter> => {
+      const { OpenRouter } = await import('@openrouter/sdk');
+      return new OpenRouter({
+        apiKey,
+        ...(serverURL ? { serverURL } : {}),
+        // One retry policy: the pipeline's, which honours Retry-After (the SDK's default backs off for an hour).
+        retryConfig: { strategy: 'none' },
+        timeoutMs: settings.timeoutMs ?? 120_000,
+        appTitle: 'beatframe',
+      });
+    },
+  );
   const { hostOf } = conn;
   const defaultModel = settings.model ?? DEFAULT_OPENROUTER_MODEL;
   const prices = { ...PRICES, ...settings.prices };
@@ -50,22 +67,6 @@ export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
   const ttl = settings.listingTtlMs ?? 10 * 60_000;
   let listing: { at: number; models: ListedModel[] } | undefined;
 
-  // The SDK loads on the first call: importing it costs ~2.8 s of CPU, which every CLI command and worker
-  // that lists the providers paid whether or not it used OpenRouter.
-  async function client(ctx: PluginContext): Promise<OpenRouter> {
-    const apiKey = conn.apiKey(ctx);
-    const serverURL = conn.endpoint(ctx);
-    const { OpenRouter } = await import('@openrouter/sdk');
-    return new OpenRouter({
-      apiKey,
-      ...(serverURL ? { serverURL } : {}),
-      // One retry policy: the pipeline's, which honours Retry-After (the SDK's default backs off for an hour).
-      retryConfig: { strategy: 'none' },
-      timeoutMs: settings.timeoutMs ?? 120_000,
-      appTitle: 'beatframe',
-    });
-  }
-  const call = vendorCall(conn, toProviderError);
   const opts = (ctx: PluginContext) => (ctx.signal ? { fetchOptions: { signal: ctx.signal } } : undefined);
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     return Number(

@@ -15,8 +15,7 @@ import {
   parsePluginSettings,
   submittedJob,
   type VideoProvider,
-  vendorCall,
-  vendorConnection,
+  vendorAccess,
 } from '@beatframe/core';
 import { clipOfJob, downloadJob, fetchVideo, fitStill, requireVideo } from '@beatframe/media';
 import Replicate, { type Prediction } from 'replicate';
@@ -37,19 +36,19 @@ interface ReplicateJobData {
 export function createReplicateProvider(raw: unknown = {}): VideoProvider {
   const settings = parsePluginSettings(ReplicateSettings, raw, 'providers.replicate');
   const name = settings.name ?? 'replicate';
-  const conn = vendorConnection(name, settings, REPLICATE_CONNECTION);
+  // Outputs as plain URLs (not FileOutput streams): the plugin fetches them itself, verified, before they expire.
+  const { conn, client, call } = vendorAccess(
+    name,
+    settings,
+    REPLICATE_CONNECTION,
+    toProviderError,
+    (auth, baseUrl) => new Replicate({ auth, useFileOutput: false, ...(baseUrl ? { baseUrl } : {}) }),
+  );
   const { hostOf } = conn;
   const catalogue = modelCatalogue(name, settings, REPLICATE_CATALOGUE);
   const { modelOf, def, entryOf } = catalogue;
   const cacheDir = settings.cacheDir ?? join(tmpdir(), 'beatframe-replicate');
 
-  function client(ctx: PluginContext): Replicate {
-    const auth = conn.apiKey(ctx);
-    const baseUrl = conn.endpoint(ctx);
-    // Outputs as plain URLs (not FileOutput streams): the plugin fetches them itself, verified, before they expire.
-    return new Replicate({ auth, useFileOutput: false, ...(baseUrl ? { baseUrl } : {}) });
-  }
-  const call = vendorCall(conn, toProviderError);
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     const m = entryOf(req.model);
     return Number(((m.perSecondBySize?.[req.size] ?? m.perSecond) * req.seconds).toFixed(4));

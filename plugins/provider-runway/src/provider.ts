@@ -13,8 +13,7 @@ import {
   submittedJob,
   type VideoProvider,
   validateSize,
-  vendorCall,
-  vendorConnection,
+  vendorAccess,
 } from '@beatframe/core';
 import { clipOfJob, downloadJobLink, fitStill, type JobLink } from '@beatframe/media';
 import RunwayML from '@runwayml/sdk';
@@ -48,21 +47,22 @@ function outputUrlOf(ref: ProviderJobRef, t: { status: string; output?: string[]
 
 export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvider {
   const name = settings.name ?? 'runway';
-  const conn = vendorConnection(name, settings, RUNWAY_CONNECTION);
+  const { conn, client, call } = vendorAccess(
+    name,
+    settings,
+    RUNWAY_CONNECTION,
+    toProviderError,
+    (apiKey, baseURL) =>
+      new RunwayML({
+        apiKey,
+        ...(baseURL ? { baseURL } : {}),
+        maxRetries: settings.maxRetries ?? 0,
+        timeout: settings.timeoutMs ?? 120_000,
+      }),
+  );
   const { hostOf } = conn;
   const catalogue = modelCatalogue(name, settings, RUNWAY_CATALOGUE);
   const { modelOf, def, entryOf } = catalogue;
-
-  function client(ctx: PluginContext): RunwayML {
-    const apiKey = conn.apiKey(ctx);
-    const baseURL = conn.endpoint(ctx);
-    return new RunwayML({
-      apiKey,
-      ...(baseURL ? { baseURL } : {}),
-      maxRetries: settings.maxRetries ?? 0,
-      timeout: settings.timeoutMs ?? 120_000,
-    });
-  }
 
   function usd(
     req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>,
@@ -72,8 +72,6 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
     const perSecond = !audio && m.perSecondSilent !== undefined ? m.perSecondSilent : m.perSecond;
     return Number((perSecond * req.seconds).toFixed(4));
   }
-
-  const call = vendorCall(conn, toProviderError);
 
   /** A still as a JPEG data URI (Runway takes data URIs up to 5 MB), cover-fitted to the clip size. */
   async function imageUriOf(path: string, size: string, what: string, ctx: PluginContext): Promise<string> {

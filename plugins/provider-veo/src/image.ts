@@ -2,10 +2,9 @@ import {
   type ImageProvider,
   modelCatalogue,
   nearestAspectSize,
-  type PluginContext,
   ProviderError,
   referencesWithin,
-  vendorConnection,
+  vendorAccess,
   vendorLimits,
 } from '@beatframe/core';
 import { readReferenceImage, saveStill, stillOfJob } from '@beatframe/media';
@@ -76,7 +75,17 @@ export interface GeminiImageSettings {
 
 export function createGeminiImageProvider(settings: GeminiImageSettings = {}): ImageProvider {
   const name = settings.name ?? 'veo';
-  const conn = vendorConnection(name, settings, GEMINI_CONNECTION);
+  const { conn, client } = vendorAccess(
+    name,
+    settings,
+    GEMINI_CONNECTION,
+    toProviderError,
+    (apiKey, baseUrl) =>
+      new GoogleGenAI({
+        apiKey,
+        httpOptions: { ...(baseUrl ? { baseUrl } : {}), timeout: settings.timeoutMs ?? 120_000 },
+      }),
+  );
   const { apiKeyEnv } = conn;
   const { models, modelOf, def, entryOf } = modelCatalogue(
     name,
@@ -87,15 +96,6 @@ export function createGeminiImageProvider(settings: GeminiImageSettings = {}): I
       configKey: 'providers.veo.imageModels',
     },
   );
-
-  function client(ctx: PluginContext): GoogleGenAI {
-    const apiKey = conn.apiKey(ctx);
-    const baseUrl = conn.endpoint(ctx);
-    return new GoogleGenAI({
-      apiKey,
-      httpOptions: { ...(baseUrl ? { baseUrl } : {}), timeout: settings.timeoutMs ?? 120_000 },
-    });
-  }
 
   async function referencePart(path: string): Promise<Part> {
     const { bytes, mimeType } = await readReferenceImage(path);

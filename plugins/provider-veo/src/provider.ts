@@ -14,8 +14,7 @@ import {
   submittedJob,
   type VideoProvider,
   validateSize,
-  vendorCall,
-  vendorConnection,
+  vendorAccess,
 } from '@beatframe/core';
 import { clipOfJob, downloadJob, fitStill, requireVideo, runFfmpeg, verifyVideo } from '@beatframe/media';
 import {
@@ -35,24 +34,26 @@ interface VeoJobData {
 
 export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
   const name = settings.name ?? 'veo';
-  const conn = vendorConnection(name, settings, GEMINI_CONNECTION);
+  const { conn, client, call } = vendorAccess(
+    name,
+    settings,
+    GEMINI_CONNECTION,
+    toProviderError,
+    (apiKey, baseUrl, timeoutMs: number = settings.timeoutMs ?? 120_000) => {
+      const retries = settings.sdkRetries ?? 0;
+      return new GoogleGenAI({
+        apiKey,
+        httpOptions: {
+          ...(baseUrl ? { baseUrl } : {}),
+          timeout: timeoutMs,
+          ...(retries > 0 ? { retryOptions: { attempts: retries + 1 } } : {}),
+        },
+      });
+    },
+  );
   const { hostOf } = conn;
   const catalogue = modelCatalogue(name, settings, VEO_CATALOGUE);
   const { modelOf, def, entryOf } = catalogue;
-
-  function client(ctx: PluginContext, timeoutMs = settings.timeoutMs ?? 120_000): GoogleGenAI {
-    const apiKey = conn.apiKey(ctx);
-    const baseUrl = conn.endpoint(ctx);
-    const retries = settings.sdkRetries ?? 0;
-    return new GoogleGenAI({
-      apiKey,
-      httpOptions: {
-        ...(baseUrl ? { baseUrl } : {}),
-        timeout: timeoutMs,
-        ...(retries > 0 ? { retryOptions: { attempts: retries + 1 } } : {}),
-      },
-    });
-  }
 
   function usd(req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>): number {
     const m = entryOf(req.model);
@@ -60,8 +61,6 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
     const perSecond = m.perSecondByResolution?.[resolution] ?? m.perSecond;
     return Number((perSecond * req.seconds).toFixed(4));
   }
-
-  const call = vendorCall(conn, toProviderError);
 
   /** A still as PNG bytes, cover-fitted to the clip size so the first frame frames like the clip. */
   async function imageOf(path: string, size: string, what: string, ctx: PluginContext): Promise<Image> {
