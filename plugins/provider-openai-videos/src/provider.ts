@@ -76,13 +76,8 @@ export const SORA_PROMPT_STYLE: PromptStyle = {
 
 export function createOpenAIVideosProvider(settings: OpenAIVideosSettings = {}): OpenAIVideosProvider {
   const name = settings.name ?? 'openai-videos';
-  const access = vendorAccess(
-    name,
-    settings,
-    OPENAI_CONNECTION,
-    toProviderError,
-    openAIClient(settings, 120_000),
-  );
+  const connect = openAIClient(settings, 120_000);
+  const access = vendorAccess(name, settings, OPENAI_CONNECTION, toProviderError, connect);
   const { conn, client } = access;
   const { apiKeyEnv, hostOf } = conn;
   const models = settings.models?.length ? settings.models : ['sora-2', 'sora-2-pro'];

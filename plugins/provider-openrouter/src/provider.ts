@@ -29,6 +29,24 @@ import {
 } from './listing.js';
 import { OPENROUTER_CONNECTION, OpenRouterSettings } from './settings.js';
 
+/**
+ * The official client (`vendorAccess`'s `connect`). The SDK loads on the first call: importing it costs ~2.8 s of
+ * CPU, which every CLI command and worker that lists the providers paid whether or not it used OpenRouter.
+ */
+const openRouterClient =
+  (settings: { timeoutMs?: number | undefined }) =>
+  async (apiKey: string, serverURL: string | undefined): Promise<OpenRouter> => {
+    const { OpenRouter } = await import('@openrouter/sdk');
+    return new OpenRouter({
+      apiKey,
+      ...(serverURL ? { serverURL } : {}),
+      // One retry policy: the pipeline's, which honours Retry-After (the SDK's default backs off for an hour).
+      retryConfig: { strategy: 'none' },
+      timeoutMs: settings.timeoutMs ?? 120_000,
+      appTitle: 'beatframe',
+    });
+  };
+
 interface OpenRouterJobData {
   host: string;
   /** The job's status URL as OpenRouter gave it (the SDK's getGeneration reads the same path). */
@@ -38,25 +56,9 @@ interface OpenRouterJobData {
 export function createOpenRouterProvider(raw: unknown = {}): VideoProvider {
   const settings = parsePluginSettings(OpenRouterSettings, raw, 'providers.openrouter');
   const name = settings.name ?? 'openrouter';
-  // The SDK loads on the first call: importing it costs ~2.8 s of CPU, which every CLI command and worker
-  // that lists the providers paid whether or not it used OpenRouter.
-  const { conn, client, call } = vendorAccess(
-    name,
-    settings,
-    OPENROUTER_CONNECTION,
-    toProviderError,
-    async (apiKey, serverURL): Promise<OpenRouter> => {
-      const { OpenRouter } = await import('@openrouter/sdk');
-      return new OpenRouter({
-        apiKey,
-        ...(serverURL ? { serverURL } : {}),
-        // One retry policy: the pipeline's, which honours Retry-After (the SDK's default backs off for an hour).
-        retryConfig: { strategy: 'none' },
-        timeoutMs: settings.timeoutMs ?? 120_000,
-        appTitle: 'beatframe',
-      });
-    },
-  );
+  const connect = openRouterClient(settings);
+  const access = vendorAccess(name, settings, OPENROUTER_CONNECTION, toProviderError, connect);
+  const { conn, client, call } = access;
   const { hostOf } = conn;
   const defaultModel = settings.model ?? DEFAULT_OPENROUTER_MODEL;
   const prices = { ...PRICES, ...settings.prices };

@@ -26,6 +26,13 @@ import { REPLICATE_CONNECTION, ReplicateSettings } from './settings.js';
 /** Replicate deletes a prediction's output files an hour after it finishes. */
 export const OUTPUT_TTL_MS = 60 * 60 * 1000;
 
+/**
+ * The official client (`vendorAccess`'s `connect`), its outputs as plain URLs (not FileOutput streams): the plugin
+ * fetches them itself, verified, before they expire.
+ */
+const replicateClient = (auth: string, baseUrl: string | undefined) =>
+  new Replicate({ auth, useFileOutput: false, ...(baseUrl ? { baseUrl } : {}) });
+
 interface ReplicateJobData {
   host: string;
   /** `owner/name` the prediction ran, and the version it ran (pinned or the latest). */
@@ -36,14 +43,8 @@ interface ReplicateJobData {
 export function createReplicateProvider(raw: unknown = {}): VideoProvider {
   const settings = parsePluginSettings(ReplicateSettings, raw, 'providers.replicate');
   const name = settings.name ?? 'replicate';
-  // Outputs as plain URLs (not FileOutput streams): the plugin fetches them itself, verified, before they expire.
-  const { conn, client, call } = vendorAccess(
-    name,
-    settings,
-    REPLICATE_CONNECTION,
-    toProviderError,
-    (auth, baseUrl) => new Replicate({ auth, useFileOutput: false, ...(baseUrl ? { baseUrl } : {}) }),
-  );
+  const access = vendorAccess(name, settings, REPLICATE_CONNECTION, toProviderError, replicateClient);
+  const { conn, client, call } = access;
   const { hostOf } = conn;
   const catalogue = modelCatalogue(name, settings, REPLICATE_CATALOGUE);
   const { modelOf, def, entryOf } = catalogue;

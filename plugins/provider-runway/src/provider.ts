@@ -27,6 +27,15 @@ interface RunwayJobData {
   audio?: boolean;
 }
 
+/** The official client (`vendorAccess`'s `connect`): no SDK retries unless asked, the pipeline's policy counts. */
+const runwayClient = (settings: RunwaySettings) => (apiKey: string, baseURL: string | undefined) =>
+  new RunwayML({
+    apiKey,
+    ...(baseURL ? { baseURL } : {}),
+    maxRetries: settings.maxRetries ?? 0,
+    timeout: settings.timeoutMs ?? 120_000,
+  });
+
 /** A task's output URLs: signed links that expire (a fresh read of the task gives fresh ones). */
 const OUTPUT_LINK: JobLink = {
   label: 'the output URL',
@@ -47,19 +56,8 @@ function outputUrlOf(ref: ProviderJobRef, t: { status: string; output?: string[]
 
 export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvider {
   const name = settings.name ?? 'runway';
-  const { conn, client, call } = vendorAccess(
-    name,
-    settings,
-    RUNWAY_CONNECTION,
-    toProviderError,
-    (apiKey, baseURL) =>
-      new RunwayML({
-        apiKey,
-        ...(baseURL ? { baseURL } : {}),
-        maxRetries: settings.maxRetries ?? 0,
-        timeout: settings.timeoutMs ?? 120_000,
-      }),
-  );
+  const access = vendorAccess(name, settings, RUNWAY_CONNECTION, toProviderError, runwayClient(settings));
+  const { conn, client, call } = access;
   const { hostOf } = conn;
   const catalogue = modelCatalogue(name, settings, RUNWAY_CATALOGUE);
   const { modelOf, def, entryOf } = catalogue;

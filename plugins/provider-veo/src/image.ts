@@ -8,7 +8,8 @@ import {
   vendorLimits,
 } from '@beatframe/core';
 import { readReferenceImage, saveStill, stillOfJob } from '@beatframe/media';
-import { type GenerateContentResponse, GoogleGenAI, type Part } from '@google/genai';
+import type { GenerateContentResponse, Part } from '@google/genai';
+import { geminiClient } from './client.js';
 import { toProviderError } from './errors.js';
 import { GEMINI_CONNECTION } from './settings.js';
 
@@ -75,17 +76,8 @@ export interface GeminiImageSettings {
 
 export function createGeminiImageProvider(settings: GeminiImageSettings = {}): ImageProvider {
   const name = settings.name ?? 'veo';
-  const { conn, client } = vendorAccess(
-    name,
-    settings,
-    GEMINI_CONNECTION,
-    toProviderError,
-    (apiKey, baseUrl) =>
-      new GoogleGenAI({
-        apiKey,
-        httpOptions: { ...(baseUrl ? { baseUrl } : {}), timeout: settings.timeoutMs ?? 120_000 },
-      }),
-  );
+  const access = vendorAccess(name, settings, GEMINI_CONNECTION, toProviderError, geminiClient(settings));
+  const { conn, client } = access;
   const { apiKeyEnv } = conn;
   const { models, modelOf, def, entryOf } = modelCatalogue(
     name,

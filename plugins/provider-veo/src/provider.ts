@@ -21,10 +21,10 @@ import {
   type GeneratedVideo,
   type GenerateVideosConfig,
   GenerateVideosOperation,
-  GoogleGenAI,
   type Image,
 } from '@google/genai';
 import { paramsOfSize, sizesOf, VEO_CATALOGUE } from './catalogue.js';
+import { geminiClient } from './client.js';
 import { kindOfStatus, toProviderError } from './errors.js';
 import { GEMINI_CONNECTION, type VeoSettings } from './settings.js';
 
@@ -34,23 +34,8 @@ interface VeoJobData {
 
 export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
   const name = settings.name ?? 'veo';
-  const { conn, client, call } = vendorAccess(
-    name,
-    settings,
-    GEMINI_CONNECTION,
-    toProviderError,
-    (apiKey, baseUrl, timeoutMs: number = settings.timeoutMs ?? 120_000) => {
-      const retries = settings.sdkRetries ?? 0;
-      return new GoogleGenAI({
-        apiKey,
-        httpOptions: {
-          ...(baseUrl ? { baseUrl } : {}),
-          timeout: timeoutMs,
-          ...(retries > 0 ? { retryOptions: { attempts: retries + 1 } } : {}),
-        },
-      });
-    },
-  );
+  const access = vendorAccess(name, settings, GEMINI_CONNECTION, toProviderError, geminiClient(settings));
+  const { conn, client, call } = access;
   const { hostOf } = conn;
   const catalogue = modelCatalogue(name, settings, VEO_CATALOGUE);
   const { modelOf, def, entryOf } = catalogue;
