@@ -27,6 +27,9 @@ interface RunwayJobData {
   audio?: boolean;
 }
 
+const PROMPT_GUIDE =
+  'Up to 1000 characters: describe the motion and camera in plain sentences (subject, action, camera move, lighting); with a start image, describe what moves, not what is seen.';
+
 /** The official client (`vendorAccess`'s `connect`): no SDK retries unless asked, the pipeline's policy counts. */
 const runwayClient = (settings: RunwaySettings) => (apiKey: string, baseURL: string | undefined) =>
   new RunwayML({
@@ -61,6 +64,7 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
   const { hostOf } = conn;
   const catalogue = modelCatalogue(name, settings, RUNWAY_CATALOGUE);
   const { modelOf, def, entryOf } = catalogue;
+  const sizes = def.textSizes.length ? def.textSizes : (def.imageSizes ?? []);
 
   function usd(
     req: Pick<ClipRequest, 'seconds' | 'size' | 'model'>,
@@ -90,13 +94,7 @@ export function createRunwayProvider(settings: RunwaySettings = {}): VideoProvid
     description:
       'Runway API (Gen-4.5, Gen-4 Turbo, Veo 3.1) through the official @runwayml/sdk; paid, needs RUNWAYML_API_SECRET',
     capabilities: {
-      ...catalogueCapabilities(
-        catalogue,
-        settings,
-        def.textSizes.length ? def.textSizes : (def.imageSizes ?? []),
-        (req) => usd(req),
-        'Up to 1000 characters: describe the motion and camera in plain sentences (subject, action, camera move, lighting); with a start image, describe what moves, not what is seen.',
-      ),
+      ...catalogueCapabilities(catalogue, settings, sizes, (req) => usd(req), PROMPT_GUIDE),
       aspects: ['16:9', '9:16'],
       imageToVideo: !!def.imageSizes,
       audio: def.audio && settings.audio !== false,

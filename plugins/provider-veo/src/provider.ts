@@ -28,6 +28,9 @@ import { geminiClient } from './client.js';
 import { kindOfStatus, toProviderError } from './errors.js';
 import { GEMINI_CONNECTION, type VeoSettings } from './settings.js';
 
+const PROMPT_GUIDE =
+  'One shot per clip: subject, action, setting, camera move, lens, lighting, style; Veo also hears the prompt: name sounds or say "no dialogue"; no real people.';
+
 interface VeoJobData {
   host?: string;
 }
@@ -80,13 +83,7 @@ export function createVeoProvider(settings: VeoSettings = {}): VideoProvider {
     description:
       'Google Veo 3.1 (standard, fast, lite) and Gemini Omni through the Gemini API (official @google/genai SDK); paid, needs GEMINI_API_KEY',
     capabilities: {
-      ...catalogueCapabilities(
-        catalogue,
-        settings,
-        sizesOf(def),
-        usd,
-        'One shot per clip: subject, action, setting, camera move, lens, lighting, style; Veo also hears the prompt: name sounds or say "no dialogue"; no real people.',
-      ),
+      ...catalogueCapabilities(catalogue, settings, sizesOf(def), usd, PROMPT_GUIDE),
       aspects: def.aspects,
       imageToVideo: def.firstFrame,
       audio: def.audio && settings.audio !== false,
