@@ -108,7 +108,7 @@ export function toProviderError(
       kind: kindOfStatus(e.status, st),
       tag: `${e.status}${st.status ? ` ${st.status}` : ''}`,
       detail: oneLine(st.message ?? ''),
-      code: st.status,
+      code: st.status || undefined,
       retryAfterSec: retryDelayOf(st),
     };
   });
