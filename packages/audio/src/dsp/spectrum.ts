@@ -322,18 +322,12 @@ export class FeatureExtractor {
       const r0 = (t - lag) * MEL_BANDS;
       const c0 = t * MEL_BANDS;
       for (let b = 0; b < MEL_BANDS; b++) {
-        let ref = logMel[r0 + b] as number;
-        if (b > 0) ref = Math.max(ref, logMel[r0 + b - 1] as number);
-        if (b < MEL_BANDS - 1) ref = Math.max(ref, logMel[r0 + b + 1] as number);
-        const d = (logMel[c0 + b] as number) - ref;
+        const d = riseOver(logMel, r0, c0, b);
         if (d > 0) {
           s += d;
           if (lowBand[b]) low += d;
         }
-        let lref = mel[r0 + b] as number;
-        if (b > 0) lref = Math.max(lref, mel[r0 + b - 1] as number);
-        if (b < MEL_BANDS - 1) lref = Math.max(lref, mel[r0 + b + 1] as number);
-        const dl = (mel[c0 + b] as number) - lref;
+        const dl = riseOver(mel, r0, c0, b);
         if (dl > 0) {
           lin += dl;
           if (lowBand[b]) lowLin += dl;
@@ -373,4 +367,12 @@ export function computeFeatures(samples: Float32Array, sampleRate: number, gain 
   const fx = new FeatureExtractor(sampleRate, samples.length);
   fx.push(samples);
   return fx.finish(gain);
+}
+
+/** How far band `b` of the frame at `c0` rises above the loudest of bands b-1…b+1 of the frame at `r0`. */
+function riseOver(m: Float32Array, r0: number, c0: number, b: number): number {
+  let ref = m[r0 + b] as number;
+  if (b > 0) ref = Math.max(ref, m[r0 + b - 1] as number);
+  if (b < MEL_BANDS - 1) ref = Math.max(ref, m[r0 + b + 1] as number);
+  return (m[c0 + b] as number) - ref;
 }
