@@ -179,8 +179,7 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
  * a bass-band onset (kick, bass note: at least HEARD_ONSET of the beats' median), then RING_BEATS more
  * while the last chord rings, and never past the last beat with a full-band onset (SOUNDING_ONSET of the
  * median; then RING_BEATS more): noise brought up by a compressor in a silent tail moves the bass band
- * alone (error-class renders: a march at 186 ran 22 beats into such a tail), nor into a tail where the
- * bass falls silent and the full band sounds on few beats (BASS_TAIL)…
+ * alone (error-class renders: a march at 186 ran 22 beats into such a tail)…
  */
 function heardBeats(beats: number[], f: Features): number {
   const n = beats.length;
@@ -200,21 +199,6 @@ function heardBeats(beats: number[], f: Features): number {
     }
   let lastFull = n - 1;
   while (lastFull > 0 && (full[lastFull] as number) < fullFloor) lastFull--;
-  // A tail where the bass band falls silent (under BASS_TAIL of its median density) while the full band
-  // sounds on fewer than SOUNDING_SHARE of the beats: a voice or noise after the music, not a bass-less outro.
-  const density = beats.map((_, i) => {
-    const a = Math.max(0, Math.round(beats[Math.max(0, i - 3)] as number));
-    const z = Math.min(f.lowBeatOnset.length, Math.round(beats[Math.min(n - 1, i + 3)] as number) + 1);
-    let sum = 0;
-    for (let k = a; k < z; k++) sum += f.lowBeatOnset[k] as number;
-    return sum / Math.max(1, z - a);
-  });
-  const medianDensity = [...density].sort((x, y) => x - y)[Math.floor(n / 2)] ?? 0;
-  let lastBass = n - 1;
-  while (lastBass > 0 && (density[lastBass] as number) < BASS_TAIL * medianDensity) lastBass--;
-  let tailSounding = 0;
-  for (let i = lastBass + 1; i < n; i++) if ((full[i] as number) >= fullFloor) tailSounding++;
-  if (tailSounding < SOUNDING_SHARE * (n - 1 - lastBass)) lastFull = Math.min(lastFull, lastBass);
   const sounded = Math.min(n, lastFull + 1 + RING_BEATS);
   if (cut >= n - 1) return sounded;
   // A passage without bass (a break, an outro on the upper instruments) still sounds on the beats.
@@ -224,13 +208,6 @@ function heardBeats(beats: number[], f: Features): number {
 }
 const HEARD_ONSET = 0.2;
 const RING_BEATS = 1;
-/**
- * The bass band's onset density (±3 beats) below this share of its median ends the music when the full band
- * no longer sounds on the beats: speech-layer renders ran 4–32 beats past the music (train and error-class
- * renders; 0.25 scored lower, 0.5 and 0.65 alike). A bass-less passage at the end of a packaged tune (the
- * full band on every beat) is kept.
- */
-const BASS_TAIL = 0.5;
 /**
  * …unless the beats after that still sound (a full-band onset of SOUNDING_ONSET of the median on at least
  * SOUNDING_SHARE of them). Train: tails after the music 0.00–0.78 (speech layers up to 0.78, noise 0.00),

@@ -288,7 +288,8 @@ describe('the end of the music', () => {
   });
 
   it('stops the beats where the groove stops, not through a rumble of noise left in the bass band', () => {
-    const music = groove(120, 16, [0, 2], [1, 3]);
+    // A kick on the one only: most beats have no bass onset, so the bass band's floor is low.
+    const music = groove(120, 16, [0], [1, 3]);
     const musicEnd = (16 * 4 * 60) / 120;
     // 8 s of low rumble in bursts (noise through a one-pole low-pass, as a compressor brings up a tail).
     const tail = new Float32Array(8 * SR);
@@ -304,7 +305,7 @@ describe('the end of the music', () => {
       t += 0.15 + 0.25 * Math.abs(rnd());
     }
     const rms = (v: Float32Array) => Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
-    const gain = (0.3 * rms(music)) / rms(tail);
+    const gain = (0.1 * rms(music)) / rms(tail);
     for (let i = 0; i < tail.length; i++) tail[i] = (tail[i] as number) * gain;
     const x = new Float32Array(music.length + tail.length);
     x.set(music);
