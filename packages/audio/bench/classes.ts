@@ -31,6 +31,13 @@ const NEW: Family[] = [
   F('arpeggiowaltz', 'ArpeggioWaltz', 'ArpeggioWaltz8', 3),
   F('slowjazz', 'SlowJazz', 'SlowJazzPlus', 4),
   F('hymn', 'Hymn', 'HymnPlus', 4),
+  F('blues', 'Blues', 'Blues1', 4),
+  F('easyswing', 'EasySwing', 'EasySwing1', 4),
+  F('broadway', 'Broadway', 'Broadway1', 4),
+  F('jazzcombo', 'JazzCombo', 'JazzCombo1', 4),
+  F('gypsyjazz', 'GypsyJazz', 'GypsyJazzGuitar', 4),
+  F('jazzguitar', 'JazzGuitar', 'JazzGuitar1', 4),
+  F('bluefolk', 'BlueFolk', 'BlueFolk2', 4),
 ];
 export const classFamily = (lib: string): Family => {
   const f = known.find((x) => x.lib === lib) ?? NEW.find((x) => x.lib === lib);
@@ -64,6 +71,48 @@ const CLASSES: Record<string, { libs: string[]; tempi: number[]; chordBars?: num
   fast2: {
     libs: [...FAST_LIBS, '68march', 'bigband', 'swing', 'zydeco'],
     tempi: [129, 163, 197],
+  },
+  /**
+   * Faster still (session 12: held-out fast blues and charleston near 200 read at a quarter): the fast train
+   * families and more swing/blues/show families outside the corpus at 186–218 bpm.
+   */
+  faster: {
+    libs: [
+      ...FAST_LIBS,
+      'swing',
+      'bigband',
+      'zydeco',
+      'salsa',
+      'foxtrot',
+      'blues',
+      'easyswing',
+      'broadway',
+      'jazzcombo',
+      'gypsyjazz',
+      'jazzguitar',
+      'bluefolk',
+    ],
+    tempi: [186, 203, 218],
+  },
+  /** Near 200 again at two more tempi (other soundfont and damage draws): session 12's quarter-tempo hunt. */
+  fast3: {
+    libs: [
+      ...FAST_LIBS,
+      'swing',
+      'bigband',
+      'foxtrot',
+      'blues',
+      'easyswing',
+      'jazzcombo',
+      'gypsyjazz',
+      'jazzguitar',
+    ],
+    tempi: [195, 199],
+  },
+  /** Slower compound beats (dotted quarter 41–59; session 12). */
+  slow68: {
+    libs: ['68swing', 'ballad128', 'blues128', 'ballad68', 'arpeggio68'],
+    tempi: [41, 50, 59],
   },
   compound: {
     libs: ['68swing', 'ballad128', 'blues128', 'ballad68', 'arpeggio68'],

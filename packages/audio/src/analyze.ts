@@ -177,7 +177,9 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
  * tracker follows any onsets at its tempo, `extendBeats` any sound loud enough), but a tail of speech or
  * of noise after the last chord is not tapped: the last beats are those up to the last two in a row with
  * a bass-band onset (kick, bass note: at least HEARD_ONSET of the beats' median), then RING_BEATS more
- * while the last chord rings…
+ * while the last chord rings, and never past the last beat with a full-band onset (SOUNDING_ONSET of the
+ * median; then RING_BEATS more): noise brought up by a compressor in a silent tail moves the bass band
+ * alone (error-class renders: a march at 186 ran 22 beats into such a tail)…
  */
 function heardBeats(beats: number[], f: Features): number {
   const n = beats.length;
@@ -186,20 +188,23 @@ function heardBeats(beats: number[], f: Features): number {
   const sorted = [...low].sort((a, b) => a - b);
   const floor = HEARD_ONSET * (sorted[Math.floor(n / 2)] ?? 0);
   if (!(floor > 0)) return n;
+  const full = beats.map((b) => maxAround(f.beatOnset, b, 2));
+  const sortedFull = [...full].sort((a, b) => a - b);
+  const fullFloor = SOUNDING_ONSET * (sortedFull[Math.floor(n / 2)] ?? 0);
   let cut = n;
   for (let i = n - 1; i > 0; i--)
     if ((low[i] as number) >= floor && (low[i - 1] as number) >= floor) {
       cut = Math.min(n, i + 1 + RING_BEATS);
       break;
     }
-  if (cut >= n - 1) return n;
+  let lastFull = n - 1;
+  while (lastFull > 0 && (full[lastFull] as number) < fullFloor) lastFull--;
+  const sounded = Math.min(n, lastFull + 1 + RING_BEATS);
+  if (cut >= n - 1) return sounded;
   // A passage without bass (a break, an outro on the upper instruments) still sounds on the beats.
-  const full = beats.map((b) => maxAround(f.beatOnset, b, 2));
-  const sortedFull = [...full].sort((a, b) => a - b);
-  const fullFloor = SOUNDING_ONSET * (sortedFull[Math.floor(n / 2)] ?? 0);
   let sounding = 0;
   for (let i = cut; i < n; i++) if ((full[i] as number) >= fullFloor) sounding++;
-  return sounding / (n - cut) >= SOUNDING_SHARE ? n : cut;
+  return Math.min(sounded, sounding / (n - cut) >= SOUNDING_SHARE ? n : cut);
 }
 const HEARD_ONSET = 0.2;
 const RING_BEATS = 1;

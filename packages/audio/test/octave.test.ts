@@ -287,6 +287,33 @@ describe('the end of the music', () => {
     expect(a.sections.at(-1)?.end).toBeCloseTo(a.durationSec, 2);
   });
 
+  it('stops the beats where the groove stops, not through a rumble of noise left in the bass band', () => {
+    // A kick on the one only: most beats have no bass onset, so the bass band's floor is low.
+    const music = groove(120, 16, [0], [1, 3]);
+    const musicEnd = (16 * 4 * 60) / 120;
+    // 8 s of low rumble in bursts (noise through a one-pole low-pass, as a compressor brings up a tail).
+    const tail = new Float32Array(8 * SR);
+    const rnd = noise(5);
+    let y = 0;
+    let t = 0.1;
+    while (t < 7.8) {
+      const s0 = Math.round(t * SR);
+      for (let i = 0; i < 0.06 * SR; i++) {
+        y += 0.02 * (rnd() - y);
+        tail[s0 + i] = y * Math.sin((Math.PI * i) / (0.06 * SR));
+      }
+      t += 0.15 + 0.25 * Math.abs(rnd());
+    }
+    const rms = (v: Float32Array) => Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
+    const gain = (0.1 * rms(music)) / rms(tail);
+    for (let i = 0; i < tail.length; i++) tail[i] = (tail[i] as number) * gain;
+    const x = new Float32Array(music.length + tail.length);
+    x.set(music);
+    x.set(tail, music.length);
+    const a = analyzeSamples(x, SR);
+    expect(a.beats.at(-1)).toBeLessThan(musicEnd + 2);
+  });
+
   it('keeps the beats through an outro without bass (hats and snare still on the beats)', () => {
     const music = groove(120, 16, [0, 2], [1, 3]);
     const outro = groove(120, 8, [], [1, 3]);

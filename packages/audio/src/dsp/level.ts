@@ -47,12 +47,14 @@ export function trackAtLevel(
   };
   let first = track(reading.bpm);
   let median = medianOf(first.beats);
+  let slowDoubled = false;
   // A grid slower than listeners tap with onsets on its quarters: the bar of a fast song. Its double is
   // then judged like any other grid below (and may double again).
   if (median && tooSlowGrid(first.beats, f.onset, 60 / (median * f.hopSec))) {
     reading = { bpm: 2 * reading.bpm, confidence: reading.confidence, alternativeBpm: reading.bpm };
     first = track(reading.bpm);
     median = medianOf(first.beats);
+    slowDoubled = true;
   }
   if (!median || first.beats.length < 16) return { reading, ...first };
   // A grid at every other beat of a fast waltz: its double is the beat (and is judged no further).
@@ -68,8 +70,21 @@ export function trackAtLevel(
     reading === comb &&
     reading.confidence < OCTAVE_DOUBT &&
     Math.abs((2 * reading.alternativeBpm) / reading.bpm - 1) < 0.1;
-  const level = octaveFactor(e, 60 / (median * f.hopSec), doubted);
+  const gridBpm = 60 / (median * f.hopSec);
+  const level = octaveFactor(e, gridBpm, doubted);
   if (level.factor === 1) return { reading, ...first };
+  // A halving may not undo the slow-grid doubling, nor land on a grid that is itself too slow (a fast
+  // song's bar: quarter tempo is never what a listener taps).
+  if (
+    level.factor === 0.5 &&
+    (slowDoubled ||
+      tooSlowGrid(
+        first.beats.filter((_, i) => i % 2 === 0),
+        f.onset,
+        gridBpm / 2,
+      ))
+  )
+    return { reading, ...first };
   const bpm = reading.bpm * level.factor;
   return {
     reading: { bpm, confidence: Math.min(1, level.margin), alternativeBpm: reading.bpm },

@@ -296,7 +296,7 @@ export function chooseTempo(onset: Float32Array, lowOnset: Float32Array, hopSec:
     alt = prev;
   }
   // A slow compound beat read at its triplet eighths (three times the tempo): see compoundBeat.
-  const slower = compoundBeat(full, low, best.bpm, hopSec);
+  const slower = faster ? undefined : compoundBeat(full, low, best.bpm, hopSec);
   if (slower) {
     const prev = best;
     best = slower;
