@@ -6,6 +6,7 @@
  * Beats: Ellis' (2007) dynamic programme, with the expected inter-beat interval taken from the local
  * period instead of one global tempo, so the grid bends with the music.
  */
+import { MAX_BPM, MIN_BPM } from './tempo-range.js';
 
 export interface TempoTrack {
   /** Beat period in frames at every onset frame. */
@@ -16,8 +17,6 @@ export interface TempoTrack {
   confidence: number;
 }
 
-const MIN_BPM = 40;
-const MAX_BPM = 220;
 const PRIOR_BPM = 120;
 const PRIOR_OCTAVES = 1.0;
 const WINDOW_SEC = 8;

@@ -4,6 +4,7 @@
  * accents from one beat to the next; a grid at double tempo puts weak off-beats between them instead,
  * and a grid at half tempo has midpoints as strong as its beats.
  */
+import { MIN_BPM } from './tempo-range.js';
 
 function peak(x: Float32Array, center: number, r: number): number {
   let m = 0;
@@ -131,7 +132,6 @@ const EVEN_CHORDS = 0.1;
 const CHORD_DOUBLE_SLACK = 0.2;
 /** A halving from the chords (8-point chords) needs at least this much more backbeat at the half. */
 const HALF_GAIN = 0.1;
-const MIN_BPM = 40;
 const MAX_DOUBLE_BPM = 210;
 
 /**

@@ -8,6 +8,7 @@
  * log-Gaussian prior for the tempo people tap; the phase is then chosen by the bass-band onsets
  * (kick, bass) rather than by the loudest ones.
  */
+import { MAX_BPM, MIN_BPM } from './tempo-range.js';
 
 /** Normalised autocorrelation (lag 0 = 1) up to maxLag. */
 export function globalAcf(x: Float32Array, maxLag: number): Float64Array {
@@ -45,6 +46,13 @@ export interface PhaseChoice {
   shift: number;
 }
 
+/** The mean of an onset envelope, or 1 where it is silent, to scale envelopes against each other. */
+function meanOrOne(x: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] as number;
+  return s / Math.max(1, x.length) || 1;
+}
+
 /**
  * Keeps the tracked grid or moves it by ⅓, ½ or ⅔ of a beat, whichever puts the bass-band onsets
  * (and, less, the full-band ones) on the beats. Shifts need a clear margin: a kept grid is the default.
@@ -56,13 +64,8 @@ export function chooseBeatPhase(
   periodAt: Float32Array,
 ): PhaseChoice {
   if (beats.length < 8) return { beats, shift: 0 };
-  const mean = (x: Float32Array) => {
-    let s = 0;
-    for (let i = 0; i < x.length; i++) s += x[i] as number;
-    return s / Math.max(1, x.length) || 1;
-  };
-  const mo = mean(onset);
-  const ml = mean(lowOnset);
+  const mo = meanOrOne(onset);
+  const ml = meanOrOne(lowOnset);
   const score = (phi: number, w: number) => {
     let s = 0;
     for (let i = 0; i < beats.length; i++) {
@@ -101,13 +104,8 @@ export function fixLocalPhase(
 ): number[] {
   const n = beats.length;
   if (n < 24) return beats;
-  const mean = (x: Float32Array) => {
-    let s = 0;
-    for (let i = 0; i < x.length; i++) s += x[i] as number;
-    return s / Math.max(1, x.length) || 1;
-  };
-  const mo = mean(onset);
-  const ml = mean(lowOnset);
+  const mo = meanOrOne(onset);
+  const ml = meanOrOne(lowOnset);
   // The local beat period: the median interval within 4 beats (an interval at a slip is half or 1½ beats).
   const period = (i: number) => {
     const d: number[] = [];
@@ -144,8 +142,6 @@ export interface TempoReading {
   alternativeBpm: number;
 }
 
-const MIN_BPM = 40;
-const MAX_BPM = 220;
 const GRID = 240;
 // Comb weights over metrical multiples of the beat period (full band: 1, 2, 3, 4 beats; bass band:
 // 1, 2 beats) and the tapping prior: fitted on the training slice of the mma corpus only, rounded,
@@ -195,6 +191,17 @@ function bestReadingNear(
 }
 
 /**
+ * A rule that reads the beat at a level related to the comb's `bpm` (best within ±3 % of it) from the full
+ * and bass bands' comb scores, or finds no reason to (undefined).
+ */
+type RelatedReading = (
+  full: Float64Array,
+  low: Float64Array,
+  bpm: number,
+  hopSec: number,
+) => { bpm: number; s: number } | undefined;
+
+/**
  * Fitted on the train slice: the bass band's periodicity at 3⁄2 of the comb's tempo must be at least
  * BASS_RATIO times that at the tempo itself and above BASS_FLOOR (train: disco read at ⅔ 0.33 → 0.64, a
  * 3/4 jazz waltz read as 6/8 0.08 → 0.24; 12/8 ballads and blues ≤ 0.03 there, a 6/8 swing 0.82 → 0.27).
@@ -203,19 +210,14 @@ const BASS_RATIO = 1.5;
 const BASS_FLOOR = 0.15;
 
 /** The reading at 3⁄2 of `bpm` (best within ±3 %) when the bass band says it is the beat, else undefined. */
-function bassBeat(
-  full: Float64Array,
-  low: Float64Array,
-  bpm: number,
-  hopSec: number,
-): { bpm: number; s: number } | undefined {
+const bassBeat: RelatedReading = (full, low, bpm, hopSec) => {
   const perFrame = (b: number) => 60 / b / hopSec;
   const c = bestReadingNear(full, low, bpm * 1.5, hopSec);
   if (!(c.bpm > 0)) return undefined;
   const here = peakNear(low, perFrame(bpm));
   const there = peakNear(low, perFrame(c.bpm));
   return there >= BASS_FLOOR && there >= BASS_RATIO * here ? c : undefined;
-}
+};
 
 /**
  * Fitted on the train families (a 12/8 ballad at 51 and blues at 56, a 6/8 swing at 51, all read at three
@@ -235,12 +237,7 @@ const COMPOUND_SELF = 0.5;
  * The reading at ⅓ of `bpm` (best within ±3 %) when `bpm` is the triplet-eighth pulse of a slow compound
  * beat (6/8, 12/8 at 40–75 bpm), else undefined.
  */
-function compoundBeat(
-  full: Float64Array,
-  low: Float64Array,
-  bpm: number,
-  hopSec: number,
-): { bpm: number; s: number } | undefined {
+const compoundBeat: RelatedReading = (full, low, bpm, hopSec) => {
   if (bpm / 3 < MIN_BPM) return undefined;
   const p = 60 / bpm / hopSec;
   const [l1, l2, l3, l4, l6] = [1, 2, 3, 4, 6].map((m) => peakNear(low, m * p)) as [
@@ -257,7 +254,7 @@ function compoundBeat(
   const twoBeatBass = l6 >= COMPOUND_BASS * l3;
   if (!weakGrid && !twoBeatBass) return undefined;
   return bestReadingNear(full, low, bpm / 3, hopSec);
-}
+};
 
 /**
  * The global tempo from the comb scores of every period between 40 and 220 bpm, with the tapping
