@@ -109,8 +109,9 @@ describe("the render's pre-work overlaps generation", () => {
     } finally {
       await bf.close();
     }
-  }, 60_000);
+  }, 180_000);
 
+  // Two whole makes: on two busy cores they took over a minute (the bound catches a hang, not slowness).
   it('a generator off this machine keeps all its slots, and a preview has no pre-work', async () => {
     const { deps, seen } = depsWithPrepare(false);
     const bf = await createBeatframe({
@@ -137,5 +138,5 @@ describe("the render's pre-work overlaps generation", () => {
     } finally {
       await bf.close();
     }
-  }, 60_000);
+  }, 180_000);
 });
