@@ -3,11 +3,13 @@ import { analyzeSamples } from '../src/analyze.js';
 import { trackAtLevel } from '../src/dsp/level.js';
 import {
   backbeat,
+  COMPOUND_REGISTER,
   doubleGrid,
   harmonicHalfSpan,
   harmonicPeriodTwo,
   octaveEvidence,
   octaveFactor,
+  registerSpread,
   subdivisions,
   tooSlowGrid,
 } from '../src/dsp/octave.js';
@@ -322,5 +324,27 @@ describe('the end of the music', () => {
     x.set(outro, music.length - SR);
     const a = analyzeSamples(x, SR);
     expect(a.beats.at(-1)).toBeGreaterThan((24 * 4 * 60) / 120 - 1.5);
+  });
+});
+
+describe('registerSpread', () => {
+  /** 30 grid points 20 frames apart; each point's onset rises in the bands `at(i)` gives. */
+  const material = (at: (i: number) => number[]) => {
+    const bands = 40;
+    const grid = Array.from({ length: 30 }, (_, i) => 10 + 20 * i);
+    const frames = 10 + 20 * 30;
+    const onset = new Float32Array(frames);
+    const logMel = new Float32Array(frames * bands);
+    grid.forEach((g, i) => {
+      onset[g] = 1;
+      for (const b of at(i)) for (let t = g; t < g + 10; t++) logMel[t * bands + b] = 1;
+    });
+    return registerSpread(grid, onset, logMel, bands);
+  };
+  it('is near 0 when one figure sounds on every point (an arpeggio at its eighths)', () => {
+    expect(material((i) => [18 + (i % 2), 20])).toBeLessThan(COMPOUND_REGISTER);
+  });
+  it('is large when the bass sounds on 1 and chords on 2 and 3 (a waltz at its beat)', () => {
+    expect(material((i) => (i % 3 === 0 ? [2, 3, 4] : [24, 25, 26]))).toBeGreaterThan(10);
   });
 });

@@ -1,6 +1,7 @@
 /** The beat level: tracking at the comb's reading, then at the level the drum pattern points to (octave.ts). */
 import { type TempoTrack, trackBeats, trackTempo, trimBeats } from './beats.js';
 import {
+  compoundEighths,
   halfOfTriple,
   harmonicHalfBar,
   harmonicPeriodTwo,
@@ -30,6 +31,8 @@ export function trackAtLevel(
     hopSec: number;
     chroma: Float32Array;
     chromaHopSec: number;
+    logMel: Float32Array;
+    bands: number;
   },
   comb: TempoReading,
 ): LevelledTrack {
@@ -61,6 +64,11 @@ export function trackAtLevel(
   if (halfOfTriple(first.beats, f.onset, f.chroma, f.chromaHopSec, f.hopSec, 60 / (median * f.hopSec))) {
     reading = { bpm: 2 * reading.bpm, confidence: reading.confidence, alternativeBpm: reading.bpm };
     return { reading, ...track(reading.bpm) };
+  }
+  // A grid at the eighths of a slow 6/8 or 12/8 (one figure on every point): the beat is every third point.
+  if (!slowDoubled && compoundEighths(first.beats, f, 60 / (median * f.hopSec))) {
+    const bpm = reading.bpm / 3;
+    return { reading: { bpm, confidence: reading.confidence, alternativeBpm: reading.bpm }, ...track(bpm) };
   }
   const harmony = harmonicHalfBar(first.beats, f.chroma, f.chromaHopSec, f.hopSec);
   const periodTwo = harmonicPeriodTwo(first.beats, f.chroma, f.chromaHopSec, f.hopSec);

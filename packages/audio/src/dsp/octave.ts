@@ -374,3 +374,79 @@ export function halfOfTriple(
   if (acfNear(env, 1.5 * p) < TRIPLE_BAR_ACF * acfNear(env, p)) return false;
   return harmonicHalfSpan(doubleGrid(grid), chroma, chromaHopSec, hopSec, 1) >= TRIPLE_CHORDS;
 }
+
+/**
+ * The spread (max − min, in mel bands) of the onsets' register over the three positions of a 3-point
+ * group: per grid point the centroid of the log-mel rise at its strongest onset (within 12 % of a point),
+ * averaged per position mod 3. Near 0 when one figure sounds on every point (an arpeggio's eighths: the
+ * points subdivide one beat), larger when the points carry different parts (a waltz's bass on 1 and
+ * chords on 2 and 3). Phase-free: the max − min of three means does not depend on which point is 1.
+ */
+export function registerSpread(
+  grid: number[],
+  onset: Float32Array,
+  logMel: Float32Array,
+  bands: number,
+): number {
+  const frames = Math.floor(logMel.length / Math.max(1, bands));
+  if (grid.length < 12 || bands < 2) return Number.POSITIVE_INFINITY;
+  const sums = [0, 0, 0];
+  const counts = [0, 0, 0];
+  for (let i = 1; i < grid.length; i++) {
+    const c = Math.round(grid[i] as number);
+    const r = Math.max(1, Math.round(0.12 * ((grid[i] as number) - (grid[i - 1] as number))));
+    let best = -1;
+    let at = -1;
+    for (let t = Math.max(2, c - r); t <= Math.min(frames - 1, c + r); t++)
+      if ((onset[t] as number) > best) {
+        best = onset[t] as number;
+        at = t;
+      }
+    if (at < 0) continue;
+    let w = 0;
+    let wb = 0;
+    for (let b = 0; b < bands; b++) {
+      const d = Math.max(0, (logMel[at * bands + b] as number) - (logMel[(at - 2) * bands + b] as number));
+      w += d;
+      wb += b * d;
+    }
+    if (!(w > 0)) continue;
+    sums[i % 3] = (sums[i % 3] as number) + wb / w;
+    counts[i % 3] = (counts[i % 3] as number) + 1;
+  }
+  if (counts.some((n) => n < 4)) return Number.POSITIVE_INFINITY;
+  const m = sums.map((s, k) => s / (counts[k] as number));
+  return Math.max(...m) - Math.min(...m);
+}
+
+/**
+ * A grid at the eighths of a slow compound beat (6/8, 12/8 at 40–70 dotted-quarter bpm, tapped at
+ * 120–210): the chords last 6 grid points, not 3 (`harmonicHalfSpan` over 3-point windows), the onsets
+ * group the grid in threes (log-flux autocorrelation at 3 points at least that at 2 and 4) and one
+ * figure sounds on every point (`registerSpread` < 1 band). The first two alone (session 11, dropped)
+ * also take a waltz whose chords last 2 bars; the register separates them on the class renders of the
+ * train families (bench/diag-waltz68.ts): arpeggiated 6/8 at its eighths 0.2–0.4, those waltzes ≥ 1.65
+ * (the threshold sits midway; any waltz at its beat ≥ 1.03). Ballad68's harp chords over drums (2.0–4.4)
+ * stay at their eighths: nothing measured tells them from a waltz.
+ */
+export const COMPOUND_CHORDS = 0.15;
+export const COMPOUND_REGISTER = 1;
+export function compoundEighths(
+  grid: number[],
+  f: {
+    onset: Float32Array;
+    chroma: Float32Array;
+    chromaHopSec: number;
+    hopSec: number;
+    logMel: Float32Array;
+    bands: number;
+  },
+  bpm: number,
+): boolean {
+  if (bpm < 120 || bpm > 210 || grid.length < 24) return false;
+  if (harmonicHalfSpan(grid, f.chroma, f.chromaHopSec, f.hopSec, 3) >= COMPOUND_CHORDS) return false;
+  const p = 60 / bpm / f.hopSec;
+  const three = acfNear(f.onset, 3 * p);
+  if (three < acfNear(f.onset, 2 * p) || three < acfNear(f.onset, 4 * p)) return false;
+  return registerSpread(grid, f.onset, f.logMel, f.bands) < COMPOUND_REGISTER;
+}
