@@ -62,6 +62,18 @@ const FAST_LIBS = [
   'showtune',
   'bebop',
 ];
+/** The waltz grooves, at their beat and with 2-bar chords. */
+const WALTZ_LIBS = [
+  'countrywaltz',
+  'jazzwaltz',
+  'rockwaltz',
+  'waltz',
+  'fastwaltz',
+  'frenchwaltz',
+  'latinwaltz',
+  'modernjazzwaltz',
+  'arpeggiowaltz',
+];
 const CLASSES: Record<string, { libs: string[]; tempi: number[]; chordBars?: number }> = {
   fast: {
     libs: FAST_LIBS,
@@ -119,32 +131,12 @@ const CLASSES: Record<string, { libs: string[]; tempi: number[]; chordBars?: num
     tempi: [47, 56, 65],
   },
   waltz: {
-    libs: [
-      'countrywaltz',
-      'jazzwaltz',
-      'rockwaltz',
-      'waltz',
-      'fastwaltz',
-      'frenchwaltz',
-      'latinwaltz',
-      'modernjazzwaltz',
-      'arpeggiowaltz',
-    ],
+    libs: WALTZ_LIBS,
     tempi: [98, 146, 194],
   },
   /** Waltzes whose chords last 2 bars (6 beats, as a 6/8 bar's 6 eighths do): a check on the compound rule. */
   waltz2: {
-    libs: [
-      'countrywaltz',
-      'jazzwaltz',
-      'rockwaltz',
-      'waltz',
-      'fastwaltz',
-      'frenchwaltz',
-      'latinwaltz',
-      'modernjazzwaltz',
-      'arpeggiowaltz',
-    ],
+    libs: WALTZ_LIBS,
     tempi: [122, 146, 170, 194],
     chordBars: 2,
   },

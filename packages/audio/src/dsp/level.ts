@@ -60,13 +60,14 @@ export function trackAtLevel(
     slowDoubled = true;
   }
   if (!median || first.beats.length < 16) return { reading, ...first };
+  const gridBpm = 60 / (median * f.hopSec);
   // A grid at every other beat of a fast waltz: its double is the beat (and is judged no further).
-  if (halfOfTriple(first.beats, f.onset, f.chroma, f.chromaHopSec, f.hopSec, 60 / (median * f.hopSec))) {
+  if (halfOfTriple(first.beats, f.onset, f.chroma, f.chromaHopSec, f.hopSec, gridBpm)) {
     reading = { bpm: 2 * reading.bpm, confidence: reading.confidence, alternativeBpm: reading.bpm };
     return { reading, ...track(reading.bpm) };
   }
   // A grid at the eighths of a slow 6/8 or 12/8 (one figure on every point): the beat is every third point.
-  if (!slowDoubled && compoundEighths(first.beats, f, 60 / (median * f.hopSec))) {
+  if (!slowDoubled && compoundEighths(first.beats, f, gridBpm)) {
     const bpm = reading.bpm / 3;
     return { reading: { bpm, confidence: reading.confidence, alternativeBpm: reading.bpm }, ...track(bpm) };
   }
@@ -78,7 +79,6 @@ export function trackAtLevel(
     reading === comb &&
     reading.confidence < OCTAVE_DOUBT &&
     Math.abs((2 * reading.alternativeBpm) / reading.bpm - 1) < 0.1;
-  const gridBpm = 60 / (median * f.hopSec);
   const level = octaveFactor(e, gridBpm, doubted);
   if (level.factor === 1) return { reading, ...first };
   // A halving may not undo the slow-grid doubling, nor land on a grid that is itself too slow (a fast
