@@ -38,6 +38,28 @@ const NEW: Family[] = [
   F('gypsyjazz', 'GypsyJazz', 'GypsyJazzGuitar', 4),
   F('jazzguitar', 'JazzGuitar', 'JazzGuitar1', 4),
   F('bluefolk', 'BlueFolk', 'BlueFolk2', 4),
+  // Session 13: the rest of mma's train-slice 4/4 families, for failures nobody has looked for yet.
+  F('beguine', 'Beguine', 'Beguine1', 4),
+  F('bolero', 'Bolero', 'BoleroAlt', 4),
+  F('chacha', 'ChaCha', 'ChaCha1', 4),
+  F('mambo', 'Mambo', 'Mambo1', 4),
+  F('son', 'Son', 'SonPlus', 4),
+  F('tango', 'Tango', 'Tango1', 4),
+  F('jazzrhumba', 'JazzRhumba', 'JazzRhumbaPlus', 4),
+  F('descendingjazz', 'DescendingJazz', 'DescendingJazzPlus', 4),
+  F('evansish', 'Evansish', 'EvansishPlus', 4),
+  F('modernjazz', 'ModernJazz', 'ModernJazz1', 4),
+  F('nitejazz', 'NiteJazz', 'NiteJazzPlus', 4),
+  F('folkyjazz', 'FolkyJazzGuitar', 'FolkyJazzGuitarPlus', 4),
+  F('jazzrock', 'JazzRock', 'JazzRockPlus', 4),
+  F('lfusion', 'LFusion', 'LFusion1', 4),
+  F('arpeggio44', 'Arpeggio4', 'Arpeggio8', 4),
+  F('folk', 'Folk', 'FolkWalk', 4),
+  F('spiritual', 'Spiritual', 'SpiritualPlus', 4),
+  F('popspiritual', 'PopSpiritual', 'PopSpiritualPlus', 4),
+  F('slowbolero', 'SlowBolero', 'SlowBoleroPlus', 4),
+  F('slowbroadway', 'SlowBroadway', 'SlowBroadway1', 4),
+  F('slowspiritual', 'SlowSpiritual', 'SlowSpiritualPlus', 4),
 ];
 export const classFamily = (lib: string): Family => {
   const f = known.find((x) => x.lib === lib) ?? NEW.find((x) => x.lib === lib);
@@ -140,6 +162,23 @@ const CLASSES: Record<string, { libs: string[]; tempi: number[]; chordBars?: num
     tempi: [122, 146, 170, 194],
     chordBars: 2,
   },
+  /** Session 13: mma's remaining train-slice families at a slow, a middle and a fast tempo each. */
+  broadLatin: {
+    libs: ['beguine', 'bolero', 'chacha', 'mambo', 'son', 'tango', 'jazzrhumba'],
+    tempi: [88, 117, 142],
+  },
+  broadJazz: {
+    libs: ['descendingjazz', 'evansish', 'modernjazz', 'nitejazz', 'folkyjazz', 'jazzrock', 'lfusion'],
+    tempi: [84, 131, 176],
+  },
+  broadFolk: {
+    libs: ['arpeggio44', 'folk', 'spiritual'],
+    tempi: [96, 137, 171],
+  },
+  broadSlow: {
+    libs: ['popspiritual', 'slowbolero', 'slowbroadway', 'slowspiritual'],
+    tempi: [58, 69, 81],
+  },
   ballad: {
     libs: [
       'ballad',
@@ -157,7 +196,7 @@ const CLASSES: Record<string, { libs: string[]; tempi: number[]; chordBars?: num
 export function classSongs(): Array<CorpusSong & { cls: string }> {
   const songs: Array<CorpusSong & { cls: string }> = [];
   for (const [cls, { libs, tempi, chordBars }] of Object.entries(CLASSES)) {
-    if (process.env.CLASS && process.env.CLASS !== cls) continue;
+    if (process.env.CLASS && !process.env.CLASS.split(',').includes(cls)) continue;
     for (const lib of libs)
       for (const bpm of tempi) {
         if (process.env.BENCH_ONLY && !`${lib}-${bpm}`.includes(process.env.BENCH_ONLY)) continue;

@@ -1,10 +1,10 @@
 /** Diagnostic: octave evidence of the tracked grid vs the truth (train slice only). */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeAudio } from '../src/decode.ts';
-import { trackBeats, trackTempo, trimBeats } from '../src/dsp/beats.ts';
-import { chooseBeatPhase, chooseTempo } from '../src/dsp/reading.ts';
-import { computeFeatures } from '../src/dsp/spectrum.ts';
+import { decodeAudio } from '../dist/decode.js';
+import { trackBeats, trackTempo, trimBeats } from '../dist/dsp/beats.js';
+import { chooseBeatPhase, chooseTempo } from '../dist/dsp/reading.js';
+import { computeFeatures } from '../dist/dsp/spectrum.js';
 import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 
 const cache = join(tmpdir(), 'beatframe-audio-corpus');

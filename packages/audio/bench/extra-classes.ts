@@ -5,7 +5,7 @@
  * quarter), slow 6/8 and 12/8 at 45–70 dotted-quarter bpm and slow ballads (read at 3× or 2×), waltzes
  * at 95–200 (3/4 against 6/8). Same soundfonts and damage as the corpus (`grooveSong`).
  * Run: node bench/extra-classes.ts (renders into $TMPDIR/beatframe-audio-classes; prints ours per song
- * and per class). CLASS=<fast|compound|waltz|ballad> keeps one class; BENCH_ONLY=<substring>.
+ * and per class). CLASS=<fast|compound|waltz|ballad|…>[,…] keeps those classes; BENCH_ONLY=<substring>.
  */
 import * as audio from '@beatframe/audio';
 import { classSongs } from './classes.ts';

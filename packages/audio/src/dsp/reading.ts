@@ -215,7 +215,9 @@ const bassBeat: RelatedReading = (full, low, bpm, hopSec) => {
   const c = bestReadingNear(full, low, bpm * 1.5, hopSec);
   if (!(c.bpm > 0)) return undefined;
   const here = peakNear(low, perFrame(bpm));
-  const there = peakNear(low, perFrame(c.bpm));
+  // The bass may repeat only every other beat (half notes): 2 beats is 4⁄3 of the comb's period, no
+  // multiple of it.
+  const there = Math.max(peakNear(low, perFrame(c.bpm)), peakNear(low, 2 * perFrame(c.bpm)));
   return there >= BASS_FLOOR && there >= BASS_RATIO * here ? c : undefined;
 };
 
