@@ -1,15 +1,17 @@
-/** Diagnostic: phase evidence of the tracked grid vs the truth (train slice). */
+/** Diagnostic: phase evidence of the tracked grid vs the truth (train slice; CLASS=<classes> adds bench/classes.ts material). */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeAudio } from '../dist/decode.js';
 import { trackBeats, trackTempo, trimBeats } from '../dist/dsp/beats.js';
 import { chooseTempo } from '../dist/dsp/reading.js';
 import { computeFeatures } from '../dist/dsp/spectrum.js';
+import { classSongs } from './classes.ts';
 import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 
 const cache = join(tmpdir(), 'beatframe-audio-corpus');
 const only = process.env.BENCH_ONLY;
 const songs = [
+  ...(process.env.CLASS ? classSongs() : []),
   ...beatCorpus(join(cache, 'grooves')),
   ...packagedMidiCorpus(join(cache, 'midi')),
   ...sectionCorpus(join(cache, 'sections')),

@@ -54,8 +54,9 @@ function meanOrOne(x: Float32Array): number {
 }
 
 /**
- * Keeps the tracked grid or moves it by ⅓, ½ or ⅔ of a beat, whichever puts the bass-band onsets
+ * Keeps the tracked grid or moves it by ¼, ⅓, ½, ⅔ or ¾ of a beat, whichever puts the bass-band onsets
  * (and, less, the full-band ones) on the beats. Shifts need a clear margin: a kept grid is the default.
+ * The quarters are for a grid at half tempo on the off-beat eighths (salsa's montuno is loudest there).
  */
 export function chooseBeatPhase(
   beats: number[],
@@ -79,7 +80,7 @@ export function chooseBeatPhase(
   const W = 0.75;
   const base = score(0, W);
   let best = { phi: 0, s: base };
-  for (const phi of [1 / 3, 1 / 2, 2 / 3]) {
+  for (const phi of [1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4]) {
     const s = score(phi, W);
     if (s > best.s) best = { phi, s };
   }
