@@ -22,7 +22,7 @@ for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const a = analyzeFeatures(f, f.frames * f.hopSec);
   meta.push(
-    `${s.cls.padEnd(8)} ${s.name.padEnd(22)} ${String(s.bpm).padStart(3)}/${s.beatsPerBar}  ${a.bpm.toFixed(0).padStart(4)} ${a.meter.beatsPerBar}/${a.meter.beatUnit}`,
+    `${s.cls.padEnd(8)} ${s.name.padEnd(22)} ${String(s.bpm).padStart(3)}/${s.beatsPerBar}  ${a.bpm.toFixed(0).padStart(4)} ${a.meter.beatsPerBar}/${a.meter.beatUnit}  ${s.damage.padEnd(38)}`,
   );
   tracks.push(beatTrack(s, a));
 }
@@ -30,8 +30,8 @@ process.stderr.write('\r'.padEnd(40));
 const rows = mirEval<{ beatF: { ours: number }; amlt: { ours: number }; downbeatF?: number }>(tracks);
 const by: Record<string, { n: number; f: number; am: number }> = {};
 rows.forEach((r, i) => {
-  const cls = (songs[i] as { cls: string }).cls;
-  for (const k of [cls, 'ALL']) {
+  const { cls, damage } = songs[i] as { cls: string; damage: string };
+  for (const k of [cls, 'ALL', `damage: ${damage.replace(/^[^,]*, /, '')}`]) {
     by[k] ??= { n: 0, f: 0, am: 0 };
     const b = by[k];
     b.n++;

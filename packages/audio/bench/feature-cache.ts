@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { computeFeatures, decodeAudio, type Features } from '@beatframe/audio';
 
-const dir = join(tmpdir(), 'beatframe-feature-cache-2');
+/** FEATURE_CACHE=<dir> keeps another build's features apart (features change with the code). */
+const dir = process.env.FEATURE_CACHE ?? join(tmpdir(), 'beatframe-feature-cache-2');
 const ARRAYS = [
   'onset',
   'lowOnset',

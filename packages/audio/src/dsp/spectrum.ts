@@ -1,4 +1,5 @@
 import FFT from 'fft.js';
+import { bandWeights } from './band-weights.js';
 
 /** Frame-level features of one song, all on the onset hop grid unless named otherwise. */
 export interface Features {
@@ -303,14 +304,26 @@ export class FeatureExtractor {
     const rms = new Float32Array(frames);
     for (let t = 0; t < frames; t++) rms[t] = gain * Math.sqrt(this.energy[t] as number);
     // Spectral flux with a one-band maximum filter on the reference frame (SuperFlux-style), so vibrato
-    // and slides do not read as onsets.
+    // and slides do not read as onsets. Each band's rises are kept, then summed with band weights.
+    const mel = this.mel;
+    const lag = 2;
+    const riseLog = new Float32Array(frames * MEL_BANDS);
+    const riseLin = new Float32Array(frames * MEL_BANDS);
+    for (let t = lag; t < frames; t++) {
+      const r0 = (t - lag) * MEL_BANDS;
+      const c0 = t * MEL_BANDS;
+      for (let b = 0; b < MEL_BANDS; b++) {
+        riseLog[c0 + b] = Math.max(0, riseOver(logMel, r0, c0, b));
+        riseLin[c0 + b] = Math.max(0, riseOver(mel, r0, c0, b));
+      }
+    }
+    const hopSec = ONSET_HOP / sampleRate;
+    const w = bandWeights(riseLog, frames, MEL_BANDS, hopSec);
     const rawOnset = new Float32Array(frames);
     const rawLow = new Float32Array(frames);
     const rawLin = new Float32Array(frames);
     const rawLowLin = new Float32Array(frames);
     const rawHighLin = new Float32Array(frames);
-    const mel = this.mel;
-    const lag = 2;
     const lowBand = this.filters.map((f) => f.low);
     const highBand = this.filters.map((f) => f.high);
     for (let t = lag; t < frames; t++) {
@@ -319,20 +332,16 @@ export class FeatureExtractor {
       let lin = 0;
       let lowLin = 0;
       let highLin = 0;
-      const r0 = (t - lag) * MEL_BANDS;
       const c0 = t * MEL_BANDS;
       for (let b = 0; b < MEL_BANDS; b++) {
-        const d = riseOver(logMel, r0, c0, b);
-        if (d > 0) {
-          s += d;
-          if (lowBand[b]) low += d;
-        }
-        const dl = riseOver(mel, r0, c0, b);
-        if (dl > 0) {
-          lin += dl;
-          if (lowBand[b]) lowLin += dl;
-          else if (highBand[b]) highLin += dl;
-        }
+        const d = (w[b] as number) * (riseLog[c0 + b] as number);
+        const dl = (w[b] as number) * (riseLin[c0 + b] as number);
+        s += d;
+        lin += dl;
+        if (lowBand[b]) {
+          low += d;
+          lowLin += dl;
+        } else if (highBand[b]) highLin += dl;
       }
       rawOnset[t] = s;
       rawLow[t] = low;
@@ -340,7 +349,6 @@ export class FeatureExtractor {
       rawLowLin[t] = gain * lowLin;
       rawHighLin[t] = gain * highLin;
     }
-    const hopSec = ONSET_HOP / sampleRate;
     const hw = Math.round(0.4 / hopSec);
     return {
       sampleRate,
