@@ -155,6 +155,26 @@ describe('octave evidence', () => {
     expect(octaveFactor({ ...e, evenDouble: 0.17 }, 176).factor).toBe(1);
   });
 
+  it('halves a bare grid whose pitch moves on every other point, against an eighth-note alternation', () => {
+    // A slow ballad's eighths: kick and bass on every beat, plucked strings on every eighth, so the
+    // eighths alternate like a backbeat (0.53 against 0.49 at the half) while the pitch steps per beat.
+    const e = {
+      backbeatHalf: 0.49,
+      backbeatBeat: 0.53,
+      backbeatDouble: 0.48,
+      evenBeat: 0.31,
+      evenDouble: 0,
+      harmony: 0.27,
+      periodTwo: 0.75,
+    };
+    expect(octaveFactor(e, 138).factor).toBe(0.5);
+    // The same at 176 (fast swing at its beat) or at 84 (a half of 42 nobody taps) stays.
+    expect(octaveFactor(e, 176).factor).toBe(1);
+    expect(octaveFactor(e, 84).factor).toBe(1);
+    // Pitch moving on every point (a walking line) is no such evidence.
+    expect(octaveFactor({ ...e, periodTwo: 0.1 }, 138).factor).toBe(1);
+  });
+
   it('takes a grid at a quarter of a 200 bpm groove (onsets on its quarters) back up to the beat', () => {
     const f = computeFeatures(groove(200, 48, [0, 2], [1, 3]), SR, 1);
     // The bar grid (every 4th beat, 50 bpm): beats 2, 3 and 4 sound on its quarters and midpoint.

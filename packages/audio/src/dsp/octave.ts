@@ -115,6 +115,17 @@ const HARMONY_HALF = 0.35;
  */
 const BARE_GRID = 0.05;
 const HARMONY_HALF_BARE = 0.4;
+/**
+ * On such a bare grid with 8-point chords, pitch that moves only on every other point (`periodTwo` ≥
+ * PERIOD_TWO: bass and arpeggio step once per beat, the points between re-strike the same notes, as
+ * pizzicato or picked eighths do) halves even against the drums: a kick on every beat with only the
+ * strings' eighths between alternates like a backbeat at the eighths. Only when the half is a ballad's
+ * tempo. Fitted on the train and class renders: slow broadway and spiritual at 58–81 read at their
+ * eighths have periodTwo 0.46–0.75; the grids with that evidence at their beat are jazz at 84 (a half of
+ * 42) and swing at 176–186 (88–93).
+ */
+const BALLAD_HALF_MIN = 50;
+const BALLAD_HALF_MAX = 85;
 /** Double tempo needs midpoints at least this strong beside the beats (else they are off-beats). */
 const EVEN_DOUBLE = 0.5;
 /**
@@ -154,7 +165,8 @@ export function octaveFactor(
   // When nothing sounds between the grid points the grid is the finest pulse, the eighths of a slow song
   // rather than a beat with its own eighths: the drums need only not contradict the half.
   const bare = e.evenDouble < BARE_GRID;
-  const half = e.backbeatHalf >= e.backbeatBeat + (doubted || bare ? 0 : HALF_GAIN);
+  const steps = bare && e.periodTwo >= PERIOD_TWO && bpm / 2 >= BALLAD_HALF_MIN && bpm / 2 <= BALLAD_HALF_MAX;
+  const half = steps || e.backbeatHalf >= e.backbeatBeat + (doubted || bare ? 0 : HALF_GAIN);
   if (bpm / 2 >= MIN_BPM && e.harmony < (bare ? HARMONY_HALF_BARE : HARMONY_HALF) && half)
     return { factor: 0.5, margin: Math.max(0, e.backbeatHalf - e.backbeatBeat) };
   if (bpm * 2 <= MAX_DOUBLE_BPM && e.evenDouble >= EVEN_DOUBLE && wins(e.backbeatDouble))
