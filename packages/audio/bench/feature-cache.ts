@@ -5,9 +5,10 @@ import { basename, join } from 'node:path';
 import { computeFeatures, decodeAudio, type Features } from '@beatframe/audio';
 
 /** FEATURE_CACHE=<dir> keeps another build's features apart (features change with the code). */
-const dir = process.env.FEATURE_CACHE ?? join(tmpdir(), 'beatframe-feature-cache-2');
+const dir = process.env.FEATURE_CACHE ?? join(tmpdir(), 'beatframe-feature-cache-3');
 const ARRAYS = [
   'onset',
+  'plainOnset',
   'lowOnset',
   'beatOnset',
   'lowBeatOnset',
@@ -40,8 +41,19 @@ export async function cachedFeatures(audio: string): Promise<Features> {
   let e = 0;
   for (const v of pcm) e += v * v;
   const f = computeFeatures(pcm, 22050, 0.1 / Math.sqrt(e / pcm.length));
-  const { onset, lowOnset, beatOnset, lowBeatOnset, highBeatOnset, rms, logMel, chroma, ...rest } = f;
-  const arrays = [onset, lowOnset, beatOnset, lowBeatOnset, highBeatOnset, rms, logMel, chroma];
+  const {
+    onset,
+    plainOnset,
+    lowOnset,
+    beatOnset,
+    lowBeatOnset,
+    highBeatOnset,
+    rms,
+    logMel,
+    chroma,
+    ...rest
+  } = f;
+  const arrays = [onset, plainOnset, lowOnset, beatOnset, lowBeatOnset, highBeatOnset, rms, logMel, chroma];
   const head = Buffer.from(JSON.stringify({ ...rest, lengths: arrays.map((a) => a.length) }));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(head.length);

@@ -113,9 +113,9 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
 export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeOptions = {}): AudioAnalysis {
   const env = f.beatOnset;
   const { reading, tempo, beats: phased } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec));
-  // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram and of the
-  // tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
-  const confidence = Math.min(tempo.confidence, tempoClarity(f.onset, f.hopSec));
+  // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram (all bands alike)
+  // and of the tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
+  const confidence = Math.min(tempo.confidence, tempoClarity(f.plainOnset, f.hopSec));
   const rawBeats = fixLocalPhase(phased, env, f.lowBeatOnset);
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);

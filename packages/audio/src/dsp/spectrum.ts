@@ -9,6 +9,11 @@ export interface Features {
   frames: number;
   /** Onset strength (spectral flux of log mel bands), high-passed and rectified. */
   onset: Float32Array;
+  /**
+   * The same log flux with every band weighted alike: the steady-beat confidence is measured on it, since
+   * the band weights favour whatever repeats (an echo over ambient pads) and would flatter it.
+   */
+  plainOnset: Float32Array;
   /** Onset strength of the bass bands only (kick drums, bass notes): downbeat evidence. */
   lowOnset: Float32Array;
   /**
@@ -320,6 +325,7 @@ export class FeatureExtractor {
     const hopSec = ONSET_HOP / sampleRate;
     const w = bandWeights(riseLog, frames, MEL_BANDS, hopSec);
     const rawOnset = new Float32Array(frames);
+    const rawPlain = new Float32Array(frames);
     const rawLow = new Float32Array(frames);
     const rawLin = new Float32Array(frames);
     const rawLowLin = new Float32Array(frames);
@@ -328,6 +334,7 @@ export class FeatureExtractor {
     const highBand = this.filters.map((f) => f.high);
     for (let t = lag; t < frames; t++) {
       let s = 0;
+      let plain = 0;
       let low = 0;
       let lin = 0;
       let lowLin = 0;
@@ -337,6 +344,7 @@ export class FeatureExtractor {
         const d = (w[b] as number) * (riseLog[c0 + b] as number);
         const dl = (w[b] as number) * (riseLin[c0 + b] as number);
         s += d;
+        plain += riseLog[c0 + b] as number;
         lin += dl;
         if (lowBand[b]) {
           low += d;
@@ -344,6 +352,7 @@ export class FeatureExtractor {
         } else if (highBand[b]) highLin += dl;
       }
       rawOnset[t] = s;
+      rawPlain[t] = plain;
       rawLow[t] = low;
       rawLin[t] = gain * lin;
       rawLowLin[t] = gain * lowLin;
@@ -355,6 +364,7 @@ export class FeatureExtractor {
       hopSec,
       frames,
       onset: highPass(rawOnset, hw),
+      plainOnset: highPass(rawPlain, hw),
       lowOnset: highPass(rawLow, hw),
       beatOnset: highPass(rawLin, hw),
       lowBeatOnset: highPass(rawLowLin, hw),
