@@ -32,6 +32,8 @@ const DEFAULT_MAX_DURATION = 20 * 60;
  * beat after the MIDI beats of the train slice (bench/diag-phase.ts), so beats are reported 15 ms earlier.
  */
 const ONSET_LATENCY_SEC = -0.015;
+/** fixLocalPhase's margin on a grid phased by the song's first attack (fitted on train and practice MIDI). */
+const START_LOCAL_MARGIN = 2;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -112,11 +114,18 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
  */
 export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeOptions = {}): AudioAnalysis {
   const env = f.beatOnset;
-  const { reading, tempo, beats: phased } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec));
+  const {
+    reading,
+    tempo,
+    beats: phased,
+    phaseByStart,
+  } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec));
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram and of the
   // tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
   const confidence = Math.min(tempo.confidence, tempoClarity(f.onset, f.hopSec));
-  const rawBeats = fixLocalPhase(phased, env, f.lowBeatOnset);
+  // A phase set by the song's start overrode near-tied onsets: those onsets move its blocks back only
+  // on clearer evidence than a drum-set phase needs.
+  const rawBeats = fixLocalPhase(phased, env, f.lowBeatOnset, phaseByStart ? START_LOCAL_MARGIN : undefined);
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);
   const beats = beatFrames.map((b) => round3(Math.max(0, b * f.hopSec + ONSET_LATENCY_SEC)));

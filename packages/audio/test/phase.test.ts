@@ -35,3 +35,31 @@ describe('chooseBeatPhase', () => {
     expect(phase.beats).toBe(grid);
   });
 });
+
+describe('chooseBeatPhase: the song starts on a beat', () => {
+  // A beat of 20 frames with drums on every eighth, the off-beat eighths a little louder (a snare on
+  // them): the tracker follows the off-beats. The song's first attack (a chord at frame 0) is on the beat.
+  const frames = 4000;
+  const periodAt = new Float32Array(frames).fill(20);
+  const on = Array.from({ length: 199 }, (_, k) => 20 * k + 20);
+  const off = Array.from({ length: 199 }, (_, k) => 20 * k + 10);
+  const full = spikes(frames, [0], 3);
+  for (const t of on) full[t] = 1;
+  for (const t of off) full[t] = 1.15;
+  const low = spikes(frames, [...on, ...off]);
+  const tracked = off.slice(0, 150);
+
+  it('moves a grid on the off-beat eighths onto the beat when the onsets nearly tie', () => {
+    const phase = chooseBeatPhase(tracked, full, low, periodAt);
+    expect(phase.shift).toBe(1 / 2);
+    expect(phase.byStart).toBe(true);
+    expect(phase.beats.slice(0, 3)).toEqual([20, 40, 60]);
+  });
+
+  it('keeps the off-beat grid when its onsets are far louder (a skank, not a tie)', () => {
+    const loud = Float32Array.from(full);
+    for (const t of off) loud[t] = 3;
+    const lowOff = spikes(frames, off);
+    expect(chooseBeatPhase(tracked, loud, lowOff, periodAt).shift).toBe(0);
+  });
+});
