@@ -32,8 +32,6 @@ const DEFAULT_MAX_DURATION = 20 * 60;
  * beat after the MIDI beats of the train slice (bench/diag-phase.ts), so beats are reported 15 ms earlier.
  */
 const ONSET_LATENCY_SEC = -0.015;
-/** fixLocalPhase's margin on a grid phased by the song's first attack (fitted on train and practice MIDI). */
-const START_LOCAL_MARGIN = 2;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -123,9 +121,9 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram and of the
   // tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
   const confidence = Math.min(tempo.confidence, tempoClarity(f.onset, f.hopSec));
-  // A phase set by the song's start overrode near-tied onsets: those onsets move its blocks back only
-  // on clearer evidence than a drum-set phase needs.
-  const rawBeats = fixLocalPhase(phased, env, f.lowBeatOnset, phaseByStart ? START_LOCAL_MARGIN : undefined);
+  // A phase set by the song's start overrode near-tied onsets: a block moves back only where its
+  // off-beats outweigh its beats more than the whole song's do.
+  const rawBeats = fixLocalPhase(phased, env, f.lowBeatOnset, undefined, phaseByStart);
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);
   const beats = beatFrames.map((b) => round3(Math.max(0, b * f.hopSec + ONSET_LATENCY_SEC)));

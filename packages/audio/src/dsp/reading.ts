@@ -137,6 +137,8 @@ export function fixLocalPhase(
   onset: Float32Array,
   lowOnset: Float32Array,
   margin = LOCAL_MARGIN,
+  /** Judge each block against the whole song's off-beat/beat ratio instead of 1 (a grid phased by the song's start). */
+  relative = false,
 ): number[] {
   const n = beats.length;
   if (n < 24) return beats;
@@ -154,6 +156,11 @@ export function fixLocalPhase(
   const on = beats.map((b) => ev(b));
   const off = beats.map((b, i) => ev(b + 0.5 * period(i)));
   const out = [...beats];
+  let norm = 1;
+  if (relative) {
+    const sum = (x: number[]) => x.reduce((p, q) => p + q, 0);
+    norm = Math.max(1, sum(off) / (sum(on) || 1));
+  }
   for (let start = 0; start < n; start += 8) {
     let a = 0;
     let b = 0;
@@ -161,7 +168,7 @@ export function fixLocalPhase(
       a += on[i] as number;
       b += off[i] as number;
     }
-    if (b > margin * a)
+    if (b > margin * norm * a)
       for (let i = start; i < Math.min(n, start + 8); i++) out[i] = (beats[i] as number) + 0.5 * period(i);
   }
   return out.filter((b) => b < onset.length - 1);
