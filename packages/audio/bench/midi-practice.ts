@@ -6,6 +6,7 @@
  * held out, nothing here is in the corpus).
  * A file joins only when its tempo map is usable: its notes sit on the map's sixteenth or triplet grid
  * (a file played in freely against a nominal tempo does not), one beat unit throughout, 30 s of music.
+ * Needs the Debian packages openttd-openmsx and freedoom (a source that is absent is skipped).
  * Run: node bench/midi-practice.ts (renders into $TMPDIR/beatframe-midi-practice; FEATURE_CACHE as the
  * other benches). PRACTICE_ONLY=<substring>, PRACTICE_CLEAN=1 (no damage), BENCH_ALL=1 (all rows).
  */
