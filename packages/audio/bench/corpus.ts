@@ -166,7 +166,7 @@ function mmaGrooveSong(fam: Family, bpm: number, bars: number, seed: number, cho
 const ffmpegQuiet = ['-v', 'error', '-nostdin', '-y'];
 
 /** Damage by a fixed rule: clean WAV, MP3 64k, reverb + MP3 96k, compression + noise + MP3 128k, speech + MP3 96k. */
-function damage(wav: string, kind: number, seed: number): { path: string; label: string } {
+export function damage(wav: string, kind: number, seed: number): { path: string; label: string } {
   if (kind === 0) return { path: wav, label: 'clean wav' };
   const out = wav.replace(/\.wav$/, `.d${kind}.mp3`);
   const labels = ['', 'mp3 64k', 'reverb, mp3 96k', 'compressed, noise, mp3 128k', 'speech layer, mp3 96k'];
@@ -227,7 +227,7 @@ function damage(wav: string, kind: number, seed: number): { path: string; label:
   return { path: out, label: labels[kind] as string };
 }
 
-function renderMidi(mid: string, wav: string, soundfont: string): void {
+export function renderMidi(mid: string, wav: string, soundfont: string): void {
   if (existsSync(wav)) return;
   execFileSync('fluidsynth', ['-ni', '-q', '-g', '0.6', '-F', wav, '-r', '22050', soundfont, mid], {
     stdio: 'ignore',

@@ -13,6 +13,8 @@ export interface MidiMap {
   timeSigs: Array<[number, number, number]>;
   firstNoteTick: number;
   lastNoteTick: number;
+  /** Ticks of every note-on, sorted (drums included). */
+  noteTicks: number[];
 }
 
 export function readMidiMap(path: string): MidiMap {
@@ -25,6 +27,7 @@ export function readMidiMap(path: string): MidiMap {
   const timeSigs: Array<[number, number, number]> = [];
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
+  const noteTicks: number[] = [];
   let p = 14;
   for (let t = 0; t < tracks && p + 8 <= b.length; t++) {
     const len = b.readUInt32BE(p + 4);
@@ -62,6 +65,7 @@ export function readMidiMap(path: string): MidiMap {
         if (kind === 0x90 && d2 > 0) {
           first = Math.min(first, tick);
           last = Math.max(last, tick);
+          noteTicks.push(tick);
         }
         void d1;
       }
@@ -77,6 +81,7 @@ export function readMidiMap(path: string): MidiMap {
     timeSigs,
     firstNoteTick: Number.isFinite(first) ? first : 0,
     lastNoteTick: last,
+    noteTicks: noteTicks.sort((x, y) => x - y),
   };
 }
 

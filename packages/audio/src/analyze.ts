@@ -112,11 +112,18 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
  */
 export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeOptions = {}): AudioAnalysis {
   const env = f.beatOnset;
-  const { reading, tempo, beats: phased } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec));
+  const {
+    reading,
+    tempo,
+    beats: phased,
+    phaseByStart,
+  } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec));
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram (all bands alike)
   // and of the tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
   const confidence = Math.min(tempo.confidence, tempoClarity(f.plainOnset, f.hopSec));
-  const rawBeats = fixLocalPhase(phased, env, f.lowBeatOnset);
+  // A phase set by the song's start overrode near-tied onsets: a block moves back only where its
+  // off-beats outweigh its beats more than the whole song's do.
+  const rawBeats = fixLocalPhase(phased, env, f.lowBeatOnset, undefined, phaseByStart);
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);
   const beats = beatFrames.map((b) => round3(Math.max(0, b * f.hopSec + ONSET_LATENCY_SEC)));

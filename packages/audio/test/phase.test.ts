@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBeatPhase } from '../src/dsp/reading.js';
+import { chooseBeatPhase, fixLocalPhase } from '../src/dsp/reading.js';
 
 /** Envelopes of `frames` frames with unit spikes at the given frames (times `gain`). */
 function spikes(frames: number, at: number[], gain = 1): Float32Array {
@@ -33,5 +33,47 @@ describe('chooseBeatPhase', () => {
     const phase = chooseBeatPhase(grid, full, low, periodAt);
     expect(phase.shift).toBe(0);
     expect(phase.beats).toBe(grid);
+  });
+});
+
+describe('chooseBeatPhase: the song starts on a beat', () => {
+  // A beat of 20 frames with drums on every eighth, the off-beat eighths a little louder (a snare on
+  // them): the tracker follows the off-beats. The song's first attack (a chord at frame 0) is on the beat.
+  const frames = 4000;
+  const periodAt = new Float32Array(frames).fill(20);
+  const on = Array.from({ length: 199 }, (_, k) => 20 * k + 20);
+  const off = Array.from({ length: 199 }, (_, k) => 20 * k + 10);
+  const full = spikes(frames, [0], 3);
+  for (const t of on) full[t] = 1;
+  for (const t of off) full[t] = 1.15;
+  const low = spikes(frames, [...on, ...off]);
+  const tracked = off.slice(0, 150);
+
+  it('moves a grid on the off-beat eighths onto the beat when the onsets nearly tie', () => {
+    const phase = chooseBeatPhase(tracked, full, low, periodAt);
+    expect(phase.shift).toBe(1 / 2);
+    expect(phase.byStart).toBe(true);
+    expect(phase.beats.slice(0, 3)).toEqual([20, 40, 60]);
+  });
+
+  it('keeps the off-beat grid when its onsets are far louder (a skank, not a tie)', () => {
+    const loud = Float32Array.from(full);
+    for (const t of off) loud[t] = 3;
+    const lowOff = spikes(frames, off);
+    expect(chooseBeatPhase(tracked, loud, lowOff, periodAt).shift).toBe(0);
+  });
+});
+
+describe('fixLocalPhase on a grid phased by the song start', () => {
+  // Off-beats twice the beats all through the song (the grid was put on the beat by the song's start):
+  // no block is unlike the song, so none moves back; the plain check would move every block.
+  const frames = 3000;
+  const beats = Array.from({ length: 140 }, (_, k) => 20 * k + 20);
+  const env = spikes(frames, beats);
+  for (const b of beats) env[b + 10] = 2;
+
+  it('judges each block against the whole song', () => {
+    expect(fixLocalPhase(beats, env, env, undefined, true)).toEqual(beats);
+    expect(fixLocalPhase(beats, env, env)[0]).toBe(30);
   });
 });

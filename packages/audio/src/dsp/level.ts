@@ -16,6 +16,8 @@ export interface LevelledTrack {
   tempo: TempoTrack;
   /** Tracked and phased beats (frames). */
   beats: number[];
+  /** The phase was taken from the song's first attack (the onsets nearly tied): no local phase fixes. */
+  phaseByStart?: boolean;
 }
 
 /**
@@ -41,7 +43,8 @@ export function trackAtLevel(
   const track = (bpm: number) => {
     const tempo = trackTempo(env, f.hopSec, bpm || undefined);
     const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
-    return { tempo, beats: chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt).beats };
+    const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt);
+    return { tempo, beats: phase.beats, phaseByStart: !!phase.byStart };
   };
   const medianOf = (beats: number[]) => {
     const ints = beats.slice(1).map((b, i) => b - (beats[i] as number));

@@ -44,6 +44,8 @@ export interface PhaseChoice {
   beats: number[];
   /** Fraction of a beat the grid was moved by (0 = kept). */
   shift: number;
+  /** The phase came from the song's first attack against the onsets' (near-tied) evidence. */
+  byStart?: boolean;
 }
 
 /** The mean of an onset envelope, or 1 where it is silent, to scale envelopes against each other. */
@@ -84,12 +86,45 @@ export function chooseBeatPhase(
     const s = score(phi, W);
     if (s > best.s) best = { phi, s };
   }
-  if (best.phi === 0 || best.s < base * 1.25) return { beats, shift: 0 };
+  if (best.phi === 0 || best.s < base * 1.25) {
+    // A song starts on a beat: when its first attack falls on the grid's off-beat and the off-beat's
+    // onsets are not far weaker, the grid is on the off-beat eighths (drums as loud between the beats).
+    const first = firstPhase(beats, onset);
+    if (first < 0.5 - FIRST_TOL || first > 0.5 + FIRST_TOL || score(1 / 2, W) < base * PHASE_TIE)
+      return { beats, shift: 0 };
+    best = { phi: 1 / 2, s: base };
+  }
+  const byStart = best.s === base;
   const shifted = beats.map((b, i) => {
     const p = (beats[i + 1] ?? b + (periodAt[Math.round(b)] ?? 40)) - b;
     return b + best.phi * p;
   });
-  return { beats: shifted.filter((b) => b < onset.length - 1), shift: best.phi };
+  return { beats: shifted.filter((b) => b < onset.length - 1), shift: best.phi, byStart };
+}
+
+/** The off-beat's phase score within this share of the grid's counts as a near tie (fitted on the train slice). */
+const PHASE_TIE = 0.6;
+/** How near the grid's off-beat (in beats) the song's first attack must fall. */
+const FIRST_TOL = 0.15;
+
+/**
+ * Where the song's first strong attack (a third of the loud onsets' level) falls within the grid's
+ * beat, 0…1, as the circular mean over the grid's first 16 beats (one early beat may be misplaced).
+ */
+export function firstPhase(beats: number[], onset: Float32Array): number {
+  const sorted = Float32Array.from(onset).sort();
+  const thr = 0.3 * (sorted[Math.floor(sorted.length * 0.95)] as number);
+  let t = 0;
+  while (t < onset.length && (onset[t] as number) < thr) t++;
+  let x = 0;
+  let y = 0;
+  for (let k = 0; k + 1 < Math.min(beats.length, 17); k++) {
+    const p = (beats[k + 1] as number) - (beats[k] as number);
+    const a = (2 * Math.PI * (t - (beats[k] as number))) / p;
+    x += Math.cos(a);
+    y += Math.sin(a);
+  }
+  return (((Math.atan2(y, x) / (2 * Math.PI)) % 1) + 1) % 1;
 }
 
 /**
@@ -102,6 +137,8 @@ export function fixLocalPhase(
   onset: Float32Array,
   lowOnset: Float32Array,
   margin = LOCAL_MARGIN,
+  /** Judge each block against the whole song's off-beat/beat ratio instead of 1 (a grid phased by the song's start). */
+  relative = false,
 ): number[] {
   const n = beats.length;
   if (n < 24) return beats;
@@ -119,6 +156,11 @@ export function fixLocalPhase(
   const on = beats.map((b) => ev(b));
   const off = beats.map((b, i) => ev(b + 0.5 * period(i)));
   const out = [...beats];
+  let norm = 1;
+  if (relative) {
+    const sum = (x: number[]) => x.reduce((p, q) => p + q, 0);
+    norm = Math.max(1, sum(off) / (sum(on) || 1));
+  }
   for (let start = 0; start < n; start += 8) {
     let a = 0;
     let b = 0;
@@ -126,7 +168,7 @@ export function fixLocalPhase(
       a += on[i] as number;
       b += off[i] as number;
     }
-    if (b > margin * a)
+    if (b > margin * norm * a)
       for (let i = start; i < Math.min(n, start + 8); i++) out[i] = (beats[i] as number) + 0.5 * period(i);
   }
   return out.filter((b) => b < onset.length - 1);
