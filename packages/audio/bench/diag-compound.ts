@@ -1,6 +1,7 @@
 /**
  * Diagnostic: the comb's reading against the truth and the autocorrelations (full band, bass band) at
- * 1, 2, 3, 4, 6 truth-beat thirds, for the error-class songs (bench/classes.ts) and the train corpus.
+ * 1, 2, 3, 4, 6 truth-beat thirds, for the error-class songs (bench/classes.ts) and the train corpus
+ * (PRACTICE=1 adds bench/midi-practice.ts).
  * Train material only. BENCH_ONLY=<substring>.
  */
 import { tmpdir } from 'node:os';
@@ -10,11 +11,13 @@ import { chooseTempo, globalAcf } from '../dist/dsp/reading.js';
 import { classSongs } from './classes.ts';
 import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
+import { practiceSongs } from './midi-practice.ts';
 
 const cache = join(tmpdir(), 'beatframe-audio-corpus');
 const only = process.env.BENCH_ONLY;
 const songs = [
   ...classSongs(),
+  ...(process.env.PRACTICE ? practiceSongs() : []),
   ...beatCorpus(join(cache, 'grooves')),
   ...packagedMidiCorpus(join(cache, 'midi')),
   ...sectionCorpus(join(cache, 'sections')),
