@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBeatPhase, fixLocalPhase } from '../src/dsp/reading.js';
+import { barsAtThreeHalves, chooseBeatPhase, fixLocalPhase } from '../src/dsp/reading.js';
 
 /** Envelopes of `frames` frames with unit spikes at the given frames (times `gain`). */
 function spikes(frames: number, at: number[], gain = 1): Float32Array {
@@ -75,5 +75,47 @@ describe('fixLocalPhase on a grid phased by the song start', () => {
   it('judges each block against the whole song', () => {
     expect(fixLocalPhase(beats, env, env, undefined, true)).toEqual(beats);
     expect(fixLocalPhase(beats, env, env)[0]).toBe(30);
+  });
+});
+
+describe('barsAtThreeHalves', () => {
+  const hopSec = 0.01;
+  /** An autocorrelation with the given peaks (lag in seconds → value), 0 elsewhere. */
+  const acf = (peaks: Array<[number, number]>) => {
+    const a = new Float64Array(700);
+    for (const [sec, v] of peaks) a[Math.round(sec / hopSec)] = v;
+    return a;
+  };
+  it('says a 12/8 reading at 100 is two thirds of a straight 150 whose riff repeats every 2 and 4 beats', () => {
+    // Beat 0.4 s; the reading's period 0.6 s. Eighths (0.2 s) sound, the riff repeats at 0.8 and 1.6 s more
+    // than at 0.6 and 1.8 s.
+    const full = acf([
+      [0.2, 0.46],
+      [0.4, 0.62],
+      [0.6, 0.4],
+      [0.8, 0.53],
+      [1.2, 0.44],
+      [1.6, 0.59],
+      [1.8, 0.38],
+    ]);
+    expect(barsAtThreeHalves(full, 100, hopSec)).toBe(true);
+  });
+  it('leaves a real 6/8 alone (it repeats at its dotted beats), and a reading that does not divide in threes', () => {
+    const sixEight = acf([
+      [0.2, 0.4],
+      [0.6, 0.8],
+      [0.8, 0.15],
+      [1.2, 0.85],
+      [1.6, 0.2],
+      [1.8, 0.7],
+    ]);
+    expect(barsAtThreeHalves(sixEight, 100, hopSec)).toBe(false);
+    const doubled = acf([
+      [0.3, 0.12],
+      [0.6, 0.4],
+      [0.8, 0.53],
+      [1.6, 0.59],
+    ]);
+    expect(barsAtThreeHalves(doubled, 100, hopSec)).toBe(false);
   });
 });

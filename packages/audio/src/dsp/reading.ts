@@ -265,6 +265,38 @@ const bassBeat: RelatedReading = (full, low, bpm, hopSec) => {
 };
 
 /**
+ * Fitted on train, class and practice material (`bench/diag-bar.ts`): a reading of at least BAR_MIN_BPM
+ * whose full band repeats at 2 or 4 beats of the 3⁄2 reading (4⁄3 or 8⁄3 of its own period, no multiple
+ * of it) at least BAR_RATIO times as much as at 1 or 3 of its own periods. Compound readings that were
+ * right scored up to 0.73; straight songs read as 12/8 0.89–2.1 (a game tune at 150, salsa at 218, a fast
+ * waltz with 2-bar chords), and 0.55–0.78 for three more, left alone for the margin.
+ */
+const BAR_MIN_BPM = 90;
+const BAR_RATIO = 0.8;
+/** The full band's repetition at a third of the period, below which a reading does not divide in threes. */
+const TERNARY_FLOOR = 0.2;
+
+/** Whether the whole band's repetitions (`full`, its autocorrelation) say `bpm` is ⅔ of a straight beat. */
+export function barsAtThreeHalves(full: Float64Array, bpm: number, hopSec: number): boolean {
+  if (bpm < BAR_MIN_BPM) return false;
+  const p = 60 / bpm / hopSec;
+  // Only a reading that divides in threes, as a compound beat does (a ballad read at double divides in
+  // neither, and its 3⁄2 is no beat at all).
+  const third = peakNear(full, p / 3);
+  if (!(third >= TERNARY_FLOOR && third > 1.5 * peakNear(full, p / 2))) return false;
+  const own = Math.max(peakNear(full, p), peakNear(full, 3 * p));
+  const other = Math.max(peakNear(full, (4 / 3) * p), peakNear(full, (8 / 3) * p));
+  return other >= BAR_RATIO * own;
+}
+
+/** The reading at 3⁄2 of `bpm` when the whole band's bars say it is the beat, else undefined. */
+const barBeat: RelatedReading = (full, low, bpm, hopSec) => {
+  if (!barsAtThreeHalves(full, bpm, hopSec)) return undefined;
+  const c = bestReadingNear(full, low, bpm * 1.5, hopSec);
+  return c.bpm > 0 ? c : undefined;
+};
+
+/**
  * Fitted on the train families (a 12/8 ballad at 51 and blues at 56, a 6/8 swing at 51, all read at three
  * times the beat): the bass must repeat at 3 or 6 grid points at least COMPOUND_BASS times more than at 1, 2
  * or 4 of them (and above BASS_FLOOR), so the grid groups in threes…
@@ -331,7 +363,8 @@ export function chooseTempo(onset: Float32Array, lowOnset: Float32Array, hopSec:
   // A compound reading at two thirds of a binary beat: the full band repeats at 3 eighths as well as at
   // 2 (disco's even eighths, a waltz's comping), but the bass (kick, bass notes) repeats at the beat.
   // When the bass band repeats clearly more at 3⁄2 of the tempo, that is the beat.
-  const faster = bassBeat(full, low, best.bpm, hopSec);
+  // The same from the whole band's bar-length repetitions (a riff over 2 or 4 beats): see barBeat.
+  const faster = bassBeat(full, low, best.bpm, hopSec) ?? barBeat(full, low, best.bpm, hopSec);
   if (faster) {
     const prev = best;
     best = faster;
