@@ -11,6 +11,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { maxAround } from './bench-util.ts';
 import { beatCorpus, packagedMidiCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { practiceSongs } from './midi-practice.ts';
@@ -22,12 +23,6 @@ const songs = [
   ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
   ...(process.env.CORPUS === '1' ? beatCorpus(join(cache, 'grooves')) : []),
 ].filter((s) => !s.heldOut && (!only || s.name.includes(only)));
-const maxAround = (x: Float32Array, c: number, r: number) => {
-  let m = 0;
-  for (let i = Math.max(0, Math.round(c) - r); i <= Math.min(x.length - 1, Math.round(c) + r); i++)
-    m = Math.max(m, x[i] as number);
-  return m;
-};
 const mean = (x: Float32Array) => x.reduce((a, b) => a + b, 0) / Math.max(1, x.length) || 1;
 const half = { cur: 0, lowMove: 0, allMove: 0, lowBeat: 0, allBeat: 0, low: 0, high: 0 };
 const wins = { cur: 0, lowMove: 0, allMove: 0, lowBeat: 0, allBeat: 0, low: 0, high: 0 };

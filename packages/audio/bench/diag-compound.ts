@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFeatures } from '@beatframe/audio';
 import { chooseTempo, globalAcf } from '../dist/dsp/reading.js';
+import { acfPeak } from './bench-util.ts';
 import { classSongs } from './classes.ts';
 import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
@@ -22,13 +23,7 @@ const songs = [
   ...packagedMidiCorpus(join(cache, 'midi')),
   ...sectionCorpus(join(cache, 'sections')),
 ].filter((s) => !s.heldOut && (!only || s.name.includes(only)));
-const pk = (a: Float64Array, lag: number) => {
-  const r = Math.max(1, Math.round(lag * 0.02));
-  let m = 0;
-  for (let i = Math.round(lag) - r; i <= Math.round(lag) + r; i++)
-    if (i > 0 && i < a.length) m = Math.max(m, a[i] as number);
-  return m;
-};
+const pk = acfPeak;
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const comb = chooseTempo(f.onset, f.lowOnset, f.hopSec);

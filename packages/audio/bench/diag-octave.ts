@@ -5,6 +5,7 @@ import { decodeAudio } from '../dist/decode.js';
 import { trackBeats, trackTempo, trimBeats } from '../dist/dsp/beats.js';
 import { chooseBeatPhase, chooseTempo } from '../dist/dsp/reading.js';
 import { computeFeatures } from '../dist/dsp/spectrum.js';
+import { maxAround } from './bench-util.ts';
 import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 
 const cache = join(tmpdir(), 'beatframe-audio-corpus');
@@ -14,12 +15,6 @@ const songs = [
   ...packagedMidiCorpus(join(cache, 'midi')),
   ...sectionCorpus(join(cache, 'sections')),
 ].filter((s) => !s.heldOut && (!only || s.name.includes(only)));
-const maxAround = (x: Float32Array, c: number, r: number) => {
-  let m = 0;
-  for (let i = Math.max(0, Math.round(c) - r); i <= Math.min(x.length - 1, Math.round(c) + r); i++)
-    m = Math.max(m, x[i] as number);
-  return m;
-};
 const rows: unknown[] = [];
 for (const s of songs) {
   const pcm = await decodeAudio(s.audio, { sampleRate: 22050 });

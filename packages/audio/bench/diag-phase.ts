@@ -5,6 +5,7 @@ import { decodeAudio } from '../dist/decode.js';
 import { trackBeats, trackTempo, trimBeats } from '../dist/dsp/beats.js';
 import { chooseTempo } from '../dist/dsp/reading.js';
 import { computeFeatures } from '../dist/dsp/spectrum.js';
+import { maxAround } from './bench-util.ts';
 import { classSongs } from './classes.ts';
 import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 
@@ -16,12 +17,6 @@ const songs = [
   ...packagedMidiCorpus(join(cache, 'midi')),
   ...sectionCorpus(join(cache, 'sections')),
 ].filter((s) => !s.heldOut && (!only || s.name.includes(only)));
-const maxAround = (x: Float32Array, c: number, r: number) => {
-  let m = 0;
-  for (let i = Math.max(0, Math.round(c) - r); i <= Math.min(x.length - 1, Math.round(c) + r); i++)
-    m = Math.max(m, x[i] as number);
-  return m;
-};
 for (const s of songs) {
   const pcm = await decodeAudio(s.audio, { sampleRate: 22050 });
   let e = 0;

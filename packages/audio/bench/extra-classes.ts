@@ -8,6 +8,7 @@
  * and per class). CLASS=<fast|compound|waltz|ballad|…>[,…] keeps those classes; BENCH_ONLY=<substring>.
  */
 import * as audio from '@beatframe/audio';
+import { type BeatRow, reportGroups } from './bench-util.ts';
 import { classSongs } from './classes.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { beatTrack, mirEval } from './mir-eval.ts';
@@ -27,23 +28,8 @@ for (const s of songs) {
   tracks.push(beatTrack(s, a));
 }
 process.stderr.write('\r'.padEnd(40));
-const rows = mirEval<{ beatF: { ours: number }; amlt: { ours: number }; downbeatF?: number }>(tracks);
-const by: Record<string, { n: number; f: number; am: number }> = {};
-rows.forEach((r, i) => {
+const rows = mirEval<BeatRow>(tracks);
+reportGroups('CLASSES', rows, meta, (i) => {
   const { cls, damage } = songs[i] as { cls: string; damage: string };
-  for (const k of [cls, 'ALL', `damage: ${damage.replace(/^[^,]*, /, '')}`]) {
-    by[k] ??= { n: 0, f: 0, am: 0 };
-    const b = by[k];
-    b.n++;
-    b.f += r.beatF.ours;
-    b.am += r.amlt.ours;
-  }
-  if (r.beatF.ours < 0.95 || process.env.BENCH_ALL === '1')
-    console.log(
-      `${meta[i]}  F ${r.beatF.ours.toFixed(3)}  AMLt ${r.amlt.ours.toFixed(3)}  downF ${(r.downbeatF ?? 0).toFixed(3)}`,
-    );
+  return [cls, 'ALL', `damage: ${damage.replace(/^[^,]*, /, '')}`];
 });
-for (const [k, b] of Object.entries(by))
-  console.log(
-    `CLASSES ${k.padEnd(8)} (${b.n}): beat F ${(b.f / b.n).toFixed(3)}  AMLt ${(b.am / b.n).toFixed(3)}`,
-  );

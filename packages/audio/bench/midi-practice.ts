@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BeatRow, reportGroups } from './bench-util.ts';
 import { type CorpusSong, damage, fnv1a, renderMidi, SOUNDFONTS } from './corpus.ts';
 import { type MidiMap, readMidiMap, tappedGrid } from './midi-map.ts';
 
@@ -156,24 +157,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     tracks.push(beatTrack(s, a));
   }
   process.stderr.write('\r'.padEnd(40));
-  const rows = mirEval<{ beatF: { ours: number }; amlt: { ours: number }; downbeatF?: number }>(tracks);
-  const by: Record<string, { n: number; f: number; am: number }> = {};
-  rows.forEach((r, i) => {
-    const s = songs[i] as CorpusSong;
-    for (const k of ['ALL', s.name.startsWith('msx-') ? 'openmsx' : 'freedoom']) {
-      by[k] ??= { n: 0, f: 0, am: 0 };
-      const b = by[k];
-      b.n++;
-      b.f += r.beatF.ours;
-      b.am += r.amlt.ours;
-    }
-    if (r.beatF.ours < 0.95 || process.env.BENCH_ALL === '1')
-      console.log(
-        `${meta[i]}  F ${r.beatF.ours.toFixed(3)}  AMLt ${r.amlt.ours.toFixed(3)}  downF ${(r.downbeatF ?? 0).toFixed(3)}`,
-      );
-  });
-  for (const [k, b] of Object.entries(by))
-    console.log(
-      `PRACTICE ${k.padEnd(8)} (${b.n}): beat F ${(b.f / b.n).toFixed(3)}  AMLt ${(b.am / b.n).toFixed(3)}`,
-    );
+  const rows = mirEval<BeatRow>(tracks);
+  reportGroups('PRACTICE', rows, meta, (i) => [
+    'ALL',
+    (songs[i] as CorpusSong).name.startsWith('msx-') ? 'openmsx' : 'freedoom',
+  ]);
 }
