@@ -406,6 +406,29 @@ export function sectionCorpus(dir: string, plan = SECTION_PLAN): CorpusSong[] {
   return out;
 }
 
+/**
+ * The first `seconds` of a MIDI file rendered with a soundfont (cached as `<full>.90s.wav` beside `full`), and
+ * its tapped-beat truth up to there. Game tunes loop for minutes: 90 s are enough and keep the benches quick.
+ */
+export function midiExcerpt(
+  mid: string,
+  full: string,
+  soundfont: string,
+  seconds = 90,
+): { wav: string; beats: number[]; downbeats: number[]; beatsPerBar: number; bpm: number } {
+  const wav = full.replace(/\.wav$/, `.${seconds}s.wav`);
+  if (!existsSync(wav)) {
+    renderMidi(mid, full, soundfont);
+    execFileSync('sox', [full, wav, 'trim', '0', String(seconds)]);
+  }
+  const g = tappedGrid(readMidiMap(mid));
+  const keep = (t: number) => t <= seconds;
+  const beats = g.beats.filter(keep);
+  const bpm =
+    beats.length > 1 ? 60 / (((beats.at(-1) as number) - (beats[0] as number)) / (beats.length - 1)) : 0;
+  return { wav, beats, downbeats: g.downbeats.filter(keep), beatsPerBar: g.beatsPerBar, bpm };
+}
+
 /** Packaged MIDI (Debian planetblupi-music-midi), when installed: real game music, truth from each file's tempo map. */
 export function packagedMidiCorpus(dir: string): CorpusSong[] {
   const src = '/usr/share/planetblupi/music';
@@ -417,25 +440,7 @@ export function packagedMidiCorpus(dir: string): CorpusSong[] {
       const mid = join(src, f);
       const h = fnv1a(f);
       const sf = SOUNDFONTS[h % SOUNDFONTS.length] as string;
-      const full = join(dir, `blupi-${f.replace(/\.mid$/, '')}.wav`);
-      // The game loops its tunes for minutes: the first 90 s are enough and keep the bench quick.
-      const wav = full.replace(/\.wav$/, '.90s.wav');
-      if (!existsSync(wav)) {
-        renderMidi(mid, full, sf);
-        execFileSync('sox', [full, wav, 'trim', '0', '90']);
-      }
-      const map = readMidiMap(mid);
-      const g = tappedGrid(map);
-      const keep = (t: number) => t <= 90;
-      const grid = {
-        beats: g.beats.filter(keep),
-        downbeats: g.downbeats.filter(keep),
-        beatsPerBar: g.beatsPerBar,
-      };
-      const bpm =
-        grid.beats.length > 1
-          ? 60 / (((grid.beats.at(-1) as number) - (grid.beats[0] as number)) / (grid.beats.length - 1))
-          : 0;
+      const { wav, bpm, ...grid } = midiExcerpt(mid, join(dir, `blupi-${f.replace(/\.mid$/, '')}.wav`), sf);
       const d = damage(wav, (h >>> 3) % 5, h % 1000);
       return {
         name: `blupi-${f.replace(/\.mid$/, '')}`,

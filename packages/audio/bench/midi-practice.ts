@@ -11,13 +11,12 @@
  * other benches). PRACTICE_ONLY=<substring>, PRACTICE_CLEAN=1 (no damage), BENCH_ALL=1 (all rows).
  */
 
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BeatRow, reportGroups } from './bench-util.ts';
-import { type CorpusSong, damage, fnv1a, renderMidi, SOUNDFONTS } from './corpus.ts';
+import { type CorpusSong, damage, fnv1a, midiExcerpt, SOUNDFONTS } from './corpus.ts';
 import { type MidiMap, readMidiMap, tappedGrid } from './midi-map.ts';
 
 const OPENMSX = '/usr/share/games/openttd/baseset/openmsx';
@@ -92,22 +91,7 @@ export function practiceSongs(): CorpusSong[] {
     .map(({ name, mid }) => {
       const h = fnv1a(name);
       const sf = SOUNDFONTS[h % SOUNDFONTS.length] as string;
-      const full = join(dir, `${name}.wav`);
-      // As for planetblupi: game tunes loop; the first 90 s keep the bench quick.
-      const wav = full.replace(/\.wav$/, '.90s.wav');
-      if (!existsSync(wav)) {
-        renderMidi(mid, full, sf);
-        execFileSync('sox', [full, wav, 'trim', '0', '90']);
-      }
-      const g = tappedGrid(readMidiMap(mid));
-      const keep = (t: number) => t <= 90;
-      const grid = {
-        beats: g.beats.filter(keep),
-        downbeats: g.downbeats.filter(keep),
-        beatsPerBar: g.beatsPerBar,
-      };
-      const bpm =
-        60 / (((grid.beats.at(-1) as number) - (grid.beats[0] as number)) / (grid.beats.length - 1));
+      const { wav, bpm, ...grid } = midiExcerpt(mid, join(dir, `${name}.wav`), sf);
       const d =
         process.env.PRACTICE_CLEAN === '1'
           ? { path: wav, label: 'clean wav' }
