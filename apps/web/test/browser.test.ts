@@ -223,10 +223,19 @@ describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
     expect(await page.textContent(`article[data-shot="${firstShot}"]`)).toContain('rain-soaked neon streets');
 
     // Both takes are kept; the first can be picked again.
-    await page.locator(`article[data-shot="${firstShot}"] details`).evaluate((d: HTMLDetailsElement) => {
-      d.open = true;
-    });
-    await page.waitForSelector(`article[data-shot="${firstShot}"] [data-take="a1"]`);
+    // The takes load when the card opens; a live refresh may redraw the card meanwhile, so open it until
+    // they show (under load the first opening could miss).
+    await page.waitForFunction(
+      (id) => {
+        const d = document.querySelector<HTMLDetailsElement>(`article[data-shot="${id}"] details`);
+        if (d && !d.open) d.open = true;
+        const take = document.querySelector<HTMLElement>(`article[data-shot="${id}"] [data-take="a1"]`);
+        if (!take && d && Date.now() % 5000 < 250) d.open = false; // retry the load now and then
+        return !!take && take.offsetParent !== null;
+      },
+      firstShot,
+      { timeout: 60_000, polling: 250 },
+    );
     expect(await page.locator(`article[data-shot="${firstShot}"] .take`).count()).toBe(2);
     await shot('6-takes-and-versions');
 
