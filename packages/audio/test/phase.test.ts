@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barsAtThreeHalves, chooseBeatPhase, fixLocalPhase } from '../src/dsp/reading.js';
+import { barsAtThreeHalves, chooseBeatPhase, dottedReading, fixLocalPhase } from '../src/dsp/reading.js';
 
 /** Envelopes of `frames` frames with unit spikes at the given frames (times `gain`). */
 function spikes(frames: number, at: number[], gain = 1): Float32Array {
@@ -117,5 +117,30 @@ describe('barsAtThreeHalves', () => {
       [1.6, 0.59],
     ]);
     expect(barsAtThreeHalves(doubled, 100, hopSec)).toBe(false);
+  });
+});
+
+describe('dottedReading', () => {
+  const hopSec = 0.01;
+  const frames = 6000;
+  // A straight beat of 0.5 s (120 bpm) with sixteenths on the hi-hat and a 3+3+2 riff over each 4-beat bar
+  // (3+3+3+3+4 sixteenths): its dotted eighths (0.375 s, 160 bpm) are the most regular onsets.
+  const sixteenths = Array.from({ length: frames / 12.5 }, (_, k) => Math.round(12.5 * k));
+  const riff = [0, 3, 6, 9, 12].map((s) => s * 12.5);
+  const bars = Array.from({ length: frames / 200 }, (_, k) => 200 * k);
+  const riffFrames = bars.flatMap((b) => riff.map((r) => Math.round(b + r)));
+  it('reads a riff heard at its dotted eighths at the beat its bar repeats on', () => {
+    const full = spikes(frames, sixteenths, 0.3);
+    for (const t of riffFrames) full[t] = (full[t] as number) + 1;
+    const low = spikes(frames, riffFrames);
+    const bpm = dottedReading(full, low, 160, hopSec);
+    expect(bpm).toBeDefined();
+    expect(Math.abs((bpm as number) / 120 - 1)).toBeLessThan(0.04);
+  });
+  it('leaves a straight beat with a four-on-the-floor kick alone', () => {
+    const full = spikes(frames, sixteenths, 0.3);
+    const kicks = Array.from({ length: frames / 37.5 }, (_, k) => Math.round(37.5 * k));
+    for (const t of kicks) full[t] = (full[t] as number) + 1;
+    expect(dottedReading(full, spikes(frames, kicks), 160, hopSec)).toBeUndefined();
   });
 });

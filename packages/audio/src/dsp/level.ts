@@ -9,7 +9,7 @@ import {
   octaveFactor,
   tooSlowGrid,
 } from './octave.js';
-import { chooseBeatPhase, OCTAVE_DOUBT, type TempoReading } from './reading.js';
+import { chooseBeatPhase, dottedReading, OCTAVE_DOUBT, type TempoReading } from './reading.js';
 
 export interface LevelledTrack {
   reading: TempoReading;
@@ -24,33 +24,52 @@ export interface LevelledTrack {
  * Tracks the beat at the comb's reading, then again at half or double tempo when the drum pattern says
  * so; the comb's reading becomes the alternative and the backbeat gain the confidence.
  */
-export function trackAtLevel(
-  f: {
-    onset: Float32Array;
-    beatOnset: Float32Array;
-    lowBeatOnset: Float32Array;
-    highBeatOnset: Float32Array;
-    hopSec: number;
-    chroma: Float32Array;
-    chromaHopSec: number;
-    logMel: Float32Array;
-    bands: number;
-  },
-  comb: TempoReading,
-): LevelledTrack {
+export function trackAtLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
+  const first = octaveLevel(f, comb);
+  const median = medianInterval(first.beats);
+  if (!median || first.beats.length < 16) return first;
+  // A grid at the dotted notes of a straight beat (or its compound reading): the bar says where the beat is.
+  const bpm = dottedReading(f.onset, f.lowOnset, 60 / (median * f.hopSec), f.hopSec);
+  if (!bpm) return first;
+  return {
+    reading: { bpm, confidence: first.reading.confidence, alternativeBpm: first.reading.bpm },
+    ...trackAt(f, bpm),
+  };
+}
+
+/** The beat tracked at `bpm` (the tracker's own choice when 0) and phased. */
+function trackAt(f: LevelFeatures, bpm: number): Omit<LevelledTrack, 'reading'> {
+  const env = f.beatOnset;
+  const tempo = trackTempo(env, f.hopSec, bpm || undefined);
+  const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
+  const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt);
+  return { tempo, beats: phase.beats, phaseByStart: !!phase.byStart };
+}
+
+function medianInterval(beats: number[]): number | undefined {
+  const ints = beats.slice(1).map((b, i) => b - (beats[i] as number));
+  ints.sort((a, b) => a - b);
+  return ints[Math.floor(ints.length / 2)];
+}
+
+interface LevelFeatures {
+  onset: Float32Array;
+  beatOnset: Float32Array;
+  lowBeatOnset: Float32Array;
+  highBeatOnset: Float32Array;
+  hopSec: number;
+  chroma: Float32Array;
+  chromaHopSec: number;
+  logMel: Float32Array;
+  bands: number;
+  lowOnset: Float32Array;
+}
+
+function octaveLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
   let reading = comb;
   const env = f.beatOnset;
-  const track = (bpm: number) => {
-    const tempo = trackTempo(env, f.hopSec, bpm || undefined);
-    const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
-    const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt);
-    return { tempo, beats: phase.beats, phaseByStart: !!phase.byStart };
-  };
-  const medianOf = (beats: number[]) => {
-    const ints = beats.slice(1).map((b, i) => b - (beats[i] as number));
-    ints.sort((a, b) => a - b);
-    return ints[Math.floor(ints.length / 2)];
-  };
+  const track = (bpm: number) => trackAt(f, bpm);
+  const medianOf = medianInterval;
   let first = track(reading.bpm);
   let median = medianOf(first.beats);
   let slowDoubled = false;

@@ -334,6 +334,46 @@ const compoundBeat: RelatedReading = (full, low, bpm, hopSec) => {
 };
 
 /**
+ * Fitted on the train material (`bench/diag-ratio.ts`): a 3+3+2 riff read at its dotted notes (a game
+ * tune at 120 read at 160, 145 at 193) or a binary beat read as compound (180 at 120) repeats most at
+ * 16⁄3 of the reading's period: the bar of the true beat, which is no multiple of it. The full and bass
+ * bands must both repeat there at least DOTTED_RATIO times their most at 1–4 periods (read wrongly:
+ * 1.11–1.26; read right: at most 0.80 over 170 train songs).
+ */
+const DOTTED_RATIO = 1;
+const DOTTED_MIN_BPM = 100;
+
+/**
+ * The tempo when `bpm` (the tracked grid's) is a dotted or compound reading of a straight beat: the better
+ * scoring of ⅔ and 4⁄3 of its period (best within ±3 %), else undefined.
+ */
+export function dottedReading(
+  onset: Float32Array,
+  lowOnset: Float32Array,
+  bpm: number,
+  hopSec: number,
+): number | undefined {
+  if (!(bpm >= DOTTED_MIN_BPM)) return undefined;
+  const maxLag = Math.min(onset.length - 1, Math.ceil((4.2 * 60) / MIN_BPM / hopSec));
+  const p = 60 / bpm / hopSec;
+  if (maxLag < 5.5 * p) return undefined;
+  const full = globalAcf(onset, maxLag);
+  // Only a reading that divides in threes (a dotted quarter's eighths, a dotted eighth's sixteenths).
+  const third = peakNear(full, p / 3);
+  if (!(third >= TERNARY_FLOOR && third > 1.5 * peakNear(full, p / 2))) return undefined;
+  const low = globalAcf(lowOnset, maxLag);
+  const bar = (16 / 3) * p;
+  const most = (a: Float64Array, ms: number[]) => Math.max(1e-6, ...ms.map((m) => peakNear(a, m * p)));
+  const rFull = peakNear(full, bar) / most(full, [1, 2, 3, 4]);
+  const rLow = peakNear(low, bar) / most(low, [1, 2, 4]);
+  if (Math.min(rFull, rLow) < DOTTED_RATIO) return undefined;
+  const faster = bestReadingNear(full, low, bpm * 1.5, hopSec);
+  const slower = bestReadingNear(full, low, bpm * 0.75, hopSec);
+  const c = faster.s >= slower.s ? faster : slower;
+  return c.bpm > 0 ? c.bpm : undefined;
+}
+
+/**
  * The global tempo from the comb scores of every period between 40 and 220 bpm, with the tapping
  * prior; the alternative is the best of the related readings.
  */
