@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { barsAtThreeHalves, chooseBeatPhase, dottedReading, fixLocalPhase } from '../src/dsp/reading.js';
+import {
+  barsAtThreeHalves,
+  chooseBeatPhase,
+  dottedReading,
+  fixLocalPhase,
+  onSwungLet,
+} from '../src/dsp/reading.js';
 
 /** Envelopes of `frames` frames with unit spikes at the given frames (times `gain`). */
 function spikes(frames: number, at: number[], gain = 1): Float32Array {
@@ -142,5 +148,38 @@ describe('dottedReading', () => {
     const kicks = Array.from({ length: frames / 37.5 }, (_, k) => Math.round(37.5 * k));
     for (const t of kicks) full[t] = (full[t] as number) + 1;
     expect(dottedReading(full, spikes(frames, kicks), 160, hopSec)).toBeUndefined();
+  });
+});
+
+describe('onSwungLet', () => {
+  // A shuffle with a beat of 60 frames: the beat, and the swung eighth 40 frames after it.
+  const frames = 6000;
+  const beats = Array.from({ length: 99 }, (_, k) => 30 + 60 * k);
+  const env = spikes(frames, beats);
+  for (const b of beats) env[b + 40] = 0.6;
+  it('finds a grid on the swung eighths, whose beat comes a third of a period after each point', () => {
+    expect(
+      onSwungLet(
+        beats.map((b) => b + 40),
+        env,
+      ),
+    ).toBe(true);
+  });
+  it('leaves a grid on the beat, at half tempo or on straight eighths alone', () => {
+    expect(onSwungLet(beats, env)).toBe(false);
+    expect(
+      onSwungLet(
+        beats.filter((_, i) => i % 2 === 0),
+        env,
+      ),
+    ).toBe(false);
+    const straight = spikes(frames, beats);
+    for (const b of beats) straight[b + 30] = 0.6;
+    expect(
+      onSwungLet(
+        beats.map((b) => b + 30),
+        straight,
+      ),
+    ).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import {
   octaveFactor,
   tooSlowGrid,
 } from './octave.js';
-import { chooseBeatPhase, dottedReading, OCTAVE_DOUBT, type TempoReading } from './reading.js';
+import { chooseBeatPhase, dottedReading, OCTAVE_DOUBT, onSwungLet, type TempoReading } from './reading.js';
 
 export interface LevelledTrack {
   reading: TempoReading;
@@ -25,6 +25,17 @@ export interface LevelledTrack {
  * so; the comb's reading becomes the alternative and the backbeat gain the confidence.
  */
 export function trackAtLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
+  const level = dottedLevel(f, comb);
+  // Judged on the final grid only: an intermediate level's points fall elsewhere in the beat.
+  if (!onSwungLet(level.beats, f.onset)) return level;
+  const b = level.beats;
+  const period = level.tempo.periodAt;
+  const beats = b.map((t, i) => t + ((b[i + 1] ?? t + (period[Math.round(t)] ?? 40)) - t) / 3);
+  return { ...level, beats: beats.filter((t) => t < f.beatOnset.length - 1), phaseByStart: false };
+}
+
+/** The octave level (octaveLevel), then a dotted reading's straight beat (dottedReading). */
+function dottedLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
   const first = octaveLevel(f, comb);
   const median = medianInterval(first.beats);
   if (!median || first.beats.length < 16) return first;
