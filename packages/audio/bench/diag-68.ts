@@ -33,7 +33,13 @@ for (const s of songs) {
   const ratio = a.bpm / s.bpm;
   const near = (r: number) => Math.abs(ratio / r - 1) < 0.04;
   const tag = near(1) ? 'right' : near(3) ? 'EIGHTHS' : `r${ratio.toFixed(2)}`;
-  const sub = [0, 1, 2].map((k) => backbeat(grid.filter((_, i) => i % 3 === k), f.lowBeatOnset, f.highBeatOnset));
+  const sub = [0, 1, 2].map((k) =>
+    backbeat(
+      grid.filter((_, i) => i % 3 === k),
+      f.lowBeatOnset,
+      f.highBeatOnset,
+    ),
+  );
   console.log(
     `${s.name.padEnd(26)} ${tag.padEnd(8)} ${String(s.bpm).padStart(3)}/${s.beatsPerBar} ours ${a.bpm.toFixed(0).padStart(3)} ${a.meter.beatsPerBar}/${a.meter.beatUnit} | bb3 ${Math.max(...sub).toFixed(2)} bb ${backbeat(grid, f.lowBeatOnset, f.highBeatOnset).toFixed(2)}`,
   );
