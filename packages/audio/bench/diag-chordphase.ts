@@ -30,7 +30,8 @@ for (const s of songs) {
     const out = new Float64Array(12);
     const t0 = Math.max(0, Math.floor(a / f.chromaHopSec));
     const t1 = Math.min(frames, Math.max(t0 + 1, Math.ceil(b / f.chromaHopSec)));
-    for (let t = t0; t < t1; t++) for (let c = 0; c < 12; c++) out[c] += f.chroma[t * 12 + c] as number;
+    for (let t = t0; t < t1; t++)
+      for (let c = 0; c < 12; c++) out[c] = (out[c] as number) + (f.chroma[t * 12 + c] as number);
     const mu = out.reduce((x, y) => x + y, 0) / 12;
     return out.map((v) => Math.max(0, v - mu));
   };
@@ -69,8 +70,8 @@ for (const s of songs) {
       if (t < 5) continue;
       const p = (s.beats[i + 1] as number) - t;
       const c = t + q * p;
-      per[i % 4] += dist(chord(c - 2 * p, c), chord(c, c + 2 * p));
-      cnt[i % 4] += 1;
+      per[i % 4] = (per[i % 4] as number) + dist(chord(c - 2 * p, c), chord(c, c + 2 * p));
+      cnt[i % 4] = (cnt[i % 4] as number) + 1;
     }
     return Math.max(...per.map((v, k) => v / Math.max(1, cnt[k] as number)));
   };
