@@ -4,27 +4,12 @@
  * its bar line, kick each time. Prints the backbeat (dsp/octave.ts) of every third grid point (best of
  * the three phases) beside the grid's own. Train material only (CLASSES=1, PRACTICE=1, CORPUS=1).
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { analyzeFeatures } from '@beatframe/audio';
 import { backbeat } from '../dist/dsp/octave.js';
-import { classSongs } from './classes.ts';
-import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { practiceSongs } from './midi-practice.ts';
+import { trainSongs } from './train-songs.ts';
 
-const cache = join(tmpdir(), 'beatframe-audio-corpus');
-const songs = [
-  ...(process.env.CLASSES === '1' ? classSongs() : []),
-  ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
-  ...(process.env.CORPUS === '1'
-    ? [
-        ...beatCorpus(join(cache, 'grooves')),
-        ...packagedMidiCorpus(join(cache, 'midi')),
-        ...sectionCorpus(join(cache, 'sections')),
-      ]
-    : []),
-].filter((s) => !s.heldOut);
+const songs = trainSongs();
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const a = analyzeFeatures(f, f.frames * f.hopSec);

@@ -3,26 +3,13 @@
  * chord change (cosine distance of the chroma one beat before and one beat after) at the true beats and at
  * their off-beats, beside the onsets' own verdict. Train material only (CLASSES=1, PRACTICE=1, CORPUS=1).
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { maxAround } from './bench-util.ts';
-import { classSongs } from './classes.ts';
-import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
-import { cachedFeatures } from './feature-cache.ts';
-import { practiceSongs } from './midi-practice.ts';
 
-const cache = join(tmpdir(), 'beatframe-audio-corpus');
-const songs = [
-  ...(process.env.CLASSES === '1' ? classSongs() : []),
-  ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
-  ...(process.env.CORPUS === '1'
-    ? [
-        ...beatCorpus(join(cache, 'grooves')),
-        ...packagedMidiCorpus(join(cache, 'midi')),
-        ...sectionCorpus(join(cache, 'sections')),
-      ]
-    : []),
-].filter((s) => !s.heldOut);
+import { chordChange } from '../dist/dsp/octave.js';
+import { maxAround } from './bench-util.ts';
+import { cachedFeatures } from './feature-cache.ts';
+import { trainSongs } from './train-songs.ts';
+
+const songs = trainSongs();
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const frames = Math.floor(f.chroma.length / 12);
@@ -35,17 +22,7 @@ for (const s of songs) {
     const mu = out.reduce((x, y) => x + y, 0) / 12;
     return out.map((v) => Math.max(0, v - mu));
   };
-  const dist = (a: Float64Array, b: Float64Array) => {
-    let d = 0;
-    let na = 0;
-    let nb = 0;
-    for (let c = 0; c < 12; c++) {
-      d += (a[c] as number) * (b[c] as number);
-      na += (a[c] as number) ** 2;
-      nb += (b[c] as number) ** 2;
-    }
-    return na > 0 && nb > 0 ? 1 - d / Math.sqrt(na * nb) : 0;
-  };
+  const dist = chordChange;
   const mo = f.onset.reduce((x, y) => x + y, 0) / f.onset.length || 1;
   const h = [0, 0];
   const o = [0, 0];

@@ -4,22 +4,12 @@
  * train grooves and blupi train songs. ONLY=<substring>.
  */
 
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { analyzeFeatures } from '@beatframe/audio';
 import { maxAround } from './bench-util.ts';
-import { beatCorpus, packagedMidiCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { practiceSongs } from './midi-practice.ts';
+import { trainSongs } from './train-songs.ts';
 
-const cache = join(tmpdir(), 'beatframe-audio-corpus');
-const only = process.env.ONLY;
-const songs = [
-  ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
-  ...(process.env.CORPUS === '1'
-    ? [...beatCorpus(join(cache, 'grooves')), ...packagedMidiCorpus(join(cache, 'midi'))]
-    : []),
-].filter((s) => !s.heldOut && (!only || s.name.includes(only)));
+const songs = trainSongs();
 const mean = (x: Float32Array) => x.reduce((a, b) => a + b, 0) / x.length || 1;
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);

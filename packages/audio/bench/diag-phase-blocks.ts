@@ -3,22 +3,11 @@
  * its off-beat, as JSON lines (one per song) for offline study of phase rules. Train material only:
  * PRACTICE=1, CORPUS=1, CLASSES=1 as diag-ratio.ts.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { maxAround } from './bench-util.ts';
-import { classSongs } from './classes.ts';
-import { beatCorpus, packagedMidiCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { practiceSongs } from './midi-practice.ts';
+import { trainSongs } from './train-songs.ts';
 
-const cache = join(tmpdir(), 'beatframe-audio-corpus');
-const songs = [
-  ...(process.env.CLASSES === '1' ? classSongs() : []),
-  ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
-  ...(process.env.CORPUS === '1'
-    ? [...beatCorpus(join(cache, 'grooves')), ...packagedMidiCorpus(join(cache, 'midi'))]
-    : []),
-].filter((s) => !s.heldOut);
+const songs = trainSongs();
 /** Onset peaks trail the notes by about 1.3 frames (analyze.ts ONSET_LATENCY_SEC). */
 const LAG = 1.3;
 const mean = (x: Float32Array) => x.reduce((a, b) => a + b, 0) / x.length || 1;

@@ -4,28 +4,13 @@
  * and whether we are right (tag) or off by a ratio. Train material only (CLASSES=1 adds the classes,
  * PRACTICE=1 the practice MIDI, CORPUS=1 the train grooves and blupi).
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { analyzeFeatures } from '@beatframe/audio';
 import { chooseTempo, globalAcf } from '../dist/dsp/reading.js';
 import { acfPeak } from './bench-util.ts';
-import { classSongs } from './classes.ts';
-import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { practiceSongs } from './midi-practice.ts';
+import { trainSongs } from './train-songs.ts';
 
-const cache = join(tmpdir(), 'beatframe-audio-corpus');
-const songs = [
-  ...(process.env.CLASSES === '1' ? classSongs() : []),
-  ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
-  ...(process.env.CORPUS === '1'
-    ? [
-        ...beatCorpus(join(cache, 'grooves')),
-        ...packagedMidiCorpus(join(cache, 'midi')),
-        ...sectionCorpus(join(cache, 'sections')),
-      ]
-    : []),
-].filter((s) => !s.heldOut);
+const songs = trainSongs();
 const pk = acfPeak;
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);

@@ -3,24 +3,13 @@
  * the bass and full-band scores at the shift over those at the grid, and where the grid and the moved
  * grid sit in the true beat (0 = on it). Train material only (CLASSES=1, PRACTICE=1, CORPUS=1).
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { trackBeats, trackTempo, trimBeats } from '../dist/dsp/beats.js';
 import { chooseBeatPhase, chooseTempo } from '../dist/dsp/reading.js';
 import { maxAround } from './bench-util.ts';
-import { classSongs } from './classes.ts';
-import { beatCorpus, packagedMidiCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { practiceSongs } from './midi-practice.ts';
+import { phaseInBeat, trainSongs } from './train-songs.ts';
 
-const cache = join(tmpdir(), 'beatframe-audio-corpus');
-const songs = [
-  ...(process.env.CLASSES === '1' ? classSongs() : []),
-  ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
-  ...(process.env.CORPUS === '1'
-    ? [...beatCorpus(join(cache, 'grooves')), ...packagedMidiCorpus(join(cache, 'midi'))]
-    : []),
-].filter((s) => !s.heldOut);
+const songs = trainSongs();
 const mean = (x: Float32Array) => x.reduce((a, b) => a + b, 0) / x.length || 1;
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
@@ -35,20 +24,7 @@ for (const s of songs) {
       v += maxAround(x, (beats[i] as number) + phi * ((beats[i + 1] as number) - (beats[i] as number)), 1);
     return v / mean(x) / beats.length;
   };
-  // Circular mean of where grid points fall in the true beat.
-  const where = (bs: number[]) => {
-    const ref = s.beats.map((t) => t / f.hopSec);
-    let x = 0;
-    let y = 0;
-    for (const b of bs) {
-      const k = ref.findIndex((t) => t > b);
-      if (k < 1) continue;
-      const a = (2 * Math.PI * (b - (ref[k - 1] as number))) / ((ref[k] as number) - (ref[k - 1] as number));
-      x += Math.cos(a);
-      y += Math.sin(a);
-    }
-    return ((((Math.atan2(y, x) / (2 * Math.PI)) % 1) + 1) % 1).toFixed(2);
-  };
+  const where = (bs: number[]) => phaseInBeat(bs, s.beats, f.hopSec).toFixed(2);
   const gridBpm = 60 / ((beats.at(-1)! - beats[0]!) / (beats.length - 1)) / f.hopSec;
   console.log(
     `${s.name.padEnd(26)} ${String(s.bpm).padStart(3)} grid ${gridBpm.toFixed(0).padStart(3)} shift ${ph.shift.toFixed(2)}${ph.byStart ? ' (start)' : '        '} low ${(sc(f.lowBeatOnset, ph.shift) / sc(f.lowBeatOnset, 0)).toFixed(2)} full ${(sc(f.beatOnset, ph.shift) / sc(f.beatOnset, 0)).toFixed(2)} | grid at ${where(beats)} → ${where(ph.beats)}`,

@@ -4,27 +4,12 @@
  * and ⅔ of each grid interval (over the grid points' own) and where the grid sits in the true beat.
  * Train material only (CLASSES=1, PRACTICE=1, CORPUS=1).
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { analyzeFeatures } from '@beatframe/audio';
 import { maxAround } from './bench-util.ts';
-import { classSongs } from './classes.ts';
-import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { practiceSongs } from './midi-practice.ts';
+import { phaseInBeat, trainSongs } from './train-songs.ts';
 
-const cache = join(tmpdir(), 'beatframe-audio-corpus');
-const songs = [
-  ...(process.env.CLASSES === '1' ? classSongs() : []),
-  ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
-  ...(process.env.CORPUS === '1'
-    ? [
-        ...beatCorpus(join(cache, 'grooves')),
-        ...packagedMidiCorpus(join(cache, 'midi')),
-        ...sectionCorpus(join(cache, 'sections')),
-      ]
-    : []),
-].filter((s) => !s.heldOut);
+const songs = trainSongs();
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const a = analyzeFeatures(f, f.frames * f.hopSec);
@@ -35,17 +20,7 @@ for (const s of songs) {
       v += maxAround(x, (grid[i] as number) + q * ((grid[i + 1] as number) - (grid[i] as number)), 1);
     return v / Math.max(1, grid.length - 1);
   };
-  const ref = s.beats.map((t) => t / f.hopSec);
-  let x = 0;
-  let y = 0;
-  for (const b of grid) {
-    const k = ref.findIndex((t) => t > b);
-    if (k < 1) continue;
-    const ang = (2 * Math.PI * (b - (ref[k - 1] as number))) / ((ref[k] as number) - (ref[k - 1] as number));
-    x += Math.cos(ang);
-    y += Math.sin(ang);
-  }
-  const where = (((Math.atan2(y, x) / (2 * Math.PI)) % 1) + 1) % 1;
+  const where = phaseInBeat(grid, s.beats, f.hopSec);
   const ratio = a.bpm / s.bpm;
   const tempo = Math.abs(ratio - 1) < 0.04 ? 'tempo' : `r${ratio.toFixed(2)}`;
   const on = at(f.onset, 0);

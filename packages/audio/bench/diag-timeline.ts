@@ -3,21 +3,11 @@
  * beat near the truth's off-beat, x elsewhere, - none near), and the truth's tempo changes. Train material
  * only: PRACTICE=1 / CORPUS=1, ONLY=<substring>.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { analyzeFeatures } from '@beatframe/audio';
-import { beatCorpus, packagedMidiCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { practiceSongs } from './midi-practice.ts';
+import { trainSongs } from './train-songs.ts';
 
-const cache = join(tmpdir(), 'beatframe-audio-corpus');
-const only = process.env.ONLY;
-const songs = [
-  ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
-  ...(process.env.CORPUS === '1'
-    ? [...beatCorpus(join(cache, 'grooves')), ...packagedMidiCorpus(join(cache, 'midi'))]
-    : []),
-].filter((s) => !s.heldOut && (!only || s.name.includes(only)));
+const songs = trainSongs();
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const a = analyzeFeatures(f, f.frames * f.hopSec);

@@ -204,7 +204,7 @@ function chordOver(
 }
 
 /** Cosine distance of two chords (0 when either is silent). */
-function chordChange(a: Float64Array, b: Float64Array): number {
+export function chordChange(a: Float64Array, b: Float64Array): number {
   let d = 0;
   let na = 0;
   let nb = 0;

@@ -1,0 +1,42 @@
+/**
+ * The train material the diagnostics read, chosen by environment: CLASSES=1 the class renders
+ * (bench/classes.ts), PRACTICE=1 the real-MIDI practice set (bench/midi-practice.ts), CORPUS=1 the corpus'
+ * train grooves, planetblupi and section songs; ONLY=<substring> keeps songs whose name holds it. The
+ * held-out slice is never included.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { classSongs } from './classes.ts';
+import { beatCorpus, type CorpusSong, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
+import { practiceSongs } from './midi-practice.ts';
+
+export function trainSongs(): CorpusSong[] {
+  const cache = join(tmpdir(), 'beatframe-audio-corpus');
+  const only = process.env.ONLY;
+  return [
+    ...(process.env.CLASSES === '1' ? classSongs() : []),
+    ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
+    ...(process.env.CORPUS === '1'
+      ? [
+          ...beatCorpus(join(cache, 'grooves')),
+          ...packagedMidiCorpus(join(cache, 'midi')),
+          ...sectionCorpus(join(cache, 'sections')),
+        ]
+      : []),
+  ].filter((s) => !s.heldOut && (!only || s.name.includes(only)));
+}
+
+/** Where grid points (frames) fall in the true beat, 0…1, as a circular mean (0 = on the beat). */
+export function phaseInBeat(grid: number[], truthSec: number[], hopSec: number): number {
+  const ref = truthSec.map((t) => t / hopSec);
+  let x = 0;
+  let y = 0;
+  for (const b of grid) {
+    const k = ref.findIndex((t) => t > b);
+    if (k < 1) continue;
+    const a = (2 * Math.PI * (b - (ref[k - 1] as number))) / ((ref[k] as number) - (ref[k - 1] as number));
+    x += Math.cos(a);
+    y += Math.sin(a);
+  }
+  return (((Math.atan2(y, x) / (2 * Math.PI)) % 1) + 1) % 1;
+}
