@@ -11,7 +11,7 @@ import { tempoClarity } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
 import { trackAtLevel } from './dsp/level.js';
 import { estimateMeter } from './dsp/meter.js';
-import { alternativeGrid, chooseTempo, fixLocalPhase } from './dsp/reading.js';
+import { alternativeGrid, chooseTempo, fixLocalPhase, tempoAcfs } from './dsp/reading.js';
 import { type BarFeatures, type Segment, segmentBars } from './dsp/sections.js';
 import { FeatureExtractor, type Features } from './dsp/spectrum.js';
 
@@ -112,12 +112,14 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
  */
 export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeOptions = {}): AudioAnalysis {
   const env = f.beatOnset;
+  // The comb reads the tempo from these, and the level step re-reads dotted readings from them.
+  const acfs = tempoAcfs(f.onset, f.lowOnset, f.hopSec);
   const {
     reading,
     tempo,
     beats: phased,
     phaseByStart,
-  } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec));
+  } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec, acfs), acfs);
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram (all bands alike)
   // and of the tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
   const confidence = Math.min(tempo.confidence, tempoClarity(f.plainOnset, f.hopSec));

@@ -9,7 +9,16 @@ import {
   octaveFactor,
   tooSlowGrid,
 } from './octave.js';
-import { chooseBeatPhase, dottedReading, OCTAVE_DOUBT, onSwungLet, type TempoReading } from './reading.js';
+import {
+  chooseBeatPhase,
+  dottedReading,
+  OCTAVE_DOUBT,
+  onSwungLet,
+  shiftGrid,
+  type TempoAcfs,
+  type TempoReading,
+  tempoAcfs,
+} from './reading.js';
 
 export interface LevelledTrack {
   reading: TempoReading;
@@ -24,23 +33,26 @@ export interface LevelledTrack {
  * Tracks the beat at the comb's reading, then again at half or double tempo when the drum pattern says
  * so; the comb's reading becomes the alternative and the backbeat gain the confidence.
  */
-export function trackAtLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
-  const level = dottedLevel(f, comb);
+export function trackAtLevel(
+  f: LevelFeatures,
+  comb: TempoReading,
+  /** The comb's autocorrelations (`chooseTempo` took them; computed here when not given). */
+  acfs: TempoAcfs = tempoAcfs(f.onset, f.lowOnset, f.hopSec),
+): LevelledTrack {
+  const level = dottedLevel(f, comb, acfs);
   // Judged on the final grid only: an intermediate level's points fall elsewhere in the beat.
   if (!onSwungLet(level.beats, f.onset)) return level;
-  const b = level.beats;
-  const period = level.tempo.periodAt;
-  const beats = b.map((t, i) => t + ((b[i + 1] ?? t + (period[Math.round(t)] ?? 40)) - t) / 3);
-  return { ...level, beats: beats.filter((t) => t < f.beatOnset.length - 1), phaseByStart: false };
+  const beats = shiftGrid(level.beats, 1 / 3, level.tempo.periodAt, f.beatOnset.length);
+  return { ...level, beats, phaseByStart: false };
 }
 
 /** The octave level (octaveLevel), then a dotted reading's straight beat (dottedReading). */
-function dottedLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
+function dottedLevel(f: LevelFeatures, comb: TempoReading, acfs: TempoAcfs): LevelledTrack {
   const first = octaveLevel(f, comb);
   const median = medianInterval(first.beats);
   if (!median || first.beats.length < 16) return first;
   // A grid at the dotted notes of a straight beat (or its compound reading): the bar says where the beat is.
-  const bpm = dottedReading(f.onset, f.lowOnset, 60 / (median * f.hopSec), f.hopSec);
+  const bpm = dottedReading(acfs, 60 / (median * f.hopSec), f.hopSec);
   if (!bpm) return first;
   return {
     reading: { bpm, confidence: first.reading.confidence, alternativeBpm: first.reading.bpm },
@@ -80,16 +92,15 @@ function octaveLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
   let reading = comb;
   const env = f.beatOnset;
   const track = (bpm: number) => trackAt(f, bpm);
-  const medianOf = medianInterval;
   let first = track(reading.bpm);
-  let median = medianOf(first.beats);
+  let median = medianInterval(first.beats);
   let slowDoubled = false;
   // A grid slower than listeners tap with onsets on its quarters: the bar of a fast song. Its double is
   // then judged like any other grid below (and may double again).
   if (median && tooSlowGrid(first.beats, f.onset, 60 / (median * f.hopSec))) {
     reading = { bpm: 2 * reading.bpm, confidence: reading.confidence, alternativeBpm: reading.bpm };
     first = track(reading.bpm);
-    median = medianOf(first.beats);
+    median = medianInterval(first.beats);
     slowDoubled = true;
   }
   if (!median || first.beats.length < 16) return { reading, ...first };

@@ -86,11 +86,8 @@ export function chooseBeatPhase(
   const ev = phaseEvidence(onset, lowOnset);
   const score = (phi: number) => {
     let s = 0;
-    for (let i = 0; i < beats.length; i++) {
-      const b = beats[i] as number;
-      const p = (beats[i + 1] ?? b + (periodAt[Math.round(b)] ?? 40)) - b;
-      s += ev(b + phi * p);
-    }
+    for (let i = 0; i < beats.length; i++)
+      s += ev((beats[i] as number) + phi * beatInterval(beats, i, periodAt));
     return s / beats.length;
   };
   const base = score(0);
@@ -108,11 +105,18 @@ export function chooseBeatPhase(
     best = { phi: 1 / 2, s: base };
   }
   const byStart = best.s === base;
-  const shifted = beats.map((b, i) => {
-    const p = (beats[i + 1] ?? b + (periodAt[Math.round(b)] ?? 40)) - b;
-    return b + best.phi * p;
-  });
-  return { beats: shifted.filter((b) => b < onset.length - 1), shift: best.phi, byStart };
+  return { beats: shiftGrid(beats, best.phi, periodAt, onset.length), shift: best.phi, byStart };
+}
+
+/** The interval after beat i (after the last beat, the tracker's period there). */
+function beatInterval(beats: number[], i: number, periodAt: Float32Array): number {
+  const b = beats[i] as number;
+  return (beats[i + 1] ?? b + (periodAt[Math.round(b)] ?? 40)) - b;
+}
+
+/** The grid moved by `phi` of each beat's interval, without points past the last of `frames`. */
+export function shiftGrid(beats: number[], phi: number, periodAt: Float32Array, frames: number): number[] {
+  return beats.map((b, i) => b + phi * beatInterval(beats, i, periodAt)).filter((b) => b < frames - 1);
 }
 
 /**
@@ -390,21 +394,13 @@ const DOTTED_MIN_BPM = 100;
  * The tempo when `bpm` (the tracked grid's) is a dotted or compound reading of a straight beat: the better
  * scoring of ⅔ and 4⁄3 of its period (best within ±3 %), else undefined.
  */
-export function dottedReading(
-  onset: Float32Array,
-  lowOnset: Float32Array,
-  bpm: number,
-  hopSec: number,
-): number | undefined {
+export function dottedReading({ full, low }: TempoAcfs, bpm: number, hopSec: number): number | undefined {
   if (!(bpm >= DOTTED_MIN_BPM)) return undefined;
-  const maxLag = Math.min(onset.length - 1, Math.ceil((4.2 * 60) / MIN_BPM / hopSec));
   const p = 60 / bpm / hopSec;
-  if (maxLag < 5.5 * p) return undefined;
-  const full = globalAcf(onset, maxLag);
+  if (full.length - 1 < 5.5 * p) return undefined;
   // Only a reading that divides in threes (a dotted quarter's eighths, a dotted eighth's sixteenths).
   const third = peakNear(full, p / 3);
   if (!(third >= TERNARY_FLOOR && third > 1.5 * peakNear(full, p / 2))) return undefined;
-  const low = globalAcf(lowOnset, maxLag);
   const bar = (16 / 3) * p;
   const most = (a: Float64Array, ms: number[]) => Math.max(1e-6, ...ms.map((m) => peakNear(a, m * p)));
   const rFull = peakNear(full, bar) / most(full, [1, 2, 3, 4]);
@@ -416,15 +412,30 @@ export function dottedReading(
   return c.bpm > 0 ? c.bpm : undefined;
 }
 
+/** The full-band and bass-band autocorrelations every tempo reading is scored on (computed once a song). */
+export interface TempoAcfs {
+  full: Float64Array;
+  low: Float64Array;
+}
+
+/** The autocorrelations of the onset envelopes up to 4.2 beats of the slowest tempo. */
+export function tempoAcfs(onset: Float32Array, lowOnset: Float32Array, hopSec: number): TempoAcfs {
+  const maxLag = Math.max(0, Math.min(onset.length - 1, Math.ceil((4.2 * 60) / MIN_BPM / hopSec)));
+  return { full: globalAcf(onset, maxLag), low: globalAcf(lowOnset, maxLag) };
+}
+
 /**
  * The global tempo from the comb scores of every period between 40 and 220 bpm, with the tapping
  * prior; the alternative is the best of the related readings.
  */
-export function chooseTempo(onset: Float32Array, lowOnset: Float32Array, hopSec: number): TempoReading {
-  const maxLag = Math.min(onset.length - 1, Math.ceil((4.2 * 60) / MIN_BPM / hopSec));
-  if (maxLag < 8) return { bpm: 0, confidence: 0, alternativeBpm: 0 };
-  const full = globalAcf(onset, maxLag);
-  const low = globalAcf(lowOnset, maxLag);
+export function chooseTempo(
+  onset: Float32Array,
+  lowOnset: Float32Array,
+  hopSec: number,
+  acfs: TempoAcfs = tempoAcfs(onset, lowOnset, hopSec),
+): TempoReading {
+  const { full, low } = acfs;
+  if (full.length - 1 < 8) return { bpm: 0, confidence: 0, alternativeBpm: 0 };
   const perFrame = (bpm: number) => 60 / bpm / hopSec;
   let best = { bpm: 0, s: Number.NEGATIVE_INFINITY };
   for (let k = 0; k < GRID; k++) {
