@@ -176,7 +176,7 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
         }
       : {}),
   };
-  recordDecisions(opts.decisions, analysis, confidence, meter.confidence);
+  recordDecisions(opts.decisions, analysis, confidence, meter.confidence, reading.steps);
   opts.onProgress?.(1);
   return analysis;
 }
@@ -600,13 +600,17 @@ function recordDecisions(
   a: AudioAnalysis,
   tempoConf: number,
   meterConf: number,
+  /** The rules that led to the tempo (comb, then each level move). */
+  tempoSteps: string[] = [],
 ) {
   if (!sink) return;
   const rec = (summary: string, output: unknown) =>
     void sink.record({ stage: 'analyze', role: 'audio-analysis', summary, output });
-  rec(`tempo ${a.bpm.toFixed(1)} bpm (confidence ${tempoConf.toFixed(2)}), ${a.beats.length} beats`, {
+  const why = tempoSteps.length ? ` via ${tempoSteps.join(' → ')}` : '';
+  rec(`tempo ${a.bpm.toFixed(1)} bpm (confidence ${tempoConf.toFixed(2)}), ${a.beats.length} beats${why}`, {
     bpm: a.bpm,
     confidence: tempoConf,
+    steps: tempoSteps,
   });
   rec(
     `meter ${a.meter.beatsPerBar}/${a.meter.beatUnit} (confidence ${meterConf.toFixed(2)}), ${a.downbeats.length} bars`,

@@ -40,6 +40,9 @@ describe.skipIf(!HAS_FLUIDSYNTH)('analyzeAudio on rendered MIDI songs', () => {
     expect(decisions.map((d) => d.summary).join('\n')).toMatch(
       /tempo .*bpm[\s\S]*meter 4\/4[\s\S]*sections:/,
     );
+    // The tempo decision carries the rules that reached it, the comb's reading first.
+    const tempo = decisions.find((d) => d.summary.startsWith('tempo'))?.output as { steps: string[] };
+    expect(tempo.steps[0]).toMatch(/^comb \d+\.\d$/);
     expect(progress.at(-1)).toBe(1);
   });
 

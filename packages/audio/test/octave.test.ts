@@ -184,6 +184,8 @@ describe('octave evidence', () => {
     expect(tooSlowGrid(bars, f.onset, 50)).toBe(true);
     const level = trackAtLevel(f, { bpm: 50, confidence: 0.5, alternativeBpm: 100 });
     expect(level.reading.bpm).toBeGreaterThan(95);
+    // The audit trail names the rule that moved it.
+    expect(level.reading.steps?.[0]).toMatch(/^grid too slow, doubled: 100/);
     // A slow ballad's grid at its beat, with eighth hats but nothing on its quarters, stays.
     const slow = computeFeatures(groove(56, 12, [0, 2], [1, 3]), SR, 1);
     const beats = Array.from({ length: 44 }, (_, i) => (i + 1) * (60 / 56 / slow.hopSec));

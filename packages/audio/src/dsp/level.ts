@@ -43,7 +43,8 @@ export function trackAtLevel(
   // Judged on the final grid only: an intermediate level's points fall elsewhere in the beat.
   if (!onSwungLet(level.beats, f.onset)) return level;
   const beats = shiftGrid(level.beats, 1 / 3, level.tempo.periodAt, f.beatOnset.length);
-  return { ...level, beats, phaseByStart: false };
+  const steps = [...(level.reading.steps ?? []), 'on the swung let: moved by 1/3'];
+  return { ...level, reading: { ...level.reading, steps }, beats, phaseByStart: false };
 }
 
 /** The octave level (octaveLevel), then a dotted reading's straight beat (dottedReading). */
@@ -55,7 +56,7 @@ function dottedLevel(f: LevelFeatures, comb: TempoReading, acfs: TempoAcfs): Lev
   const bpm = dottedReading(acfs, 60 / (median * f.hopSec), f.hopSec);
   if (!bpm) return first;
   return {
-    reading: { bpm, confidence: first.reading.confidence, alternativeBpm: first.reading.bpm },
+    reading: moved(first.reading, bpm, first.reading.confidence, 'dotted reading'),
     ...trackAt(f, bpm),
   };
 }
@@ -98,7 +99,7 @@ function octaveLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
   // A grid slower than listeners tap with onsets on its quarters: the bar of a fast song. Its double is
   // then judged like any other grid below (and may double again).
   if (median && tooSlowGrid(first.beats, f.onset, 60 / (median * f.hopSec))) {
-    reading = { bpm: 2 * reading.bpm, confidence: reading.confidence, alternativeBpm: reading.bpm };
+    reading = moved(reading, 2 * reading.bpm, reading.confidence, 'grid too slow, doubled');
     first = track(reading.bpm);
     median = medianInterval(first.beats);
     slowDoubled = true;
@@ -107,13 +108,13 @@ function octaveLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
   const gridBpm = 60 / (median * f.hopSec);
   // A grid at every other beat of a fast waltz: its double is the beat (and is judged no further).
   if (halfOfTriple(first.beats, f.onset, f.chroma, f.chromaHopSec, f.hopSec, gridBpm)) {
-    reading = { bpm: 2 * reading.bpm, confidence: reading.confidence, alternativeBpm: reading.bpm };
+    reading = moved(reading, 2 * reading.bpm, reading.confidence, 'half of a triple metre, doubled');
     return { reading, ...track(reading.bpm) };
   }
   // A grid at the eighths of a slow 6/8 or 12/8 (one figure on every point): the beat is every third point.
   if (!slowDoubled && compoundEighths(first.beats, f, gridBpm)) {
     const bpm = reading.bpm / 3;
-    return { reading: { bpm, confidence: reading.confidence, alternativeBpm: reading.bpm }, ...track(bpm) };
+    return { reading: moved(reading, bpm, reading.confidence, 'compound eighths, 1/3'), ...track(bpm) };
   }
   const harmony = harmonicHalfBar(first.beats, f.chroma, f.chromaHopSec, f.hopSec);
   const periodTwo = harmonicPeriodTwo(first.beats, f.chroma, f.chromaHopSec, f.hopSec);
@@ -139,7 +140,17 @@ function octaveLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
     return { reading, ...first };
   const bpm = reading.bpm * level.factor;
   return {
-    reading: { bpm, confidence: Math.min(1, level.margin), alternativeBpm: reading.bpm },
+    reading: moved(reading, bpm, Math.min(1, level.margin), `drum pattern, x${level.factor}`),
     ...track(bpm),
+  };
+}
+
+/** A reading moved to `bpm` by a rule: the old one becomes the alternative, the rule joins the steps. */
+function moved(from: TempoReading, bpm: number, confidence: number, rule: string): TempoReading {
+  return {
+    bpm,
+    confidence,
+    alternativeBpm: from.bpm,
+    steps: [...(from.steps ?? []), `${rule}: ${bpm.toFixed(1)}`],
   };
 }

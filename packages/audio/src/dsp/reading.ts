@@ -230,6 +230,8 @@ export interface TempoReading {
   confidence: number;
   /** The best related reading (×½, ×⅔, ×3⁄2, ×2): the safer level to cut on when confidence is low. */
   alternativeBpm: number;
+  /** How the reading was reached, one entry a rule that moved it (the audit log shows them). */
+  steps?: string[];
 }
 
 const GRID = 240;
@@ -458,8 +460,11 @@ export function chooseTempo(
   // 2 (disco's even eighths, a waltz's comping), but the bass (kick, bass notes) repeats at the beat.
   // When the bass band repeats clearly more at 3⁄2 of the tempo, that is the beat.
   // The same from the whole band's bar-length repetitions (a riff over 2 or 4 beats): see barBeat.
-  const faster = bassBeat(full, low, best.bpm, hopSec) ?? barBeat(full, low, best.bpm, hopSec);
+  const steps = [`comb ${best.bpm.toFixed(1)}`];
+  const byBass = bassBeat(full, low, best.bpm, hopSec);
+  const faster = byBass ?? barBeat(full, low, best.bpm, hopSec);
   if (faster) {
+    steps.push(`${byBass ? 'bass' : 'bars'} at 3/2: ${faster.bpm.toFixed(1)}`);
     const prev = best;
     best = faster;
     alt = prev;
@@ -467,6 +472,7 @@ export function chooseTempo(
   // A slow compound beat read at its triplet eighths (three times the tempo): see compoundBeat.
   const slower = faster ? undefined : compoundBeat(full, low, best.bpm, hopSec);
   if (slower) {
+    steps.push(`compound at 1/3: ${slower.bpm.toFixed(1)}`);
     const prev = best;
     best = slower;
     alt = prev;
@@ -476,9 +482,11 @@ export function chooseTempo(
   // The comb cannot tell a fast beat from its half when the two score alike (a backbeat at half
   // tempo repeats as well as the beat): listeners tap the faster one up to about 190 bpm.
   const ratio = alt.bpm / best.bpm;
-  if (confidence < OCTAVE_DOUBT && ratio > 1.9 && ratio < 2.1 && alt.bpm <= FAST_TAP_BPM)
-    return { bpm: alt.bpm, confidence, alternativeBpm: best.bpm };
-  return { bpm: best.bpm, confidence, alternativeBpm: alt.bpm };
+  if (confidence < OCTAVE_DOUBT && ratio > 1.9 && ratio < 2.1 && alt.bpm <= FAST_TAP_BPM) {
+    steps.push(`doubt, the faster: ${alt.bpm.toFixed(1)}`);
+    return { bpm: alt.bpm, confidence, alternativeBpm: best.bpm, steps };
+  }
+  return { bpm: best.bpm, confidence, alternativeBpm: alt.bpm, steps };
 }
 
 /**

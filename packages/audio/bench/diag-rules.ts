@@ -1,0 +1,47 @@
+/**
+ * Diagnostic: for every rule that moves the tempo reading (the audit log's steps: the comb's related
+ * readings in reading.ts, the level moves in level.ts), how often it moved a reading AMLt accepts (the
+ * truth's tempo, double or half, within 4 %) to one it does not (hurt) and the other way (helped).
+ * Train material only (bench/train-songs.ts selection); VERBOSE=1 lists the songs.
+ */
+import { analyzeFeatures } from '@beatframe/audio';
+import { cachedFeatures } from './feature-cache.ts';
+import { trainSongs } from './train-songs.ts';
+
+const okLevel = (bpm: number, truth: number) =>
+  [1, 2, 0.5].some((m) => Math.abs(bpm / (truth * m) - 1) < 0.04);
+const tally = new Map<string, { helped: number; hurt: number; same: number }>();
+for (const s of trainSongs()) {
+  const f = await cachedFeatures(s.audio);
+  let steps: string[] = [];
+  const decisions = {
+    record: (d: { output?: unknown }) => {
+      const o = d.output as { steps?: string[] } | undefined;
+      if (o?.steps) steps = o.steps;
+    },
+  };
+  analyzeFeatures(f, f.frames * f.hopSec, { decisions });
+  let before: number | undefined;
+  for (const step of steps) {
+    const m = /^(.*?):? ([\d.]+)$/.exec(step);
+    if (!m) continue;
+    const rule = (m[1] as string).replace(/x0\.5|x2/, (x) => x);
+    const bpm = Number(m[2]);
+    if (before !== undefined) {
+      const a = okLevel(before, s.bpm);
+      const b = okLevel(bpm, s.bpm);
+      const t = tally.get(rule) ?? { helped: 0, hurt: 0, same: 0 };
+      if (a && !b) t.hurt++;
+      else if (!a && b) t.helped++;
+      else t.same++;
+      tally.set(rule, t);
+      if (process.env.VERBOSE === '1' && a !== b)
+        console.log(
+          `${a ? 'HURT ' : 'HELP '} ${s.name.padEnd(28)} truth ${s.bpm.toFixed(0)}  ${steps.join(' → ')}`,
+        );
+    }
+    before = bpm;
+  }
+}
+for (const [rule, t] of tally)
+  console.log(`${rule.padEnd(36)} helped ${t.helped}  hurt ${t.hurt}  neutral ${t.same}`);
