@@ -11,7 +11,7 @@ import { tempoClarity } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
 import { trackAtLevel } from './dsp/level.js';
 import { estimateMeter } from './dsp/meter.js';
-import { alternativeGrid, chooseTempo, fixLocalPhase, tempoAcfs } from './dsp/reading.js';
+import { alternativeGrid, chooseTempo, tempoAcfs } from './dsp/reading.js';
 import { type BarFeatures, type Segment, segmentBars } from './dsp/sections.js';
 import { FeatureExtractor, type Features } from './dsp/spectrum.js';
 
@@ -111,21 +111,17 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
  * `analyzeAudio` and `analyzeSamples` come here after their silence and length checks).
  */
 export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeOptions = {}): AudioAnalysis {
-  const env = f.beatOnset;
   // The comb reads the tempo from these, and the level step re-reads dotted readings from them.
   const acfs = tempoAcfs(f.onset, f.lowOnset, f.hopSec);
+  // One phase for the whole song: the tracker keeps it (its tightness) and nothing moves passages later.
   const {
     reading,
     tempo,
-    beats: phased,
-    phaseByStart,
+    beats: rawBeats,
   } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec, acfs), acfs);
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram (all bands alike)
   // and of the tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
   const confidence = Math.min(tempo.confidence, tempoClarity(f.plainOnset, f.hopSec));
-  // A phase set by the song's start overrode near-tied onsets: a block moves back only where its
-  // off-beats outweigh its beats more than the whole song's do.
-  const rawBeats = fixLocalPhase(phased, env, f.lowBeatOnset, undefined, phaseByStart);
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);
   const beats = beatFrames.map((b) => round3(Math.max(0, b * f.hopSec + ONSET_LATENCY_SEC)));

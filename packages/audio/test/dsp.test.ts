@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { fixLocalPhase } from '../src/dsp/reading.js';
 import { type BarFeatures, segmentBars } from '../src/dsp/sections.js';
 import { computeFeatures } from '../src/dsp/spectrum.js';
 
@@ -150,28 +149,5 @@ describe('segmentBars', () => {
     for (const b of starts.slice(6)) expect(near(found, b), `boundary at bar ${b}`).toBe(true);
     expect(segs.length).toBeGreaterThanOrEqual(7);
     expect(segs.length).toBeLessThanOrEqual(11);
-  });
-});
-
-describe('fixLocalPhase', () => {
-  it('moves a passage that slipped half a beat back onto the kicks, and leaves the rest', () => {
-    // Kicks every 40 frames (bass band) with hi-hats between them (full band); 64 beats.
-    const frames = 40 * 66;
-    const low = new Float32Array(frames);
-    const full = new Float32Array(frames);
-    for (let k = 1; k <= 64; k++) {
-      low[k * 40] = 10;
-      full[k * 40] = 8;
-      full[k * 40 + 20] = 6;
-    }
-    const truth = Array.from({ length: 64 }, (_, i) => (i + 1) * 40);
-    // Beats 24…39 sit on the off-beat.
-    const slipped = truth.map((b, i) => (i >= 24 && i < 40 ? b + 20 : b));
-    const fixed = fixLocalPhase(slipped, full, low);
-    expect(fixed).toHaveLength(64);
-    for (let i = 0; i < 64; i++)
-      expect(Math.abs((fixed[i] as number) - (truth[i] as number)) % 40).toBeLessThan(1);
-    // A grid already on the kicks is kept as it is.
-    expect(fixLocalPhase(truth, full, low)).toEqual(truth);
   });
 });

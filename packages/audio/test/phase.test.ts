@@ -3,7 +3,6 @@ import {
   barsAtThreeHalves,
   chooseBeatPhase,
   dottedReading,
-  fixLocalPhase,
   onSwungLet,
   tempoAcfs,
 } from '../src/dsp/reading.js';
@@ -68,20 +67,6 @@ describe('chooseBeatPhase: the song starts on a beat', () => {
     for (const t of off) loud[t] = 3;
     const lowOff = spikes(frames, off);
     expect(chooseBeatPhase(tracked, loud, lowOff, periodAt).shift).toBe(0);
-  });
-});
-
-describe('fixLocalPhase on a grid phased by the song start', () => {
-  // Off-beats twice the beats all through the song (the grid was put on the beat by the song's start):
-  // no block is unlike the song, so none moves back; the plain check would move every block.
-  const frames = 3000;
-  const beats = Array.from({ length: 140 }, (_, k) => 20 * k + 20);
-  const env = spikes(frames, beats);
-  for (const b of beats) env[b + 10] = 2;
-
-  it('judges each block against the whole song', () => {
-    expect(fixLocalPhase(beats, env, env, undefined, true)).toEqual(beats);
-    expect(fixLocalPhase(beats, env, env)[0]).toBe(30);
   });
 });
 

@@ -25,8 +25,6 @@ export interface LevelledTrack {
   tempo: TempoTrack;
   /** Tracked and phased beats (frames). */
   beats: number[];
-  /** The phase was taken from the song's first attack (the onsets nearly tied): no local phase fixes. */
-  phaseByStart?: boolean;
 }
 
 /**
@@ -44,7 +42,7 @@ export function trackAtLevel(
   if (!onSwungLet(level.beats, f.onset)) return level;
   const beats = shiftGrid(level.beats, 1 / 3, level.tempo.periodAt, f.beatOnset.length);
   const steps = [...(level.reading.steps ?? []), 'on the swung let: moved by 1/3'];
-  return { ...level, reading: { ...level.reading, steps }, beats, phaseByStart: false };
+  return { ...level, reading: { ...level.reading, steps }, beats };
 }
 
 /** The octave level (octaveLevel), then a dotted reading's straight beat (dottedReading). */
@@ -67,7 +65,7 @@ function trackAt(f: LevelFeatures, bpm: number): Omit<LevelledTrack, 'reading'> 
   const tempo = trackTempo(env, f.hopSec, bpm || undefined);
   const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
   const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt);
-  return { tempo, beats: phase.beats, phaseByStart: !!phase.byStart };
+  return { tempo, beats: phase.beats };
 }
 
 function medianInterval(beats: number[]): number | undefined {

@@ -176,53 +176,6 @@ export function firstPhase(beats: number[], onset: Float32Array): number {
   return (((Math.atan2(y, x) / (2 * Math.PI)) % 1) + 1) % 1;
 }
 
-/**
- * The grid can slip half a beat for a passage (a break where the off-beat is loudest) and come back.
- * Each block of 8 beats is checked against the bass-band and full-band onsets of the 16 beats around
- * it; a block whose half-beat shift explains them LOCAL_MARGIN times better moves by half a beat.
- */
-export function fixLocalPhase(
-  beats: number[],
-  onset: Float32Array,
-  lowOnset: Float32Array,
-  margin = LOCAL_MARGIN,
-  /** Judge each block against the whole song's off-beat/beat ratio instead of 1 (a grid phased by the song's start). */
-  relative = false,
-): number[] {
-  const n = beats.length;
-  if (n < 24) return beats;
-  // The local beat period: the median interval within 4 beats (an interval at a slip is half or 1½ beats).
-  const period = (i: number) => {
-    const d: number[] = [];
-    for (let k = Math.max(1, i - 4); k <= Math.min(n - 1, i + 4); k++)
-      d.push((beats[k] as number) - (beats[k - 1] as number));
-    d.sort((x, y) => x - y);
-    return d[Math.floor(d.length / 2)] as number;
-  };
-  const ev = phaseEvidence(onset, lowOnset);
-  const on = beats.map((b) => ev(b));
-  const off = beats.map((b, i) => ev(b + 0.5 * period(i)));
-  const out = [...beats];
-  let norm = 1;
-  if (relative) {
-    const sum = (x: number[]) => x.reduce((p, q) => p + q, 0);
-    norm = Math.max(1, sum(off) / (sum(on) || 1));
-  }
-  for (let start = 0; start < n; start += 8) {
-    let a = 0;
-    let b = 0;
-    for (let i = Math.max(0, start - 4); i < Math.min(n, start + 12); i++) {
-      a += on[i] as number;
-      b += off[i] as number;
-    }
-    if (b > margin * norm * a)
-      for (let i = start; i < Math.min(n, start + 8); i++) out[i] = (beats[i] as number) + 0.5 * period(i);
-  }
-  return out.filter((b) => b < onset.length - 1);
-}
-/** Fitted on the train slice (1.25 and 2 scored lower). */
-const LOCAL_MARGIN = 1.5;
-
 export interface TempoReading {
   /** The tempo a listener most likely taps. */
   bpm: number;
