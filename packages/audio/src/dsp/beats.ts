@@ -205,13 +205,12 @@ export function trackTempo(onset: Float32Array, hopSec: number, globalBpm?: numb
 }
 
 /**
- * How dearly the beat DP pays for an interval off the local period. Session 15 raised it from 100 and
- * dropped the per-block half-beat fixes that followed tracking: a song keeps one phase, as listeners do,
- * instead of following an off-beat passage for a while (AMLt counts a switch as lost beats). Measured on
- * train material only: practice MIDI 0.749/0.827 → 0.785/0.874 (beat F/AMLt), classes 0.897/0.918 →
- * 0.899/0.921, corpus train 0.970/0.974 → 0.958/0.972 (one blupi song now wholly on the off-beat).
+ * How dearly the beat DP pays for an interval off the local period. Session 15 tried 200 (a song keeps
+ * one phase through off-beat passages): practice MIDI +0.031 beat F / +0.032 AMLt and classes +0.002, but
+ * the corpus train slice lost 0.012 beat F (a blupi song wholly on the off-beat), against the rule that
+ * no train set may regress; 100 stays.
  */
-const TIGHTNESS = 200;
+const TIGHTNESS = 100;
 
 /** Ellis' beat DP with a time-varying period. Returns beat frame indices (fractional, refined). */
 export function trackBeats(onset: Float32Array, periodAt: Float32Array, tightness = TIGHTNESS): number[] {
