@@ -43,7 +43,7 @@ for (const s of trainSongs()) {
       tally.set(rule, t);
       if (process.env.VERBOSE === '1' && (a !== b || exact(before, s.bpm) !== exact(bpm, s.bpm)))
         console.log(
-          `${a ? 'HURT ' : 'HELP '} ${s.name.padEnd(28)} truth ${s.bpm.toFixed(0)}  ${steps.join(' → ')}`,
+          `${a && !b ? 'HURT ' : !a && b ? 'HELP ' : exact(bpm, s.bpm) ? 'exact' : 'off  '} ${s.name.padEnd(28)} truth ${s.bpm.toFixed(0)}  ${steps.join(' → ')}`,
         );
     }
     before = bpm;

@@ -59,6 +59,20 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
   });
 
+  it('reads a pop spiritual at its beat, not at a third of its eighths (a bass every 3 eighths is no 12/8)', async () => {
+    // PopSpiritual's bass repeats every 3 eighths of its 4/4 bar but not every 6: no compound bar.
+    const tim = SOUNDFONTS.find((f) => f.includes('TimGM')) ?? sf;
+    const song = grooveSong(DIR, classFamily('popspiritual'), 69, {
+      bars: 24,
+      soundfont: tim,
+      damageKind: 0,
+    });
+    const a = await analyzeAudio(song.audio);
+    // At its beat or its eighths (AMLt takes either), never at 46 (two thirds of the beat).
+    expect(a.bpm).toBeGreaterThan(65);
+    expect(a.bpm).toBeLessThan(145);
+  });
+
   it('reads a piano ballad at its beat, not at the eighths it plays (nothing sounds between them)', async () => {
     const song = grooveSong(DIR, family('pianoballad'), 70, { bars: 16, soundfont: sf, damageKind: 0 });
     const a = await analyzeAudio(song.audio);

@@ -311,6 +311,12 @@ const COMPOUND_BASS = 2;
  * bass on every bar line repeats at 3 as much as at 6).
  */
 const COMPOUND_SELF = 0.5;
+/**
+ * The bass's repetition at 6 points against 3, below which the grid's groups of three make no compound
+ * bar (`bench/diag-compound-beat.ts`, train material: right moves ≥ 1.05, pop spirituals whose bass
+ * repeats every 3 eighths of a 4/4 bar 0.32–0.40).
+ */
+const COMPOUND_BAR = 0.5;
 
 /**
  * The reading at ⅓ of `bpm` (best within ±3 %) when `bpm` is the triplet-eighth pulse of a slow compound
@@ -329,6 +335,9 @@ const compoundBeat: RelatedReading = (full, low, bpm, hopSec) => {
   const binary = Math.max(l1, l2, l4);
   const group = Math.max(l3, l6);
   if (group < BASS_FLOOR || group < COMPOUND_BASS * binary) return undefined;
+  // A compound bar (two beats of three) repeats as a bar: a 3+3+2 figure over straight eighths repeats
+  // at 3 points but not at 6.
+  if (l6 < COMPOUND_BAR * l3) return undefined;
   const weakGrid = peakNear(full, p) < COMPOUND_SELF * peakNear(full, 3 * p);
   const twoBeatBass = l6 >= COMPOUND_BASS * l3;
   if (!weakGrid && !twoBeatBass) return undefined;
