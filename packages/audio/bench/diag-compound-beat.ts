@@ -3,23 +3,13 @@
  * triplet eighths): for every train song where it fires, the bass and full band repetitions it reads at
  * 1–6 grid points, the subdivisions of the grid, and whether the move was right. Train material only.
  */
-import { analyzeFeatures } from '@beatframe/audio';
 import { subdivisions } from '../dist/dsp/octave.js';
 import { tempoAcfs } from '../dist/dsp/reading.js';
 import { acfPeak } from './bench-util.ts';
-import { cachedFeatures } from './feature-cache.ts';
-import { trainSongs } from './train-songs.ts';
+import { analyzedWithSteps, trainSongs } from './train-songs.ts';
 
 for (const s of trainSongs()) {
-  const f = await cachedFeatures(s.audio);
-  let steps: string[] = [];
-  const decisions = {
-    record: (d: { output?: unknown }) => {
-      const o = d.output as { steps?: string[] } | undefined;
-      if (o?.steps) steps = o.steps;
-    },
-  };
-  analyzeFeatures(f, f.frames * f.hopSec, { decisions });
+  const { f, steps } = await analyzedWithSteps(s.audio);
   if (!steps.some((x) => x.startsWith('compound at'))) continue;
   const comb = Number(/comb ([\d.]+)/.exec(steps[0] ?? '')?.[1]);
   const { full, low } = tempoAcfs(f.onset, f.lowOnset, f.hopSec);

@@ -4,9 +4,7 @@
  * truth's tempo, double or half, within 4 %) to one it does not (hurt) and the other way (helped).
  * Also counted: moves onto and off the truth's own level (beat F counts those). Train material only (bench/train-songs.ts selection); VERBOSE=1 lists the songs.
  */
-import { analyzeFeatures } from '@beatframe/audio';
-import { cachedFeatures } from './feature-cache.ts';
-import { trainSongs } from './train-songs.ts';
+import { analyzedWithSteps, trainSongs } from './train-songs.ts';
 
 const okLevel = (bpm: number, truth: number) =>
   [1, 2, 0.5].some((m) => Math.abs(bpm / (truth * m) - 1) < 0.04);
@@ -16,15 +14,7 @@ const tally = new Map<
   { helped: number; hurt: number; same: number; toTruth: number; offTruth: number }
 >();
 for (const s of trainSongs()) {
-  const f = await cachedFeatures(s.audio);
-  let steps: string[] = [];
-  const decisions = {
-    record: (d: { output?: unknown }) => {
-      const o = d.output as { steps?: string[] } | undefined;
-      if (o?.steps) steps = o.steps;
-    },
-  };
-  analyzeFeatures(f, f.frames * f.hopSec, { decisions });
+  const { steps } = await analyzedWithSteps(s.audio);
   let before: number | undefined;
   for (const step of steps) {
     const m = /^(.*?):? ([\d.]+)$/.exec(step);

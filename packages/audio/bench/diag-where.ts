@@ -3,20 +3,10 @@
  * per song, and the rules that led to our tempo (the audit log's steps). Train material only
  * (bench/train-songs.ts selection).
  */
-import { analyzeFeatures } from '@beatframe/audio';
-import { cachedFeatures } from './feature-cache.ts';
-import { phaseInBeat, trainSongs } from './train-songs.ts';
+import { analyzedWithSteps, phaseInBeat, trainSongs } from './train-songs.ts';
 
 for (const s of trainSongs()) {
-  const f = await cachedFeatures(s.audio);
-  let steps: string[] = [];
-  const decisions = {
-    record: (d: { output?: unknown }) => {
-      const o = d.output as { steps?: string[] } | undefined;
-      if (o?.steps) steps = o.steps;
-    },
-  };
-  const a = analyzeFeatures(f, f.frames * f.hopSec, { decisions });
+  const { f, a, steps } = await analyzedWithSteps(s.audio);
   const grid = a.beats.map((b) => b / f.hopSec);
   console.log(
     `${s.name.padEnd(28)} truth ${s.bpm.toFixed(0).padStart(3)} ours ${a.bpm.toFixed(1).padStart(6)} phase ${phaseInBeat(grid, s.beats, f.hopSec).toFixed(2)} offset ${((a.beats[0] ?? 0) - (s.beats[0] ?? 0)).toFixed(3)}  ${steps.join(' → ')}`,

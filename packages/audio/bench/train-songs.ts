@@ -6,8 +6,10 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { analyzeFeatures } from '@beatframe/audio';
 import { classSongs } from './classes.ts';
 import { beatCorpus, type CorpusSong, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
+import { cachedFeatures } from './feature-cache.ts';
 import { practiceSongs } from './midi-practice.ts';
 
 export function trainSongs(): CorpusSong[] {
@@ -39,4 +41,18 @@ export function phaseInBeat(grid: number[], truthSec: number[], hopSec: number):
     y += Math.sin(a);
   }
   return (((Math.atan2(y, x) / (2 * Math.PI)) % 1) + 1) % 1;
+}
+
+/** A song's cached features, our analysis of them and the tempo decision's steps (the audit trail). */
+export async function analyzedWithSteps(audio: string) {
+  const f = await cachedFeatures(audio);
+  let steps: string[] = [];
+  const decisions = {
+    record: (d: { output?: unknown }) => {
+      const o = d.output as { steps?: string[] } | undefined;
+      if (o?.steps) steps = o.steps;
+    },
+  };
+  const a = analyzeFeatures(f, f.frames * f.hopSec, { decisions });
+  return { f, a, steps };
 }
