@@ -37,6 +37,20 @@ describe('beatframe analyze', () => {
     expect(a.beats.length).toBeGreaterThan(18);
   });
 
+  it('explains its tempo, meter and sections on stderr with --explain, the JSON unchanged on stdout', async () => {
+    const t = io();
+    expect(await main(['analyze', song, '--explain'], t.io)).toBe(0);
+    expect(AudioAnalysis.parse(JSON.parse(t.out.join(''))).bpm).toBeGreaterThan(115);
+    const err = t.err.join('');
+    expect(err).toMatch(/^clicks\.wav: tempo 1\d\d\.\d bpm .* via comb \d+\.\d/m);
+    expect(err).toMatch(/^clicks\.wav: meter \d\/\d/m);
+    expect(err).toMatch(/^clicks\.wav: sections: /m);
+    // Without the flag, nothing but the JSON.
+    const quiet = io();
+    expect(await main(['analyze', song], quiet.io)).toBe(0);
+    expect(quiet.err.join('')).not.toContain('tempo');
+  });
+
   it('writes DIR/<name>.analysis.json per file and exits 2 when one file is bad', async () => {
     const out = join(dir, 'out');
     const t = io();

@@ -5,9 +5,11 @@ import type { Command } from 'commander';
 import { createProgress } from '../progress.js';
 
 /**
- * `beatframe analyze FILE... [--out DIR]`: tempo, beats, downbeats, meter, sections and energy.
+ * `beatframe analyze FILE... [--out DIR] [--explain]`: tempo, beats, downbeats, meter, sections and energy.
  * One file without --out prints the JSON; otherwise DIR/<name>.analysis.json per file (DIR defaults
  * to the current directory). A bad file is reported on its own line and the others still run.
+ * --explain writes the analysis's decisions to stderr (the tempo with the rules that reached it, the
+ * meter, the sections), so a wrong reading can be traced without the JSON.
  */
 export function register(program: Command): void {
   program
@@ -15,7 +17,8 @@ export function register(program: Command): void {
     .description('analyse songs: tempo, beats, downbeats, meter, sections, energy, key (JSON)')
     .argument('<files...>', 'audio files (mp3, wav, flac, m4a, ogg, opus, …)')
     .option('--out <dir>', 'write <dir>/<name>.analysis.json for each file')
-    .action(async (files: string[], opts: { out?: string }) => {
+    .option('--explain', 'print how the tempo, meter and sections were decided (stderr)')
+    .action(async (files: string[], opts: { out?: string; explain?: boolean }) => {
       const output = program.configureOutput();
       const writeOut = (s: string) => (output.writeOut ? output.writeOut(s) : process.stdout.write(s));
       const writeErr = (s: string) => (output.writeErr ? output.writeErr(s) : process.stderr.write(s));
@@ -26,8 +29,13 @@ export function register(program: Command): void {
         const progress = createProgress(`analyze ${basename(file)}`);
         try {
           const t0 = performance.now();
-          const analysis = await analyzeAudio(file, { onProgress: (f) => progress.update(f) });
+          const why: string[] = [];
+          const analysis = await analyzeAudio(file, {
+            onProgress: (f) => progress.update(f),
+            ...(opts.explain ? { decisions: { record: (d) => void why.push(d.summary) } } : {}),
+          });
           progress.stop();
+          for (const line of why) writeErr(`${basename(file)}: ${line}\n`);
           // Indented, but number arrays (beats, curves) stay on one line each.
           const json = `${JSON.stringify(analysis, null, 2).replace(/\[[\d.,\s-]+\]/g, (m) => m.replace(/\s+/g, ''))}\n`;
           if (toStdout) writeOut(json);
