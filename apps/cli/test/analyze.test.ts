@@ -45,6 +45,9 @@ describe('beatframe analyze', () => {
     expect(err).toMatch(/^clicks\.wav: tempo 1\d\d\.\d bpm .* via comb \d+\.\d/m);
     expect(err).toMatch(/^clicks\.wav: meter \d\/\d/m);
     expect(err).toMatch(/^clicks\.wav: sections: /m);
+    expect(err).toMatch(
+      /^clicks\.wav: cut grid: (tempo 1\d\d\.\d bpm at confidence .*: cuts on the beats|runner-up tempo)/m,
+    );
     // Without the flag, nothing but the JSON.
     const quiet = io();
     expect(await main(['analyze', song], quiet.io)).toBe(0);

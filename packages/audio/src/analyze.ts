@@ -7,11 +7,11 @@ import { stat } from 'node:fs/promises';
 import type { AudioAnalysis, DecisionSink, Lyrics, Section, SectionLabel } from '@beatframe/core';
 import { BeatframeError, InputError } from '@beatframe/core';
 import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from './decode.js';
-import { tempoClarity } from './dsp/beats.js';
+import { barRepeat, tempoClarity } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
 import { trackAtLevel } from './dsp/level.js';
 import { estimateMeter } from './dsp/meter.js';
-import { alternativeGrid, chooseTempo, tempoAcfs } from './dsp/reading.js';
+import { alternativeGrid, chooseTempo, relatedRatio, tempoAcfs } from './dsp/reading.js';
 import { type BarFeatures, type Segment, segmentBars } from './dsp/sections.js';
 import { FeatureExtractor, type Features } from './dsp/spectrum.js';
 
@@ -34,6 +34,8 @@ const DEFAULT_MAX_DURATION = 20 * 60;
 const ONSET_LATENCY_SEC = -0.015;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+/** A bar repeat this strong or more is a steady beat beyond doubt (confidence 1 as far as it goes). */
+const BAR_REPEAT_SURE = 0.4;
 
 /** Analyses an audio file: tempo, beats, downbeats, meter, sections, energy and key. */
 export async function analyzeAudio(path: string, opts: AnalyzeOptions = {}): Promise<AudioAnalysis> {
@@ -119,11 +121,16 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
     tempo,
     beats: rawBeats,
   } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec, acfs), acfs);
-  // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram (all bands alike)
-  // and of the tracked envelope's, whichever is lower (pads swelling slowly read as periodic in linear flux).
-  const confidence = Math.min(tempo.confidence, tempoClarity(f.plainOnset, f.hopSec));
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);
+  // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram (all bands alike)
+  // and of the tracked envelope's (pads swelling slowly read as periodic in linear flux), and how much the
+  // onsets repeat a bar later (notes played freely can look periodic to a tempogram), whichever is lowest.
+  const confidence = Math.min(
+    tempo.confidence,
+    tempoClarity(f.plainOnset, f.hopSec),
+    barRepeat(f.onset, beatFrames) / BAR_REPEAT_SURE,
+  );
   const beats = beatFrames.map((b) => round3(Math.max(0, b * f.hopSec + ONSET_LATENCY_SEC)));
   const intervals = beats.slice(1).map((b, i) => b - (beats[i] as number));
   const medianInterval = [...intervals].sort((a, b) => a - b)[Math.floor(intervals.length / 2)];
@@ -165,9 +172,13 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
     ...(reading.alternativeBpm > 0 && beatsOut.length > 1
       ? {
           alternative: {
-            bpm: Math.round(bpm * (reading.alternativeBpm / reading.bpm) * 100) / 100,
+            bpm: Math.round(bpm * relatedRatio(reading.alternativeBpm / reading.bpm) * 100) / 100,
             confidence: round3(1 - reading.confidence),
-            beats: alternativeGrid(beatsOut, reading.alternativeBpm / reading.bpm).map(round3),
+            // A slower grid keeps the bar lines where it can, else the louder beats.
+            beats: alternativeGrid(beatsOut, reading.alternativeBpm / reading.bpm, {
+              anchors: downbeatsOut,
+              strength: (t) => maxAround(f.onset, (t - ONSET_LATENCY_SEC) / f.hopSec, 2),
+            }).map(round3),
           },
         }
       : {}),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { alternativeGrid } from '../src/dsp/reading.js';
 import { type BarFeatures, segmentBars } from '../src/dsp/sections.js';
 import { computeFeatures } from '../src/dsp/spectrum.js';
 
@@ -149,5 +150,27 @@ describe('segmentBars', () => {
     for (const b of starts.slice(6)) expect(near(found, b), `boundary at bar ${b}`).toBe(true);
     expect(segs.length).toBeGreaterThanOrEqual(7);
     expect(segs.length).toBeLessThanOrEqual(11);
+  });
+});
+
+describe('alternativeGrid', () => {
+  const beats = Array.from({ length: 40 }, (_, i) => i * 0.5);
+  it('snaps the runner-up to the simple ratio it stands for, so its grid meets ours instead of drifting', () => {
+    // A comb peak at 93 against 180 bpm is the half tempo: every other beat, exactly.
+    const half = alternativeGrid(beats, 93 / 180);
+    expect(half.length).toBe(20);
+    for (const t of half) expect(beats).toContain(t);
+    // 2:3 (a runner-up at 0.69 of our tempo): a point every 1.5 beats, on our beats every 3.
+    const slower = alternativeGrid(beats, 0.69);
+    expect(slower[1]).toBeCloseTo(0.75, 9);
+    expect(slower.filter((t) => beats.includes(t)).length).toBe(Math.ceil(40 / 3));
+  });
+
+  it('keeps the bar lines, else the louder beats, at half tempo', () => {
+    const odd = beats.filter((_, i) => i % 4 === 1);
+    expect(alternativeGrid(beats, 0.5, { anchors: odd })[0]).toBe(0.5);
+    const loudOdd = (t: number) => (Math.round(t / 0.5) % 2 === 1 ? 1 : 0.2);
+    expect(alternativeGrid(beats, 0.5, { strength: loudOdd })[0]).toBe(0.5);
+    expect(alternativeGrid(beats, 0.5)[0]).toBe(0);
   });
 });

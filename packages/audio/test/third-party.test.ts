@@ -1,6 +1,8 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AudioAnalysis } from '@beatframe/core';
+import { AudioAnalysis, cutGrid, PHRASE_BELOW } from '@beatframe/core';
 import { describe, expect, it } from 'vitest';
 import { classFamily } from '../bench/classes.ts';
 import { ADDED_FAMILIES, FAMILIES, grooveSong, HAS_MMA, SOUNDFONTS } from '../bench/corpus.ts';
@@ -108,6 +110,8 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
   });
 });
 
+const HAS_ESPEAK = spawnSync('espeak-ng', ['--version']).status === 0;
+
 describe('analyzeAudio on music without a steady beat', () => {
   it('gives drifting pad chords a low confidence and a defined result', async () => {
     // Rubato/ambient: three sine chords with slow, unequal swells and pink noise, no percussion (seeded).
@@ -129,8 +133,30 @@ describe('analyzeAudio on music without a steady beat', () => {
     ]);
     const a = await analyzeAudio(path);
     expect(AudioAnalysis.parse(a)).toEqual(a);
-    expect(a.tempoConfidence).toBeLessThan(0.3);
+    // Below the cut grid's phrase threshold: the editor cuts on the music's changes, not on a guessed grid.
+    expect(a.tempoConfidence).toBeLessThan(PHRASE_BELOW);
+    expect(cutGrid(a).level).toBe('phrase');
     expect(a.sections.length).toBeGreaterThan(0);
     expect(a.sections.at(-1)?.end).toBeCloseTo(a.durationSec, 2);
   });
+
+  it.skipIf(!HAS_ESPEAK)(
+    'gives speech with no music a low confidence, though a tempogram finds some period in it',
+    async () => {
+      // Its syllables are periodic enough for the tempogram (0.33 before the bar-repeat test); they never
+      // repeat a bar later the way a groove does.
+      mkdirSync(FIXTURE_DIR, { recursive: true });
+      const once = join(FIXTURE_DIR, 'speech-once.wav');
+      const path = join(FIXTURE_DIR, 'speech.wav');
+      execFileSync('espeak-ng', [
+        '-w',
+        once,
+        'This is a spoken paragraph with no music under it at all. It goes on for a while, with pauses, commas, and sentences of different lengths. Then it stops, and starts again, because a podcast intro has no steady beat for an editor to cut on.',
+      ]);
+      ffmpeg(['-i', once, '-i', once, '-filter_complex', '[0:a][1:a]concat=n=2:v=0:a=1', path]);
+      const a = await analyzeAudio(path);
+      expect(a.tempoConfidence).toBeLessThan(PHRASE_BELOW);
+      expect(cutGrid(a).level).toBe('phrase');
+    },
+  );
 });

@@ -1,5 +1,6 @@
 export * from './config.js';
 export * from './contracts.js';
+export * from './cut-grid.js';
 export * from './errors.js';
 export * from './fsx.js';
 export * from './logger.js';

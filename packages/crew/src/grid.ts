@@ -1,4 +1,4 @@
-import type { AudioAnalysis, Section } from '@beatframe/core';
+import { type AudioAnalysis, type CutLevel, cutGrid, type Section } from '@beatframe/core';
 
 /** Cut points closer than this to the song's start or end would leave slivers of shots. */
 const EDGE_GAP_SEC = 0.5;
@@ -13,16 +13,20 @@ export interface BarGrid {
   barSec: number;
   /** What the points are: bar lines from the analysis, derived from beats, or a fixed grid. */
   source: 'downbeats' | 'beats' | 'fixed';
+  /** The cut grid's level (cutGrid): the analysed beats, the two readings' shared points, or phrases. */
+  level: CutLevel;
 }
 
 export function barGrid(analysis: AudioAnalysis): BarGrid {
   const dur = analysis.durationSec;
   const inside = (ts: number[]) =>
     [...new Set(ts)].filter((t) => t > EDGE_GAP_SEC && t < dur - EDGE_GAP_SEC).sort((a, b) => a - b);
-  let points = inside(analysis.downbeats);
+  // Bar lines of the level the edit will cut on, so scenes and shots fall where the editor cuts.
+  const cut = cutGrid(analysis);
+  let points = inside(cut.bars);
   let source: BarGrid['source'] = 'downbeats';
-  if (points.length < 2 && analysis.beats.length >= analysis.meter.beatsPerBar * 2) {
-    points = inside(analysis.beats.filter((_, i) => i % analysis.meter.beatsPerBar === 0));
+  if (points.length < 2 && cut.points.length >= cut.pointsPerBar * 2) {
+    points = inside(cut.points.filter((_, i) => i % cut.pointsPerBar === 0));
     source = 'beats';
   }
   if (points.length < 2) {
@@ -37,7 +41,7 @@ export function barGrid(analysis: AudioAnalysis): BarGrid {
       : analysis.bpm > 0
         ? (60 / analysis.bpm) * analysis.meter.beatsPerBar
         : 4;
-  return { points, barSec, source };
+  return { points, barSec, source, level: cut.level };
 }
 
 /** The grid point nearest to `t`, or undefined when the grid is empty. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { analyzeAudio } from '@beatframe/audio';
 import {
   type AudioAnalysis,
+  cutGrid,
   type DetectedCut,
   type EvaluationIssue,
   EvaluationReport,
@@ -191,9 +192,10 @@ export async function evaluateVideo(
 
   progress(0.6, 'finding cuts');
   const cuts = detectCuts(video, opts.cutDetection);
-  const beats = analysis.beats
-    .map((b) => round4(b + offset))
-    .filter((b) => b >= 0 && b <= videoDuration + 0.5);
+  // Scored against the grid the editor was given (cutGrid): the beats, the points two tempo readings
+  // share, or the music's changes when the song has no steady beat.
+  const grid = cutGrid(analysis);
+  const beats = grid.points.map((b) => round4(b + offset)).filter((b) => b >= 0 && b <= videoDuration + 0.5);
   const window = onBeatWindow(video.fps, opts.onBeatWindowSec);
   for (const c of cuts) {
     const delta = nearestBeatDelta(beats, c.timeSec);
@@ -212,7 +214,7 @@ export async function evaluateVideo(
     metrics.cutsOnBeatShare = round3(share);
     metrics.cutsOnBeatChance = round3(chance);
     metrics.cutsOnBeatLift = round3(chance > 0 ? share / chance : 0);
-    const downbeats = analysis.downbeats.map((b) => b + offset);
+    const downbeats = grid.bars.map((b) => b + offset);
     if (downbeats.length) metrics.cutsOnDownbeatShare = round3(onBeatShare(hardTimes, downbeats, window));
     components.beat = beatSyncScore(share, chance);
     if (hardTimes.length >= 3 && share < thresholds.minOnBeatShare) {

@@ -9,6 +9,7 @@ import {
   type BeatEffect,
   type Caption,
   type Clip,
+  cutGrid,
   type DecisionSink,
   frameSize,
   InputError,
@@ -135,6 +136,7 @@ export async function buildTimeline(
 
   const grid = beatGrid(analysis, duration);
   const { beats, downbeats, beatSec, beatsPerBar, merged } = grid;
+  await decide(`cut grid: ${grid.why}`, { output: { level: grid.level, points: beats.length } });
 
   // Cuts inside each section every N beats, N from energy and the section's role.
   const slots: Slot[] = [];
@@ -248,7 +250,11 @@ export async function buildTimeline(
       );
     }
     // Effects stay clear of transitions (and their decay ends before the next one starts).
-    const effects = beatEffects(sec.section, beats, downbeats, fps, startFrame + tIn, endFrame - tOut);
+    // No pulses on a guessed grid: the phrase level has no beat to pulse on.
+    const effects =
+      grid.level === 'phrase'
+        ? []
+        : beatEffects(sec.section, beats, downbeats, fps, startFrame + tIn, endFrame - tOut);
     items.push({
       id: `item-${String(i + 1).padStart(3, '0')}`,
       shotId: shot.id,
@@ -452,10 +458,13 @@ type SongFrame = ReturnType<typeof songFrame>;
 
 /** The beats and downbeats inside the song's length, and its sections merged and snapped to them. */
 function beatGrid(analysis: AudioAnalysis, duration: number) {
-  const beats = analysis.beats.filter((b) => b > 0 && b < duration).sort((a, b) => a - b);
-  const downbeats = analysis.downbeats.filter((b) => b > 0 && b < duration).sort((a, b) => a - b);
-  const beatSec = analysis.bpm > 0 ? 60 / analysis.bpm : 0.5;
-  const beatsPerBar = analysis.meter.beatsPerBar || 4;
+  // The level the edit cuts on follows the analysis' confidence: its beats, the points its two readings
+  // share, or the music's changes when there is no steady beat (see cutGrid).
+  const cut = cutGrid(analysis);
+  const beats = cut.points.filter((b) => b > 0 && b < duration);
+  const downbeats = cut.bars.filter((b) => b > 0 && b < duration);
+  const beatSec = cut.pointSec;
+  const beatsPerBar = cut.pointsPerBar;
   const merged = sectionSpans(
     sectionsOf(analysis, duration),
     beats,
@@ -464,7 +473,7 @@ function beatGrid(analysis: AudioAnalysis, duration: number) {
     beatsPerBar,
     duration,
   );
-  return { beats, downbeats, beatSec, beatsPerBar, merged };
+  return { beats, downbeats, beatSec, beatsPerBar, merged, level: cut.level, why: cut.why };
 }
 type BeatGrid = ReturnType<typeof beatGrid>;
 

@@ -85,6 +85,51 @@ describe('buildTimeline', () => {
     expect(s.decisions.every((d) => d.stage === 'edit')).toBe(true);
   });
 
+  it('cuts only where both tempo readings agree when the analysis hesitates between two octaves', async () => {
+    // The analysis reads 120 bpm but gives 60 nearly as much weight: a cut (or a pulse) on every other
+    // beat is on a beat under either reading.
+    const alt = Array.from({ length: 12 }, (_, i) => i);
+    const analysis = { ...project.analysis, alternative: { bpm: 60, confidence: 0.9, beats: alt } };
+    const s = sink();
+    const t = await buildTimeline({ ...project, analysis }, { decisions: s });
+    checkTimeline(t);
+    const shared = new Set(
+      project.analysis.beats
+        .filter((b) => alt.some((a) => Math.abs(a - b) < 0.01))
+        .map((b) => Math.round(b * 30)),
+    );
+    expect(shared.size).toBeGreaterThan(4);
+    for (const item of t.items.slice(1)) {
+      const cut = item.startFrame + Math.floor((item.transitionIn?.durationFrames ?? 0) / 2);
+      expect(shared.has(cut)).toBe(true);
+    }
+    for (const item of t.items)
+      for (const e of item.effects) for (const f of e.frames) expect(shared.has(f)).toBe(true);
+    expect(t.beatFrames.every((f) => shared.has(f))).toBe(true);
+    expect(s.decisions.some((d) => /^cut grid: runner-up tempo 60/.test(d.summary))).toBe(true);
+  });
+
+  it('cuts on the music’s changes, with no beat effects, when the song has no steady beat', async () => {
+    const hop = 0.05;
+    const values = Array(240).fill(0.02);
+    for (const t of [2.3, 6.7, 9.9])
+      for (let k = -2; k <= 2; k++) values[Math.round(t / hop) + k] = 1 - Math.abs(k) / 3;
+    const analysis = { ...project.analysis, tempoConfidence: 0.03, onset: { hopSec: hop, values } };
+    const s = sink();
+    const t = await buildTimeline({ ...project, analysis }, { decisions: s });
+    checkTimeline(t);
+    const changes = [2.3, 4.1, 6.7, 8, 9.9].map((x) => Math.round(x * 30));
+    for (const item of t.items.slice(1)) {
+      const cut = item.startFrame + Math.floor((item.transitionIn?.durationFrames ?? 0) / 2);
+      expect(changes.some((c) => Math.abs(c - cut) <= 1)).toBe(true);
+    }
+    expect(t.items.length).toBeGreaterThan(2);
+    expect(t.items.every((i) => i.effects.length === 0)).toBe(true);
+    expect(
+      s.decisions.some((d) => /^cut grid: tempo confidence 0\.03 .*no steady beat/.test(d.summary)),
+    ).toBe(true);
+  });
+
   it('times the title card and the captions, with word highlights', async () => {
     const t = await buildTimeline(project, { sectionCards: true });
     const title = t.cards.find((c) => c.kind === 'title')!;

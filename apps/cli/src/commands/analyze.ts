@@ -1,6 +1,6 @@
 import { basename, extname, join, resolve } from 'node:path';
 import { analyzeAudio } from '@beatframe/audio';
-import { BeatframeError, InputError, userMessage, writeFileAtomic } from '@beatframe/core';
+import { BeatframeError, cutGrid, InputError, userMessage, writeFileAtomic } from '@beatframe/core';
 import type { Command } from 'commander';
 import { createProgress } from '../progress.js';
 
@@ -9,7 +9,8 @@ import { createProgress } from '../progress.js';
  * One file without --out prints the JSON; otherwise DIR/<name>.analysis.json per file (DIR defaults
  * to the current directory). A bad file is reported on its own line and the others still run.
  * --explain writes the analysis's decisions to stderr (the tempo with the rules that reached it, the
- * meter, the sections), so a wrong reading can be traced without the JSON.
+ * meter, the sections, and the grid the editor will cut on), so a wrong reading can be traced without
+ * the JSON.
  */
 export function register(program: Command): void {
   program
@@ -17,7 +18,7 @@ export function register(program: Command): void {
     .description('analyse songs: tempo, beats, downbeats, meter, sections, energy, key (JSON)')
     .argument('<files...>', 'audio files (mp3, wav, flac, m4a, ogg, opus, …)')
     .option('--out <dir>', 'write <dir>/<name>.analysis.json for each file')
-    .option('--explain', 'print how the tempo, meter and sections were decided (stderr)')
+    .option('--explain', 'print how the tempo, meter, sections and cut grid were decided (stderr)')
     .action(async (files: string[], opts: { out?: string; explain?: boolean }) => {
       const output = program.configureOutput();
       const writeOut = (s: string) => (output.writeOut ? output.writeOut(s) : process.stdout.write(s));
@@ -35,6 +36,8 @@ export function register(program: Command): void {
             ...(opts.explain ? { decisions: { record: (d) => void why.push(d.summary) } } : {}),
           });
           progress.stop();
+          // What the editor will cut on, given these readings and how sure they are.
+          if (opts.explain) why.push(`cut grid: ${cutGrid(analysis).why}`);
           for (const line of why) writeErr(`${basename(file)}: ${line}\n`);
           // Indented, but number arrays (beats, curves) stay on one line each.
           const json = `${JSON.stringify(analysis, null, 2).replace(/\[[\d.,\s-]+\]/g, (m) => m.replace(/\s+/g, ''))}\n`;

@@ -126,6 +126,45 @@ export function tempoClarity(onset: Float32Array, hopSec: number): number {
   return clarity(tempogram(onset, hopSec, statePeriods(hopSec), 2).total);
 }
 
+/**
+ * How much the onsets repeat a bar later: the largest normalised autocorrelation of the (mean-removed)
+ * envelope at 2, 3 or 4 beats of the grid's median period. Music with a steady beat repeats its bar
+ * (train songs 0.17 and up, median 0.7); pads, speech and notes played freely do not (0.01–0.07), even
+ * where the tempogram finds some period in them (bench/diag-steady.ts).
+ */
+export function barRepeat(onset: Float32Array, beatFrames: number[]): number {
+  if (beatFrames.length < 8) return 0;
+  const gaps = beatFrames
+    .slice(1)
+    .map((b, i) => b - (beatFrames[i] as number))
+    .sort((a, b) => a - b);
+  // On pairs of frames (their maximum): a note a frame early or late still meets its repeat.
+  const period = (gaps[Math.floor(gaps.length / 2)] as number) / 2;
+  const n = Math.floor(onset.length / 2);
+  const x = new Float64Array(n);
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    x[i] = Math.max(onset[2 * i] as number, onset[2 * i + 1] as number);
+    mean += x[i] as number;
+  }
+  mean /= n;
+  for (let i = 0; i < n; i++) x[i] = (x[i] as number) - mean;
+  const acf = (lag: number) => {
+    let sum = 0;
+    for (let i = lag; i < n; i++) sum += (x[i] as number) * (x[i - lag] as number);
+    return sum;
+  };
+  const zero = acf(0);
+  if (!(zero > 0)) return 0;
+  let best = 0;
+  for (const k of [2, 3, 4]) {
+    const lag = Math.round(k * period);
+    // A lag either side: the median period is rounded and the tempo drifts a little.
+    for (let l = lag - 1; l <= lag + 1; l++) if (l > 0 && l < n) best = Math.max(best, acf(l) / zero);
+  }
+  return best;
+}
+
 export function trackTempo(onset: Float32Array, hopSec: number, globalBpm?: number): TempoTrack {
   const n = onset.length;
   const periods = statePeriods(hopSec);

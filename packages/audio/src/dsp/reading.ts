@@ -451,18 +451,67 @@ export function chooseTempo(
   return { bpm: best.bpm, confidence, alternativeBpm: alt.bpm, steps };
 }
 
+/** The related readings the runner-up can be, as its tempo over ours, and where each can start (in beats). */
+const RELATED: Array<{ ratio: number; offsets: number[] }> = [
+  { ratio: 1 / 3, offsets: [0, 1, 2] },
+  { ratio: 1 / 2, offsets: [0, 1] },
+  { ratio: 2 / 3, offsets: [0, 0.5, 1] },
+  { ratio: 3 / 2, offsets: [0, 1 / 3] },
+  { ratio: 2, offsets: [0] },
+  { ratio: 3, offsets: [0] },
+];
+
+/** The simple ratio (⅓, ½, ⅔, 3⁄2, 2, 3) nearest to a measured one. */
+export function relatedRatio(ratio: number): number {
+  let best = RELATED[0] as (typeof RELATED)[number];
+  for (const r of RELATED)
+    if (Math.abs(Math.log(r.ratio / ratio)) < Math.abs(Math.log(best.ratio / ratio))) best = r;
+  return best.ratio;
+}
+
 /**
  * The beat grid of a related reading (`ratio` = its tempo / ours): positions every 1/ratio beats of
- * our grid, interpolated between our beats, so it bends with the same tempo changes.
+ * our grid, interpolated between our beats, so it bends with the same tempo changes. The ratio is snapped
+ * to the simple one it stands for (the comb's runner-up peak sits a few % off it, and an unsnapped grid
+ * drifts across ours instead of meeting it every 2 or 3 beats). A slower grid starts where it meets
+ * most `anchors` (our bar lines), then where `strength` (of a time) is greatest on average.
  */
-export function alternativeGrid(beats: number[], ratio: number): number[] {
+export function alternativeGrid(
+  beats: number[],
+  ratio: number,
+  pick: { anchors?: number[]; strength?: (t: number) => number } = {},
+): number[] {
   if (beats.length < 2 || !(ratio > 0)) return [];
-  const out: number[] = [];
-  const step = 1 / ratio;
-  for (let x = 0; x <= beats.length - 1 + 1e-9; x += step) {
+  const snapped = relatedRatio(ratio);
+  const offsets = RELATED.find((r) => r.ratio === snapped)?.offsets ?? [0];
+  const step = 1 / snapped;
+  const anchors = new Set((pick.anchors ?? []).map((t) => Math.round(t * 1000)));
+  const at = (x: number) => {
     const i = Math.min(beats.length - 2, Math.floor(x));
     const f = x - i;
-    out.push((beats[i] as number) * (1 - f) + (beats[i + 1] as number) * f);
+    return (beats[i] as number) * (1 - f) + (beats[i + 1] as number) * f;
+  };
+  let best: number[] = [];
+  let bestScore = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  for (const o of offsets) {
+    const out: number[] = [];
+    let met = 0;
+    let strength = 0;
+    for (let x = o; x <= beats.length - 1 + 1e-9; x += step) {
+      const t = at(x);
+      out.push(t);
+      if (Math.abs(x - Math.round(x)) < 1e-6 && anchors.has(Math.round(t * 1000))) met++;
+      strength += pick.strength ? pick.strength(t) : 0;
+    }
+    // Mean strength: offsets that start later have a point fewer.
+    const score = [met, strength / Math.max(1, out.length)];
+    if (
+      (score[0] as number) > (bestScore[0] as number) ||
+      (score[0] === bestScore[0] && (score[1] as number) > (bestScore[1] as number) + 1e-12)
+    ) {
+      bestScore = score;
+      best = out;
+    }
   }
-  return out;
+  return best;
 }

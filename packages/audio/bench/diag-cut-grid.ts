@@ -1,0 +1,106 @@
+/**
+ * Calibration of the edit's cut grid (`cutGrid` in @beatframe/core): for train songs (bench/train-songs.ts
+ * selection: CORPUS=1, PRACTICE=1, CLASSES=1), the share of cut points on a true beat (±70 ms) and of bar
+ * points on a true bar line: first for the points the analysed beats share with the runner-up's, by the
+ * runner-up's kind (another octave or 2:3) and confidence; then for cutGrid at several runner-up
+ * thresholds; and the tempo confidences, which set where the phrase level starts (bench/diag-steady.ts
+ * has the beatless side). Held-out songs are never read. Run after `pnpm --filter @beatframe/core build`
+ * and this package's build.
+ */
+import { cutGrid } from '@beatframe/core';
+import { analyzedWithSteps, trainSongs } from './train-songs.ts';
+
+const TOL = 0.07;
+const THRESHOLDS = [0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
+
+function precision(points: number[], truth: number[]): { hit: number; n: number } {
+  const lo = (truth[0] ?? 0) - 0.1;
+  const hi = (truth.at(-1) ?? 0) + 0.1;
+  const inSpan = points.filter((p) => p >= lo && p <= hi);
+  const hit = inSpan.filter((p) => truth.some((t) => Math.abs(t - p) <= TOL)).length;
+  return { hit, n: inSpan.length };
+}
+
+const rows = THRESHOLDS.map((th) => ({
+  th,
+  hit: 0,
+  n: 0,
+  barHit: 0,
+  barN: 0,
+  songMean: 0,
+  shared: 0,
+  flips: 0,
+}));
+const confs: Array<{ name: string; conf: number; alt: number; ok: boolean }> = [];
+const kinds = new Map<
+  string,
+  {
+    n: number;
+    base: number;
+    shared: number;
+    gain: number;
+    loss: number;
+    barsBase: number;
+    barsShared: number;
+  }
+>();
+let songs = 0;
+for (const s of trainSongs()) {
+  const { a } = await analyzedWithSteps(s.audio);
+  songs++;
+  const alt = a.alternative;
+  if (alt && alt.confidence >= 0.5) {
+    const kind = `${Math.abs(Math.log2(alt.bpm / a.bpm)) > 0.9 ? 'octave' : '2:3   '} at ${alt.confidence >= 0.7 ? '0.7–1  ' : '0.5–0.7'}`;
+    const sharedPts = a.beats.filter((b) => alt.beats.some((t) => Math.abs(t - b) <= 0.02));
+    const sharedBars = a.downbeats.filter((b) => sharedPts.includes(b));
+    const rate = (p: { hit: number; n: number }) => p.hit / Math.max(1, p.n);
+    const base = rate(precision(a.beats, s.beats));
+    const shared = rate(precision(sharedPts, s.beats));
+    const k = kinds.get(kind) ?? { n: 0, base: 0, shared: 0, gain: 0, loss: 0, barsBase: 0, barsShared: 0 };
+    k.n++;
+    k.base += base;
+    k.shared += shared;
+    if (shared > base + 0.2) k.gain++;
+    if (shared < base - 0.2) k.loss++;
+    k.barsBase += rate(precision(a.downbeats, s.downbeats));
+    k.barsShared += rate(precision(sharedBars.length >= 2 ? sharedBars : sharedPts, s.downbeats));
+    kinds.set(kind, k);
+  }
+  const base = precision(a.beats, s.beats).hit / Math.max(1, precision(a.beats, s.beats).n);
+  confs.push({ name: s.name, conf: a.tempoConfidence, alt: a.alternative?.confidence ?? 0, ok: base >= 0.8 });
+  for (const r of rows) {
+    const g = cutGrid(a, { sharedFrom: r.th, phraseBelow: 0 });
+    const p = precision(g.points, s.beats);
+    const b = precision(g.bars, s.downbeats);
+    r.hit += p.hit;
+    r.n += p.n;
+    r.barHit += b.hit;
+    r.barN += b.n;
+    const sp = p.hit / Math.max(1, p.n);
+    r.songMean += sp;
+    if (g.level === 'shared') {
+      r.shared++;
+      if (sp > base + 0.2) r.flips++;
+    }
+  }
+}
+console.log(
+  `${songs} train songs; runner-ups at 0.5 or more, by kind: points on a beat (a song's mean), analysed → shared with the runner-up; bar lines on a true bar line`,
+);
+for (const [kind, k] of [...kinds].sort())
+  console.log(
+    `  ${kind}: ${String(k.n).padStart(3)} songs  points ${(k.base / k.n).toFixed(3)} → ${(k.shared / k.n).toFixed(3)} (${k.gain} gained > 0.2, ${k.loss} lost)  bars ${(k.barsBase / k.n).toFixed(3)} → ${(k.barsShared / k.n).toFixed(3)}`,
+  );
+console.log(
+  `cutGrid (octave runner-ups only); runner-up threshold → songs on the shared level (of them, gained > 0.2 precision), point precision (pooled, song mean), bar precision`,
+);
+for (const r of rows)
+  console.log(
+    `sharedFrom ${r.th.toFixed(2)}: shared ${String(r.shared).padStart(3)} (${String(r.flips).padStart(3)} gained)  points ${(r.hit / r.n).toFixed(3)} / ${(r.songMean / songs).toFixed(3)}  bars ${(r.barHit / Math.max(1, r.barN)).toFixed(3)}  (${r.n} points)`,
+  );
+const sorted = [...confs].sort((x, y) => x.conf - y.conf);
+console.log('lowest tempo confidences (name, confidence, runner-up, beats ≥ 0.8 precise):');
+for (const c of sorted.slice(0, 12))
+  console.log(`  ${c.name.padEnd(34)} ${c.conf.toFixed(3)}  ${c.alt.toFixed(2)}  ${c.ok}`);
+const q = (p: number) => sorted[Math.floor(p * (sorted.length - 1))]?.conf.toFixed(3);
+console.log(`tempo confidence quantiles: 1% ${q(0.01)}  5% ${q(0.05)}  25% ${q(0.25)}  50% ${q(0.5)}`);
