@@ -1,8 +1,8 @@
 /**
  * Diagnostic: is there a steady beat at all? The tempo confidence (which takes `barRepeat`, how much the
  * onsets repeat 2–4 beats later, beside the tempogram's clarity) on three kinds of material:
- * - beatless material made here: slowly swelling pad chords, espeak-ng speech, speech over the pads, and
- *   plucked notes at random gaps (sox); none has a beat to cut on;
+ * - beatless material made here: slowly swelling pad chords, espeak-ng speech, speech over the pads,
+ *   plucked notes at random gaps (sox), and the pads followed by the speech; none has a beat to cut on;
  * - train songs (bench/train-songs.ts selection: CORPUS=1, PRACTICE=1, CLASSES=1), all with a beat;
  * - the real recordings of bench/sanity.ts (singularity-music, ufoai-music; no truth), listed where they
  *   fall below the phrase threshold.
@@ -77,7 +77,9 @@ function beatless(): string[] {
     }
     run('sox', [...parts, plucks]);
   }
-  return [pads, speech, speechPads, plucks];
+  const padsThenSpeech = join(dir, 'pads-then-speech.wav');
+  if (!existsSync(padsThenSpeech)) run('sox', [pads, speech, padsThenSpeech]);
+  return [pads, speech, speechPads, plucks, padsThenSpeech];
 }
 
 const line = (name: string, conf: number) =>

@@ -139,6 +139,7 @@ export async function buildTimeline(
   await decide(`cut grid: ${grid.why}`, { output: { level: grid.level, points: beats.length } });
 
   // Cuts inside each section every N beats, N from energy and the section's role.
+  const unit = grid.level === 'phrase' ? 'changes' : grid.level === 'shared' ? 'shared beats' : 'beats';
   const slots: Slot[] = [];
   for (let si = 0; si < merged.length; si++) {
     const { section, start, end } = merged[si]!;
@@ -155,7 +156,7 @@ export async function buildTimeline(
     while (cuts.length > 1 && end - cuts[cuts.length - 1]! < shotSec * 0.5) cuts.pop();
     for (const c of cuts) slots.push({ startSec: c, sectionIndex: si });
     await decide(
-      `${section.label} ${fmt(start)}–${fmt(end)}s (energy ${section.energy.toFixed(2)}): a cut every ${shotBeats} beats (${fmt(shotSec)}s), ${cuts.length} shots`,
+      `${section.label} ${fmt(start)}–${fmt(end)}s (energy ${section.energy.toFixed(2)}): a cut every ${shotBeats} ${unit} (${grid.level === 'phrase' ? '~' : ''}${fmt(shotSec)}s), ${cuts.length} shots`,
       { output: { section: section.label, shotBeats, shots: cuts.length } },
     );
   }

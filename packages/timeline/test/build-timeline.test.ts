@@ -128,6 +128,7 @@ describe('buildTimeline', () => {
     expect(
       s.decisions.some((d) => /^cut grid: tempo confidence 0\.03 .*no steady beat/.test(d.summary)),
     ).toBe(true);
+    expect(s.decisions.some((d) => /: a cut every \d+ changes \(~/.test(d.summary))).toBe(true);
   });
 
   it('times the title card and the captions, with word highlights', async () => {

@@ -141,14 +141,19 @@ export function barRepeat(onset: Float32Array, beatFrames: number[]): number {
   // On pairs of frames (their maximum): a note a frame early or late still meets its repeat.
   const period = (gaps[Math.floor(gaps.length / 2)] as number) / 2;
   const n = Math.floor(onset.length / 2);
+  const raw = new Float64Array(n);
+  for (let i = 0; i < n; i++) raw[i] = Math.max(onset[2 * i] as number, onset[2 * i + 1] as number);
+  // Less the local mean (±2 bars): a quiet passage next to a loud one would otherwise correlate at
+  // every lag (speech after pads read as a steady beat).
+  const half = Math.max(4, Math.round(4 * period));
+  const cum = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) cum[i + 1] = (cum[i] as number) + (raw[i] as number);
   const x = new Float64Array(n);
-  let mean = 0;
   for (let i = 0; i < n; i++) {
-    x[i] = Math.max(onset[2 * i] as number, onset[2 * i + 1] as number);
-    mean += x[i] as number;
+    const a = Math.max(0, i - half);
+    const b = Math.min(n, i + half + 1);
+    x[i] = (raw[i] as number) - ((cum[b] as number) - (cum[a] as number)) / (b - a);
   }
-  mean /= n;
-  for (let i = 0; i < n; i++) x[i] = (x[i] as number) - mean;
   const acf = (lag: number) => {
     let sum = 0;
     for (let i = lag; i < n; i++) sum += (x[i] as number) * (x[i - lag] as number);
