@@ -363,6 +363,11 @@ export const TimelineViewJson = z.object({
   peaks: z.array(z.number()),
   /** The shots' times are the cut's (else the plan's). */
   fromCut: z.boolean(),
+  /**
+   * What the editor cuts on (cutGrid): the beats, every other beat (two tempo octaves nearly as likely),
+   * or the music's changes (no steady beat); `beats` and `downbeats` above are that grid's points and bars.
+   */
+  cutGrid: z.object({ level: z.enum(['beat', 'shared', 'phrase']), why: z.string() }).optional(),
 });
 export const EtaJson = z.object({
   stages: z.record(z.string(), z.object({ secPerSongSec: z.number(), samples: z.number() })),

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { type AudioAnalysis, type Song, type Timeline, writeFileAtomic } from '@beatframe/core';
+import { type AudioAnalysis, cutGrid, type Song, type Timeline, writeFileAtomic } from '@beatframe/core';
 import type { Beatframe } from '@beatframe/pipeline';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -186,15 +186,17 @@ export function mountTimelineRoutes(app: OpenAPIHono, opts: { bf: Beatframe }): 
       const wave = existsSync(song.audioPath)
         ? await peaks(song.audioPath, join(e.projectDir(id), 'waveform.json')).catch(() => [])
         : [];
+      const grid = analysis ? cutGrid(analysis) : undefined;
       return c.json({
         durationSec: song.durationSec,
         bpm: analysis?.bpm ?? 0,
-        beats: analysis?.beats ?? [],
-        downbeats: analysis?.downbeats ?? [],
+        beats: grid?.points ?? [],
+        downbeats: grid?.bars ?? [],
         sections: (analysis?.sections ?? []).map((s) => ({ start: s.start, end: s.end, label: s.label })),
         shots: shots.map((s) => ({ ...s, index: indexOf.get(s.shotId) ?? 0 })),
         peaks: wave,
         fromCut: Boolean(cut),
+        ...(grid ? { cutGrid: { level: grid.level, why: grid.why } } : {}),
       });
     },
   );

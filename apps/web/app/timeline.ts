@@ -92,8 +92,8 @@ export function createTimeline(
       h('div', { class: 'track' }, sections, canvas, blocks, head),
       h(
         'p',
-        { class: 'muted small' },
-        `${t.bpm ? `${Math.round(t.bpm)} BPM · ` : ''}${t.beats.length} beats · ${t.shots.length} cuts${t.fromCut ? '' : ' as planned'} · click a shot to play from it`,
+        { class: 'muted small', id: 'timeline-summary', ...(t.cutGrid ? { title: t.cutGrid.why } : {}) },
+        `${t.bpm && t.cutGrid?.level !== 'phrase' ? `${Math.round(t.bpm)} BPM · ` : ''}${gridText(t)} · ${t.shots.length} cuts${t.fromCut ? '' : ' as planned'} · click a shot to play from it`,
       ),
     );
   };
@@ -110,4 +110,12 @@ export function createTimeline(
     }
   };
   return { root, update };
+}
+
+/** What the ticks are: the grid the editor cuts on, in words (the analysis' reasons in the tooltip). */
+function gridText(t: TimelineView): string {
+  if (t.cutGrid?.level === 'phrase') return `no steady beat: cuts on the music's ${t.beats.length} changes`;
+  if (t.cutGrid?.level === 'shared')
+    return `cuts on every other beat (${t.beats.length}): half the tempo is as likely`;
+  return `${t.beats.length} beats`;
 }

@@ -171,6 +171,10 @@ describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
     await page.waitForSelector('#video:not(.hidden)', { timeout: 240_000 });
     await page.waitForSelector('.project-header .badge-done', { timeout: 120_000 });
     await page.waitForSelector('#timeline .block');
+    // The ticks are the grid the editor cut on, named under the timeline.
+    expect(await page.textContent('#timeline-summary')).toMatch(
+      /(\d+ beats|cuts on every other beat \(\d+\)|no steady beat: cuts on the music's \d+ changes) · \d+ cuts/,
+    );
     const first = await playsOn();
     expect(first.error).toBeUndefined();
     expect(first.src).toContain('/versions/1/video');
