@@ -13,9 +13,9 @@ export type CutLevel = 'beat' | 'shared' | 'phrase';
 
 export interface CutGrid {
   level: CutLevel;
-  /** Times a cut may fall on, ascending, inside the song. */
+  /** Times a cut may fall on, ascending, from 0 to the song's end. */
   points: number[];
-  /** Bar lines among them (where sections change), ascending. */
+  /** Bar lines among them (where sections change), ascending; may be empty (no downbeats analysed). */
   bars: number[];
   /** Typical spacing of `points` in seconds. */
   pointSec: number;
@@ -33,8 +33,9 @@ export interface CutGridOptions {
 }
 
 /**
- * Defaults chosen on train material only (packages/audio/bench/diag-cut-grid.ts): train songs score 0.43
- * and up, pads, speech and freely played notes 0.16 and less; from a runner-up octave at SHARED_FROM the
+ * Defaults chosen on train material only (packages/audio/bench/diag-steady.ts, diag-cut-grid.ts): pads,
+ * speech and freely played notes score 0.11–0.23, and the 11 of 561 train songs below PHRASE_BELOW had
+ * 0.28 of their beats on a true beat (0.94 for the others); from a runner-up octave at SHARED_FROM the
  * shared points are on true beats more often than the analysed beats (0.875 → 0.90 a song).
  */
 export const PHRASE_BELOW = 0.25;
@@ -46,7 +47,8 @@ export function cutGrid(analysis: AudioAnalysis, opts: CutGridOptions = {}): Cut
   const phraseBelow = opts.phraseBelow ?? PHRASE_BELOW;
   const sharedFrom = opts.sharedFrom ?? SHARED_FROM;
   const dur = analysis.durationSec;
-  const inside = (ts: number[]) => [...new Set(ts)].filter((t) => t > 0 && t < dur).sort((a, b) => a - b);
+  // From 0 on (a beat at 0 keeps its place in the count: every 4th beat is still a bar line).
+  const inside = (ts: number[]) => [...new Set(ts)].filter((t) => t >= 0 && t < dur).sort((a, b) => a - b);
   const beats = inside(analysis.beats);
   const bars = inside(analysis.downbeats);
   const beatSec = analysis.bpm > 0 ? 60 / analysis.bpm : medianGap(beats, 0.5);
@@ -101,7 +103,7 @@ export function cutGrid(analysis: AudioAnalysis, opts: CutGridOptions = {}): Cut
   return {
     level: 'beat',
     points: beats,
-    bars: bars.length >= 2 ? bars : beats.filter((_, i) => i % perBar === 0),
+    bars,
     pointSec: beatSec,
     pointsPerBar: perBar,
     why: `tempo ${analysis.bpm.toFixed(1)} bpm at confidence ${conf.toFixed(2)}${alt ? ` (runner-up ${alt.bpm.toFixed(1)} at ${alt.confidence.toFixed(2)})` : ''}: cuts on the beats`,
