@@ -53,3 +53,12 @@ export function reportGroups(
       `${title} ${k.padEnd(8)} (${b.n}): beat F ${(b.f / b.n).toFixed(3)}  AMLt ${(b.am / b.n).toFixed(3)}`,
     );
 }
+
+/** Points inside the truth's span (±0.1 s) and how many of them lie within `tol` of a true time. */
+export function onTruth(points: number[], truth: number[], tol = 0.07): { hit: number; n: number } {
+  const lo = (truth[0] ?? 0) - 0.1;
+  const hi = (truth.at(-1) ?? 0) + 0.1;
+  const inSpan = points.filter((p) => p >= lo && p <= hi);
+  const hit = inSpan.filter((p) => truth.some((t) => Math.abs(t - p) <= tol)).length;
+  return { hit, n: inSpan.length };
+}

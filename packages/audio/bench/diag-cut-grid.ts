@@ -8,18 +8,11 @@
  * and this package's build.
  */
 import { cutGrid } from '@beatframe/core';
+import { onTruth } from './bench-util.ts';
 import { analyzedWithSteps, trainSongs } from './train-songs.ts';
 
-const TOL = 0.07;
 const THRESHOLDS = [0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
-
-function precision(points: number[], truth: number[]): { hit: number; n: number } {
-  const lo = (truth[0] ?? 0) - 0.1;
-  const hi = (truth.at(-1) ?? 0) + 0.1;
-  const inSpan = points.filter((p) => p >= lo && p <= hi);
-  const hit = inSpan.filter((p) => truth.some((t) => Math.abs(t - p) <= TOL)).length;
-  return { hit, n: inSpan.length };
-}
+const rate = (p: { hit: number; n: number }) => p.hit / Math.max(1, p.n);
 
 const rows = THRESHOLDS.map((th) => ({
   th,
@@ -48,35 +41,33 @@ let songs = 0;
 for (const s of trainSongs()) {
   const { a } = await analyzedWithSteps(s.audio);
   songs++;
+  const base = rate(onTruth(a.beats, s.beats));
   const alt = a.alternative;
   if (alt && alt.confidence >= 0.5) {
     const kind = `${Math.abs(Math.log2(alt.bpm / a.bpm)) > 0.9 ? 'octave' : '2:3   '} at ${alt.confidence >= 0.7 ? '0.7–1  ' : '0.5–0.7'}`;
     const sharedPts = a.beats.filter((b) => alt.beats.some((t) => Math.abs(t - b) <= 0.02));
     const sharedBars = a.downbeats.filter((b) => sharedPts.includes(b));
-    const rate = (p: { hit: number; n: number }) => p.hit / Math.max(1, p.n);
-    const base = rate(precision(a.beats, s.beats));
-    const shared = rate(precision(sharedPts, s.beats));
+    const shared = rate(onTruth(sharedPts, s.beats));
     const k = kinds.get(kind) ?? { n: 0, base: 0, shared: 0, gain: 0, loss: 0, barsBase: 0, barsShared: 0 };
     k.n++;
     k.base += base;
     k.shared += shared;
     if (shared > base + 0.2) k.gain++;
     if (shared < base - 0.2) k.loss++;
-    k.barsBase += rate(precision(a.downbeats, s.downbeats));
-    k.barsShared += rate(precision(sharedBars.length >= 2 ? sharedBars : sharedPts, s.downbeats));
+    k.barsBase += rate(onTruth(a.downbeats, s.downbeats));
+    k.barsShared += rate(onTruth(sharedBars.length >= 2 ? sharedBars : sharedPts, s.downbeats));
     kinds.set(kind, k);
   }
-  const base = precision(a.beats, s.beats).hit / Math.max(1, precision(a.beats, s.beats).n);
   confs.push({ name: s.name, conf: a.tempoConfidence, alt: a.alternative?.confidence ?? 0, ok: base >= 0.8 });
   for (const r of rows) {
     const g = cutGrid(a, { sharedFrom: r.th, phraseBelow: 0 });
-    const p = precision(g.points, s.beats);
-    const b = precision(g.bars, s.downbeats);
+    const p = onTruth(g.points, s.beats);
+    const b = onTruth(g.bars, s.downbeats);
     r.hit += p.hit;
     r.n += p.n;
     r.barHit += b.hit;
     r.barN += b.n;
-    const sp = p.hit / Math.max(1, p.n);
+    const sp = rate(p);
     r.songMean += sp;
     if (g.level === 'shared') {
       r.shared++;

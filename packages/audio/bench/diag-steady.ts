@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { analyzeAudio } from '@beatframe/audio';
 import { PHRASE_BELOW } from '@beatframe/core';
+import { onTruth } from './bench-util.ts';
 import { analyzedWithSteps, trainSongs } from './train-songs.ts';
 
 const dir = join(tmpdir(), 'beatframe-steady');
@@ -89,10 +90,8 @@ for (const f of beatless()) console.log(line(basename(f), (await analyzeAudio(f)
 
 /** Share of our beats within ±70 ms of a true beat (inside the truth's span). */
 function onBeat(beats: number[], truth: number[]): number {
-  const lo = (truth[0] ?? 0) - 0.1;
-  const hi = (truth.at(-1) ?? 0) + 0.1;
-  const inSpan = beats.filter((b) => b >= lo && b <= hi);
-  return inSpan.filter((b) => truth.some((t) => Math.abs(t - b) <= 0.07)).length / Math.max(1, inSpan.length);
+  const { hit, n } = onTruth(beats, truth);
+  return hit / Math.max(1, n);
 }
 const train: Array<{ name: string; conf: number; onBeat: number }> = [];
 for (const s of trainSongs()) {

@@ -1,4 +1,4 @@
-import { type AudioAnalysis, type CutLevel, cutGrid, type Section } from '@beatframe/core';
+import { type AudioAnalysis, cutGrid, type Section } from '@beatframe/core';
 
 /** Cut points closer than this to the song's start or end would leave slivers of shots. */
 const EDGE_GAP_SEC = 0.5;
@@ -13,8 +13,6 @@ export interface BarGrid {
   barSec: number;
   /** What the points are: bar lines from the analysis, derived from beats, or a fixed grid. */
   source: 'downbeats' | 'beats' | 'fixed';
-  /** The cut grid's level (cutGrid): the analysed beats, the two readings' shared points, or phrases. */
-  level: CutLevel;
 }
 
 export function barGrid(analysis: AudioAnalysis): BarGrid {
@@ -41,7 +39,7 @@ export function barGrid(analysis: AudioAnalysis): BarGrid {
       : analysis.bpm > 0
         ? (60 / analysis.bpm) * analysis.meter.beatsPerBar
         : 4;
-  return { points, barSec, source, level: cut.level };
+  return { points, barSec, source };
 }
 
 /** The grid point nearest to `t`, or undefined when the grid is empty. */

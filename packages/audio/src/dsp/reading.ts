@@ -492,7 +492,8 @@ export function alternativeGrid(
     return (beats[i] as number) * (1 - f) + (beats[i + 1] as number) * f;
   };
   let best: number[] = [];
-  let bestScore = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  let bestMet = -1;
+  let bestStrength = Number.NEGATIVE_INFINITY;
   for (const o of offsets) {
     const out: number[] = [];
     let met = 0;
@@ -504,12 +505,10 @@ export function alternativeGrid(
       strength += pick.strength ? pick.strength(t) : 0;
     }
     // Mean strength: offsets that start later have a point fewer.
-    const score = [met, strength / Math.max(1, out.length)];
-    if (
-      (score[0] as number) > (bestScore[0] as number) ||
-      (score[0] === bestScore[0] && (score[1] as number) > (bestScore[1] as number) + 1e-12)
-    ) {
-      bestScore = score;
+    const mean = strength / Math.max(1, out.length);
+    if (met > bestMet || (met === bestMet && mean > bestStrength + 1e-12)) {
+      bestMet = met;
+      bestStrength = mean;
       best = out;
     }
   }
