@@ -7,7 +7,14 @@ export interface CliIO {
   stderr: NodeJS.WritableStream;
 }
 
-export function buildProgram(io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Command {
+/**
+ * The CLI's commander program. With `argv`, only the command it names is loaded (see commands/index.ts);
+ * without, every command.
+ */
+export async function buildProgram(
+  io: CliIO = { stdout: process.stdout, stderr: process.stderr },
+  argv?: readonly string[],
+): Promise<Command> {
   const program = new Command('beatframe')
     .description('Turn a song into a beat-synced music video.')
     .version('0.1.0')
@@ -20,7 +27,7 @@ export function buildProgram(io: CliIO = { stdout: process.stdout, stderr: proce
       outputError: () => {},
     })
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
@@ -32,8 +39,8 @@ export async function main(
 ): Promise<number> {
   const verbose = argv.includes('--verbose');
   if (verbose && !process.env.BEATFRAME_LOG_LEVEL) process.env.BEATFRAME_LOG_LEVEL = 'debug';
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {

@@ -4,6 +4,7 @@
  * the tempo reading and the tracker off the beat. Bands whose onsets repeat at some beat period keep
  * full weight; the least periodic fall towards FLOOR.
  */
+import { lagSums } from './lag-sums.js';
 import { MAX_BPM, MIN_BPM } from './tempo-range.js';
 
 /** Weight of a band whose onsets repeat at no beat period (relative to the most periodic band's 1). */
@@ -26,6 +27,7 @@ export function bandWeights(rise: Float32Array, frames: number, bands: number, h
   if (hi <= lo) return weights;
   const peaks = new Float64Array(bands);
   const x = new Float64Array(n);
+  const sums = new Float64Array(hi + 1);
   for (let b = 0; b < bands; b++) {
     let mean = 0;
     for (let i = 0; i < n; i++) {
@@ -40,12 +42,10 @@ export function bandWeights(rise: Float32Array, frames: number, bands: number, h
       r0 += (x[i] as number) ** 2;
     }
     if (!(r0 > 0)) continue;
+    lagSums(x, lo, hi, sums);
     let peak = 0;
-    for (let lag = lo; lag <= hi; lag++) {
-      let r = 0;
-      for (let i = 0; i + lag < n; i++) r += (x[i] as number) * (x[i + lag] as number);
-      peak = Math.max(peak, (r / r0) * (n / (n - lag)));
-    }
+    for (let lag = lo; lag <= hi; lag++)
+      peak = Math.max(peak, ((sums[lag] as number) / r0) * (n / (n - lag)));
     peaks[b] = peak;
   }
   let top = 0;

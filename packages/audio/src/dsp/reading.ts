@@ -8,17 +8,15 @@
  * log-Gaussian prior for the tempo people tap; the phase is then chosen by the bass-band onsets
  * (kick, bass) rather than by the loudest ones.
  */
+import { lagSums } from './lag-sums.js';
 import { MAX_BPM, MIN_BPM } from './tempo-range.js';
 
 /** Normalised autocorrelation (lag 0 = 1) up to maxLag. */
 export function globalAcf(x: Float32Array, maxLag: number): Float64Array {
   const n = x.length;
   const out = new Float64Array(maxLag + 1);
-  for (let lag = 0; lag <= Math.min(maxLag, n - 1); lag++) {
-    let s = 0;
-    for (let i = lag; i < n; i++) s += (x[i] as number) * (x[i - lag] as number);
-    out[lag] = s / (n - lag);
-  }
+  lagSums(x, 0, maxLag, out);
+  for (let lag = 0; lag <= Math.min(maxLag, n - 1); lag++) out[lag] = (out[lag] as number) / (n - lag);
   const z = out[0] || 1;
   for (let lag = 0; lag <= maxLag; lag++) out[lag] = (out[lag] as number) / z;
   return out;

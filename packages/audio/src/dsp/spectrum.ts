@@ -1,5 +1,5 @@
-import FFT from 'fft.js';
 import { bandWeights } from './band-weights.js';
+import { type RealFft, realFft } from './fft.js';
 
 /** Frame-level features of one song, all on the onset hop grid unless named otherwise. */
 export interface Features {
@@ -119,21 +119,25 @@ export class FeatureExtractor {
   /** Song-wide pitch-class profile for the key, with the 3rd harmonic of lower notes discounted. */
   private readonly keyChroma = new Float64Array(12);
   private readonly cmag = new Float64Array(CHROMA_FFT / 2 + 1);
-  private readonly fft = new FFT(ONSET_FFT);
+  private readonly fft: RealFft = realFft(ONSET_FFT);
   private readonly win = hann(ONSET_FFT);
-  private readonly frame = new Float64Array(ONSET_FFT);
-  private readonly spec = new Float64Array(ONSET_FFT * 2);
-  private readonly mag = new Float32Array(ONSET_FFT / 2 + 1);
+  private readonly mag = new Float64Array(ONSET_FFT / 2 + 1);
   private readonly filters: Array<{ start: number; w: Float32Array; low: boolean; high: boolean }>;
-  private readonly cfft = new FFT(CHROMA_FFT);
+  /** The same filters flattened for the per-frame loop: band b weighs bins melStart…melEnd − 1 with
+   * melWeight[melOffset[b] …]. */
+  private readonly melStart = new Int32Array(MEL_BANDS);
+  private readonly melEnd = new Int32Array(MEL_BANDS);
+  private readonly melOffset = new Int32Array(MEL_BANDS);
+  private readonly melWeight: Float32Array;
+  private readonly cfft: RealFft = realFft(CHROMA_FFT);
   private readonly cwin = hann(CHROMA_FFT);
-  private readonly cframe = new Float64Array(CHROMA_FFT);
-  private readonly cspec = new Float64Array(CHROMA_FFT * 2);
   private readonly kmin: number;
   private readonly kmax: number;
   private readonly pitchClass: Int8Array;
 
-  constructor(sampleRate: number, expectedSamples = sampleRate * 240) {
+  // Sized for 10 s unless told: `reserve` sizes them once the header gives the duration (a 4-minute
+  // default was allocated, then thrown away for every longer song).
+  constructor(sampleRate: number, expectedSamples = sampleRate * 10) {
     this.sampleRate = sampleRate;
     this.samples = new Float32Array(WINDOW_SAMPLES);
     const expected = Math.max(ONSET_FFT, expectedSamples);
@@ -141,6 +145,15 @@ export class FeatureExtractor {
     this.energy = new Float32Array(Math.ceil(expected / ONSET_HOP + 1));
     this.chroma = new Float32Array(Math.ceil(expected / CHROMA_HOP + 1) * 12);
     this.filters = melFilters(ONSET_FFT, sampleRate, MEL_BANDS, 30, 11_000);
+    this.melWeight = new Float32Array(this.filters.reduce((sum, f) => sum + f.w.length, 0));
+    let offset = 0;
+    this.filters.forEach((f, b) => {
+      this.melStart[b] = f.start;
+      this.melEnd[b] = f.start + f.w.length;
+      this.melOffset[b] = offset;
+      this.melWeight.set(f.w, offset);
+      offset += f.w.length;
+    });
     this.kmin = Math.ceil((100 * CHROMA_FFT) / sampleRate);
     this.kmax = Math.floor((4200 * CHROMA_FFT) / sampleRate);
     this.pitchClass = new Int8Array(this.kmax + 1);
@@ -213,21 +226,18 @@ export class FeatureExtractor {
     }
   }
 
-  /** Transforms every frame whose window is complete (all remaining frames when `final`). */
-  private process(final: boolean): void {
+  /** Onset frames `from`…`to` − 1: frame energy and mel band magnitudes. */
+  private onsetRange(from: number, to: number): void {
     const half = ONSET_FFT / 2;
     const n = this.length;
     const x = this.samples;
-    // Frames index samples by absolute number; `x[j - base]` is sample j.
     const base = this.base;
-    const lastOnset = final ? Math.max(1, Math.floor(n / ONSET_HOP)) : Math.floor((n - half) / ONSET_HOP);
-    const lastChroma = final
-      ? Math.max(1, Math.floor(n / CHROMA_HOP))
-      : Math.floor((n - CHROMA_FFT / 2) / CHROMA_HOP);
-    this.ensure(lastOnset + 1, lastChroma + 1);
-    const { frame, win, spec, mag, filters } = this;
-    for (let t = this.onsetFrames; t < lastOnset; t++) {
-      // Frames are centred on t·hop, like librosa's center=True.
+    const { win, mag, melStart, melEnd, melWeight, melOffset } = this;
+    const mel = this.mel;
+    const energies = this.energy;
+    for (let t = from; t < to; t++) {
+      const frame = this.fft.input();
+      // Frames are centred on t·hop, like librosa's center=True; `x[j - base]` is sample j.
       const origin = t * ONSET_HOP - half;
       let energy = 0;
       if (origin >= 0 && origin + ONSET_FFT <= n) {
@@ -245,24 +255,45 @@ export class FeatureExtractor {
           energy += v * v;
         }
       }
-      this.energy[t] = energy / ONSET_FFT;
-      this.fft.realTransform(spec, frame);
-      for (let k = 0; k <= half; k++) {
+      energies[t] = energy / ONSET_FFT;
+      const spec = this.fft.transform();
+      mag[0] = Math.abs(spec[0] as number);
+      mag[half] = Math.abs(spec[1] as number);
+      for (let k = 1; k < half; k++) {
         const re = spec[2 * k] as number;
         const im = spec[2 * k + 1] as number;
         mag[k] = Math.sqrt(re * re + im * im);
       }
+      const row = t * MEL_BANDS;
       for (let b = 0; b < MEL_BANDS; b++) {
-        const f = filters[b] as { start: number; w: Float32Array };
+        const k0 = melStart[b] as number;
+        const k1 = melEnd[b] as number;
+        const w = (melOffset[b] as number) - k0;
         let s = 0;
-        for (let k = 0; k < f.w.length; k++) s += (f.w[k] as number) * (mag[f.start + k] as number);
-        this.mel[t * MEL_BANDS + b] = s;
+        for (let k = k0; k < k1; k++) s += (melWeight[w + k] as number) * (mag[k] as number);
+        mel[row + b] = s;
       }
     }
+  }
+
+  /** Transforms every frame whose window is complete (all remaining frames when `final`). */
+  private process(final: boolean): void {
+    const half = ONSET_FFT / 2;
+    const n = this.length;
+    const x = this.samples;
+    // Frames index samples by absolute number; `x[j - base]` is sample j.
+    const base = this.base;
+    const lastOnset = final ? Math.max(1, Math.floor(n / ONSET_HOP)) : Math.floor((n - half) / ONSET_HOP);
+    const lastChroma = final
+      ? Math.max(1, Math.floor(n / CHROMA_HOP))
+      : Math.floor((n - CHROMA_FFT / 2) / CHROMA_HOP);
+    this.ensure(lastOnset + 1, lastChroma + 1);
+    this.onsetRange(this.onsetFrames, lastOnset);
     this.onsetFrames = Math.max(this.onsetFrames, lastOnset);
     const ch = CHROMA_FFT / 2;
-    const { cframe, cwin, cspec, pitchClass, kmin, kmax } = this;
+    const { cwin, pitchClass, kmin, kmax } = this;
     for (let t = this.chromaFrames; t < lastChroma; t++) {
+      const cframe = this.cfft.input();
       const origin = t * CHROMA_HOP - ch;
       if (origin >= 0 && origin + CHROMA_FFT <= n) {
         const o = origin - base;
@@ -272,7 +303,8 @@ export class FeatureExtractor {
           const j = origin + i;
           cframe[i] = j >= 0 && j < n ? (x[j - base] as number) * (cwin[i] as number) : 0;
         }
-      this.cfft.realTransform(cspec, cframe);
+      // Bins from kmin / 3 ≥ 1 up: the DC and Nyquist slots of the packed result are never read.
+      const cspec = this.cfft.transform();
       let total = 0;
       const cmag = this.cmag;
       for (let k = Math.floor(kmin / 3); k <= kmax; k++) {
@@ -315,12 +347,8 @@ export class FeatureExtractor {
     const riseLog = new Float32Array(frames * MEL_BANDS);
     const riseLin = new Float32Array(frames * MEL_BANDS);
     for (let t = lag; t < frames; t++) {
-      const r0 = (t - lag) * MEL_BANDS;
-      const c0 = t * MEL_BANDS;
-      for (let b = 0; b < MEL_BANDS; b++) {
-        riseLog[c0 + b] = Math.max(0, riseOver(logMel, r0, c0, b));
-        riseLin[c0 + b] = Math.max(0, riseOver(mel, r0, c0, b));
-      }
+      riseOver(logMel, riseLog, (t - lag) * MEL_BANDS, t * MEL_BANDS);
+      riseOver(mel, riseLin, (t - lag) * MEL_BANDS, t * MEL_BANDS);
     }
     const hopSec = ONSET_HOP / sampleRate;
     const w = bandWeights(riseLog, frames, MEL_BANDS, hopSec);
@@ -387,10 +415,23 @@ export function computeFeatures(samples: Float32Array, sampleRate: number, gain 
   return fx.finish(gain);
 }
 
-/** How far band `b` of the frame at `c0` rises above the loudest of bands b-1…b+1 of the frame at `r0`. */
-function riseOver(m: Float32Array, r0: number, c0: number, b: number): number {
-  let ref = m[r0 + b] as number;
-  if (b > 0) ref = Math.max(ref, m[r0 + b - 1] as number);
-  if (b < MEL_BANDS - 1) ref = Math.max(ref, m[r0 + b + 1] as number);
-  return (m[c0 + b] as number) - ref;
+/**
+ * How far each band of the frame at `c0` rises above the loudest of bands b-1…b+1 of the frame at `r0`,
+ * kept when positive: `rise[c0 + b]`.
+ */
+function riseOver(m: Float32Array, rise: Float32Array, r0: number, c0: number): void {
+  const last = MEL_BANDS - 1;
+  let below = m[r0] as number;
+  let here = below;
+  for (let b = 0; b < last; b++) {
+    const above = m[r0 + b + 1] as number;
+    const ref = below > here ? (below > above ? below : above) : here > above ? here : above;
+    const d = (m[c0 + b] as number) - ref;
+    rise[c0 + b] = d > 0 ? d : 0;
+    below = here;
+    here = above;
+  }
+  const ref = below > here ? below : here;
+  const d = (m[c0 + last] as number) - ref;
+  rise[c0 + last] = d > 0 ? d : 0;
 }
