@@ -425,13 +425,9 @@ function riseOver(m: Float32Array, rise: Float32Array, r0: number, c0: number): 
   let here = below;
   for (let b = 0; b < last; b++) {
     const above = m[r0 + b + 1] as number;
-    const ref = below > here ? (below > above ? below : above) : here > above ? here : above;
-    const d = (m[c0 + b] as number) - ref;
-    rise[c0 + b] = d > 0 ? d : 0;
+    rise[c0 + b] = Math.max(0, (m[c0 + b] as number) - Math.max(below, here, above));
     below = here;
     here = above;
   }
-  const ref = below > here ? below : here;
-  const d = (m[c0 + last] as number) - ref;
-  rise[c0 + last] = d > 0 ? d : 0;
+  rise[c0 + last] = Math.max(0, (m[c0 + last] as number) - Math.max(below, here));
 }
