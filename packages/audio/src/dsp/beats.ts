@@ -32,15 +32,44 @@ const STATES = 120;
 function windowAutocorr(x: Float32Array, starts: number[], ends: number[], maxLag: number): Float64Array[] {
   const n = x.length;
   const out = starts.map(() => new Float64Array(maxLag + 1));
-  const cum = new Float64Array(n + 1);
-  for (let lag = 0; lag <= maxLag; lag++) {
-    cum.fill(0, 0, Math.min(n, lag) + 1);
-    for (let i = lag; i < n; i++) cum[i + 1] = (cum[i] as number) + (x[i] as number) * (x[i - lag] as number);
-    for (let w = 0; w < starts.length; w++) {
-      const a = (starts[w] as number) + lag;
-      const b = ends[w] as number;
-      (out[w] as Float64Array)[lag] =
-        a < b ? ((cum[b] as number) - (cum[a] as number)) / Math.max(1, b - a) : 0;
+  // Four lags per pass over x (one load of x[i] for four products): the running sums are the plain
+  // loop's, term for term, so the result is bit for bit the same.
+  const cums = [0, 1, 2, 3].map(() => new Float64Array(n + 1));
+  const [c0, c1, c2, c3] = cums as [Float64Array, Float64Array, Float64Array, Float64Array];
+  for (let lag = 0; lag <= maxLag; lag += 4) {
+    const lags = Math.min(4, maxLag - lag + 1);
+    for (let k = 0; k < lags; k++) {
+      const cum = cums[k] as Float64Array;
+      const l = lag + k;
+      cum.fill(0, 0, Math.min(n, l) + 1);
+      // Each lag's first terms, up to where all four lags have one.
+      for (let i = l; i < Math.min(n, lag + 3); i++)
+        cum[i + 1] = (cum[i] as number) + (x[i] as number) * (x[i - l] as number);
+    }
+    if (lags === 4)
+      for (let i = lag + 3; i < n; i++) {
+        const v = x[i] as number;
+        c0[i + 1] = (c0[i] as number) + v * (x[i - lag] as number);
+        c1[i + 1] = (c1[i] as number) + v * (x[i - lag - 1] as number);
+        c2[i + 1] = (c2[i] as number) + v * (x[i - lag - 2] as number);
+        c3[i + 1] = (c3[i] as number) + v * (x[i - lag - 3] as number);
+      }
+    else
+      for (let k = 0; k < lags; k++) {
+        const cum = cums[k] as Float64Array;
+        const l = lag + k;
+        for (let i = Math.max(l, lag + 3); i < n; i++)
+          cum[i + 1] = (cum[i] as number) + (x[i] as number) * (x[i - l] as number);
+      }
+    for (let k = 0; k < lags; k++) {
+      const cum = cums[k] as Float64Array;
+      const l = lag + k;
+      for (let w = 0; w < starts.length; w++) {
+        const a = (starts[w] as number) + l;
+        const b = ends[w] as number;
+        (out[w] as Float64Array)[l] =
+          a < b ? ((cum[b] as number) - (cum[a] as number)) / Math.max(1, b - a) : 0;
+      }
     }
   }
   return out;
@@ -269,15 +298,26 @@ export function trackBeats(onset: Float32Array, periodAt: Float32Array, tightnes
   const local = Float32Array.from(onset, (v) => v / sd);
   const cum = new Float32Array(n);
   const back = new Int32Array(n).fill(-1);
+  // The interval penalty by distance, for the current period: the period holds for long stretches of a
+  // song, so it is recomputed only when the period changes (the same values as computing it per pair).
+  let penalty = new Float64Array(0);
+  let penaltyFor = Number.NaN;
   for (let t = 0; t < n; t++) {
     const p = periodAt[t] as number;
     const lo = Math.max(0, Math.floor(t - 2 * p));
     const hi = Math.min(t - 1, Math.ceil(t - p / 2));
+    if (p !== penaltyFor) {
+      penaltyFor = p;
+      penalty = new Float64Array(Math.ceil(2 * p) + 2);
+      for (let dist = 1; dist < penalty.length; dist++) {
+        const d = Math.log(dist / p);
+        penalty[dist] = tightness * d * d;
+      }
+    }
     let best = -Infinity;
     let bi = -1;
     for (let tau = hi; tau >= lo; tau--) {
-      const d = Math.log((t - tau) / p);
-      const v = (cum[tau] as number) - tightness * d * d;
+      const v = (cum[tau] as number) - (penalty[t - tau] as number);
       if (v > best) {
         best = v;
         bi = tau;
