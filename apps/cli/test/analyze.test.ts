@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioAnalysis } from '@beatframe/core';
@@ -63,6 +63,24 @@ describe('beatframe analyze', () => {
     const err = t.err.join('');
     expect(err).toContain(`beatframe: ${bad} is not decodable audio\n`);
     expect(err).toContain('beatframe: 1 of 2 files could not be analysed\n');
+  });
+
+  it('analyses several files two at a time, each result the same as on its own', async () => {
+    const out = join(dir, 'batch');
+    const copies = ['a', 'b', 'c'].map((name) => {
+      const path = join(dir, `${name}.wav`);
+      copyFileSync(song, path);
+      return path;
+    });
+    const t = io();
+    expect(await main(['analyze', ...copies, '--out', out], t.io)).toBe(0);
+    const alone = io();
+    expect(await main(['analyze', song], alone.io)).toBe(0);
+    for (const name of ['a', 'b', 'c'])
+      expect(JSON.parse(readFileSync(join(out, `${name}.analysis.json`), 'utf8'))).toEqual(
+        JSON.parse(alone.out.join('')),
+      );
+    expect(t.err.join('').match(/ bpm \d\/\d, \d+ beats, \d+ sections \([\d.]+ s\) → /g)).toHaveLength(3);
   });
 
   it('one bad file is a one-line error with exit 2', async () => {

@@ -59,6 +59,17 @@ describe.skipIf(!HAS_FLUIDSYNTH)('analyzeAudio on rendered MIDI songs', () => {
     expect(a.sections.find((s) => s.start <= mid && mid < s.end)?.label).toBe('bridge');
   });
 
+  it('gives two songs analysed at once the same results as one at a time (the FFT buffers are shared)', async () => {
+    const four = shortSong('4/4', 120).wav;
+    const three = shortSong('3/4', 132).wav;
+    const apart = [await analyzeAudio(four), await analyzeAudio(three)];
+    const together = await Promise.all([analyzeAudio(four), analyzeAudio(three), analyzeAudio(four)]);
+    expect(together[0]).toEqual(apart[0]);
+    expect(together[1]).toEqual(apart[1]);
+    expect(together[2]).toEqual(apart[0]);
+    expect(apart[0]?.meter.beatsPerBar).not.toBe(apart[1]?.meter.beatsPerBar);
+  });
+
   it('hears 3/4 as three beats to the bar', async () => {
     const { wav, truth } = shortSong('3/4', 132);
     const a = await analyzeAudio(wav);

@@ -26,36 +26,72 @@ export function register(program: Command): void {
       const toStdout = files.length === 1 && !opts.out;
       const outDir = resolve(opts.out ?? '.');
       const failures: unknown[] = [];
-      for (const file of files) {
+      /** Analyses one file and writes (or prints) its JSON; returns the line that reports it. */
+      const analyzeOne = async (
+        file: string,
+        onProgress: (f: number) => void,
+      ): Promise<string | undefined> => {
+        const t0 = performance.now();
+        const why: string[] = [];
+        const analysis = await analyzeAudio(file, {
+          onProgress,
+          ...(opts.explain ? { decisions: { record: (d) => void why.push(d.summary) } } : {}),
+        });
+        // What the editor will cut on, given these readings and how sure they are.
+        if (opts.explain) why.push(`cut grid: ${cutGrid(analysis).why}`);
+        for (const line of why) writeErr(`${basename(file)}: ${line}\n`);
+        // Indented, but number arrays (beats, curves) stay on one line each.
+        const json = `${JSON.stringify(analysis, null, 2).replace(/\[[\d.,\s-]+\]/g, (m) => m.replace(/\s+/g, ''))}\n`;
+        if (toStdout) {
+          writeOut(json);
+          return undefined;
+        }
+        const dest = join(outDir, `${basename(file, extname(file))}.analysis.json`);
+        await writeFileAtomic(dest, json);
+        const secs = ((performance.now() - t0) / 1000).toFixed(2);
+        return `${file}: ${analysis.bpm.toFixed(1)} bpm ${analysis.meter.beatsPerBar}/${analysis.meter.beatUnit}, ${analysis.beats.length} beats, ${analysis.sections.length} sections (${secs} s) → ${dest}\n`;
+      };
+      if (files.length === 1) {
+        const file = files[0] as string;
         const progress = createProgress(`analyze ${basename(file)}`);
         try {
-          const t0 = performance.now();
-          const why: string[] = [];
-          const analysis = await analyzeAudio(file, {
-            onProgress: (f) => progress.update(f),
-            ...(opts.explain ? { decisions: { record: (d) => void why.push(d.summary) } } : {}),
-          });
+          const line = await analyzeOne(file, (f) => progress.update(f));
           progress.stop();
-          // What the editor will cut on, given these readings and how sure they are.
-          if (opts.explain) why.push(`cut grid: ${cutGrid(analysis).why}`);
-          for (const line of why) writeErr(`${basename(file)}: ${line}\n`);
-          // Indented, but number arrays (beats, curves) stay on one line each.
-          const json = `${JSON.stringify(analysis, null, 2).replace(/\[[\d.,\s-]+\]/g, (m) => m.replace(/\s+/g, ''))}\n`;
-          if (toStdout) writeOut(json);
-          else {
-            const dest = join(outDir, `${basename(file, extname(file))}.analysis.json`);
-            await writeFileAtomic(dest, json);
-            const secs = ((performance.now() - t0) / 1000).toFixed(2);
-            writeErr(
-              `${file}: ${analysis.bpm.toFixed(1)} bpm ${analysis.meter.beatsPerBar}/${analysis.meter.beatUnit}, ${analysis.beats.length} beats, ${analysis.sections.length} sections (${secs} s) → ${dest}\n`,
-            );
-          }
+          if (line) writeErr(line);
         } catch (err) {
           progress.stop();
-          if (files.length === 1) throw err;
-          failures.push(err);
-          writeErr(`beatframe: ${userMessage(err)}\n`);
+          throw err;
         }
+      } else {
+        // Two files at a time: ffmpeg takes ~0.15 s to start and decodes in its own process, so while one
+        // file waits for its decoder the other is analysed (22 songs of 1.5–3 min: 7.7 → 5.2 s).
+        const progress = createProgress(`analyze ${files.length} files`);
+        // On a terminal the bar owns the last line and prints ours above it; otherwise lines go as before.
+        const say = (line: string) => (process.stderr.isTTY ? progress.log(line) : writeErr(`${line}\n`));
+        const share = new Map<string, number>();
+        const report = () =>
+          progress.update([...share.values()].reduce((sum, f) => sum + f, 0) / files.length);
+        let next = 0;
+        const worker = async () => {
+          while (next < files.length) {
+            const file = files[next++] as string;
+            share.set(file, 0);
+            try {
+              const line = await analyzeOne(file, (f) => {
+                share.set(file, f);
+                report();
+              });
+              if (line) say(line.trimEnd());
+            } catch (err) {
+              failures.push(err);
+              say(`beatframe: ${userMessage(err)}`);
+            }
+            share.set(file, 1);
+            report();
+          }
+        };
+        await Promise.all([worker(), worker()]);
+        progress.stop();
       }
       if (failures.length) {
         const msg = `${failures.length} of ${files.length} files could not be analysed`;
