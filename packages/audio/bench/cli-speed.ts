@@ -15,7 +15,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const cli = join(root, 'beatframe');
 const cache = process.env.BENCH_CACHE ?? join(tmpdir(), 'beatframe-audio-corpus');
 const pick = (dir: string, test: (name: string) => boolean) =>
-  existsSync(dir) ? readdirSync(dir).filter(test).map((name) => join(dir, name)) : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter(test)
+        .map((name) => join(dir, name))
+    : [];
 const files = process.argv.slice(2).length
   ? process.argv.slice(2)
   : [
@@ -60,7 +64,15 @@ const out = mkdtempSync(join(tmpdir(), 'bf-cli-speed-'));
 const batch = seconds(cli, ['analyze', ...files, '--out', out]);
 rmSync(out, { recursive: true, force: true });
 const fmt = (xs: number[]) => xs.map((x) => `${x.toFixed(1)} s`).join(', ');
-console.log(`${files.length} files, ${(audioSec / 60).toFixed(1)} min of audio, load average ${loadavg()[0]?.toFixed(1)}`);
-console.log(`  beatframe analyze FILE, one process each   ${fmt(ours)}  (${(audioSec / Math.min(...ours)).toFixed(0)}x real time)`);
-console.log(`  aubio beat FILE, one process each           ${fmt(aubio)}  (${(audioSec / Math.min(...aubio)).toFixed(0)}x)`);
-console.log(`  beatframe analyze FILE… --out, one process   ${batch.toFixed(1)} s  (${(audioSec / batch).toFixed(0)}x)`);
+console.log(
+  `${files.length} files, ${(audioSec / 60).toFixed(1)} min of audio, load average ${loadavg()[0]?.toFixed(1)}`,
+);
+console.log(
+  `  beatframe analyze FILE, one process each   ${fmt(ours)}  (${(audioSec / Math.min(...ours)).toFixed(0)}x real time)`,
+);
+console.log(
+  `  aubio beat FILE, one process each           ${fmt(aubio)}  (${(audioSec / Math.min(...aubio)).toFixed(0)}x)`,
+);
+console.log(
+  `  beatframe analyze FILE… --out, one process   ${batch.toFixed(1)} s  (${(audioSec / batch).toFixed(0)}x)`,
+);
