@@ -308,8 +308,10 @@ export function trackBeats(onset: Float32Array, periodAt: Float32Array, tightnes
     const hi = Math.min(t - 1, Math.ceil(t - p / 2));
     if (p !== penaltyFor) {
       penaltyFor = p;
-      penalty = new Float64Array(Math.ceil(2 * p) + 2);
-      for (let dist = 1; dist < penalty.length; dist++) {
+      // Distances up to t − lo ≤ 2p + 1; the buffer only grows (a drifting period changes it every frame).
+      const needed = Math.ceil(2 * p) + 2;
+      if (needed > penalty.length) penalty = new Float64Array(needed * 2);
+      for (let dist = 1; dist < needed; dist++) {
         const d = Math.log(dist / p);
         penalty[dist] = tightness * d * d;
       }
