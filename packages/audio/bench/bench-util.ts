@@ -34,14 +34,15 @@ export function reportGroups(
   meta: string[],
   groupsOf: (i: number) => string[],
 ): void {
-  const by: Record<string, { n: number; f: number; am: number }> = {};
+  const by: Record<string, { n: number; f: number; am: number; down: number }> = {};
   rows.forEach((r, i) => {
     for (const k of groupsOf(i)) {
-      by[k] ??= { n: 0, f: 0, am: 0 };
+      by[k] ??= { n: 0, f: 0, am: 0, down: 0 };
       const b = by[k];
       b.n++;
       b.f += r.beatF.ours;
       b.am += r.amlt.ours;
+      b.down += r.downbeatF ?? 0;
     }
     if (r.beatF.ours < 0.95 || process.env.BENCH_ALL === '1')
       console.log(
@@ -50,7 +51,7 @@ export function reportGroups(
   });
   for (const [k, b] of Object.entries(by))
     console.log(
-      `${title} ${k.padEnd(8)} (${b.n}): beat F ${(b.f / b.n).toFixed(3)}  AMLt ${(b.am / b.n).toFixed(3)}`,
+      `${title} ${k.padEnd(8)} (${b.n}): beat F ${(b.f / b.n).toFixed(3)}  AMLt ${(b.am / b.n).toFixed(3)}  downbeat F ${(b.down / b.n).toFixed(3)}`,
     );
 }
 

@@ -290,7 +290,7 @@ interface Evidence {
   harmonicChange: number[];
   barChange: Record<number, number[]>;
   lowAccent: number[];
-  accent: number[];
+  highAccent: number[];
   ternaryRatio: number;
   beatChroma: Float32Array[];
 }
@@ -353,7 +353,7 @@ function beatEvidence(f: Features, beats: number[], periodAt: Float32Array): Evi
     });
   }
   const lowAccent = beats.map((b) => maxAround(f.lowOnset, b, 2));
-  const accent = beats.map((b) => maxAround(f.onset, b, 2));
+  const highAccent = beats.map((b) => maxAround(f.highBeatOnset, b, 2));
   let thirds = 0;
   let halves = 0;
   let floor = 0;
@@ -371,7 +371,7 @@ function beatEvidence(f: Features, beats: number[], periodAt: Float32Array): Evi
     harmonicChange,
     barChange,
     lowAccent,
-    accent,
+    highAccent,
     ternaryRatio: thirds / (halves + 0.25 * floor + 1e-9),
     beatChroma,
   };

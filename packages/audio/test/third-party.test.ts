@@ -101,6 +101,21 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     expect(w.meter.beatsPerBar).toBe(3);
   });
 
+  it('puts the bar lines on the ones: a folk ballad in four, a country waltz in three', async () => {
+    // Read before as 3/4 (downbeat F 0.39) and as 4/4 (0.29): the bar count jumped at a chord push or
+    // a fill, and the snare's backbeat counted towards a one.
+    const cases = [
+      { lib: 'folkballad', bpm: 65, bars: 12, meter: [4, 4] },
+      { lib: 'countrywaltz', bpm: 152, bars: 24, meter: [3, 4] },
+    ];
+    for (const c of cases) {
+      const song = grooveSong(DIR, family(c.lib), c.bpm, { bars: c.bars, soundfont: sf, damageKind: 0 });
+      const a = await analyzeAudio(song.audio);
+      expect([a.meter.beatsPerBar, a.meter.beatUnit], c.lib).toEqual(c.meter);
+      expect(fMeasure(trim(song.downbeats), trim(a.downbeats)), c.lib).toBeGreaterThan(0.85);
+    }
+  });
+
   it('reads a 194 bpm waltz at 194, not at every other beat (97), which no bar line follows', async () => {
     const song = grooveSong(DIR, classFamily('frenchwaltz'), 194, { bars: 40, soundfont: sf, damageKind: 0 });
     const a = await analyzeAudio(song.audio);
