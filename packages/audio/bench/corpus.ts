@@ -321,6 +321,20 @@ export const ODD_SECTION_PLAN: Array<[label: string, group: string, bars: number
   ['chorus', 'C', 8],
   ['outro', 'O', 4],
 ];
+/**
+ * A third plan kept for checking section choices tuned on the two above (BENCH_PLAN3=1): a 4-bar intro,
+ * a 12-bar verse, a 4-bar bridge, a 12-bar last chorus and a 2-bar outro.
+ */
+export const PLAN3_SECTION_PLAN: Array<[label: string, group: string, bars: number]> = [
+  ['intro', 'I', 4],
+  ['verse', 'V', 12],
+  ['chorus', 'C', 8],
+  ['verse', 'V', 8],
+  ['chorus', 'C', 8],
+  ['bridge', 'B', 4],
+  ['chorus', 'C', 12],
+  ['outro', 'O', 2],
+];
 const SECTION_FAMILIES = [
   ['50srock', '50sRockIntro', '50sRock', '50sRockSusPlus', '50sRock1', '50sRockEnd'],
   ['basicrock', 'BasicRockIntro', 'BasicRock', 'BasicRockSus', 'BasicRock4', 'BasicRockEnd'],
@@ -344,7 +358,7 @@ const SECTION_FAMILIES = [
 ];
 
 export function sectionCorpus(dir: string, plan = SECTION_PLAN): CorpusSong[] {
-  const odd = plan !== SECTION_PLAN;
+  const tag = plan === SECTION_PLAN ? '' : plan === ODD_SECTION_PLAN ? 'odd-' : 'plan3-';
   mkdirSync(dir, { recursive: true });
   const out: CorpusSong[] = [];
   for (const [lib, intro, verse, chorus, bridge, end] of SECTION_FAMILIES as string[][]) {
@@ -376,7 +390,7 @@ export function sectionCorpus(dir: string, plan = SECTION_PLAN): CorpusSong[] {
       bar += bars;
     }
     barsAt.push(bar);
-    const name = `sections-${odd ? 'odd-' : ''}${lib}`;
+    const name = `sections-${tag}${lib}`;
     const mid = renderMma(dir, `${name}-${bpm}`, `${lines.join('\n')}\n`);
     const sf = SOUNDFONTS[h % SOUNDFONTS.length] as string;
     const wav = mid.replace(/\.mid$/, `-${sf.includes('TimGM') ? 'tim' : 'fluid'}.wav`);

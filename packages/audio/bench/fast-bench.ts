@@ -3,12 +3,20 @@
  * cached features (bench/feature-cache.ts), our analysis only. Per-song rows for the train slice only;
  * the held-out slice is reported as aggregates (it is never inspected song by song). The full bench
  * (corpus-bench.ts) stays the reference: it decodes as `analyzeAudio` does.
- * BENCH_ONLY=<substring>, BENCH_ALL=1 (also print the train songs that score ≥ 0.95 beat F).
+ * BENCH_ONLY=<substring>, BENCH_ALL=1 (also print the train songs that score ≥ 0.95 beat F), BENCH_ODD=1 (add
+ * the section songs with odd section lengths, as corpus-bench.ts does), BENCH_PLAN3=1 (a third plan, to check
+ * section choices tuned on the other two).
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
-import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
+import {
+  beatCorpus,
+  ODD_SECTION_PLAN,
+  PLAN3_SECTION_PLAN,
+  packagedMidiCorpus,
+  sectionCorpus,
+} from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { beatTrack, mirEval } from './mir-eval.ts';
 
@@ -22,6 +30,8 @@ const songs = [
   ...beatCorpus(join(cache, 'grooves')),
   ...packagedMidiCorpus(join(cache, 'midi')),
   ...sectionCorpus(join(cache, 'sections')),
+  ...(process.env.BENCH_ODD === '1' ? sectionCorpus(join(cache, 'sections'), ODD_SECTION_PLAN) : []),
+  ...(process.env.BENCH_PLAN3 === '1' ? sectionCorpus(join(cache, 'sections'), PLAN3_SECTION_PLAN) : []),
 ].filter((s) => !only || s.name.includes(only));
 const tracks: unknown[] = [];
 const meta: Array<{
