@@ -58,6 +58,9 @@ interface Track {
   durationSec: number;
   beats: Record<System, number[]>;
   sec: Record<System, number>;
+  /** Our sections: how many, and the shortest in bars. */
+  sections: number;
+  shortestBars: number;
 }
 const results: Track[] = [];
 for (const [i, file] of tracks.entries()) {
@@ -93,6 +96,15 @@ for (const [i, file] of tracks.entries()) {
     durationSec: ours.durationSec,
     beats: { beatframe: ours.beats, aubio: peers.aubio, 'music-tempo': peers.mt },
     sec: { beatframe: oursSec, aubio: peers.aubioSec, 'music-tempo': peers.mtSec },
+    sections: ours.sections.length,
+    shortestBars: Math.min(
+      ...ours.sections.map(
+        (x) =>
+          ((x.end - x.start) * ours.bpm) /
+          60 /
+          (ours.meter.beatsPerBar / (ours.meter.beatUnit === 8 ? 3 : 1)),
+      ),
+    ),
   });
 }
 process.stderr.write('\n');
@@ -157,6 +169,16 @@ console.log(
 const none = (s: System) => results.filter((r) => r.beats[s].length < 2).length;
 console.log(
   `tracks with no beats found: beatframe ${none('beatframe')}, aubio ${none('aubio')}, music-tempo ${none('music-tempo')} (scored 0 against the others)`,
+);
+// The issue's "a song has 6–12 sections": how many tracks get fewer, that many, or more (long pieces may
+// have one more per 16 bars), and the median shortest section in bars.
+const band = (r: Track) => (r.sections < 6 ? 'under 6' : r.sections <= 12 ? '6–12' : 'over 12');
+const bands = ['under 6', '6–12', 'over 12'].map(
+  (b) => `${b}: ${results.filter((r) => band(r) === b).length}`,
+);
+const shortest = results.map((r) => r.shortestBars).sort((x, y) => x - y);
+console.log(
+  `sections per track: ${bands.join(', ')}; mean ${mean(results.map((r) => r.sections)).toFixed(1)}; median shortest section ${(shortest[Math.floor(shortest.length / 2)] ?? 0).toFixed(1)} bars`,
 );
 const sum = (s: System) => results.reduce((t, r) => t + r.sec[s], 0);
 console.log(
