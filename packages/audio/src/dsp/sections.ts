@@ -139,10 +139,6 @@ const PHRASE_COST_4 = 0.05;
 const PHRASE_COST_2 = 0.15;
 /** Cost of a section of odd length (a pickup, a 5-bar phrase): only strong novelty pays for it. */
 const PHRASE_COST_ODD = 0.3;
-/** Most sections a song of up to MAX_SECTIONS × MAX_SECTION_BARS bars is split into (the 6–12). */
-const MAX_SECTIONS = 12;
-/** A longer piece may have one more section per this many bars (8 and 16 bars are the common lengths). */
-const MAX_SECTION_BARS = 16;
 /** A short intro (1–3 bars) needs at least this contrast with the 8 bars after it. */
 const INTRO_CONTRAST = 0.12;
 
@@ -248,53 +244,36 @@ export function segmentBars(f: BarFeatures, opts: SegmentOptions = {}): Segment[
   // (the last section's end is where the recording stops, not a phrase).
   const pos = [0, ...cand, n];
   const m = pos.length;
-  const boundaries = (): number[] => {
-    const lambda = BOUNDARY_COST * thr;
-    const best = new Float64Array(m).fill(Number.NEGATIVE_INFINITY);
-    const from = new Int32Array(m).fill(-1);
-    best[0] = 0;
-    for (let j = 1; j < m; j++) {
-      const pj = pos[j] as number;
-      const last = j === m - 1;
-      const gain = last ? 0 : (value[pj] as number) - lambda;
-      for (let i = 0; i < j; i++) {
-        if (best[i] === Number.NEGATIVE_INFINITY) continue;
-        const pi = pos[i] as number;
-        const len = pj - pi;
-        if (i > 0 && !last && len < minBars) continue;
-        if (i > 0 && !last && owner[pi] === owner[pj]) continue;
-        if (len < Math.ceil(minBars / 2) && !(i === 0 && pj === introBars)) continue;
-        const s = (best[i] as number) + gain - (last || (i === 0 && len === introBars) ? 0 : phraseCost(len));
-        if (s > (best[j] as number)) {
-          best[j] = s;
-          from[j] = i;
-        }
+  const best = new Float64Array(m).fill(Number.NEGATIVE_INFINITY);
+  const from = new Int32Array(m).fill(-1);
+  best[0] = 0;
+  const lambda = BOUNDARY_COST * thr;
+  for (let j = 1; j < m; j++) {
+    const pj = pos[j] as number;
+    const last = j === m - 1;
+    const gain = last ? 0 : (value[pj] as number) - lambda;
+    for (let i = 0; i < j; i++) {
+      if (best[i] === Number.NEGATIVE_INFINITY) continue;
+      const pi = pos[i] as number;
+      const len = pj - pi;
+      if (i > 0 && !last && len < minBars) continue;
+      if (i > 0 && !last && owner[pi] === owner[pj]) continue;
+      if (len < Math.ceil(minBars / 2) && !(i === 0 && pj === introBars)) continue;
+      const s = (best[i] as number) + gain - (last || (i === 0 && len === introBars) ? 0 : phraseCost(len));
+      if (s > (best[j] as number)) {
+        best[j] = s;
+        from[j] = i;
       }
     }
-    const chosen: number[] = [];
-    for (let j = from[m - 1] as number; j > 0; j = from[j] as number) chosen.push(pos[j] as number);
-    return chosen.sort((x, y) => x - y);
-  };
-  const sectionsAt = (chosen: number[]): Segment[] => {
-    const bounds = splitEdges([0, ...chosen.filter((c) => c > 0 && c < n), n], S);
-    const segs = bounds
-      .slice(0, -1)
-      .map((s, i) => ({ startBar: s, endBar: bounds[i + 1] as number, group: -1 }));
-    return groupSegments(segs, S, f, opts.groupThreshold ?? 0.72);
-  };
-  // A song has 6–12 sections (a long piece one more per MAX_SECTION_BARS bars): where the novelty finds
-  // more, the weakest boundaries go until the rest fit.
-  const most = Math.max(MAX_SECTIONS, Math.ceil(n / MAX_SECTION_BARS));
-  const chosen = boundaries();
-  let segs = sectionsAt(chosen);
-  while (segs.length > most && chosen.length > 0) {
-    let weakest = 0;
-    for (let k = 1; k < chosen.length; k++)
-      if ((value[chosen[k] as number] as number) < (value[chosen[weakest] as number] as number)) weakest = k;
-    chosen.splice(weakest, 1);
-    segs = sectionsAt(chosen);
   }
-  return segs;
+  const chosen: number[] = [];
+  for (let j = from[m - 1] as number; j > 0; j = from[j] as number) chosen.push(pos[j] as number);
+  chosen.sort((x, y) => x - y);
+  const bounds = splitEdges([0, ...chosen.filter((c) => c > 0 && c < n), n], S);
+  const segs = bounds
+    .slice(0, -1)
+    .map((s, i) => ({ startBar: s, endBar: bounds[i + 1] as number, group: -1 }));
+  return groupSegments(segs, S, f, opts.groupThreshold ?? 0.72);
 }
 
 /** Mean of S over the block rows [a0, a1) × columns [b0, b1). */
