@@ -9,7 +9,7 @@
  * Everything is generated into a cache directory (never committed) and reused across runs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMidiMap, tappedGrid, tickToSec } from './midi-map.ts';
 
@@ -357,12 +357,42 @@ const SECTION_FAMILIES = [
   ['zydeco', 'ZydecoIntro', 'Zydeco', 'ZydecoSusPlus', 'ZydecoPlus', 'ZydecoEnd'],
 ];
 
-export function sectionCorpus(dir: string, plan = SECTION_PLAN): CorpusSong[] {
+/** The groove names a family's mma library file defines. */
+function groovesOf(lib: string): Set<string> {
+  const file = `/usr/share/mma/lib/stdlib/${lib}.mma`;
+  if (!existsSync(file)) return new Set();
+  return new Set(
+    Array.from(readFileSync(file, 'utf8').matchAll(/^\s*DefGroove\s+(\S+)/gim), (m) => m[1] as string),
+  );
+}
+
+/**
+ * More section songs, for checking section and downbeat choices (BENCH_MORE_SECTIONS=1): every train
+ * family outside SECTION_FAMILIES whose library has an intro and an ending, its plus/sus variants as
+ * chorus and bridge. Train families only: a held-out family never joins.
+ */
+export function moreSectionFamilies(): string[][] {
+  const taken = new Set(SECTION_FAMILIES.map((f) => f[0]));
+  const out: string[][] = [];
+  for (const fam of [...FAMILIES, ...ADDED_FAMILIES]) {
+    if (taken.has(fam.lib) || isHeldOut(fam.lib) || fam.per !== 1) continue;
+    const g = groovesOf(fam.lib);
+    const m = fam.main;
+    const pick = (names: string[], not?: string) => names.find((n) => g.has(n) && n !== not && n !== m);
+    const chorus = pick([`${m}SusPlus`, `${m}Plus`, `${m}Sus`, fam.alt]);
+    const bridge = pick([`${m}1`, `${m}2`, fam.alt, `${m}Sus`, `${m}1Sus`], chorus);
+    if (!g.has(`${m}Intro`) || !g.has(`${m}End`) || !chorus || !bridge) continue;
+    out.push([fam.lib, `${m}Intro`, m, chorus, bridge, `${m}End`]);
+  }
+  return out;
+}
+
+export function sectionCorpus(dir: string, plan = SECTION_PLAN, families = SECTION_FAMILIES): CorpusSong[] {
   const tag = plan === SECTION_PLAN ? '' : plan === ODD_SECTION_PLAN ? 'odd-' : 'plan3-';
   mkdirSync(dir, { recursive: true });
   const out: CorpusSong[] = [];
-  for (const [lib, intro, verse, chorus, bridge, end] of SECTION_FAMILIES as string[][]) {
-    const fam = FAMILIES.find((f) => f.lib === lib) as Family;
+  for (const [lib, intro, verse, chorus, bridge, end] of families as string[][]) {
+    const fam = [...FAMILIES, ...ADDED_FAMILIES].find((f) => f.lib === lib) as Family;
     const h = fnv1a(`sections-${lib}`);
     const bpm = fam.lo + (h % Math.max(1, fam.hi - fam.lo));
     const grooves: Record<string, string> = {

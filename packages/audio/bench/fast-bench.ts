@@ -5,13 +5,14 @@
  * (corpus-bench.ts) stays the reference: it decodes as `analyzeAudio` does.
  * BENCH_ONLY=<substring>, BENCH_ALL=1 (also print the train songs that score ≥ 0.95 beat F), BENCH_ODD=1 (add
  * the section songs with odd section lengths, as corpus-bench.ts does), BENCH_PLAN3=1 (a third plan, to check
- * section choices tuned on the other two).
+ * section choices tuned on the other two), BENCH_MORE_SECTIONS=1 (section songs from more train families).
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
 import {
   beatCorpus,
+  moreSectionFamilies,
   ODD_SECTION_PLAN,
   PLAN3_SECTION_PLAN,
   packagedMidiCorpus,
@@ -32,6 +33,9 @@ const songs = [
   ...sectionCorpus(join(cache, 'sections')),
   ...(process.env.BENCH_ODD === '1' ? sectionCorpus(join(cache, 'sections'), ODD_SECTION_PLAN) : []),
   ...(process.env.BENCH_PLAN3 === '1' ? sectionCorpus(join(cache, 'sections'), PLAN3_SECTION_PLAN) : []),
+  ...(process.env.BENCH_MORE_SECTIONS === '1'
+    ? sectionCorpus(join(cache, 'sections'), undefined, moreSectionFamilies())
+    : []),
 ].filter((s) => !only || s.name.includes(only));
 const tracks: unknown[] = [];
 const meta: Array<{
