@@ -10,7 +10,7 @@ import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from './decode.js';
 import { barRepeat, tempoClarity } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
 import { trackAtLevel } from './dsp/level.js';
-import { estimateMeter } from './dsp/meter.js';
+import { estimateMeter, type Meter } from './dsp/meter.js';
 import { alternativeGrid, chooseTempo, relatedRatio, tempoAcfs } from './dsp/reading.js';
 import { type BarFeatures, type Segment, segmentBars } from './dsp/sections.js';
 import { FeatureExtractor, type Features } from './dsp/spectrum.js';
@@ -183,7 +183,7 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
         }
       : {}),
   };
-  recordDecisions(opts.decisions, analysis, confidence, meter.confidence, reading.steps);
+  recordDecisions(opts.decisions, analysis, confidence, meter, reading.steps);
   opts.onProgress?.(1);
   return analysis;
 }
@@ -606,7 +606,7 @@ function recordDecisions(
   sink: DecisionSink | undefined,
   a: AudioAnalysis,
   tempoConf: number,
-  meterConf: number,
+  meter: Meter,
   /** The rules that led to the tempo (comb, then each level move). */
   tempoSteps: string[] = [],
 ) {
@@ -619,9 +619,12 @@ function recordDecisions(
     confidence: tempoConf,
     steps: tempoSteps,
   });
+  const runnerUp = meter.runnerUp
+    ? `, runner-up ${meter.runnerUp.beatsPerBar}/${meter.runnerUp.beatUnit}`
+    : '';
   rec(
-    `meter ${a.meter.beatsPerBar}/${a.meter.beatUnit} (confidence ${meterConf.toFixed(2)}), ${a.downbeats.length} bars`,
-    a.meter,
+    `meter ${a.meter.beatsPerBar}/${a.meter.beatUnit} (confidence ${meter.confidence.toFixed(2)}${runnerUp}), ${a.downbeats.length} bars`,
+    { ...a.meter, confidence: meter.confidence, ...(meter.runnerUp ? { runnerUp: meter.runnerUp } : {}) },
   );
   rec(
     `sections: ${a.sections.map((s) => `${s.label}[${s.group}]@${s.start.toFixed(1)}`).join(' ')}`,

@@ -38,7 +38,7 @@ describe.skipIf(!HAS_FLUIDSYNTH)('analyzeAudio on rendered MIDI songs', () => {
     expect(a.energy.values.length).toBeGreaterThan(100);
     expect(Math.max(...a.energy.values)).toBeLessThanOrEqual(1);
     expect(decisions.map((d) => d.summary).join('\n')).toMatch(
-      /tempo .*bpm[\s\S]*meter 4\/4[\s\S]*sections:/,
+      /tempo .*bpm[\s\S]*meter 4\/4 \(confidence \d\.\d\d, runner-up 3\/4\)[\s\S]*sections:/,
     );
     // The tempo decision carries the rules that reached it, the comb's reading first.
     const tempo = decisions.find((d) => d.summary.startsWith('tempo'))?.output as { steps: string[] };

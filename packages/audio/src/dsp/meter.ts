@@ -27,6 +27,8 @@ export interface Meter {
   downbeatIdx: number[];
   /** 0…1 how clearly the chosen meter beats the others. */
   confidence: number;
+  /** The runner-up bar length (3 vs 4 beats, or 6/8 vs 12/8), for the audit log. */
+  runnerUp?: { beatsPerBar: number; beatUnit: number };
 }
 
 function zscore(x: number[]): number[] {
@@ -120,5 +122,12 @@ export function estimateMeter(ev: BeatEvidence): Meter {
     Math.min(1, (best.contrast - (second?.contrast ?? 0)) / (Math.abs(best.contrast) + 1e-9)),
   );
   const beatsPerBar = compound ? best.M * 3 : best.M;
-  return { beatsPerBar, beatUnit: compound ? 8 : 4, downbeatIdx: best.idx, confidence };
+  const beatUnit = compound ? 8 : 4;
+  return {
+    beatsPerBar,
+    beatUnit,
+    downbeatIdx: best.idx,
+    confidence,
+    ...(second ? { runnerUp: { beatsPerBar: compound ? second.M * 3 : second.M, beatUnit } } : {}),
+  };
 }
