@@ -139,6 +139,10 @@ const PHRASE_COST_4 = 0.05;
 const PHRASE_COST_2 = 0.15;
 /** Cost of a section of odd length (a pickup, a 5-bar phrase): only strong novelty pays for it. */
 const PHRASE_COST_ODD = 0.3;
+/** Most sections a song of up to MAX_SECTIONS × MAX_SECTION_BARS bars is split into (the 6–12). */
+const MAX_SECTIONS = 12;
+/** A longer piece may have one more section per this many bars (8 and 16 bars are the common lengths). */
+const MAX_SECTION_BARS = 16;
 /** A short intro (1–3 bars) needs at least this contrast with the 8 bars after it. */
 const INTRO_CONTRAST = 0.12;
 
@@ -270,10 +274,31 @@ export function segmentBars(f: BarFeatures, opts: SegmentOptions = {}): Segment[
   for (let j = from[m - 1] as number; j > 0; j = from[j] as number) chosen.push(pos[j] as number);
   chosen.sort((x, y) => x - y);
   const bounds = splitEdges([0, ...chosen.filter((c) => c > 0 && c < n), n], S);
-  const segs = bounds
+  let segs = bounds
     .slice(0, -1)
     .map((s, i) => ({ startBar: s, endBar: bounds[i + 1] as number, group: -1 }));
-  return groupSegments(segs, S, f, opts.groupThreshold ?? 0.72);
+  segs = groupSegments(segs, S, f, opts.groupThreshold ?? 0.72);
+  // A song has 6–12 sections (a long piece one more per MAX_SECTION_BARS bars): past that, the two
+  // neighbours most alike become one until the rest fit.
+  const most = Math.max(MAX_SECTIONS, Math.ceil(n / MAX_SECTION_BARS));
+  while (segs.length > most) {
+    let k = 0;
+    let best = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i + 1 < segs.length; i++) {
+      const a = segs[i] as Segment;
+      const b = segs[i + 1] as Segment;
+      const alike = blockMean(S, a.startBar, a.endBar, b.startBar, b.endBar);
+      if (alike > best) {
+        best = alike;
+        k = i;
+      }
+    }
+    const joined = segs.map((x) => ({ ...x, group: -1 }));
+    (joined[k] as Segment).endBar = (joined[k + 1] as Segment).endBar;
+    joined.splice(k + 1, 1);
+    segs = groupSegments(joined, S, f, opts.groupThreshold ?? 0.72);
+  }
+  return segs;
 }
 
 /** Mean of S over the block rows [a0, a1) × columns [b0, b1). */
