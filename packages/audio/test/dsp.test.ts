@@ -151,6 +151,28 @@ describe('segmentBars', () => {
     expect(segs.length).toBeGreaterThanOrEqual(7);
     expect(segs.length).toBeLessThanOrEqual(11);
   });
+
+  it('splits a song into at most 12 sections; a long piece one more per 16 bars', () => {
+    // 88 bars of new material every 4 bars (a through-composed game cue): every phrase is a change (18
+    // sections before the budget), but a song has 6–12 sections.
+    const cue = song(
+      Array.from({ length: 22 }, (_, i) => [i, 4] as [number, number]),
+      [],
+    );
+    const segs = segmentBars(cue);
+    expect(segs.length).toBeLessThanOrEqual(12);
+    expect(segs.length).toBeGreaterThanOrEqual(6);
+    // Contiguous, covering the song.
+    expect(segs[0]?.startBar).toBe(0);
+    expect(segs.at(-1)?.endBar).toBe(88);
+    for (let i = 1; i < segs.length; i++) expect(segs[i]?.startBar).toBe(segs[i - 1]?.endBar);
+    // 200 bars cycling through 7 four-bar patterns: 38 sections before, at most 13 now.
+    const long = song(
+      Array.from({ length: 50 }, (_, i) => [i % 7, 4] as [number, number]),
+      [],
+    );
+    expect(segmentBars(long).length).toBeLessThanOrEqual(13);
+  });
 });
 
 describe('alternativeGrid', () => {
