@@ -131,12 +131,16 @@ const PEAK_RADIUS = 2;
 const FLANK2 = 0.9;
 /** Cost of a boundary off the song's 4-bar grid: breaks ties towards the grid, no more. */
 const OFF_GRID = 0.02;
-/** Cost of each boundary, as a share of the novelty threshold. */
-const BOUNDARY_COST = 0.95;
+/**
+ * Cost of each boundary, as a share of the novelty threshold. This and PHRASE_COST_2 were refitted in
+ * session 18 on 119 train section songs in three plans (regular, odd lengths, a 12-bar verse and 4-bar
+ * bridge; `bench/fast-bench.ts` BENCH_ODD, BENCH_PLAN3, BENCH_MORE_SECTIONS): was 0.95 and 0.15.
+ */
+const BOUNDARY_COST = 0.8;
 /** Cost of a section of 4 or 12 bars (8 and 16 are the common lengths). */
 const PHRASE_COST_4 = 0.05;
 /** Cost of a section whose length is a multiple of 2 bars but not of 4 (a 6-bar bridge, a 10-bar chorus). */
-const PHRASE_COST_2 = 0.15;
+const PHRASE_COST_2 = 0.08;
 /** Cost of a section of odd length (a pickup, a 5-bar phrase): only strong novelty pays for it. */
 const PHRASE_COST_ODD = 0.3;
 /** Most sections a song of up to MAX_SECTIONS × MAX_SECTION_BARS bars is split into (the issue's 6–12). */
