@@ -3,10 +3,10 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADDED_FAMILIES, type CorpusSong, FAMILIES, type Family, grooveSong, isHeldOut } from './corpus.ts';
+import { type CorpusSong, EVERY_FAMILY, type Family, grooveSong, isHeldOut } from './corpus.ts';
 
 const dir = join(tmpdir(), 'beatframe-audio-classes');
-const known = [...FAMILIES, ...ADDED_FAMILIES];
+const known = EVERY_FAMILY;
 const F = (lib: string, main: string, alt: string, bar: number, per: 1 | 2 | 3 = 1): Family => ({
   lib,
   main,

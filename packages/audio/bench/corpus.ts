@@ -132,7 +132,9 @@ export const ADDED_FAMILIES: Family[] = [
   F('pianoballad', 'PianoBallad', 'PianoBallad1', 4, 60, 80),
   F('rockballad', 'RockBallad', 'RockBallad1', 4, 60, 80),
 ];
-const ALL_FAMILIES = process.env.BENCH_BASE === '1' ? FAMILIES : [...FAMILIES, ...ADDED_FAMILIES];
+/** Every family this file knows, whatever BENCH_BASE says. */
+export const EVERY_FAMILY: Family[] = [...FAMILIES, ...ADDED_FAMILIES];
+const ALL_FAMILIES = process.env.BENCH_BASE === '1' ? FAMILIES : EVERY_FAMILY;
 
 export function fnv1a(s: string): number {
   let h = 0x811c9dc5;
@@ -374,7 +376,7 @@ function groovesOf(lib: string): Set<string> {
 export function moreSectionFamilies(): string[][] {
   const taken = new Set(SECTION_FAMILIES.map((f) => f[0]));
   const out: string[][] = [];
-  for (const fam of [...FAMILIES, ...ADDED_FAMILIES]) {
+  for (const fam of EVERY_FAMILY) {
     if (taken.has(fam.lib) || isHeldOut(fam.lib) || fam.per !== 1) continue;
     const g = groovesOf(fam.lib);
     const m = fam.main;
@@ -392,7 +394,7 @@ export function sectionCorpus(dir: string, plan = SECTION_PLAN, families = SECTI
   mkdirSync(dir, { recursive: true });
   const out: CorpusSong[] = [];
   for (const [lib, intro, verse, chorus, bridge, end] of families as string[][]) {
-    const fam = [...FAMILIES, ...ADDED_FAMILIES].find((f) => f.lib === lib) as Family;
+    const fam = EVERY_FAMILY.find((f) => f.lib === lib) as Family;
     const h = fnv1a(`sections-${lib}`);
     const bpm = fam.lo + (h % Math.max(1, fam.hi - fam.lo));
     const grooves: Record<string, string> = {

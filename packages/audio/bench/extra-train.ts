@@ -7,7 +7,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
-import { ADDED_FAMILIES, type CorpusSong, FAMILIES, grooveSong, isHeldOut } from './corpus.ts';
+import { type CorpusSong, EVERY_FAMILY, grooveSong, isHeldOut } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { beatTrack, mirEval } from './mir-eval.ts';
 
@@ -18,7 +18,7 @@ const { analyzeFeatures } = (
 
 const dir = join(tmpdir(), 'beatframe-audio-extra');
 const only = process.env.BENCH_ONLY;
-const train = [...FAMILIES, ...ADDED_FAMILIES].filter((f) => !isHeldOut(f.lib));
+const train = EVERY_FAMILY.filter((f) => !isHeldOut(f.lib));
 const songs: CorpusSong[] = [];
 // EXTRA_SONGS=lib:bpm,lib:bpm… renders those instead (train families only).
 const asked = (process.env.EXTRA_SONGS ?? '').split(',').filter(Boolean);

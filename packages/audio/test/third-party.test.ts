@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { AudioAnalysis, cutGrid, PHRASE_BELOW } from '@beatframe/core';
 import { describe, expect, it } from 'vitest';
 import { classFamily } from '../bench/classes.ts';
-import { ADDED_FAMILIES, FAMILIES, grooveSong, HAS_MMA, SOUNDFONTS } from '../bench/corpus.ts';
+import { EVERY_FAMILY, grooveSong, HAS_MMA, SOUNDFONTS } from '../bench/corpus.ts';
 import { analyzeAudio } from '../src/index.js';
 import { FIXTURE_DIR, ffmpeg, fMeasure } from './fixtures.js';
 
 // Short renders of Debian mma grooves (third-party material), cached across runs.
 const DIR = join(tmpdir(), 'beatframe-audio-test-mma');
 const family = (lib: string) => {
-  const f = [...FAMILIES, ...ADDED_FAMILIES].find((x) => x.lib === lib);
+  const f = EVERY_FAMILY.find((x) => x.lib === lib);
   if (!f) throw new Error(`no family ${lib}`);
   return f;
 };

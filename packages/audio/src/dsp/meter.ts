@@ -121,13 +121,14 @@ export function estimateMeter(ev: BeatEvidence): Meter {
     0,
     Math.min(1, (best.contrast - (second?.contrast ?? 0)) / (Math.abs(best.contrast) + 1e-9)),
   );
-  const beatsPerBar = compound ? best.M * 3 : best.M;
+  // A compound bar of M dotted beats holds 3·M eighths.
+  const perBar = (M: number) => (compound ? M * 3 : M);
   const beatUnit = compound ? 8 : 4;
   return {
-    beatsPerBar,
+    beatsPerBar: perBar(best.M),
     beatUnit,
     downbeatIdx: best.idx,
     confidence,
-    ...(second ? { runnerUp: { beatsPerBar: compound ? second.M * 3 : second.M, beatUnit } } : {}),
+    ...(second ? { runnerUp: { beatsPerBar: perBar(second.M), beatUnit } } : {}),
   };
 }

@@ -278,8 +278,10 @@ export function segmentBars(f: BarFeatures, opts: SegmentOptions = {}): Segment[
   for (let j = from[m - 1] as number; j > 0; j = from[j] as number) chosen.push(pos[j] as number);
   chosen.sort((x, y) => x - y);
   const bounds = splitEdges([0, ...chosen.filter((c) => c > 0 && c < n), n], S);
-  let segs = bounds.slice(0, -1).map((s, i) => ({ startBar: s, endBar: bounds[i + 1] as number, group: -1 }));
-  segs = groupSegments(segs, S, f, opts.groupThreshold ?? 0.72);
+  const grouped = (ungrouped: Segment[]) => groupSegments(ungrouped, S, f, opts.groupThreshold ?? 0.72);
+  let segs = grouped(
+    bounds.slice(0, -1).map((s, i) => ({ startBar: s, endBar: bounds[i + 1] as number, group: -1 })),
+  );
   // A song has 6–12 sections (a long piece one more per MAX_SECTION_BARS bars): past that, the two
   // neighbours most alike become one until the rest fit.
   const most = Math.max(MAX_SECTIONS, Math.ceil(n / MAX_SECTION_BARS));
@@ -298,7 +300,7 @@ export function segmentBars(f: BarFeatures, opts: SegmentOptions = {}): Segment[
     const joined = segs.map((x) => ({ ...x, group: -1 }));
     (joined[k] as Segment).endBar = (joined[k + 1] as Segment).endBar;
     joined.splice(k + 1, 1);
-    segs = groupSegments(joined, S, f, opts.groupThreshold ?? 0.72);
+    segs = grouped(joined);
   }
   return segs;
 }
