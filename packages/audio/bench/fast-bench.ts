@@ -36,6 +36,13 @@ const songs = [
   ...(process.env.BENCH_MORE_SECTIONS === '1'
     ? sectionCorpus(join(cache, 'sections'), undefined, moreSectionFamilies())
     : []),
+  // With BENCH_ODD / BENCH_PLAN3 too, the more families in those plans as well.
+  ...(process.env.BENCH_MORE_SECTIONS === '1' && process.env.BENCH_ODD === '1'
+    ? sectionCorpus(join(cache, 'sections'), ODD_SECTION_PLAN, moreSectionFamilies())
+    : []),
+  ...(process.env.BENCH_MORE_SECTIONS === '1' && process.env.BENCH_PLAN3 === '1'
+    ? sectionCorpus(join(cache, 'sections'), PLAN3_SECTION_PLAN, moreSectionFamilies())
+    : []),
 ].filter((s) => !only || s.name.includes(only));
 const tracks: unknown[] = [];
 const meta: Array<{

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { AudioAnalysis, cutGrid, PHRASE_BELOW } from '@beatframe/core';
 import { describe, expect, it } from 'vitest';
 import { classFamily } from '../bench/classes.ts';
-import { EVERY_FAMILY, grooveSong, HAS_MMA, SOUNDFONTS } from '../bench/corpus.ts';
+import {
+  EVERY_FAMILY,
+  grooveSong,
+  HAS_MMA,
+  moreSectionFamilies,
+  ODD_SECTION_PLAN,
+  SOUNDFONTS,
+  sectionCorpus,
+} from '../bench/corpus.ts';
 import { analyzeAudio } from '../src/index.js';
 import { FIXTURE_DIR, ffmpeg, fMeasure } from './fixtures.js';
 
@@ -113,6 +121,21 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
       const a = await analyzeAudio(song.audio);
       expect([a.meter.beatsPerBar, a.meter.beatUnit], c.lib).toEqual(c.meter);
       expect(fMeasure(trim(song.downbeats), trim(a.downbeats)), c.lib).toBeGreaterThan(0.85);
+    }
+  });
+
+  it('finds the sections of a song whose 2-bar intro moves the 4-bar phrase grid', async () => {
+    // An 8-section song (2-bar intro, 10-bar chorus, 6-bar bridge): with the novelty read mostly on
+    // chords, the boundaries snapped to the grid of the first bar, 2 bars off (HR3F 0.57 and 0.46).
+    const families = moreSectionFamilies().filter((f) =>
+      ['countrywaltz', 'guitarballad'].includes(f[0] as string),
+    );
+    expect(families).toHaveLength(2);
+    for (const song of sectionCorpus(join(DIR, 'sections'), ODD_SECTION_PLAN, families)) {
+      const a = await analyzeAudio(song.audio);
+      const truth = (song.sections ?? []).slice(1).map((x) => x.start);
+      const ours = a.sections.slice(1).map((x) => x.start);
+      expect(fMeasure(truth, ours, 3), song.name).toBeGreaterThan(0.85);
     }
   });
 
