@@ -96,6 +96,25 @@ describe('segmentBars', () => {
     expect(groupAt(38)).not.toBe(groupAt(14));
   });
 
+  it('keeps an intro that plays the verse chords on other instruments apart from the verse', () => {
+    const plan: Array<[number, number]> = [
+      [0, 4],
+      [1, 8],
+      [2, 8],
+      [1, 8],
+      [2, 8],
+      [3, 8],
+      [2, 8],
+      [4, 4],
+    ];
+    const f = song(plan, []);
+    // The intro's chords are the verse's (bars 4–7); only its sound differs.
+    for (let b = 0; b < 4; b++) f.harmony[b] = Float32Array.from(f.harmony[b + 4] as Float32Array);
+    const starts = segmentBars(f).map((s) => s.startBar);
+    expect(starts).toContain(4);
+    expect(starts).toContain(12);
+  });
+
   /** Section starts of a plan, in bars. */
   const startsOf = (plan: Array<[number, number]>) => {
     const out: number[] = [];

@@ -428,11 +428,14 @@ function groupSegments(segs: Segment[], S: Float32Array[], _f: BarFeatures, thre
   clusters.forEach((c, g) => {
     for (const i of c) (segs[i] as Segment).group = g;
   });
-  // Two short neighbours of the same material are one section split at a phrase (4 + 4 bars).
+  // Two short neighbours of the same material are one section split at a phrase (4 + 4 bars). Not the
+  // first section: an intro often plays the verse's chords on other instruments, and the novelty that put
+  // a boundary there heard the change (37 regular train section songs: the 4-bar intro went missing in 24, now 11).
   const merged: Segment[] = [];
   for (const s of segs) {
     const prev = merged.at(-1);
-    if (prev && prev.group === s.group && s.endBar - prev.startBar <= 16) prev.endBar = s.endBar;
+    if (prev && prev.startBar > 0 && prev.group === s.group && s.endBar - prev.startBar <= 16)
+      prev.endBar = s.endBar;
     else merged.push({ ...s });
   }
   return merged;
