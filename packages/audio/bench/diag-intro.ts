@@ -1,3 +1,8 @@
+/**
+ * Diagnostic: how often the 4-bar intro's boundary goes missing (no section start within 3 s of it) in the
+ * regular-plan train section songs (SECTION_FAMILIES and the more families), listing those songs.
+ * BENCH_IMPL=<another build's index.js> scores that build.
+ */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
@@ -16,6 +21,11 @@ for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const a = analyzeFeatures(f, f.frames * f.hopSec);
   const t = (s.sections ?? [])[1]?.start as number;
-  if (!a.sections.slice(1).some((x) => Math.abs(x.start - t) <= 3)) miss++;
+  if (!a.sections.slice(1).some((x) => Math.abs(x.start - t) <= 3)) {
+    miss++;
+    const fmt = (xs: Array<{ start: number; group?: string }>) =>
+      xs.map((x) => `${x.start.toFixed(1)}${x.group ?? ''}`).join(' ');
+    console.log(s.name.padEnd(30), 'truth', fmt(s.sections ?? []), '| ours', fmt(a.sections));
+  }
 }
 console.log(songs.length, 'regular train section songs; intro boundary missed in', miss);
