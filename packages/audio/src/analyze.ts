@@ -236,6 +236,9 @@ const SOUNDING_SHARE = 0.8;
  * Continues the beat grid into soft intros and outros (pads, held chords) where the onset envelope is
  * too weak for the tracker but the music is still sounding: listeners tap through them.
  */
+/** How far before the file's start (a share of the beat period) a due beat still counts as at 0. */
+const START_SLACK = 0.25;
+
 function extendBeats(beats: number[], f: Features, periodAt: Float32Array): number[] {
   if (beats.length < 4) return beats;
   const db = (t: number) => {
@@ -258,8 +261,15 @@ function extendBeats(beats: number[], f: Features, periodAt: Float32Array): numb
     const first = out[0] as number;
     const p = (out[1] as number) - first;
     const t = first - p;
-    if (t < 0 || db(t) < floor) break;
-    out.unshift(t);
+    // A beat due just before the file's first sample is the song's first beat (the grid runs a little
+    // early, and the onset at sample 0 has nothing before it to rise from): it goes at 0 if the music
+    // sounds within its first half beat (a song may fade in over that). Without it the first bar has a
+    // beat too few, the bar count starts a bar late and every section with it.
+    let level = db(Math.max(0, t));
+    for (let k = 0; t < 0 && k <= p / 2; k += 2) level = Math.max(level, db(k));
+    if (t < -START_SLACK * p || level < floor) break;
+    out.unshift(Math.max(0, t));
+    if (t <= 0) break;
   }
   for (;;) {
     const last = out.at(-1) as number;
