@@ -70,19 +70,20 @@ describe('segmentBars', () => {
     return { harmony, timbre, loudness };
   }
 
+  /** intro 4, verse 8, chorus 8, verse 8, chorus 8, bridge 8, chorus 8, outro 4 (the mma section songs' plan). */
+  const MMA_PLAN: Array<[number, number]> = [
+    [0, 4],
+    [1, 8],
+    [2, 8],
+    [1, 8],
+    [2, 8],
+    [3, 8],
+    [2, 8],
+    [4, 4],
+  ];
+
   it('puts boundaries on the 4-bar phrase grid even when a fill changes the sound a bar early', () => {
-    // intro 4, verse 8, chorus 8, verse 8, chorus 8, bridge 8, chorus 8, outro 4 (the mma section songs' plan).
-    const plan: Array<[number, number]> = [
-      [0, 4],
-      [1, 8],
-      [2, 8],
-      [1, 8],
-      [2, 8],
-      [3, 8],
-      [2, 8],
-      [4, 4],
-    ];
-    const segs = segmentBars(song(plan, [11, 27, 43]));
+    const segs = segmentBars(song(MMA_PLAN, [11, 27, 43]));
     const starts = segs.map((s) => s.startBar);
     for (const s of starts) expect(s % 4).toBe(0);
     for (const b of [12, 20, 28, 36, 44]) expect(starts).toContain(b);
@@ -97,17 +98,7 @@ describe('segmentBars', () => {
   });
 
   it('keeps an intro that plays the verse chords on other instruments apart from the verse', () => {
-    const plan: Array<[number, number]> = [
-      [0, 4],
-      [1, 8],
-      [2, 8],
-      [1, 8],
-      [2, 8],
-      [3, 8],
-      [2, 8],
-      [4, 4],
-    ];
-    const f = song(plan, []);
+    const f = song(MMA_PLAN, []);
     // The intro's chords are the verse's (bars 4–7); only its sound differs.
     for (let b = 0; b < 4; b++) f.harmony[b] = Float32Array.from(f.harmony[b + 4] as Float32Array);
     const starts = segmentBars(f).map((s) => s.startBar);
