@@ -27,21 +27,20 @@ const { analyzeFeatures } = (
 ) as typeof audio;
 const cache = process.env.BENCH_CACHE ?? join(tmpdir(), 'beatframe-audio-corpus');
 const only = process.env.BENCH_ONLY;
+const more = process.env.BENCH_MORE_SECTIONS === '1' ? moreSectionFamilies() : [];
 const songs = [
   ...beatCorpus(join(cache, 'grooves')),
   ...packagedMidiCorpus(join(cache, 'midi')),
   ...sectionCorpus(join(cache, 'sections')),
   ...(process.env.BENCH_ODD === '1' ? sectionCorpus(join(cache, 'sections'), ODD_SECTION_PLAN) : []),
   ...(process.env.BENCH_PLAN3 === '1' ? sectionCorpus(join(cache, 'sections'), PLAN3_SECTION_PLAN) : []),
+  // The more families in the regular plan, and with BENCH_ODD / BENCH_PLAN3 in those plans as well.
   ...(process.env.BENCH_MORE_SECTIONS === '1'
-    ? sectionCorpus(join(cache, 'sections'), undefined, moreSectionFamilies())
-    : []),
-  // With BENCH_ODD / BENCH_PLAN3 too, the more families in those plans as well.
-  ...(process.env.BENCH_MORE_SECTIONS === '1' && process.env.BENCH_ODD === '1'
-    ? sectionCorpus(join(cache, 'sections'), ODD_SECTION_PLAN, moreSectionFamilies())
-    : []),
-  ...(process.env.BENCH_MORE_SECTIONS === '1' && process.env.BENCH_PLAN3 === '1'
-    ? sectionCorpus(join(cache, 'sections'), PLAN3_SECTION_PLAN, moreSectionFamilies())
+    ? [
+        undefined,
+        ...(process.env.BENCH_ODD === '1' ? [ODD_SECTION_PLAN] : []),
+        ...(process.env.BENCH_PLAN3 === '1' ? [PLAN3_SECTION_PLAN] : []),
+      ].flatMap((plan) => sectionCorpus(join(cache, 'sections'), plan, more))
     : []),
 ].filter((s) => !only || s.name.includes(only));
 const tracks: unknown[] = [];

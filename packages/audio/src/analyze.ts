@@ -232,13 +232,13 @@ const RING_BEATS = 1;
 const SOUNDING_ONSET = 0.2;
 const SOUNDING_SHARE = 0.8;
 
+/** How far before the file's start (a share of the beat period) a due beat still counts as at 0. */
+const START_SLACK = 0.25;
+
 /**
  * Continues the beat grid into soft intros and outros (pads, held chords) where the onset envelope is
  * too weak for the tracker but the music is still sounding: listeners tap through them.
  */
-/** How far before the file's start (a share of the beat period) a due beat still counts as at 0. */
-const START_SLACK = 0.25;
-
 function extendBeats(beats: number[], f: Features, periodAt: Float32Array): number[] {
   if (beats.length < 4) return beats;
   const db = (t: number) => {
@@ -265,8 +265,8 @@ function extendBeats(beats: number[], f: Features, periodAt: Float32Array): numb
     // early, and the onset at sample 0 has nothing before it to rise from): it goes at 0 if the music
     // sounds within its first half beat (a song may fade in over that). Without it the first bar has a
     // beat too few, the bar count starts a bar late and every section with it.
-    let level = db(Math.max(0, t));
-    for (let k = 0; t < 0 && k <= p / 2; k += 2) level = Math.max(level, db(k));
+    let level = db(t);
+    if (t < 0) for (let k = 2; k <= p / 2; k += 2) level = Math.max(level, db(k));
     if (t < -START_SLACK * p || level < floor) break;
     out.unshift(Math.max(0, t));
     if (t <= 0) break;

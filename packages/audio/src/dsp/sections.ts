@@ -39,19 +39,36 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return na > 0 && nb > 0 ? d / Math.sqrt(na * nb) : 0;
 }
 
-export function selfSimilarity(f: BarFeatures, timbreWeight = 0.4): Float32Array[] {
+/** Cosine similarity of every pair of bars, harmony and timbre apart (computed once, mixed per use). */
+function barSimilarities(f: BarFeatures): { harmony: Float64Array; timbre: Float64Array } {
   const n = f.harmony.length;
-  const S = Array.from({ length: n }, () => new Float32Array(n));
+  const harmony = new Float64Array(n * n);
+  const timbre = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
       const h = cosine(f.harmony[i] as Float32Array, f.harmony[j] as Float32Array);
       const t = cosine(f.timbre[i] as Float32Array, f.timbre[j] as Float32Array);
-      const v = (1 - timbreWeight) * h + timbreWeight * (0.5 + 0.5 * t);
-      (S[i] as Float32Array)[j] = v;
-      (S[j] as Float32Array)[i] = v;
+      harmony[i * n + j] = harmony[j * n + i] = h;
+      timbre[i * n + j] = timbre[j * n + i] = t;
     }
   }
-  return S;
+  return { harmony, timbre };
+}
+
+/** The bar self-similarity matrix with timbre weighted `timbreWeight` against harmony. */
+function mixSimilarity(
+  parts: { harmony: Float64Array; timbre: Float64Array },
+  n: number,
+  timbreWeight: number,
+): Float32Array[] {
+  return Array.from({ length: n }, (_, i) =>
+    Float32Array.from(
+      { length: n },
+      (_, j) =>
+        (1 - timbreWeight) * (parts.harmony[i * n + j] as number) +
+        timbreWeight * (0.5 + 0.5 * (parts.timbre[i * n + j] as number)),
+    ),
+  );
 }
 
 /** Foote's checkerboard novelty with a Gaussian-tapered kernel of half-width `half` bars. */
@@ -127,6 +144,8 @@ function normalise(x: Float64Array): Float64Array {
  * 1 scored alike (HR3F 0.843–0.849, 0.816 at 0.4); 0.7 sits in the middle.
  */
 const NOVELTY_TIMBRE = 0.7;
+/** Timbre's share of the bar similarity that groups sections and reads the repetition structure. */
+const GROUPING_TIMBRE = 0.4;
 /** How much more novelty another phase of the 4-bar grid needs than the phase of the first bar. */
 const PHRASE_ANCHOR = 1.2;
 /** Weight of the novelty a bar off a boundary (1: a change felt a bar early or late counts fully). */
@@ -175,10 +194,13 @@ export function segmentBars(f: BarFeatures, opts: SegmentOptions = {}): Segment[
   if (n === 0) return [];
   if (n < 4) return [{ startBar: 0, endBar: n, group: 0 }];
   const minBars = opts.minBars ?? 4;
-  const S = selfSimilarity(f);
+  const parts = barSimilarities(f);
+  const S = mixSimilarity(parts, n, GROUPING_TIMBRE);
   // The checkerboard looks at timbre more than the grouping does: a section changes its instruments on
   // its first bar, while chord changes come every bar and blur where the change is.
-  const foote = normalise(footeNovelty(selfSimilarity(f, NOVELTY_TIMBRE), Math.min(4, Math.floor(n / 2))));
+  const foote = normalise(
+    footeNovelty(mixSimilarity(parts, n, NOVELTY_TIMBRE), Math.min(4, Math.floor(n / 2))),
+  );
   const struct = normalise(structureNovelty(S, Math.max(2, Math.min(n - 1, 48)), 2));
   // Near the ends the kernels see half a picture; taper so edge artefacts do not become boundaries.
   const edge = (i: number) => Math.min(1, Math.min(i, n - i) / 4);
