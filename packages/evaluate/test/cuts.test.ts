@@ -77,6 +77,44 @@ describe('cut detection', () => {
     expect(gradual[0]!.timeSec).toBeLessThan(2.8);
     expect(gradual[0]!.spanFrames).toBeGreaterThan(5);
   });
+  it('reports a flash transition, and a cut under a beat flash, as one hard cut each', async () => {
+    const path = join(dir, 'flash.mp4');
+    // A, B, C, D for 90 frames each. The renderers' flash transition: D frames of white at 1-|2p-1|
+    // around the switch, here D = 8 from frame 86 (peak at 90, where B starts) and D = 12 into C at 180.
+    // At 270 a plain cut to a dim D under a beat flash (the timeline's flash effect: white at 0.245
+    // decaying with a 2.1-frame time constant over 8 frames), as the demo draws its downbeats.
+    const layer = (a: string, from: number, to: number) =>
+      `eq=contrast='1-(${a})':brightness='${(235 / 255 - 0.5).toFixed(6)}*(${a})':saturation='1-(${a})':eval=frame:enable='between(n,${from},${to})'`;
+    const transition = (from: number, d: number) => layer(`1-abs(2*(n-${from})/${d}-1)`, from, from + d - 1);
+    await runFfmpeg([
+      ...[1, 3, 5, 0, 4].flatMap((s, k) => [
+        '-f',
+        'lavfi',
+        '-i',
+        `${variedSource(s, fps)},format=yuv420p,trim=end_frame=90,setpts=PTS-STARTPTS${k >= 3 ? ',eq=brightness=-0.42:contrast=0.35' : ''}`,
+      ]),
+      '-filter_complex',
+      `[0:v][1:v][2:v][3:v][4:v]concat=n=5:v=1:a=0,${transition(86, 8)},${transition(174, 12)},${layer('0.245*exp(-(n-270)/2.1)', 270, 278)},${layer('0.245*exp(-(n-360)/2.1)', 360, 368)}[v]`,
+      '-map',
+      '[v]',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      path,
+    ]);
+    const v = await decodeVideo(path);
+    const cuts = detectCuts(v);
+    const hard = cuts.filter((c) => c.kind === 'hard').map((c) => c.frame);
+    expect(hard).toHaveLength(4);
+    expect(Math.abs(hard[0]! - 90)).toBeLessThanOrEqual(1);
+    expect(Math.abs(hard[1]! - 180)).toBeLessThanOrEqual(1);
+    expect(hard[2]).toBe(270);
+    expect(hard[3]).toBe(360);
+    expect(cuts.filter((c) => c.kind === 'gradual')).toEqual([]);
+  });
 });
 
 describe('black, frozen and duplicated frames', () => {
