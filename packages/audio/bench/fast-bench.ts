@@ -5,7 +5,9 @@
  * (corpus-bench.ts) stays the reference: it decodes as `analyzeAudio` does.
  * BENCH_ONLY=<substring>, BENCH_ALL=1 (also print the train songs that score ≥ 0.95 beat F), BENCH_ODD=1 (add
  * the section songs with odd section lengths, as corpus-bench.ts does), BENCH_PLAN3=1 (a third plan, to check
- * section choices tuned on the other two), BENCH_MORE_SECTIONS=1 (section songs from more train families).
+ * section choices tuned on the other two), BENCH_MORE_SECTIONS=1 (section songs from more train families),
+ * BENCH_BY_DAMAGE=1 (train beat scores by damage), BENCH_DAMAGE=<substring> (train rows with that damage only).
+ * Section rows give the number of sections found and our tempo over the truth's.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +54,8 @@ const meta: Array<{
   bpm: number;
   meter: string;
   sec: boolean;
+  damage: string;
+  found: number;
 }> = [];
 for (const [i, s] of songs.entries()) {
   process.stderr.write(`\r${i + 1}/${songs.length} ${s.name.padEnd(30)}`);
@@ -65,6 +69,8 @@ for (const [i, s] of songs.entries()) {
     bpm: a.bpm,
     meter: `${a.meter.beatsPerBar}/${a.meter.beatUnit}`,
     sec: !!s.sections,
+    damage: s.damage.replace(/^[^,]*, /, ''),
+    found: a.sections.length,
   });
   tracks.push({
     ...beatTrack(s, a),
@@ -93,6 +99,7 @@ for (const i of order) {
   const m = meta[i] as (typeof meta)[number];
   const r = rows[i] as Row;
   if (r.beatF.ours >= 0.95 && process.env.BENCH_ALL !== '1') continue;
+  if (process.env.BENCH_DAMAGE && !m.damage.includes(process.env.BENCH_DAMAGE)) continue;
   console.log(
     `${m.name.padEnd(26)} ${String(m.ref).padStart(3)}/${m.bar}  ${m.bpm.toFixed(0).padStart(4)}  ${m.meter.padEnd(5)}  ${r.beatF.ours.toFixed(3)}  ${r.amlt.ours.toFixed(3)}  ${(r.downbeatF ?? 0).toFixed(3)}`,
   );
@@ -102,13 +109,23 @@ for (const i of order) {
   const r = rows[i] as Row;
   if (m.sec)
     console.log(
-      `sections ${m.name.padEnd(26)} HR3F ${(r.boundaryF.ours ?? 0).toFixed(3)}  HR0.5F ${(r.boundary05F.ours ?? 0).toFixed(3)}  pairwise ${(r.pairwiseF.ours ?? 0).toFixed(3)}`,
+      `sections ${m.name.padEnd(26)} HR3F ${(r.boundaryF.ours ?? 0).toFixed(3)}  HR0.5F ${(r.boundary05F.ours ?? 0).toFixed(3)}  pairwise ${(r.pairwiseF.ours ?? 0).toFixed(3)}  found ${m.found}  tempo ×${(m.bpm / m.ref).toFixed(2)}`,
     );
 }
 const avg = (idx: number[], f: (r: Row) => number | undefined) => {
   const v = idx.map((i) => f(rows[i] as Row)).filter((x): x is number => x !== undefined);
   return v.length ? (v.reduce((a, b) => a + b, 0) / v.length).toFixed(3) : '    -';
 };
+// BENCH_BY_DAMAGE=1: the train slice's beat scores by damage (train only: the held-out slice stays one aggregate).
+if (process.env.BENCH_BY_DAMAGE === '1') {
+  const kinds = [...new Set(meta.filter((m) => !m.held).map((m) => m.damage))].sort();
+  for (const k of kinds) {
+    const idx = meta.map((_, i) => i).filter((i) => !meta[i]?.held && meta[i]?.damage === k);
+    console.log(
+      `train, ${k.padEnd(28)} (${String(idx.length).padStart(3)}): beat F ${avg(idx, (r) => r.beatF.ours)}  AMLt ${avg(idx, (r) => r.amlt.ours)}  downbeat F ${avg(idx, (r) => r.downbeatF)}`,
+    );
+  }
+}
 for (const [title, held] of [
   ['TRAIN', false],
   ['HELD-OUT', true],
