@@ -12,7 +12,7 @@ import { estimateKey } from './dsp/key.js';
 import { trackAtLevel } from './dsp/level.js';
 import { estimateMeter, type Meter } from './dsp/meter.js';
 import { alternativeGrid, chooseTempo, relatedRatio, tempoAcfs } from './dsp/reading.js';
-import { type BarFeatures, type Segment, segmentBars } from './dsp/sections.js';
+import { type BarFeatures, type Segment, segmentSong } from './dsp/sections.js';
 import { FeatureExtractor, type Features } from './dsp/spectrum.js';
 
 export interface AnalyzeOptions {
@@ -142,7 +142,11 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
   opts.onProgress?.(0.85);
 
   const bars = barFeatures(f, beatFrames, meter.downbeatIdx, evidence.beatChroma);
-  const segments = segmentBars(bars);
+  const barBeats = meter.downbeatIdx
+    .slice(1)
+    .map((d, i) => (beats[d] as number) - (beats[meter.downbeatIdx[i] as number] as number));
+  const barSec = barBeats.sort((a, b) => a - b)[Math.floor(barBeats.length / 2)] ?? Number.POSITIVE_INFINITY;
+  const segments = segmentSong(bars, barSec);
   const sections = labelSections(segments, meter.downbeatIdx, beats, bars.loudness, durationSec, opts.lyrics);
   opts.onProgress?.(0.95);
 

@@ -139,6 +139,38 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     }
   });
 
+  it('finds the sections of a slow ballad tracked at twice its tempo on pairs of its half bars', async () => {
+    // A piano ballad at 77 in the odd plan is tracked at 154: its bars are half bars (1.56 s), its 4-bar
+    // phrases 2 real bars, and the bars alone gave 12 sections for the truth's 8 (HR3F 0.33).
+    const families = moreSectionFamilies().filter((f) => f[0] === 'pianoballad');
+    expect(families).toHaveLength(1);
+    const [song] = sectionCorpus(join(DIR, 'sections'), ODD_SECTION_PLAN, families);
+    if (!song) throw new Error('no song');
+    const a = await analyzeAudio(song.audio);
+    expect(a.bpm / song.bpm).toBeGreaterThan(1.9); // the case this is about: read at double tempo
+    expect(a.sections.length).toBeLessThanOrEqual(10);
+    const truth = (song.sections ?? []).slice(1).map((x) => x.start);
+    expect(
+      fMeasure(
+        truth,
+        a.sections.slice(1).map((x) => x.start),
+        3,
+      ),
+    ).toBeGreaterThan(0.85);
+  });
+
+  it('keeps the beat of a soft ballad under a voice speaking at its own steady pace', async () => {
+    // A slow country song at 73 under the corpus' spoken layer (espeak-ng looped, syllables about every
+    // 0.36 s): the comb read 146, but the local tempo path followed the voice to 167 (beat F 0.25).
+    const families = moreSectionFamilies().filter((f) => f[0] === 'slowcountry');
+    const [song] = sectionCorpus(join(DIR, 'sections'), undefined, families);
+    if (!song) throw new Error('no song');
+    expect(song.damage).toContain('speech');
+    const a = await analyzeAudio(song.audio);
+    expect(Math.abs(a.bpm / song.bpm - 1)).toBeLessThan(0.05);
+    expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.8);
+  });
+
   it('reads a 194 bpm waltz at 194, not at every other beat (97), which no bar line follows', async () => {
     const song = grooveSong(DIR, classFamily('frenchwaltz'), 194, { bars: 40, soundfont: sf, damageKind: 0 });
     const a = await analyzeAudio(song.audio);

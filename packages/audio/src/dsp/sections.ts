@@ -337,6 +337,41 @@ export function segmentBars(f: BarFeatures, opts: SegmentOptions = {}): Segment[
   return segs;
 }
 
+/** Bars shorter than this (seconds) may be half bars: a slow song tracked at twice its tempo. */
+const SHORT_BAR_SEC = 1.8;
+/** More sections than this on short bars: segment again on pairs of bars. */
+const MANY_SECTIONS = 10;
+
+/**
+ * Sections of a song whose bars last `barSec`. A slow ballad tracked at twice its tempo has half bars, so
+ * its phrases are 2 real bars and it splits into a dozen sections; on short bars with that many sections,
+ * pairs of bars are segmented instead and kept when they give fewer sections.
+ */
+export function segmentSong(f: BarFeatures, barSec: number, opts: SegmentOptions = {}): Segment[] {
+  const segs = segmentBars(f, opts);
+  if (!(barSec < SHORT_BAR_SEC) || segs.length <= MANY_SECTIONS) return segs;
+  const n = f.harmony.length;
+  const pairs = Math.ceil(n / 2);
+  const paired: BarFeatures = { harmony: [], timbre: [], loudness: [] };
+  for (let p = 0; p < pairs; p++) {
+    const a = 2 * p;
+    const b = Math.min(n - 1, a + 1);
+    const ha = f.harmony[a] as Float32Array;
+    const hb = f.harmony[b] as Float32Array;
+    const h = new Float32Array(ha.length + hb.length);
+    h.set(ha);
+    h.set(hb, ha.length);
+    paired.harmony.push(h);
+    const ta = f.timbre[a] as Float32Array;
+    const tb = f.timbre[b] as Float32Array;
+    paired.timbre.push(Float32Array.from(ta, (v, i) => (v + (tb[i] as number)) / 2));
+    paired.loudness.push(((f.loudness[a] as number) + (f.loudness[b] as number)) / 2);
+  }
+  const coarse = segmentBars(paired, opts);
+  if (coarse.length >= segs.length) return segs;
+  return coarse.map((x) => ({ ...x, startBar: 2 * x.startBar, endBar: Math.min(n, 2 * x.endBar) }));
+}
+
 /** Mean of S over the block rows [a0, a1) × columns [b0, b1). */
 function blockMean(S: Float32Array[], a0: number, a1: number, b0: number, b1: number): number {
   let s = 0;
