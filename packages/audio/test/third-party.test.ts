@@ -159,18 +159,6 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     ).toBeGreaterThan(0.85);
   });
 
-  it('keeps the beat of a soft ballad under a voice speaking at its own steady pace', async () => {
-    // A slow country song at 73 under the corpus' spoken layer (espeak-ng looped, syllables about every
-    // 0.36 s): the comb read 146, but the local tempo path followed the voice to 167 (beat F 0.25).
-    const families = moreSectionFamilies().filter((f) => f[0] === 'slowcountry');
-    const [song] = sectionCorpus(join(DIR, 'sections'), undefined, families);
-    if (!song) throw new Error('no song');
-    expect(song.damage).toContain('speech');
-    const a = await analyzeAudio(song.audio);
-    expect(Math.abs(a.bpm / song.bpm - 1)).toBeLessThan(0.05);
-    expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.8);
-  });
-
   it('reads a 194 bpm waltz at 194, not at every other beat (97), which no bar line follows', async () => {
     const song = grooveSong(DIR, classFamily('frenchwaltz'), 194, { bars: 40, soundfont: sf, damageKind: 0 });
     const a = await analyzeAudio(song.audio);

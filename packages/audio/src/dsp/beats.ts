@@ -199,16 +199,7 @@ export function barRepeat(onset: Float32Array, beatFrames: number[]): number {
   return best;
 }
 
-/**
- * The local tempo path. Near a global reading (`globalBpm`) it may stray `spread` octaves at one standard
- * deviation of its prior (0.35: a song that speeds up or changes tempo is followed).
- */
-export function trackTempo(
-  onset: Float32Array,
-  hopSec: number,
-  globalBpm?: number,
-  spread = 0.35,
-): TempoTrack {
+export function trackTempo(onset: Float32Array, hopSec: number, globalBpm?: number): TempoTrack {
   const n = onset.length;
   const periods = statePeriods(hopSec);
   const { centers, salience, total } = tempogram(onset, hopSec, periods, STEP_SEC);
@@ -221,12 +212,12 @@ export function trackTempo(
   // transitions = squared change of log-period.
   const W = salience.length;
   const globalLog = globalBpm ? Math.log2(60 / globalBpm / hopSec) : Math.log2(periods[best] as number);
-  const sd = globalBpm ? spread : 0.6;
+  const spread = globalBpm ? 0.35 : 0.6;
   const emit = salience.map((s) => {
     let mx = 1e-9;
     for (let k = 0; k < STATES; k++) mx = Math.max(mx, s[k] as number);
     return Float64Array.from(s, (v, k) => {
-      const o = (Math.log2(periods[k] as number) - globalLog) / sd;
+      const o = (Math.log2(periods[k] as number) - globalLog) / spread;
       return Math.log(1e-3 + v / mx) - 0.5 * o * o;
     });
   });

@@ -59,19 +59,10 @@ function dottedLevel(f: LevelFeatures, comb: TempoReading, acfs: TempoAcfs): Lev
   };
 }
 
-/** Octaves the local tempo path's median may stray from the reading before it is kept near it. */
-const WANDER = 0.1;
-/** …and then the path's prior spread (octaves at one standard deviation; 0.35 otherwise). */
-const NEAR_READING = 0.2;
-
 /** The beat tracked at `bpm` (the tracker's own choice when 0) and phased. */
 function trackAt(f: LevelFeatures, bpm: number): Omit<LevelledTrack, 'reading'> {
   const env = f.beatOnset;
-  let tempo = trackTempo(env, f.hopSec, bpm || undefined);
-  // A path whose median strays far from the reading followed something else most of the song (a voice at
-  // its own pace over a soft accompaniment): kept near the reading, it follows the music.
-  if (bpm && Math.abs(Math.log2(tempo.bpm / bpm)) > WANDER)
-    tempo = trackTempo(env, f.hopSec, bpm, NEAR_READING);
+  const tempo = trackTempo(env, f.hopSec, bpm || undefined);
   const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
   const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt);
   return { tempo, beats: phase.beats };
