@@ -8,6 +8,8 @@ import { H, makeVideo, variedSource, W } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bf-eval-cuts-'));
 const fps = 30;
+/** Fast H.264 in 4:2:0, as the renderers write. */
+const X264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
 
 /** Precision and recall of detected hard cuts against the true cut frames, ±1 frame. */
 function score(found: number[], truth: number[]): { precision: number; recall: number } {
@@ -59,12 +61,7 @@ describe('cut detection', () => {
       `[0:v][1:v]xfade=transition=fade:duration=1:offset=2,drawbox=enable='between(n,100,101)':x=0:y=0:w=${W}:h=${H}:color=white:t=fill,eq=eval=frame:brightness='if(between(n,125,132),0.6*(1-(n-125)/8),0)'[v]`,
       '-map',
       '[v]',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
+      ...X264,
       a,
     ]);
     await runFfmpeg(['-i', a, '-c', 'copy', path]);
@@ -97,12 +94,7 @@ describe('cut detection', () => {
       `[0:v][1:v][2:v][3:v][4:v]concat=n=5:v=1:a=0,${transition(86, 8)},${transition(174, 12)},${layer('0.245*exp(-(n-270)/2.1)', 270, 278)},${layer('0.245*exp(-(n-360)/2.1)', 360, 368)}[v]`,
       '-map',
       '[v]',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
+      ...X264,
       path,
     ]);
     const v = await decodeVideo(path);
@@ -148,19 +140,7 @@ describe('black, frozen and duplicated frames', () => {
 
   it('counts duplicated frames from a 20 → 30 fps conversion as duplicates, not as a freeze', async () => {
     const path = join(dir, 'stutter.mp4');
-    await runFfmpeg([
-      '-f',
-      'lavfi',
-      '-i',
-      `testsrc2=s=${W}x${H}:r=20:d=3,fps=30`,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      path,
-    ]);
+    await runFfmpeg(['-f', 'lavfi', '-i', `testsrc2=s=${W}x${H}:r=20:d=3,fps=30`, ...X264, path]);
     const v = await decodeVideo(path);
     const r = measureIntegrity(v);
     // Every third output frame repeats one: a third of frames.
@@ -192,12 +172,7 @@ describe('black, frozen and duplicated frames', () => {
         still,
         '-vf',
         `zoompan=z='${zoom}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=120:s=640x360:fps=30`,
-        '-c:v',
-        'libx264',
-        '-preset',
-        'ultrafast',
-        '-pix_fmt',
-        'yuv420p',
+        ...X264,
         path,
       ]);
       return measureIntegrity(await decodeVideo(path));
