@@ -52,13 +52,17 @@ export function detectCuts(v: DecodedVideo, opts: CutDetectionOptions = {}): Det
   const d = new Float64Array(n);
   for (let i = 1; i < n; i++) d[i] = frameDistance(v, i - 1, i);
 
-  const hard: DetectedCut[] = [];
+  // Steps that only change brightness, judged once for every step large enough to be a cut.
+  const level = new Uint8Array(n);
+  for (let i = 1; i < n; i++) if (d[i]! >= minHard && levelStep(v, i)) level[i] = 1;
+
+  const found: DetectedCut[] = [];
   // Frames inside a flash (from the flash to the picture's return): no gradual transition is measured from them.
   const flashed = new Uint8Array(n);
   for (let i = 1; i < n; i++) {
     const di = d[i]!;
     // Inside a flash found earlier, the decay's steps are not cuts; nor is a change of brightness alone.
-    if (di < minHard || flashed[i] || levelStep(v, i)) continue;
+    if (di < minHard || flashed[i] || level[i]) continue;
     const around: number[] = [];
     for (let k = Math.max(1, i - win); k <= Math.min(n - 1, i + win); k++)
       if (Math.abs(k - i) > 1) around.push(d[k]!);
@@ -66,7 +70,7 @@ export function detectCuts(v: DecodedVideo, opts: CutDetectionOptions = {}): Det
     if (di < ratio * typical + 0.02) continue;
     // Strongest step among direct neighbours wins (a cut encoded over two frames counts once).
     // A brightness step next to it (a beat flash decaying after the cut) is not a rival.
-    const rival = (k: number) => (k > 0 && k < n && d[k]! >= minHard && !levelStep(v, k) ? d[k]! : 0);
+    const rival = (k: number) => (k > 0 && k < n && d[k]! >= minHard && !level[k] ? d[k]! : 0);
     if (rival(i - 1) > di || rival(i + 1) >= di) continue;
     // Flash or single glitch frame: the frame before comes back within three frames. A flash that
     // brightens and decays (a beat flash effect) may take up to half a second to give the picture back.
@@ -83,9 +87,9 @@ export function detectCuts(v: DecodedVideo, opts: CutDetectionOptions = {}): Det
     for (let k = Math.max(0, i - 4); k <= i - 2; k++)
       if (frameDistance(v, k, i) < 0.35 * di && samePicture(v, k, i)) flash = true;
     if (flash) continue;
-    hard.push({ frame: i, timeSec: i / fps, kind: 'hard', strength: round3(di) });
+    found.push({ frame: i, timeSec: i / fps, kind: 'hard', strength: round3(di) });
   }
-  collapseWhiteFlashes(v, hard);
+  const hard = collapseWhiteFlashes(v, found);
 
   // Gradual transitions: distance between frames `half` before and after, peaked, with no hard cut inside.
   const half = Math.max(2, Math.round((opts.gradualHalfSpanSec ?? 0.4) * fps));
@@ -188,9 +192,9 @@ function thumbStats(
  * A flash transition (white rising to a peak where the shot changes, then falling back) has a large step on
  * its way up, at the switch and on its way down, and each passes the hard-cut test. They are one cut, at the
  * whitest frame (where the renderers switch shots): the steps within reach of a flat white peak that stands
- * well above the frames either side are folded into it, in place.
+ * well above the frames either side are folded into it.
  */
-function collapseWhiteFlashes(v: DecodedVideo, hard: DetectedCut[]): void {
+function collapseWhiteFlashes(v: DecodedVideo, hard: DetectedCut[]): DetectedCut[] {
   const n = v.frames.length;
   const reach = Math.max(3, Math.round(0.3 * v.fps)); // half the longest flash (half a beat at 50 bpm)
   const luma = (i: number) => v.frames[Math.max(0, Math.min(n - 1, i))]!.luma;
@@ -211,7 +215,7 @@ function collapseWhiteFlashes(v: DecodedVideo, hard: DetectedCut[]): void {
     if (last?.frame === p) last.strength = Math.max(last.strength, c.strength);
     else out.push({ ...c, frame: p, timeSec: p / v.fps });
   }
-  hard.splice(0, hard.length, ...out);
+  return out;
 }
 
 function round3(x: number): number {
