@@ -499,3 +499,24 @@ export function packagedMidiCorpus(dir: string): CorpusSong[] {
       };
     });
 }
+
+/**
+ * The songs the tuning benches read (bench/fast-bench.ts, bench/diag-wander.ts), under `cache`: the beat
+ * songs, the packaged MIDI and the section songs; `odd` / `plan3` add the section songs in those plans,
+ * and `more` the section songs of the more train families in the regular plan and in each plan asked for.
+ */
+export function tuningCorpus(
+  cache: string,
+  opts: { odd?: boolean; plan3?: boolean; more?: boolean } = {},
+): CorpusSong[] {
+  const sections = join(cache, 'sections');
+  const plans = [...(opts.odd ? [ODD_SECTION_PLAN] : []), ...(opts.plan3 ? [PLAN3_SECTION_PLAN] : [])];
+  const more = opts.more ? moreSectionFamilies() : [];
+  return [
+    ...beatCorpus(join(cache, 'grooves')),
+    ...packagedMidiCorpus(join(cache, 'midi')),
+    ...sectionCorpus(sections),
+    ...plans.flatMap((plan) => sectionCorpus(sections, plan)),
+    ...(opts.more ? [SECTION_PLAN, ...plans].flatMap((plan) => sectionCorpus(sections, plan, more)) : []),
+  ];
+}

@@ -6,33 +6,19 @@
  * near the reading: the three slow country songs came right, but of 80 real recordings (bench:sanity) it
  * moved two, one of them (PsymongO5) from music-tempo's 144 to 120, so it was dropped: real singers do
  * not keep a tempo of their own, and the reading can be the wrong one.
- * Train material only: the corpus' train slice with the 29 more section families in three plans, and with
+ * Train material only: the fast bench's songs with every section plan and family (`tuningCorpus`), and with
  * DIAG_PRACTICE=1 the real-MIDI practice set. Run: node bench/diag-wander.ts
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
 import type { DecisionSink } from '@beatframe/core';
-import {
-  beatCorpus,
-  moreSectionFamilies,
-  ODD_SECTION_PLAN,
-  PLAN3_SECTION_PLAN,
-  packagedMidiCorpus,
-  sectionCorpus,
-} from './corpus.ts';
+import { tuningCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { practiceSongs } from './midi-practice.ts';
 
-const cache = join(tmpdir(), 'beatframe-audio-corpus');
-const more = moreSectionFamilies();
 const songs = [
-  ...beatCorpus(join(cache, 'grooves')),
-  ...packagedMidiCorpus(join(cache, 'midi')),
-  ...sectionCorpus(join(cache, 'sections')),
-  ...[undefined, ODD_SECTION_PLAN, PLAN3_SECTION_PLAN].flatMap((p) =>
-    sectionCorpus(join(cache, 'sections'), p, more),
-  ),
+  ...tuningCorpus(join(tmpdir(), 'beatframe-audio-corpus'), { odd: true, plan3: true, more: true }),
   ...(process.env.DIAG_PRACTICE === '1' ? practiceSongs() : []),
 ].filter((s) => !s.heldOut);
 let strays = 0;

@@ -12,14 +12,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
-import {
-  beatCorpus,
-  moreSectionFamilies,
-  ODD_SECTION_PLAN,
-  PLAN3_SECTION_PLAN,
-  packagedMidiCorpus,
-  sectionCorpus,
-} from './corpus.ts';
+import { tuningCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { beatTrack, mirEval } from './mir-eval.ts';
 
@@ -29,22 +22,11 @@ const { analyzeFeatures } = (
 ) as typeof audio;
 const cache = process.env.BENCH_CACHE ?? join(tmpdir(), 'beatframe-audio-corpus');
 const only = process.env.BENCH_ONLY;
-const more = process.env.BENCH_MORE_SECTIONS === '1' ? moreSectionFamilies() : [];
-const songs = [
-  ...beatCorpus(join(cache, 'grooves')),
-  ...packagedMidiCorpus(join(cache, 'midi')),
-  ...sectionCorpus(join(cache, 'sections')),
-  ...(process.env.BENCH_ODD === '1' ? sectionCorpus(join(cache, 'sections'), ODD_SECTION_PLAN) : []),
-  ...(process.env.BENCH_PLAN3 === '1' ? sectionCorpus(join(cache, 'sections'), PLAN3_SECTION_PLAN) : []),
-  // The more families in the regular plan, and with BENCH_ODD / BENCH_PLAN3 in those plans as well.
-  ...(process.env.BENCH_MORE_SECTIONS === '1'
-    ? [
-        undefined,
-        ...(process.env.BENCH_ODD === '1' ? [ODD_SECTION_PLAN] : []),
-        ...(process.env.BENCH_PLAN3 === '1' ? [PLAN3_SECTION_PLAN] : []),
-      ].flatMap((plan) => sectionCorpus(join(cache, 'sections'), plan, more))
-    : []),
-].filter((s) => !only || s.name.includes(only));
+const songs = tuningCorpus(cache, {
+  odd: process.env.BENCH_ODD === '1',
+  plan3: process.env.BENCH_PLAN3 === '1',
+  more: process.env.BENCH_MORE_SECTIONS === '1',
+}).filter((s) => !only || s.name.includes(only));
 const tracks: unknown[] = [];
 const meta: Array<{
   name: string;

@@ -132,8 +132,7 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
     barRepeat(f.onset, beatFrames) / BAR_REPEAT_SURE,
   );
   const beats = beatFrames.map((b) => round3(Math.max(0, b * f.hopSec + ONSET_LATENCY_SEC)));
-  const intervals = beats.slice(1).map((b, i) => b - (beats[i] as number));
-  const medianInterval = [...intervals].sort((a, b) => a - b)[Math.floor(intervals.length / 2)];
+  const medianInterval = medianGap(beats);
   const bpm = medianInterval ? 60 / medianInterval : tempo.bpm;
 
   const evidence = beatEvidence(f, beatFrames, tempo.periodAt);
@@ -142,11 +141,7 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
   opts.onProgress?.(0.85);
 
   const bars = barFeatures(f, beatFrames, meter.downbeatIdx, evidence.beatChroma);
-  const barBeats = meter.downbeatIdx
-    .slice(1)
-    .map((d, i) => (beats[d] as number) - (beats[meter.downbeatIdx[i] as number] as number));
-  const barSec = barBeats.sort((a, b) => a - b)[Math.floor(barBeats.length / 2)] ?? Number.POSITIVE_INFINITY;
-  const segments = segmentSong(bars, barSec);
+  const segments = segmentSong(bars, medianGap(downbeats) ?? Number.POSITIVE_INFINITY);
   const sections = labelSections(segments, meter.downbeatIdx, beats, bars.loudness, durationSec, opts.lyrics);
   opts.onProgress?.(0.95);
 
@@ -190,6 +185,12 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
   recordDecisions(opts.decisions, analysis, confidence, meter, reading.steps);
   opts.onProgress?.(1);
   return analysis;
+}
+
+/** The median gap between consecutive times (the upper one of an even count), or undefined for fewer than two. */
+function medianGap(times: number[]): number | undefined {
+  const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+  return gaps.sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
 }
 
 /**
