@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { joinPhaseSlips, trackBeats } from '../src/dsp/beats.js';
 import {
   barsAtThreeHalves,
   chooseBeatPhase,
@@ -167,5 +168,101 @@ describe('onSwungLet', () => {
         straight,
       ),
     ).toBe(false);
+  });
+});
+
+describe('joinPhaseSlips', () => {
+  const periodAt = new Float32Array(4000).fill(20);
+  const onBeat = (grid: number[]) => grid.every((b) => Math.abs(b / 20 - Math.round(b / 20)) < 0.01);
+
+  it('moves a passage that slipped half a beat late back onto the song’s phase', () => {
+    // 60 beats on the beat, one interval of 1.5 periods, 30 beats on the off-beat.
+    const grid = [
+      ...Array.from({ length: 60 }, (_, k) => 20 * k),
+      ...Array.from({ length: 30 }, (_, k) => 1210 + 20 * k),
+    ];
+    const joined = joinPhaseSlips(grid, periodAt);
+    expect(onBeat(joined)).toBe(true);
+    expect(joined).toEqual(Array.from({ length: 90 }, (_, k) => 20 * k));
+  });
+
+  it('moves a passage between two slips (two short steps out, one long step back) onto the others', () => {
+    const grid = [
+      ...Array.from({ length: 80 }, (_, k) => 20 * k), // 0 … 1580
+      1595, // two steps of 15 frames: now on the off-beat
+      ...Array.from({ length: 20 }, (_, k) => 1610 + 20 * k), // … 1990
+      ...Array.from({ length: 80 }, (_, k) => 2020 + 20 * k), // a step of 30: back on the beat, … 3600
+    ];
+    const joined = joinPhaseSlips(grid, periodAt);
+    // No beat lost or doubled: every multiple of 20 from 0 to the end.
+    expect(joined).toEqual(Array.from({ length: 181 }, (_, k) => 20 * k));
+  });
+
+  it('keeps the phase most of the song has: a short intro on the off-beat moves, not the song', () => {
+    const grid = [
+      ...Array.from({ length: 12 }, (_, k) => 10 + 20 * k),
+      ...Array.from({ length: 80 }, (_, k) => 260 + 20 * k),
+    ];
+    const joined = joinPhaseSlips(grid, periodAt);
+    expect(onBeat(joined)).toBe(true);
+    expect(joined.slice(-80)).toEqual(grid.slice(-80));
+  });
+
+  it('leaves a steady grid alone whose one fill comes back to the beat (a hold of 1.3 periods, then 0.7)', () => {
+    const grid = [
+      ...Array.from({ length: 60 }, (_, k) => 20 * k),
+      1206,
+      ...Array.from({ length: 60 }, (_, k) => 1220 + 20 * k),
+    ];
+    expect(joinPhaseSlips(grid, periodAt)).toEqual(grid);
+  });
+
+  it('leaves a played grid alone (rubato: over 2 % of its intervals unsteady), slips and all', () => {
+    const grid: number[] = [];
+    let t = 0;
+    for (let k = 0; k < 100; k++) {
+      grid.push(t);
+      // 15 % long on every sixth beat, and one half-beat slip after beat 62 with steady beats around it.
+      t += k === 62 ? 30 : k % 6 === 5 ? 23 : 20;
+    }
+    expect(joinPhaseSlips(grid, periodAt)).toEqual(grid);
+  });
+});
+
+describe('one phase a song: tracking through a passage with louder off-beats', () => {
+  // A beat of 20 frames. For 120 beats the kick and the snare sit on the beats; then 40 beats of a skank:
+  // a loud chord on every off-beat, the bass still on the beats but softer. The beat DP follows the
+  // louder off-beats into the passage; joined and phased, the grid stays on the beat throughout.
+  const frames = 160 * 20 + 40;
+  const full = new Float32Array(frames);
+  const low = new Float32Array(frames);
+  for (let k = 0; k < 160; k++) {
+    const b = 20 * k + 20;
+    if (k < 120) {
+      full[b] = 1;
+      full[b + 10] = 0.3;
+      low[b] = 1;
+    } else {
+      full[b] = 0.4;
+      full[b + 10] = 1.2;
+      low[b] = 0.6;
+    }
+  }
+  const periodAt = new Float32Array(frames).fill(20);
+  const tracked = trackBeats(full, periodAt);
+  const late = (grid: number[]) => grid.filter((b) => b > 20 * 125 && b < 20 * 155);
+  const offBeat = (b: number) => Math.abs(((b - 20) % 20) - 10) < 2;
+
+  it('the DP alone slips onto the off-beat for the passage (the failure this fixes)', () => {
+    expect(late(tracked).filter(offBeat).length).toBeGreaterThan(20);
+  });
+
+  it('phased and joined, the passage is tracked on its beats', () => {
+    const phased = chooseBeatPhase(tracked, full, low, periodAt).beats;
+    const l = late(joinPhaseSlips(phased, periodAt));
+    expect(l.length).toBeGreaterThan(25);
+    expect(
+      l.filter((b) => Math.abs((((b - 20) % 20) + 20) % 20) < 2 || Math.abs(((b - 20) % 20) - 20) < 2).length,
+    ).toBe(l.length);
   });
 });

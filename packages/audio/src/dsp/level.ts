@@ -1,5 +1,5 @@
 /** The beat level: tracking at the comb's reading, then at the level the drum pattern points to (octave.ts). */
-import { type TempoTrack, trackBeats, trackTempo, trimBeats } from './beats.js';
+import { joinPhaseSlips, type TempoTrack, trackBeats, trackTempo, trimBeats } from './beats.js';
 import {
   compoundEighths,
   halfOfTriple,
@@ -64,8 +64,11 @@ function trackAt(f: LevelFeatures, bpm: number): Omit<LevelledTrack, 'reading'> 
   const env = f.beatOnset;
   const tempo = trackTempo(env, f.hopSec, bpm || undefined);
   const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
+  // The phase is chosen on the grid as tracked, then the passages that slipped from it are joined to it:
+  // joined first, an intro on the other phase turned the song's first attack into an off-beat one and the
+  // start-on-a-beat tie-break moved the whole song (a real recording, ufoai's Enemy Unknown).
   const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt);
-  return { tempo, beats: phase.beats };
+  return { tempo, beats: joinPhaseSlips(phase.beats, tempo.periodAt) };
 }
 
 function medianInterval(beats: number[]): number | undefined {
