@@ -440,7 +440,8 @@ export function joinPhaseSlips(beats: number[], periodAt: Float32Array): number[
     if (last !== undefined) {
       const p = periodAt[Math.min(periodAt.length - 1, Math.round(last))] as number;
       if (b - last < p / 2) continue;
-      for (let t = last + p; b - t > p / 2; t += p) out.push(t);
+      // (A period under a frame is no period: nothing is filled.)
+      if (p >= 1) for (let t = last + p; b - t > p / 2; t += p) out.push(t);
     }
     out.push(b);
   }
