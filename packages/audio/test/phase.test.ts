@@ -208,6 +208,20 @@ describe('joinPhaseSlips', () => {
     expect(joined.slice(-80)).toEqual(grid.slice(-80));
   });
 
+  it('keeps a slipped passage where its onsets are when moving it would cost the grid a quarter of its support', () => {
+    const grid = [
+      ...Array.from({ length: 60 }, (_, k) => 20 * k),
+      ...Array.from({ length: 30 }, (_, k) => 1210 + 20 * k),
+    ];
+    // Onsets under every tracked beat and nowhere else (a real half-beat shift: an odd bar, a pause).
+    const onsets = new Set(grid);
+    const support = (t: number) => (onsets.has(Math.round(t)) ? 1 : 0);
+    expect(joinPhaseSlips(grid, periodAt, support)).toEqual(grid);
+    // The same passage over onsets on both halves of the beat (the DP chose the louder half): it moves.
+    const both = (t: number) => (onsets.has(Math.round(t)) ? 1 : Math.round(t) % 10 === 0 ? 0.6 : 0);
+    expect(joinPhaseSlips(grid, periodAt, both)).toEqual(Array.from({ length: 90 }, (_, k) => 20 * k));
+  });
+
   it('leaves a steady grid alone whose one fill comes back to the beat (a hold of 1.3 periods, then 0.7)', () => {
     const grid = [
       ...Array.from({ length: 60 }, (_, k) => 20 * k),

@@ -14,6 +14,7 @@ import {
   dottedReading,
   OCTAVE_DOUBT,
   onSwungLet,
+  phaseEvidence,
   shiftGrid,
   type TempoAcfs,
   type TempoReading,
@@ -68,7 +69,7 @@ function trackAt(f: LevelFeatures, bpm: number): Omit<LevelledTrack, 'reading'> 
   // joined first, an intro on the other phase turned the song's first attack into an off-beat one and the
   // start-on-a-beat tie-break moved the whole song (a real recording, ufoai's Enemy Unknown).
   const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt);
-  return { tempo, beats: joinPhaseSlips(phase.beats, tempo.periodAt) };
+  return { tempo, beats: joinPhaseSlips(phase.beats, tempo.periodAt, phaseEvidence(env, f.lowBeatOnset)) };
 }
 
 function medianInterval(beats: number[]): number | undefined {

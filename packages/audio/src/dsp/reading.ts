@@ -62,7 +62,7 @@ function meanOrOne(x: Float32Array): number {
 const PHASE_LOW = 0.75;
 
 /** The phase evidence at a frame: bass and full band onsets. */
-function phaseEvidence(onset: Float32Array, lowOnset: Float32Array): (t: number) => number {
+export function phaseEvidence(onset: Float32Array, lowOnset: Float32Array): (t: number) => number {
   const mo = meanOrOne(onset);
   const ml = meanOrOne(lowOnset);
   return (t) =>
