@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import type { AudioAnalysis, DecisionSink, Lyrics, Section, SectionLabel } from '@beatframe/core';
 import { BeatframeError, InputError } from '@beatframe/core';
 import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from './decode.js';
-import { barRepeat, tempoClarity } from './dsp/beats.js';
+import { barRepeat, medianGap, tempoClarity } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
 import { trackAtLevel } from './dsp/level.js';
 import { estimateMeter, type Meter } from './dsp/meter.js';
@@ -185,12 +185,6 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
   recordDecisions(opts.decisions, analysis, confidence, meter, reading.steps);
   opts.onProgress?.(1);
   return analysis;
-}
-
-/** The median gap between consecutive times (the upper one of an even count), or undefined for fewer than two. */
-function medianGap(times: number[]): number | undefined {
-  const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
-  return gaps.sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
 }
 
 /**

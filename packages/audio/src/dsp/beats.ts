@@ -397,8 +397,8 @@ export function joinPhaseSlips(
 ): number[] {
   const n = beats.length;
   if (n < 16) return beats;
-  const per = (i: number) =>
-    periodAt[Math.min(periodAt.length - 1, Math.round(beats[i] as number))] as number;
+  const periodNear = (t: number) => periodAt[Math.min(periodAt.length - 1, Math.round(t))] as number;
+  const per = (i: number) => periodNear(beats[i] as number);
   const dep = beats.slice(1).map((b, i) => (b - (beats[i] as number)) / per(i) - 1);
   const steady = (i: number) => i < 0 || i >= dep.length || Math.abs(dep[i] as number) < SLIP_STEADY;
   let steadyCount = 0;
@@ -446,7 +446,7 @@ export function joinPhaseSlips(
   for (const b of moved) {
     const last = out.at(-1);
     if (last !== undefined) {
-      const p = periodAt[Math.min(periodAt.length - 1, Math.round(last))] as number;
+      const p = periodNear(last);
       if (b - last < p / 2) continue;
       // (A period under a frame is no period: nothing is filled.)
       if (p >= 1) for (let t = last + p; b - t > p / 2; t += p) out.push(t);
@@ -480,3 +480,9 @@ const SLIP_TOL = 0.15;
  * not lower it, and 0.98 keeps most of the practice MIDI gain.
  */
 const SLIP_GRID_STEADY = 0.98;
+
+/** The median gap between consecutive times (the upper one of an even count), or undefined for fewer than two. */
+export function medianGap(times: number[]): number | undefined {
+  const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+  return gaps.sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+}

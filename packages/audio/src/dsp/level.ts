@@ -1,5 +1,5 @@
 /** The beat level: tracking at the comb's reading, then at the level the drum pattern points to (octave.ts). */
-import { joinPhaseSlips, type TempoTrack, trackBeats, trackTempo, trimBeats } from './beats.js';
+import { joinPhaseSlips, medianGap, type TempoTrack, trackBeats, trackTempo, trimBeats } from './beats.js';
 import {
   compoundEighths,
   halfOfTriple,
@@ -49,7 +49,7 @@ export function trackAtLevel(
 /** The octave level (octaveLevel), then a dotted reading's straight beat (dottedReading). */
 function dottedLevel(f: LevelFeatures, comb: TempoReading, acfs: TempoAcfs): LevelledTrack {
   const first = octaveLevel(f, comb);
-  const median = medianInterval(first.beats);
+  const median = medianGap(first.beats);
   if (!median || first.beats.length < 16) return first;
   // A grid at the dotted notes of a straight beat (or its compound reading): the bar says where the beat is.
   const bpm = dottedReading(acfs, 60 / (median * f.hopSec), f.hopSec);
@@ -72,12 +72,6 @@ function trackAt(f: LevelFeatures, bpm: number): Omit<LevelledTrack, 'reading'> 
   return { tempo, beats: joinPhaseSlips(phase.beats, tempo.periodAt, phaseEvidence(env, f.lowBeatOnset)) };
 }
 
-function medianInterval(beats: number[]): number | undefined {
-  const ints = beats.slice(1).map((b, i) => b - (beats[i] as number));
-  ints.sort((a, b) => a - b);
-  return ints[Math.floor(ints.length / 2)];
-}
-
 interface LevelFeatures {
   onset: Float32Array;
   beatOnset: Float32Array;
@@ -96,14 +90,14 @@ function octaveLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
   const env = f.beatOnset;
   const track = (bpm: number) => trackAt(f, bpm);
   let first = track(reading.bpm);
-  let median = medianInterval(first.beats);
+  let median = medianGap(first.beats);
   let slowDoubled = false;
   // A grid slower than listeners tap with onsets on its quarters: the bar of a fast song. Its double is
   // then judged like any other grid below (and may double again).
   if (median && tooSlowGrid(first.beats, f.onset, 60 / (median * f.hopSec))) {
     reading = moved(reading, 2 * reading.bpm, reading.confidence, 'grid too slow, doubled');
     first = track(reading.bpm);
-    median = medianInterval(first.beats);
+    median = medianGap(first.beats);
     slowDoubled = true;
   }
   if (!median || first.beats.length < 16) return { reading, ...first };
