@@ -11,6 +11,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
+import { classSongs } from './classes.ts';
 import { tuningCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { practiceSongs } from './midi-practice.ts';
@@ -19,6 +20,7 @@ const only = process.env.ONLY;
 const songs = [
   ...(process.env.DIAG_CORPUS === '1' ? tuningCorpus(join(tmpdir(), 'beatframe-audio-corpus'), {}) : []),
   ...(process.env.DIAG_PRACTICE === '1' ? practiceSongs() : []),
+  ...(process.env.DIAG_CLASSES === '1' ? classSongs() : []),
 ].filter((s) => !s.heldOut && (!only || s.name.includes(only)));
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
