@@ -199,7 +199,17 @@ export function barRepeat(onset: Float32Array, beatFrames: number[]): number {
   return best;
 }
 
-export function trackTempo(onset: Float32Array, hopSec: number, globalBpm?: number): TempoTrack {
+/** The local path's spread around a reading from metrical evidence, and around its own best period. */
+const READING_SPREAD = 0.35;
+const FREE_SPREAD = 0.6;
+
+export function trackTempo(
+  onset: Float32Array,
+  hopSec: number,
+  globalBpm?: number,
+  /** How far (octaves, one standard deviation) the local path may stray from `globalBpm` at little cost. */
+  spread = READING_SPREAD,
+): TempoTrack {
   const n = onset.length;
   const periods = statePeriods(hopSec);
   const { centers, salience, total } = tempogram(onset, hopSec, periods, STEP_SEC);
@@ -212,12 +222,12 @@ export function trackTempo(onset: Float32Array, hopSec: number, globalBpm?: numb
   // transitions = squared change of log-period.
   const W = salience.length;
   const globalLog = globalBpm ? Math.log2(60 / globalBpm / hopSec) : Math.log2(periods[best] as number);
-  const spread = globalBpm ? 0.35 : 0.6;
+  const pathSpread = globalBpm ? spread : FREE_SPREAD;
   const emit = salience.map((s) => {
     let mx = 1e-9;
     for (let k = 0; k < STATES; k++) mx = Math.max(mx, s[k] as number);
     return Float64Array.from(s, (v, k) => {
-      const o = (Math.log2(periods[k] as number) - globalLog) / spread;
+      const o = (Math.log2(periods[k] as number) - globalLog) / pathSpread;
       return Math.log(1e-3 + v / mx) - 0.5 * o * o;
     });
   });
@@ -457,7 +467,8 @@ export function joinPhaseSlips(
   return out;
 }
 
-function meanOf(times: number[], f: (t: number) => number): number {
+/** The mean of `f` over `times` (a grid's mean beat support). */
+export function meanOf(times: number[], f: (t: number) => number): number {
   let s = 0;
   for (const t of times) s += f(t);
   return s / (times.length || 1);

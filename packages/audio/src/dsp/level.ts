@@ -1,5 +1,13 @@
 /** The beat level: tracking at the comb's reading, then at the level the drum pattern points to (octave.ts). */
-import { joinPhaseSlips, medianGap, type TempoTrack, trackBeats, trackTempo, trimBeats } from './beats.js';
+import {
+  joinPhaseSlips,
+  meanOf,
+  medianGap,
+  type TempoTrack,
+  trackBeats,
+  trackTempo,
+  trimBeats,
+} from './beats.js';
 import {
   compoundEighths,
   halfOfTriple,
@@ -26,6 +34,8 @@ export interface LevelledTrack {
   tempo: TempoTrack;
   /** Tracked and phased beats (frames). */
   beats: number[];
+  /** The free tempo path's bpm when it strayed from the reading and the beats were tracked on a held one. */
+  strayedTo?: number;
 }
 
 /**
@@ -38,7 +48,18 @@ export function trackAtLevel(
   /** The comb's autocorrelations (`chooseTempo` took them; computed here when not given). */
   acfs: TempoAcfs = tempoAcfs(f.onset, f.lowOnset, f.hopSec),
 ): LevelledTrack {
-  const level = dottedLevel(f, comb, acfs);
+  // Every grid tracked on a held path goes in the audit log (a level rule may have judged it, then moved on).
+  const held: string[] = [];
+  const track: Track = (bpm) => {
+    const t = trackAt(f, bpm);
+    if (t.strayedTo)
+      held.push(`path strayed to ${t.strayedTo.toFixed(1)}, held to the reading: ${bpm.toFixed(1)}`);
+    return t;
+  };
+  const dotted = dottedLevel(f, comb, acfs, track);
+  const level = held.length
+    ? { ...dotted, reading: { ...dotted.reading, steps: [...(dotted.reading.steps ?? []), ...held] } }
+    : dotted;
   // Judged on the final grid only: an intermediate level's points fall elsewhere in the beat.
   if (!onSwungLet(level.beats, f.onset)) return level;
   const beats = shiftGrid(level.beats, 1 / 3, level.tempo.periodAt, f.beatOnset.length);
@@ -47,8 +68,10 @@ export function trackAtLevel(
 }
 
 /** The octave level (octaveLevel), then a dotted reading's straight beat (dottedReading). */
-function dottedLevel(f: LevelFeatures, comb: TempoReading, acfs: TempoAcfs): LevelledTrack {
-  const first = octaveLevel(f, comb);
+type Track = (bpm: number) => Omit<LevelledTrack, 'reading'>;
+
+function dottedLevel(f: LevelFeatures, comb: TempoReading, acfs: TempoAcfs, track: Track): LevelledTrack {
+  const first = octaveLevel(f, comb, track);
   const median = medianGap(first.beats);
   if (!median || first.beats.length < 16) return first;
   // A grid at the dotted notes of a straight beat (or its compound reading): the bar says where the beat is.
@@ -56,21 +79,55 @@ function dottedLevel(f: LevelFeatures, comb: TempoReading, acfs: TempoAcfs): Lev
   if (!bpm) return first;
   return {
     reading: moved(first.reading, bpm, first.reading.confidence, 'dotted reading'),
-    ...trackAt(f, bpm),
+    ...track(bpm),
   };
 }
 
 /** The beat tracked at `bpm` (the tracker's own choice when 0) and phased. */
 function trackAt(f: LevelFeatures, bpm: number): Omit<LevelledTrack, 'reading'> {
   const env = f.beatOnset;
-  const tempo = trackTempo(env, f.hopSec, bpm || undefined);
+  const support = phaseEvidence(env, f.lowBeatOnset);
+  const free = beatsOnPath(f, trackTempo(env, f.hopSec, bpm || undefined), support);
+  // A path that strays from the reading by more than a drift but less than a related level may be
+  // following other onsets (a voice off the grid over soft music): the reading came from the whole song's
+  // metrical evidence. The path is held to it when the beats on the held path land on stronger onsets
+  // (bass and full band) than the free path's; otherwise the free path found the music's own tempo (a
+  // real recording read 9 % fast, whose path strayed towards its beat).
+  const stray = bpm ? Math.abs(free.tempo.bpm / bpm - 1) : 0;
+  if (!(stray > STRAY_MIN && stray < STRAY_MAX)) return free;
+  const held = beatsOnPath(f, trackTempo(env, f.hopSec, bpm, HELD_SPREAD), support);
+  return meanOf(held.beats, support) > meanOf(free.beats, support)
+    ? { ...held, strayedTo: free.tempo.bpm }
+    : free;
+}
+
+/** Beats tracked on a tempo path, phased, and their half-beat slips joined. */
+function beatsOnPath(
+  f: LevelFeatures,
+  tempo: TempoTrack,
+  support: (t: number) => number,
+): Omit<LevelledTrack, 'reading'> {
+  const env = f.beatOnset;
   const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
   // The phase is chosen on the grid as tracked, then the passages that slipped from it are joined to it:
   // joined first, an intro on the other phase turned the song's first attack into an off-beat one and the
   // start-on-a-beat tie-break moved the whole song (a real recording, ufoai's Enemy Unknown).
   const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt);
-  return { tempo, beats: joinPhaseSlips(phase.beats, tempo.periodAt, phaseEvidence(env, f.lowBeatOnset)) };
+  return { tempo, beats: joinPhaseSlips(phase.beats, tempo.periodAt, support) };
 }
+
+/**
+ * Fitted on the train material (561 songs: corpus train slice, class renders, practice MIDI): 10 paths
+ * strayed 3–25 % from their reading. The 5 whose reading was right were class renders under the spoken
+ * layer, drawn 4.4–11 % towards the voice's syllable rate (106 bpm or its half); salsa 218, read at 3⁄2 of
+ * its half tempo, strayed 14 % and was right to (the dotted-reading rule then finds its beat). On the
+ * sanity recordings two paths strayed 4–7 %; the held beats landed on weaker onsets there and were
+ * not taken (ufoai's PsymongR2, read 156 where music-tempo and aubio agree on 143).
+ */
+const STRAY_MIN = 0.04;
+const STRAY_MAX = 0.12;
+/** The held path's spread (octaves): a 5 % stray costs 1 in log salience (a window's salience × 0.37), every second. */
+const HELD_SPREAD = 0.05;
 
 interface LevelFeatures {
   onset: Float32Array;
@@ -85,10 +142,9 @@ interface LevelFeatures {
   lowOnset: Float32Array;
 }
 
-function octaveLevel(f: LevelFeatures, comb: TempoReading): LevelledTrack {
+function octaveLevel(f: LevelFeatures, comb: TempoReading, track: Track): LevelledTrack {
   let reading = comb;
   const env = f.beatOnset;
-  const track = (bpm: number) => trackAt(f, bpm);
   let first = track(reading.bpm);
   let median = medianGap(first.beats);
   let slowDoubled = false;
