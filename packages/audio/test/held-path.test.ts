@@ -81,7 +81,10 @@ describe('the tempo path held to its reading', () => {
     const bass = new Float32Array(frames);
     for (let t = 0.1; t / hopSec < frames; t += 0.66) bass[Math.round(t / hopSec)] = 1;
     const all = Float32Array.from(bass);
-    for (let t = 0.3; t / hopSec < frames; t += 0.6) all[Math.round(t / hopSec)] += 0.3;
+    for (let t = 0.3; t / hopSec < frames; t += 0.6) {
+      const i = Math.round(t / hopSec);
+      all[i] = (all[i] as number) + 0.3;
+    }
     const zeros = new Float32Array(frames);
     const track = trackAtLevel(
       {
