@@ -38,6 +38,22 @@ function envelopes() {
   return { music, full };
 }
 
+/** Level features from a full-band and a bass envelope (no chords, no timbre). */
+function levelFeatures(full: Float32Array, bass: Float32Array) {
+  return {
+    onset: full,
+    beatOnset: full,
+    lowBeatOnset: bass,
+    highBeatOnset: new Float32Array(frames),
+    lowOnset: bass,
+    hopSec,
+    chroma: new Float32Array(Math.ceil(frames / 4) * 12),
+    chromaHopSec: hopSec * 4,
+    logMel: new Float32Array(frames * 40),
+    bands: 40,
+  };
+}
+
 describe('the tempo path held to its reading', () => {
   const { music, full } = envelopes();
 
@@ -51,22 +67,7 @@ describe('the tempo path held to its reading', () => {
 
   it('tracks on the held path when the free one strays from a right reading (trackAtLevel)', () => {
     const comb: TempoReading = { bpm: 100, confidence: 0.5, alternativeBpm: 50 };
-    const zeros = new Float32Array(frames);
-    const track = trackAtLevel(
-      {
-        onset: full,
-        beatOnset: full,
-        lowBeatOnset: music,
-        highBeatOnset: zeros,
-        lowOnset: music,
-        hopSec,
-        chroma: new Float32Array(Math.ceil(frames / 4) * 12),
-        chromaHopSec: hopSec * 4,
-        logMel: new Float32Array(frames * 40),
-        bands: 40,
-      },
-      comb,
-    );
+    const track = trackAtLevel(levelFeatures(full, music), comb);
     // The path the beats were tracked on, not the free one (90.5 bpm here).
     expect(Math.abs(track.tempo.bpm / 100 - 1)).toBeLessThan(0.02);
     expect(track.reading.bpm).toBe(100);
@@ -85,22 +86,7 @@ describe('the tempo path held to its reading', () => {
       const i = Math.round(t / hopSec);
       all[i] = (all[i] as number) + 0.3;
     }
-    const zeros = new Float32Array(frames);
-    const track = trackAtLevel(
-      {
-        onset: all,
-        beatOnset: all,
-        lowBeatOnset: bass,
-        highBeatOnset: zeros,
-        lowOnset: bass,
-        hopSec,
-        chroma: new Float32Array(Math.ceil(frames / 4) * 12),
-        chromaHopSec: hopSec * 4,
-        logMel: new Float32Array(frames * 40),
-        bands: 40,
-      },
-      { bpm: 100, confidence: 0.5, alternativeBpm: 50 },
-    );
+    const track = trackAtLevel(levelFeatures(all, bass), { bpm: 100, confidence: 0.5, alternativeBpm: 50 });
     expect(track.strayedTo).toBeUndefined();
     expect(Math.abs(track.tempo.bpm / 100 - 1)).toBeGreaterThan(0.04);
     expect(track.reading.steps ?? []).not.toContainEqual(expect.stringMatching(/held/));
