@@ -121,7 +121,7 @@ function beatsOnPath(
  * strayed 3–25 % from their reading. The 5 whose reading was right were class renders under the spoken
  * layer, drawn 4.4–11 % towards the voice's syllable rate (106 bpm or its half); salsa 218, read at 3⁄2 of
  * its half tempo, strayed 14 % and was right to (the dotted-reading rule then finds its beat). On the
- * sanity recordings two paths strayed 4–7 %; the held beats landed on weaker onsets there and were
+ * sanity recordings two paths strayed 4.4 %; the held beats landed on weaker onsets there and were
  * not taken (ufoai's PsymongR2, read 156 where music-tempo and aubio agree on 143).
  */
 const STRAY_MIN = 0.04;
