@@ -23,7 +23,7 @@ function onset(x: Float32Array, t: number, h: number): void {
     if (i + d < x.length) x[i + d] = (x[i + d] as number) + h * k;
   });
 }
-function envelopes() {
+function envelopes(syllableSec = 0.66) {
   const rand = random(7);
   // A floor of small onsets on every frame (the rest of the mix), so no peak stands alone.
   const floor = Float32Array.from({ length: frames }, () => 0.1 * rand());
@@ -34,7 +34,7 @@ function envelopes() {
     onset(full, t, 0.35);
   }
   // Syllables every 0.66 s ± 40 ms, louder than the music.
-  for (let t = 0.1; t / hopSec < frames - 3; t += 0.66 + (rand() - 0.5) * 0.08) onset(full, t, 0.6);
+  for (let t = 0.1; t / hopSec < frames - 3; t += syllableSec + (rand() - 0.5) * 0.08) onset(full, t, 0.6);
   return { music, full };
 }
 
@@ -90,5 +90,23 @@ describe('the tempo path held to its reading', () => {
     expect(track.strayedTo).toBeUndefined();
     expect(Math.abs(track.tempo.bpm / 100 - 1)).toBeGreaterThan(0.04);
     expect(track.reading.steps ?? []).not.toContainEqual(expect.stringMatching(/held/));
+  });
+
+  it("holds a path that strays 12–20 % only to the comb's own reading, not to one a ratio rule derived", () => {
+    // Syllables every 0.52 s (115 bpm): the free path strays about 15 % from the music's 100.
+    const fast = envelopes(0.52);
+    const features = levelFeatures(fast.full, fast.music);
+    const own: TempoReading = { bpm: 100, confidence: 0.5, alternativeBpm: 50, steps: ['comb 100.0'] };
+    const free = trackTempo(fast.full, hopSec, 100);
+    expect(free.bpm / 100 - 1).toBeGreaterThan(0.12);
+    expect(free.bpm / 100 - 1).toBeLessThan(0.2);
+    const held = trackAtLevel(features, own);
+    expect(Math.abs(held.tempo.bpm / 100 - 1)).toBeLessThan(0.02);
+    expect(held.strayedTo).toBeGreaterThan(112);
+    // The same reading reached by the 3⁄2 rule from a comb peak at 66.7: the path is left free.
+    const derived = { ...own, steps: ['comb 66.7', 'bass at 3/2: 100.0'] };
+    const left = trackAtLevel(features, derived);
+    expect(left.strayedTo).toBeUndefined();
+    expect(left.tempo.bpm / 100 - 1).toBeGreaterThan(0.12);
   });
 });

@@ -50,8 +50,8 @@ export function trackAtLevel(
 ): LevelledTrack {
   // Every grid tracked on a held path goes in the audit log (a level rule may have judged it, then moved on).
   const held: string[] = [];
-  const track: Track = (bpm) => {
-    const t = trackAt(f, bpm);
+  const track: Track = (bpm, strayMax) => {
+    const t = trackAt(f, bpm, strayMax);
     if (t.strayedTo)
       held.push(`path strayed to ${t.strayedTo.toFixed(1)}, held to the reading: ${bpm.toFixed(1)}`);
     return t;
@@ -68,7 +68,7 @@ export function trackAtLevel(
 }
 
 /** The octave level (octaveLevel), then a dotted reading's straight beat (dottedReading). */
-type Track = (bpm: number) => Omit<LevelledTrack, 'reading'>;
+type Track = (bpm: number, strayMax?: number) => Omit<LevelledTrack, 'reading'>;
 
 function dottedLevel(f: LevelFeatures, comb: TempoReading, acfs: TempoAcfs, track: Track): LevelledTrack {
   const first = octaveLevel(f, comb, track);
@@ -84,7 +84,7 @@ function dottedLevel(f: LevelFeatures, comb: TempoReading, acfs: TempoAcfs, trac
 }
 
 /** The beat tracked at `bpm` (the tracker's own choice when 0) and phased. */
-function trackAt(f: LevelFeatures, bpm: number): Omit<LevelledTrack, 'reading'> {
+function trackAt(f: LevelFeatures, bpm: number, strayMax = STRAY_MAX): Omit<LevelledTrack, 'reading'> {
   const env = f.beatOnset;
   const support = phaseEvidence(env, f.lowBeatOnset);
   const free = beatsOnPath(f, trackTempo(env, f.hopSec, bpm || undefined), support);
@@ -94,7 +94,7 @@ function trackAt(f: LevelFeatures, bpm: number): Omit<LevelledTrack, 'reading'> 
   // (bass and full band) than the free path's; otherwise the free path found the music's own tempo (a
   // real recording read 9 % fast, whose path strayed towards its beat).
   const stray = bpm ? Math.abs(free.tempo.bpm / bpm - 1) : 0;
-  if (!(stray > STRAY_MIN && stray < STRAY_MAX)) return free;
+  if (!(stray > STRAY_MIN && stray < strayMax)) return free;
   const held = beatsOnPath(f, trackTempo(env, f.hopSec, bpm, HELD_SPREAD), support);
   return meanOf(held.beats, support) > meanOf(free.beats, support)
     ? { ...held, strayedTo: free.tempo.bpm }
@@ -126,6 +126,14 @@ function beatsOnPath(
  */
 const STRAY_MIN = 0.04;
 const STRAY_MAX = 0.12;
+/**
+ * A reading that is the comb's own peak (no ratio rule moved it) holds a path that strays further: it is
+ * the whole song's evidence at that period, and a path 12–20 % off it wanders between the grooves of a
+ * song's sections (train: slow country section songs at 73, read 143–147, whose paths ran to 168–170).
+ * A reading a ratio rule derived (×3⁄2, ×⅓) is a guess at another level: salsa 218's path strayed 14 %
+ * from its 3⁄2 reading towards the level the dotted-reading rule then finds.
+ */
+const STRAY_MAX_OWN = 0.2;
 /** The held path's spread (octaves): a 5 % stray costs 1 in log salience (a window's salience × 0.37), every second. */
 const HELD_SPREAD = 0.05;
 
@@ -145,7 +153,8 @@ interface LevelFeatures {
 function octaveLevel(f: LevelFeatures, comb: TempoReading, track: Track): LevelledTrack {
   let reading = comb;
   const env = f.beatOnset;
-  let first = track(reading.bpm);
+  const own = (comb.steps ?? []).length <= 1;
+  let first = track(reading.bpm, own ? STRAY_MAX_OWN : STRAY_MAX);
   let median = medianGap(first.beats);
   let slowDoubled = false;
   // A grid slower than listeners tap with onsets on its quarters: the bar of a fast song. Its double is
