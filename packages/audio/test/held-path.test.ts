@@ -33,7 +33,7 @@ function envelopes(syllableSec = 0.66) {
     onset(music, t, 0.35);
     onset(full, t, 0.35);
   }
-  // Syllables every 0.66 s ± 40 ms, louder than the music.
+  // Syllables every `syllableSec` (0.66 s: 91 bpm) ± 40 ms, louder than the music.
   for (let t = 0.1; t / hopSec < frames - 3; t += syllableSec + (rand() - 0.5) * 0.08) onset(full, t, 0.6);
   return { music, full };
 }

@@ -20,6 +20,7 @@ import {
 import {
   chooseBeatPhase,
   dottedReading,
+  isCombPeak,
   OCTAVE_DOUBT,
   onSwungLet,
   phaseEvidence,
@@ -153,8 +154,7 @@ interface LevelFeatures {
 function octaveLevel(f: LevelFeatures, comb: TempoReading, track: Track): LevelledTrack {
   let reading = comb;
   const env = f.beatOnset;
-  const own = (comb.steps ?? []).length <= 1;
-  let first = track(reading.bpm, own ? STRAY_MAX_OWN : STRAY_MAX);
+  let first = track(reading.bpm, isCombPeak(comb) ? STRAY_MAX_OWN : STRAY_MAX);
   let median = medianGap(first.beats);
   let slowDoubled = false;
   // A grid slower than listeners tap with onsets on its quarters: the bar of a fast song. Its double is

@@ -185,6 +185,12 @@ export interface TempoReading {
   steps?: string[];
 }
 
+/**
+ * The reading is the comb's own best peak: `chooseTempo` logs the peak first and then one step for each
+ * rule that moved the reading off it (3⁄2, ⅓, the faster of a tie).
+ */
+export const isCombPeak = (r: TempoReading): boolean => (r.steps ?? []).length <= 1;
+
 const GRID = 240;
 // Comb weights over metrical multiples of the beat period (full band: 1, 2, 3, 4 beats; bass band:
 // 1, 2 beats) and the tapping prior: fitted on the training slice of the mma corpus only, rounded,
