@@ -5,7 +5,8 @@ import type { AudioAnalysis } from './schemas/music.js';
  * - `beat`: the analysed beats and bar lines;
  * - `shared`: the analysis hesitates between two tempo octaves, so only the points where its beats and
  *   the runner-up's agree (every other beat when the runner-up is half the tempo): a cut there is on the
- *   beat under either reading;
+ *   beat under either reading; and a fast triple grid (a waltz's beat, or the eighths of a slow 6/8 or
+ *   12/8) cuts on its bar lines, which are beats under both;
  * - `phrase`: no steady beat (ambient, rubato): cuts on the music's strongest changes and the section
  *   starts, never on a guessed grid, and no beat effects.
  */
@@ -40,6 +41,14 @@ export interface CutGridOptions {
  */
 export const PHRASE_BELOW = 0.25;
 export const SHARED_FROM = 0.5;
+/**
+ * From this tempo a grid of 3 beats a bar may be the eighths of a slow 6/8 or 12/8 (a dotted beat of
+ * 40–70 bpm) as well as a waltz's beat, and nothing the analysis measures tells the two apart (the
+ * audio package's README: sessions 11–24). On 561 train songs (packages/audio/bench/diag-cut-grid.ts),
+ * of the 3/4 grids at this tempo or more, the 50 at the right tempo had 0.971 of their beats and of their
+ * bar lines on a true beat; the 8 at a slow 6/8's eighths 0.337 of their beats and 1.000 of their bar lines.
+ */
+export const TRIPLE_BARS_FROM = 120;
 /** Phrase points at least this far apart (seconds): about a phrase of speech or a slow bar. */
 const PHRASE_GAP_SEC = 2;
 
@@ -99,6 +108,18 @@ export function cutGrid(analysis: AudioAnalysis, opts: CutGridOptions = {}): Cut
         why: `runner-up tempo ${alt.bpm.toFixed(1)} bpm at confidence ${alt.confidence.toFixed(2)} ≥ ${sharedFrom} against ${analysis.bpm.toFixed(1)}: cuts where both grids agree (${shared.length} of ${beats.length} beats)`,
       };
     }
+  }
+
+  if (perBar === 3 && analysis.meter.beatUnit === 4 && analysis.bpm >= TRIPLE_BARS_FROM && bars.length >= 4) {
+    const barSec = medianGap(bars, beatSec * 3);
+    return {
+      level: 'shared',
+      points: bars,
+      bars,
+      pointSec: barSec,
+      pointsPerBar: 1,
+      why: `3/4 at ${analysis.bpm.toFixed(1)} bpm ≥ ${TRIPLE_BARS_FROM}: a waltz's beat or a slow 6/8's eighths (${(analysis.bpm / 3).toFixed(1)} bpm), cuts on the bar lines, beats under either reading`,
+    };
   }
 
   return {

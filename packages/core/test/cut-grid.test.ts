@@ -86,6 +86,41 @@ describe('cutGrid', () => {
     expect(g.bars.slice(0, 3)).toEqual([0.5, 2.5, 4.5]);
   });
 
+  it('cuts on the bar lines of a fast 3/4 grid: a waltz’s downbeats, or the beats of a slow 6/8 read at its eighths', () => {
+    const beats = grid(0.4, 40);
+    const downbeats = beats.filter((_, i) => i % 3 === 0);
+    const a = song({ bpm: 150, meter: { beatsPerBar: 3, beatUnit: 4 }, beats, downbeats });
+    const g = cutGrid(a);
+    expect(g.level).toBe('shared');
+    expect(g.points).toEqual(downbeats);
+    expect(g.bars).toEqual(downbeats);
+    expect(g.pointsPerBar).toBe(1);
+    expect(g.pointSec).toBeCloseTo(1.2, 6);
+    expect(g.why).toContain('6/8');
+  });
+
+  it('keeps every beat of a slower 3/4 grid and of a compound reading', () => {
+    // A waltz at 100 is no slow 6/8's eighths (those run at 120–210).
+    const beats = grid(0.6, 40);
+    const waltz = song({
+      bpm: 100,
+      meter: { beatsPerBar: 3, beatUnit: 4 },
+      beats,
+      downbeats: beats.filter((_, i) => i % 3 === 0),
+    });
+    expect(cutGrid(waltz).level).toBe('beat');
+    expect(cutGrid(waltz).points).toEqual(beats);
+    // Read as 6/8 already: its beats are the dotted beats.
+    const fast = grid(0.4, 40);
+    const compound = song({
+      bpm: 150,
+      meter: { beatsPerBar: 2, beatUnit: 8 },
+      beats: fast,
+      downbeats: fast.filter((_, i) => i % 2 === 0),
+    });
+    expect(cutGrid(compound).level).toBe('beat');
+  });
+
   it('cuts on the music’s changes and the section starts when there is no steady beat', () => {
     const hop = 0.05;
     const values = Array(800).fill(0.05);

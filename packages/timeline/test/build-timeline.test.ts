@@ -109,6 +109,39 @@ describe('buildTimeline', () => {
     expect(s.decisions.some((d) => /^cut grid: runner-up tempo 60/.test(d.summary))).toBe(true);
   });
 
+  it('cuts and pulses on the bar lines of a fast 3/4 grid, beats whether it is a waltz or a slow 6/8’s eighths', async () => {
+    // 3/4 at 150 bpm: the bar lines (every 1.2 s) are the waltz's downbeats and, were the music a 6/8 at
+    // 50, its dotted beats; the other grid points are beats only for the waltz.
+    const beats = Array.from({ length: 30 }, (_, i) => Math.round(i * 0.4 * 1000) / 1000);
+    const downbeats = beats.filter((_, i) => i % 3 === 0);
+    const { alternative: _, ...rest } = project.analysis;
+    const analysis: typeof project.analysis = {
+      ...rest,
+      bpm: 150,
+      meter: { beatsPerBar: 3, beatUnit: 4 },
+      beats,
+      downbeats,
+      sections: [
+        { start: 0, end: 3.6, label: 'intro', energy: 0.3 },
+        { start: 3.6, end: 8.4, label: 'chorus', energy: 0.9 },
+        { start: 8.4, end: 12, label: 'verse', energy: 0.5 },
+      ],
+    };
+    const s = sink();
+    const t = await buildTimeline({ ...project, analysis }, { decisions: s });
+    checkTimeline(t);
+    const bars = new Set(downbeats.map((b) => Math.round(b * 30)));
+    expect(t.items.length).toBeGreaterThan(2);
+    for (const item of t.items.slice(1)) {
+      const cut = item.startFrame + Math.floor((item.transitionIn?.durationFrames ?? 0) / 2);
+      expect(bars.has(cut)).toBe(true);
+    }
+    const pulses = t.items.flatMap((i) => i.effects.flatMap((e) => e.frames));
+    expect(pulses.length).toBeGreaterThan(0);
+    for (const f of pulses) expect(bars.has(f)).toBe(true);
+    expect(s.decisions.some((d) => /^cut grid: 3\/4 at 150\.0 bpm/.test(d.summary))).toBe(true);
+  });
+
   it('cuts on the music’s changes, with no beat effects, when the song has no steady beat', async () => {
     const hop = 0.05;
     const values = Array(240).fill(0.02);
