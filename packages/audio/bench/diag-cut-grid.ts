@@ -5,7 +5,7 @@
  * runner-up's kind (another octave or 2:3) and confidence; then for cutGrid at several runner-up
  * thresholds; and the tempo confidences, which set where the phrase level starts (bench/diag-steady.ts
  * has the beatless side); then, for 3/4 grids at TRIPLE_BARS_FROM or more, the beats against the bar lines
- * (the level cutGrid cuts on there). Held-out songs are never read. Run after `pnpm --filter @beatframe/core build`
+ * and cutGrid's points there (the bar lines, or those a likely half-tempo grid meets). Held-out songs are never read. Run after `pnpm --filter @beatframe/core build`
  * and this package's build.
  */
 import { cutGrid, TRIPLE_BARS_FROM } from '@beatframe/core';
@@ -40,7 +40,7 @@ const kinds = new Map<
 >();
 let songs = 0;
 /** Fast triple grids (3/4 at TRIPLE_BARS_FROM or more): beats and bar lines on a true beat, by reading. */
-const triple = new Map<string, { n: number; beats: number; bars: number }>();
+const triple = new Map<string, { n: number; beats: number; bars: number; old: number; grid: number }>();
 for (const s of trainSongs()) {
   const { a } = await analyzedWithSteps(s.audio);
   songs++;
@@ -64,10 +64,12 @@ for (const s of trainSongs()) {
   if (a.meter.beatsPerBar === 3 && a.meter.beatUnit === 4 && a.bpm >= TRIPLE_BARS_FROM) {
     const r = a.bpm / s.bpm;
     const kind = Math.abs(r - 1) < 0.05 ? 'right tempo' : Math.abs(r - 3) < 0.15 ? 'x3 (eighths)' : 'other';
-    const t = triple.get(kind) ?? { n: 0, beats: 0, bars: 0 };
+    const t = triple.get(kind) ?? { n: 0, beats: 0, bars: 0, old: 0, grid: 0 };
     t.n++;
     t.beats += base;
     t.bars += rate(onTruth(a.downbeats, s.beats));
+    t.old += rate(onTruth(cutGrid(a, { tripleBarsFrom: Number.POSITIVE_INFINITY }).points, s.beats));
+    t.grid += rate(onTruth(cutGrid(a).points, s.beats));
     triple.set(kind, t);
   }
   confs.push({ name: s.name, conf: a.tempoConfidence, alt: a.alternative?.confidence ?? 0, ok: base >= 0.8 });
@@ -102,11 +104,11 @@ for (const r of rows)
     `sharedFrom ${r.th.toFixed(2)}: shared ${String(r.shared).padStart(3)} (${String(r.flips).padStart(3)} gained)  points ${(r.hit / r.n).toFixed(3)} / ${(r.songMean / songs).toFixed(3)}  bars ${(r.barHit / Math.max(1, r.barN)).toFixed(3)}  (${r.n} points)`,
   );
 console.log(
-  `3/4 grids at ${TRIPLE_BARS_FROM} bpm or more: points on a true beat (a song's mean), beats → bar lines`,
+  `3/4 grids at ${TRIPLE_BARS_FROM} bpm or more: points on a true beat (a song's mean), beats, bar lines; cutGrid's points without the rule → with it`,
 );
 for (const [kind, t] of [...triple].sort())
   console.log(
-    `  ${kind.padEnd(13)} ${String(t.n).padStart(3)} songs  ${(t.beats / t.n).toFixed(3)} → ${(t.bars / t.n).toFixed(3)}`,
+    `  ${kind.padEnd(13)} ${String(t.n).padStart(3)} songs  ${(t.beats / t.n).toFixed(3)}, ${(t.bars / t.n).toFixed(3)}; ${(t.old / t.n).toFixed(3)} → ${(t.grid / t.n).toFixed(3)}`,
   );
 const sorted = [...confs].sort((x, y) => x.conf - y.conf);
 console.log('lowest tempo confidences (name, confidence, runner-up, beats ≥ 0.8 precise):');

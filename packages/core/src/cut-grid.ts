@@ -31,6 +31,8 @@ export interface CutGridOptions {
   phraseBelow?: number;
   /** From this runner-up confidence on, cut where both readings agree (shared level). */
   sharedFrom?: number;
+  /** From this tempo on, a 3/4 grid cuts on its bar lines (shared level). */
+  tripleBarsFrom?: number;
 }
 
 /**
@@ -46,7 +48,8 @@ export const SHARED_FROM = 0.5;
  * 40–70 bpm) as well as a waltz's beat, and nothing the analysis measures tells the two apart (the
  * audio package's README: sessions 11–24). On 561 train songs (packages/audio/bench/diag-cut-grid.ts),
  * of the 3/4 grids at this tempo or more, the 50 at the right tempo had 0.971 of their beats and of their
- * bar lines on a true beat; the 8 at a slow 6/8's eighths 0.337 of their beats and 1.000 of their bar lines.
+ * bar lines on a true beat; the 8 at a slow 6/8's eighths 0.337 of their beats and 1.000 of their bar lines
+ * (the cut points: 0.338 → 1.000 a song; all train songs' 0.923 → 0.934, bar lines unchanged).
  */
 export const TRIPLE_BARS_FROM = 120;
 /** Phrase points at least this far apart (seconds): about a phrase of speech or a slow bar. */
@@ -55,6 +58,7 @@ const PHRASE_GAP_SEC = 2;
 export function cutGrid(analysis: AudioAnalysis, opts: CutGridOptions = {}): CutGrid {
   const phraseBelow = opts.phraseBelow ?? PHRASE_BELOW;
   const sharedFrom = opts.sharedFrom ?? SHARED_FROM;
+  const tripleFrom = opts.tripleBarsFrom ?? TRIPLE_BARS_FROM;
   const dur = analysis.durationSec;
   // From 0 on (a beat at 0 keeps its place in the count: every 4th beat is still a bar line).
   const inside = (ts: number[]) => [...new Set(ts)].filter((t) => t >= 0 && t < dur).sort((a, b) => a - b);
@@ -81,17 +85,36 @@ export function cutGrid(analysis: AudioAnalysis, opts: CutGridOptions = {}): Cut
   }
 
   const alt = analysis.alternative;
+  const octave =
+    alt !== undefined && analysis.bpm > 0 && Math.abs(Math.abs(Math.log2(alt.bpm / analysis.bpm)) - 1) < 0.1;
+  const likelyOctave =
+    alt && octave && alt.confidence >= sharedFrom && alt.beats.length >= 2 ? alt : undefined;
+  const tol = Math.min(0.07, beatSec * 0.2);
+  const onAlt = (ts: number[], other: number[]) => {
+    const sorted = [...other].sort((a, b) => a - b);
+    return ts.filter((t) => Math.abs((nearestOf(sorted, t) ?? Number.POSITIVE_INFINITY) - t) <= tol);
+  };
+
+  if (perBar === 3 && analysis.meter.beatUnit === 4 && analysis.bpm >= tripleFrom && bars.length >= 4) {
+    // With half the tempo nearly as likely too, only the bar lines that grid meets: every other one, a
+    // beat under all three readings (a waltz, a slow 6/8's eighths, a 3/4 read at double).
+    const met = likelyOctave ? onAlt(bars, likelyOctave.beats) : [];
+    const points = met.length >= 4 ? met : bars;
+    return {
+      level: 'shared',
+      points,
+      bars: points,
+      pointSec: medianGap(points, beatSec * 3),
+      pointsPerBar: 1,
+      why: `3/4 at ${analysis.bpm.toFixed(1)} bpm ≥ ${tripleFrom}: a waltz's beat or a slow 6/8's eighths (${(analysis.bpm / 3).toFixed(1)} bpm), cuts on the bar lines${points === met ? ` the runner-up's ${likelyOctave?.bpm.toFixed(1)} bpm grid meets (${met.length} of ${bars.length})` : ''}, beats under either reading`,
+    };
+  }
+
   // Only another octave: on train material a half-tempo runner-up at 0.5 or more was right often enough
   // to win cut precision (11 songs of 76 gained, 1 lost); a 2:3 one hardly (0 of 23 gained, 1 of 26
   // class renders), and a point every 3 beats breaks a 4/4 song's phrasing.
-  const octave =
-    alt !== undefined && analysis.bpm > 0 && Math.abs(Math.abs(Math.log2(alt.bpm / analysis.bpm)) - 1) < 0.1;
-  if (alt && octave && alt.confidence >= sharedFrom && alt.beats.length >= 2) {
-    const tol = Math.min(0.07, beatSec * 0.2);
-    const altBeats = [...alt.beats].sort((a, b) => a - b);
-    const shared = beats.filter(
-      (b) => Math.abs((nearestOf(altBeats, b) ?? Number.POSITIVE_INFINITY) - b) <= tol,
-    );
+  if (likelyOctave) {
+    const shared = onAlt(beats, likelyOctave.beats);
     if (shared.length >= 4) {
       const pointSec = medianGap(shared, beatSec);
       // The bar lines both readings meet on; when they meet on fewer than two, shared points a bar apart.
@@ -105,21 +128,9 @@ export function cutGrid(analysis: AudioAnalysis, opts: CutGridOptions = {}): Cut
         bars: keptBars,
         pointSec,
         pointsPerBar: Math.max(1, Math.round(medianGap(keptBars, barSec) / pointSec)),
-        why: `runner-up tempo ${alt.bpm.toFixed(1)} bpm at confidence ${alt.confidence.toFixed(2)} ≥ ${sharedFrom} against ${analysis.bpm.toFixed(1)}: cuts where both grids agree (${shared.length} of ${beats.length} beats)`,
+        why: `runner-up tempo ${likelyOctave.bpm.toFixed(1)} bpm at confidence ${likelyOctave.confidence.toFixed(2)} ≥ ${sharedFrom} against ${analysis.bpm.toFixed(1)}: cuts where both grids agree (${shared.length} of ${beats.length} beats)`,
       };
     }
-  }
-
-  if (perBar === 3 && analysis.meter.beatUnit === 4 && analysis.bpm >= TRIPLE_BARS_FROM && bars.length >= 4) {
-    const barSec = medianGap(bars, beatSec * 3);
-    return {
-      level: 'shared',
-      points: bars,
-      bars,
-      pointSec: barSec,
-      pointsPerBar: 1,
-      why: `3/4 at ${analysis.bpm.toFixed(1)} bpm ≥ ${TRIPLE_BARS_FROM}: a waltz's beat or a slow 6/8's eighths (${(analysis.bpm / 3).toFixed(1)} bpm), cuts on the bar lines, beats under either reading`,
-    };
   }
 
   return {

@@ -64,15 +64,18 @@ describe('cutGrid', () => {
   });
 
   it('keeps the bar lines the half-tempo grid meets in 3/4 (every other one)', () => {
-    const beats = grid(0.5, 40);
+    const beats = grid(0.6, 40);
     const a = song({
+      bpm: 100,
       meter: { beatsPerBar: 3, beatUnit: 4 },
+      beats,
       downbeats: beats.filter((_, i) => i % 3 === 0),
-      alternative: { bpm: 60, confidence: 0.9, beats: grid(1, 40) },
+      alternative: { bpm: 50, confidence: 0.9, beats: grid(1.2, 40) },
     });
     const g = cutGrid(a);
     expect(g.level).toBe('shared');
-    expect(g.bars).toEqual(grid(3, 40));
+    expect(g.points).toEqual(grid(1.2, 40));
+    expect(g.bars).toEqual(grid(3.6, 40));
     expect(g.pointsPerBar).toBe(3);
   });
 
@@ -97,6 +100,24 @@ describe('cutGrid', () => {
     expect(g.pointsPerBar).toBe(1);
     expect(g.pointSec).toBeCloseTo(1.2, 6);
     expect(g.why).toContain('6/8');
+  });
+
+  it('cuts on every other bar line of a fast 3/4 grid when half its tempo is nearly as likely too', () => {
+    // A beat under all three readings: the waltz, the slow 6/8 read at its eighths, a 3/4 read at double.
+    const beats = grid(0.4, 40);
+    const a = song({
+      bpm: 150,
+      meter: { beatsPerBar: 3, beatUnit: 4 },
+      beats,
+      downbeats: beats.filter((_, i) => i % 3 === 0),
+      alternative: { bpm: 75, confidence: 0.7, beats: grid(0.8, 40) },
+    });
+    const g = cutGrid(a);
+    expect(g.level).toBe('shared');
+    expect(g.points).toEqual(grid(2.4, 40));
+    expect(g.bars).toEqual(g.points);
+    expect(g.pointsPerBar).toBe(1);
+    expect(g.why).toContain('75.0 bpm grid meets');
   });
 
   it('keeps every beat of a slower 3/4 grid and of a compound reading', () => {
