@@ -4,9 +4,9 @@
  * points on a true bar line: first for the points the analysed beats share with the runner-up's, by the
  * runner-up's kind (another octave or 2:3) and confidence; then for cutGrid at several runner-up
  * thresholds; and the tempo confidences, which set where the phrase level starts (bench/diag-steady.ts
- * has the beatless side); then, for 3/4 grids at TRIPLE_BARS_FROM or more, the beats against the bar lines
- * and cutGrid's points there (the bar lines, or those a likely half-tempo grid meets). Held-out songs are never read. Run after `pnpm --filter @beatframe/core build`
- * and this package's build.
+ * has the beatless side); then, for 3/4 grids at TRIPLE_BARS_FROM or more, the beats against the bar
+ * lines and cutGrid's points there without and with its triple rule. Held-out songs are never read. Run
+ * after `pnpm --filter @beatframe/core build` and this package's build.
  */
 import { cutGrid, TRIPLE_BARS_FROM } from '@beatframe/core';
 import { onTruth } from './bench-util.ts';

@@ -27,6 +27,18 @@ function song(over: Partial<AudioAnalysis> = {}): AudioAnalysis {
   });
 }
 
+/** A 3/4 song at `bpm`: a beat every 60 / bpm s, a bar line every third. */
+function threeFour(bpm: number, over: Partial<AudioAnalysis> = {}): AudioAnalysis {
+  const beats = grid(60 / bpm, 40);
+  return song({
+    bpm,
+    meter: { beatsPerBar: 3, beatUnit: 4 },
+    beats,
+    downbeats: beats.filter((_, i) => i % 3 === 0),
+    ...over,
+  });
+}
+
 describe('cutGrid', () => {
   it('cuts on the analysed beats and bars when the analysis is sure of them', () => {
     const a = song({ alternative: { bpm: 60, confidence: 0.2, beats: grid(1, 40) } });
@@ -64,14 +76,7 @@ describe('cutGrid', () => {
   });
 
   it('keeps the bar lines the half-tempo grid meets in 3/4 (every other one)', () => {
-    const beats = grid(0.6, 40);
-    const a = song({
-      bpm: 100,
-      meter: { beatsPerBar: 3, beatUnit: 4 },
-      beats,
-      downbeats: beats.filter((_, i) => i % 3 === 0),
-      alternative: { bpm: 50, confidence: 0.9, beats: grid(1.2, 40) },
-    });
+    const a = threeFour(100, { alternative: { bpm: 50, confidence: 0.9, beats: grid(1.2, 40) } });
     const g = cutGrid(a);
     expect(g.level).toBe('shared');
     expect(g.points).toEqual(grid(1.2, 40));
@@ -90,13 +95,11 @@ describe('cutGrid', () => {
   });
 
   it('cuts on the bar lines of a fast 3/4 grid: a waltz’s downbeats, or the beats of a slow 6/8 read at its eighths', () => {
-    const beats = grid(0.4, 40);
-    const downbeats = beats.filter((_, i) => i % 3 === 0);
-    const a = song({ bpm: 150, meter: { beatsPerBar: 3, beatUnit: 4 }, beats, downbeats });
+    const a = threeFour(150);
     const g = cutGrid(a);
     expect(g.level).toBe('shared');
-    expect(g.points).toEqual(downbeats);
-    expect(g.bars).toEqual(downbeats);
+    expect(g.points).toEqual(a.downbeats);
+    expect(g.bars).toEqual(a.downbeats);
     expect(g.pointsPerBar).toBe(1);
     expect(g.pointSec).toBeCloseTo(1.2, 6);
     expect(g.why).toContain('6/8');
@@ -104,14 +107,7 @@ describe('cutGrid', () => {
 
   it('cuts on every other bar line of a fast 3/4 grid when half its tempo is nearly as likely too', () => {
     // A beat under all three readings: the waltz, the slow 6/8 read at its eighths, a 3/4 read at double.
-    const beats = grid(0.4, 40);
-    const a = song({
-      bpm: 150,
-      meter: { beatsPerBar: 3, beatUnit: 4 },
-      beats,
-      downbeats: beats.filter((_, i) => i % 3 === 0),
-      alternative: { bpm: 75, confidence: 0.7, beats: grid(0.8, 40) },
-    });
+    const a = threeFour(150, { alternative: { bpm: 75, confidence: 0.7, beats: grid(0.8, 40) } });
     const g = cutGrid(a);
     expect(g.level).toBe('shared');
     expect(g.points).toEqual(grid(2.4, 40));
@@ -122,15 +118,9 @@ describe('cutGrid', () => {
 
   it('keeps every beat of a slower 3/4 grid and of a compound reading', () => {
     // A waltz at 100 is no slow 6/8's eighths (those run at 120–210).
-    const beats = grid(0.6, 40);
-    const waltz = song({
-      bpm: 100,
-      meter: { beatsPerBar: 3, beatUnit: 4 },
-      beats,
-      downbeats: beats.filter((_, i) => i % 3 === 0),
-    });
+    const waltz = threeFour(100);
     expect(cutGrid(waltz).level).toBe('beat');
-    expect(cutGrid(waltz).points).toEqual(beats);
+    expect(cutGrid(waltz).points).toEqual(waltz.beats);
     // Read as 6/8 already: its beats are the dotted beats.
     const fast = grid(0.4, 40);
     const compound = song({
