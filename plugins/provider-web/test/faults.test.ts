@@ -22,8 +22,7 @@ function provider(dataDir = join(dir, 'shared'), extra: WebSettings = {}) {
     dataDir,
     pacing: { minMs: 0, maxMs: 5 },
     seed: 11,
-    // The profile's defaults: on a loaded CI machine (load 7 on 2 cores) a menu took over 4 s to open.
-    timeouts: { stepMs: 15_000, landmarkMs: 20_000 },
+    timeouts: { stepMs: 4000, landmarkMs: 5000 },
     idleCloseMs: 5000,
     ...extra,
   });
@@ -195,8 +194,7 @@ describe('web provider faults (sora profile, fake site)', () => {
   });
 
   it('a missing control is selector-not-found, a redesign is site-changed: both pause', async () => {
-    // Short steps: each fault is found by waiting out a step for a control that never shows.
-    const p = provider(join(dir, 'shared'), { timeouts: { stepMs: 4000, landmarkMs: 5000 } });
+    const p = provider();
     site.faults.missingControl = 'duration';
     expectPaused(await failing(p.submit(REQ, ctx())), 'selector-not-found', 'fatal');
     clearFaults();
