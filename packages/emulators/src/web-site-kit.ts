@@ -39,6 +39,8 @@ export interface WebSiteFaults {
   expireSession?: boolean;
   /** Pages never answer (a hung site): a browser that dies meanwhile is caught waiting. */
   stallPages?: boolean;
+  /** On every composer page, the menu buttons ignore this many clicks (a page whose script is slow to listen). */
+  menuMissesClicks?: number;
 }
 
 export interface WebJob {

@@ -82,6 +82,7 @@ function menu(label: string, name: string, values: Array<[string, string]>, curr
 
 const COMPOSER_JS = `
 document.querySelectorAll('button[data-menu]').forEach((b) => b.addEventListener('click', () => {
+  if (window.missClicks > 0) { window.missClicks--; return; }
   const m = document.querySelector('[role=menu][data-for="' + b.dataset.menu + '"]');
   document.querySelectorAll('[role=menu]').forEach((x) => { if (x !== m) x.hidden = true; });
   m.hidden = !m.hidden;
@@ -198,7 +199,7 @@ ${error}<button type="submit">Continue</button></form></main>`,
 <label for="upload">Upload image</label><input id="upload" type="file" accept="image/*" style="display:none">
 <input type="hidden" name="image" value=""><span id="attached"></span>
 ${alert}<button type="submit">Create video</button></form></main>`,
-      COMPOSER_JS,
+      `window.missClicks = ${faults.menuMissesClicks ?? 0};${COMPOSER_JS}`,
     );
   }
 

@@ -143,13 +143,15 @@ function applies(step: Step, vars: Vars): boolean {
 export async function runSteps(page: Page, steps: Step[], opts: RunStepOptions): Promise<void> {
   const { profile, vars } = opts;
   const timeout = profile.timeouts.stepMs;
+  let opener: Step | undefined;
   for (const step of steps) {
     if (!applies(step, vars)) continue;
     await opts.before?.(step);
     const t0 = Date.now();
     try {
-      await runStep(page, step, opts, timeout);
+      await runStepReopening(page, step, opener, opts, timeout);
       opts.after?.(step, true, Date.now() - t0);
+      opener = step.do === 'click' ? step : undefined;
     } catch (err) {
       const seen = await detectFault(page, profile, vars).catch(() => undefined);
       const fault = seen
@@ -158,6 +160,31 @@ export async function runSteps(page: Page, steps: Step[], opts: RunStepOptions):
       opts.after?.(step, false, Date.now() - t0, fault.code);
       throw fault;
     }
+  }
+}
+
+const MENU_ITEMS = new Set(['menuitem', 'menuitemradio', 'menuitemcheckbox', 'option']);
+
+/**
+ * A menu item that never shows is tried once more after clicking what opens its menu again: a menu that closed
+ * on its own, or whose first click landed before the page listened, is a slow page, not a changed site.
+ */
+async function runStepReopening(
+  page: Page,
+  step: Step,
+  opener: Step | undefined,
+  opts: RunStepOptions,
+  timeout: number,
+): Promise<void> {
+  const reopenable = step.do === 'click' && opener?.do === 'click' && MENU_ITEMS.has(step.target.role ?? '');
+  if (!reopenable) return runStep(page, step, opts, timeout);
+  try {
+    await runStep(page, step, opts, Math.ceil(timeout / 2));
+  } catch {
+    const item = locate(page, step.target, opts.vars, opts.profile);
+    // The opener toggles: clicked again only when the menu is shut.
+    if (!(await item.isVisible().catch(() => false))) await runStep(page, opener, opts, timeout);
+    await runStep(page, step, opts, timeout);
   }
 }
 

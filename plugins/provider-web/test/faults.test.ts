@@ -203,6 +203,16 @@ describe('web provider faults (sora profile, fake site)', () => {
     clearFaults();
   });
 
+  it('a menu that does not open on the first click is opened again, not taken for a changed site', async () => {
+    const p = provider();
+    const before = site.stats.submissions;
+    site.faults.menuMissesClicks = 1;
+    const ref = await p.submit(REQ, ctx());
+    expect(ref.jobId).toBeTruthy();
+    expect(site.stats.submissions).toBe(before + 1);
+    clearFaults();
+  });
+
   it('a browser that crashes mid-call is retryable, and the next call starts a new one', async () => {
     const p = provider();
     const ref = await p.submit(REQ, ctx());
