@@ -66,6 +66,7 @@ export class SiteVisit {
       },
       after: (step, ok, ms, code) =>
         this.audit(`${describeStep(step, vars, this.o.profile)}: ${ok ? 'ok' : code}`, { ok }, ms),
+      retry: (step, why) => this.audit(`${describeStep(step, vars, this.o.profile)}: ${why}`, { retry: why }),
     });
   }
 

@@ -127,6 +127,8 @@ export interface RunStepOptions {
   before?(step: Step): Promise<void>;
   /** Called after each step with its outcome, for the audit trail. */
   after?(step: Step, ok: boolean, ms: number, error?: string): void;
+  /** Called when a step is tried again and why (a menu opened a second time), for the audit trail. */
+  retry?(step: Step, why: string): void;
 }
 
 /** Whether a step applies: `when: image` only with a start image, `noImage` only without. */
@@ -183,7 +185,15 @@ async function runStepReopening(
   } catch {
     const item = locate(page, step.target, opts.vars, opts.profile);
     // The opener toggles: clicked again only when the menu is shut.
-    if (!(await item.isVisible().catch(() => false))) await runStep(page, opener, opts, timeout);
+    const shut = !(await item.isVisible().catch(() => false));
+    if (shut) {
+      opts.retry?.(
+        opener,
+        `clicked again: ${describeStep(step, opts.vars, opts.profile).replace(/^click /, '')} did not show`,
+      );
+      await runStep(page, opener, opts, timeout);
+    }
+    opts.retry?.(step, shut ? 'tried again after reopening its menu' : 'tried again (its menu was open)');
     await runStep(page, step, opts, timeout);
   }
 }

@@ -207,9 +207,18 @@ describe('web provider faults (sora profile, fake site)', () => {
     const p = provider();
     const before = site.stats.submissions;
     site.faults.menuMissesClicks = 1;
-    const ref = await p.submit(REQ, ctx());
+    const c = ctx();
+    const ref = await p.submit(REQ, c);
     expect(ref.jobId).toBeTruthy();
     expect(site.stats.submissions).toBe(before + 1);
+    // The audit trail says which opener was clicked a second time and which item was tried again.
+    const retries = c.recorded.map((d) => d.summary).filter((t) => /clicked again|tried again/.test(t));
+    expect(retries).toContain(
+      'sora submit: click button "Aspect ratio": clicked again: menuitemradio "16:9" did not show',
+    );
+    expect(retries).toContain(
+      'sora submit: click menuitemradio "16:9": tried again after reopening its menu',
+    );
     clearFaults();
   });
 
