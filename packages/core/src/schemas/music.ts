@@ -110,6 +110,10 @@ export const AudioAnalysis = z.object({
   alternative: z
     .object({
       bpm: z.number().nonnegative(),
+      /**
+       * 0…1: how nearly it ties the chosen reading (1: as likely). Relative only: whether the song has a
+       * steady beat at all is `tempoConfidence` (an ambient pad can have 1 here beside 0.03 there).
+       */
       confidence: z.number().min(0).max(1),
       beats: z.array(z.number()),
     })
