@@ -3,7 +3,9 @@ import { analyzeSamples } from '../src/analyze.js';
 import { trackAtLevel } from '../src/dsp/level.js';
 import {
   backbeat,
+  COMPOUND_CHORDS,
   COMPOUND_REGISTER,
+  compoundEighths,
   doubleGrid,
   harmonicHalfSpan,
   harmonicPeriodTwo,
@@ -368,5 +370,64 @@ describe('registerSpread', () => {
   });
   it('is large when the bass sounds on 1 and chords on 2 and 3 (a waltz at its beat)', () => {
     expect(material((i) => (i % 3 === 0 ? [2, 3, 4] : [24, 25, 26]))).toBeGreaterThan(10);
+  });
+});
+
+describe('compoundEighths', () => {
+  /**
+   * 60 points of a grid at 150 bpm (hop 10 ms): an accent on every third point, one figure on every point
+   * (the same band rises), chords of `chordPoints` points; in the second half of each chord a passing
+   * note sounds at `passing` of a chord note's level (the arpeggio turning, blurred by reverb), so the
+   * chroma also moves, less, half-way through the chord.
+   */
+  const material = (chordPoints: number, passing: number) => {
+    const hopSec = 0.01;
+    const chromaHopSec = 0.04;
+    const bands = 40;
+    const period = 40;
+    const grid = Array.from({ length: 60 }, (_, i) => 20 + period * i);
+    const frames = 20 + period * 61;
+    const onset = new Float32Array(frames);
+    const logMel = new Float32Array(frames * bands);
+    grid.forEach((g, i) => {
+      onset[g] = i % 3 === 0 ? 1 : 0.5;
+      for (let t = g; t < g + 6; t++) logMel[t * bands + 20] = 1;
+    });
+    const chords = [
+      [0, 4, 7],
+      [5, 9, 0],
+      [7, 11, 2],
+      [9, 0, 4],
+    ];
+    const chromaFrames = Math.ceil(frames / 4);
+    const chroma = new Float32Array(chromaFrames * 12);
+    for (let c = 0; c < chromaFrames; c++) {
+      const point = Math.max(0, (c * 4 - 20) / period);
+      const k = Math.floor(point / chordPoints);
+      const late = point - k * chordPoints >= chordPoints / 2;
+      for (const pc of chords[k % 4] as number[]) chroma[c * 12 + pc] = (chroma[c * 12 + pc] as number) + 1;
+      if (late)
+        chroma[c * 12 + ((k * 5 + 2) % 12)] = (chroma[c * 12 + ((k * 5 + 2) % 12)] as number) + passing;
+    }
+    const f = { onset, chroma, chromaHopSec, hopSec, logMel, bands };
+    return { grid, f, hs3: harmonicHalfSpan(grid, chroma, chromaHopSec, hopSec, 3) };
+  };
+
+  it('takes a slow 6/8 read at its eighths: chords of 6 points, one figure on every point', () => {
+    const { grid, f } = material(6, 0);
+    expect(compoundEighths(grid, f, 150)).toBe(true);
+  });
+
+  it('still takes it when a passing note moves the chroma half-way through each chord (0.15–0.3 of the change at 6)', () => {
+    const { grid, f, hs3 } = material(6, 1);
+    expect(hs3).toBeGreaterThan(0.15);
+    expect(hs3).toBeLessThan(COMPOUND_CHORDS);
+    expect(compoundEighths(grid, f, 150)).toBe(true);
+  });
+
+  it('leaves a grid whose chords change every 3 points (a waltz at its beat, a chord a bar)', () => {
+    const { grid, f, hs3 } = material(3, 0);
+    expect(hs3).toBeGreaterThan(COMPOUND_CHORDS);
+    expect(compoundEighths(grid, f, 150)).toBe(false);
   });
 });
