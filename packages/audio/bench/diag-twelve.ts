@@ -12,6 +12,7 @@
 import { analyzeFeatures } from '@beatframe/audio';
 import { harmonicHalfSpan, registerSpread } from '../dist/dsp/octave.js';
 import { globalAcf } from '../dist/dsp/reading.js';
+import { acfPeak } from './bench-util.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { trainSongs } from './train-songs.ts';
 
@@ -24,13 +25,7 @@ for (const s of trainSongs()) {
   const hs3 = harmonicHalfSpan(g, f.chroma, f.chromaHopSec, f.hopSec, 3);
   const p = 60 / a.bpm / f.hopSec;
   const acf = globalAcf(f.onset, Math.ceil(6 / f.hopSec));
-  const pk = (lag: number) => {
-    const r = Math.max(1, Math.round(lag * 0.02));
-    let m = 0;
-    for (let i = Math.round(lag) - r; i <= Math.round(lag) + r; i++)
-      if (i > 0 && i < acf.length) m = Math.max(m, acf[i] as number);
-    return m;
-  };
+  const pk = (lag: number) => acfPeak(acf, lag);
   const threes = pk(3 * p) >= pk(2 * p) && pk(3 * p) >= pk(4 * p);
   if (!(hs3 < 0.15 && threes)) continue;
   const hs6 = harmonicHalfSpan(g, f.chroma, f.chromaHopSec, f.hopSec, 6);
