@@ -187,10 +187,8 @@ async function runStepReopening(
     // The opener toggles: clicked again only when the menu is shut.
     const shut = !(await item.isVisible().catch(() => false));
     if (shut) {
-      opts.retry?.(
-        opener,
-        `clicked again: ${describeStep(step, opts.vars, opts.profile).replace(/^click /, '')} did not show`,
-      );
+      const what = describeTarget(expandTarget(step.target, opts.vars, opts.profile));
+      opts.retry?.(opener, `clicked again: ${what} did not show`);
       await runStep(page, opener, opts, timeout);
     }
     opts.retry?.(step, shut ? 'tried again after reopening its menu' : 'tried again (its menu was open)');
