@@ -71,6 +71,48 @@ describe('chooseBeatPhase: the song starts on a beat', () => {
   });
 });
 
+describe('chooseBeatPhase: the backbeat holds the grid', () => {
+  // A beat of 20 frames; the tracked grid is on the beats. Kick on beats 1 and 3, snare on 2 and 4 (the
+  // high band), and a bass line on every off-beat, louder in the bass band than the kick (a game tune's
+  // bass running on the "and"s).
+  const frames = 4000;
+  const periodAt = new Float32Array(frames).fill(20);
+  const beats = Array.from({ length: 190 }, (_, k) => 20 + 20 * k);
+  const offBeats = beats.map((b) => b + 10);
+  const kicks = beats.filter((_, k) => k % 2 === 0);
+  const snares = beats.filter((_, k) => k % 2 === 1);
+  const low = spikes(frames, kicks);
+  for (const t of offBeats) low[t] = (low[t] as number) + 1.5;
+  const full = spikes(frames, beats);
+  for (const t of offBeats) full[t] = (full[t] as number) + 0.5;
+  const high = spikes(frames, snares);
+
+  it('follows the bass onto the off-beats when it has no high band to weigh', () => {
+    expect(chooseBeatPhase(beats, full, low, periodAt).shift).toBe(1 / 2);
+  });
+
+  it('keeps the grid on the kick/snare backbeat the shift would take away', () => {
+    const phase = chooseBeatPhase(beats, full, low, periodAt, high);
+    expect(phase.shift).toBe(0);
+    expect(phase.beats).toBe(beats);
+  });
+
+  it('still moves a grid off a skank onto the bass (no backbeat either way)', () => {
+    // The tracker followed chords and hats on every off-beat; the bass plays on the beats.
+    const skankFull = spikes(frames, offBeats, 2);
+    for (const t of beats) skankFull[t] = (skankFull[t] as number) + 0.5;
+    const phase = chooseBeatPhase(
+      offBeats,
+      skankFull,
+      spikes(frames, beats),
+      periodAt,
+      spikes(frames, offBeats),
+    );
+    expect(phase.shift).toBe(1 / 2);
+    expect(phase.beats.slice(0, 3)).toEqual([40, 60, 80]);
+  });
+});
+
 describe('barsAtThreeHalves', () => {
   const hopSec = 0.01;
   /** An autocorrelation with the given peaks (lag in seconds → value), 0 elsewhere. */
