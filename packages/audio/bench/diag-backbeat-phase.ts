@@ -9,11 +9,10 @@
  * Result (5 December 2026, 561 train songs): see the audio README's "Session 27" paragraph.
  */
 import { analyzeFeatures } from '@beatframe/audio';
-import { trackBeats, trackTempo, trimBeats } from '../dist/dsp/beats.js';
 import { backbeat } from '../dist/dsp/octave.js';
 import { chooseBeatPhase } from '../dist/dsp/reading.js';
 import { cachedFeatures } from './feature-cache.ts';
-import { phaseInBeat, trainSongs } from './train-songs.ts';
+import { phaseInBeat, trackedGrid, trainSongs } from './train-songs.ts';
 
 /** Distance between two phases on the beat's circle. */
 const apart = (a: number, b: number) => Math.abs(((a - b + 1.5) % 1) - 0.5);
@@ -22,11 +21,9 @@ let rows = 0;
 for (const s of trainSongs()) {
   const f = await cachedFeatures(s.audio);
   const a = analyzeFeatures(f, f.frames * f.hopSec);
-  const env = f.beatOnset;
-  const tempo = trackTempo(env, f.hopSec, a.bpm);
-  const tracked = trimBeats(trackBeats(env, tempo.periodAt), env, tempo.periodAt);
+  const { tempo, tracked } = trackedGrid(f, a.bpm);
   // The evidence's own choice: no high band given, so no backbeat check.
-  const asked = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt);
+  const asked = chooseBeatPhase(tracked, f.beatOnset, f.lowBeatOnset, tempo.periodAt);
   const bb = backbeat(tracked, f.lowBeatOnset, f.highBeatOnset);
   const bbShifted = asked.shift ? backbeat(asked.beats, f.lowBeatOnset, f.highBeatOnset) : bb;
   const lost = bb - bbShifted;

@@ -6,7 +6,8 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeFeatures } from '@beatframe/audio';
+import { analyzeFeatures, type Features } from '@beatframe/audio';
+import { trackBeats, trackTempo, trimBeats } from '../dist/dsp/beats.js';
 import { classSongs } from './classes.ts';
 import { beatCorpus, type CorpusSong, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
@@ -55,4 +56,13 @@ export async function analyzedWithSteps(audio: string) {
   };
   const a = analyzeFeatures(f, f.frames * f.hopSec, { decisions });
   return { f, a, steps };
+}
+
+/**
+ * The grid the tracker lays at `bpm` before the phase choice (frames), with its tempo path: what
+ * `beatsOnPath` (dsp/level.ts) hands to `chooseBeatPhase`.
+ */
+export function trackedGrid(f: Features, bpm: number) {
+  const tempo = trackTempo(f.beatOnset, f.hopSec, bpm);
+  return { tempo, tracked: trimBeats(trackBeats(f.beatOnset, tempo.periodAt), f.beatOnset, tempo.periodAt) };
 }
