@@ -2,11 +2,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeAudio } from '../dist/decode.js';
-import { trackBeats, trackTempo, trimBeats } from '../dist/dsp/beats.js';
 import { chooseBeatPhase, chooseTempo } from '../dist/dsp/reading.js';
 import { computeFeatures } from '../dist/dsp/spectrum.js';
 import { maxAround } from './bench-util.ts';
 import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
+import { trackedGrid } from './train-songs.ts';
 
 const cache = join(tmpdir(), 'beatframe-audio-corpus');
 const only = process.env.BENCH_ONLY;
@@ -22,8 +22,7 @@ for (const s of songs) {
   for (const v of pcm) e += v * v;
   const f = computeFeatures(pcm, 22050, 0.1 / Math.sqrt(e / pcm.length));
   const reading = chooseTempo(f.onset, f.lowOnset, f.hopSec);
-  const tempo = trackTempo(f.beatOnset, f.hopSec, reading.bpm || undefined);
-  const tracked = trimBeats(trackBeats(f.beatOnset, tempo.periodAt), f.beatOnset, tempo.periodAt);
+  const { tempo, tracked } = trackedGrid(f, reading.bpm);
   const beats = chooseBeatPhase(tracked, f.beatOnset, f.lowBeatOnset, tempo.periodAt).beats;
   const ints = beats
     .slice(1)

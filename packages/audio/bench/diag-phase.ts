@@ -2,12 +2,12 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeAudio } from '../dist/decode.js';
-import { trackBeats, trackTempo, trimBeats } from '../dist/dsp/beats.js';
 import { chooseTempo } from '../dist/dsp/reading.js';
 import { computeFeatures } from '../dist/dsp/spectrum.js';
 import { maxAround } from './bench-util.ts';
 import { classSongs } from './classes.ts';
 import { beatCorpus, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
+import { trackedGrid } from './train-songs.ts';
 
 const cache = join(tmpdir(), 'beatframe-audio-corpus');
 const only = process.env.BENCH_ONLY;
@@ -23,8 +23,7 @@ for (const s of songs) {
   for (const v of pcm) e += v * v;
   const f = computeFeatures(pcm, 22050, 0.1 / Math.sqrt(e / pcm.length));
   const reading = chooseTempo(f.onset, f.lowOnset, f.hopSec);
-  const tempo = trackTempo(f.beatOnset, f.hopSec, reading.bpm || undefined);
-  const beats = trimBeats(trackBeats(f.beatOnset, tempo.periodAt), f.beatOnset, tempo.periodAt);
+  const { tempo, tracked: beats } = trackedGrid(f, reading.bpm);
   // truth offset: for each tracked beat, fractional position relative to nearest truth beat grid
   const ref = s.beats.map((t) => t / f.hopSec);
   const offs: number[] = [];

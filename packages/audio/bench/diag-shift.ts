@@ -3,19 +3,17 @@
  * the bass and full-band scores at the shift over those at the grid, and where the grid and the moved
  * grid sit in the true beat (0 = on it). Train material only (CLASSES=1, PRACTICE=1, CORPUS=1).
  */
-import { trackBeats, trackTempo, trimBeats } from '../dist/dsp/beats.js';
 import { chooseBeatPhase, chooseTempo } from '../dist/dsp/reading.js';
 import { maxAround } from './bench-util.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { phaseInBeat, trainSongs } from './train-songs.ts';
+import { phaseInBeat, trackedGrid, trainSongs } from './train-songs.ts';
 
 const songs = trainSongs();
 const mean = (x: Float32Array) => x.reduce((a, b) => a + b, 0) / x.length || 1;
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const r = chooseTempo(f.onset, f.lowOnset, f.hopSec);
-  const tempo = trackTempo(f.beatOnset, f.hopSec, r.bpm || undefined);
-  const beats = trimBeats(trackBeats(f.beatOnset, tempo.periodAt), f.beatOnset, tempo.periodAt);
+  const { tempo, tracked: beats } = trackedGrid(f, r.bpm);
   const ph = chooseBeatPhase(beats, f.beatOnset, f.lowBeatOnset, tempo.periodAt);
   if (ph.shift === 0 || beats.length < 8) continue;
   const sc = (x: Float32Array, phi: number) => {

@@ -59,10 +59,10 @@ export async function analyzedWithSteps(audio: string) {
 }
 
 /**
- * The grid the tracker lays at `bpm` before the phase choice (frames), with its tempo path: what
- * `beatsOnPath` (dsp/level.ts) hands to `chooseBeatPhase`.
+ * The grid the tracker lays at `bpm` (its own choice when 0) before the phase choice (frames), with its
+ * tempo path: what `beatsOnPath` (dsp/level.ts) hands to `chooseBeatPhase`.
  */
 export function trackedGrid(f: Features, bpm: number) {
-  const tempo = trackTempo(f.beatOnset, f.hopSec, bpm);
+  const tempo = trackTempo(f.beatOnset, f.hopSec, bpm || undefined);
   return { tempo, tracked: trimBeats(trackBeats(f.beatOnset, tempo.periodAt), f.beatOnset, tempo.periodAt) };
 }
