@@ -8,7 +8,7 @@
  * BENCH_ODD=1 adds the section songs again with odd section lengths (2-bar intro and tag, 6-bar bridge).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ import {
 } from './corpus.ts';
 import { footeSections } from './foote.ts';
 import { mirEval } from './mir-eval.ts';
-import { aubioBeats, musicTempoBeats } from './peers.ts';
+import { aubioBeats, cachedPeers, musicTempoBeats } from './peers.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cache = process.env.BENCH_CACHE ?? join(tmpdir(), 'beatframe-audio-corpus');
@@ -92,38 +92,21 @@ const oursOn = process.env.BENCH_OURS !== '0';
 const EMPTY = { beats: [], downbeats: [], sections: [], bpm: 0, durationSec: 0 } as unknown as AudioAnalysis;
 for (const [i, song] of all.entries()) {
   progress(`analysing ${i + 1}/${all.length} ${song.name}`);
-  let t = performance.now();
+  const t = performance.now();
   const ours = oursOn ? await analyzeAudio(song.audio) : EMPTY;
   const r: Result = { song, ours, oursSec: (performance.now() - t) / 1000 };
-  if (peers) {
-    // The peers do not change between runs: their beats and times are kept beside the audio
-    // (BENCH_FRESH=1 measures them again).
-    const cacheFile = `${song.audio}.peers.json`;
-    if (existsSync(cacheFile) && process.env.BENCH_FRESH !== '1')
-      Object.assign(r, JSON.parse(readFileSync(cacheFile, 'utf8')) as Partial<Result>, { cached: true });
-    else {
-      t = performance.now();
-      r.aubio = aubioBeats(song.audio);
-      r.aubioSec = (performance.now() - t) / 1000;
-      t = performance.now();
-      const pcm = await decodeAudio(song.audio, { sampleRate: 44_100 });
-      r.mt = musicTempoBeats(pcm).beats;
-      r.mtSec = (performance.now() - t) / 1000;
-      if (song.sections)
-        r.foote = footeSections(await decodeAudio(song.audio, { sampleRate: 22_050 }), 22_050);
-      writeFileSync(
-        cacheFile,
-        JSON.stringify({
-          aubio: r.aubio,
-          aubioSec: r.aubioSec,
-          mt: r.mt,
-          mtSec: r.mtSec,
-          foote: r.foote,
-          load: loadavg()[0],
-        }),
-      );
-    }
-  }
+  if (peers)
+    Object.assign(
+      r,
+      await cachedPeers(
+        song.audio,
+        (p) => decodeAudio(p, { sampleRate: 44_100 }),
+        async () =>
+          song.sections
+            ? { foote: footeSections(await decodeAudio(song.audio, { sampleRate: 22_050 }), 22_050) }
+            : {},
+      ),
+    );
   results.push(r);
 }
 if (!oursOn) {

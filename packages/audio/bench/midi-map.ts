@@ -55,7 +55,9 @@ export function readMidiMap(path: string): MidiMap {
         if (type === 0x58) timeSigs.push([tick, b[q] as number, 2 ** (b[q + 1] as number)]);
         q += l;
       } else if (s === 0xf0 || s === 0xf7) {
-        q += vlq();
+        // The length first: `q += vlq()` would add it to q as it was before vlq() moved past the length.
+        const l = vlq();
+        q += l;
       } else {
         status = s;
         const kind = s & 0xf0;

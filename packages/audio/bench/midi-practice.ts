@@ -73,15 +73,20 @@ export function practiceMidi(): Array<{ name: string; mid: string; why?: string 
     const sum = createHash('md5').update(readFileSync(mid)).digest('hex');
     if (seen.has(sum)) return { name, mid, why: 'duplicate' };
     seen.add(sum);
-    const map = readMidiMap(mid);
-    const share = gridShare(map);
-    if (share < 0.8) return { name, mid, why: `off the map's grid (${share.toFixed(2)})` };
-    if (new Set(map.timeSigs.map((t) => t[2])).size > 1) return { name, mid, why: 'beat unit changes' };
-    const g = tappedGrid(map);
-    if (g.beats.length < 2 || (g.beats.at(-1) as number) - (g.beats[0] as number) < 30)
-      return { name, mid, why: 'under 30 s' };
-    return { name, mid };
+    const why = unusableMap(mid);
+    return why ? { name, mid, why } : { name, mid };
   });
+}
+
+/** Why a MIDI file's tempo map cannot serve as truth (undefined when it can). */
+export function unusableMap(mid: string): string | undefined {
+  const map = readMidiMap(mid);
+  const share = gridShare(map);
+  if (share < 0.8) return `off the map's grid (${share.toFixed(2)})`;
+  if (new Set(map.timeSigs.map((t) => t[2])).size > 1) return 'beat unit changes';
+  const g = tappedGrid(map);
+  if (g.beats.length < 2 || (g.beats.at(-1) as number) - (g.beats[0] as number) < 30) return 'under 30 s';
+  return undefined;
 }
 
 export function practiceSongs(): CorpusSong[] {
