@@ -1,6 +1,7 @@
 /**
  * The train material the diagnostics read, chosen by environment: CLASSES=1 the class renders
- * (bench/classes.ts), PRACTICE=1 the real-MIDI practice set (bench/midi-practice.ts), CORPUS=1 the corpus'
+ * (bench/classes.ts), PRACTICE=1 the real-MIDI practice set (bench/midi-practice.ts), UNSEEN=1 the
+ * train half of the second third-party set (bench/unseen.ts), CORPUS=1 the corpus'
  * train grooves, planetblupi and section songs; ONLY=<substring> keeps songs whose name holds it. The
  * held-out slice is never included.
  */
@@ -12,6 +13,7 @@ import { classSongs } from './classes.ts';
 import { beatCorpus, type CorpusSong, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { practiceSongs } from './midi-practice.ts';
+import { unseenSongs } from './unseen.ts';
 
 export function trainSongs(): CorpusSong[] {
   const cache = join(tmpdir(), 'beatframe-audio-corpus');
@@ -19,6 +21,7 @@ export function trainSongs(): CorpusSong[] {
   return [
     ...(process.env.CLASSES === '1' ? classSongs() : []),
     ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
+    ...(process.env.UNSEEN === '1' ? unseenSongs() : []),
     ...(process.env.CORPUS === '1'
       ? [
           ...beatCorpus(join(cache, 'grooves')),
