@@ -3,6 +3,7 @@ import { analyzeSamples } from '../src/analyze.js';
 import { trackAtLevel } from '../src/dsp/level.js';
 import {
   backbeat,
+  beatEveryPointAndAHalf,
   COMPOUND_CHORDS,
   COMPOUND_REGISTER,
   compoundEighths,
@@ -429,5 +430,60 @@ describe('compoundEighths', () => {
     const { grid, f, hs3 } = material(3, 0);
     expect(hs3).toBeGreaterThan(COMPOUND_CHORDS);
     expect(compoundEighths(grid, f, 150)).toBe(false);
+  });
+});
+
+describe('beatEveryPointAndAHalf', () => {
+  /** An onset envelope with spikes of the given heights at frames, and the grid every `step` frames. */
+  const env = (frames: number, spikes: Array<[at: number, height: number]>) => {
+    const x = new Float32Array(frames);
+    for (const [at, h] of spikes) x[Math.round(at)] = Math.max(x[Math.round(at)] as number, h);
+    return x;
+  };
+  const grid = (step: number, n: number) => Array.from({ length: n }, (_, i) => 10 + i * step);
+  const beats = 40;
+
+  it('finds the beat of a shuffle read with a point every two triplets (80 bpm read at 120)', () => {
+    // Beat 66 frames, triplets of 22: the beat and the swung let (2/3 through the beat) sound, the let at
+    // 0.35 of the beat (the train songs read this way: 0.12–0.48).
+    const spikes: Array<[number, number]> = [];
+    for (let b = 0; b < beats; b++) spikes.push([10 + 66 * b, 1], [10 + 66 * b + 44, 0.35]);
+    expect(beatEveryPointAndAHalf(grid(44, 58), env(3000, spikes))).toBe(true);
+  });
+
+  it('leaves a shuffle whose let is as loud as half the beat (not told from a waltz at half tempo)', () => {
+    const spikes: Array<[number, number]> = [];
+    for (let b = 0; b < beats; b++) spikes.push([10 + 66 * b, 1], [10 + 66 * b + 44, 0.5]);
+    expect(beatEveryPointAndAHalf(grid(44, 58), env(3000, spikes))).toBe(false);
+  });
+
+  it('leaves a fast waltz read at every other beat (its midpoints are beats too)', () => {
+    // A 194 waltz at 97: points every 2 beats; bar lines on every third beat, the other beats at 0.5.
+    const spikes: Array<[number, number]> = [];
+    for (let b = 0; b < 2 * beats; b++) spikes.push([10 + 22 * b, b % 3 === 0 ? 1 : 0.5]);
+    expect(beatEveryPointAndAHalf(grid(44, beats), env(2000, spikes))).toBe(false);
+  });
+
+  it('leaves a waltz at its beat (bass on 1, chords on 2 and 3, little between)', () => {
+    const spikes: Array<[number, number]> = [];
+    for (let b = 0; b < beats; b++) {
+      spikes.push([10 + 44 * b, b % 3 === 0 ? 1 : 0.55]);
+      if (b % 3 === 1) spikes.push([10 + 44 * b + 22, 0.1]);
+    }
+    expect(beatEveryPointAndAHalf(grid(44, beats), env(2000, spikes))).toBe(false);
+  });
+
+  it('leaves a jazz waltz whose swung eighths sound between every two beats alike', () => {
+    const spikes: Array<[number, number]> = [];
+    for (let b = 0; b < beats; b++)
+      spikes.push([10 + 44 * b, b % 3 === 0 ? 1 : 0.4], [10 + 44 * b + 22, 0.45]);
+    expect(beatEveryPointAndAHalf(grid(44, beats), env(2000, spikes))).toBe(false);
+  });
+
+  it('leaves a straight grid whose points all sound alike', () => {
+    const spikes: Array<[number, number]> = [];
+    for (let b = 0; b < beats; b++)
+      spikes.push([10 + 44 * b, b % 2 === 0 ? 1 : 0.8], [10 + 44 * b + 22, 0.5]);
+    expect(beatEveryPointAndAHalf(grid(44, beats), env(2000, spikes))).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import {
   trimBeats,
 } from './beats.js';
 import {
+  beatEveryPointAndAHalf,
   compoundEighths,
   halfOfTriple,
   harmonicHalfBar,
@@ -57,7 +58,7 @@ export function trackAtLevel(
       held.push(`path strayed to ${t.strayedTo.toFixed(1)}, held to the reading: ${bpm.toFixed(1)}`);
     return t;
   };
-  const dotted = dottedLevel(f, comb, acfs, track);
+  const dotted = pointAndAHalf(f, dottedLevel(f, comb, acfs, track), track);
   const level = held.length
     ? { ...dotted, reading: { ...dotted.reading, steps: [...(dotted.reading.steps ?? []), ...held] } }
     : dotted;
@@ -80,6 +81,16 @@ function dottedLevel(f: LevelFeatures, comb: TempoReading, acfs: TempoAcfs, trac
   if (!bpm) return first;
   return {
     reading: moved(first.reading, bpm, first.reading.confidence, 'dotted reading'),
+    ...track(bpm),
+  };
+}
+
+/** A grid every two triplets of a swung or compound beat: the beat is every 1.5 points (beatEveryPointAndAHalf). */
+function pointAndAHalf(f: LevelFeatures, level: LevelledTrack, track: Track): LevelledTrack {
+  if (!beatEveryPointAndAHalf(level.beats, f.beatOnset)) return level;
+  const bpm = (level.reading.bpm * 2) / 3;
+  return {
+    reading: moved(level.reading, bpm, level.reading.confidence, 'beat every 1.5 points'),
     ...track(bpm),
   };
 }
