@@ -470,9 +470,12 @@ export function midiExcerpt(
   const g = tappedGrid(readMidiMap(mid));
   const keep = (t: number) => t <= seconds;
   const beats = g.beats.filter(keep);
-  const bpm =
-    beats.length > 1 ? 60 / (((beats.at(-1) as number) - (beats[0] as number)) / (beats.length - 1)) : 0;
-  return { wav, beats, downbeats: g.downbeats.filter(keep), beatsPerBar: g.beatsPerBar, bpm };
+  return { wav, beats, downbeats: g.downbeats.filter(keep), beatsPerBar: g.beatsPerBar, bpm: meanBpm(beats) };
+}
+
+/** The mean tempo of a list of beat times (0 for fewer than two). */
+export function meanBpm(beats: number[]): number {
+  return beats.length > 1 ? 60 / (((beats.at(-1) as number) - (beats[0] as number)) / (beats.length - 1)) : 0;
 }
 
 /** Packaged MIDI (Debian planetblupi-music-midi), when installed: real game music, truth from each file's tempo map. */

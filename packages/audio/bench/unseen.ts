@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import * as audio from '@beatframe/audio';
-import { type CorpusSong, damage, fnv1a, midiExcerpt, SOUNDFONTS } from './corpus.ts';
+import { type CorpusSong, damage, fnv1a, meanBpm, midiExcerpt, SOUNDFONTS } from './corpus.ts';
 import { readMidiMap, tickToSec } from './midi-map.ts';
 import { unusableMap } from './midi-practice.ts';
 import { mirEval } from './mir-eval.ts';
@@ -111,10 +111,6 @@ function chartSongs(): UnseenSong[] {
         ]);
       }
       const g = chartGrid(mid, SECONDS);
-      const bpm =
-        g.beats.length > 1
-          ? 60 / (((g.beats.at(-1) as number) - (g.beats[0] as number)) / (g.beats.length - 1))
-          : 0;
       out.push({
         name,
         family: name,
@@ -122,7 +118,7 @@ function chartSongs(): UnseenSong[] {
         heldOut: unseenHeldOut(name),
         audio: wav,
         ...g,
-        bpm: Math.round(bpm),
+        bpm: Math.round(meanBpm(g.beats)),
         damage: `recording (${basename(dirname(dir))})`,
       });
     }
