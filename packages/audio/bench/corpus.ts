@@ -45,6 +45,8 @@ export interface Family {
   bar: number;
   lo: number;
   hi: number;
+  /** An mma library file to load first (`casio/68ballad`): grooves outside stdlib share names across libraries. */
+  use?: string;
 }
 const F = (
   lib: string,
@@ -156,7 +158,11 @@ const PROGRESSIONS = [
 ];
 
 function mmaGrooveSong(fam: Family, bpm: number, bars: number, seed: number, chordBars = 1): string {
-  const lines = [`Tempo ${Math.round(bpm * fam.per)}`, `Groove ${fam.main}`];
+  const lines = [
+    `Tempo ${Math.round(bpm * fam.per)}`,
+    ...(fam.use ? [`Use ${fam.use}`] : []),
+    `Groove ${fam.main}`,
+  ];
   const prog = PROGRESSIONS[seed % PROGRESSIONS.length] as string[];
   for (let b = 0; b < bars; b++) {
     if (b % 8 === 0) lines.push(`Groove ${b % 16 === 0 ? fam.main : fam.alt}`);

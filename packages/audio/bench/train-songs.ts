@@ -1,7 +1,8 @@
 /**
  * The train material the diagnostics read, chosen by environment: CLASSES=1 the class renders
  * (bench/classes.ts), PRACTICE=1 the real-MIDI practice set (bench/midi-practice.ts), UNSEEN=1 the
- * train half of the second third-party set (bench/unseen.ts), CORPUS=1 the corpus'
+ * train half of the second third-party set (bench/unseen.ts), STYLES=1 the train half of the third
+ * (bench/styles.ts), CORPUS=1 the corpus'
  * train grooves, planetblupi and section songs; ONLY=<substring> keeps songs whose name holds it. The
  * held-out slice is never included.
  */
@@ -13,6 +14,7 @@ import { classSongs } from './classes.ts';
 import { beatCorpus, type CorpusSong, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { practiceSongs } from './midi-practice.ts';
+import { styleSongs } from './styles.ts';
 import { unseenSongs } from './unseen.ts';
 
 export function trainSongs(): CorpusSong[] {
@@ -22,6 +24,7 @@ export function trainSongs(): CorpusSong[] {
     ...(process.env.CLASSES === '1' ? classSongs() : []),
     ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
     ...(process.env.UNSEEN === '1' ? unseenSongs() : []),
+    ...(process.env.STYLES === '1' ? styleSongs() : []),
     ...(process.env.CORPUS === '1'
       ? [
           ...beatCorpus(join(cache, 'grooves')),

@@ -18,12 +18,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import * as audio from '@beatframe/audio';
-import { type CorpusSong, damage, fnv1a, meanBpm, midiExcerpt, SOUNDFONTS } from './corpus.ts';
+import { damage, fnv1a, meanBpm, midiExcerpt, SOUNDFONTS } from './corpus.ts';
+import { reportHeldOutSet, type SourcedSong } from './held-report.ts';
 import { readMidiMap, tickToSec } from './midi-map.ts';
 import { unusableMap } from './midi-practice.ts';
-import { mirEval } from './mir-eval.ts';
-import { cachedPeers, type PeerRun } from './peers.ts';
 
 const DIR = join(tmpdir(), 'beatframe-unseen');
 const MIDI_SOURCES: Array<[tag: string, dir: string]> = [
@@ -36,9 +34,7 @@ const SECONDS = 90;
 /** The fixed rule that holds half of this set out of all tuning. */
 export const unseenHeldOut = (name: string) => fnv1a(name) % 2 === 1;
 
-export interface UnseenSong extends CorpusSong {
-  source: string;
-}
+export type UnseenSong = SourcedSong;
 
 function midiSongs(): UnseenSong[] {
   const out: UnseenSong[] = [];
@@ -130,62 +126,4 @@ export function unseenSongs(): UnseenSong[] {
   return [...midiSongs(), ...chartSongs()].filter((s) => !only || s.name.includes(only));
 }
 
-interface Row {
-  beatF: Record<string, number>;
-  amlt: Record<string, number>;
-  downbeatF?: number;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const impl = (process.env.BENCH_IMPL ? await import(process.env.BENCH_IMPL) : audio) as typeof audio;
-  const peersOn = process.env.BENCH_PEERS !== '0';
-  const songs = unseenSongs();
-  const tracks: unknown[] = [];
-  const meta: string[] = [];
-  for (const [i, s] of songs.entries()) {
-    process.stderr.write(`\r${i + 1}/${songs.length} ${s.name.padEnd(40)}`);
-    const a = await impl.analyzeAudio(s.audio);
-    const p: PeerRun = peersOn
-      ? await cachedPeers(s.audio, (f) => impl.decodeAudio(f, { sampleRate: 44_100 }))
-      : {};
-    meta.push(
-      `${s.name.padEnd(36)} ${String(s.bpm).padStart(3)}/${s.beatsPerBar}  ours ${a.bpm.toFixed(0).padStart(4)} ${a.meter.beatsPerBar}/${a.meter.beatUnit}  ${s.damage.padEnd(30)}`,
-    );
-    tracks.push({
-      name: s.name,
-      refBeats: s.beats,
-      beats: { ours: a.beats, ...(p.aubio ? { aubio: p.aubio } : {}), ...(p.mt ? { musicTempo: p.mt } : {}) },
-      refDownbeats: s.downbeats,
-      downbeats: a.downbeats,
-    });
-  }
-  process.stderr.write(`\r${''.padEnd(50)}\r`);
-  const rows = mirEval<Row>(tracks);
-  const f3 = (x: number | undefined) => (x === undefined ? '  -  ' : x.toFixed(3));
-  const systems = ['ours', 'aubio', 'musicTempo'];
-  // Held-out rows are never printed: only their means.
-  rows.forEach((r, i) => {
-    const s = songs[i] as UnseenSong;
-    if (s.heldOut || ((r.beatF.ours as number) >= 0.95 && process.env.BENCH_ALL !== '1')) return;
-    console.log(
-      `${meta[i]} F ${systems.map((k) => f3(r.beatF[k])).join(' ')}  AMLt ${systems.map((k) => f3(r.amlt[k])).join(' ')}  downF ${f3(r.downbeatF)}`,
-    );
-  });
-  const groups = new Map<string, number[]>();
-  songs.forEach((s, i) => {
-    for (const g of [s.heldOut ? 'HELD-OUT' : 'TRAIN', `${s.heldOut ? 'held' : 'train'} ${s.source}`, 'ALL'])
-      groups.set(g, [...(groups.get(g) ?? []), i]);
-  });
-  console.log(
-    `\n${'group'.padEnd(22)} songs   beat F (ours aubio m-t)     AMLt (ours aubio m-t)     downbeat F`,
-  );
-  for (const [g, idx] of [...groups.entries()].sort()) {
-    const mean = (pick: (r: Row) => number | undefined) => {
-      const v = idx.map((i) => pick(rows[i] as Row)).filter((x): x is number => x !== undefined);
-      return v.length ? v.reduce((x, y) => x + y, 0) / v.length : undefined;
-    };
-    console.log(
-      `${g.padEnd(22)} ${String(idx.length).padStart(5)}   ${systems.map((k) => f3(mean((r) => r.beatF[k]))).join(' ')}   ${systems.map((k) => f3(mean((r) => r.amlt[k]))).join(' ')}   ${f3(mean((r) => r.downbeatF))}`,
-    );
-  }
-}
+if (import.meta.url === `file://${process.argv[1]}`) await reportHeldOutSet(unseenSongs());
