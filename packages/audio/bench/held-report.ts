@@ -19,8 +19,10 @@ interface Row {
   downbeatF?: number;
 }
 
-/** Analyses, scores and prints `songs` (BENCH_IMPL, BENCH_PEERS=0, BENCH_ALL=1). */
-export async function reportHeldOutSet(songs: SourcedSong[]): Promise<void> {
+/** Analyses, scores and prints `songs` (BENCH_IMPL, BENCH_PEERS=0, BENCH_ALL=1, BENCH_SLICE=train). */
+export async function reportHeldOutSet(all: SourcedSong[]): Promise<void> {
+  // While tuning, the held-out half is not even analysed.
+  const songs = process.env.BENCH_SLICE === 'train' ? all.filter((s) => !s.heldOut) : all;
   const impl = (process.env.BENCH_IMPL ? await import(process.env.BENCH_IMPL) : audio) as typeof audio;
   const peersOn = process.env.BENCH_PEERS !== '0';
   const tracks: unknown[] = [];

@@ -8,6 +8,7 @@ import {
   trackTempo,
   trimBeats,
 } from './beats.js';
+import { holdLattice } from './lattice.js';
 import {
   beatEveryPointAndAHalf,
   compoundEighths,
@@ -38,6 +39,8 @@ export interface LevelledTrack {
   beats: number[];
   /** The free tempo path's bpm when it strayed from the reading and the beats were tracked on a held one. */
   strayedTo?: number;
+  /** Beats of passages off the song's lattice that were put back on it (holdLattice). */
+  relatticed?: number;
 }
 
 /**
@@ -56,6 +59,8 @@ export function trackAtLevel(
     const t = trackAt(f, bpm, strayMax);
     if (t.strayedTo)
       held.push(`path strayed to ${t.strayedTo.toFixed(1)}, held to the reading: ${bpm.toFixed(1)}`);
+    if (t.relatticed)
+      held.push(`${t.relatticed} beats off the song's lattice put back on it at ${bpm.toFixed(1)} bpm`);
     return t;
   };
   const dotted = pointAndAHalf(f, dottedLevel(f, comb, acfs, track), track);
@@ -125,7 +130,9 @@ function beatsOnPath(
   // joined first, an intro on the other phase turned the song's first attack into an off-beat one and the
   // start-on-a-beat tie-break moved the whole song (a real recording, ufoai's Enemy Unknown).
   const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt, f.highBeatOnset);
-  return { tempo, beats: joinPhaseSlips(phase.beats, tempo.periodAt, support) };
+  // Then the passages that left the song's lattice by any other offset go back onto it.
+  const held = holdLattice(joinPhaseSlips(phase.beats, tempo.periodAt, support));
+  return { tempo, beats: held.beats, ...(held.moved ? { relatticed: held.moved } : {}) };
 }
 
 /**

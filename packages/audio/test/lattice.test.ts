@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { holdLattice } from '../src/dsp/lattice.js';
+
+const PERIOD = 40.3;
+/** A steady grid of `n` beats (frames) whose beats `from`…`to` (exclusive) sit `offset` of a period late. */
+function grid(n: number, from = 0, to = 0, offset = 0, jitter = 0): number[] {
+  return Array.from({ length: n }, (_, k) => {
+    const wobble = jitter * Math.sin(k * 2.7);
+    return 12 + PERIOD * (k + (k >= from && k < to ? offset : 0)) + wobble;
+  });
+}
+
+describe('holdLattice', () => {
+  it('puts a passage slipped by a quarter beat back on the song lattice', () => {
+    const slipped = grid(120, 40, 70, -0.25, 0.6);
+    const r = holdLattice(slipped);
+    expect(r.moved).toBe(30);
+    const truth = grid(120);
+    expect(r.beats).toHaveLength(truth.length);
+    r.beats.forEach((b, k) => expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1.5));
+  });
+
+  it('puts a passage on the off-beat back, even when it is nearly half the song', () => {
+    const slipped = grid(100, 30, 78, 0.5);
+    const r = holdLattice(slipped);
+    expect(r.moved).toBe(48);
+    const truth = grid(100);
+    r.beats.forEach((b, k) => expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1));
+  });
+
+  it('keeps a grid whose off-lattice part is the larger one', () => {
+    const slipped = grid(100, 20, 80, 0.5);
+    expect(holdLattice(slipped).moved).toBe(0);
+  });
+
+  it('leaves a tempo that drifts away from any one lattice', () => {
+    // 3 % faster by the end: the offset from any straight lattice changes beat by beat.
+    const drifting: number[] = [];
+    let t = 10;
+    for (let k = 0; k < 140; k++) {
+      drifting.push(t);
+      t += PERIOD * (1 - (0.03 * k) / 140);
+    }
+    const r = holdLattice(drifting);
+    expect(r.moved).toBe(0);
+    expect(r.beats).toBe(drifting);
+  });
+
+  it('leaves a slip at the end of the song and a short one', () => {
+    expect(holdLattice(grid(100, 70, 100, 0.25)).moved).toBe(0);
+    expect(holdLattice(grid(100, 40, 46, 0.5)).moved).toBe(0);
+  });
+
+  it('leaves an unsteady grid and a short song', () => {
+    const rubato = grid(100).map((b, k) => b + (k % 3 === 0 ? 9 : 0));
+    expect(holdLattice(rubato).moved).toBe(0);
+    expect(holdLattice(grid(20, 8, 16, 0.5)).moved).toBe(0);
+  });
+});
