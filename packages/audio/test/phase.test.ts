@@ -43,6 +43,30 @@ describe('chooseBeatPhase', () => {
   });
 });
 
+describe('chooseBeatPhase: a half-tempo grid on the beat', () => {
+  // Drums on every beat (20 frames), the grid at half tempo on them; the bass plays the eighth after
+  // each grid point hard and the one after each midpoint softly (a rock groove's bass between the beats).
+  const frames = 4000;
+  const periodAt = new Float32Array(frames).fill(40);
+  const grid = Array.from({ length: 90 }, (_, k) => 40 * k + 20);
+  const drums = Array.from({ length: 180 }, (_, k) => 20 * k + 20);
+  // Each drum hit decays over three frames, as a flux peak does (the song's first attack is found on it).
+  const full = spikes(frames, drums);
+  for (const d of drums) [full[d + 1], full[d + 2]] = [0.6, 0.3];
+  const low = spikes(frames, drums, 0.4);
+  for (const g of grid) {
+    low[g + 10] = 1;
+    low[g + 30] = 0.2;
+  }
+
+  it('is not moved a quarter onto the bass when the grid and its midpoints are the beats', () => {
+    // The quarter alone gains 1.7 times the grid's evidence; with its midpoints, 1.04 times.
+    const phase = chooseBeatPhase(grid, full, low, periodAt);
+    expect(phase.shift).toBe(0);
+    expect(phase.beats).toBe(grid);
+  });
+});
+
 describe('chooseBeatPhase: the song starts on a beat', () => {
   // A beat of 20 frames with drums on every eighth, the off-beat eighths a little louder (a snare on
   // them): the tracker follows the off-beats. The song's first attack (a chord at frame 0) is on the beat.
