@@ -17,7 +17,7 @@ describe('holdLattice', () => {
     expect(r.moved).toBe(30);
     const truth = grid(120);
     expect(r.beats).toHaveLength(truth.length);
-    r.beats.forEach((b, k) => expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1.5));
+    for (const [k, b] of r.beats.entries()) expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1.5);
   });
 
   it('puts a passage on the off-beat back, even when it is nearly half the song', () => {
@@ -25,7 +25,7 @@ describe('holdLattice', () => {
     const r = holdLattice(slipped);
     expect(r.moved).toBe(48);
     const truth = grid(100);
-    r.beats.forEach((b, k) => expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1));
+    for (const [k, b] of r.beats.entries()) expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1);
   });
 
   it('keeps a grid whose off-lattice part is the larger one', () => {
