@@ -7,6 +7,7 @@
  * this finds the song's lattice (period and phase) from the beats themselves and puts back on it the
  * passages that left it, whatever their offset, when the lattice holds most of the song.
  */
+import { medianGap } from './beats.js';
 
 export interface LatticeResult {
   beats: number[];
@@ -27,9 +28,9 @@ const apart = (a: number, b: number) => Math.abs(((((a - b) % 1) + 1.5) % 1) - 0
 export function holdLattice(beats: number[]): LatticeResult {
   const n = beats.length;
   if (n < MIN_BEATS) return { beats, moved: 0 };
-  const gaps = beats.slice(1).map((b, i) => b - (beats[i] as number));
-  const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)] as number;
+  const median = medianGap(beats) ?? 0;
   if (!(median > 0)) return { beats, moved: 0 };
+  const gaps = beats.slice(1).map((b, i) => b - (beats[i] as number));
   let steady = 0;
   for (const g of gaps) if (Math.abs(g / median - 1) < STEADY_TOL) steady++;
   if (steady < STEADY_SHARE * gaps.length) return { beats, moved: 0 };
@@ -84,8 +85,9 @@ function slipped(phases: number[]): boolean {
 
 /**
  * The period near `median` (within ±1 %) whose lattice gathers the most beats within FIT_TOL, and that
- * lattice's phase, both refined by least squares over the beats on it. A passage slipped by a quarter beat would pull
- * a plain circular mean towards it; counting the beats near each candidate phase follows the majority.
+ * lattice's phase, both refined by least squares over the beats on it. A passage slipped by a quarter
+ * beat would pull a plain circular mean towards it; counting the beats near each candidate phase follows
+ * the majority.
  */
 function fitLattice(beats: number[], median: number): { period: number; phase: number } {
   let best = { count: -1, period: median, phase: 0 };

@@ -84,12 +84,16 @@ export function chooseBeatPhase(
 ): PhaseChoice {
   if (beats.length < 8) return { beats, shift: 0 };
   const ev = phaseEvidence(onset, lowOnset);
-  const score = (phi: number) => {
-    let s = 0;
-    for (let i = 0; i < beats.length; i++)
-      s += ev((beats[i] as number) + phi * beatInterval(beats, i, periodAt));
-    return s / beats.length;
-  };
+  // The evidence at each candidate shift, measured once (the quarter check and the tie-break reuse them).
+  const scores = new Map(
+    [0, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4].map((phi) => {
+      let s = 0;
+      for (let i = 0; i < beats.length; i++)
+        s += ev((beats[i] as number) + phi * beatInterval(beats, i, periodAt));
+      return [phi, s / beats.length] as const;
+    }),
+  );
+  const score = (phi: number) => scores.get(phi) as number;
   const base = score(0);
   let best = { phi: 0, s: base };
   // A quarter shift says the grid and its midpoints were both off the beat (a half-tempo grid on the
