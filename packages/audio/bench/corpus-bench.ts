@@ -216,7 +216,8 @@ if (peers) {
   );
 }
 
-if (!only) {
+// BENCH_SPEED_RUNS=0 skips the four-minute MP3 (a tuning run needs only the scores).
+if (!only && Number(process.env.BENCH_SPEED_RUNS ?? 5) > 0) {
   // One four-minute MP3: decode + analyse in a child process, beside aubio on the same file.
   const fam = FAMILIES.find((f) => f.lib === '8beat') as (typeof FAMILIES)[number];
   const long = grooveSong(join(cache, 'long'), fam, 124, { bars: 124, damageKind: 0 });

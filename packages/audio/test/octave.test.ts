@@ -350,6 +350,25 @@ describe('the end of the music', () => {
     const a = analyzeSamples(x, SR);
     expect(a.beats.at(-1)).toBeGreaterThan((24 * 4 * 60) / 120 - 1.5);
   });
+
+  it('keeps an outro without bass to its last beat when a rumbling tail follows it', () => {
+    // 16 bars with kicks, 4 without (snare and hats), then 8 s of steady hiss (a compressor brings up a
+    // tape's noise floor): the outro's beats sound, the hiss's do not, and counted together they were too
+    // few to keep the outro (lost whole).
+    const music = groove(120, 16, [0, 2], [1, 3]);
+    const outro = groove(120, 4, [], [1, 3]);
+    const outroEnd = (20 * 4 * 60) / 120;
+    const tail = new Float32Array(8 * SR);
+    const rnd = noise(5);
+    for (let i = 0; i < tail.length; i++) tail[i] = 0.05 * rnd();
+    const x = new Float32Array(music.length - SR + outro.length - SR + tail.length);
+    x.set(music.subarray(0, music.length - SR));
+    x.set(outro.subarray(0, outro.length - SR), music.length - SR);
+    x.set(tail, music.length + outro.length - 2 * SR);
+    const a = analyzeSamples(x, SR);
+    expect(a.beats.at(-1)).toBeGreaterThan(outroEnd - 1.5);
+    expect(a.beats.at(-1)).toBeLessThan(outroEnd + 2);
+  });
 });
 
 describe('registerSpread', () => {

@@ -170,6 +170,55 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
 
 const HAS_ESPEAK = spawnSync('espeak-ng', ['--version']).status === 0;
 
+describe.skipIf(!HAS_MMA || !HAS_ESPEAK)('analyzeAudio on a voice that goes on after the band', () => {
+  it('stops the beats where the music under the voice stops, while the sections reach the end', async () => {
+    // A ballad groove with espeak-ng looped over it and on for 10 s after its last chord (a spoken
+    // outro): the words have onsets in every band and the grid ran on through them (14 extra beats in
+    // the corpus' ballad-79).
+    const song = grooveSong(DIR, family('ballad'), 79, {
+      bars: 16,
+      soundfont: SOUNDFONTS[0] as string,
+      damageKind: 0,
+    });
+    mkdirSync(FIXTURE_DIR, { recursive: true });
+    const voice = join(FIXTURE_DIR, 'outro-voice.wav');
+    const path = join(FIXTURE_DIR, 'ballad-spoken-outro.wav');
+    execFileSync('espeak-ng', [
+      '-w',
+      voice,
+      '-s',
+      '120',
+      '-p',
+      '70',
+      'la la la, under the neon sky we run, hold on',
+    ]);
+    ffmpeg([
+      '-i',
+      song.audio,
+      '-stream_loop',
+      '-1',
+      '-i',
+      voice,
+      '-filter_complex',
+      '[0:a]apad=pad_dur=10[m];[1:a]aresample=22050,volume=0.8[v];[m][v]amix=inputs=2:duration=first',
+      '-ac',
+      '1',
+      path,
+    ]);
+    const musicEnd = song.beats.at(-1) as number;
+    const decisions: string[] = [];
+    const a = await analyzeAudio(path, { decisions: { record: (d) => void decisions.push(d.summary) } });
+    expect(a.bpm).toBeGreaterThan(75);
+    expect(a.bpm).toBeLessThan(83);
+    // At most one beat past the music's last (its last chord rings), none through the words after it.
+    expect(a.beats.at(-1)).toBeLessThan(musicEnd + 60 / 79 + 0.1);
+    expect(a.beats.at(-1)).toBeGreaterThan(musicEnd - 2 * (60 / 79));
+    expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.95);
+    expect(a.sections.at(-1)?.end).toBeCloseTo(a.durationSec, 2);
+    expect(decisions.join('\n')).toMatch(/the music under the voice ended/);
+  });
+});
+
 describe('analyzeAudio on music without a steady beat', () => {
   it('gives drifting pad chords a low confidence and a defined result', async () => {
     // Rubato/ambient: three sine chords with slow, unequal swells and pink noise, no percussion (seeded).
