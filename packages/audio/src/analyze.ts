@@ -14,7 +14,7 @@ import { estimateMeter, type Meter } from './dsp/meter.js';
 import { alternativeGrid, chooseTempo, relatedRatio, tempoAcfs } from './dsp/reading.js';
 import { type BarFeatures, type Segment, segmentSong } from './dsp/sections.js';
 import { FeatureExtractor, type Features } from './dsp/spectrum.js';
-import { voiceTailStart } from './dsp/tail.js';
+import { beatlessTailStart } from './dsp/tail.js';
 
 export interface AnalyzeOptions {
   onProgress?(fraction: number): void;
@@ -149,9 +149,10 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
   const key = estimateKey(f.keyChroma);
   // The grid runs on to the end for the sections; the beats a listener taps stop with the onsets.
   const heard = heardBeats(beatFrames, f);
-  // A voice that goes on after the band stops keeps onsets in every band: its words are not tapped.
-  const voiceTail = voiceTailStart(beatFrames, f);
-  const shown = Math.min(heard, voiceTail);
+  // A voice that goes on after the band stops, or an outro that drifts off the beat, keeps onsets in
+  // every band: they are not tapped.
+  const beatless = beatlessTailStart(beatFrames, f);
+  const shown = Math.min(heard, beatless);
   const allBeats = beats;
   const beatsOut = allBeats.slice(0, shown);
   const lastBeat = beatsOut.at(-1) ?? 0;
@@ -187,9 +188,9 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
       : {}),
   };
   const tailSteps =
-    voiceTail < heard
+    beatless < heard
       ? [
-          `beats stop at ${beatsOut.at(-1)?.toFixed(1)} s: the music under the voice ended (${heard - voiceTail} beats of voice alone)`,
+          `beats stop at ${beatsOut.at(-1)?.toFixed(1)} s: the beat ended (${heard - beatless} beats of a voice or of beatless sound after it)`,
         ]
       : [];
   recordDecisions(opts.decisions, analysis, confidence, meter, [...(reading.steps ?? []), ...tailSteps]);
@@ -245,7 +246,7 @@ const RING_BEATS = 1;
  * …unless the beats after that still sound (a full-band onset of SOUNDING_ONSET of the median on at least
  * SOUNDING_SHARE of them, counted up to the last that sounds). Train: tails after the music 0.00–0.78
  * (speech layers up to 0.78, noise 0.00), bass-less outros of the music itself 0.87–1.00. A voice that
- * sounds on most beats after the band has stopped is found by `voiceTailStart` (dsp/tail.ts).
+ * sounds on most beats after the band has stopped is found by `beatlessTailStart` (dsp/tail.ts).
  */
 const SOUNDING_ONSET = 0.2;
 const SOUNDING_SHARE = 0.8;

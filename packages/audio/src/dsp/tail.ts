@@ -1,8 +1,8 @@
 /**
- * Where the music under a voice stops: a song whose singer (or a spoken outro) goes on after the band has
- * finished keeps onsets in every band, so the grid and the beats a listener taps run on into the words.
- * The music's end shows in two things at once, measured over windows of beats against the song's own
- * typical window:
+ * Where the beat stops for good: a singer (or a spoken outro) who goes on after the band has finished, or
+ * an outro that drifts into pads and effects, keeps onsets in every band, so the grid and the beats a
+ * listener taps ran on into the words or the wash. The beat's end shows in two things at once, measured
+ * over windows of beats against the song's own typical window:
  * - the beats no longer stand out of the onsets around them (syllables fall anywhere: the grid's points
  *   gather less of the window's onsets), and
  * - the bass bands go quiet (the four lowest mel bands, 30–320 Hz: kick, bass and the low notes of chords
@@ -25,7 +25,7 @@ const OFF_GRID = 0.7;
  * the grid is also weak (a MIDI tune whose last bars thin out).
  */
 const QUIET_BASS = -0.55;
-/** Share of the windows from the cut to the end that must look like the voice alone. */
+/** Share of the windows from the cut to the end that must be beatless. */
 const TAIL_SHARE = 2 / 3;
 
 function maxNear(x: Float32Array, t: number, r: number): number {
@@ -41,10 +41,12 @@ function median(xs: number[]): number {
 }
 
 /**
- * The index of the first beat (frames) after the music under a voice has stopped, or `beats.length`
- * when the music sounds to the end of the grid.
+ * The index of the first beat (frames) after the beat has stopped for good, or `beats.length` when it
+ * runs to the end of the grid. Real recordings (ufoai, session 30): 17 of 64 tracks cut, 1–72 beats
+ * of ambient outro where aubio and music-tempo, which both track on through it, agree with each other
+ * at F 0.00–0.46.
  */
-export function voiceTailStart(beats: number[], f: Features): number {
+export function beatlessTailStart(beats: number[], f: Features): number {
   const n = beats.length;
   const windows = n - WINDOW + 1;
   // Too short a song has no typical window to judge a tail against.
@@ -71,18 +73,18 @@ export function voiceTailStart(beats: number[], f: Features): number {
   const typicalContrast = median(contrast);
   const typicalBass = median(bass);
   if (!(typicalContrast > 0)) return n;
-  const voiceOnly = contrast.map(
+  const beatless = contrast.map(
     (c, k) => c / typicalContrast < OFF_GRID && (bass[k] as number) - typicalBass < QUIET_BASS,
   );
-  // The earliest voice-only window from which on most windows are voice-only: the music ended before it.
+  // The earliest beatless window from which on most windows are beatless: the beat ended before it.
   let cut = n;
   let alone = 0;
   for (let k = windows - 1; k >= 0; k--) {
-    if (voiceOnly[k]) alone++;
-    if (voiceOnly[k] && alone >= TAIL_SHARE * (windows - k)) cut = k;
+    if (beatless[k]) alone++;
+    if (beatless[k] && alone >= TAIL_SHARE * (windows - k)) cut = k;
   }
   if (cut === n) return n;
-  // The first voice-only window may still open with the music's last beats (a sparse last bar): the
+  // The first beatless window may still open with the music's last beats (a sparse last bar): the
   // music ends after the last of its beats whose bass still sounds as in the song's typical window.
   const beatBass = (j: number) => {
     const lo = Math.round(beats[j] as number);
