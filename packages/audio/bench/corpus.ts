@@ -201,38 +201,46 @@ export function damage(wav: string, kind: number, seed: number): { path: string;
       '128k',
       out,
     ]);
-  } else {
-    // A vocal-like layer: espeak-ng reading a lyric, looped under the music (untimed, like a singer off the grid).
-    const voice = wav.replace(/\.wav$/, '.voice.wav');
-    const ok =
-      spawnSync('espeak-ng', [
-        '-w',
-        voice,
-        '-s',
-        '120',
-        '-p',
-        '70',
-        'la la la, under the neon sky we run, over and over, the night is young, hold on, hold on',
-      ]).status === 0;
-    if (!ok) return damage(wav, 1, seed);
-    execFileSync('ffmpeg', [
-      ...ffmpegQuiet,
-      '-i',
-      wav,
-      '-stream_loop',
-      '-1',
-      '-i',
-      voice,
-      '-filter_complex',
-      '[1:a]aresample=22050,volume=0.8[v];[0:a][v]amix=inputs=2:duration=first',
-      '-ac',
-      '1',
-      '-b:a',
-      '96k',
-      out,
-    ]);
-  }
+  } else if (!layVoice(wav, out)) return damage(wav, 1, seed);
   return { path: out, label: labels[kind] as string };
+}
+
+/**
+ * A vocal-like layer: espeak-ng reading a lyric, looped under the music (untimed, like a singer off the
+ * grid), on for `afterSec` more once the music has ended (a spoken outro), mixed to mono MP3 96k at
+ * `out`. False when espeak-ng is missing.
+ */
+export function layVoice(wav: string, out: string, afterSec = 0): boolean {
+  const voice = wav.replace(/\.wav$/, '.voice.wav');
+  const ok =
+    spawnSync('espeak-ng', [
+      '-w',
+      voice,
+      '-s',
+      '120',
+      '-p',
+      '70',
+      'la la la, under the neon sky we run, over and over, the night is young, hold on, hold on',
+    ]).status === 0;
+  if (!ok) return false;
+  const music = afterSec > 0 ? `[0:a]apad=pad_dur=${afterSec}[m];` : '';
+  execFileSync('ffmpeg', [
+    ...ffmpegQuiet,
+    '-i',
+    wav,
+    '-stream_loop',
+    '-1',
+    '-i',
+    voice,
+    '-filter_complex',
+    `${music}[1:a]aresample=22050,volume=0.8[v];${afterSec > 0 ? '[m]' : '[0:a]'}[v]amix=inputs=2:duration=first`,
+    '-ac',
+    '1',
+    '-b:a',
+    '96k',
+    out,
+  ]);
+  return true;
 }
 
 export function renderMidi(mid: string, wav: string, soundfont: string): void {

@@ -6,7 +6,8 @@
  */
 import { MIN_BPM } from './tempo-range.js';
 
-function peak(x: Float32Array, center: number, r: number): number {
+/** The largest value of `x` within `r` frames of `center`. */
+export function peak(x: Float32Array, center: number, r: number): number {
   let m = 0;
   const c = Math.round(center);
   for (let i = Math.max(0, c - r); i <= Math.min(x.length - 1, c + r); i++) m = Math.max(m, x[i] as number);

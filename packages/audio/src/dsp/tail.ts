@@ -9,6 +9,7 @@
  *   fill them; a voice has less there).
  * Either alone also happens inside music (a bass-less break, a busy fill), so both are asked for.
  */
+import { peak } from './octave.js';
 import type { Features } from './spectrum.js';
 
 /** Beats a window holds: two bars of 4/4, enough to average out where syllables fall. */
@@ -27,13 +28,6 @@ const OFF_GRID = 0.7;
 const QUIET_BASS = -0.55;
 /** Share of the windows from the cut to the end that must be beatless. */
 const TAIL_SHARE = 2 / 3;
-
-function maxNear(x: Float32Array, t: number, r: number): number {
-  let m = 0;
-  const c = Math.round(t);
-  for (let i = Math.max(0, c - r); i <= Math.min(x.length - 1, c + r); i++) m = Math.max(m, x[i] as number);
-  return m;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -65,7 +59,7 @@ export function beatlessTailStart(beats: number[], f: Features): number {
     }
     const frames = Math.max(1, hi - lo + 1);
     let onPoints = 0;
-    for (let j = k; j < k + WINDOW; j++) onPoints += maxNear(f.beatOnset, beats[j] as number, 2);
+    for (let j = k; j < k + WINDOW; j++) onPoints += peak(f.beatOnset, beats[j] as number, 2);
     // The grid's points against the window's mean onset: high when the onsets fall on the beats.
     contrast.push(onPoints / WINDOW / (env / frames || Number.MIN_VALUE));
     bass.push(low / frames / lowBands);
