@@ -45,24 +45,30 @@ export function beatlessTailStart(beats: number[], f: Features): number {
   const windows = n - WINDOW + 1;
   // Too short a song has no typical window to judge a tail against.
   if (windows < 4 * WINDOW) return n;
+  // Running sums per frame of the onset and of the bass level (mean log-mel of the lowest bands), so
+  // each window's and each beat's mean is one subtraction.
   const lowBands = Math.min(4, f.bands);
+  const onsetSum = new Float64Array(f.frames + 1);
+  const bassSum = new Float64Array(f.frames + 1);
+  for (let i = 0; i < f.frames; i++) {
+    let low = 0;
+    for (let b = 0; b < lowBands; b++) low += f.logMel[i * f.bands + b] ?? 0;
+    onsetSum[i + 1] = (onsetSum[i] as number) + (f.beatOnset[i] ?? 0);
+    bassSum[i + 1] = (bassSum[i] as number) + low / lowBands;
+  }
+  const at = (frame: number) => Math.max(0, Math.min(f.frames, frame));
+  const meanOver = (sums: Float64Array, lo: number, hi: number) =>
+    ((sums[at(hi)] as number) - (sums[at(lo)] as number)) / Math.max(1, hi - lo);
   const contrast: number[] = [];
   const bass: number[] = [];
   for (let k = 0; k < windows; k++) {
     const lo = Math.round(beats[k] as number);
-    const hi = Math.round(beats[k + WINDOW - 1] as number);
-    let env = 0;
-    let low = 0;
-    for (let i = lo; i <= hi; i++) {
-      env += f.beatOnset[i] ?? 0;
-      for (let b = 0; b < lowBands; b++) low += f.logMel[i * f.bands + b] ?? 0;
-    }
-    const frames = Math.max(1, hi - lo + 1);
+    const hi = Math.round(beats[k + WINDOW - 1] as number) + 1;
     let onPoints = 0;
     for (let j = k; j < k + WINDOW; j++) onPoints += peak(f.beatOnset, beats[j] as number, 2);
     // The grid's points against the window's mean onset: high when the onsets fall on the beats.
-    contrast.push(onPoints / WINDOW / (env / frames || Number.MIN_VALUE));
-    bass.push(low / frames / lowBands);
+    contrast.push(onPoints / WINDOW / (meanOver(onsetSum, lo, hi) || Number.MIN_VALUE));
+    bass.push(meanOver(bassSum, lo, hi));
   }
   const typicalContrast = median(contrast);
   const typicalBass = median(bass);
@@ -82,10 +88,7 @@ export function beatlessTailStart(beats: number[], f: Features): number {
   // music ends after the last of its beats whose bass still sounds as in the song's typical window.
   const beatBass = (j: number) => {
     const lo = Math.round(beats[j] as number);
-    const hi = Math.max(lo + 1, Math.round(beats[j + 1] ?? lo + 1));
-    let low = 0;
-    for (let i = lo; i < hi; i++) for (let b = 0; b < lowBands; b++) low += f.logMel[i * f.bands + b] ?? 0;
-    return low / (hi - lo) / lowBands;
+    return meanOver(bassSum, lo, Math.max(lo + 1, Math.round(beats[j + 1] ?? lo + 1)));
   };
   let last = cut;
   while (last + 1 < Math.min(n, cut + WINDOW) && beatBass(last + 1) - typicalBass >= QUIET_BASS) last++;
