@@ -28,9 +28,12 @@ describe('holdLattice', () => {
     for (const [k, b] of r.beats.entries()) expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1);
   });
 
-  it('keeps a grid whose off-lattice part is the larger one', () => {
-    const slipped = grid(100, 20, 80, 0.5);
-    expect(holdLattice(slipped).moved).toBe(0);
+  it('keeps the larger part where it is and moves the rest onto it', () => {
+    // 60 beats half a beat late between 20 on time at either end: the late ones are the lattice.
+    const r = holdLattice(grid(100, 20, 80, 0.5));
+    expect(r.moved).toBe(40);
+    const late = grid(100, 0, 100, 0.5);
+    for (const b of r.beats) expect(Math.min(...late.map((t) => Math.abs(t - b)))).toBeLessThan(1);
   });
 
   it('leaves a tempo that drifts away from any one lattice', () => {
@@ -46,9 +49,24 @@ describe('holdLattice', () => {
     expect(r.beats).toBe(drifting);
   });
 
-  it('leaves a slip at the end of the song and a short one', () => {
-    expect(holdLattice(grid(100, 70, 100, 0.25)).moved).toBe(0);
+  it("puts a long passage at the song's start or end back (a slip the tracker never undid)", () => {
+    const truth = grid(100);
+    // The first 40 beats on the off-beat: the lattice from the first lattice point after the first beat.
+    const start = holdLattice(grid(100, 0, 40, 0.5));
+    expect(start.moved).toBe(40);
+    expect(start.beats).toHaveLength(99);
+    for (const [k, b] of start.beats.entries())
+      expect(Math.abs(b - (truth[k + 1] as number))).toBeLessThan(1);
+    // The last 30 a quarter beat late: to the last lattice point before the last beat.
+    const end = holdLattice(grid(100, 70, 100, 0.25));
+    expect(end.moved).toBe(30);
+    expect(end.beats).toHaveLength(100);
+    for (const [k, b] of end.beats.entries()) expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1);
+  });
+
+  it('leaves a short slip, inside the song or at its end (the tempo may be settling there)', () => {
     expect(holdLattice(grid(100, 40, 46, 0.5)).moved).toBe(0);
+    expect(holdLattice(grid(100, 88, 100, 0.5)).moved).toBe(0);
   });
 
   it('leaves an unsteady grid and a short song', () => {

@@ -7,6 +7,7 @@ import {
   COMPOUND_CHORDS,
   COMPOUND_REGISTER,
   compoundEighths,
+  dividesInThree,
   doubleGrid,
   harmonicHalfSpan,
   harmonicPeriodTwo,
@@ -504,5 +505,33 @@ describe('beatEveryPointAndAHalf', () => {
     for (let b = 0; b < beats; b++)
       spikes.push([10 + 44 * b, b % 2 === 0 ? 1 : 0.8], [10 + 44 * b + 22, 0.5]);
     expect(beatEveryPointAndAHalf(grid(44, beats), env(2000, spikes))).toBe(false);
+  });
+});
+
+describe('dividesInThree', () => {
+  /** An onset envelope with spikes of the given heights at frames. */
+  const env = (frames: number, spikes: Array<[at: number, height: number]>) => {
+    const x = new Float32Array(frames);
+    for (const [at, h] of spikes) x[Math.round(at)] = Math.max(x[Math.round(at)] as number, h);
+    return x;
+  };
+  const grid = (step: number, n: number) => Array.from({ length: n }, (_, i) => 10 + i * step);
+
+  it('sees the bar of a fast waltz (beats 2 and 3 on its thirds, a soft "and" at its midpoint)', () => {
+    // A 195 waltz: beats of 14 frames, bars (the grid, 65 bpm) of 42; bass on 1, chords on 2 and 3.
+    const spikes: Array<[number, number]> = [];
+    for (let b = 0; b < 90; b++) spikes.push([10 + 14 * b, b % 3 === 0 ? 1 : 0.4]);
+    for (let bar = 0; bar < 30; bar++) spikes.push([10 + 42 * bar + 21, 0.1]);
+    expect(dividesInThree(grid(42, 30), env(1400, spikes), 65)).toBe(true);
+    // The same grid too fast to triple (a 90 bpm grid: its thirds would be 270) is left alone.
+    expect(dividesInThree(grid(42, 30), env(1400, spikes), 90)).toBe(false);
+  });
+
+  it('leaves a half-tempo binary grid (a beat on its midpoint, triplet fills on its thirds)', () => {
+    // A 130 groove read at 65: beats of 20 frames, the grid every 2; the triplets sound at 0.2.
+    const spikes: Array<[number, number]> = [];
+    for (let b = 0; b < 60; b++) spikes.push([10 + 20 * b, b % 2 === 0 ? 1 : 0.7]);
+    for (let g = 0; g < 30; g++) spikes.push([10 + 40 * g + 40 / 3, 0.2], [10 + 40 * g + 80 / 3, 0.2]);
+    expect(dividesInThree(grid(40, 30), env(1400, spikes), 65)).toBe(false);
   });
 });

@@ -160,6 +160,22 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     ).toBeGreaterThan(0.85);
   });
 
+  it('reads a fast waltz whose comb doubts between its bar and twice that at three beats a bar', async () => {
+    // Chords lasting 2 bars: the comb scores the bar (66) and its double (132) alike and takes the faster,
+    // which puts every other point between two beats; the bar divides in three, so the beat is 3 to it.
+    const song = grooveSong(DIR, classFamily('fastwaltz'), 194, {
+      bars: 24,
+      soundfont: sf,
+      damageKind: 0,
+      chordBars: 2,
+    });
+    const a = await analyzeAudio(song.audio);
+    expect(a.bpm).toBeGreaterThan(186);
+    expect(a.bpm).toBeLessThan(202);
+    expect(a.meter.beatsPerBar).toBe(3);
+    expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
+  });
+
   it('reads a 194 bpm waltz at 194, not at every other beat (97), which no bar line follows', async () => {
     const song = grooveSong(DIR, classFamily('frenchwaltz'), 194, { bars: 40, soundfont: sf, damageKind: 0 });
     const a = await analyzeAudio(song.audio);

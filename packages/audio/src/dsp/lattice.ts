@@ -38,7 +38,10 @@ export function holdLattice(beats: number[]): LatticeResult {
   const ph = beats.map((b) => (b / period) % 1);
   const on = ph.map((p) => apart(p, phase) < ON_TOL);
   if (on.filter(Boolean).length < ON_SHARE * n) return { beats, moved: 0 };
-  // The passages off the lattice, each with a lattice beat before and after it.
+  // The lattice points within a passage's first and last beats (the grid is extended later).
+  const firstAfter = (t: number) => Math.ceil(t / period - phase);
+  const lastBefore = (t: number) => Math.floor(t / period - phase);
+  // The passages off the lattice.
   const out: number[] = [];
   let moved = 0;
   let i = 0;
@@ -50,15 +53,19 @@ export function holdLattice(beats: number[]): LatticeResult {
     }
     let j = i;
     while (j < n && !on[j]) j++;
+    // A song's first or last passage is moved too when it holds one offset for longer (EDGE_RUN): a
+    // slip the tracker made in the intro and never undid (practice MIDI: 94 beats on the off-beat before
+    // 190 on the beat). A shorter one, or one whose offset drifts, may be the tempo settling.
     const inside = i > 0 && j < n;
-    if (!inside || j - i < MIN_RUN || !slipped(ph.slice(i, j))) {
+    if (j - i < (inside ? MIN_RUN : EDGE_RUN) || !slipped(ph.slice(i, j))) {
       for (let k = i; k < j; k++) out.push(beats[k] as number);
     } else {
-      // The lattice points strictly between the lattice beats on either side.
-      const before = beats[i - 1] as number;
-      const after = beats[j] as number;
-      const k0 = Math.round(before / period - phase) + 1;
-      const k1 = Math.round(after / period - phase) - 1;
+      // The lattice points strictly between the lattice beats on either side (from the passage's first
+      // beat or to its last one at the song's ends).
+      const k0 =
+        i > 0 ? Math.round((beats[i - 1] as number) / period - phase) + 1 : firstAfter(beats[0] as number);
+      const k1 =
+        j < n ? Math.round((beats[j] as number) / period - phase) - 1 : lastBefore(beats[n - 1] as number);
       for (let k = k0; k <= k1; k++) out.push((k + phase) * period);
       moved += j - i;
     }
@@ -148,6 +155,8 @@ const FIT_TOL = 0.05;
 const ON_SHARE = 0.5;
 /** Two bars of 4/4 at least: shorter passages off the lattice are fills, pick-ups or a lost beat. */
 const MIN_RUN = 8;
+/** Four bars of 4/4 at least at a song's start or end. */
+const EDGE_RUN = 16;
 const RUN_TOL = 0.08;
 const RUN_HOLD = 0.8;
 const PERIOD_SEARCH = 0.01;

@@ -12,6 +12,7 @@ import { holdLattice } from './lattice.js';
 import {
   beatEveryPointAndAHalf,
   compoundEighths,
+  dividesInThree,
   halfOfTriple,
   harmonicHalfBar,
   harmonicPeriodTwo,
@@ -169,6 +170,10 @@ interface LevelFeatures {
   lowOnset: Float32Array;
 }
 
+/** The comb's last step was its tie-break between a reading and its double (`chooseTempo`). */
+const tookTheFaster = (r: TempoReading): boolean =>
+  (r.steps ?? []).at(-1)?.startsWith('doubt, the faster') ?? false;
+
 function octaveLevel(f: LevelFeatures, comb: TempoReading, track: Track): LevelledTrack {
   let reading = comb;
   const env = f.beatOnset;
@@ -185,6 +190,16 @@ function octaveLevel(f: LevelFeatures, comb: TempoReading, track: Track): Levell
   }
   if (!median || first.beats.length < 16) return { reading, ...first };
   const gridBpm = 60 / (median * f.hopSec);
+  // The comb took the faster of a slow reading and its double; when the slow grid divides in three it is
+  // a fast waltz's bar, and its beat is three to that grid, not two.
+  const slowGrid = first.beats.filter((_, i) => i % 2 === 0);
+  if (tookTheFaster(comb) && reading === comb && dividesInThree(slowGrid, env, gridBpm / 2)) {
+    const bpm = (reading.bpm * 3) / 2;
+    return {
+      reading: moved(reading, bpm, reading.confidence, 'its half divides in three, x3/2'),
+      ...track(bpm),
+    };
+  }
   // A grid at every other beat of a fast waltz: its double is the beat (and is judged no further).
   if (halfOfTriple(first.beats, f.onset, f.chroma, f.chromaHopSec, f.hopSec, gridBpm)) {
     reading = moved(reading, 2 * reading.bpm, reading.confidence, 'half of a triple metre, doubled');
@@ -217,9 +232,10 @@ function octaveLevel(f: LevelFeatures, comb: TempoReading, track: Track): Levell
       ))
   )
     return { reading, ...first };
-  const bpm = reading.bpm * level.factor;
+  const factor = level.factor === 2 && dividesInThree(first.beats, env, gridBpm) ? 3 : level.factor;
+  const bpm = reading.bpm * factor;
   return {
-    reading: moved(reading, bpm, Math.min(1, level.margin), `drum pattern, x${level.factor}`),
+    reading: moved(reading, bpm, Math.min(1, level.margin), `drum pattern, x${factor}`),
     ...track(bpm),
   };
 }
