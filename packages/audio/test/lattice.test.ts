@@ -64,8 +64,16 @@ describe('holdLattice', () => {
     for (const [k, b] of end.beats.entries()) expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1);
   });
 
-  it('leaves a short slip, inside the song or at its end (the tempo may be settling there)', () => {
-    expect(holdLattice(grid(100, 40, 46, 0.5)).moved).toBe(0);
+  it('puts back a beat the tracker pulled early in every bar (a syncopated push), and a short slip', () => {
+    const truth = grid(200);
+    const pushed = truth.map((b, k) => (k > 60 && k < 92 && k % 4 === 3 ? b - 0.17 * PERIOD : b));
+    const r = holdLattice(pushed);
+    expect(r.moved).toBe(8);
+    for (const [k, b] of r.beats.entries()) expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1);
+    expect(holdLattice(grid(100, 40, 46, 0.5)).moved).toBe(6);
+  });
+
+  it('leaves a short slip at the end of the song (the tempo may be settling there)', () => {
     expect(holdLattice(grid(100, 88, 100, 0.5)).moved).toBe(0);
   });
 

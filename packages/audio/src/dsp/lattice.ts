@@ -21,9 +21,10 @@ const apart = (a: number, b: number) => Math.abs(((((a - b) % 1) + 1.5) % 1) - 0
 /**
  * The grid with its off-lattice passages moved onto the lattice. A grid is only touched when it is
  * steady (STEADY_SHARE of its intervals within STEADY_TOL of the median), at least ON_SHARE of its
- * beats sit on one lattice within ON_TOL of a period, and a passage of at least MIN_RUN consecutive
- * beats sits off it, between lattice beats on both sides (a song's first or last bars off the lattice
- * may be a drift the lattice does not model; those stay).
+ * beats sit on one lattice within ON_TOL of a period. Then every passage off it between lattice beats
+ * goes back: one of MIN_RUN beats or more when it holds one offset (a slip; a tempo drifting away stays),
+ * a shorter one whatever its offsets. A song's first or last passage goes back when it holds one offset
+ * for EDGE_RUN beats (shorter, it may be the tempo settling).
  */
 export function holdLattice(beats: number[]): LatticeResult {
   const n = beats.length;
@@ -57,7 +58,10 @@ export function holdLattice(beats: number[]): LatticeResult {
     // slip the tracker made in the intro and never undid (practice MIDI: 94 beats on the off-beat before
     // 190 on the beat). A shorter one, or one whose offset drifts, may be the tempo settling.
     const inside = i > 0 && j < n;
-    if (j - i < (inside ? MIN_RUN : EDGE_RUN) || !slipped(ph.slice(i, j))) {
+    // A few beats off it between lattice beats go back whatever their offsets: the tracker took a
+    // syncopated push for the beat (practice MIDI: the fourth beat of every bar 0.17 early for 8 bars).
+    const short = inside && j - i < MIN_RUN;
+    if (!short && (j - i < (inside ? MIN_RUN : EDGE_RUN) || !slipped(ph.slice(i, j)))) {
       for (let k = i; k < j; k++) out.push(beats[k] as number);
     } else {
       // The lattice points strictly between the lattice beats on either side (from the passage's first
@@ -153,7 +157,7 @@ const FIT_TOL = 0.05;
  * the grid off (beat F 0.839 → 0.850 over 78 songs) and hurt no train song anywhere.
  */
 const ON_SHARE = 0.5;
-/** Two bars of 4/4 at least: shorter passages off the lattice are fills, pick-ups or a lost beat. */
+/** Shorter passages off the lattice inside a song are fills, pushes or a lost beat, not a slip: they go back. */
 const MIN_RUN = 8;
 /** Four bars of 4/4 at least at a song's start or end. */
 const EDGE_RUN = 16;
