@@ -453,14 +453,16 @@ describe('compoundEighths', () => {
   });
 });
 
+/** An onset envelope with spikes of the given heights at frames. */
+function env(frames: number, spikes: Array<[at: number, height: number]>): Float32Array {
+  const x = new Float32Array(frames);
+  for (const [at, h] of spikes) x[Math.round(at)] = Math.max(x[Math.round(at)] as number, h);
+  return x;
+}
+/** A grid of `n` points every `step` frames from frame 10. */
+const grid = (step: number, n: number) => Array.from({ length: n }, (_, i) => 10 + i * step);
+
 describe('beatEveryPointAndAHalf', () => {
-  /** An onset envelope with spikes of the given heights at frames, and the grid every `step` frames. */
-  const env = (frames: number, spikes: Array<[at: number, height: number]>) => {
-    const x = new Float32Array(frames);
-    for (const [at, h] of spikes) x[Math.round(at)] = Math.max(x[Math.round(at)] as number, h);
-    return x;
-  };
-  const grid = (step: number, n: number) => Array.from({ length: n }, (_, i) => 10 + i * step);
   const beats = 40;
 
   it('finds the beat of a shuffle read with a point every two triplets (80 bpm read at 120)', () => {
@@ -509,14 +511,6 @@ describe('beatEveryPointAndAHalf', () => {
 });
 
 describe('dividesInThree', () => {
-  /** An onset envelope with spikes of the given heights at frames. */
-  const env = (frames: number, spikes: Array<[at: number, height: number]>) => {
-    const x = new Float32Array(frames);
-    for (const [at, h] of spikes) x[Math.round(at)] = Math.max(x[Math.round(at)] as number, h);
-    return x;
-  };
-  const grid = (step: number, n: number) => Array.from({ length: n }, (_, i) => 10 + i * step);
-
   it('sees the bar of a fast waltz (beats 2 and 3 on its thirds, a soft "and" at its midpoint)', () => {
     // A 195 waltz: beats of 14 frames, bars (the grid, 65 bpm) of 42; bass on 1, chords on 2 and 3.
     const spikes: Array<[number, number]> = [];
