@@ -39,9 +39,8 @@ export function holdLattice(beats: number[]): LatticeResult {
   const ph = beats.map((b) => (b / period) % 1);
   const on = ph.map((p) => apart(p, phase) < ON_TOL);
   if (on.filter(Boolean).length < ON_SHARE * n) return { beats, moved: 0 };
-  // The lattice points within a passage's first and last beats (the grid is extended later).
-  const firstAfter = (t: number) => Math.ceil(t / period - phase);
-  const lastBefore = (t: number) => Math.floor(t / period - phase);
+  // A time's place on the lattice, in lattice points.
+  const at = (t: number) => t / period - phase;
   // The passages off the lattice.
   const out: number[] = [];
   let moved = 0;
@@ -64,12 +63,10 @@ export function holdLattice(beats: number[]): LatticeResult {
     if (!short && (j - i < (inside ? MIN_RUN : EDGE_RUN) || !slipped(ph.slice(i, j)))) {
       for (let k = i; k < j; k++) out.push(beats[k] as number);
     } else {
-      // The lattice points strictly between the lattice beats on either side (from the passage's first
-      // beat or to its last one at the song's ends).
-      const k0 =
-        i > 0 ? Math.round((beats[i - 1] as number) / period - phase) + 1 : firstAfter(beats[0] as number);
-      const k1 =
-        j < n ? Math.round((beats[j] as number) / period - phase) - 1 : lastBefore(beats[n - 1] as number);
+      // The lattice points strictly between the lattice beats on either side; at a song's ends, those
+      // within the passage's first or last beat (the grid is extended later).
+      const k0 = i > 0 ? Math.round(at(beats[i - 1] as number)) + 1 : Math.ceil(at(beats[0] as number));
+      const k1 = j < n ? Math.round(at(beats[j] as number)) - 1 : Math.floor(at(beats[n - 1] as number));
       for (let k = k0; k <= k1; k++) out.push((k + phase) * period);
       moved += j - i;
     }

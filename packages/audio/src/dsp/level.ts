@@ -192,8 +192,15 @@ function octaveLevel(f: LevelFeatures, comb: TempoReading, track: Track): Levell
   const gridBpm = 60 / (median * f.hopSec);
   // The comb took the faster of a slow reading and its double; when the slow grid divides in three it is
   // a fast waltz's bar, and its beat is three to that grid, not two.
-  const slowGrid = first.beats.filter((_, i) => i % 2 === 0);
-  if (tookTheFaster(comb) && reading === comb && dividesInThree(slowGrid, env, gridBpm / 2)) {
+  if (
+    tookTheFaster(comb) &&
+    reading === comb &&
+    dividesInThree(
+      first.beats.filter((_, i) => i % 2 === 0),
+      env,
+      gridBpm / 2,
+    )
+  ) {
     const bpm = (reading.bpm * 3) / 2;
     return {
       reading: moved(reading, bpm, reading.confidence, 'its half divides in three, x3/2'),
