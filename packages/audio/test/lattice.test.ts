@@ -10,6 +10,9 @@ function grid(n: number, from = 0, to = 0, offset = 0, jitter = 0): number[] {
   });
 }
 
+/** Onset support (the phase evidence) peaking at `points` (frames) and low elsewhere. */
+const onsetsAt = (points: number[]) => (t: number) => (points.some((p) => Math.abs(p - t) < 1.5) ? 1 : 0.1);
+
 describe('holdLattice', () => {
   it('puts a passage slipped by a quarter beat back on the song lattice', () => {
     const slipped = grid(120, 40, 70, -0.25, 0.6);
@@ -81,5 +84,25 @@ describe('holdLattice', () => {
     const rubato = grid(100).map((b, k) => b + (k % 3 === 0 ? 9 : 0));
     expect(holdLattice(rubato).moved).toBe(0);
     expect(holdLattice(grid(20, 8, 16, 0.5)).moved).toBe(0);
+  });
+
+  it('moves a passage the shape rules leave when the lattice lands on stronger onsets than its beats', () => {
+    const truth = grid(100);
+    // The first 12 beats on the off-beat: too short for the edge rule alone.
+    const intro = grid(100, 0, 12, 0.5);
+    expect(holdLattice(intro).moved).toBe(0);
+    const moved = holdLattice(intro, onsetsAt(truth));
+    expect(moved.moved).toBe(12);
+    for (const [k, b] of moved.beats.entries())
+      expect(Math.abs(b - (truth[k + 1] as number))).toBeLessThan(1);
+    // The music's own onsets on those beats (a pickup played off the beat): they stay.
+    expect(holdLattice(intro, onsetsAt(intro)).moved).toBe(0);
+    // A passage inside whose offset drifts from a fifth to nearly half a beat (no one slip).
+    const drift = truth.map((b, k) => (k >= 40 && k < 60 ? b + PERIOD * (0.2 + 0.0125 * (k - 40)) : b));
+    expect(holdLattice(drift).moved).toBe(0);
+    const back = holdLattice(drift, onsetsAt(truth));
+    expect(back.moved).toBe(20);
+    for (const [k, b] of back.beats.entries()) expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1);
+    expect(holdLattice(drift, onsetsAt(drift)).moved).toBe(0);
   });
 });
