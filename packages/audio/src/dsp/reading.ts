@@ -292,6 +292,9 @@ type RelatedReading = (
  * Fitted on the train slice: the bass band's periodicity at 3⁄2 of the comb's tempo must be at least
  * BASS_RATIO times that at the tempo itself and above BASS_FLOOR (train: disco read at ⅔ 0.33 → 0.64, a
  * 3/4 jazz waltz read as 6/8 0.08 → 0.24; 12/8 ballads and blues ≤ 0.03 there, a 6/8 swing 0.82 → 0.27).
+ * And the comb's reading must divide in three (session 32, the 15 train songs the rule moved: the ten
+ * read at ⅔ of their beat repeat at a third of the period 0.32–0.83 and at half of it ≤ 0.05; a soul
+ * groove and a game tune read right, whose bass figures repeat at 4⁄3 beats, 0.00–0.05 and 0.66–0.76).
  */
 const BASS_RATIO = 1.5;
 const BASS_FLOOR = 0.15;
@@ -305,8 +308,21 @@ const bassBeat: RelatedReading = (full, low, bpm, hopSec) => {
   // The bass may repeat only every other beat (half notes): 2 beats is 4⁄3 of the comb's period, no
   // multiple of it.
   const there = Math.max(peakNear(low, perFrame(c.bpm)), peakNear(low, 2 * perFrame(c.bpm)));
-  return there >= BASS_FLOOR && there >= BASS_RATIO * here ? c : undefined;
+  if (!(there >= BASS_FLOOR && there >= BASS_RATIO * here)) return undefined;
+  // ⅔ of a straight beat divides in three (its eighths); a straight reading whose bass figure repeats
+  // at 3⁄2 of it (a soul bass line over 1½ beats) divides in two.
+  return dividesInThirds(full, perFrame(bpm)) ? c : undefined;
 };
+
+/**
+ * Whether a reading's period divides in three (its eighths at a third of it, as ⅔ of a straight beat's
+ * period does), not in two: the full band repeats at a third of the period at least TERNARY_FLOOR and
+ * 1.5 times as much as at half of it.
+ */
+function dividesInThirds(full: Float64Array, period: number): boolean {
+  const third = peakNear(full, period / 3);
+  return third >= TERNARY_FLOOR && third > 1.5 * peakNear(full, period / 2);
+}
 
 /**
  * Fitted on train, class and practice material (`bench/diag-bar.ts`): a reading of at least BAR_MIN_BPM
@@ -326,8 +342,7 @@ export function barsAtThreeHalves(full: Float64Array, bpm: number, hopSec: numbe
   const p = 60 / bpm / hopSec;
   // Only a reading that divides in threes, as a compound beat does (a ballad read at double divides in
   // neither, and its 3⁄2 is no beat at all).
-  const third = peakNear(full, p / 3);
-  if (!(third >= TERNARY_FLOOR && third > 1.5 * peakNear(full, p / 2))) return false;
+  if (!dividesInThirds(full, p)) return false;
   const own = Math.max(peakNear(full, p), peakNear(full, 3 * p));
   const other = Math.max(peakNear(full, (4 / 3) * p), peakNear(full, (8 / 3) * p));
   return other >= BAR_RATIO * own;
@@ -405,8 +420,7 @@ export function dottedReading({ full, low }: TempoAcfs, bpm: number, hopSec: num
   const p = 60 / bpm / hopSec;
   if (full.length - 1 < 5.5 * p) return undefined;
   // Only a reading that divides in threes (a dotted quarter's eighths, a dotted eighth's sixteenths).
-  const third = peakNear(full, p / 3);
-  if (!(third >= TERNARY_FLOOR && third > 1.5 * peakNear(full, p / 2))) return undefined;
+  if (!dividesInThirds(full, p)) return undefined;
   const bar = (16 / 3) * p;
   const most = (a: Float64Array, ms: number[]) => Math.max(1e-6, ...ms.map((m) => peakNear(a, m * p)));
   const rFull = peakNear(full, bar) / most(full, [1, 2, 3, 4]);
