@@ -12,6 +12,7 @@ function grid(n: number, from = 0, to = 0, offset = 0, jitter = 0): number[] {
 
 /** Onset support (the phase evidence) peaking at `points` (frames) and low elsewhere. */
 const onsetsAt = (points: number[]) => (t: number) => (points.some((p) => Math.abs(p - t) < 1.5) ? 1 : 0.1);
+const both = (at: (t: number) => number) => ({ phase: at, onset: at });
 
 describe('holdLattice', () => {
   it('puts a passage slipped by a quarter beat back on the song lattice', () => {
@@ -91,18 +92,31 @@ describe('holdLattice', () => {
     // The first 12 beats on the off-beat: too short for the edge rule alone.
     const intro = grid(100, 0, 12, 0.5);
     expect(holdLattice(intro).moved).toBe(0);
-    const moved = holdLattice(intro, onsetsAt(truth));
+    const moved = holdLattice(intro, both(onsetsAt(truth)));
     expect(moved.moved).toBe(12);
     for (const [k, b] of moved.beats.entries())
       expect(Math.abs(b - (truth[k + 1] as number))).toBeLessThan(1);
     // The music's own onsets on those beats (a pickup played off the beat): they stay.
-    expect(holdLattice(intro, onsetsAt(intro)).moved).toBe(0);
+    expect(holdLattice(intro, both(onsetsAt(intro))).moved).toBe(0);
     // A passage inside whose offset drifts from a fifth to nearly half a beat (no one slip).
     const drift = truth.map((b, k) => (k >= 40 && k < 60 ? b + PERIOD * (0.2 + 0.0125 * (k - 40)) : b));
     expect(holdLattice(drift).moved).toBe(0);
-    const back = holdLattice(drift, onsetsAt(truth));
+    const back = holdLattice(drift, both(onsetsAt(truth)));
     expect(back.moved).toBe(20);
     for (const [k, b] of back.beats.entries()) expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1);
-    expect(holdLattice(drift, onsetsAt(drift)).moved).toBe(0);
+    expect(holdLattice(drift, both(onsetsAt(drift))).moved).toBe(0);
+  });
+
+  it('takes back the slips of a less steady grid only where both kinds of onset evidence sit on the lattice', () => {
+    const truth = grid(144);
+    // Every 24 beats: 16 on the lattice, one a quarter late, seven half a beat late (a grid at half tempo
+    // slipping at each change of groove): 3 uneven intervals in 24, too unsteady for the shape rules.
+    const slipping = truth.map((b, k) => b + PERIOD * (k % 24 === 16 ? 0.25 : k % 24 > 16 ? 0.5 : 0));
+    expect(holdLattice(slipping).moved).toBe(0);
+    const r = holdLattice(slipping, both(onsetsAt(truth)));
+    expect(r.moved).toBe(48);
+    for (const [k, b] of r.beats.entries()) expect(Math.abs(b - (truth[k] as number))).toBeLessThan(1);
+    // The bass-weighted evidence on the lattice but the full band on the slipped beats: they stay.
+    expect(holdLattice(slipping, { phase: onsetsAt(truth), onset: onsetsAt(slipping) }).moved).toBe(0);
   });
 });

@@ -18,18 +18,27 @@ export interface LatticeResult {
 /** The circular distance between two phases (0…0.5). */
 const apart = (a: number, b: number) => Math.abs(((((a - b) % 1) + 1.5) % 1) - 0.5);
 
+/** Onset evidence at a frame, to judge a passage's own beats against the lattice's points there. */
+export interface LatticeEvidence {
+  /** The phase evidence (bass and full band; `phaseEvidence`). */
+  phase: (t: number) => number;
+  /** The full band's log onsets alone: asked too where the grid is less steady. */
+  onset: (t: number) => number;
+}
+
 /**
  * The grid with its off-lattice passages moved onto the lattice. A grid is only touched when it is
  * steady (STEADY_SHARE of its intervals within STEADY_TOL of the median), at least ON_SHARE of its
  * beats sit on one lattice within ON_TOL of a period. Then every passage off it between lattice beats
  * goes back: one of MIN_RUN beats or more when it holds one offset (a slip; a tempo drifting away stays),
  * a shorter one whatever its offsets. A song's first or last passage goes back when it holds one offset
- * for EDGE_RUN beats (shorter, it may be the tempo settling). Any other passage goes back when `support`
- * (the phase evidence at a frame) is given and the lattice points land on onsets at least as strong as the
- * passage's own beats: the tracker drifted off and back (an intro off the beat, a passage sliding a fifth
- * to half a beat late), not the music's tempo.
+ * for EDGE_RUN beats (shorter, it may be the tempo settling). Given `evidence`, any other passage goes
+ * back when the lattice points land on onsets at least as strong as the passage's own beats: the tracker
+ * drifted off and back (an intro off the beat, a passage sliding a fifth to half a beat late), not the
+ * music's tempo. A grid less steady than STEADY_SHARE but at least LOOSE_SHARE (a grid at half tempo that
+ * slips a beat at every change of groove) has only such passages moved, where both kinds of evidence agree.
  */
-export function holdLattice(beats: number[], support?: (t: number) => number): LatticeResult {
+export function holdLattice(beats: number[], evidence?: LatticeEvidence): LatticeResult {
   const n = beats.length;
   if (n < MIN_BEATS) return { beats, moved: 0 };
   const median = medianGap(beats) ?? 0;
@@ -37,7 +46,8 @@ export function holdLattice(beats: number[], support?: (t: number) => number): L
   const gaps = beats.slice(1).map((b, i) => b - (beats[i] as number));
   let steady = 0;
   for (const g of gaps) if (Math.abs(g / median - 1) < STEADY_TOL) steady++;
-  if (steady < STEADY_SHARE * gaps.length) return { beats, moved: 0 };
+  const loose = steady < STEADY_SHARE * gaps.length;
+  if (loose && !(evidence && steady >= LOOSE_SHARE * gaps.length)) return { beats, moved: 0 };
   const { period, phase } = fitLattice(beats, median);
   const ph = beats.map((b) => (b / period) % 1);
   const on = ph.map((p) => apart(p, phase) < ON_TOL);
@@ -67,32 +77,32 @@ export function holdLattice(beats: number[], support?: (t: number) => number): L
     // within the passage's first or last beat (the grid is extended later).
     const k0 = i > 0 ? Math.round(at(beats[i - 1] as number)) + 1 : Math.ceil(at(beats[0] as number));
     const k1 = j < n ? Math.round(at(beats[j] as number)) - 1 : Math.floor(at(beats[n - 1] as number));
-    const byShape = short || (j - i >= (inside ? MIN_RUN : EDGE_RUN) && slipped(ph.slice(i, j)));
-    if (!byShape && !(support && latticeExplains(beats.slice(i, j), k0, k1, phase, period, support))) {
-      for (let k = i; k < j; k++) out.push(beats[k] as number);
-    } else {
+    const byShape = !loose && (short || (j - i >= (inside ? MIN_RUN : EDGE_RUN) && slipped(ph.slice(i, j))));
+    const explained = (ev: (t: number) => number) =>
+      latticeExplains(beats.slice(i, j), { k0, k1, phase, period }, ev);
+    const byEvidence = !!evidence && explained(evidence.phase) && (!loose || explained(evidence.onset));
+    if (byShape || byEvidence) {
       for (let k = k0; k <= k1; k++) out.push((k + phase) * period);
       moved += j - i;
+    } else {
+      for (let k = i; k < j; k++) out.push(beats[k] as number);
     }
     i = j;
   }
   return moved ? { beats: out, moved } : { beats, moved: 0 };
 }
 
-/** Whether the lattice points k0…k1 land on onsets at least LATTICE_EVIDENCE times as strong as the passage's beats. */
+/** Whether lattice points k0…k1 land on onsets at least LATTICE_EVIDENCE times as strong as the passage's beats. */
 function latticeExplains(
   passage: number[],
-  k0: number,
-  k1: number,
-  phase: number,
-  period: number,
-  support: (t: number) => number,
+  { k0, k1, phase, period }: { k0: number; k1: number; phase: number; period: number },
+  evidence: (t: number) => number,
 ): boolean {
   if (k1 < k0 || passage.length === 0) return false;
   let own = 0;
-  for (const b of passage) own += support(b);
+  for (const b of passage) own += evidence(b);
   let lat = 0;
-  for (let k = k0; k <= k1; k++) lat += support((k + phase) * period);
+  for (let k = k0; k <= k1; k++) lat += evidence((k + phase) * period);
   return lat / (k1 - k0 + 1) >= LATTICE_EVIDENCE * (own / passage.length);
 }
 /**
@@ -170,6 +180,13 @@ const MIN_BEATS = 32;
 /** A steady grid: 90 % of its intervals within 6 % of the median (a slip adds one odd interval). */
 const STEADY_TOL = 0.06;
 const STEADY_SHARE = 0.9;
+/**
+ * Session 32, train material: 0.6–0.75 took back the slips of a march at half tempo (strut 218: AMLt 0.52
+ * → 1.00); 0.6 also a rock waltz's (98: 0.73 → 0.95); 0.5 moved a 12/8 blues' grid onto its off-beat
+ * eighths (AMLt 0.91 → 0.07). The full band alone, asked as well, kept a swing's passages on its beat
+ * from being moved onto its swung "let" (simutrans' Stephenson Blues).
+ */
+const LOOSE_SHARE = 0.6;
 /** A beat within a tenth of a period of the lattice is on it (a frame's jitter is 0.02–0.04 of a beat). */
 const ON_TOL = 0.1;
 /** Narrower than ON_TOL: a passage a fifth of a beat off must not share the lattice's count. */

@@ -132,7 +132,10 @@ function beatsOnPath(
   // start-on-a-beat tie-break moved the whole song (a real recording, ufoai's Enemy Unknown).
   const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt, f.highBeatOnset);
   // Then the passages that left the song's lattice by any other offset go back onto it.
-  const lattice = holdLattice(joinPhaseSlips(phase.beats, tempo.periodAt, support), support);
+  const lattice = holdLattice(joinPhaseSlips(phase.beats, tempo.periodAt, support), {
+    phase: support,
+    onset: phaseEvidence(f.onset, f.onset),
+  });
   return { tempo, beats: lattice.beats, ...(lattice.moved ? { relatticed: lattice.moved } : {}) };
 }
 
