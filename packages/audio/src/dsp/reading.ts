@@ -294,7 +294,8 @@ type RelatedReading = (
  * 3/4 jazz waltz read as 6/8 0.08 → 0.24; 12/8 ballads and blues ≤ 0.03 there, a 6/8 swing 0.82 → 0.27).
  * And the comb's reading must divide in three (session 32, the 15 train songs the rule moved: the ten
  * read at ⅔ of their beat repeat at a third of the period 0.32–0.83 and at half of it ≤ 0.05; a soul
- * groove and a game tune read right, whose bass figures repeat at 4⁄3 beats, 0.00–0.05 and 0.66–0.76).
+ * groove and a game tune read right, whose bass figures repeat every 4⁄3 beats, 0.00–0.05 at a third and
+ * 0.66–0.76 at half. A shuffle read right, Slow'n'Easy, divides in three and is still moved).
  */
 const BASS_RATIO = 1.5;
 const BASS_FLOOR = 0.15;
