@@ -78,10 +78,10 @@ export function holdLattice(beats: number[], evidence?: LatticeEvidence): Lattic
     const k0 = i > 0 ? Math.round(at(beats[i - 1] as number)) + 1 : Math.ceil(at(beats[0] as number));
     const k1 = j < n ? Math.round(at(beats[j] as number)) - 1 : Math.floor(at(beats[n - 1] as number));
     const byShape = !loose && (short || (j - i >= (inside ? MIN_RUN : EDGE_RUN) && slipped(ph.slice(i, j))));
-    const explained = (ev: (t: number) => number) =>
-      latticeExplains(beats.slice(i, j), { k0, k1, phase, period }, ev);
-    const byEvidence = !!evidence && explained(evidence.phase) && (!loose || explained(evidence.onset));
-    if (byShape || byEvidence) {
+    if (
+      byShape ||
+      (evidence && latticeExplains(beats.slice(i, j), { k0, k1, phase, period }, evidence, loose))
+    ) {
       for (let k = k0; k <= k1; k++) out.push((k + phase) * period);
       moved += j - i;
     } else {
@@ -92,18 +92,25 @@ export function holdLattice(beats: number[], evidence?: LatticeEvidence): Lattic
   return moved ? { beats: out, moved } : { beats, moved: 0 };
 }
 
-/** Whether lattice points k0…k1 land on onsets at least LATTICE_EVIDENCE times as strong as the passage's beats. */
+/**
+ * Whether lattice points k0…k1 land on onsets at least LATTICE_EVIDENCE times as strong as the passage's
+ * beats: by the phase evidence, and on a less steady grid (`loose`) by the full band's onsets as well.
+ */
 function latticeExplains(
   passage: number[],
   { k0, k1, phase, period }: { k0: number; k1: number; phase: number; period: number },
-  evidence: (t: number) => number,
+  evidence: LatticeEvidence,
+  loose: boolean,
 ): boolean {
   if (k1 < k0 || passage.length === 0) return false;
-  let own = 0;
-  for (const b of passage) own += evidence(b);
-  let lat = 0;
-  for (let k = k0; k <= k1; k++) lat += evidence((k + phase) * period);
-  return lat / (k1 - k0 + 1) >= LATTICE_EVIDENCE * (own / passage.length);
+  const holds = (at: (t: number) => number) => {
+    let own = 0;
+    for (const b of passage) own += at(b);
+    let lat = 0;
+    for (let k = k0; k <= k1; k++) lat += at((k + phase) * period);
+    return lat / (k1 - k0 + 1) >= LATTICE_EVIDENCE * (own / passage.length);
+  };
+  return holds(evidence.phase) && (!loose || holds(evidence.onset));
 }
 /**
  * Session 32, train material (664 songs): at 1, four songs better and none worse (the real recordings'

@@ -312,15 +312,16 @@ const bassBeat: RelatedReading = (full, low, bpm, hopSec) => {
   if (!(there >= BASS_FLOOR && there >= BASS_RATIO * here)) return undefined;
   // ⅔ of a straight beat divides in three (its eighths); a straight reading whose bass figure repeats
   // at 3⁄2 of it (a soul bass line over 1½ beats) divides in two.
-  return dividesInThirds(full, perFrame(bpm)) ? c : undefined;
+  return repeatsAtThirds(full, perFrame(bpm)) ? c : undefined;
 };
 
 /**
  * Whether a reading's period divides in three (its eighths at a third of it, as ⅔ of a straight beat's
- * period does), not in two: the full band repeats at a third of the period at least TERNARY_FLOOR and
+ * period does), not in two, by the whole song's repetitions (octave.ts' `dividesInThree` asks the same of
+ * a tracked grid's points): the full band repeats at a third of the period at least TERNARY_FLOOR and
  * 1.5 times as much as at half of it.
  */
-function dividesInThirds(full: Float64Array, period: number): boolean {
+function repeatsAtThirds(full: Float64Array, period: number): boolean {
   const third = peakNear(full, period / 3);
   return third >= TERNARY_FLOOR && third > 1.5 * peakNear(full, period / 2);
 }
@@ -343,7 +344,7 @@ export function barsAtThreeHalves(full: Float64Array, bpm: number, hopSec: numbe
   const p = 60 / bpm / hopSec;
   // Only a reading that divides in threes, as a compound beat does (a ballad read at double divides in
   // neither, and its 3⁄2 is no beat at all).
-  if (!dividesInThirds(full, p)) return false;
+  if (!repeatsAtThirds(full, p)) return false;
   const own = Math.max(peakNear(full, p), peakNear(full, 3 * p));
   const other = Math.max(peakNear(full, (4 / 3) * p), peakNear(full, (8 / 3) * p));
   return other >= BAR_RATIO * own;
@@ -421,7 +422,7 @@ export function dottedReading({ full, low }: TempoAcfs, bpm: number, hopSec: num
   const p = 60 / bpm / hopSec;
   if (full.length - 1 < 5.5 * p) return undefined;
   // Only a reading that divides in threes (a dotted quarter's eighths, a dotted eighth's sixteenths).
-  if (!dividesInThirds(full, p)) return undefined;
+  if (!repeatsAtThirds(full, p)) return undefined;
   const bar = (16 / 3) * p;
   const most = (a: Float64Array, ms: number[]) => Math.max(1e-6, ...ms.map((m) => peakNear(a, m * p)));
   const rFull = peakNear(full, bar) / most(full, [1, 2, 3, 4]);
