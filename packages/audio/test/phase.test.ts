@@ -137,6 +137,33 @@ describe('chooseBeatPhase: the backbeat holds the grid', () => {
   });
 });
 
+describe('chooseBeatPhase: a bass line on the off-beats under drums on the beat', () => {
+  // A beat of 20 frames; drums (full band) on every beat, the grid on them. From the second beat a bass
+  // line plays every off-beat, louder in the bass band than the kick, with a soft hi-hat there too.
+  const frames = 4000;
+  const periodAt = new Float32Array(frames).fill(20);
+  const on = Array.from({ length: 199 }, (_, k) => 20 * k + 20);
+  const off = on.slice(0, -1).map((t) => t + 10);
+  const grid = on.slice(0, 150);
+  const full = spikes(frames, on);
+  for (const t of off) full[t] = 0.3;
+  const withBass = (kick: number, bass: number) => {
+    const low = spikes(frames, on, kick);
+    for (const t of off) low[t] = bass;
+    return low;
+  };
+
+  it('keeps the grid when the off-beats gain less than half as much again (1.4 times)', () => {
+    expect(chooseBeatPhase(grid, full, withBass(1, 2.4), periodAt).shift).toBe(0);
+  });
+
+  it('moves it when the bass band is almost all on the off-beats (1.9 times: a skank over a soft kick)', () => {
+    const phase = chooseBeatPhase(grid, full, withBass(0.5, 2), periodAt);
+    expect(phase.shift).toBe(1 / 2);
+    expect(phase.beats.slice(0, 2)).toEqual([30, 50]);
+  });
+});
+
 describe('barsAtThreeHalves', () => {
   const hopSec = 0.01;
   /** An autocorrelation with the given peaks (lag in seconds → value), 0 elsewhere. */
