@@ -2,7 +2,7 @@
  * The train material the diagnostics read, chosen by environment: CLASSES=1 the class renders
  * (bench/classes.ts), PRACTICE=1 the real-MIDI practice set (bench/midi-practice.ts), UNSEEN=1 the
  * train half of the second third-party set (bench/unseen.ts), STYLES=1 the train half of the third
- * (bench/styles.ts), CORPUS=1 the corpus'
+ * (bench/styles.ts), PRODUCED=1 the train half of the fourth (bench/produced.ts), CORPUS=1 the corpus'
  * train grooves, planetblupi and section songs; ONLY=<substring> keeps songs whose name holds it. The
  * held-out slice is never included.
  */
@@ -14,6 +14,7 @@ import { classSongs } from './classes.ts';
 import { beatCorpus, type CorpusSong, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { practiceSongs } from './midi-practice.ts';
+import { producedSongs } from './produced.ts';
 import { styleSongs } from './styles.ts';
 import { unseenSongs } from './unseen.ts';
 
@@ -25,6 +26,7 @@ export function trainSongs(): CorpusSong[] {
     ...(process.env.PRACTICE === '1' ? practiceSongs() : []),
     ...(process.env.UNSEEN === '1' ? unseenSongs() : []),
     ...(process.env.STYLES === '1' ? styleSongs() : []),
+    ...(process.env.PRODUCED === '1' ? producedSongs() : []),
     ...(process.env.CORPUS === '1'
       ? [
           ...beatCorpus(join(cache, 'grooves')),

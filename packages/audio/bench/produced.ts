@@ -1,0 +1,148 @@
+/**
+ * A fourth third-party set, and the one nearest a generated song (session 34, issue 14): the produced
+ * songs LMMS ships as demo projects (Debian's lmms-common: house, trance, reggae, reggaeton, chiptune,
+ * electro, an 80s rock pastiche… by LMMS users, GPL / Artistic / CC-BY-SA), rendered by LMMS itself
+ * (`lmms --render`, synths, samples and effects as their authors mixed them). The truth is the project's
+ * own grid: its tempo (no project here automates it), its time signature's beat from tick 0, where the
+ * export starts, up to the last second the render still sounds within 30 dB of its peak. No other bench
+ * reads these, and the analysis was never tuned on them before the held-out half was first scored.
+ * Rendered and damaged by the same hash rule as the practice and second sets (clean, MP3 64k, reverb,
+ * compression and noise, the spoken layer). Half of it (FNV-1a of the name, odd) is held out of all
+ * tuning: only its means are printed, beside aubio's and music-tempo's in the same run.
+ * Needs Debian's lmms (its rendering runs headless: QT_QPA_PLATFORM=offscreen); without it the set is
+ * empty. Run: node bench/produced.ts (renders into $TMPDIR/beatframe-produced, 15–20 min the first time;
+ * BENCH_IMPL, BENCH_ALL=1, BENCH_SLICE=train, BENCH_PEERS=0, PRODUCED_ONLY=<substring>).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { damage, fnv1a } from './corpus.ts';
+import { reportHeldOutSet, type SourcedSong } from './held-report.ts';
+
+const DIR = join(tmpdir(), 'beatframe-produced');
+const PROJECTS = '/usr/share/lmms/projects';
+const GROUPS = ['demos', 'shorties'];
+/** The sample rate the set is analysed at (as the other sets). */
+const RATE = 22_050;
+/** The music ends at the last 100-ms window within this many dB of the loudest one. */
+const END_DB = 30;
+/** Shorter renders are sketches, not songs. */
+const MIN_SECONDS = 30;
+
+/** The fixed rule that holds half of this set out of all tuning. */
+export const producedHeldOut = (name: string) => fnv1a(name) % 2 === 1;
+
+interface ProjectGrid {
+  bpm: number;
+  beatsPerBar: number;
+  /** Note value of a beat (4 = quarter). */
+  beatUnit: number;
+}
+
+/** A project's tempo and time signature (an .mmpz is a 4-byte length and a zlib stream of the .mmp XML). */
+export function projectGrid(file: string): ProjectGrid {
+  const raw = readFileSync(file);
+  const xml = (file.endsWith('.mmpz') ? inflateSync(raw.subarray(4)) : raw).toString('utf8');
+  const head = /<head\b[^>]*>/.exec(xml)?.[0] ?? '';
+  const attr = (k: string) => Number(new RegExp(`\\b${k}="([\\d.]+)"`).exec(head)?.[1]);
+  if (/<bpm\b/.test(xml)) throw new Error(`${file}: the tempo is automated`);
+  const num = attr('timesig_numerator');
+  const den = attr('timesig_denominator');
+  // A 1/1 signature says nothing of the bar: those projects are 4/4 in their patterns.
+  const odd = !(num > 1) || !(den >= 2);
+  return { bpm: attr('bpm'), beatsPerBar: odd ? 4 : num, beatUnit: odd ? 4 : den };
+}
+
+/** Seconds from the start to the end of the last 100-ms window within END_DB of the loudest (mono s16 PCM). */
+function soundingSeconds(wav: string): number {
+  const pcm = execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', wav, '-f', 's16le', '-ac', '1', '-'], {
+    maxBuffer: 1 << 30,
+  });
+  const x = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.byteLength >> 1);
+  const win = Math.round(RATE / 10);
+  const rms: number[] = [];
+  for (let i = 0; i + win <= x.length; i += win) {
+    let s = 0;
+    for (let j = i; j < i + win; j++) s += (x[j] as number) ** 2;
+    rms.push(Math.sqrt(s / win));
+  }
+  const peak = Math.max(...rms);
+  const floor = peak * 10 ** (-END_DB / 20);
+  let last = rms.length - 1;
+  while (last > 0 && (rms[last] as number) < floor) last--;
+  return (last + 1) / 10;
+}
+
+function render(project: string, wav: string): boolean {
+  if (existsSync(wav)) return true;
+  const full = wav.replace(/\.wav$/, '.lmms.wav');
+  if (!existsSync(full)) {
+    const r = spawnSync(
+      'lmms',
+      ['--allowroot', '--render', project, '--output', `${full}.part.wav`, '--format', 'wav'],
+      { env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' }, stdio: 'ignore', timeout: 900_000 },
+    );
+    if (r.status !== 0 || !existsSync(`${full}.part.wav`) || statSync(`${full}.part.wav`).size < 1000)
+      return false;
+    renameSync(`${full}.part.wav`, full);
+  }
+  execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', full, '-ac', '1', '-ar', String(RATE), wav]);
+  return true;
+}
+
+export function producedSongs(): SourcedSong[] {
+  if (!existsSync(PROJECTS) || spawnSync('lmms', ['--version'], { stdio: 'ignore' }).error) return [];
+  const only = process.env.PRODUCED_ONLY;
+  const out: SourcedSong[] = [];
+  mkdirSync(DIR, { recursive: true });
+  for (const group of GROUPS) {
+    const root = join(PROJECTS, group);
+    if (!existsSync(root)) continue;
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.mmpz?$/.test(f))
+      .sort();
+    for (const f of files) {
+      const name = `lmms-${basename(f)
+        .replace(/\.mmpz?$/, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')}`;
+      if (only && !name.includes(only)) continue;
+      process.stderr.write(`\rrendering ${name.padEnd(50)}`);
+      const project = join(root, f);
+      const grid = projectGrid(project);
+      const wav = join(DIR, `${name}.wav`);
+      if (!render(project, wav)) continue;
+      const seconds = soundingSeconds(wav);
+      if (seconds < MIN_SECONDS) continue;
+      // The beat is the signature's note value: a quarter at the project's tempo in x/4.
+      const beatSec = (60 / grid.bpm) * (4 / grid.beatUnit);
+      const beats: number[] = [];
+      const downbeats: number[] = [];
+      for (let k = 0; k * beatSec <= seconds; k++) {
+        const t = Math.round(k * beatSec * 1000) / 1000;
+        beats.push(t);
+        if (k % grid.beatsPerBar === 0) downbeats.push(t);
+      }
+      const h = fnv1a(name);
+      const d = damage(wav, (h >>> 3) % 5, h % 1000);
+      out.push({
+        name,
+        family: name,
+        source: group,
+        heldOut: producedHeldOut(name),
+        audio: d.path,
+        beats,
+        downbeats,
+        beatsPerBar: grid.beatsPerBar,
+        bpm: Math.round(60 / beatSec),
+        damage: `lmms, ${d.label}`,
+      });
+    }
+  }
+  process.stderr.write(`\r${''.padEnd(60)}\r`);
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await reportHeldOutSet(producedSongs());
