@@ -9,6 +9,7 @@ import {
   compoundEighths,
   dividesInThree,
   doubleGrid,
+  halfOfTriple,
   harmonicHalfSpan,
   harmonicPeriodTwo,
   octaveEvidence,
@@ -527,5 +528,52 @@ describe('dividesInThree', () => {
     for (let b = 0; b < 60; b++) spikes.push([10 + 20 * b, b % 2 === 0 ? 1 : 0.7]);
     for (let g = 0; g < 30; g++) spikes.push([10 + 40 * g + 40 / 3, 0.2], [10 + 40 * g + 80 / 3, 0.2]);
     expect(dividesInThree(grid(40, 30), env(1400, spikes), 65)).toBe(false);
+  });
+});
+
+describe('halfOfTriple', () => {
+  /**
+   * 48 s at hop 10 ms of eighths 15 frames apart (200 to the minute), read on a grid of every fourth
+   * eighth (100 bpm): `accents` gives each eighth's onset by its place in the bar (`bar` eighths), and
+   * the chord changes on the eighths in `changes` (a place in the bar).
+   */
+  const material = (bar: number, accents: (e: number) => number, changes: number[]) => {
+    const hopSec = 0.01;
+    const chromaHopSec = 0.04;
+    const eighths = 320;
+    const frames = 10 + 15 * eighths + 20;
+    const onset = new Float32Array(frames);
+    for (let e = 0; e < eighths; e++) onset[10 + 15 * e] = accents(e % bar);
+    const chords = [
+      [0, 4, 7],
+      [5, 9, 0],
+      [7, 11, 2],
+      [9, 0, 4],
+    ];
+    const chromaFrames = Math.ceil(frames / 4);
+    const chroma = new Float32Array(chromaFrames * 12);
+    let k = 0;
+    for (let c = 0; c < chromaFrames; c++) {
+      const e = Math.floor((c * 4 - 10) / 15);
+      if (e >= 0 && (c * 4 - 10) % 15 < 4 && changes.includes(e % bar)) k = e;
+      for (const pc of chords[Math.floor(k / 2) % 4] as number[]) chroma[c * 12 + pc] = 1;
+    }
+    const grid = Array.from({ length: eighths / 4 }, (_, i) => 10 + 60 * i);
+    return () => halfOfTriple(grid, onset, chroma, chromaHopSec, hopSec, 100);
+  };
+
+  it('doubles a fast waltz read at every other beat (a chord a bar, on both parities of the double)', () => {
+    // Beats of 2 eighths, bars of 3 beats: bass on 1, chords on 2 and 3, soft eighths between.
+    const waltz = material(6, (e) => (e === 0 ? 1 : e % 2 === 0 ? 0.6 : 0.35), [0]);
+    expect(waltz()).toBe(true);
+  });
+
+  it('leaves a binary beat with a figure pushed to the "and" of 2 (its half bar repeats more than 1.5 points)', () => {
+    // Here the grid is the beat: 4 of the 15-frame steps a beat, 8 a half bar. A kick on 1, a soft
+    // snare on 2, a figure and a chord change on the "and" of 2 (both parities of the double grid),
+    // hats on the other eighths.
+    const half = [1, 0.1, 0.3, 0.1, 0.3, 0.1, 0.8, 0.1];
+    const pushed = material(8, (u) => half[u] as number, [0, 6]);
+    expect(pushed()).toBe(false);
   });
 });
