@@ -39,6 +39,14 @@ const CHORDS = [
   [55, 59, 62],
 ];
 
+/** Pitch classes of C, F, G and Am, for chroma made by hand. */
+const PITCH_CLASS_CHORDS = [
+  [0, 4, 7],
+  [5, 9, 0],
+  [7, 11, 2],
+  [9, 0, 4],
+];
+
 /**
  * A drum groove in 4/4 made in code: kick (a falling 100→50 Hz sine) and snare (noise with a 190 Hz body)
  * on the given beats of each bar, a closed hi-hat (differentiated noise) on every eighth, and a soft chord
@@ -415,19 +423,14 @@ describe('compoundEighths', () => {
       onset[g] = i % 3 === 0 ? 1 : 0.5;
       for (let t = g; t < g + 6; t++) logMel[t * bands + 20] = 1;
     });
-    const chords = [
-      [0, 4, 7],
-      [5, 9, 0],
-      [7, 11, 2],
-      [9, 0, 4],
-    ];
     const chromaFrames = Math.ceil(frames / 4);
     const chroma = new Float32Array(chromaFrames * 12);
     for (let c = 0; c < chromaFrames; c++) {
       const point = Math.max(0, (c * 4 - 20) / period);
       const k = Math.floor(point / chordPoints);
       const late = point - k * chordPoints >= chordPoints / 2;
-      for (const pc of chords[k % 4] as number[]) chroma[c * 12 + pc] = (chroma[c * 12 + pc] as number) + 1;
+      for (const pc of PITCH_CLASS_CHORDS[k % 4] as number[])
+        chroma[c * 12 + pc] = (chroma[c * 12 + pc] as number) + 1;
       if (late)
         chroma[c * 12 + ((k * 5 + 2) % 12)] = (chroma[c * 12 + ((k * 5 + 2) % 12)] as number) + passing;
     }
@@ -544,19 +547,13 @@ describe('halfOfTriple', () => {
     const frames = 10 + 15 * eighths + 20;
     const onset = new Float32Array(frames);
     for (let e = 0; e < eighths; e++) onset[10 + 15 * e] = accents(e % bar);
-    const chords = [
-      [0, 4, 7],
-      [5, 9, 0],
-      [7, 11, 2],
-      [9, 0, 4],
-    ];
     const chromaFrames = Math.ceil(frames / 4);
     const chroma = new Float32Array(chromaFrames * 12);
     let k = 0;
     for (let c = 0; c < chromaFrames; c++) {
       const e = Math.floor((c * 4 - 10) / 15);
       if (e >= 0 && (c * 4 - 10) % 15 < 4 && changes.includes(e % bar)) k = e;
-      for (const pc of chords[Math.floor(k / 2) % 4] as number[]) chroma[c * 12 + pc] = 1;
+      for (const pc of PITCH_CLASS_CHORDS[Math.floor(k / 2) % 4] as number[]) chroma[c * 12 + pc] = 1;
     }
     const grid = Array.from({ length: eighths / 4 }, (_, i) => 10 + 60 * i);
     return () => halfOfTriple(grid, onset, chroma, chromaHopSec, hopSec, 100);
