@@ -41,13 +41,16 @@ interface ProjectGrid {
   beatUnit: number;
 }
 
-/** A project's tempo and time signature (an .mmpz is a 4-byte length and a zlib stream of the .mmp XML). */
-export function projectGrid(file: string): ProjectGrid {
+/**
+ * A project's tempo and time signature (an .mmpz is a 4-byte length and a zlib stream of the .mmp XML);
+ * undefined when the tempo is automated (its grid would need the automation curve).
+ */
+export function projectGrid(file: string): ProjectGrid | undefined {
   const raw = readFileSync(file);
   const xml = (file.endsWith('.mmpz') ? inflateSync(raw.subarray(4)) : raw).toString('utf8');
   const head = /<head\b[^>]*>/.exec(xml)?.[0] ?? '';
   const attr = (k: string) => Number(new RegExp(`\\b${k}="([\\d.]+)"`).exec(head)?.[1]);
-  if (/<bpm\b/.test(xml)) throw new Error(`${file}: the tempo is automated`);
+  if (/<bpm\b/.test(xml)) return undefined;
   const num = attr('timesig_numerator');
   const den = attr('timesig_denominator');
   // A 1/1 signature says nothing of the bar: those projects are 4/4 in their patterns.
@@ -112,6 +115,7 @@ export function producedSongs(): SourcedSong[] {
       process.stderr.write(`\rrendering ${name.padEnd(50)}`);
       const project = join(root, f);
       const grid = projectGrid(project);
+      if (!grid) continue;
       const wav = join(DIR, `${name}.wav`);
       if (!render(project, wav)) continue;
       const seconds = soundingSeconds(wav);
