@@ -82,14 +82,15 @@ function render(project: string, wav: string): boolean {
   if (existsSync(wav)) return true;
   const full = wav.replace(/\.wav$/, '.lmms.wav');
   if (!existsSync(full)) {
-    const r = spawnSync(
-      'lmms',
-      ['--allowroot', '--render', project, '--output', `${full}.part.wav`, '--format', 'wav'],
-      { env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' }, stdio: 'ignore', timeout: 900_000 },
-    );
-    if (r.status !== 0 || !existsSync(`${full}.part.wav`) || statSync(`${full}.part.wav`).size < 1000)
-      return false;
-    renameSync(`${full}.part.wav`, full);
+    // Rendered beside its final name and renamed when complete: an interrupted render is not reused.
+    const part = `${full}.part.wav`;
+    const r = spawnSync('lmms', ['--allowroot', '--render', project, '--output', part, '--format', 'wav'], {
+      env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
+      stdio: 'ignore',
+      timeout: 900_000,
+    });
+    if (r.status !== 0 || !existsSync(part) || statSync(part).size < 1000) return false;
+    renameSync(part, full);
   }
   execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', full, '-ac', '1', '-ar', String(RATE), wav]);
   return true;

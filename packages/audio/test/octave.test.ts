@@ -536,17 +536,17 @@ describe('dividesInThree', () => {
 
 describe('halfOfTriple', () => {
   /**
-   * 48 s at hop 10 ms of eighths 15 frames apart (200 to the minute), read on a grid of every fourth
-   * eighth (100 bpm): `accents` gives each eighth's onset by its place in the bar (`bar` eighths), and
-   * the chord changes on the eighths in `changes` (a place in the bar).
+   * Whether `halfOfTriple` doubles a grid at 100 bpm (hop 10 ms) over 48 s of steps 15 frames apart
+   * (four to a grid point): `accents` gives each step's onset by its place in a bar of `bar` steps, and
+   * the chord changes on the steps in `changes` (places in the bar).
    */
-  const material = (bar: number, accents: (e: number) => number, changes: number[]) => {
+  const doubles = (bar: number, accents: (step: number) => number, changes: number[]) => {
     const hopSec = 0.01;
     const chromaHopSec = 0.04;
-    const eighths = 320;
-    const frames = 10 + 15 * eighths + 20;
+    const steps = 320;
+    const frames = 10 + 15 * steps + 20;
     const onset = new Float32Array(frames);
-    for (let e = 0; e < eighths; e++) onset[10 + 15 * e] = accents(e % bar);
+    for (let e = 0; e < steps; e++) onset[10 + 15 * e] = accents(e % bar);
     const chromaFrames = Math.ceil(frames / 4);
     const chroma = new Float32Array(chromaFrames * 12);
     let k = 0;
@@ -555,22 +555,21 @@ describe('halfOfTriple', () => {
       if (e >= 0 && (c * 4 - 10) % 15 < 4 && changes.includes(e % bar)) k = e;
       for (const pc of PITCH_CLASS_CHORDS[Math.floor(k / 2) % 4] as number[]) chroma[c * 12 + pc] = 1;
     }
-    const grid = Array.from({ length: eighths / 4 }, (_, i) => 10 + 60 * i);
-    return () => halfOfTriple(grid, onset, chroma, chromaHopSec, hopSec, 100);
+    const grid = Array.from({ length: steps / 4 }, (_, i) => 10 + 60 * i);
+    return halfOfTriple(grid, onset, chroma, chromaHopSec, hopSec, 100);
   };
 
   it('doubles a fast waltz read at every other beat (a chord a bar, on both parities of the double)', () => {
-    // Beats of 2 eighths, bars of 3 beats: bass on 1, chords on 2 and 3, soft eighths between.
-    const waltz = material(6, (e) => (e === 0 ? 1 : e % 2 === 0 ? 0.6 : 0.35), [0]);
-    expect(waltz()).toBe(true);
+    // Each step an eighth, beats of 2 steps, bars of 3 beats: bass on 1, chords on 2 and 3, soft
+    // eighths between.
+    expect(doubles(6, (e) => (e === 0 ? 1 : e % 2 === 0 ? 0.6 : 0.35), [0])).toBe(true);
   });
 
   it('leaves a binary beat with a figure pushed to the "and" of 2 (its half bar repeats more than 1.5 points)', () => {
-    // Here the grid is the beat: 4 of the 15-frame steps a beat, 8 a half bar. A kick on 1, a soft
-    // snare on 2, a figure and a chord change on the "and" of 2 (both parities of the double grid),
-    // hats on the other eighths.
+    // Each step a sixteenth: the grid is the beat, 8 steps a half bar. A kick on 1, a soft snare on 2,
+    // a figure and a chord change on the "and" of 2 (both parities of the double grid), hats on the
+    // other eighths.
     const half = [1, 0.1, 0.3, 0.1, 0.3, 0.1, 0.8, 0.1];
-    const pushed = material(8, (u) => half[u] as number, [0, 6]);
-    expect(pushed()).toBe(false);
+    expect(doubles(8, (u) => half[u] as number, [0, 6])).toBe(false);
   });
 });
