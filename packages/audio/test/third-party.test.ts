@@ -70,6 +70,15 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
   });
 
+  it('counts a 12/8 blues in bars of four dotted beats, not in 6/8 half-bars', async () => {
+    // Blues128's chords move every 4 dotted beats, but a bar of 2 also fits them on every other line:
+    // the 6/8 reading put a downbeat in the middle of each bar.
+    const song = grooveSong(DIR, family('blues128'), 64, { bars: 16, soundfont: sf, damageKind: 0 });
+    const a = await analyzeAudio(song.audio);
+    expect(a.meter).toEqual({ beatsPerBar: 12, beatUnit: 8 });
+    expect(fMeasure(trim(song.downbeats), trim(a.downbeats))).toBeGreaterThan(0.9);
+  });
+
   it('reads a pop spiritual at its beat, not at a third of its eighths (a bass every 3 eighths is no 12/8)', async () => {
     // PopSpiritual's bass repeats every 3 eighths of its 4/4 bar but not every 6: no compound bar.
     const tim = SOUNDFONTS.find((f) => f.includes('TimGM')) ?? sf;
