@@ -12,6 +12,7 @@ import {
   halfOfTriple,
   harmonicHalfSpan,
   harmonicPeriodTwo,
+  lowOnEveryPoint,
   octaveEvidence,
   octaveFactor,
   registerSpread,
@@ -166,6 +167,32 @@ describe('octave evidence', () => {
     expect(octaveFactor(e, 150).factor).toBe(0.5);
     // With onsets between the grid points (a shuffle's eighths) the same evidence keeps the grid.
     expect(octaveFactor({ ...e, evenDouble: 0.17 }, 176).factor).toBe(1);
+  });
+
+  it('keeps a grid whose every point has a kick (four on the floor), whatever the chords and the backbeat say', () => {
+    const frames = 40 * 70;
+    const everyPoint = new Float32Array(frames);
+    const everyOther = new Float32Array(frames);
+    for (let k = 1; k <= 64; k++) {
+      everyPoint[k * 40] = k % 2 ? 9 : 10;
+      if (k % 2 === 0) everyOther[k * 40] = 10;
+    }
+    const grid = Array.from({ length: 64 }, (_, i) => (i + 1) * 40);
+    expect(lowOnEveryPoint(grid, everyPoint)).toBeGreaterThan(0.85);
+    expect(lowOnEveryPoint(grid, everyOther)).toBe(0);
+    // LMMS' psytrance PpTrip at 140: chords over 8 beats and more alternation at the half, so the drum
+    // pattern halved it to 70; its kick on every beat (0.41) keeps it. A ballad at its eighths (0.04) halves.
+    const e = {
+      backbeatHalf: 0.5,
+      backbeatBeat: 0.3,
+      backbeatDouble: 0.2,
+      evenBeat: 0.9,
+      evenDouble: 0.4,
+      harmony: 0.2,
+      periodTwo: 0.1,
+    };
+    expect(octaveFactor({ ...e, lowEvery: 0.04 }, 140).factor).toBe(0.5);
+    expect(octaveFactor({ ...e, lowEvery: 0.41 }, 140).factor).toBe(1);
   });
 
   it('halves a bare grid whose pitch moves on every other point, against an eighth-note alternation', () => {
