@@ -195,6 +195,22 @@ describe('octave evidence', () => {
     expect(octaveFactor({ ...e, lowEvery: 0.41 }, 140).factor).toBe(1);
   });
 
+  it('doubles a grid whose double the bass strikes on every point alike (a boogie at 195 read at 98)', () => {
+    const e = {
+      backbeatHalf: 0.2,
+      backbeatBeat: 0.3,
+      backbeatDouble: 0.3,
+      evenBeat: 0.9,
+      evenDouble: 0.6,
+      harmony: 0.8,
+      periodTwo: 0.1,
+    };
+    expect(octaveFactor({ ...e, lowEveryDouble: 0.73 }, 98).factor).toBe(2);
+    // An eighth-note bass under a song at its beat (0.49 at most on train) stays; so does a double past 210.
+    expect(octaveFactor({ ...e, lowEveryDouble: 0.49 }, 98).factor).toBe(1);
+    expect(octaveFactor({ ...e, lowEveryDouble: 0.73 }, 109).factor).toBe(1);
+  });
+
   it('halves a bare grid whose pitch moves on every other point, against an eighth-note alternation', () => {
     // A slow ballad's eighths: kick and bass on every beat, plucked strings on every eighth, so the
     // eighths alternate like a backbeat (0.53 against 0.49 at the half) while the pitch steps per beat.

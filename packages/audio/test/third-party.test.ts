@@ -93,6 +93,14 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     expect(a.bpm).toBeLessThan(145);
   });
 
+  it('reads a fast boogie at its beat, not at half: its bass strikes every beat alike', async () => {
+    const song = grooveSong(DIR, classFamily('shuffleboggie'), 195);
+    const a = await analyzeAudio(song.audio);
+    expect(a.bpm).toBeGreaterThan(189);
+    expect(a.bpm).toBeLessThan(201);
+    expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
+  });
+
   it('reads a piano ballad at its beat, not at the eighths it plays (nothing sounds between them)', async () => {
     const song = grooveSong(DIR, family('pianoballad'), 70, { bars: 16, soundfont: sf, damageKind: 0 });
     const a = await analyzeAudio(song.audio);
