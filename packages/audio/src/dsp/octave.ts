@@ -74,14 +74,18 @@ export function evenness(grid: number[], env: Float32Array): number {
  * beat scores high; a slow song read at its eighths has its kick and bass on at most every other point,
  * and points on nothing but noise score 0 however even the noise is.
  */
-export function lowOnEveryPoint(grid: number[], low: Float32Array): number {
+export function lowOnEveryPoint(grid: number[], low: Float32Array, floor = bandFloor(low)): number {
   if (grid.length < 8) return 0;
   const v = grid.map((b) => peak(low, b, 1)).sort((a, b) => a - b);
   const q = (p: number) => v[Math.floor(p * (v.length - 1))] as number;
-  const floor = Float32Array.from(low).sort()[low.length >> 1] as number;
   return q(0.75) > 0 && q(0.25) > LOW_FLOOR * floor ? q(0.25) / q(0.75) : 0;
 }
 const LOW_FLOOR = 3;
+
+/** An onset envelope's median over all frames: the level its noise sits at. */
+function bandFloor(env: Float32Array): number {
+  return Float32Array.from(env).sort()[env.length >> 1] ?? 0;
+}
 
 export interface OctaveEvidence {
   /** Backbeat at half tempo (the better of the two phases), at the grid, at double tempo. */
@@ -111,6 +115,8 @@ export function octaveEvidence(
   const dbl = doubleGrid(beats);
   const halfA = beats.filter((_, i) => i % 2 === 0);
   const halfB = beats.filter((_, i) => i % 2 === 1);
+  // The bass band's noise floor, sorted once for both grids.
+  const lowFloor = bandFloor(low);
   return {
     backbeatHalf: Math.max(backbeat(halfA, low, high), backbeat(halfB, low, high)),
     backbeatBeat: backbeat(beats, low, high),
@@ -119,8 +125,8 @@ export function octaveEvidence(
     evenDouble: evenness(dbl, env),
     harmony,
     periodTwo,
-    lowEvery: lowOnEveryPoint(beats, low),
-    lowEveryDouble: lowOnEveryPoint(dbl, low),
+    lowEvery: lowOnEveryPoint(beats, low, lowFloor),
+    lowEveryDouble: lowOnEveryPoint(dbl, low, lowFloor),
   };
 }
 
