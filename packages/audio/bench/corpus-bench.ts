@@ -6,6 +6,8 @@
  * BENCH_PEERS=0 skips the peers; BENCH_ONLY=<substring> picks songs; BENCH_SLICE=train|held;
  * BENCH_IMPL=<path to another build's index.js> scores that build instead (e.g. an older commit);
  * BENCH_ODD=1 adds the section songs again with odd section lengths (2-bar intro and tag, 6-bar bridge).
+ * The held-out slice's songs are scored and summed but not listed one by one (as bench/held-report.ts):
+ * a per-song row invites tuning on it. BENCH_SHOW_HELD=1 lists them too.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -148,8 +150,11 @@ const meterOf = (a: AudioAnalysis) => `${a.meter.beatsPerBar}/${a.meter.beatUnit
 console.log(
   `\n${'song'.padEnd(24)} ${'slice'.padEnd(5)} ${'damage'.padEnd(34)} ref bpm/bar  ours bpm meter conf   F(ours aubio m-t)      AMLt(ours aubio m-t)  downbF`,
 );
+// Held-out rows stay unlisted unless asked for: only their means are printed (summary below).
+const listed = (r: Result) => !r.song.heldOut || process.env.BENCH_SHOW_HELD === '1';
 rows.forEach((row, i) => {
   const r = results[i] as Result;
+  if (!listed(r)) return;
   const a = r.ours;
   console.log(
     `${r.song.name.padEnd(24)} ${(r.song.heldOut ? 'held' : 'train').padEnd(5)} ${r.song.damage.slice(0, 34).padEnd(34)} ${String(r.song.bpm).padStart(4)}/${r.song.beatsPerBar}     ${a.bpm.toFixed(1).padStart(6)} ${meterOf(a).padEnd(5)} ${a.tempoConfidence.toFixed(2)}  ${f3(row.beatF.ours)} ${f3(row.beatF.aubio)} ${f3(row.beatF.musicTempo)}   ${f3(row.amlt.ours)} ${f3(row.amlt.aubio)} ${f3(row.amlt.musicTempo)}   ${f3(row.downbeatF)}`,
@@ -159,7 +164,7 @@ rows.forEach((row, i) => {
 console.log(`\n${'sections song'.padEnd(24)} slice found  HR3F  HR0.5F pairF  (Foote HR3F pairF)`);
 rows.forEach((row, i) => {
   const r = results[i] as Result;
-  if (!r.song.sections) return;
+  if (!r.song.sections || !listed(r)) return;
   console.log(
     `${r.song.name.padEnd(24)} ${(r.song.heldOut ? 'held' : 'train').padEnd(5)} ${String(r.ours.sections.length).padStart(5)}  ${f3(row.boundaryF.ours)} ${f3(row.boundary05F.ours)}  ${f3(row.pairwiseF.ours)}  (${f3(row.boundaryF.foote)} ${f3(row.pairwiseF.foote)})`,
   );
