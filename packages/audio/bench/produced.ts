@@ -14,7 +14,15 @@
  * BENCH_IMPL, BENCH_ALL=1, BENCH_SLICE=train, BENCH_PEERS=0, PRODUCED_ONLY=<substring>).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -96,6 +104,66 @@ function render(project: string, wav: string): boolean {
   return true;
 }
 
+/** A steady grid from 0 to `seconds`: beats every `beatSec`, a downbeat every `perBar` beats. */
+function gridFrom(beatSec: number, seconds: number, perBar: number) {
+  const beats: number[] = [];
+  const downbeats: number[] = [];
+  for (let k = 0; k * beatSec <= seconds; k++) {
+    const t = Math.round(k * beatSec * 1000) / 1000;
+    beats.push(t);
+    if (k % perBar === 0) downbeats.push(t);
+  }
+  return { beats, downbeats };
+}
+
+/**
+ * More train material of the same kind (session 36): a train project re-rendered at other tempi
+ * (PRODUCED_TEMPI=0.8,1.25: factors of its own bpm), its `<head bpm>` rewritten. LMMS re-times its patterns
+ * and keeps each sample's pitch and length, so the grid is exact again (not for a project with a sample
+ * track: its audio clips would not follow). Never made of a held-out project.
+ */
+function retimed(project: string, name: string, grid: ProjectGrid): SourcedSong[] {
+  const factors = (process.env.PRODUCED_TEMPI ?? '')
+    .split(',')
+    .map(Number)
+    .filter((k) => k > 0 && k !== 1);
+  const out: SourcedSong[] = [];
+  for (const k of factors) {
+    const bpm = Math.round(grid.bpm * k);
+    const vname = `${name}-at${bpm}`;
+    const wav = join(DIR, `${vname}.wav`);
+    if (!existsSync(wav)) {
+      const raw = readFileSync(project);
+      const xml = (project.endsWith('.mmpz') ? inflateSync(raw.subarray(4)) : raw).toString('utf8');
+      const head = /<head\b[^>]*>/.exec(xml)?.[0];
+      // A sample track's audio clips keep their length at any tempo: such a project cannot be re-timed.
+      if (!head || /<track\b[^>]*\btype="2"/.test(xml)) continue;
+      const file = join(DIR, `${vname}.mmp`);
+      writeFileSync(file, xml.replace(head, head.replace(/\bbpm="[\d.]+"/, `bpm="${bpm}"`)));
+      if (!render(file, wav)) continue;
+    }
+    const seconds = soundingSeconds(wav);
+    if (seconds < MIN_SECONDS) continue;
+    const beatSec = (60 / bpm) * (4 / grid.beatUnit);
+    const { beats, downbeats } = gridFrom(beatSec, seconds, grid.beatsPerBar);
+    const h = fnv1a(vname);
+    const d = damage(wav, (h >>> 3) % 5, h % 1000);
+    out.push({
+      name: vname,
+      family: name,
+      source: 'lmms',
+      heldOut: false,
+      audio: d.path,
+      beats,
+      downbeats,
+      beatsPerBar: grid.beatsPerBar,
+      bpm: Math.round(60 / beatSec),
+      damage: `lmms, ${d.label}`,
+    });
+  }
+  return out;
+}
+
 export function producedSongs(): SourcedSong[] {
   if (!existsSync(PROJECTS) || spawnSync('lmms', ['--version'], { stdio: 'ignore' }).error) return [];
   const only = process.env.PRODUCED_ONLY;
@@ -123,15 +191,10 @@ export function producedSongs(): SourcedSong[] {
       if (seconds < MIN_SECONDS) continue;
       // The beat is the signature's note value: a quarter at the project's tempo in x/4.
       const beatSec = (60 / grid.bpm) * (4 / grid.beatUnit);
-      const beats: number[] = [];
-      const downbeats: number[] = [];
-      for (let k = 0; k * beatSec <= seconds; k++) {
-        const t = Math.round(k * beatSec * 1000) / 1000;
-        beats.push(t);
-        if (k % grid.beatsPerBar === 0) downbeats.push(t);
-      }
+      const { beats, downbeats } = gridFrom(beatSec, seconds, grid.beatsPerBar);
       const h = fnv1a(name);
       const d = damage(wav, (h >>> 3) % 5, h % 1000);
+      if (!producedHeldOut(name)) out.push(...retimed(project, name, grid));
       out.push({
         name,
         family: name,
