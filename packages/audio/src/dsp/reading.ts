@@ -107,9 +107,9 @@ export function chooseBeatPhase(
   if (best.phi === 0 || best.s < base * (best.phi === 1 / 2 ? HALF_SHIFT_GAIN : SHIFT_GAIN)) {
     // A song starts on a beat: when its first attack falls on the grid's off-beat and the off-beat's
     // onsets are not far weaker, the grid is on the off-beat eighths (drums as loud between the beats).
-    // The bass band's first attack must fall there too: a pickup before the band comes in does not.
-    const offBeat = (env: Float32Array) => Math.abs(firstPhase(beats, env) - 0.5) <= FIRST_TOL;
-    if (!offBeat(onset) || !offBeat(lowOnset) || score(1 / 2) < base * PHASE_TIE) return { beats, shift: 0 };
+    const first = firstPhase(beats, onset);
+    if (first < 0.5 - FIRST_TOL || first > 0.5 + FIRST_TOL || score(1 / 2) < base * PHASE_TIE)
+      return { beats, shift: 0 };
     best = { phi: 1 / 2, s: base };
   }
   const byStart = best.s === base;
@@ -201,13 +201,7 @@ export function onSwungLet(beats: number[], onset: Float32Array): boolean {
  * slice; 0.5 gained 0.011 AMLt on the practice MIDI but agreed less with both peers on real recordings).
  */
 const PHASE_TIE = 0.6;
-/**
- * How near the grid's off-beat (in beats) the song's first attack must fall, in the whole band and in the
- * bass band. Session 36, the train songs of all sets: the rule fired on 13 grids at their tempo; it moved
- * 7 off-beat grids onto the beat and 5 right ones off it. Asking the bass band's first attack to fall on
- * the off-beat too keeps all 7 and spares 2 (a dance groove and a recorded metal song whose first attack
- * came before the band's bass); nothing else moved.
- */
+/** How near the grid's off-beat (in beats) the song's first attack must fall. */
 const FIRST_TOL = 0.15;
 
 /**
