@@ -223,6 +223,17 @@ describe('dottedReading', () => {
     expect(bpm).toBeDefined();
     expect(Math.abs((bpm as number) / 120 - 1)).toBeLessThan(0.04);
   });
+  it('reads a dotted-eighth figure with nothing between its notes at its beat', () => {
+    // A pluck on the riff alone, no hi-hat: the reading's periods do not divide in three, but the bar
+    // repeats a quarter more than any multiple of the dotted eighth.
+    const bpm = dottedReading(
+      tempoAcfs(spikes(frames, riffFrames), spikes(frames, riffFrames), hopSec),
+      160,
+      hopSec,
+    );
+    expect(bpm).toBeDefined();
+    expect(Math.abs((bpm as number) / 120 - 1)).toBeLessThan(0.04);
+  });
   it('leaves a straight beat with a four-on-the-floor kick alone', () => {
     const full = spikes(frames, sixteenths, 0.3);
     const kicks = Array.from({ length: frames / 37.5 }, (_, k) => Math.round(37.5 * k));

@@ -431,6 +431,13 @@ const compoundBeat: RelatedReading = (full, low, bpm, hopSec) => {
  */
 const DOTTED_RATIO = 1;
 const DOTTED_MIN_BPM = 100;
+/**
+ * A reading whose periods do not divide in three is still dotted when its bar ratio reaches this.
+ * Session 36, the train songs of all sets and LMMS' train projects re-timed: a progressive-house pluck
+ * in dotted eighths (re-timed to 102 and 115, read at 4⁄3) 1.19 and more; of the songs read right, none
+ * above 1.04 (a salsa at 156).
+ */
+const DOTTED_BAR_ALONE = 1.1;
 
 /**
  * The tempo when `bpm` (the tracked grid's) is a dotted or compound reading of a straight beat: the better
@@ -440,13 +447,15 @@ export function dottedReading({ full, low }: TempoAcfs, bpm: number, hopSec: num
   if (!(bpm >= DOTTED_MIN_BPM)) return undefined;
   const p = 60 / bpm / hopSec;
   if (full.length - 1 < 5.5 * p) return undefined;
-  // Only a reading that divides in threes (a dotted quarter's eighths, a dotted eighth's sixteenths).
-  if (!repeatsAtThirds(full, p)) return undefined;
   const bar = (16 / 3) * p;
   const most = (a: Float64Array, ms: number[]) => Math.max(1e-6, ...ms.map((m) => peakNear(a, m * p)));
   const rFull = peakNear(full, bar) / most(full, [1, 2, 3, 4]);
   const rLow = peakNear(low, bar) / most(low, [1, 2, 4]);
-  if (Math.min(rFull, rLow) < DOTTED_RATIO) return undefined;
+  const r = Math.min(rFull, rLow);
+  // Only a reading that divides in threes (a dotted quarter's eighths, a dotted eighth's sixteenths),
+  // unless the true beat's bar clearly outrepeats every multiple of the reading (a dotted-eighth figure
+  // with nothing between its notes).
+  if (r < DOTTED_RATIO || (r < DOTTED_BAR_ALONE && !repeatsAtThirds(full, p))) return undefined;
   const faster = bestReadingNear(full, low, bpm * 1.5, hopSec);
   const slower = bestReadingNear(full, low, bpm * 0.75, hopSec);
   const c = faster.s >= slower.s ? faster : slower;
