@@ -117,10 +117,44 @@ function gridFrom(beatSec: number, seconds: number, perBar: number) {
 }
 
 /**
+ * A rendered project as a scored song (undefined when it sounds under MIN_SECONDS): its grid at `bpm` from
+ * the export's start, damaged by the hash rule of its name.
+ */
+function songFrom(
+  name: string,
+  family: string,
+  heldOut: boolean,
+  wav: string,
+  grid: ProjectGrid,
+  bpm: number,
+): SourcedSong | undefined {
+  const seconds = soundingSeconds(wav);
+  if (seconds < MIN_SECONDS) return undefined;
+  // The beat is the signature's note value: a quarter at the project's tempo in x/4.
+  const beatSec = (60 / bpm) * (4 / grid.beatUnit);
+  const { beats, downbeats } = gridFrom(beatSec, seconds, grid.beatsPerBar);
+  const h = fnv1a(name);
+  const d = damage(wav, (h >>> 3) % 5, h % 1000);
+  return {
+    name,
+    family,
+    // One group: a per-folder mean of the held-out half would show a single song (shorties holds one).
+    source: 'lmms',
+    heldOut,
+    audio: d.path,
+    beats,
+    downbeats,
+    beatsPerBar: grid.beatsPerBar,
+    bpm: Math.round(60 / beatSec),
+    damage: `lmms, ${d.label}`,
+  };
+}
+
+/**
  * More train material of the same kind (session 36): a train project re-rendered at other tempi
- * (PRODUCED_TEMPI=0.8,1.25: factors of its own bpm), its `<head bpm>` rewritten. LMMS re-times its patterns
- * and keeps each sample's pitch and length, so the grid is exact again (not for a project with a sample
- * track: its audio clips would not follow). Never made of a held-out project.
+ * (PRODUCED_TEMPI=0.7,0.9,1.1,1.4: factors of its own bpm), its `<head bpm>` rewritten. LMMS re-times
+ * its patterns and keeps each sample's pitch and length, so the grid is exact again (not for a project
+ * with a sample track: its audio clips would not follow). Never made of a held-out project.
  */
 function retimed(project: string, name: string, grid: ProjectGrid): SourcedSong[] {
   const factors = (process.env.PRODUCED_TEMPI ?? '')
@@ -142,24 +176,8 @@ function retimed(project: string, name: string, grid: ProjectGrid): SourcedSong[
       writeFileSync(file, xml.replace(head, head.replace(/\bbpm="[\d.]+"/, `bpm="${bpm}"`)));
       if (!render(file, wav)) continue;
     }
-    const seconds = soundingSeconds(wav);
-    if (seconds < MIN_SECONDS) continue;
-    const beatSec = (60 / bpm) * (4 / grid.beatUnit);
-    const { beats, downbeats } = gridFrom(beatSec, seconds, grid.beatsPerBar);
-    const h = fnv1a(vname);
-    const d = damage(wav, (h >>> 3) % 5, h % 1000);
-    out.push({
-      name: vname,
-      family: name,
-      source: 'lmms',
-      heldOut: false,
-      audio: d.path,
-      beats,
-      downbeats,
-      beatsPerBar: grid.beatsPerBar,
-      bpm: Math.round(60 / beatSec),
-      damage: `lmms, ${d.label}`,
-    });
+    const song = songFrom(vname, name, false, wav, grid, bpm);
+    if (song) out.push(song);
   }
   return out;
 }
@@ -187,27 +205,10 @@ export function producedSongs(): SourcedSong[] {
       if (!grid) continue;
       const wav = join(DIR, `${name}.wav`);
       if (!render(project, wav)) continue;
-      const seconds = soundingSeconds(wav);
-      if (seconds < MIN_SECONDS) continue;
-      // The beat is the signature's note value: a quarter at the project's tempo in x/4.
-      const beatSec = (60 / grid.bpm) * (4 / grid.beatUnit);
-      const { beats, downbeats } = gridFrom(beatSec, seconds, grid.beatsPerBar);
-      const h = fnv1a(name);
-      const d = damage(wav, (h >>> 3) % 5, h % 1000);
-      if (!producedHeldOut(name)) out.push(...retimed(project, name, grid));
-      out.push({
-        name,
-        family: name,
-        // One group: a per-folder mean of the held-out half would show a single song (shorties holds one).
-        source: 'lmms',
-        heldOut: producedHeldOut(name),
-        audio: d.path,
-        beats,
-        downbeats,
-        beatsPerBar: grid.beatsPerBar,
-        bpm: Math.round(60 / beatSec),
-        damage: `lmms, ${d.label}`,
-      });
+      const song = songFrom(name, name, producedHeldOut(name), wav, grid, grid.bpm);
+      if (!song) continue;
+      if (!song.heldOut) out.push(...retimed(project, name, grid));
+      out.push(song);
     }
   }
   process.stderr.write(`\r${''.padEnd(60)}\r`);
