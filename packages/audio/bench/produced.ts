@@ -49,13 +49,18 @@ interface ProjectGrid {
   beatUnit: number;
 }
 
+/** A project's XML: an .mmpz is a 4-byte length and a zlib stream of the .mmp text. */
+function projectXml(file: string): string {
+  const raw = readFileSync(file);
+  return (file.endsWith('.mmpz') ? inflateSync(raw.subarray(4)) : raw).toString('utf8');
+}
+
 /**
- * A project's tempo and time signature (an .mmpz is a 4-byte length and a zlib stream of the .mmp XML);
- * undefined when the tempo is automated (its grid would need the automation curve).
+ * A project's tempo and time signature; undefined when the tempo is automated (its grid would need the
+ * automation curve).
  */
 export function projectGrid(file: string): ProjectGrid | undefined {
-  const raw = readFileSync(file);
-  const xml = (file.endsWith('.mmpz') ? inflateSync(raw.subarray(4)) : raw).toString('utf8');
+  const xml = projectXml(file);
   const head = /<head\b[^>]*>/.exec(xml)?.[0] ?? '';
   const attr = (k: string) => Number(new RegExp(`\\b${k}="([\\d.]+)"`).exec(head)?.[1]);
   if (/<bpm\b/.test(xml)) return undefined;
@@ -150,6 +155,12 @@ function songFrom(
   };
 }
 
+/** PRODUCED_TEMPI: the factors of a train project's own tempo it is also rendered at. */
+const RETIMINGS = (process.env.PRODUCED_TEMPI ?? '')
+  .split(',')
+  .map(Number)
+  .filter((k) => k > 0 && k !== 1);
+
 /**
  * More train material of the same kind (session 36): a train project re-rendered at other tempi
  * (PRODUCED_TEMPI=0.7,0.9,1.1,1.4: factors of its own bpm), its `<head bpm>` rewritten. LMMS re-times
@@ -157,18 +168,13 @@ function songFrom(
  * with a sample track: its audio clips would not follow). Never made of a held-out project.
  */
 function retimed(project: string, name: string, grid: ProjectGrid): SourcedSong[] {
-  const factors = (process.env.PRODUCED_TEMPI ?? '')
-    .split(',')
-    .map(Number)
-    .filter((k) => k > 0 && k !== 1);
   const out: SourcedSong[] = [];
-  for (const k of factors) {
+  for (const k of RETIMINGS) {
     const bpm = Math.round(grid.bpm * k);
     const vname = `${name}-at${bpm}`;
     const wav = join(DIR, `${vname}.wav`);
     if (!existsSync(wav)) {
-      const raw = readFileSync(project);
-      const xml = (project.endsWith('.mmpz') ? inflateSync(raw.subarray(4)) : raw).toString('utf8');
+      const xml = projectXml(project);
       const head = /<head\b[^>]*>/.exec(xml)?.[0];
       // A sample track's audio clips keep their length at any tempo: such a project cannot be re-timed.
       if (!head || /<track\b[^>]*\btype="2"/.test(xml)) continue;
