@@ -164,6 +164,32 @@ describe('chooseBeatPhase: a bass line on the off-beats under drums on the beat'
   });
 });
 
+describe('chooseBeatPhase: a half-tempo grid on a trance groove’s off-beat eighths', () => {
+  // A beat of 20 frames: a kick on every beat (loud in the full band, softer in the bass band), a bass note
+  // and an open hat on every off-beat (loudest in the bass band). The grid runs at half tempo on the
+  // off-beats, where the bass band holds it.
+  const frames = 4000;
+  const periodAt = new Float32Array(frames).fill(40);
+  const kicks = Array.from({ length: 199 }, (_, k) => 20 * k + 20);
+  const offs = kicks.map((t) => t + 10);
+  const grid = Array.from({ length: 95 }, (_, k) => 40 * k + 30);
+  const full = spikes(frames, kicks);
+  for (const t of offs) full[t] = 0.3;
+  const low = spikes(frames, kicks, 0.8);
+  for (const t of offs) low[t] = 1.5;
+
+  it('moves it a quarter of its period onto the kicks, which the whole band says are the beats', () => {
+    const phase = chooseBeatPhase(grid, full, low, periodAt);
+    expect([1 / 4, 3 / 4]).toContain(phase.shift);
+    for (const b of phase.beats.slice(0, 20)) expect(kicks).toContain(b);
+  });
+
+  it('leaves it on the off-beats when the whole band is as loud there as on the kicks (no evidence)', () => {
+    const even = spikes(frames, [...kicks, ...offs]);
+    expect(chooseBeatPhase(grid, even, low, periodAt).shift).toBe(0);
+  });
+});
+
 describe('barsAtThreeHalves', () => {
   const hopSec = 0.01;
   /** An autocorrelation with the given peaks (lag in seconds → value), 0 elsewhere. */
