@@ -178,15 +178,23 @@ describe('chooseBeatPhase: a half-tempo grid on a trance groove’s off-beat eig
   const low = spikes(frames, kicks, 0.8);
   for (const t of offs) low[t] = 1.5;
 
+  // 20 ms frames: the beat at 150 bpm, the grid at 75.
+  const hopSec = 0.02;
+
   it('moves it a quarter of its period onto the kicks, which the whole band says are the beats', () => {
-    const phase = chooseBeatPhase(grid, full, low, periodAt);
+    const phase = chooseBeatPhase(grid, full, low, periodAt, undefined, hopSec);
     expect([1 / 4, 3 / 4]).toContain(phase.shift);
     for (const b of phase.beats.slice(0, 20)) expect(kicks).toContain(b);
   });
 
   it('leaves it on the off-beats when the whole band is as loud there as on the kicks (no evidence)', () => {
     const even = spikes(frames, [...kicks, ...offs]);
-    expect(chooseBeatPhase(grid, even, low, periodAt).shift).toBe(0);
+    expect(chooseBeatPhase(grid, even, low, periodAt, undefined, hopSec).shift).toBe(0);
+  });
+
+  it('leaves a grid too fast to be at half tempo alone (its quarters are sixteenths)', () => {
+    // 10 ms frames: the grid at 150 bpm.
+    expect(chooseBeatPhase(grid, full, low, periodAt, undefined, 0.01).shift).toBe(0);
   });
 });
 

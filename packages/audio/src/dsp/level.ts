@@ -130,7 +130,7 @@ function beatsOnPath(
   // The phase is chosen on the grid as tracked, then the passages that slipped from it are joined to it:
   // joined first, an intro on the other phase turned the song's first attack into an off-beat one and the
   // start-on-a-beat tie-break moved the whole song (a real recording, ufoai's Enemy Unknown).
-  const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt, f.highBeatOnset);
+  const phase = chooseBeatPhase(tracked, env, f.lowBeatOnset, tempo.periodAt, f.highBeatOnset, f.hopSec);
   // Then the passages that left the song's lattice by any other offset go back onto it.
   const lattice = holdLattice(joinPhaseSlips(phase.beats, tempo.periodAt, support), {
     phase: support,

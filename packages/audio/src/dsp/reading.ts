@@ -8,6 +8,7 @@
  * log-Gaussian prior for the tempo people tap; the phase is then chosen by the bass-band onsets
  * (kick, bass) rather than by the loudest ones.
  */
+import { medianGap } from './beats.js';
 import { lagSums } from './lag-sums.js';
 import { backbeat } from './octave.js';
 import { MAX_BPM, MIN_BPM } from './tempo-range.js';
@@ -81,6 +82,8 @@ export function chooseBeatPhase(
   lowOnset: Float32Array,
   periodAt: Float32Array,
   highOnset?: Float32Array,
+  /** Seconds a frame: with it, a grid slow enough to be at half tempo may move a quarter by the full band. */
+  hopSec?: number,
 ): PhaseChoice {
   if (beats.length < 8) return { beats, shift: 0 };
   const ev = phaseEvidence(onset, lowOnset);
@@ -104,7 +107,7 @@ export function chooseBeatPhase(
     if (phi % 0.5 === 0.25 && s + score((phi + 1 / 2) % 1) < QUARTER_DOUBLE * doubleBase) continue;
     if (s > best.s) best = { phi, s };
   }
-  const quarter = fullBandQuarter(beats, onset, periodAt, score);
+  const quarter = hopSec ? fullBandQuarter(beats, onset, periodAt, hopSec, score) : undefined;
   if (quarter !== undefined) best = { phi: quarter, s: score(quarter) };
   else if (best.phi === 0 || best.s < base * (best.phi === 1 / 2 ? HALF_SHIFT_GAIN : SHIFT_GAIN)) {
     // A song starts on a beat: when its first attack falls on the grid's off-beat and the off-beat's
@@ -143,17 +146,25 @@ const QUARTER_DOUBLE = 1.6;
  * midpoints for a quarter shift against the bass. A half-tempo grid on the off-beat eighths of a trance
  * groove (kick on the beat, bass and open hat on the off-beats): the bass holds the grid there, but the
  * whole band's onsets sit on the quarters. Session 37, the tracked grids of the train material: the two such
- * grids (a trance project re-timed to 154 and 196 bpm) 1.32 and 1.36; every other grid at most 0.92.
+ * grids (a trance project re-timed to 154 and 196 bpm) 1.32 and 1.36; every other grid slow enough to be
+ * at half tempo (MAX_BPM / 2 or slower) at most 1.03 (salsa at half tempo on its beat). Faster grids
+ * cannot be at half tempo, and bebop's swung eighths near ¾ of the beat reach 1.30 there.
  */
 const FULL_QUARTER = 1.15;
 
-/** The quarter shift (¼ or ¾, the one with more evidence) the full band alone asks for, else undefined. */
+/**
+ * The quarter shift (¼ or ¾, the one with more evidence) the full band alone asks for of a grid that can
+ * be at half tempo, else undefined.
+ */
 function fullBandQuarter(
   beats: number[],
   onset: Float32Array,
   periodAt: Float32Array,
+  hopSec: number,
   score: (phi: number) => number,
 ): number | undefined {
+  const gap = medianGap(beats);
+  if (!gap || 60 / (gap * hopSec) > MAX_BPM / 2) return undefined;
   const at = (phi: number) => {
     let s = 0;
     for (let i = 0; i < beats.length; i++)
