@@ -8,7 +8,7 @@
  * log-Gaussian prior for the tempo people tap; the phase is then chosen by the bass-band onsets
  * (kick, bass) rather than by the loudest ones.
  */
-import { medianGap } from './beats.js';
+import { meanOf, medianGap } from './beats.js';
 import { lagSums } from './lag-sums.js';
 import { backbeat } from './octave.js';
 import { MAX_BPM, MIN_BPM } from './tempo-range.js';
@@ -89,12 +89,7 @@ export function chooseBeatPhase(
   const ev = phaseEvidence(onset, lowOnset);
   // The evidence at each candidate shift, measured once (the quarter check and the tie-break reuse them).
   const scores = new Map(
-    [0, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4].map((phi) => {
-      let s = 0;
-      for (let i = 0; i < beats.length; i++)
-        s += ev((beats[i] as number) + phi * beatInterval(beats, i, periodAt));
-      return [phi, s / beats.length] as const;
-    }),
+    [0, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4].map((phi) => [phi, evidenceAt(beats, periodAt, ev, phi)] as const),
   );
   const score = (phi: number) => scores.get(phi) as number;
   const base = score(0);
@@ -108,8 +103,9 @@ export function chooseBeatPhase(
     if (s > best.s) best = { phi, s };
   }
   const quarter = hopSec ? fullBandQuarter(beats, onset, periodAt, hopSec, score) : undefined;
-  if (quarter !== undefined) best = { phi: quarter, s: score(quarter) };
-  else if (best.phi === 0 || best.s < base * (best.phi === 1 / 2 ? HALF_SHIFT_GAIN : SHIFT_GAIN)) {
+  if (quarter !== undefined)
+    return { beats: shiftGrid(beats, quarter, periodAt, onset.length), shift: quarter };
+  if (best.phi === 0 || best.s < base * (best.phi === 1 / 2 ? HALF_SHIFT_GAIN : SHIFT_GAIN)) {
     // A song starts on a beat: when its first attack falls on the grid's off-beat and the off-beat's
     // onsets are not far weaker, the grid is on the off-beat eighths (drums as loud between the beats).
     const first = firstPhase(beats, onset);
@@ -117,14 +113,13 @@ export function chooseBeatPhase(
       return { beats, shift: 0 };
     best = { phi: 1 / 2, s: base };
   }
-  const byStart = quarter === undefined && best.s === base;
+  const byStart = best.s === base;
   const shifted = shiftGrid(beats, best.phi, periodAt, onset.length);
   // The bass outweighs the drums in the evidence; a bass line on the off-beats (or anticipating the beat)
   // then pulls the grid off a kick/snare backbeat that sits on it. A shift that takes that backbeat away
   // is not made.
   if (
     !byStart &&
-    quarter === undefined &&
     highOnset &&
     backbeat(beats, lowOnset, highOnset) - backbeat(shifted, lowOnset, highOnset) > BACKBEAT_KEEP
   )
@@ -165,12 +160,7 @@ function fullBandQuarter(
 ): number | undefined {
   const gap = medianGap(beats);
   if (!gap || 60 / (gap * hopSec) > MAX_BPM / 2) return undefined;
-  const at = (phi: number) => {
-    let s = 0;
-    for (let i = 0; i < beats.length; i++)
-      s += maxAround(onset, (beats[i] as number) + phi * beatInterval(beats, i, periodAt), 1);
-    return s;
-  };
+  const at = (phi: number) => evidenceAt(beats, periodAt, (t) => maxAround(onset, t, 1), phi);
   if (at(1 / 4) + at(3 / 4) < FULL_QUARTER * (at(0) + at(1 / 2))) return undefined;
   return score(1 / 4) >= score(3 / 4) ? 1 / 4 : 3 / 4;
 }
@@ -195,6 +185,19 @@ const SHIFT_GAIN = 1.25;
  * backbeat that clearly leaves with the shift holds the grid.
  */
 const BACKBEAT_KEEP = 0.35;
+
+/** The mean of `evidence` at every beat moved `phi` of its interval later. */
+function evidenceAt(
+  beats: number[],
+  periodAt: Float32Array,
+  evidence: (t: number) => number,
+  phi: number,
+): number {
+  return meanOf(
+    beats.map((b, i) => b + phi * beatInterval(beats, i, periodAt)),
+    evidence,
+  );
+}
 
 /** The interval after beat i (after the last beat, the tracker's period there). */
 function beatInterval(beats: number[], i: number, periodAt: Float32Array): number {
