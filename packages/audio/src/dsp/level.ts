@@ -324,7 +324,8 @@ function everyOtherBeat(
  * Whether a half-tempo grid switches between the full grid's parities: most of its beats land on the full
  * grid's (within PARITY_MATCH of its period), the rarer parity holds PARITY_MINORITY of them, and it changes
  * parity more than once. Train material (711 songs, session 38): 51 grids were halved. One switched (a
- * jazz groove at 141: even beats for 12 s, odd for 16, even again; AMLt 0.47, every other beat 0.84).
+ * jazz groove at 141: about 14 s on the even beats, 14 on the odd, then even and odd again; AMLt 0.47,
+ * every other beat 0.84).
  * The rest held one parity (rarer share ≤ 0.05) or landed on the full grid too seldom: a hymn at 67 read at
  * 136, whose half grid met the full one's beats 49 % of the time (rarer parity 0.46). There the full grid
  * was the wrong one, and its every other beat fell from AMLt 0.88 to 0.33, so PARITY_MATCHED is not lower.
