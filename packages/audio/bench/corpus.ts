@@ -272,6 +272,17 @@ export interface GrooveSongOptions {
   chordBars?: number;
 }
 
+/**
+ * The extra tempi a train family is rendered at beyond the corpus' two (bench/extra-train.ts): the middle of
+ * its range, the fast families above its top (196–210 bpm), the slow ones below its bottom.
+ */
+export function extraTempi(fam: Family): number[] {
+  const tempi = [Math.round((fam.lo + fam.hi) / 2)];
+  if (fam.hi >= 190) tempi.push(fam.hi + 4, fam.hi + 8);
+  if (fam.lo <= 60) tempi.push(fam.lo - 4);
+  return tempi;
+}
+
 /** One mma groove song at a tempo, rendered (cached) with its tapped-beat truth. */
 export function grooveSong(dir: string, fam: Family, bpm: number, opts: GrooveSongOptions = {}): CorpusSong {
   mkdirSync(dir, { recursive: true });

@@ -7,7 +7,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
-import { type CorpusSong, EVERY_FAMILY, grooveSong, isHeldOut } from './corpus.ts';
+import { type CorpusSong, EVERY_FAMILY, extraTempi, grooveSong, isHeldOut } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { beatTrack, mirEval } from './mir-eval.ts';
 
@@ -29,10 +29,7 @@ for (const x of asked) {
   else console.log(`${lib}: not a train family`);
 }
 for (const fam of asked.length ? [] : train) {
-  const tempi = [Math.round((fam.lo + fam.hi) / 2)];
-  if (fam.hi >= 190) tempi.push(fam.hi + 4, fam.hi + 8);
-  if (fam.lo <= 60) tempi.push(fam.lo - 4);
-  for (const bpm of tempi) {
+  for (const bpm of extraTempi(fam)) {
     if (only && !`${fam.lib}-${bpm}`.includes(only)) continue;
     process.stderr.write(`\rrendering ${fam.lib}-${bpm}`.padEnd(40));
     songs.push(grooveSong(dir, fam, bpm));

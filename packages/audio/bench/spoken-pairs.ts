@@ -18,6 +18,7 @@ import {
   beatCorpus,
   type CorpusSong,
   EVERY_FAMILY,
+  extraTempi,
   grooveSong,
   isHeldOut,
   layVoice,
@@ -33,13 +34,9 @@ const only = process.env.BENCH_ONLY;
 function songs(): Array<CorpusSong & { set: string }> {
   const cache = join(tmpdir(), 'beatframe-audio-corpus');
   const extraDir = join(tmpdir(), 'beatframe-audio-extra');
-  const extra: CorpusSong[] = [];
-  for (const fam of EVERY_FAMILY.filter((f) => !isHeldOut(f.lib))) {
-    const tempi = [Math.round((fam.lo + fam.hi) / 2)];
-    if (fam.hi >= 190) tempi.push(fam.hi + 4, fam.hi + 8);
-    if (fam.lo <= 60) tempi.push(fam.lo - 4);
-    for (const bpm of tempi) extra.push(grooveSong(extraDir, fam, bpm));
-  }
+  const extra = EVERY_FAMILY.filter((f) => !isHeldOut(f.lib)).flatMap((fam) =>
+    extraTempi(fam).map((bpm) => grooveSong(extraDir, fam, bpm)),
+  );
   return [
     ...[...beatCorpus(join(cache, 'grooves')), ...packagedMidiCorpus(join(cache, 'midi'))].map((s) => ({
       ...s,
