@@ -6,7 +6,7 @@
  * level whose shift would lose some backbeat. Train material only (CORPUS=1, CLASSES=1, PRACTICE=1 as
  * bench/train-songs.ts). Needs `pnpm build`.
  *
- * Result (5 December 2026, 561 train songs): see the audio README's "Session 27" paragraph.
+ * Result (5 December 2026, 561 train songs): see "Session 27" in packages/audio/docs/tuning-log.md.
  */
 import { analyzeFeatures } from '@beatframe/audio';
 import { backbeat } from '../dist/dsp/octave.js';
