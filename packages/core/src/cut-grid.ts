@@ -44,12 +44,13 @@ export interface CutGridOptions {
 export const PHRASE_BELOW = 0.25;
 export const SHARED_FROM = 0.5;
 /**
- * From this tempo a grid of 3 beats a bar may be the eighths of a slow 6/8 or 12/8 (a dotted beat of
- * 40–70 bpm) as well as a waltz's beat, and nothing the analysis measures tells the two apart
- * (packages/audio/docs/tuning-log.md: sessions 11–24). On 561 train songs (packages/audio/bench/diag-cut-grid.ts),
- * of the 3/4 grids at this tempo or more, the 50 at the right tempo had 0.971 of their beats and of their
- * bar lines on a true beat; the 8 at a slow 6/8's eighths 0.337 of their beats and 1.000 of their bar lines
- * (the cut points: 0.338 → 1.000 a song; all train songs' 0.923 → 0.934, bar lines unchanged).
+ * From this tempo a grid of 3 beats a bar may be the eighths of a slow 6/8 or 12/8 (a dotted beat of 40–70
+ * bpm) as well as a waltz's beat, and nothing the analysis measures tells the two apart
+ * (packages/audio/docs/tuning-log.md: sessions 11–24). On 561 train songs
+ * (packages/audio/bench/diag-cut-grid.ts), of the 3/4 grids at this tempo or more, the 50 at the right
+ * tempo had 0.971 of their beats and of their bar lines on a true beat; the 8 at a slow 6/8's eighths 0.337
+ * of their beats and 1.000 of their bar lines (the cut points: 0.338 → 1.000 a song; all train songs' 0.923
+ * → 0.934, bar lines unchanged).
  */
 export const TRIPLE_BARS_FROM = 120;
 /** Phrase points at least this far apart (seconds): about a phrase of speech or a slow bar. */
