@@ -9,8 +9,9 @@
  * Everything is generated into a cache directory (never committed) and reused across runs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheFile } from './cache-file.ts';
 import { readMidiMap, tappedGrid, tickToSec } from './midi-map.ts';
 
 export const SOUNDFONTS = [
@@ -178,30 +179,39 @@ export function damage(wav: string, kind: number, seed: number): { path: string;
   if (kind === 0) return { path: wav, label: 'clean wav' };
   const out = wav.replace(/\.wav$/, `.d${kind}.mp3`);
   const labels = ['', 'mp3 64k', 'reverb, mp3 96k', 'compressed, noise, mp3 128k', 'speech layer, mp3 96k'];
-  if (existsSync(out)) return { path: out, label: labels[kind] as string };
-  if (kind === 1) execFileSync('ffmpeg', [...ffmpegQuiet, '-i', wav, '-ac', '1', '-b:a', '64k', out]);
-  else if (kind === 2) {
-    const tmp = wav.replace(/\.wav$/, '.rev.wav');
-    execFileSync('sox', [wav, tmp, 'gain', '-6', 'reverb', '60', '50', '90', 'gain', '-n', '-1']);
-    execFileSync('ffmpeg', [...ffmpegQuiet, '-i', tmp, '-ac', '1', '-b:a', '96k', out]);
-  } else if (kind === 3) {
-    execFileSync('ffmpeg', [
-      ...ffmpegQuiet,
-      '-i',
-      wav,
-      '-f',
-      'lavfi',
-      '-i',
-      `anoisesrc=color=pink:amplitude=0.04:seed=${seed}`,
-      '-filter_complex',
-      '[0:a]acompressor=threshold=0.1:ratio=6:attack=5:release=80:makeup=3[c];[c][1:a]amix=inputs=2:duration=first:weights=1 1',
-      '-ac',
-      '1',
-      '-b:a',
-      '128k',
-      out,
-    ]);
-  } else if (!layVoice(wav, out)) return damage(wav, 1, seed);
+  // Written under a temporary name and renamed when done (cache-file.ts): a cut-short render is not reused.
+  const made = cacheFile(out, (tmp) => {
+    if (kind === 1) execFileSync('ffmpeg', [...ffmpegQuiet, '-i', wav, '-ac', '1', '-b:a', '64k', tmp]);
+    else if (kind === 2) {
+      const rev = `${tmp}.rev.wav`;
+      try {
+        // -D: sox dithers at random by default, and the render would differ on every run and machine.
+        execFileSync('sox', ['-D', wav, rev, 'gain', '-6', 'reverb', '60', '50', '90', 'gain', '-n', '-1']);
+        execFileSync('ffmpeg', [...ffmpegQuiet, '-i', rev, '-ac', '1', '-b:a', '96k', tmp]);
+      } finally {
+        rmSync(rev, { force: true });
+      }
+    } else if (kind === 3) {
+      execFileSync('ffmpeg', [
+        ...ffmpegQuiet,
+        '-i',
+        wav,
+        '-f',
+        'lavfi',
+        '-i',
+        `anoisesrc=color=pink:amplitude=0.04:seed=${seed}`,
+        '-filter_complex',
+        '[0:a]acompressor=threshold=0.1:ratio=6:attack=5:release=80:makeup=3[c];[c][1:a]amix=inputs=2:duration=first:weights=1 1',
+        '-ac',
+        '1',
+        '-b:a',
+        '128k',
+        tmp,
+      ]);
+    } else return layVoice(wav, tmp);
+  });
+  // Without espeak-ng there is no spoken layer: plain MP3 instead.
+  if (!made) return damage(wav, 1, seed);
   return { path: out, label: labels[kind] as string };
 }
 
@@ -211,7 +221,8 @@ export function damage(wav: string, kind: number, seed: number): { path: string;
  * `out`. False when espeak-ng is missing.
  */
 export function layVoice(wav: string, out: string, afterSec = 0): boolean {
-  const voice = wav.replace(/\.wav$/, '.voice.wav');
+  // Beside `out`, not the shared WAV: two benches voicing the same song must not share it.
+  const voice = `${out}.voice.wav`;
   const ok =
     spawnSync('espeak-ng', [
       '-w',
@@ -224,29 +235,34 @@ export function layVoice(wav: string, out: string, afterSec = 0): boolean {
     ]).status === 0;
   if (!ok) return false;
   const music = afterSec > 0 ? `[0:a]apad=pad_dur=${afterSec}[m];` : '';
-  execFileSync('ffmpeg', [
-    ...ffmpegQuiet,
-    '-i',
-    wav,
-    '-stream_loop',
-    '-1',
-    '-i',
-    voice,
-    '-filter_complex',
-    `${music}[1:a]aresample=22050,volume=0.8[v];${afterSec > 0 ? '[m]' : '[0:a]'}[v]amix=inputs=2:duration=first`,
-    '-ac',
-    '1',
-    '-b:a',
-    '96k',
-    out,
-  ]);
+  try {
+    execFileSync('ffmpeg', [
+      ...ffmpegQuiet,
+      '-i',
+      wav,
+      '-stream_loop',
+      '-1',
+      '-i',
+      voice,
+      '-filter_complex',
+      `${music}[1:a]aresample=22050,volume=0.8[v];${afterSec > 0 ? '[m]' : '[0:a]'}[v]amix=inputs=2:duration=first`,
+      '-ac',
+      '1',
+      '-b:a',
+      '96k',
+      out,
+    ]);
+  } finally {
+    rmSync(voice, { force: true });
+  }
   return true;
 }
 
 export function renderMidi(mid: string, wav: string, soundfont: string): void {
-  if (existsSync(wav)) return;
-  execFileSync('fluidsynth', ['-ni', '-q', '-g', '0.6', '-F', wav, '-r', '22050', soundfont, mid], {
-    stdio: 'ignore',
+  cacheFile(wav, (tmp) => {
+    execFileSync('fluidsynth', ['-ni', '-q', '-g', '0.6', '-F', tmp, '-r', '22050', soundfont, mid], {
+      stdio: 'ignore',
+    });
   });
 }
 
@@ -257,10 +273,10 @@ export function renderMidi(mid: string, wav: string, soundfont: string): void {
 function renderMma(dir: string, name: string, text: string): string {
   const mmaFile = join(dir, `${name}-s.mma`);
   const mid = join(dir, `${name}-s.mid`);
-  if (!existsSync(mid)) {
+  cacheFile(mid, (tmp) => {
     writeFileSync(mmaFile, `RndSeed ${fnv1a(name) % 100_000}\n${text}`);
-    execFileSync('mma', ['-f', mid, mmaFile], { stdio: 'ignore' });
-  }
+    execFileSync('mma', ['-f', tmp, mmaFile], { stdio: 'ignore' });
+  });
   return mid;
 }
 
@@ -488,10 +504,10 @@ export function midiExcerpt(
   seconds = 90,
 ): { wav: string; beats: number[]; downbeats: number[]; beatsPerBar: number; bpm: number } {
   const wav = full.replace(/\.wav$/, `.${seconds}s.wav`);
-  if (!existsSync(wav)) {
+  cacheFile(wav, (tmp) => {
     renderMidi(mid, full, soundfont);
-    execFileSync('sox', [full, wav, 'trim', '0', String(seconds)]);
-  }
+    execFileSync('sox', [full, tmp, 'trim', '0', String(seconds)]);
+  });
   const g = tappedGrid(readMidiMap(mid));
   const keep = (t: number) => t <= seconds;
   const beats = g.beats.filter(keep);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { computeFeatures, decodeAudio, type Features } from '@beatframe/audio';
+import { cacheFile } from './cache-file.ts';
 
 /** FEATURE_CACHE=<dir> keeps another build's features apart (features change with the code). */
 const dir = process.env.FEATURE_CACHE ?? join(tmpdir(), 'beatframe-feature-cache-3');
@@ -58,9 +59,13 @@ export async function cachedFeatures(audio: string): Promise<Features> {
   const len = Buffer.alloc(4);
   len.writeUInt32LE(head.length);
   const pad = Buffer.alloc((4 - ((4 + head.length) % 4)) % 4);
-  writeFileSync(
-    file,
-    Buffer.concat([len, head, pad, ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))]),
-  );
+  const bytes = Buffer.concat([
+    len,
+    head,
+    pad,
+    ...arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)),
+  ]);
+  // A run stopped mid-write must not leave a short file for the next run to read.
+  cacheFile(file, (tmp) => writeFileSync(tmp, bytes));
   return f;
 }

@@ -9,9 +9,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { xorshift32 } from '@beatframe/core';
+import { cacheFile } from './cache-file.ts';
 
 export const SOUNDFONT = '/usr/share/sounds/sf2/FluidR3_GM.sf2';
 /** Share of melody notes redrawn in each repeat of a section. */
@@ -304,12 +305,12 @@ export function renderSong(spec: SongSpec, dir: string): { wav: string; truth: T
   const digest = createHash('sha1').update(midi).digest('hex').slice(0, 8);
   const wav = join(dir, `${spec.name}-${digest}.wav`);
   const mid = join(dir, `${spec.name}-${digest}.mid`);
-  if (!existsSync(wav)) {
+  cacheFile(wav, (tmp) => {
     writeFileSync(mid, midi);
-    execFileSync('fluidsynth', ['-ni', '-q', '-g', '0.7', '-F', wav, '-r', '22050', SOUNDFONT, mid], {
+    execFileSync('fluidsynth', ['-ni', '-q', '-g', '0.7', '-F', tmp, '-r', '22050', SOUNDFONT, mid], {
       stdio: 'ignore',
     });
-  }
+  });
   return { wav, truth };
 }
 

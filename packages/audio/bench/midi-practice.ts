@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BeatRow, reportGroups } from './bench-util.ts';
+import { cacheFile } from './cache-file.ts';
 import { type CorpusSong, damage, fnv1a, midiExcerpt, SOUNDFONTS } from './corpus.ts';
 import { type MidiMap, readMidiMap, tappedGrid } from './midi-map.ts';
 
@@ -36,7 +37,7 @@ function wadMidis(wad: string, dir: string): string[] {
     const name = b.toString('latin1', e + 8, e + 16).replace(/\0.*$/, '');
     if (!name.startsWith('D_') || b.toString('latin1', pos, pos + 4) !== 'MThd') continue;
     const file = join(dir, `${tag}-${name.toLowerCase()}.mid`);
-    if (!existsSync(file)) writeFileSync(file, b.subarray(pos, pos + size));
+    cacheFile(file, (tmp) => writeFileSync(tmp, b.subarray(pos, pos + size)));
     out.push(file);
   }
   return out;

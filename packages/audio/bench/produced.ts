@@ -26,6 +26,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
+import { cacheFile } from './cache-file.ts';
 import { damage, fnv1a } from './corpus.ts';
 import { reportHeldOutSet, type SourcedSong } from './held-report.ts';
 
@@ -105,8 +106,10 @@ function render(project: string, wav: string): boolean {
     if (r.status !== 0 || !existsSync(part) || statSync(part).size < 1000) return false;
     renameSync(part, full);
   }
-  execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', full, '-ac', '1', '-ar', String(RATE), wav]);
-  return true;
+  const quiet = ['-v', 'error', '-nostdin', '-y'];
+  return cacheFile(wav, (tmp) => {
+    execFileSync('ffmpeg', [...quiet, '-i', full, '-ac', '1', '-ar', String(RATE), tmp]);
+  });
 }
 
 /** A steady grid from 0 to `seconds`: beats every `beatSec`, a downbeat every `perBar` beats. */

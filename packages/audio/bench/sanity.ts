@@ -10,8 +10,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { analyzeAudio, decodeAudio } from '@beatframe/audio';
+import { cacheFile } from './cache-file.ts';
 import { mirEval } from './mir-eval.ts';
 import { aubioBeats, musicTempoBeats } from './peers.ts';
 
@@ -67,10 +68,9 @@ for (const [i, file] of tracks.entries()) {
   process.stderr.write(`\ranalysing ${i + 1}/${tracks.length} ${basename(file)}`.padEnd(70));
   // The peers get a WAV (aubio reads ogg through libsndfile unevenly; both see the same samples).
   const wav = join(cache, 'wav', `${basename(file, '.ogg').replace(/[^\w.-]+/g, '_')}.wav`);
-  if (!existsSync(wav)) {
-    mkdirSync(dirname(wav), { recursive: true });
-    execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', file, '-ac', '1', '-ar', '44100', wav]);
-  }
+  cacheFile(wav, (tmp) => {
+    execFileSync('ffmpeg', ['-v', 'error', '-nostdin', '-i', file, '-ac', '1', '-ar', '44100', tmp]);
+  });
   let t = performance.now();
   const ours = await analyzeAudio(file);
   const oursSec = (performance.now() - t) / 1000;

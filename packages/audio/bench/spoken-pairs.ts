@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as audio from '@beatframe/audio';
+import { cacheFile } from './cache-file.ts';
 import {
   beatCorpus,
   type CorpusSong,
@@ -61,7 +62,7 @@ const bpms: number[] = [];
 for (const [i, { song, wav }] of picked.entries()) {
   process.stderr.write(`\ranalysing ${i + 1}/${picked.length} ${song.name}`.padEnd(60));
   const spoken = wav.replace(/\.wav$/, '.sp.mp3');
-  if (!existsSync(spoken) && !layVoice(wav, spoken)) {
+  if (!cacheFile(spoken, (tmp) => layVoice(wav, tmp))) {
     console.log('bench skipped: espeak-ng is needed for the spoken layer');
     process.exit(0);
   }

@@ -18,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { cacheFile } from './cache-file.ts';
 import { damage, fnv1a, meanBpm, midiExcerpt, SOUNDFONTS } from './corpus.ts';
 import { reportHeldOutSet, type SourcedSong } from './held-report.ts';
 import { readMidiMap, tickToSec } from './midi-map.ts';
@@ -96,16 +97,16 @@ function chartSongs(): UnseenSong[] {
       if (!existsSync(mid) || !existsSync(join(dir, 'song.ogg'))) continue;
       const name = `fof-${song.toLowerCase().replace(/[^a-z0-9]+/g, '_')}`;
       const wav = join(DIR, 'charts', `${name}.wav`);
-      if (!existsSync(wav)) {
+      cacheFile(wav, (tmp) => {
         const stems = ['song.ogg', 'guitar.ogg', 'rhythm.ogg'].filter((s) => existsSync(join(dir, s)));
         execFileSync('ffmpeg', [
           ...['-v', 'error', '-nostdin', '-y'],
           ...stems.flatMap((s) => ['-i', join(dir, s)]),
           '-filter_complex',
           `amix=inputs=${stems.length}:duration=longest:normalize=0`,
-          ...['-t', String(SECONDS), '-ac', '1', '-ar', '22050', wav],
+          ...['-t', String(SECONDS), '-ac', '1', '-ar', '22050', tmp],
         ]);
-      }
+      });
       const g = chartGrid(mid, SECONDS);
       out.push({
         name,
