@@ -10,7 +10,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { cacheFile } from './cache-file.ts';
 import { readMidiMap, tappedGrid, tickToSec } from './midi-map.ts';
 
@@ -18,6 +18,42 @@ export const SOUNDFONTS = [
   '/usr/share/sounds/sf2/FluidR3_GM.sf2',
   '/usr/share/sounds/sf2/TimGM6mb.sf2',
 ].filter((f) => existsSync(f));
+
+/**
+ * The soundfont a song is rendered with: drawn by its hash from the two above, or BENCH_SOUNDFONT (any
+ * .sf2/.sf3, e.g. Debian's musescore-general-soundfont-small) for every song: a timbre nobody tuned on.
+ */
+const SOUNDFONT_OVERRIDE = process.env.BENCH_SOUNDFONT;
+if (SOUNDFONT_OVERRIDE && !existsSync(SOUNDFONT_OVERRIDE)) {
+  console.error(`BENCH_SOUNDFONT: no such file: ${SOUNDFONT_OVERRIDE}`);
+  process.exit(2);
+}
+export function soundfontFor(hash: number): string {
+  return SOUNDFONT_OVERRIDE || (SOUNDFONTS[hash % SOUNDFONTS.length] as string);
+}
+
+/** A soundfont's name in a render's file name: `tim` and `fluid` for the corpus' two, else its own. */
+export function soundfontTag(sf: string): string {
+  if (sf.includes('TimGM')) return 'tim';
+  if (sf.includes('FluidR3')) return 'fluid';
+  return basename(sf)
+    .replace(/\.sf[23]$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_');
+}
+
+/** A soundfont as the benches print it. */
+export function soundfontLabel(sf: string): string {
+  if (sf.includes('TimGM')) return 'TimGM6mb';
+  if (sf.includes('FluidR3')) return 'FluidR3';
+  return basename(sf).replace(/\.sf[23]$/i, '');
+}
+
+/** An excerpt's render path: as before for the corpus' two soundfonts, tagged for any other (cached apart). */
+export function excerptPath(wav: string, sf: string): string {
+  const tag = soundfontTag(sf);
+  return tag === 'tim' || tag === 'fluid' ? wav : wav.replace(/\.wav$/, `-${tag}.wav`);
+}
 export const HAS_MMA =
   spawnSync('mma', ['-v'], { stdio: 'ignore' }).status === 0 &&
   spawnSync('fluidsynth', ['--version'], { stdio: 'ignore' }).status === 0 &&
@@ -306,9 +342,9 @@ export function grooveSong(dir: string, fam: Family, bpm: number, opts: GrooveSo
   const name = `${fam.lib}-${bpm}${cb === 1 ? '' : `-c${cb}`}`;
   const h = fnv1a(name);
   const bars = opts.bars ?? Math.max(12, Math.round((50 * bpm) / 60 / fam.bar / 4) * 4);
-  const sf = opts.soundfont ?? (SOUNDFONTS[h % SOUNDFONTS.length] as string);
+  const sf = opts.soundfont ?? soundfontFor(h);
   const mid = renderMma(dir, `${name}-${bars}`, mmaGrooveSong(fam, bpm, bars, h, cb));
-  const wav = mid.replace(/\.mid$/, `-${sf.includes('TimGM') ? 'tim' : 'fluid'}.wav`);
+  const wav = mid.replace(/\.mid$/, `-${soundfontTag(sf)}.wav`);
   renderMidi(mid, wav, sf);
   const map = readMidiMap(mid);
   const grid = tappedGrid(map, { beatTicks: map.division * fam.per, beatsPerBar: fam.bar });
@@ -320,7 +356,7 @@ export function grooveSong(dir: string, fam: Family, bpm: number, opts: GrooveSo
     audio: d.path,
     ...grid,
     bpm,
-    damage: `${sf.includes('TimGM') ? 'TimGM6mb' : 'FluidR3'}, ${d.label}`,
+    damage: `${soundfontLabel(sf)}, ${d.label}`,
   };
 }
 
@@ -465,8 +501,8 @@ export function sectionCorpus(dir: string, plan = SECTION_PLAN, families = SECTI
     barsAt.push(bar);
     const name = `sections-${tag}${lib}`;
     const mid = renderMma(dir, `${name}-${bpm}`, `${lines.join('\n')}\n`);
-    const sf = SOUNDFONTS[h % SOUNDFONTS.length] as string;
-    const wav = mid.replace(/\.mid$/, `-${sf.includes('TimGM') ? 'tim' : 'fluid'}.wav`);
+    const sf = soundfontFor(h);
+    const wav = mid.replace(/\.mid$/, `-${soundfontTag(sf)}.wav`);
     renderMidi(mid, wav, sf);
     const map = readMidiMap(mid);
     const grid = tappedGrid(map, { beatTicks: map.division * fam.per, beatsPerBar: fam.bar });
@@ -486,7 +522,7 @@ export function sectionCorpus(dir: string, plan = SECTION_PLAN, families = SECTI
       audio: d.path,
       ...grid,
       bpm,
-      damage: `${sf.includes('TimGM') ? 'TimGM6mb' : 'FluidR3'}, ${d.label}`,
+      damage: `${soundfontLabel(sf)}, ${d.label}`,
       sections,
     });
   }
@@ -529,8 +565,9 @@ export function packagedMidiCorpus(dir: string): CorpusSong[] {
     .map((f) => {
       const mid = join(src, f);
       const h = fnv1a(f);
-      const sf = SOUNDFONTS[h % SOUNDFONTS.length] as string;
-      const { wav, bpm, ...grid } = midiExcerpt(mid, join(dir, `blupi-${f.replace(/\.mid$/, '')}.wav`), sf);
+      const sf = soundfontFor(h);
+      const full = excerptPath(join(dir, `blupi-${f.replace(/\.mid$/, '')}.wav`), sf);
+      const { wav, bpm, ...grid } = midiExcerpt(mid, full, sf);
       const d = damage(wav, (h >>> 3) % 5, h % 1000);
       return {
         name: `blupi-${f.replace(/\.mid$/, '')}`,
@@ -539,7 +576,7 @@ export function packagedMidiCorpus(dir: string): CorpusSong[] {
         audio: d.path,
         ...grid,
         bpm: Math.round(bpm),
-        damage: `${sf.includes('TimGM') ? 'TimGM6mb' : 'FluidR3'}, ${d.label}`,
+        damage: `${soundfontLabel(sf)}, ${d.label}`,
       };
     });
 }

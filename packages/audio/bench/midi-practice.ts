@@ -17,7 +17,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BeatRow, reportGroups } from './bench-util.ts';
 import { cacheFile } from './cache-file.ts';
-import { type CorpusSong, damage, fnv1a, midiExcerpt, SOUNDFONTS } from './corpus.ts';
+import {
+  type CorpusSong,
+  damage,
+  excerptPath,
+  fnv1a,
+  midiExcerpt,
+  soundfontFor,
+  soundfontLabel,
+} from './corpus.ts';
 import { type MidiMap, readMidiMap, tappedGrid } from './midi-map.ts';
 
 const OPENMSX = '/usr/share/games/openttd/baseset/openmsx';
@@ -96,8 +104,8 @@ export function practiceSongs(): CorpusSong[] {
     .filter((m) => !m.why)
     .map(({ name, mid }) => {
       const h = fnv1a(name);
-      const sf = SOUNDFONTS[h % SOUNDFONTS.length] as string;
-      const { wav, bpm, ...grid } = midiExcerpt(mid, join(dir, `${name}.wav`), sf);
+      const sf = soundfontFor(h);
+      const { wav, bpm, ...grid } = midiExcerpt(mid, excerptPath(join(dir, `${name}.wav`), sf), sf);
       const d =
         process.env.PRACTICE_CLEAN === '1'
           ? { path: wav, label: 'clean wav' }
@@ -109,7 +117,7 @@ export function practiceSongs(): CorpusSong[] {
         audio: d.path,
         ...grid,
         bpm: Math.round(bpm),
-        damage: `${sf.includes('TimGM') ? 'TimGM6mb' : 'FluidR3'}, ${d.label}`,
+        damage: `${soundfontLabel(sf)}, ${d.label}`,
       };
     });
 }

@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { cacheFile } from './cache-file.ts';
-import { damage, fnv1a, meanBpm, midiExcerpt, SOUNDFONTS } from './corpus.ts';
+import { damage, excerptPath, fnv1a, meanBpm, midiExcerpt, soundfontFor, soundfontLabel } from './corpus.ts';
 import { reportHeldOutSet, type SourcedSong } from './held-report.ts';
 import { readMidiMap, tickToSec } from './midi-map.ts';
 import { unusableMap } from './midi-practice.ts';
@@ -46,9 +46,14 @@ function midiSongs(): UnseenSong[] {
       if (unusableMap(mid)) continue;
       const name = `${tag}-${f.replace(/\.mid$/i, '').toLowerCase()}`;
       const h = fnv1a(name);
-      const sf = SOUNDFONTS[h % SOUNDFONTS.length] as string;
+      const sf = soundfontFor(h);
       mkdirSync(join(DIR, tag), { recursive: true });
-      const { wav, bpm, ...grid } = midiExcerpt(mid, join(DIR, tag, `${name}.wav`), sf, SECONDS);
+      const { wav, bpm, ...grid } = midiExcerpt(
+        mid,
+        excerptPath(join(DIR, tag, `${name}.wav`), sf),
+        sf,
+        SECONDS,
+      );
       const d = damage(wav, (h >>> 3) % 5, h % 1000);
       out.push({
         name,
@@ -58,7 +63,7 @@ function midiSongs(): UnseenSong[] {
         audio: d.path,
         ...grid,
         bpm: Math.round(bpm),
-        damage: `${sf.includes('TimGM') ? 'TimGM6mb' : 'FluidR3'}, ${d.label}`,
+        damage: `${soundfontLabel(sf)}, ${d.label}`,
       });
     }
   }
