@@ -2,8 +2,9 @@
  * Over 400 lines because it holds the corpus plan (families, tempi, damage, section songs) beside its renderer.
  *
  * A third-party corpus: Debian `mma` accompaniment grooves (written by the MMA authors, not here)
- * rendered to MIDI at many tempi, then to audio with fluidsynth through two soundfonts, some of it
- * damaged (MP3 64–128 kb/s, reverb, compression, noise, a spoken "vocal" layer). Truth comes from the
+ * rendered to MIDI at many tempi, then to audio with fluidsynth through two soundfonts (or the one
+ * BENCH_SOUNDFONT names), some of it damaged (MP3 64–128 kb/s, reverb, compression, noise, a spoken
+ * "vocal" layer). Truth comes from the
  * MIDI file's tempo map and mma's bar structure. Packaged MIDI (planetblupi) joins when installed.
  * A fixed rule holds a slice out of all tuning: FNV-1a of the groove family, modulo 4, equals 0.
  * Everything is generated into a cache directory (never committed) and reused across runs.
@@ -19,15 +20,16 @@ export const SOUNDFONTS = [
   '/usr/share/sounds/sf2/TimGM6mb.sf2',
 ].filter((f) => existsSync(f));
 
-/**
- * The soundfont a song is rendered with: drawn by its hash from the two above, or BENCH_SOUNDFONT (any
- * .sf2/.sf3, e.g. Debian's musescore-general-soundfont-small) for every song: a timbre nobody tuned on.
- */
 const SOUNDFONT_OVERRIDE = process.env.BENCH_SOUNDFONT;
 if (SOUNDFONT_OVERRIDE && !existsSync(SOUNDFONT_OVERRIDE)) {
   console.error(`BENCH_SOUNDFONT: no such file: ${SOUNDFONT_OVERRIDE}`);
   process.exit(2);
 }
+
+/**
+ * The soundfont a song is rendered with: drawn by its hash from the two above, or BENCH_SOUNDFONT (any
+ * .sf2/.sf3, e.g. Debian's musescore-general-soundfont-small) for every song: a timbre nobody tuned on.
+ */
 export function soundfontFor(hash: number): string {
   return SOUNDFONT_OVERRIDE || (SOUNDFONTS[hash % SOUNDFONTS.length] as string);
 }
@@ -54,6 +56,7 @@ export function excerptPath(wav: string, sf: string): string {
   const tag = soundfontTag(sf);
   return tag === 'tim' || tag === 'fluid' ? wav : wav.replace(/\.wav$/, `-${tag}.wav`);
 }
+
 export const HAS_MMA =
   spawnSync('mma', ['-v'], { stdio: 'ignore' }).status === 0 &&
   spawnSync('fluidsynth', ['--version'], { stdio: 'ignore' }).status === 0 &&
