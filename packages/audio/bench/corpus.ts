@@ -36,12 +36,10 @@ export function soundfontFor(hash: number): string {
 
 /** A soundfont's name in a render's file name: `tim` and `fluid` for the corpus' two, else its own. */
 export function soundfontTag(sf: string): string {
-  if (sf.includes('TimGM')) return 'tim';
-  if (sf.includes('FluidR3')) return 'fluid';
-  return basename(sf)
-    .replace(/\.sf[23]$/i, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_');
+  const label = soundfontLabel(sf);
+  if (label === 'TimGM6mb') return 'tim';
+  if (label === 'FluidR3') return 'fluid';
+  return label.toLowerCase().replace(/[^a-z0-9]+/g, '_');
 }
 
 /** A soundfont as the benches print it. */
@@ -211,7 +209,7 @@ function mmaGrooveSong(fam: Family, bpm: number, bars: number, seed: number, cho
   return `${lines.join('\n')}\n`;
 }
 
-const ffmpegQuiet = ['-v', 'error', '-nostdin', '-y'];
+export const ffmpegQuiet = ['-v', 'error', '-nostdin', '-y'];
 
 /** Damage by a fixed rule: clean WAV, MP3 64k, reverb + MP3 96k, compression + noise + MP3 128k, speech + MP3 96k. */
 export function damage(wav: string, kind: number, seed: number): { path: string; label: string } {

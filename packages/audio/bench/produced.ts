@@ -19,7 +19,6 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  renameSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -27,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { cacheFile } from './cache-file.ts';
-import { damage, fnv1a } from './corpus.ts';
+import { damage, ffmpegQuiet, fnv1a } from './corpus.ts';
 import { reportHeldOutSet, type SourcedSong } from './held-report.ts';
 
 const DIR = join(tmpdir(), 'beatframe-produced');
@@ -95,20 +94,17 @@ function soundingSeconds(wav: string): number {
 function render(project: string, wav: string): boolean {
   if (existsSync(wav)) return true;
   const full = wav.replace(/\.wav$/, '.lmms.wav');
-  if (!existsSync(full)) {
-    // Rendered beside its final name and renamed when complete: an interrupted render is not reused.
-    const part = `${full}.part.wav`;
-    const r = spawnSync('lmms', ['--allowroot', '--render', project, '--output', part, '--format', 'wav'], {
+  const rendered = cacheFile(full, (tmp) => {
+    const r = spawnSync('lmms', ['--allowroot', '--render', project, '--output', tmp, '--format', 'wav'], {
       env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
       stdio: 'ignore',
       timeout: 900_000,
     });
-    if (r.status !== 0 || !existsSync(part) || statSync(part).size < 1000) return false;
-    renameSync(part, full);
-  }
-  const quiet = ['-v', 'error', '-nostdin', '-y'];
+    return r.status === 0 && existsSync(tmp) && statSync(tmp).size >= 1000;
+  });
+  if (!rendered) return false;
   return cacheFile(wav, (tmp) => {
-    execFileSync('ffmpeg', [...quiet, '-i', full, '-ac', '1', '-ar', String(RATE), tmp]);
+    execFileSync('ffmpeg', [...ffmpegQuiet, '-i', full, '-ac', '1', '-ar', String(RATE), tmp]);
   });
 }
 
