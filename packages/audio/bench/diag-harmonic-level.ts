@@ -1,0 +1,116 @@
+/**
+ * Diagnostic for the 2:3 level from harmony: does a grid at the true beat make bars of beat-synchronous
+ * chroma (repeating at multiples of 2, 3 or 4 of its beats) more clearly than the grids at 3⁄2 and ⅔ of
+ * it? For every train song (train-songs.ts' selection; held-out never included): our grid, the related
+ * grids at 3⁄2 and ⅔ of it, each one's bar sharpness, and which of them is right by AMLt's rule.
+ * Needs `pnpm build`.
+ *
+ * Result (7 December 2026, session 42; 639 train songs: corpus, styles, class renders, practice MIDI):
+ * our grid is right and sharper than both relatives on 148 of the 174 corpus and styles songs, but as a
+ * decider it breaks more than it fixes. Moving to the ⅔ grid whenever it is sharper than ours (and ours
+ * below 0) fixes 9 readings and breaks 67 (a margin of 0.04: 4 / 26); to the 3⁄2 grid, 0 / 31. What it
+ * breaks are waltzes: at ⅔ of a waltz's beat each bar is two points, so harmony repeats there as
+ * cleanly as a 6/8 read at its beat. See docs/tuning-log.md, session 42.
+ */
+import type { Features } from '@beatframe/audio';
+import { alternativeGrid } from '../dist/dsp/reading.js';
+import { analyzedWithSteps, trainSongs } from './train-songs.ts';
+
+function beatChroma(f: Features, grid: number[]): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let i = 0; i + 1 < grid.length; i++) {
+    const v = new Float32Array(12);
+    let a = Math.floor((grid[i] as number) / f.chromaHopSec);
+    let b = Math.ceil((grid[i + 1] as number) / f.chromaHopSec);
+    a = Math.max(0, Math.min(f.chromaFrames - 1, a));
+    b = Math.max(a + 1, Math.min(f.chromaFrames, b));
+    for (let t = a; t < b; t++)
+      for (let c = 0; c < 12; c++) v[c] = (v[c] as number) + (f.chroma[t * 12 + c] as number);
+    let m = 0;
+    for (let c = 0; c < 12; c++) m += (v[c] as number) / 12;
+    for (let c = 0; c < 12; c++) v[c] = Math.max(0, (v[c] as number) - m);
+    out.push(v);
+  }
+  return out;
+}
+
+function cos(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < 12; i++) {
+    d += (a[i] as number) * (b[i] as number);
+    na += (a[i] as number) ** 2;
+    nb += (b[i] as number) ** 2;
+  }
+  return na > 0 && nb > 0 ? d / Math.sqrt(na * nb) : 0;
+}
+
+const K = 16;
+/** Bar sharpness: similarity at multiples of b beats minus at the other lags, best b of 2, 3, 4. */
+function barSharpness(v: Float32Array[]): { h: number; b: number; s: number[] } {
+  const s: number[] = [];
+  for (let k = 1; k <= K; k++) {
+    let sum = 0;
+    let n = 0;
+    for (let i = 0; i + k < v.length; i++) {
+      sum += cos(v[i] as Float32Array, v[i + k] as Float32Array);
+      n++;
+    }
+    s.push(n ? sum / n : 0);
+  }
+  let best = { h: Number.NEGATIVE_INFINITY, b: 0, s };
+  for (const b of [2, 3, 4]) {
+    let mult = 0;
+    let nm = 0;
+    let non = 0;
+    let nn = 0;
+    for (let k = 1; k <= K; k++) {
+      if (k % b === 0) {
+        mult += s[k - 1] as number;
+        nm++;
+      } else {
+        non += s[k - 1] as number;
+        nn++;
+      }
+    }
+    const h = mult / nm - non / nn;
+    if (h > best.h) best = { h, b, s };
+  }
+  return best;
+}
+
+const near = (r: number, to: number) => Math.abs(r / to - 1) < 0.04;
+const amltRight = (bpm: number, truth: number) => [0.5, 1, 2].some((m) => near(bpm / truth, m));
+
+for (const song of trainSongs()) {
+  const { f, a } = await analyzedWithSteps(song.audio);
+  if (a.beats.length < 16 || !(a.bpm > 0)) continue;
+  const grids: Array<[string, number[]]> = [['ours', a.beats]];
+  for (const [name, ratio] of [
+    ['x3/2', 1.5],
+    ['x2/3', 2 / 3],
+  ] as const) {
+    // alternativeGrid's own start for it (no anchors given: the first offset).
+    grids.push([name, alternativeGrid(a.beats, ratio)]);
+  }
+  const cols = grids.map(([name, g]) => {
+    const bpm = name === 'ours' ? a.bpm : name === 'x3/2' ? a.bpm * 1.5 : (a.bpm * 2) / 3;
+    const r = barSharpness(beatChroma(f, g));
+    return { name, bpm, right: amltRight(bpm, song.bpm), ...r };
+  });
+  const ours = cols[0] as (typeof cols)[number];
+  const tag = ours.right
+    ? 'right'
+    : cols.some((c) => c.right)
+      ? `WRONG(${cols.find((c) => c.right)?.name})`
+      : 'other';
+  console.log(
+    [
+      song.name.padEnd(34),
+      tag.padEnd(13),
+      `truth ${song.bpm.toFixed(0)}`,
+      ...cols.map((c) => `${c.name} ${c.bpm.toFixed(0)} h ${c.h.toFixed(3)} b${c.b}${c.right ? '*' : ''}`),
+    ].join(' | '),
+  );
+}
