@@ -13,48 +13,29 @@
  * cleanly as a 6/8 read at its beat. See docs/tuning-log.md, session 42.
  */
 import type { Features } from '@beatframe/audio';
+import { chromaBetween } from '../dist/analyze.js';
+import { chordChange } from '../dist/dsp/octave.js';
 import { alternativeGrid } from '../dist/dsp/reading.js';
 import { analyzedWithSteps, trainSongs } from './train-songs.ts';
 
-function beatChroma(f: Features, grid: number[]): Float32Array[] {
-  const out: Float32Array[] = [];
-  for (let i = 0; i + 1 < grid.length; i++) {
-    const v = new Float32Array(12);
-    let a = Math.floor((grid[i] as number) / f.chromaHopSec);
-    let b = Math.ceil((grid[i + 1] as number) / f.chromaHopSec);
-    a = Math.max(0, Math.min(f.chromaFrames - 1, a));
-    b = Math.max(a + 1, Math.min(f.chromaFrames, b));
-    for (let t = a; t < b; t++)
-      for (let c = 0; c < 12; c++) v[c] = (v[c] as number) + (f.chroma[t * 12 + c] as number);
-    let m = 0;
-    for (let c = 0; c < 12; c++) m += (v[c] as number) / 12;
-    for (let c = 0; c < 12; c++) v[c] = Math.max(0, (v[c] as number) - m);
-    out.push(v);
-  }
-  return out;
+/** Each beat's chord: the chroma between it and the next, as analyze.ts measures it for sections. */
+function beatChroma(f: Features, grid: number[]): Float64Array[] {
+  return grid.slice(1).map((t, i) => Float64Array.from(chromaBetween(f, grid[i] as number, t)));
 }
 
-function cos(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < 12; i++) {
-    d += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return na > 0 && nb > 0 ? d / Math.sqrt(na * nb) : 0;
-}
+/** Cosine likeness of two beats' chords, 0 when either is silent (chordChange calls that no change). */
+const silent = (v: Float64Array) => v.every((x) => x === 0);
+const likeness = (a: Float64Array, b: Float64Array) => (silent(a) || silent(b) ? 0 : 1 - chordChange(a, b));
 
 const K = 16;
 /** Bar sharpness: similarity at multiples of b beats minus at the other lags, best b of 2, 3, 4. */
-function barSharpness(v: Float32Array[]): { h: number; b: number; s: number[] } {
+function barSharpness(v: Float64Array[]): { h: number; b: number; s: number[] } {
   const s: number[] = [];
   for (let k = 1; k <= K; k++) {
     let sum = 0;
     let n = 0;
     for (let i = 0; i + k < v.length; i++) {
-      sum += cos(v[i] as Float32Array, v[i + k] as Float32Array);
+      sum += likeness(v[i] as Float64Array, v[i + k] as Float64Array);
       n++;
     }
     s.push(n ? sum / n : 0);

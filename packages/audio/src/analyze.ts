@@ -344,7 +344,7 @@ function cos12(a: Float32Array, b: Float32Array): number {
 }
 
 /** Mean chroma over [t0, t1) seconds (at least the nearest chroma frame), mean-removed. */
-function chromaBetween(f: Features, t0: number, t1: number): Float32Array {
+export function chromaBetween(f: Features, t0: number, t1: number): Float32Array {
   const out = new Float32Array(12);
   let a = Math.floor(t0 / f.chromaHopSec);
   let b = Math.ceil(t1 / f.chromaHopSec);
