@@ -7,14 +7,14 @@
 import { analyzeFeatures } from '@beatframe/audio';
 import { backbeat } from '../dist/dsp/octave.js';
 import { cachedFeatures } from './feature-cache.ts';
-import { trainSongs } from './train-songs.ts';
+import { onsetFrames, trainSongs } from './train-songs.ts';
 
 const songs = trainSongs();
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const a = analyzeFeatures(f, f.frames * f.hopSec);
   if (a.meter.beatsPerBar !== 3 && a.meter.beatUnit !== 8) continue;
-  const grid = a.beats.map((b) => (b + 0.015) / f.hopSec);
+  const grid = onsetFrames(a.beats, f.hopSec);
   const ratio = a.bpm / s.bpm;
   const near = (r: number) => Math.abs(ratio / r - 1) < 0.04;
   const tag = near(1) ? 'right' : near(3) ? 'EIGHTHS' : `r${ratio.toFixed(2)}`;

@@ -15,6 +15,7 @@ import { maxAround } from './bench-util.ts';
 import { beatCorpus, packagedMidiCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { practiceSongs } from './midi-practice.ts';
+import { onsetFrames } from './train-songs.ts';
 
 const cache = join(tmpdir(), 'beatframe-audio-corpus');
 const only = process.env.BENCH_ONLY;
@@ -29,7 +30,7 @@ const wins = { cur: 0, lowMove: 0, allMove: 0, lowBeat: 0, allBeat: 0, low: 0, h
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const B = f.bands;
-  const ref = s.beats.map((t) => (t + 0.015) / f.hopSec).filter((b) => b > 0 && b < f.frames - 1);
+  const ref = onsetFrames(s.beats, f.hopSec).filter((b) => b > 0 && b < f.frames - 1);
   const mo = mean(f.beatOnset);
   const ml = mean(f.lowBeatOnset);
   const move = (t: number, w: number, b0: number, b1: number) => {

@@ -7,6 +7,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFeatures } from '@beatframe/audio';
+import { ONSET_LATENCY_SEC } from '../dist/analyze.js';
 import { beatCorpus, packagedMidiCorpus } from './corpus.ts';
 import { cachedFeatures } from './feature-cache.ts';
 import { practiceSongs } from './midi-practice.ts';
@@ -47,7 +48,7 @@ for (const s of songs) {
   const thr = 0.3 * (sorted[Math.floor(sorted.length * 0.95)] as number);
   let i = 0;
   while (i < env.length && (env[i] as number) < thr) i++;
-  const t = i * f.hopSec - 0.015;
+  const t = i * f.hopSec + ONSET_LATENCY_SEC;
   if (a.beats.length < 4) continue;
   console.log(
     `${s.name.padEnd(26)} ${String(s.bpm).padStart(3)} first ${t.toFixed(2)}s  truth ${frac(t, s.beats).toFixed(2)}  ours ${gridFrac(t, a.beats).toFixed(2)} (ours from ${a.beats[0]?.toFixed(2)})  ${s.damage}`,

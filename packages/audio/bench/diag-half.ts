@@ -5,13 +5,13 @@
 import { analyzeFeatures } from '@beatframe/audio';
 import { harmonicHalfBar, harmonicPeriodTwo, octaveEvidence } from '../dist/dsp/octave.js';
 import { cachedFeatures } from './feature-cache.ts';
-import { trainSongs } from './train-songs.ts';
+import { onsetFrames, trainSongs } from './train-songs.ts';
 
 const songs = trainSongs();
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const a = analyzeFeatures(f, f.frames * f.hopSec);
-  const beats = a.beats.map((b) => (b + 0.015) / f.hopSec);
+  const beats = onsetFrames(a.beats, f.hopSec);
   const ratio = s.bpm / a.bpm;
   const near = (r: number) => Math.abs(ratio / r - 1) < 0.04;
   const tag = near(1) ? 'right' : near(0.5) ? 'DOUBLE' : near(2) ? 'HALF' : `r${ratio.toFixed(2)}`;

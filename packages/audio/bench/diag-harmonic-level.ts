@@ -29,7 +29,7 @@ const likeness = (a: Float64Array, b: Float64Array) => (silent(a) || silent(b) ?
 
 const K = 16;
 /** Bar sharpness: similarity at multiples of b beats minus at the other lags, best b of 2, 3, 4. */
-function barSharpness(v: Float64Array[]): { h: number; b: number; s: number[] } {
+function barSharpness(v: Float64Array[]): { h: number; b: number } {
   const s: number[] = [];
   for (let k = 1; k <= K; k++) {
     let sum = 0;
@@ -40,7 +40,7 @@ function barSharpness(v: Float64Array[]): { h: number; b: number; s: number[] } 
     }
     s.push(n ? sum / n : 0);
   }
-  let best = { h: Number.NEGATIVE_INFINITY, b: 0, s };
+  let best = { h: Number.NEGATIVE_INFINITY, b: 0 };
   for (const b of [2, 3, 4]) {
     let mult = 0;
     let nm = 0;
@@ -56,7 +56,7 @@ function barSharpness(v: Float64Array[]): { h: number; b: number; s: number[] } 
       }
     }
     const h = mult / nm - non / nn;
-    if (h > best.h) best = { h, b, s };
+    if (h > best.h) best = { h, b };
   }
   return best;
 }
@@ -67,18 +67,16 @@ const amltRight = (bpm: number, truth: number) => [0.5, 1, 2].some((m) => near(b
 for (const song of trainSongs()) {
   const { f, a } = await analyzedWithSteps(song.audio);
   if (a.beats.length < 16 || !(a.bpm > 0)) continue;
-  const grids: Array<[string, number[]]> = [['ours', a.beats]];
-  for (const [name, ratio] of [
+  // Our grid and the related ones at 3⁄2 and ⅔ of it (alternativeGrid's own start: no anchors given).
+  const levels = [
+    ['ours', 1],
     ['x3/2', 1.5],
     ['x2/3', 2 / 3],
-  ] as const) {
-    // alternativeGrid's own start for it (no anchors given: the first offset).
-    grids.push([name, alternativeGrid(a.beats, ratio)]);
-  }
-  const cols = grids.map(([name, g]) => {
-    const bpm = name === 'ours' ? a.bpm : name === 'x3/2' ? a.bpm * 1.5 : (a.bpm * 2) / 3;
-    const r = barSharpness(beatChroma(f, g));
-    return { name, bpm, right: amltRight(bpm, song.bpm), ...r };
+  ] as const;
+  const cols = levels.map(([name, ratio]) => {
+    const grid = ratio === 1 ? a.beats : alternativeGrid(a.beats, ratio);
+    const bpm = a.bpm * ratio;
+    return { name, bpm, right: amltRight(bpm, song.bpm), ...barSharpness(beatChroma(f, grid)) };
   });
   const ours = cols[0] as (typeof cols)[number];
   const tag = ours.right

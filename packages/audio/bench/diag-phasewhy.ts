@@ -11,7 +11,7 @@
  * keeps a grid whose kick/snare backbeat the shift would take away (e3m4, e3m9; bench/diag-backbeat-phase.ts).
  */
 import { chooseBeatPhase, phaseEvidence } from '../dist/dsp/reading.js';
-import { analyzedWithSteps, phaseInBeat, trackedGrid, trainSongs } from './train-songs.ts';
+import { analyzedWithSteps, onsetFrames, phaseInBeat, trackedGrid, trainSongs } from './train-songs.ts';
 
 for (const s of trainSongs()) {
   const { f, a, steps } = await analyzedWithSteps(s.audio);
@@ -26,7 +26,7 @@ for (const s of trainSongs()) {
   const truth = s.beats;
   console.log(
     `${s.name.padEnd(26)} ${s.bpm}/${a.bpm.toFixed(0)} tracked@${phaseInBeat(tracked, truth, f.hopSec).toFixed(2)} chose+${ph.shift.toFixed(2)}${ph.byStart ? ' byStart' : ''} final@${phaseInBeat(
-      a.beats.map((b) => (b + 0.015) / f.hopSec),
+      onsetFrames(a.beats, f.hopSec),
       truth,
       f.hopSec,
     ).toFixed(2)} scores ${sc.map((v) => v.toFixed(2)).join(' ')} | ${steps.join('; ')}`,

@@ -16,7 +16,7 @@
  */
 import type { Features } from '@beatframe/audio';
 import { backbeat, peak } from '../dist/dsp/octave.js';
-import { analyzedWithSteps, trainSongs } from './train-songs.ts';
+import { analyzedWithSteps, onsetFrames, trainSongs } from './train-songs.ts';
 
 const SLOW_BPM = 85;
 const near = (r: number, to: number) => Math.abs(r / to - 1) < 0.05;
@@ -28,20 +28,31 @@ function meanAt(env: Float32Array, pulses: number[], idx: number[]): number {
 
 /** Head alternation of pulses grouped in threes (see the header), the best of the three starts. */
 function headAlternation(f: Features, pulses: number[]): number {
+  const all = pulses.map((_, i) => i);
+  const louder = (x: number, y: number) => Math.max(x, y) / Math.max(1e-9, Math.min(x, y));
   let best = 0;
   for (const start of [0, 1, 2]) {
-    const all = pulses.map((_, i) => i);
     const heads = all.filter((i) => i % 3 === start);
-    const inner = all.filter((i) => i % 3 !== start);
     const even = heads.filter((_, k) => k % 2 === 0);
     const odd = heads.filter((_, k) => k % 2 === 1);
-    const ratio = (env: Float32Array) => {
-      const [a, b] = [meanAt(env, pulses, even), meanAt(env, pulses, odd)];
-      return Math.max(a, b) / Math.max(1e-9, Math.min(a, b));
-    };
-    const highHeads = Math.max(meanAt(f.highBeatOnset, pulses, even), meanAt(f.highBeatOnset, pulses, odd));
-    const overInner = highHeads / Math.max(1e-9, meanAt(f.highBeatOnset, pulses, inner));
-    best = Math.max(best, Math.min(ratio(f.highBeatOnset), ratio(f.lowBeatOnset)) * Math.min(1, overInner));
+    const [highEven, highOdd] = [even, odd].map((idx) => meanAt(f.highBeatOnset, pulses, idx)) as [
+      number,
+      number,
+    ];
+    const [lowEven, lowOdd] = [even, odd].map((idx) => meanAt(f.lowBeatOnset, pulses, idx)) as [
+      number,
+      number,
+    ];
+    const inner = meanAt(
+      f.highBeatOnset,
+      pulses,
+      all.filter((i) => i % 3 !== start),
+    );
+    const overInner = Math.max(highEven, highOdd) / Math.max(1e-9, inner);
+    best = Math.max(
+      best,
+      Math.min(louder(highEven, highOdd), louder(lowEven, lowOdd)) * Math.min(1, overInner),
+    );
   }
   return best;
 }
@@ -49,7 +60,7 @@ function headAlternation(f: Features, pulses: number[]): number {
 for (const song of trainSongs()) {
   const { f, a, steps } = await analyzedWithSteps(song.audio);
   if (a.beats.length < 24 || !(a.bpm > 0)) continue;
-  const frames = a.beats.map((t) => (t + 0.015) / f.hopSec);
+  const frames = onsetFrames(a.beats, f.hopSec);
   const bb = (g: number[]) => backbeat(g, f.lowBeatOnset, f.highBeatOnset);
   const slowReading = a.bpm < SLOW_BPM;
   const slow = slowReading

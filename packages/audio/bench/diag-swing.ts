@@ -7,13 +7,13 @@
 import { analyzeFeatures } from '@beatframe/audio';
 import { maxAround } from './bench-util.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { phaseInBeat, trainSongs } from './train-songs.ts';
+import { onsetFrames, phaseInBeat, trainSongs } from './train-songs.ts';
 
 const songs = trainSongs();
 for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const a = analyzeFeatures(f, f.frames * f.hopSec);
-  const grid = a.beats.map((b) => (b + 0.015) / f.hopSec);
+  const grid = onsetFrames(a.beats, f.hopSec);
   const at = (x: Float32Array, q: number) => {
     let v = 0;
     for (let i = 0; i + 1 < grid.length; i++)

@@ -14,13 +14,13 @@ import { harmonicHalfSpan, registerSpread } from '../dist/dsp/octave.js';
 import { globalAcf } from '../dist/dsp/reading.js';
 import { acfPeak } from './bench-util.ts';
 import { cachedFeatures } from './feature-cache.ts';
-import { trainSongs } from './train-songs.ts';
+import { onsetFrames, trainSongs } from './train-songs.ts';
 
 const fx = (v: number) => v.toFixed(2);
 for (const s of trainSongs()) {
   const f = await cachedFeatures(s.audio);
   const a = analyzeFeatures(f, f.frames * f.hopSec);
-  const g = a.beats.map((b) => (b + 0.015) / f.hopSec);
+  const g = onsetFrames(a.beats, f.hopSec);
   if (a.bpm < 120 || a.bpm > 210 || g.length < 36) continue;
   const hs3 = harmonicHalfSpan(g, f.chroma, f.chromaHopSec, f.hopSec, 3);
   const p = 60 / a.bpm / f.hopSec;

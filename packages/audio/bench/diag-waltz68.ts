@@ -17,6 +17,7 @@ import { harmonicHalfSpan } from '../dist/dsp/octave.js';
 import { globalAcf } from '../dist/dsp/reading.js';
 import { classSongs } from './classes.ts';
 import { cachedFeatures } from './feature-cache.ts';
+import { onsetFrames } from './train-songs.ts';
 
 const songs = classSongs();
 const peak = (env: Float32Array, c: number, r: number) => {
@@ -33,7 +34,7 @@ for (const s of songs) {
   const f = await cachedFeatures(s.audio);
   const a = analyzeFeatures(f, f.frames * f.hopSec);
   const ratio = a.bpm / s.bpm;
-  const g = a.beats.map((b) => Math.round((b + 0.015) / f.hopSec));
+  const g = onsetFrames(a.beats, f.hopSec).map(Math.round);
   if (g.length < 24) continue;
   const per = (g[g.length - 1]! - g[0]!) / (g.length - 1);
   const r = Math.max(1, Math.round(per * 0.12));

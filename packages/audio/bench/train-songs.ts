@@ -9,6 +9,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeFeatures, type Features } from '@beatframe/audio';
+import { ONSET_LATENCY_SEC } from '../dist/analyze.js';
 import { trackBeats, trackTempo, trimBeats } from '../dist/dsp/beats.js';
 import { classSongs } from './classes.ts';
 import { beatCorpus, type CorpusSong, packagedMidiCorpus, sectionCorpus } from './corpus.ts';
@@ -35,6 +36,14 @@ export function trainSongs(): CorpusSong[] {
         ]
       : []),
   ].filter((s) => !s.heldOut && (!only || s.name.includes(only)));
+}
+
+/**
+ * Beat times (seconds, as the analysis reports them or as a truth gives them) as onset frames: where the
+ * onset envelopes peak for them, `ONSET_LATENCY_SEC` later (analyze.ts reports beats that much earlier).
+ */
+export function onsetFrames(beats: number[], hopSec: number): number[] {
+  return beats.map((t) => (t - ONSET_LATENCY_SEC) / hopSec);
 }
 
 /** Where grid points (frames) fall in the true beat, 0…1, as a circular mean (0 = on the beat). */

@@ -32,7 +32,7 @@ const DEFAULT_MAX_DURATION = 20 * 60;
  * Linear-flux peaks trail the note onsets by about a frame and a half: the tracked grid sat 2–5 % of a
  * beat after the MIDI beats of the train slice (bench/diag-phase.ts), so beats are reported 15 ms earlier.
  */
-const ONSET_LATENCY_SEC = -0.015;
+export const ONSET_LATENCY_SEC = -0.015;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 /** A bar repeat this strong or more is a steady beat beyond doubt (confidence 1 as far as it goes). */
