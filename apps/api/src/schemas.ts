@@ -3,6 +3,7 @@ import {
   CrewMode,
   Decision,
   EvaluationIssue,
+  GIVEN_BPM_RANGE,
   Project,
   ProjectStatus,
   Resolution,
@@ -27,6 +28,8 @@ const numeric = (v: unknown) =>
   v === '' || v === undefined ? undefined : typeof v === 'string' ? Number(v) : v;
 const usd = z.preprocess(numeric, z.number().min(0).max(LIMITS.maxUsd).optional());
 const rounds = z.preprocess(numeric, z.number().int().min(0).max(LIMITS.maxRounds).optional());
+/** The song's tempo as a listener taps it (the beats are tracked at it). */
+const songBpm = z.preprocess(numeric, z.number().min(GIVEN_BPM_RANGE[0]).max(GIVEN_BPM_RANGE[1]).optional());
 const bool = z.preprocess(
   (v) => (v === 'true' || v === 'on' || v === '1' ? true : v === 'false' || v === '0' ? false : v),
   z.boolean().optional(),
@@ -83,6 +86,8 @@ export const CreateProjectFields = z.object({
   style: z.preprocess((v) => (v === '' ? undefined : v), VideoStyle.optional()),
   /** A quick half-size render by the fastest renderer first; the final render on request. */
   preview: bool,
+  /** The song's tempo when the musician knows it (30–300 BPM): the beats are tracked at it. */
+  bpm: songBpm,
   title: text,
   artist: text,
   name: text,

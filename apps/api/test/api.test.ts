@@ -188,7 +188,8 @@ describe('api: a project from upload to download', () => {
       method: 'POST',
       headers: auth,
       body: form(
-        { ...fast, theme: 'neon city at night', visualizer: 'bars' },
+        // bpm: the musician's tempo for the clicks (120), a multipart field like the others.
+        { ...fast, theme: 'neon city at night', visualizer: 'bars', bpm: '120' },
         { field: 'audio', bytes: song, name: 'My Song.mp3', type: 'audio/mpeg' },
       ),
     });
@@ -197,10 +198,11 @@ describe('api: a project from upload to download', () => {
       id: string;
       status: string;
       name: string;
-      options: { theme: string; visualizer: string };
+      options: { theme: string; visualizer: string; bpm?: number };
     };
     id = created.id;
     expect(created.options.visualizer).toBe('bars');
+    expect(created.options.bpm).toBe(120);
     expect(['queued', 'running']).toContain(created.status);
     expect(created.options.theme).toBe('neon city at night');
     expect(created.name).toBe('My Song');

@@ -158,6 +158,8 @@ describe('every input is bounded and checked before any work', () => {
       [{ maxRounds: '1e9' }, /maxRounds/],
       [{ approvedUsd: '-5' }, /approvedUsd/],
       [{ maxCostUsd: '1e308' }, /maxCostUsd/],
+      [{ bpm: '5000' }, /bpm/],
+      [{ bpm: 'fast' }, /bpm/],
     ];
     for (const [fields, expected] of cases) {
       const res = await fetch(`${server.url}/api/projects`, {

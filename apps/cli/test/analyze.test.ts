@@ -83,6 +83,24 @@ describe('beatframe analyze', () => {
     expect(t.err.join('').match(/ bpm \d\/\d, \d+ beats, \d+ sections \([\d.]+ s\) → /g)).toHaveLength(3);
   });
 
+  it('tracks the beats at the tempo given with --bpm, and refuses a tempo nobody taps before decoding', async () => {
+    // The click track at 120 read at its half, 60, because the user says so: every other click, accents kept.
+    const t = io();
+    expect(await main(['analyze', song, '--bpm', '60', '--explain'], t.io)).toBe(0);
+    const a = AudioAnalysis.parse(JSON.parse(t.out.join('')));
+    expect(a.bpm).toBeGreaterThan(58);
+    expect(a.bpm).toBeLessThan(62);
+    const onClicks = a.beats.filter((b) => Math.abs(b * 2 - Math.round(b * 2)) * 0.5 < 0.04);
+    expect(onClicks.length).toBe(a.beats.length);
+    expect(t.err.join('')).toMatch(/^clicks\.wav: tempo 60\.\d bpm .*tempo given: 60/m);
+    for (const bad of ['fast', '0', '900', '']) {
+      const e = io();
+      expect(await main(['analyze', song, '--bpm', bad], e.io)).toBe(2);
+      expect(e.err.join('')).toBe(`beatframe: --bpm must be the song's tempo, 30–300 BPM, not ${bad}\n`);
+      expect(e.out.join('')).toBe('');
+    }
+  });
+
   it('one bad file is a one-line error with exit 2', async () => {
     const t = io();
     expect(await main(['analyze', join(dir, 'missing.wav')], t.io)).toBe(2);

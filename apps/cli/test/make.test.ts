@@ -67,6 +67,7 @@ describe('beatframe make: bad input', () => {
       [['make', song, '--max-cost', 'lots'], /--max-cost must be an amount in USD/],
       [['make', song, '--visualizer', 'sparkles'], /--visualizer must be bars, wave, pulse or none/],
       [['make', song, '--style', 'karaoke'], /--style must be video or lyric/],
+      [['make', song, '--bpm', '500'], /--bpm must be the song's tempo, 30–300 BPM, not 500/],
     ];
     for (const [argv, message] of cases) {
       const t = io();
@@ -86,7 +87,8 @@ describe('beatframe make: offline end to end', () => {
     const out = join(dir, 'video.mp4');
     const t = io();
     const code = await main(
-      ['make', song, '--renderer', 'ffmpeg', '--aspect', '9:16', '--out', out, '--profile'],
+      // --bpm: the clicks (120) tracked at the half the user asks for; the analysis' log says so.
+      ['make', song, '--renderer', 'ffmpeg', '--aspect', '9:16', '--out', out, '--profile', '--bpm', '60'],
       t.io,
     );
     expect(code, t.err.join('')).toBe(0);
@@ -112,6 +114,7 @@ describe('beatframe make: offline end to end', () => {
     expect(await main(['decisions', project!.id], d.io)).toBe(0);
     expect(d.out.join('')).toMatch(/plan\/planner/);
     expect(d.out.join('')).toMatch(/edit\/editor/);
+    expect(d.out.join('')).toMatch(/tempo 60\.\d bpm .*tempo given: 60/);
     const none = io();
     expect(await main(['status', 'no-such-project'], none.io)).toBe(2);
     expect(none.err.join('')).toBe('beatframe: no project with id no-such-project\n');

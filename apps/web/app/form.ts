@@ -190,6 +190,16 @@ export function newProjectForm(options: Options): HTMLFormElement {
   const titleCard = h('input', { type: 'checkbox', id: 'f-titlecard', name: 'titleCard', checked: true });
   // Offered first: a quick look at the cut in a fraction of the time; the final render is a button away.
   const preview = h('input', { type: 'checkbox', id: 'f-preview', name: 'preview', checked: true });
+  // The song's tempo when the musician knows it: the beats are tracked at it, not at a level the analysis picks.
+  const bpm = h('input', {
+    type: 'number',
+    name: 'bpm',
+    id: 'f-bpm',
+    min: 30,
+    max: 300,
+    step: 'any',
+    placeholder: 'found by the analysis',
+  });
   const budget = h('input', {
     type: 'number',
     name: 'maxCostUsd',
@@ -328,7 +338,16 @@ export function newProjectForm(options: Options): HTMLFormElement {
         ' Quick preview first (half size; render the final video after)',
       ),
     ),
-    field('Budget cap (USD)', budget, 'Spending stops here; leave empty for no cap.'),
+    h(
+      'div',
+      { class: 'grid2' },
+      field(
+        'Tempo (BPM)',
+        bpm,
+        'Optional: the beat you tap (a slow 6/8 at its dotted quarter, a waltz at its beat).',
+      ),
+      field('Budget cap (USD)', budget, 'Spending stops here; leave empty for no cap.'),
+    ),
     estimateBox,
     approveLabel,
     h('div', { class: 'actions' }, submit, progress),
@@ -344,6 +363,11 @@ export function newProjectForm(options: Options): HTMLFormElement {
     }
     if (!provider.value || provider.selectedOptions[0]?.disabled) {
       message.textContent = 'That video model is not set up on this server; pick another.';
+      return;
+    }
+    const tempo = bpm.value.trim();
+    if (tempo && !(Number(tempo) >= 30 && Number(tempo) <= 300)) {
+      message.textContent = `The tempo must be 30–300 BPM, not ${tempo}; leave it empty to let the analysis find it.`;
       return;
     }
     if (estimate && estimate.usd > 0 && !approve.checked) {
@@ -367,6 +391,7 @@ export function newProjectForm(options: Options): HTMLFormElement {
       style: style.value,
       preview: String(preview.checked),
       maxCostUsd: budget.value,
+      bpm: tempo,
     };
     if (estimate && estimate.usd > 0) fields.approvedUsd = String(Math.ceil(estimate.usd * 100) / 100);
     // Lyrics travel as text; the server keeps them as the project's lyrics file.
@@ -399,7 +424,8 @@ export function newProjectForm(options: Options): HTMLFormElement {
           titleCard: titleCard.checked,
           preview: preview.checked,
         };
-        for (const k of ['maxCostUsd', 'approvedUsd']) if (json[k] !== undefined) json[k] = Number(json[k]);
+        for (const k of ['maxCostUsd', 'approvedUsd', 'bpm'])
+          if (json[k] !== undefined) json[k] = Number(json[k]);
         if (/suno\.(com|ai)\/song\//i.test(url)) json.sunoId = url;
         else json.url = url;
         p = await post<Project>('/api/projects', json);

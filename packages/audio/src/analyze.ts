@@ -5,11 +5,11 @@
  */
 import { stat } from 'node:fs/promises';
 import type { AudioAnalysis, DecisionSink, Lyrics, Section, SectionLabel } from '@beatframe/core';
-import { BeatframeError, InputError } from '@beatframe/core';
+import { BeatframeError, GIVEN_BPM_RANGE, InputError } from '@beatframe/core';
 import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from './decode.js';
 import { barRepeat, medianGap, tempoClarity } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
-import { trackAtLevel } from './dsp/level.js';
+import { trackAtGivenTempo, trackAtLevel } from './dsp/level.js';
 import { estimateMeter, type Meter } from './dsp/meter.js';
 import { alternativeGrid, chooseTempo, relatedRatio, tempoAcfs } from './dsp/reading.js';
 import { type BarFeatures, type Segment, segmentSong } from './dsp/sections.js';
@@ -25,6 +25,19 @@ export interface AnalyzeOptions {
   maxDurationSec?: number;
   /** Where the tempo, meter and section choices are recorded. */
   decisions?: DecisionSink;
+  /**
+   * The song's tempo when you know it (BPM, 30–300): the beats are tracked at it instead of the level the
+   * analysis would choose (a slow 6/8 it would read at its eighths, a waltz at its bar).
+   */
+  bpm?: number;
+}
+
+/** Refuses a given tempo outside GIVEN_BPM_RANGE (before any decoding). */
+function checkGivenBpm(bpm: number | undefined): void {
+  if (bpm === undefined) return;
+  const [lo, hi] = GIVEN_BPM_RANGE;
+  if (!(Number.isFinite(bpm) && bpm >= lo && bpm <= hi))
+    throw new InputError(`the tempo must be ${lo}–${hi} BPM, not ${bpm}`, { code: 'BAD_TEMPO' });
 }
 
 const DEFAULT_MAX_DURATION = 20 * 60;
@@ -41,6 +54,7 @@ const BAR_REPEAT_SURE = 0.4;
 /** Analyses an audio file: tempo, beats, downbeats, meter, sections, energy and key. */
 export async function analyzeAudio(path: string, opts: AnalyzeOptions = {}): Promise<AudioAnalysis> {
   const file = await stat(path).catch(() => undefined);
+  checkGivenBpm(opts.bpm);
   if (!file) throw new InputError(`${path}: no such file`, { code: 'NOT_FOUND' });
   if (!file.isFile()) throw new InputError(`${path} is not a file`, { code: 'NOT_FILE' });
   if (file.size === 0) throw new InputError(`${path} is empty`, { code: 'EMPTY' });
@@ -114,6 +128,7 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
  * `analyzeAudio` and `analyzeSamples` come here after their silence and length checks).
  */
 export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeOptions = {}): AudioAnalysis {
+  checkGivenBpm(opts.bpm);
   // The comb reads the tempo from these, and the level step re-reads dotted readings from them.
   const acfs = tempoAcfs(f.onset, f.lowOnset, f.hopSec);
   // One phase for the whole song: the tracker keeps it (its tightness) and nothing moves passages later.
@@ -121,7 +136,9 @@ export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeO
     reading,
     tempo,
     beats: rawBeats,
-  } = trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec, acfs), acfs);
+  } = opts.bpm
+    ? trackAtGivenTempo(f, opts.bpm)
+    : trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec, acfs), acfs);
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram (all bands alike)

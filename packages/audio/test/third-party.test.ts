@@ -200,6 +200,30 @@ describe.skipIf(!HAS_MMA)('analyzeAudio on mma grooves nobody here wrote', () =>
     expect(a.bpm).toBeLessThan(202);
     expect(fMeasure(trim(song.beats), trim(a.beats))).toBeGreaterThan(0.85);
   });
+
+  it('tracks the beat at a tempo the user gives, at that level, where the analysis would choose another', async () => {
+    // A slow 6/8 harp ballad at 50 dotted-quarter bpm: the analysis reads it at its eighths (150) in
+    // the tuned soundfonts (class renders); nothing measured tells it from a waltz. The user knows better.
+    const song = grooveSong(DIR, classFamily('ballad68'), 50, { bars: 12, soundfont: sf, damageKind: 0 });
+    const decisions: string[] = [];
+    const given = await analyzeAudio(song.audio, {
+      bpm: 50,
+      decisions: { record: (d) => void decisions.push(d.summary) },
+    });
+    expect(given.bpm).toBeGreaterThan(48);
+    expect(given.bpm).toBeLessThan(52);
+    expect(fMeasure(trim(song.beats), trim(given.beats))).toBeGreaterThan(0.85);
+    expect(given.alternative).toBeUndefined();
+    expect(decisions.join('\n')).toMatch(/tempo given: 50/);
+    // The eighths when the user asks for them: three grid points to each true beat, one of them on it.
+    const eighths = await analyzeAudio(song.audio, { bpm: 150 });
+    expect(eighths.bpm).toBeGreaterThan(145);
+    expect(eighths.bpm).toBeLessThan(155);
+    const onBeat = trim(song.beats).filter((t) => eighths.beats.some((b) => Math.abs(b - t) <= 0.07));
+    expect(onBeat.length / trim(song.beats).length).toBeGreaterThan(0.85);
+    await expect(analyzeAudio(song.audio, { bpm: 500 })).rejects.toThrow(/tempo must be 30–300 BPM, not 500/);
+    await expect(analyzeAudio(song.audio, { bpm: Number.NaN })).rejects.toThrow(/tempo must be/);
+  });
 });
 
 const HAS_ESPEAK = spawnSync('espeak-ng', ['--version']).status === 0;

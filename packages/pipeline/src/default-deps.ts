@@ -46,11 +46,12 @@ export async function loadDefaultDeps(): Promise<StageDeps> {
       });
       return input.artist ? { ...song, artist: input.artist } : song;
     },
-    analyze: (song, { signal, onProgress, decisions }) =>
+    analyze: (song, { signal, onProgress, decisions, bpm }) =>
       analyzeAudio(song.audioPath, {
         signal,
         onProgress,
         ...(decisions ? { decisions } : {}),
+        ...(bpm ? { bpm } : {}),
         ...(song.lyrics ? { lyrics: song.lyrics } : {}),
       }),
     crew: async (mode, { logger, env, config }) => createCrew({ mode, env, config, logger }),

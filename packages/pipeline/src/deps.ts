@@ -47,6 +47,8 @@ export interface StageDeps {
       logger: Logger;
       onProgress: (fraction: number) => void;
       decisions?: DecisionSink;
+      /** The tempo the user gave (`ProjectOptions.bpm`). */
+      bpm?: number;
     },
   ): Promise<AudioAnalysis>;
   crew(

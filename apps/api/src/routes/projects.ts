@@ -56,6 +56,7 @@ export function projectRoutes(ctx: ApiContext): OpenAPIHono {
             visualizer: fields.visualizer,
             style: fields.style,
             preview: fields.preview,
+            bpm: fields.bpm,
           }).filter(([, v]) => v !== undefined),
         );
         const name = fields.name ?? fallbackName;

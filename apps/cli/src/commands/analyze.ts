@@ -1,16 +1,25 @@
 import { basename, extname, join, resolve } from 'node:path';
 import { analyzeAudio } from '@beatframe/audio';
-import { BeatframeError, cutGrid, InputError, mapLimit, userMessage, writeFileAtomic } from '@beatframe/core';
+import {
+  BeatframeError,
+  cutGrid,
+  GIVEN_BPM_RANGE,
+  InputError,
+  mapLimit,
+  UsageError,
+  userMessage,
+  writeFileAtomic,
+} from '@beatframe/core';
 import type { Command } from 'commander';
 import { createProgress } from '../progress.js';
 
 /**
- * `beatframe analyze FILE... [--out DIR] [--explain]`: tempo, beats, downbeats, meter, sections and energy.
+ * `beatframe analyze FILE... [--out DIR] [--explain] [--bpm N]`: tempo, beats, downbeats, meter, sections and energy.
  * One file without --out prints the JSON; otherwise DIR/<name>.analysis.json per file (DIR defaults
  * to the current directory). A bad file is reported on its own line and the others still run.
  * --explain writes the analysis's decisions to stderr (the tempo with the rules that reached it, the
  * meter, the sections, and the grid the editor will cut on), so a wrong reading can be traced without
- * the JSON.
+ * the JSON. --bpm N tracks the beats at a tempo the user knows (the analysis's own level choice is skipped).
  */
 export function register(program: Command): void {
   program
@@ -19,7 +28,9 @@ export function register(program: Command): void {
     .argument('<files...>', 'audio files (mp3, wav, flac, m4a, ogg, opus, …)')
     .option('--out <dir>', 'write <dir>/<name>.analysis.json for each file')
     .option('--explain', 'print how the tempo, meter, sections and cut grid were decided (stderr)')
-    .action(async (files: string[], opts: { out?: string; explain?: boolean }) => {
+    .option('--bpm <n>', "the song's tempo, when you know it: the beats are tracked at it (30–300)")
+    .action(async (files: string[], opts: { out?: string; explain?: boolean; bpm?: string }) => {
+      const bpm = parseSongBpm(opts.bpm);
       const output = program.configureOutput();
       const writeOut = (s: string) => (output.writeOut ? output.writeOut(s) : process.stdout.write(s));
       const writeErr = (s: string) => (output.writeErr ? output.writeErr(s) : process.stderr.write(s));
@@ -35,6 +46,7 @@ export function register(program: Command): void {
         const why: string[] = [];
         const analysis = await analyzeAudio(file, {
           onProgress,
+          ...(bpm ? { bpm } : {}),
           ...(opts.explain ? { decisions: { record: (d) => void why.push(d.summary) } } : {}),
         });
         // What the editor will cut on, given these readings and how sure they are.
@@ -97,4 +109,14 @@ export function register(program: Command): void {
           : new BeatframeError(msg, { exitCode: 1 });
       }
     });
+}
+
+/** `--bpm` of `analyze` and `make`: the song's tempo as a listener taps it, checked before any work. */
+export function parseSongBpm(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const [lo, hi] = GIVEN_BPM_RANGE;
+  const bpm = Number(value);
+  if (!(value.trim() !== '' && Number.isFinite(bpm) && bpm >= lo && bpm <= hi))
+    throw new UsageError(`--bpm must be the song's tempo, ${lo}–${hi} BPM, not ${value}`);
+  return bpm;
 }

@@ -27,9 +27,12 @@ import { interruptSignal, openSession, usd, watchProgress, writers } from '../pi
 import { watchProfile } from '../profile.js';
 import { shotOf, storyboardLines } from '../storyboard.js';
 import { addWebFlags, applyWebFlags } from '../web-flags.js';
+import { parseSongBpm } from './analyze.js';
 
 interface MakeOptions {
   theme?: string;
+  /** The song's tempo (`--bpm`), checked by parseSongBpm. */
+  bpm?: string;
   lyrics?: string;
   aspect: string;
   resolution: string;
@@ -116,7 +119,8 @@ export function parseMakeOptions(opts: MakeOptions) {
     );
   if (opts.lyrics && !existsSync(resolve(opts.lyrics)))
     throw new InputError(`lyrics file ${resolve(opts.lyrics)} does not exist`);
-  return { maxCost, concurrency };
+  const bpm = parseSongBpm(opts.bpm);
+  return { maxCost, concurrency, bpm };
 }
 
 async function askLine(question: string): Promise<string> {
@@ -249,6 +253,7 @@ export function register(program: Command): void {
       'video (shots cut on the beat) or lyric (cover art or a scene behind large timed lyrics, bars, title)',
       'video',
     )
+    .option('--bpm <n>', "the song's tempo, when you know it: the beats are tracked at it (30–300)")
     .option('--max-cost <usd>', 'stop (pause) generation when this project has spent this much')
     .option('--yes', "approve the estimate's upper bound (printed) without asking")
     .option('--concurrency <n>', 'shots generated at once by this process', '4')
@@ -269,7 +274,7 @@ export function register(program: Command): void {
     )
     .action(async (song: string, opts: MakeOptions, cmd: Command) => {
       const { out, err } = writers(cmd);
-      const { maxCost, concurrency } = parseMakeOptions(opts);
+      const { maxCost, concurrency, bpm } = parseMakeOptions(opts);
       applyWebFlags(opts);
       const input = songInput(song);
       if ('path' in input) {
@@ -305,6 +310,7 @@ export function register(program: Command): void {
             ...(opts.imageProvider ? { imageProvider: opts.imageProvider } : {}),
             ...(opts.keyframes === false ? { keyframes: false } : {}),
             ...(opts.preview ? { preview: true } : {}),
+            ...(bpm ? { bpm } : {}),
           },
           ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
           ...(opts.yes ? { approvedUsd: APPROVE_ANY } : {}),

@@ -75,6 +75,17 @@ export function trackAtLevel(
   return { ...level, reading: { ...level.reading, steps }, beats };
 }
 
+/**
+ * The beat tracked at a tempo the user gave (they know their song's tempo: the DAW's project, Suno's
+ * metadata): no level rule second-guesses it, and the path is held to it, so the grid keeps that level
+ * while following the song's own drift (HELD_SPREAD).
+ */
+export function trackAtGivenTempo(f: LevelFeatures, bpm: number): LevelledTrack {
+  const support = phaseEvidence(f.beatOnset, f.lowBeatOnset);
+  const held = beatsOnPath(f, trackTempo(f.beatOnset, f.hopSec, bpm, HELD_SPREAD), support);
+  return { reading: { bpm, confidence: 1, alternativeBpm: 0, steps: [`tempo given: ${bpm}`] }, ...held };
+}
+
 /** The octave level (octaveLevel), then a dotted reading's straight beat (dottedReading). */
 type Track = (bpm: number, strayMax?: number) => Omit<LevelledTrack, 'reading'>;
 

@@ -45,6 +45,9 @@ export type VisualizerKind = z.infer<typeof VisualizerKind>;
 export const VideoStyle = z.enum(['video', 'lyric']);
 export type VideoStyle = z.infer<typeof VideoStyle>;
 
+/** A tempo a user may give for their song (`ProjectOptions.bpm`, `--bpm`): what a listener could tap. */
+export const GIVEN_BPM_RANGE = [30, 300] as const;
+
 export const ProjectOptions = z.object({
   theme: z.string().default(''),
   provider: z.string().default('local'),
@@ -73,6 +76,11 @@ export const ProjectOptions = z.object({
    * render (this off, the chosen renderer, full size) follows on request from the same clips and cut.
    */
   preview: z.boolean().default(false),
+  /**
+   * The song's tempo when the user knows it (`--bpm`, 30–300): the beats are tracked at it instead of the
+   * level the analysis would choose (a slow 6/8 it reads at its eighths, a fast waltz at its bar).
+   */
+  bpm: z.number().min(GIVEN_BPM_RANGE[0]).max(GIVEN_BPM_RANGE[1]).optional(),
 });
 export type ProjectOptions = z.infer<typeof ProjectOptions>;
 

@@ -10,6 +10,7 @@ export async function analyzeStage(this: Engine, ctx: StageCtx): Promise<StageRe
     logger: ctx.logger,
     onProgress: (f) => ctx.progress(f),
     decisions: ctx.decisions,
+    ...(ctx.options.bpm ? { bpm: ctx.options.bpm } : {}),
   });
   return { kind: 'done', output: analysis };
 }
