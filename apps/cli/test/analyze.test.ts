@@ -93,6 +93,10 @@ describe('beatframe analyze', () => {
     const onClicks = a.beats.filter((b) => Math.abs(b * 2 - Math.round(b * 2)) * 0.5 < 0.04);
     expect(onClicks.length).toBe(a.beats.length);
     expect(t.err.join('')).toMatch(/^clicks\.wav: tempo 60\.\d bpm .*tempo given: 60/m);
+    // A tempo given roughly (the musician's guess, 5 % slow) keeps its level but follows the music's own.
+    const rough = io();
+    expect(await main(['analyze', song, '--bpm', '114'], rough.io)).toBe(0);
+    expect(AudioAnalysis.parse(JSON.parse(rough.out.join(''))).bpm).toBeCloseTo(120, 0);
     for (const bad of ['fast', '0', '900', '']) {
       const e = io();
       expect(await main(['analyze', song, '--bpm', bad], e.io)).toBe(2);
