@@ -366,8 +366,9 @@ export function newProjectForm(options: Options): HTMLFormElement {
       return;
     }
     const tempo = bpm.value.trim();
-    if (tempo && !(Number(tempo) >= 30 && Number(tempo) <= 300)) {
-      message.textContent = `The tempo must be 30–300 BPM, not ${tempo}; leave it empty to let the analysis find it.`;
+    // The field's own bounds (min, max above) are the server's (GIVEN_BPM_RANGE in @beatframe/core).
+    if (tempo && !(Number(tempo) >= Number(bpm.min) && Number(tempo) <= Number(bpm.max))) {
+      message.textContent = `The tempo must be ${bpm.min}–${bpm.max} BPM, not ${tempo}; leave it empty to let the analysis find it.`;
       return;
     }
     if (estimate && estimate.usd > 0 && !approve.checked) {

@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { AudioAnalysis, DecisionSink, Lyrics, Section, SectionLabel } from '@beatframe/core';
-import { BeatframeError, GIVEN_BPM_RANGE, InputError } from '@beatframe/core';
+import { BeatframeError, GIVEN_BPM_RANGE, InputError, isGivenBpm } from '@beatframe/core';
 import { ANALYSIS_SAMPLE_RATE, decodeAudioChunks } from './decode.js';
 import { barRepeat, medianGap, tempoClarity } from './dsp/beats.js';
 import { estimateKey } from './dsp/key.js';
@@ -34,10 +34,9 @@ export interface AnalyzeOptions {
 
 /** Refuses a given tempo outside GIVEN_BPM_RANGE (before any decoding). */
 function checkGivenBpm(bpm: number | undefined): void {
-  if (bpm === undefined) return;
+  if (bpm === undefined || isGivenBpm(bpm)) return;
   const [lo, hi] = GIVEN_BPM_RANGE;
-  if (!(Number.isFinite(bpm) && bpm >= lo && bpm <= hi))
-    throw new InputError(`the tempo must be ${lo}–${hi} BPM, not ${bpm}`, { code: 'BAD_TEMPO' });
+  throw new InputError(`the tempo must be ${lo}–${hi} BPM, not ${bpm}`, { code: 'BAD_TEMPO' });
 }
 
 const DEFAULT_MAX_DURATION = 20 * 60;
@@ -50,6 +49,13 @@ export const ONSET_LATENCY_SEC = -0.015;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 /** A bar repeat this strong or more is a steady beat beyond doubt (confidence 1 as far as it goes). */
 const BAR_REPEAT_SURE = 0.4;
+
+/** The beat at the level the analysis chooses: the comb's reading, then the level rules. */
+function trackAtChosenLevel(f: Features) {
+  // The comb reads the tempo from these, and the level step re-reads dotted readings from them.
+  const acfs = tempoAcfs(f.onset, f.lowOnset, f.hopSec);
+  return trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec, acfs), acfs);
+}
 
 /** Analyses an audio file: tempo, beats, downbeats, meter, sections, energy and key. */
 export async function analyzeAudio(path: string, opts: AnalyzeOptions = {}): Promise<AudioAnalysis> {
@@ -129,16 +135,12 @@ function analyzeExtracted(fx: FeatureExtractor, opts: AnalyzeOptions): AudioAnal
  */
 export function analyzeFeatures(f: Features, durationSec: number, opts: AnalyzeOptions = {}): AudioAnalysis {
   checkGivenBpm(opts.bpm);
-  // The comb reads the tempo from these, and the level step re-reads dotted readings from them.
-  const acfs = tempoAcfs(f.onset, f.lowOnset, f.hopSec);
   // One phase for the whole song: the tracker keeps it (its tightness) and nothing moves passages later.
   const {
     reading,
     tempo,
     beats: rawBeats,
-  } = opts.bpm
-    ? trackAtGivenTempo(f, opts.bpm)
-    : trackAtLevel(f, chooseTempo(f.onset, f.lowOnset, f.hopSec, acfs), acfs);
+  } = opts.bpm ? trackAtGivenTempo(f, opts.bpm) : trackAtChosenLevel(f);
   opts.onProgress?.(0.8);
   const beatFrames = extendBeats(rawBeats, f, tempo.periodAt);
   // Confidence that there is a steady beat at all: the clarity of the log-flux tempogram (all bands alike)

@@ -5,6 +5,7 @@ import {
   cutGrid,
   GIVEN_BPM_RANGE,
   InputError,
+  isGivenBpm,
   mapLimit,
   UsageError,
   userMessage,
@@ -114,9 +115,8 @@ export function register(program: Command): void {
 /** `--bpm` of `analyze` and `make`: the song's tempo as a listener taps it, checked before any work. */
 export function parseSongBpm(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const [lo, hi] = GIVEN_BPM_RANGE;
   const bpm = Number(value);
-  if (!(value.trim() !== '' && Number.isFinite(bpm) && bpm >= lo && bpm <= hi))
-    throw new UsageError(`--bpm must be the song's tempo, ${lo}–${hi} BPM, not ${value}`);
-  return bpm;
+  if (value.trim() !== '' && isGivenBpm(bpm)) return bpm;
+  const [lo, hi] = GIVEN_BPM_RANGE;
+  throw new UsageError(`--bpm must be the song's tempo, ${lo}–${hi} BPM, not ${value}`);
 }

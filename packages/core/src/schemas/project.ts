@@ -47,6 +47,8 @@ export type VideoStyle = z.infer<typeof VideoStyle>;
 
 /** A tempo a user may give for their song (`ProjectOptions.bpm`, `--bpm`): what a listener could tap. */
 export const GIVEN_BPM_RANGE = [30, 300] as const;
+/** Whether `bpm` is a tempo a user may give (inside GIVEN_BPM_RANGE; NaN is not). */
+export const isGivenBpm = (bpm: number): boolean => bpm >= GIVEN_BPM_RANGE[0] && bpm <= GIVEN_BPM_RANGE[1];
 
 export const ProjectOptions = z.object({
   theme: z.string().default(''),
