@@ -226,9 +226,39 @@ async function runStep(page: Page, step: Step, opts: RunStepOptions, timeout: nu
       else await page.keyboard.press(step.key);
       return;
     case 'wait':
-      await at(step.target)
-        .first()
-        .waitFor({ state: step.state ?? 'visible', timeout: step.timeoutMs ?? timeout });
+      await waitWatchingFaults(
+        page,
+        at(step.target)
+          .first()
+          .waitFor({ state: step.state ?? 'visible', timeout: step.timeoutMs ?? timeout }),
+        opts,
+      );
       return;
+  }
+}
+
+/** How often a wait looks for the profile's faults on the page. */
+const FAULT_POLL_MS = 200;
+
+/**
+ * A wait ends as soon as a fault detector matches (a full queue, a daily limit shown after "Create"), not when
+ * its timeout runs out: a banner the site shows at once is read at once.
+ */
+async function waitWatchingFaults(page: Page, waiting: Promise<void>, opts: RunStepOptions): Promise<void> {
+  let done = false;
+  const watch = async (): Promise<void> => {
+    while (!done) {
+      await new Promise((r) => setTimeout(r, FAULT_POLL_MS));
+      if (done) return;
+      const seen = await detectFault(page, opts.profile, opts.vars).catch(() => undefined);
+      if (seen && !done) throw new WebFault(seen.fault, 'shown while waiting');
+    }
+  };
+  try {
+    await Promise.race([waiting, watch()]);
+  } finally {
+    done = true;
+    // The wait that lost the race still settles (at its timeout at worst); nobody awaits it.
+    waiting.catch(() => undefined);
   }
 }

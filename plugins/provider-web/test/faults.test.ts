@@ -22,7 +22,8 @@ function provider(dataDir = join(dir, 'shared'), extra: WebSettings = {}) {
     dataDir,
     pacing: { minMs: 0, maxMs: 5 },
     seed: 11,
-    timeouts: { stepMs: 4000, landmarkMs: 5000 },
+    // The profile's own step and landmark timeouts: shorter ones made a loaded CI machine's slow page read as a
+    // fault (a sign-in step past 4 s failed the first test and, through the shared counters, a later one).
     idleCloseMs: 5000,
     ...extra,
   });
@@ -133,8 +134,13 @@ describe('web provider faults (sora profile, fake site)', () => {
 
   it('a full queue is retryable with the wait the profile gives; a daily limit is quota', async () => {
     const p = provider();
+    const before = site.stats.submissions;
     site.faults.queueFull = true;
-    const full = await failing(p.submit(REQ, ctx()));
+    const c = ctx();
+    const full = await failing(p.submit(REQ, c));
+    // Read from the banner while waiting for the library, not after that wait's 15-s timeout ran out.
+    const wait = c.recorded.find((d) => d.summary.endsWith('wait heading "Library": queue-full'));
+    expect(wait?.ms).toBeLessThan(15_000);
     expect([full.kind, full.providerCode, full.retryAfterSec, full.needsPerson]).toEqual([
       'retryable',
       'queue-full',
@@ -146,7 +152,7 @@ describe('web provider faults (sora profile, fake site)', () => {
     const daily = await failing(p.submit(REQ, ctx()));
     expect([daily.kind, daily.providerCode]).toEqual(['quota', 'daily-limit']);
     clearFaults();
-    expect(site.stats.submissions).toBe(1); // refused ones created nothing
+    expect(site.stats.submissions).toBe(before); // refused ones created nothing
   });
 
   it('a refused prompt is content-policy, at submission and when the job ends', async () => {
