@@ -2,6 +2,7 @@
 import { type Estimate, get, type Options, type Project, type ProviderInfo, post, upload } from './api.js';
 import { fill, h, usd } from './dom.js';
 import { readTags } from './tags.js';
+import { MIN_TAPS, tapper } from './tap.js';
 
 /** How long the chosen song is, read by the browser before upload (for the cost estimate). */
 function audioDuration(file: File): Promise<number | undefined> {
@@ -200,6 +201,44 @@ export function newProjectForm(options: Options): HTMLFormElement {
     step: 'any',
     placeholder: 'found by the analysis',
   });
+  // Tap tempo: the musician taps along (to the chosen song, played here) and the field takes the beat they tap.
+  const listen = h('audio', {
+    controls: true,
+    id: 'f-listen',
+    class: 'hidden',
+    preload: 'metadata',
+    'aria-label': 'The chosen song, to tap along to',
+  });
+  let listenUrl: string | undefined;
+  const tapButton = h('button', { type: 'button', id: 'f-tap', class: 'tap' }, 'Tap the beat');
+  const tapStatus = h('small', { id: 'f-tap-status', 'aria-live': 'polite' }, '');
+  const taps = tapper();
+  const onTap = () => {
+    clearTempoError();
+    const est = taps.tap();
+    if (!est) {
+      const more = MIN_TAPS - taps.count;
+      tapStatus.textContent = `Tap ${more} more time${more === 1 ? '' : 's'}…`;
+      return;
+    }
+    if (est.bpm < Number(bpm.min) || est.bpm > Number(bpm.max)) {
+      tapStatus.textContent = `${est.bpm} BPM is outside ${bpm.min}–${bpm.max}; pause and tap again.`;
+      return;
+    }
+    bpm.value = String(est.bpm);
+    tapStatus.textContent = `${est.bpm} BPM from ${est.taps} taps: keep tapping to refine, pause to start again.`;
+  };
+  // The press is the beat: pointerdown, not the click that follows the release; Space or Enter from the keyboard.
+  tapButton.addEventListener('pointerdown', onTap);
+  tapButton.addEventListener('keydown', (ev) => {
+    if ((ev.key !== ' ' && ev.key !== 'Enter') || ev.repeat) return;
+    ev.preventDefault();
+    onTap();
+  });
+  // A click with no pointer or key before it (assistive technology) is a tap too.
+  tapButton.addEventListener('click', (ev) => {
+    if (ev.detail === 0) onTap();
+  });
   const budget = h('input', {
     type: 'number',
     name: 'maxCostUsd',
@@ -225,6 +264,11 @@ export function newProjectForm(options: Options): HTMLFormElement {
     'aria-label': 'Upload progress',
   });
   const message = h('p', { class: 'error', role: 'alert' });
+  // A tempo refused at submit stops being shown once the field changes.
+  const clearTempoError = () => {
+    if (message.textContent?.startsWith('The tempo')) message.textContent = '';
+  };
+  bpm.addEventListener('input', clearTempoError);
   let estimate: Estimate | undefined;
   let duration: number | undefined;
   let chosen: File | undefined;
@@ -265,6 +309,10 @@ export function newProjectForm(options: Options): HTMLFormElement {
       return;
     }
     drop.dataset.file = file.name;
+    if (listenUrl) URL.revokeObjectURL(listenUrl);
+    listenUrl = URL.createObjectURL(file);
+    listen.src = listenUrl;
+    listen.classList.remove('hidden');
     const tags = await readTags(file).catch(() => ({}) as { title?: string; artist?: string });
     if (tags.title && !title.value) title.value = tags.title;
     if (tags.artist && !artist.value) artist.value = tags.artist;
@@ -304,6 +352,12 @@ export function newProjectForm(options: Options): HTMLFormElement {
     (err) => fill(providerBox, h('p', { class: 'error' }, (err as Error).message)),
   );
 
+  const tempoField = field(
+    'Tempo (BPM)',
+    bpm,
+    'Optional: the beat you tap (a slow 6/8 at its dotted quarter, a waltz at its beat). Play the song and tap along.',
+  );
+  bpm.after(h('div', { class: 'tap-row' }, tapButton, tapStatus), listen);
   const form = h(
     'form',
     { class: 'new-project', id: 'new-project', novalidate: true },
@@ -341,11 +395,7 @@ export function newProjectForm(options: Options): HTMLFormElement {
     h(
       'div',
       { class: 'grid2' },
-      field(
-        'Tempo (BPM)',
-        bpm,
-        'Optional: the beat you tap (a slow 6/8 at its dotted quarter, a waltz at its beat).',
-      ),
+      tempoField,
       field('Budget cap (USD)', budget, 'Spending stops here; leave empty for no cap.'),
     ),
     estimateBox,

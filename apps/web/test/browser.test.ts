@@ -109,6 +109,15 @@ const playsOn = () =>
     return { src: v.currentSrc, duration: v.duration, t0, t1: v.currentTime, error: v.error?.code };
   });
 
+/**
+ * Clicks "Make the video" once it is wholly in view: pressing a button that shows only in part scrolls the
+ * page as it takes the focus, and the release then lands beside it (no click, no submit).
+ */
+async function submitForm() {
+  await page.$eval('#f-submit', (b) => b.scrollIntoView({ block: 'center' }));
+  await page.click('#f-submit');
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
   it('asks for the token once (an accessible page), then shows the form and the empty list', async () => {
     const errors: string[] = [];
@@ -159,8 +168,39 @@ describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
     await page.selectOption('#f-crew', 'heuristic');
     await page.selectOption('#f-renderer', 'ffmpeg');
     await page.uncheck('#f-captions');
+    // Tap tempo: the chosen song plays in the form to tap along; a key press is a tap, the first of a series.
+    await page.waitForSelector('#f-listen:not(.hidden)');
+    await page.focus('#f-tap');
+    await page.keyboard.press(' ');
+    expect(await page.textContent('#f-tap-status')).toBe('Tap 3 more times…');
+    // A pause starts again; then eight presses 500 ms apart (timed in the page) give about 120.
+    const tapped = await page.evaluate(async () => {
+      const button = document.querySelector('#f-tap') as HTMLButtonElement;
+      await new Promise((r) => setTimeout(r, 2600));
+      for (let i = 0; i < 8; i++) {
+        if (i) await new Promise((r) => setTimeout(r, 500));
+        button.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
+      }
+      return {
+        bpm: Number((document.querySelector('#f-bpm') as HTMLInputElement).value),
+        status: document.querySelector('#f-tap-status')?.textContent ?? '',
+      };
+    });
+    expect(tapped.bpm).toBeGreaterThan(110);
+    expect(tapped.bpm).toBeLessThan(130);
+    expect(tapped.status).toBe(
+      `${tapped.bpm} BPM from 8 taps: keep tapping to refine, pause to start again.`,
+    );
+    expect(await axeCheck(page)).toEqual([]); // the player and the tap controls shown
+    // A tempo typed out of range is refused in the form, before anything is uploaded.
+    await page.fill('#f-bpm', '500');
+    await submitForm();
+    await page.waitForSelector('text=The tempo must be 30–300 BPM, not 500');
+    expect(page.url()).not.toMatch(/#\/projects\//);
+    await page.fill('#f-bpm', String(tapped.bpm));
+    expect(await page.textContent('#new-project [role=alert]')).toBe(''); // the refusal goes with the change
     await shot('2-new-project');
-    await page.click('#f-submit');
+    await submitForm();
     await page.waitForURL(/#\/projects\//);
     projectId = decodeURIComponent(/#\/projects\/([^/]+)/.exec(page.url())?.[1] ?? '');
     await page.waitForSelector('article.shot', { timeout: 120_000 });
@@ -182,7 +222,9 @@ describe.skipIf(!existsSync(CHROMIUM))('web dashboard in Chromium', () => {
     expect(first.t1).toBeGreaterThan(first.t0 + 0.3);
     expect(await page.title()).toContain('Night Drive');
     const opts = await page.request.get(`${server.url}/api/projects/${projectId}`);
-    expect(((await opts.json()) as { options: { captions: boolean } }).options.captions).toBe(false);
+    const made = ((await opts.json()) as { options: { captions: boolean; bpm?: number } }).options;
+    expect(made.captions).toBe(false);
+    expect(made.bpm).toBe(tapped.bpm);
 
     // A block on the timeline seeks the video and opens that shot.
     const blocks = page.locator('#timeline .block');
