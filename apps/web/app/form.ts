@@ -210,7 +210,7 @@ export function newProjectForm(options: Options): HTMLFormElement {
     'aria-label': 'The chosen song, to tap along to',
   });
   let listenUrl: string | undefined;
-  const tapButton = h('button', { type: 'button', id: 'f-tap', class: 'tap' }, 'Tap the beat');
+  const tapButton = h('button', { type: 'button', id: 'f-tap' }, 'Tap the beat');
   const tapStatus = h('small', { id: 'f-tap-status', 'aria-live': 'polite' }, '');
   const taps = tapper();
   const onTap = () => {
@@ -229,7 +229,9 @@ export function newProjectForm(options: Options): HTMLFormElement {
     tapStatus.textContent = `${est.bpm} BPM from ${est.taps} taps: keep tapping to refine, pause to start again.`;
   };
   // The press is the beat: pointerdown, not the click that follows the release; Space or Enter from the keyboard.
-  tapButton.addEventListener('pointerdown', onTap);
+  tapButton.addEventListener('pointerdown', (ev) => {
+    if (ev.button === 0) onTap(); // the main button or a touch, not a right click
+  });
   tapButton.addEventListener('keydown', (ev) => {
     if ((ev.key !== ' ' && ev.key !== 'Enter') || ev.repeat) return;
     ev.preventDefault();
@@ -302,6 +304,10 @@ export function newProjectForm(options: Options): HTMLFormElement {
     message.textContent = '';
     duration = undefined;
     chosen = file;
+    if (listenUrl) URL.revokeObjectURL(listenUrl);
+    listenUrl = undefined;
+    listen.removeAttribute('src');
+    listen.classList.add('hidden');
     if (!file) return;
     if (file.size > options.maxUploadBytes) {
       message.textContent = `The file is larger than ${Math.round(options.maxUploadBytes / 1024 / 1024)} MB.`;
@@ -309,7 +315,6 @@ export function newProjectForm(options: Options): HTMLFormElement {
       return;
     }
     drop.dataset.file = file.name;
-    if (listenUrl) URL.revokeObjectURL(listenUrl);
     listenUrl = URL.createObjectURL(file);
     listen.src = listenUrl;
     listen.classList.remove('hidden');
