@@ -201,6 +201,8 @@ export function newProjectForm(options: Options): HTMLFormElement {
     step: 'any',
     placeholder: 'found by the analysis',
   });
+  // The field's own bounds (min, max above) are the server's (GIVEN_BPM_RANGE in @beatframe/core).
+  const tempoInRange = (v: number) => v >= Number(bpm.min) && v <= Number(bpm.max);
   // Tap tempo: the musician taps along (to the chosen song, played here) and the field takes the beat they tap.
   const listen = h('audio', {
     controls: true,
@@ -221,7 +223,7 @@ export function newProjectForm(options: Options): HTMLFormElement {
       tapStatus.textContent = `Tap ${more} more time${more === 1 ? '' : 's'}…`;
       return;
     }
-    if (est.bpm < Number(bpm.min) || est.bpm > Number(bpm.max)) {
+    if (!tempoInRange(est.bpm)) {
       tapStatus.textContent = `${est.bpm} BPM is outside ${bpm.min}–${bpm.max}; pause and tap again.`;
       return;
     }
@@ -421,8 +423,7 @@ export function newProjectForm(options: Options): HTMLFormElement {
       return;
     }
     const tempo = bpm.value.trim();
-    // The field's own bounds (min, max above) are the server's (GIVEN_BPM_RANGE in @beatframe/core).
-    if (tempo && !(Number(tempo) >= Number(bpm.min) && Number(tempo) <= Number(bpm.max))) {
+    if (tempo && !tempoInRange(Number(tempo))) {
       message.textContent = `The tempo must be ${bpm.min}–${bpm.max} BPM, not ${tempo}; leave it empty to let the analysis find it.`;
       return;
     }
